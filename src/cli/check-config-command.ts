@@ -1,0 +1,22 @@
+import type { Command } from "commander";
+import { loadConfig } from "../config/load.js";
+import { ConfigError } from "../config/errors.js";
+
+export function registerCheckConfig(program: Command): void {
+  program
+    .command("check-config")
+    .description("Validate an exporter config file; prints every problem with file, line, field and what was expected.")
+    .argument("<file>", "the YAML config file")
+    .action((file: string) => {
+      try {
+        const config = loadConfig(file);
+        const services = [...new Set(config.checks.map((c) => c.service))].join(", ") || "none";
+        process.stdout.write(`${file}: OK (${config.checks.length} checks; services: ${services}; location: ${config.location})\n`);
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        process.stderr.write(`${err.message}\n`);
+        process.stderr.write(`${file}: ${err.problems.length} problem(s)\n`);
+        process.exitCode = 1;
+      }
+    });
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+import { Command } from "commander";
+import { VERSION } from "../version.js";
+import { registerCheckConfig } from "./check-config-command.js";
+import { registerDemo } from "./demo-command.js";
+import { registerExporter } from "./exporter-command.js";
+import { registerProbe } from "./probe-command.js";
+import { registerSimulate } from "./simulate-command.js";
+
+const program = new Command()
+  .name("smt-monitor")
+  .description("Service-level monitoring for Smart Meter Texas: probes, Prometheus exporter, availability and market notices.")
+  .version(VERSION)
+  .showHelpAfterError();
+
+registerExporter(program);
+registerProbe(program);
+registerCheckConfig(program);
+registerSimulate(program);
+registerDemo(program);
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,48 @@
+import type { Command } from "commander";
+import { ConfigError } from "../config/errors.js";
+import { loadConfig } from "../config/load.js";
+import { runCheck } from "../probes/run.js";
+
+export function registerProbe(program: Command): void {
+  program
+    .command("probe")
+    .description("Run one configured check once and print the result, every phase and the failure reason (like blackbox_exporter's debug output). Exits 1 when the check fails.")
+    .requiredOption("-c, --config <file>", "the YAML config file")
+    .requiredOption("--check <name>", "the name of the check to run")
+    .option("--json", "print the result as JSON")
+    .action(async (opts: { config: string; check: string; json?: boolean }) => {
+      let config;
+      try {
+        config = loadConfig(opts.config);
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        process.stderr.write(`${err.message}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const check = config.checks.find((c) => c.name === opts.check);
+      if (!check) {
+        process.stderr.write(`${opts.config}: no check named "${opts.check}"; configured: ${config.checks.map((c) => c.name).join(", ") || "none"}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const started = new Date();
+      const result = await runCheck(check);
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify({ check: check.name, service: check.service, kind: check.kind, started: started.toISOString(), ...result }, null, 2)}\n`);
+      } else {
+        const out: string[] = [];
+        out.push(`check:    ${check.name} (service ${check.service}, kind ${check.kind}, location ${config.location})`);
+        out.push(`started:  ${started.toISOString()}`);
+        for (const line of result.log) out.push(`  ${line}`);
+        out.push("phases:");
+        for (const [phase, seconds] of Object.entries(result.phases)) out.push(`  ${phase.padEnd(12)} ${seconds.toFixed(6)} s`);
+        if (result.certNotAfter !== undefined) out.push(`certificate expires: ${new Date(result.certNotAfter * 1000).toISOString()}`);
+        if (result.newestFileTime !== undefined) out.push(`newest file:         ${new Date(result.newestFileTime * 1000).toISOString()}`);
+        out.push(`duration: ${result.durationSeconds.toFixed(6)} s`);
+        out.push(result.success ? "result:   success" : `result:   FAILURE reason=${result.failure!.reason}: ${result.failure!.message}`);
+        process.stdout.write(`${out.join("\n")}\n`);
+      }
+      process.exitCode = result.success ? 0 : 1;
+    });
+}

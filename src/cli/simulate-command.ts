@@ -1,0 +1,37 @@
+import type { Command } from "commander";
+import { createLogger } from "../log/logger.js";
+import { DEFAULT_SIMULATOR_PORTS, startSimulator } from "../simulator/simulator.js";
+
+export function registerSimulate(program: Command): void {
+  program
+    .command("simulate")
+    .description("Run a fake SMT on loopback (HTTPS portal, API, HAN API, FTPS) with an admin API that injects faults: POST /faults {\"service\",\"fault\"}, DELETE /faults.")
+    .option("--host <address>", "address to listen on", "127.0.0.1")
+    .option("--state-dir <dir>", "where certificates, credentials and files are written", ".smt-demo/simulator")
+    .option("--admin-port <port>", "admin API port", String(DEFAULT_SIMULATOR_PORTS.admin))
+    .option("--gui-port <port>", "HTTPS portal port", String(DEFAULT_SIMULATOR_PORTS.gui))
+    .option("--api-port <port>", "HTTPS API port", String(DEFAULT_SIMULATOR_PORTS.api))
+    .option("--han-port <port>", "HTTPS HAN API port", String(DEFAULT_SIMULATOR_PORTS.han))
+    .option("--ftps-port <port>", "FTPS (explicit TLS) control port", String(DEFAULT_SIMULATOR_PORTS.ftps))
+    .action(async (opts: Record<string, string>) => {
+      const logger = createLogger({ name: "simulator" });
+      const port = (name: string) => {
+        const value = Number(opts[name]);
+        if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: expected a port number, got "${opts[name]}"`);
+        return value;
+      };
+      const sim = await startSimulator({
+        host: opts.host,
+        stateDir: opts.stateDir!,
+        ports: { admin: port("adminPort"), gui: port("guiPort"), api: port("apiPort"), han: port("hanPort"), ftps: port("ftpsPort") },
+      });
+      logger.info({ ports: sim.ports, state_dir: sim.stateDir, ca_file: sim.files.ca }, "simulator listening");
+      const stop = async () => {
+        await sim.stop();
+        logger.flush();
+        process.exit(0);
+      };
+      process.once("SIGTERM", () => void stop());
+      process.once("SIGINT", () => void stop());
+    });
+}

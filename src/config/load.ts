@@ -1,0 +1,246 @@
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { createSecureContext, type SecureContext } from "node:tls";
+import type { z } from "zod";
+import { ConfigError, type ConfigProblem } from "./errors.js";
+import { YamlSource } from "./yaml-source.js";
+import {
+  exporterConfig,
+  type CheckConfig,
+  type ExporterConfig,
+  type SecretSource,
+  type Service,
+  type TlsSettings,
+} from "./schema.js";
+import { secretRedactor } from "../secrets/redactor.js";
+
+/** TLS settings turned into a reusable context (built once per check, not per probe). */
+export interface ResolvedTls {
+  secureContext: SecureContext;
+  serverName?: string;
+  insecureSkipVerify: boolean;
+}
+
+type Settings<K extends CheckConfig["kind"]> = Extract<CheckConfig, { kind: K }>;
+
+interface ResolvedBase {
+  name: string;
+  service: Service;
+  intervalMs: number;
+  timeoutMs: number;
+  /** Secret values by name, for templates ({{ secret.name }}) and passwords. */
+  secrets: Record<string, string>;
+  tls: ResolvedTls;
+}
+
+export type ResolvedCheck =
+  | (ResolvedBase & { kind: "http"; http: Settings<"http">["http"] })
+  | (ResolvedBase & { kind: "api"; api: Settings<"api">["api"] })
+  | (ResolvedBase & { kind: "ftps"; ftps: Settings<"ftps">["ftps"] });
+
+export interface LoadedConfig {
+  file: string;
+  raw: ExporterConfig;
+  listen: { host?: string; port: number };
+  location: string;
+  maxConcurrency: number;
+  checks: ResolvedCheck[];
+}
+
+/** Reads, validates and resolves a config file; throws ConfigError naming every problem found. */
+export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new ConfigError(file, [{ path: [], message: `cannot read config file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }]);
+  }
+  return parseConfig(text, file, env);
+}
+
+export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  const { source, problems } = YamlSource.parse(text);
+  if (!source) throw new ConfigError(file, problems);
+  const parsed = exporterConfig.safeParse(source.value(), { reportInput: true });
+  if (!parsed.success) {
+    throw new ConfigError(
+      file,
+      parsed.error.issues.map((issue) => toProblem(issue, source)),
+    );
+  }
+  const raw = parsed.data;
+  const resolver = new Resolver(dirname(resolve(file)), env, source);
+  const checks = raw.checks.map((check, i) => resolver.check(check, ["checks", i], raw.defaults));
+  const listen = parseListenAddress(raw.listen_address);
+  if (!listen) resolver.problem(["listen_address"], `expected "host:port" or ":port", got "${raw.listen_address}"`);
+  if (resolver.problems.length > 0) throw new ConfigError(file, resolver.problems);
+  // Only a config that is wholly valid registers its secrets for redaction.
+  for (const check of checks) for (const value of Object.values(check.secrets)) secretRedactor.add(value);
+  return { file, raw, listen: listen!, location: raw.location, maxConcurrency: raw.max_concurrency, checks };
+}
+
+export function parseListenAddress(address: string): { host?: string; port: number } | undefined {
+  const match = /^(.*):(\d{1,5})$/.exec(address);
+  if (!match) return undefined;
+  const port = Number(match[2]);
+  if (port > 65535) return undefined;
+  const host = match[1]!.replace(/^\[(.*)\]$/, "$1");
+  return host === "" ? { port } : { host, port };
+}
+
+function toProblem(issue: z.core.$ZodIssue, source: YamlSource): ConfigProblem {
+  let path = [...issue.path] as (string | number)[];
+  let message = issue.message;
+  const last = path[path.length - 1];
+  if (last === "password") {
+    // Never echo what was written there: it is a secret.
+    return { path, message: "inline secrets are not accepted: use password_env or password_file", ...source.locate(path) };
+  }
+  switch (issue.code) {
+    case "invalid_type": {
+      const got = describeInput(issue.input);
+      message = got === "nothing" ? `required field is missing; expected ${issue.expected}` : `expected ${issue.expected}, got ${got}`;
+      break;
+    }
+    case "unrecognized_keys":
+      path = [...path, issue.keys[0]!];
+      message = `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+      break;
+    case "invalid_value":
+      message = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${describeInput(issue.input)}`;
+      break;
+    case "invalid_union":
+      if (issue.discriminator) {
+        if (last !== issue.discriminator) path = [...path, issue.discriminator];
+        message = `expected ${issue.discriminator} to be one of ${("options" in issue && issue.options ? issue.options : []).map((o) => JSON.stringify(o)).join(", ")}`;
+      }
+      break;
+    case "too_small":
+      message = issue.origin === "array" ? `expected at least ${issue.minimum} item(s)` : issue.origin === "string" ? "expected a non-empty string" : `expected a value of at least ${issue.minimum}`;
+      break;
+    case "too_big":
+      message = `expected a value of at most ${issue.maximum}`;
+      break;
+    default:
+      break;
+  }
+  return { path, message, ...source.locate(path) };
+}
+
+function describeInput(input: unknown): string {
+  if (input === undefined) return "nothing";
+  if (input === null) return "null";
+  if (Array.isArray(input)) return "a list";
+  if (typeof input === "object") return "a mapping";
+  return `${typeof input} ${JSON.stringify(input)}`;
+}
+
+class Resolver {
+  readonly problems: ConfigProblem[] = [];
+
+  constructor(
+    private readonly baseDir: string,
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly source: YamlSource,
+  ) {}
+
+  problem(path: (string | number)[], message: string): void {
+    this.problems.push({ path, message, ...this.source.locate(path) });
+  }
+
+  check(check: CheckConfig, path: (string | number)[], defaults: { interval: number; timeout: number }): ResolvedCheck {
+    const base = {
+      name: check.name,
+      service: check.service,
+      intervalMs: check.interval ?? defaults.interval,
+      timeoutMs: check.timeout ?? defaults.timeout,
+      secrets: {} as Record<string, string>,
+    };
+    switch (check.kind) {
+      case "http": {
+        const http = check.http;
+        if (http.basic_auth) base.secrets.basic_auth_password = this.password(http.basic_auth, [...path, "http", "basic_auth"]);
+        return { ...base, kind: "http", http, tls: this.tls(http.tls, [...path, "http", "tls"]) };
+      }
+      case "api": {
+        const api = check.api;
+        for (const [key, src] of Object.entries(api.secrets)) {
+          base.secrets[key] = this.secret(src, [...path, "api", "secrets", key]);
+        }
+        if (api.basic_auth) base.secrets.basic_auth_password = this.password(api.basic_auth, [...path, "api", "basic_auth"]);
+        api.steps.forEach((step, i) => this.templates(step, Object.keys(api.secrets), api.steps.slice(0, i), [...path, "api", "steps", i]));
+        return { ...base, kind: "api", api, tls: this.tls(api.tls, [...path, "api", "tls"]) };
+      }
+      case "ftps": {
+        const ftps = check.ftps;
+        base.secrets.password = this.password(ftps, [...path, "ftps"]);
+        return { ...base, kind: "ftps", ftps, tls: this.tls(ftps.tls, [...path, "ftps", "tls"]) };
+      }
+    }
+  }
+
+  /** Template references must name a declared secret or a value extracted by an earlier step. */
+  private templates(step: { url: string; headers: Record<string, string>; json?: unknown; body?: string }, secrets: string[], earlier: { extract: Record<string, string> }[], path: (string | number)[]): void {
+    const vars = new Set(earlier.flatMap((s) => Object.keys(s.extract)));
+    const text = JSON.stringify([step.url, step.headers, step.json ?? null, step.body ?? null]);
+    for (const match of text.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)) {
+      const ref = match[1]!;
+      const [scope, key] = ref.split(".", 2);
+      if (scope === "secret" && key && secrets.includes(key)) continue;
+      if (scope === "vars" && key && vars.has(key)) continue;
+      if (/^date\(\s*-?\d+\s*,\s*'[^']+'\s*\)$/.test(ref) || ref === "uuid" || ref === "now_unix") continue;
+      this.problem(path, `unknown template reference {{ ${ref} }}: expected secret.<name> (declared under secrets), vars.<name> (extracted by an earlier step), date(<days>, '<format>'), uuid or now_unix`);
+    }
+  }
+
+  private password(holder: { password_env?: string; password_file?: string }, path: (string | number)[]): string {
+    if (holder.password_env !== undefined) return this.secret({ env: holder.password_env }, [...path, "password_env"]);
+    return this.secret({ file: holder.password_file }, [...path, "password_file"]);
+  }
+
+  private secret(src: SecretSource, path: (string | number)[]): string {
+    if (src.env !== undefined) {
+      const value = this.env[src.env];
+      if (value === undefined || value === "") {
+        this.problem(path, `environment variable ${src.env} is not set or empty`);
+        return "";
+      }
+      return value;
+    }
+    const file = resolve(this.baseDir, src.file!);
+    try {
+      const value = readFileSync(file, "utf8").replace(/\r?\n$/, "");
+      if (value === "") this.problem(path, `secret file ${file} is empty`);
+      return value;
+    } catch (err) {
+      this.problem(path, `cannot read secret file ${file}: ${(err as NodeJS.ErrnoException).code ?? "error"}`);
+      return "";
+    }
+  }
+
+  private tls(settings: TlsSettings, path: (string | number)[]): ResolvedTls {
+    const read = (field: "ca_file" | "cert_file" | "key_file"): Buffer | undefined => {
+      const name = settings[field];
+      if (name === undefined) return undefined;
+      const file = resolve(this.baseDir, name);
+      try {
+        return readFileSync(file);
+      } catch (err) {
+        this.problem([...path, field], `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? "error"}`);
+        return undefined;
+      }
+    };
+    const ca = read("ca_file");
+    const cert = read("cert_file");
+    const key = read("key_file");
+    let secureContext: SecureContext;
+    try {
+      secureContext = createSecureContext({ ca, cert, key, minVersion: settings.min_version });
+    } catch (err) {
+      this.problem(path, `invalid TLS material: ${(err as Error).message}`);
+      secureContext = createSecureContext();
+    }
+    return { secureContext, serverName: settings.server_name, insecureSkipVerify: settings.insecure_skip_verify };
+  }
+}
+

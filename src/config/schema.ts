@@ -1,0 +1,220 @@
+import { z } from "zod";
+import { parseDuration } from "./duration.js";
+import { patternError } from "./pattern.js";
+
+/** The services of the SMT service-level objectives that a check can belong to. */
+export const SERVICES = ["gui", "api", "ftps", "han"] as const;
+export type Service = (typeof SERVICES)[number];
+
+const duration = z.string().transform((text, ctx) => {
+  const ms = parseDuration(text);
+  if (ms === undefined || ms <= 0) {
+    ctx.addIssue({ code: "custom", message: `expected a duration like "30s", "5m" or "1h30m", got "${text}"` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const pattern = z.string().superRefine((text, ctx) => {
+  const error = patternError(text);
+  if (error) ctx.addIssue({ code: "custom", message: `expected a regular expression: ${error}` });
+});
+
+const httpUrl = z.string().superRefine((text, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    ctx.addIssue({ code: "custom", message: `expected an absolute http:// or https:// URL, got "${text}"` });
+    return;
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    ctx.addIssue({ code: "custom", message: `expected an http:// or https:// URL, got "${url.protocol}"` });
+  }
+  if (url.username || url.password) {
+    ctx.addIssue({ code: "custom", message: "credentials in URLs are not accepted: use basic_auth or secrets" });
+  }
+});
+
+const name = z
+  .string()
+  .regex(/^[a-zA-Z_][a-zA-Z0-9_.-]*$/, "expected a name of letters, digits, '_', '.' and '-', starting with a letter");
+
+/** Where a secret comes from: an environment variable or a file (relative paths: to the config file). */
+export const secretSource = z
+  .strictObject({ env: z.string().min(1).optional(), file: z.string().min(1).optional() })
+  .refine((s) => (s.env === undefined) !== (s.file === undefined), {
+    message: "expected exactly one of env or file",
+  });
+export type SecretSource = z.infer<typeof secretSource>;
+
+const inlineSecretForbidden = (field: string) => ({
+  message: `inline secrets are not accepted: use ${field}_env or ${field}_file`,
+});
+
+const passwordFields = {
+  password: z.undefined(inlineSecretForbidden("password")).optional(),
+  password_env: z.string().min(1).optional(),
+  password_file: z.string().min(1).optional(),
+};
+
+function exactlyOnePassword(v: { password_env?: string; password_file?: string }, ctx: z.RefinementCtx) {
+  if ((v.password_env === undefined) === (v.password_file === undefined)) {
+    ctx.addIssue({ code: "custom", message: "expected exactly one of password_env or password_file" });
+  }
+}
+
+export const tlsSettings = z.strictObject({
+  ca_file: z.string().optional(),
+  cert_file: z.string().optional(),
+  key_file: z.string().optional(),
+  server_name: z.string().optional(),
+  insecure_skip_verify: z.boolean().default(false),
+  min_version: z.enum(["TLSv1.2", "TLSv1.3"]).optional(),
+}).superRefine((t, ctx) => {
+  if ((t.cert_file === undefined) !== (t.key_file === undefined)) {
+    ctx.addIssue({ code: "custom", message: "expected cert_file and key_file together (mutual TLS needs both)" });
+  }
+});
+export type TlsSettings = z.infer<typeof tlsSettings>;
+
+const basicAuth = z
+  .strictObject({ username: z.string().min(1), ...passwordFields })
+  .superRefine(exactlyOnePassword);
+
+const statusCodes = z.array(z.number().int().min(100).max(599)).min(1);
+const headers = z.record(z.string(), z.string());
+
+export const httpProbeSettings = z.strictObject({
+  url: httpUrl,
+  method: z.enum(["GET", "HEAD", "POST", "PUT", "OPTIONS"]).default("GET"),
+  headers: headers.default({}),
+  body: z.string().optional(),
+  valid_status_codes: statusCodes.optional(),
+  body_must_match: z.array(pattern).default([]),
+  body_must_not_match: z.array(pattern).default([]),
+  max_redirects: z.number().int().min(0).max(20).default(5),
+  max_body_bytes: z.number().int().positive().default(1_048_576),
+  basic_auth: basicAuth.optional(),
+  tls: tlsSettings.default({ insecure_skip_verify: false }),
+});
+export type HttpProbeSettings = z.infer<typeof httpProbeSettings>;
+
+export const jsonAssertion = z
+  .strictObject({
+    path: z.string().min(1),
+    exists: z.boolean().optional(),
+    equals: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+    matches: pattern.optional(),
+    less_than: z.number().optional(),
+    greater_than: z.number().optional(),
+  })
+  .refine(
+    (a) =>
+      [a.exists, a.equals, a.matches, a.less_than, a.greater_than].filter((x) => x !== undefined).length === 1,
+    { message: "expected exactly one of exists, equals, matches, less_than, greater_than" },
+  );
+export type JsonAssertion = z.infer<typeof jsonAssertion>;
+
+export const apiStep = z
+  .strictObject({
+    name,
+    method: z.enum(["GET", "POST", "PUT", "DELETE", "PATCH"]).default("GET"),
+    url: z.string().min(1),
+    headers: headers.default({}),
+    json: z.unknown().optional(),
+    body: z.string().optional(),
+    valid_status_codes: statusCodes.default([200]),
+    body_must_match: z.array(pattern).default([]),
+    body_must_not_match: z.array(pattern).default([]),
+    assert: z.array(jsonAssertion).default([]),
+    extract: z.record(name, z.string().min(1)).default({}),
+    max_body_bytes: z.number().int().positive().default(1_048_576),
+  })
+  .refine((s) => s.json === undefined || s.body === undefined, { message: "expected json or body, not both" });
+export type ApiStep = z.infer<typeof apiStep>;
+
+export const apiProbeSettings = z
+  .strictObject({
+    secrets: z.record(name, secretSource).default({}),
+    tls: tlsSettings.default({ insecure_skip_verify: false }),
+    basic_auth: basicAuth.optional(),
+    steps: z.array(apiStep).min(1),
+  })
+  .superRefine((api, ctx) => {
+    const seen = new Set<string>();
+    api.steps.forEach((step, i) => {
+      if (seen.has(step.name)) ctx.addIssue({ code: "custom", path: ["steps", i, "name"], message: `duplicate step name "${step.name}"` });
+      seen.add(step.name);
+    });
+  });
+export type ApiProbeSettings = z.infer<typeof apiProbeSettings>;
+
+export const ftpsProbeSettings = z
+  .strictObject({
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535).default(21),
+    tls_mode: z.enum(["explicit", "implicit"]).default("explicit"),
+    username: z.string().min(1),
+    ...passwordFields,
+    tls: tlsSettings.default({ insecure_skip_verify: false }),
+    directory: z.string().default("/"),
+    file_pattern: pattern,
+    file_time: z.enum(["name", "mtime"]).default("mtime"),
+    file_time_format: z.string().default("yyyyMMddHHmmss"),
+    file_time_zone: z.string().default("America/Chicago"),
+    max_file_age: duration.optional(),
+    download: z.strictObject({ max_bytes: z.number().int().positive().default(1_048_576) }).optional(),
+  })
+  .superRefine(exactlyOnePassword)
+  .superRefine((f, ctx) => {
+    if (f.file_time === "name" && !f.file_pattern.includes("(?<ts>")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["file_pattern"],
+        message: 'expected a named group (?<ts>...) holding the time stamp, because file_time is "name"',
+      });
+    }
+  });
+export type FtpsProbeSettings = z.infer<typeof ftpsProbeSettings>;
+
+const checkBase = {
+  name,
+  service: z.enum(SERVICES),
+  interval: duration.optional(),
+  timeout: duration.optional(),
+};
+
+export const checkConfig = z.discriminatedUnion("kind", [
+  z.strictObject({ ...checkBase, kind: z.literal("http"), http: httpProbeSettings }),
+  z.strictObject({ ...checkBase, kind: z.literal("api"), api: apiProbeSettings }),
+  z.strictObject({ ...checkBase, kind: z.literal("ftps"), ftps: ftpsProbeSettings }),
+]);
+export type CheckConfig = z.infer<typeof checkConfig>;
+export type CheckKind = CheckConfig["kind"];
+
+export const exporterConfig = z
+  .strictObject({
+    listen_address: z.string().default(":9910"),
+    location: name.default("default"),
+    defaults: z
+      .strictObject({ interval: duration.default(30_000), timeout: duration.default(10_000) })
+      .default({ interval: 30_000, timeout: 10_000 }),
+    max_concurrency: z.number().int().positive().default(256),
+    checks: z.array(checkConfig).default([]),
+  })
+  .superRefine((cfg, ctx) => {
+    const seen = new Map<string, number>();
+    cfg.checks.forEach((check, i) => {
+      const first = seen.get(check.name);
+      if (first !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["checks", i, "name"], message: `duplicate check name "${check.name}" (first at checks[${first}])` });
+      } else seen.set(check.name, i);
+      const interval = check.interval ?? cfg.defaults.interval;
+      const timeout = check.timeout ?? cfg.defaults.timeout;
+      if (timeout > interval) {
+        ctx.addIssue({ code: "custom", path: ["checks", i, "timeout"], message: `expected a timeout no longer than the interval (${interval / 1000}s)` });
+      }
+    });
+  });
+export type ExporterConfig = z.infer<typeof exporterConfig>;

@@ -1,0 +1,135 @@
+import type { Server } from "node:http";
+import { loadConfig, type LoadedConfig } from "../config/load.js";
+import type { Logger } from "../log/logger.js";
+import { CheckScheduler } from "../scheduler/check-scheduler.js";
+import { ProbeMetrics } from "./probe-metrics.js";
+import { createExporterApp } from "./http-api.js";
+import type { ProbeResult } from "../probes/probe.js";
+
+export interface ExporterOptions {
+  configFile: string;
+  logger: Logger;
+  /** Overrides the config's listen_address (e.g. from --web.listen-address). */
+  listenAddress?: { host?: string; port: number };
+  clock?: { now(): number; random(): number };
+}
+
+/** Latest result per check, for the landing page. */
+export interface CheckStatus {
+  service: string;
+  kind: string;
+  result?: ProbeResult;
+  finishedAt?: number;
+}
+
+/**
+ * The exporter process: loads the config, runs the checks, serves /metrics. A reload (SIGHUP or
+ * POST /-/reload) with a bad config keeps the old one running and sets the reload gauge to 0.
+ */
+export class Exporter {
+  readonly metrics = new ProbeMetrics();
+  readonly status = new Map<string, CheckStatus>();
+  private config?: LoadedConfig;
+  private scheduler: CheckScheduler;
+  private server?: Server;
+  private ready = false;
+
+  constructor(private readonly options: ExporterOptions) {
+    this.scheduler = new CheckScheduler(
+      256,
+      {
+        onResult: (check, result, finishedAt) => {
+          this.metrics.record(check.name, result, finishedAt);
+          this.status.set(check.name, { service: check.service, kind: check.kind, result, finishedAt });
+          const fields = { check: check.name, service: check.service, success: result.success, duration_seconds: round(result.durationSeconds) };
+          if (result.failure) options.logger.warn({ ...fields, reason: result.failure.reason, detail: result.failure.message }, "probe failed");
+          else options.logger.debug(fields, "probe succeeded");
+        },
+        onSkip: (check) => {
+          this.metrics.recordSkip(check.name);
+          options.logger.warn({ check: check.name }, "run skipped: previous run still going or scheduler behind");
+        },
+        onStartLag: (seconds) => this.metrics.startLag.observe(seconds),
+      },
+      options.clock,
+    );
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  get location(): string {
+    return this.config?.location ?? "";
+  }
+
+  /** Loads the config for the first time; throws ConfigError when it is bad. */
+  async start(): Promise<{ host?: string; port: number }> {
+    const config = loadConfig(this.options.configFile);
+    this.apply(config);
+    const listen = this.options.listenAddress ?? config.listen;
+    const app = createExporterApp(this);
+    this.server = await new Promise<Server>((resolve, reject) => {
+      const server = app.listen(listen.port, listen.host ?? "", () => resolve(server));
+      server.once("error", reject);
+    });
+    const address = this.server.address();
+    const port = typeof address === "object" && address ? address.port : listen.port;
+    this.ready = true;
+    this.options.logger.info({ address: `${listen.host ?? "0.0.0.0"}:${port}`, checks: config.checks.length, location: config.location }, "exporter listening");
+    return { host: listen.host, port };
+  }
+
+  /** Re-reads the config file. Returns the error text when the new config is rejected. */
+  reload(): { ok: true } | { ok: false; error: string } {
+    try {
+      const config = loadConfig(this.options.configFile);
+      if (this.config && (config.listen.port !== this.config.listen.port || config.listen.host !== this.config.listen.host)) {
+        this.options.logger.warn("listen_address changed: it takes effect at the next restart");
+      }
+      this.apply(config);
+      this.options.logger.info({ checks: config.checks.length }, "configuration reloaded");
+      return { ok: true };
+    } catch (err) {
+      this.metrics.reloadSuccessful.set(0);
+      const error = (err as Error).message;
+      this.options.logger.error({ error }, "configuration reload failed; keeping the previous configuration");
+      return { ok: false, error };
+    }
+  }
+
+  private apply(config: LoadedConfig): void {
+    const previous = this.config;
+    const names = new Set(config.checks.map((c) => c.name));
+    for (const old of previous?.checks ?? []) {
+      const replaced = config.checks.find((c) => c.name === old.name);
+      // Labels or phases may differ: start the check's series afresh.
+      if (!names.has(old.name) || replaced?.service !== old.service || config.location !== previous?.location || replaced?.kind !== old.kind) {
+        this.metrics.removeCheck(old.name);
+        this.status.delete(old.name);
+      }
+    }
+    for (const check of config.checks) {
+      this.metrics.addCheck(check, config.location);
+      if (!this.status.has(check.name)) this.status.set(check.name, { service: check.service, kind: check.kind });
+    }
+    this.scheduler.setChecks(config.checks, config.maxConcurrency);
+    this.config = config;
+    this.metrics.reloadSuccessful.set(1);
+    this.metrics.reloadTimestamp.set(Date.now() / 1000);
+  }
+
+  async stop(): Promise<void> {
+    this.ready = false;
+    await this.scheduler.stop();
+    await new Promise<void>((resolve) => {
+      if (!this.server) return resolve();
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}

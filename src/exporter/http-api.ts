@@ -1,0 +1,66 @@
+import express, { type Express } from "express";
+import type { Exporter } from "./exporter.js";
+import { VERSION } from "../version.js";
+
+/**
+ * The exporter's HTTP endpoints, following Prometheus conventions. There is deliberately no
+ * `/probe?target=` endpoint: only targets written in the config are ever probed.
+ */
+export function createExporterApp(exporter: Exporter): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+
+  app.get("/metrics", async (_req, res) => {
+    try {
+      const body = await exporter.metrics.registry.metrics();
+      res.type(exporter.metrics.registry.contentType).send(body);
+    } catch (err) {
+      res.status(500).type("text/plain").send(`error collecting metrics: ${(err as Error).message}\n`);
+    }
+  });
+
+  app.get("/-/healthy", (_req, res) => {
+    res.type("text/plain").send("Healthy.\n");
+  });
+
+  app.get("/-/ready", (_req, res) => {
+    if (exporter.isReady) res.type("text/plain").send("Ready.\n");
+    else res.status(503).type("text/plain").send("Not ready.\n");
+  });
+
+  app.all("/-/reload", (req, res) => {
+    if (req.method !== "POST" && req.method !== "PUT") {
+      res.status(405).set("Allow", "POST, PUT").type("text/plain").send("Only POST or PUT requests allowed.\n");
+      return;
+    }
+    const outcome = exporter.reload();
+    if (outcome.ok) res.type("text/plain").send("Configuration reloaded.\n");
+    else res.status(500).type("text/plain").send(`failed to reload config: ${outcome.error}\n`);
+  });
+
+  app.get("/", (_req, res) => {
+    const rows = [...exporter.status.entries()]
+      .map(([name, s]) => {
+        const state = s.result ? (s.result.success ? "up" : `down: ${s.result.failure?.reason}`) : "pending";
+        const when = s.finishedAt ? new Date(s.finishedAt).toISOString() : "";
+        const detail = s.result?.failure?.message ?? "";
+        return `<tr><td>${esc(name)}</td><td>${esc(s.service)}</td><td>${esc(s.kind)}</td><td>${esc(state)}</td><td>${esc(when)}</td><td>${esc(detail)}</td></tr>`;
+      })
+      .join("\n");
+    res
+      .type("html")
+      .set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+      .set("X-Content-Type-Options", "nosniff")
+      .send(`<!doctype html><html><head><meta charset="utf-8"><title>SMT exporter</title></head><body>
+<h1>SMT exporter ${esc(VERSION)}</h1><p>location: ${esc(exporter.location)} &middot; <a href="/metrics">metrics</a> &middot; <a href="/-/healthy">healthy</a> &middot; <a href="/-/ready">ready</a></p>
+<table border="1" cellpadding="4"><tr><th>check</th><th>service</th><th>kind</th><th>latest</th><th>finished</th><th>detail</th></tr>
+${rows}</table></body></html>`);
+  });
+
+  return app;
+}
+
+function esc(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

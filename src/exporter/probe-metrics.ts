@@ -1,0 +1,109 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { ResolvedCheck } from "../config/load.js";
+import type { ProbeResult } from "../probes/probe.js";
+import { VERSION } from "../version.js";
+
+const LABELS = ["service", "check", "location"] as const;
+type Labels = Record<(typeof LABELS)[number], string>;
+
+/** The phases each kind reports (api: one phase per step, named after the step). */
+export function phasesOf(check: ResolvedCheck): string[] {
+  switch (check.kind) {
+    case "http":
+      return ["dns", "connect", "tls", "processing", "transfer"];
+    case "ftps":
+      return check.ftps.tls_mode === "implicit" ? ["connect", "login", "list", "transfer"] : ["connect", "tls", "login", "list", "transfer"];
+    case "api":
+      return check.api.steps.map((s) => s.name);
+  }
+}
+
+/**
+ * The exporter's metric contract (docs/metrics.md). Every later part (rules, dashboards, notices,
+ * reports) reads these names: change them only with a migration note.
+ */
+export class ProbeMetrics {
+  readonly registry = new Registry();
+  private readonly success: Gauge<string>;
+  private readonly duration: Gauge<string>;
+  private readonly phaseDuration: Gauge<string>;
+  private readonly runs: Counter<string>;
+  private readonly failures: Counter<string>;
+  private readonly lastRun: Gauge<string>;
+  private readonly lastSuccess: Gauge<string>;
+  private readonly certNotAfter: Gauge<string>;
+  private readonly newestFile: Gauge<string>;
+  private readonly skipped: Counter<string>;
+  readonly startLag: Histogram<string>;
+  readonly reloadSuccessful: Gauge<string>;
+  readonly reloadTimestamp: Gauge<string>;
+  private readonly known = new Map<string, { labels: Labels; phases: string[] }>();
+
+  constructor() {
+    const registers = [this.registry];
+    const l = [...LABELS];
+    this.success = new Gauge({ name: "smt_probe_success", help: "Whether the latest run of the check succeeded (1) or failed (0).", labelNames: l, registers });
+    this.duration = new Gauge({ name: "smt_probe_duration_seconds", help: "Duration of the latest run of the check, in seconds.", labelNames: l, registers });
+    this.phaseDuration = new Gauge({ name: "smt_probe_phase_duration_seconds", help: "Duration of each phase of the latest run, in seconds (0 when the phase did not run).", labelNames: [...l, "phase"], registers });
+    this.runs = new Counter({ name: "smt_probe_runs_total", help: "Runs of the check, by result.", labelNames: [...l, "result"], registers });
+    this.failures = new Counter({ name: "smt_probe_failures_total", help: "Failed runs of the check, by reason (a fixed set, see docs/metrics.md).", labelNames: [...l, "reason"], registers });
+    this.lastRun = new Gauge({ name: "smt_probe_last_run_timestamp_seconds", help: "Unix time at which the latest run of the check finished.", labelNames: l, registers });
+    this.lastSuccess = new Gauge({ name: "smt_probe_last_success_timestamp_seconds", help: "Unix time at which the latest successful run of the check finished.", labelNames: l, registers });
+    this.certNotAfter = new Gauge({ name: "smt_tls_cert_not_after_timestamp_seconds", help: "Earliest notAfter (Unix time) in the certificate chain the target presented on its latest TLS handshake.", labelNames: l, registers });
+    this.newestFile = new Gauge({ name: "smt_ftps_newest_file_timestamp_seconds", help: "Unix time of the newest file matching the FTPS check's pattern.", labelNames: l, registers });
+    this.skipped = new Counter({ name: "smt_probe_skipped_total", help: "Scheduled runs skipped because the previous run of the check was still going or the scheduler fell behind.", labelNames: l, registers });
+    this.startLag = new Histogram({
+      name: "smt_scheduler_start_lag_seconds",
+      help: "Delay between a run's scheduled time and its start (waiting for a concurrency slot, event-loop lag).",
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    });
+    this.reloadSuccessful = new Gauge({ name: "smt_exporter_config_last_reload_successful", help: "Whether the last configuration load or reload succeeded.", registers });
+    this.reloadTimestamp = new Gauge({ name: "smt_exporter_config_last_reload_success_timestamp_seconds", help: "Unix time of the last successful configuration load or reload.", registers });
+    const buildInfo = new Gauge({ name: "smt_exporter_build_info", help: "Build information; the value is always 1.", labelNames: ["version", "nodejs_version"], registers });
+    buildInfo.labels({ version: VERSION, nodejs_version: process.version }).set(1);
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Makes the check's series exist from the start (counters at 0), so rate() and absent() behave. */
+  addCheck(check: ResolvedCheck, location: string): void {
+    const labels: Labels = { service: check.service, check: check.name, location };
+    this.known.set(check.name, { labels, phases: phasesOf(check) });
+    this.runs.labels({ ...labels, result: "success" }).inc(0);
+    this.runs.labels({ ...labels, result: "failure" }).inc(0);
+    this.skipped.labels(labels).inc(0);
+  }
+
+  /** Drops every series of a check that left the config. */
+  removeCheck(name: string): void {
+    const known = this.known.get(name);
+    if (!known) return;
+    this.known.delete(name);
+    for (const metric of [this.success, this.duration, this.phaseDuration, this.runs, this.failures, this.lastRun, this.lastSuccess, this.certNotAfter, this.newestFile, this.skipped]) {
+      (metric as Gauge<string>).remove(known.labels);
+    }
+  }
+
+  record(name: string, result: ProbeResult, finishedAtMs: number): void {
+    const known = this.known.get(name);
+    if (!known) return; // removed while it ran
+    const labels = known.labels;
+    const finished = finishedAtMs / 1000;
+    this.success.labels(labels).set(result.success ? 1 : 0);
+    this.duration.labels(labels).set(result.durationSeconds);
+    for (const phase of known.phases) {
+      this.phaseDuration.labels({ ...labels, phase }).set(result.phases[phase] ?? 0);
+    }
+    this.runs.labels({ ...labels, result: result.success ? "success" : "failure" }).inc();
+    if (result.failure) this.failures.labels({ ...labels, reason: result.failure.reason }).inc();
+    this.lastRun.labels(labels).set(finished);
+    if (result.success) this.lastSuccess.labels(labels).set(finished);
+    if (result.certNotAfter !== undefined) this.certNotAfter.labels(labels).set(result.certNotAfter);
+    if (result.newestFileTime !== undefined) this.newestFile.labels(labels).set(result.newestFileTime);
+  }
+
+  recordSkip(name: string): void {
+    const known = this.known.get(name);
+    if (known) this.skipped.labels(known.labels).inc();
+  }
+}

@@ -1,0 +1,107 @@
+import type { ResolvedCheck } from "../config/load.js";
+import { compilePattern } from "../config/pattern.js";
+import type { JsonAssertion } from "../config/schema.js";
+import { exchange } from "./http-exchange.js";
+import { basicAuthHeader, expectBody, expectStatus } from "./http-checks.js";
+import { readJsonPath } from "./json-path.js";
+import { ProbeFailure, type Prober, type ProbeContext } from "./probe.js";
+import { expandJson, expandTemplate, type TemplateScope } from "./template.js";
+
+type ApiCheck = Extract<ResolvedCheck, { kind: "api" }>;
+
+/**
+ * The `api` kind: ordered HTTP steps (SMT's `POST /v2/token/`, then a data request with the bearer
+ * token). Each step's time is the phase named after the step. Values a step extracts are treated
+ * as secrets: they never appear in the probe's messages.
+ */
+export const probeApi: Prober<ApiCheck> = async (check, ctx) => {
+  const scope: TemplateScope = { secret: check.secrets, vars: {}, now: ctx.now(), zone: "America/Chicago" };
+  try {
+    for (const step of check.api.steps) {
+      const start = performance.now();
+      const stepPhases: Record<string, number> = {};
+      try {
+        await runStep(check, step, scope, { ...ctx, phases: stepPhases });
+      } finally {
+        ctx.phases[step.name] = (performance.now() - start) / 1000;
+      }
+    }
+  } catch (err) {
+    if (err instanceof ProbeFailure) throw new ProbeFailure(err.reason, hideValues(err.message, scope.vars));
+    throw err;
+  }
+};
+
+async function runStep(check: ApiCheck, step: ApiCheck["api"]["steps"][number], scope: TemplateScope, ctx: ProbeContext): Promise<void> {
+  const url = new URL(expandTemplate(step.url, scope));
+  const headers: Record<string, string> = {};
+  for (const [key, value] of Object.entries(step.headers)) headers[key] = expandTemplate(value, scope);
+  let body: Buffer | undefined;
+  if (step.json !== undefined) {
+    body = Buffer.from(JSON.stringify(expandJson(step.json, scope)));
+    headers["Content-Type"] ??= "application/json";
+  } else if (step.body !== undefined) {
+    body = Buffer.from(expandTemplate(step.body, scope));
+  }
+  if (check.api.basic_auth && headers.Authorization === undefined) {
+    headers.Authorization = basicAuthHeader(check.api.basic_auth.username, check.secrets.basic_auth_password ?? "");
+  }
+
+  const what = `step ${step.name}`;
+  const response = await exchange({ url, method: step.method, headers, body, tls: check.tls, maxBodyBytes: step.max_body_bytes }, ctx);
+  ctx.note(`${what}: ${step.method} ${url.origin}${url.pathname} -> ${response.status} (${response.body.length} bytes)`);
+  expectStatus(response.status, step.valid_status_codes, what);
+  const text = response.body.toString("utf8");
+  expectBody(text, step.body_must_match, step.body_must_not_match, what);
+  if (step.assert.length === 0 && Object.keys(step.extract).length === 0) return;
+
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    const type = String(response.headers["content-type"] ?? "no content type");
+    throw new ProbeFailure("body_mismatch", `${what}: expected a JSON body, got ${type}: ${JSON.stringify(text.slice(0, 80))}`);
+  }
+  for (const assertion of step.assert) {
+    const problem = checkAssertion(json, assertion);
+    if (problem) throw new ProbeFailure("json_assertion", `${what}: ${problem}`);
+  }
+  for (const [name, path] of Object.entries(step.extract)) {
+    const value = readJsonPath(json, path);
+    if (value === undefined || value === null || typeof value === "object") {
+      throw new ProbeFailure("json_assertion", `${what}: cannot extract ${name}: no scalar at ${path}`);
+    }
+    scope.vars[name] = String(value);
+  }
+}
+
+/** A description of what is wrong, or undefined when the assertion holds. */
+export function checkAssertion(json: unknown, a: JsonAssertion): string | undefined {
+  const value = readJsonPath(json, a.path);
+  const shown = value === undefined ? "nothing" : JSON.stringify(value).slice(0, 80);
+  if (a.exists !== undefined) {
+    return (value !== undefined) === a.exists ? undefined : `${a.path} ${a.exists ? "is missing" : `exists (${shown})`}`;
+  }
+  if (a.equals !== undefined) {
+    return value === a.equals ? undefined : `${a.path} is ${shown}, expected ${JSON.stringify(a.equals)}`;
+  }
+  if (a.matches !== undefined) {
+    return typeof value === "string" && compilePattern(a.matches).test(value)
+      ? undefined
+      : `${a.path} is ${shown}, expected to match "${a.matches}"`;
+  }
+  const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
+  if (a.less_than !== undefined) {
+    return n < a.less_than ? undefined : `${a.path} is ${shown}, expected less than ${a.less_than}`;
+  }
+  if (a.greater_than !== undefined) {
+    return n > a.greater_than ? undefined : `${a.path} is ${shown}, expected greater than ${a.greater_than}`;
+  }
+  return undefined;
+}
+
+function hideValues(message: string, vars: Record<string, string>): string {
+  let out = message;
+  for (const value of Object.values(vars)) if (value.length >= 4) out = out.split(value).join("<redacted>");
+  return out;
+}

@@ -1,0 +1,170 @@
+import { lookup } from "node:dns/promises";
+import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from "node:http";
+import { connect as netConnect, isIP, type Socket } from "node:net";
+import { connect as tlsConnect, type TLSSocket } from "node:tls";
+import { ProbeFailure, type ProbeContext } from "./probe.js";
+import { earliestNotAfter, verifyPeer } from "./tls-peer.js";
+import type { ResolvedTls } from "../config/load.js";
+import { VERSION } from "../version.js";
+
+export interface ExchangeRequest {
+  url: URL;
+  method: string;
+  headers: Record<string, string>;
+  body?: Buffer;
+  tls: ResolvedTls;
+  maxBodyBytes: number;
+}
+
+export interface ExchangeResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+const USER_AGENT = `smt-monitor/${VERSION}`;
+
+/**
+ * One HTTP(S) request over a fresh connection, timed phase by phase (dns, connect, tls,
+ * processing, transfer), because connection set-up is part of availability. Aborting the
+ * context's signal destroys the sockets at once and fails with reason "timeout".
+ */
+export async function exchange(req: ExchangeRequest, ctx: ProbeContext): Promise<ExchangeResponse> {
+  const sockets: Socket[] = [];
+  let current = "dns";
+  let onAbort: () => void = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => {
+      for (const s of sockets) s.destroy();
+      reject(new ProbeFailure("timeout", `timed out during ${current} (${req.url.host})`));
+    };
+  });
+  aborted.catch(() => {});
+  if (ctx.signal.aborted) onAbort();
+  else ctx.signal.addEventListener("abort", onAbort, { once: true });
+
+  const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    current = name;
+    const start = performance.now();
+    try {
+      return await Promise.race([work(), aborted]);
+    } finally {
+      ctx.phases[name] = (ctx.phases[name] ?? 0) + (performance.now() - start) / 1000;
+    }
+  };
+
+  try {
+    const host = req.url.hostname.replace(/^\[(.*)\]$/, "$1");
+    const https = req.url.protocol === "https:";
+    const port = Number(req.url.port || (https ? 443 : 80));
+
+    const address = await step("dns", async () => {
+      if (isIP(host)) return host;
+      try {
+        return (await lookup(host)).address;
+      } catch (err) {
+        throw new ProbeFailure("dns", `cannot resolve ${host}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+    });
+
+    const tcp = await step("connect", () => connectTcp(address, port, sockets));
+    let conn: Socket = tcp;
+    if (https) {
+      const secure = await step("tls", () => handshake(tcp, host, req.tls, sockets));
+      ctx.facts.certNotAfter = earliestNotAfter(secure);
+      verifyPeer(secure, host, req.tls);
+      conn = secure;
+    }
+
+    const response = await step("processing", () => send(conn, req));
+    const body = await step("transfer", () => readBody(response, req.maxBodyBytes));
+    return { status: response.statusCode ?? 0, headers: response.headers, body };
+  } finally {
+    ctx.signal.removeEventListener("abort", onAbort);
+    for (const s of sockets) s.destroy();
+  }
+}
+
+function connectTcp(address: string, port: number, sockets: Socket[]): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = netConnect({ host: address, port, noDelay: true });
+    sockets.push(socket);
+    socket.once("connect", () => {
+      socket.removeAllListeners("error");
+      socket.on("error", () => {});
+      resolve(socket);
+    });
+    socket.once("error", (err: NodeJS.ErrnoException) =>
+      reject(new ProbeFailure("connect", `connect to ${address}:${port} failed: ${err.code ?? err.message}`)),
+    );
+  });
+}
+
+function handshake(socket: Socket, host: string, tls: ResolvedTls, sockets: Socket[]): Promise<TLSSocket> {
+  return new Promise((resolve, reject) => {
+    const servername = tls.serverName ?? (isIP(host) ? undefined : host);
+    const secure = tlsConnect({
+      socket,
+      servername,
+      secureContext: tls.secureContext,
+      rejectUnauthorized: false,
+      ALPNProtocols: ["http/1.1"],
+    });
+    sockets.push(secure);
+    secure.once("secureConnect", () => {
+      secure.removeAllListeners("error");
+      secure.on("error", () => {});
+      resolve(secure);
+    });
+    secure.once("error", (err: NodeJS.ErrnoException) =>
+      reject(new ProbeFailure("tls", `TLS handshake failed: ${err.code ?? ""} ${err.message}`.trim())),
+    );
+    secure.once("close", () => reject(new ProbeFailure("tls", "connection closed during the TLS handshake")));
+  });
+}
+
+function send(conn: Socket, req: ExchangeRequest): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string | number> = {
+      Host: req.url.host,
+      "User-Agent": USER_AGENT,
+      Accept: "*/*",
+      Connection: "close",
+      ...req.headers,
+    };
+    if (req.body) headers["Content-Length"] = req.body.length;
+    const outgoing = httpRequest({
+      method: req.method,
+      path: `${req.url.pathname}${req.url.search}`,
+      headers,
+      setHost: false,
+      createConnection: () => conn,
+    });
+    outgoing.once("response", resolve);
+    outgoing.once("error", (err: NodeJS.ErrnoException) => {
+      const code = err.code ?? "";
+      const reason = code.startsWith("HPE_") ? "protocol" : "connect";
+      reject(new ProbeFailure(reason, `request failed: ${code || err.message}${code === "ECONNRESET" ? " (connection reset by the server)" : ""}`));
+    });
+    outgoing.end(req.body);
+  });
+}
+
+function readBody(response: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    response.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        response.destroy();
+        reject(new ProbeFailure("body_too_large", `response body exceeds max_body_bytes (${maxBytes})`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    response.once("end", () => resolve(Buffer.concat(chunks)));
+    response.once("error", (err) => reject(new ProbeFailure("protocol", `response body interrupted: ${err.message}`)));
+    response.once("aborted", () => reject(new ProbeFailure("protocol", "response body interrupted: connection closed")));
+  });
+}

@@ -1,0 +1,75 @@
+import type { ResolvedCheck } from "../config/load.js";
+
+/**
+ * Why a probe failed: a fixed set, so that `smt_probe_failures_total{reason}` has bounded
+ * cardinality and alerts and dashboards can rely on the values (documented in docs/metrics.md).
+ */
+export const FAILURE_REASONS = [
+  "dns",
+  "connect",
+  "tls",
+  "timeout",
+  "http_status",
+  "redirect",
+  "body_mismatch",
+  "body_too_large",
+  "json_assertion",
+  "auth",
+  "ftp_login",
+  "ftp_list",
+  "ftp_transfer",
+  "no_file",
+  "stale_file",
+  "protocol",
+  "internal",
+] as const;
+export type FailureReason = (typeof FAILURE_REASONS)[number];
+
+/** A probe's outcome; phases in seconds, keyed by phase name (see docs/metrics.md). */
+export interface ProbeResult {
+  success: boolean;
+  durationSeconds: number;
+  phases: Record<string, number>;
+  failure?: { reason: FailureReason; message: string };
+  /** Earliest notAfter (Unix seconds) of the certificate chain the server presented. */
+  certNotAfter?: number;
+  /** Time stamp (Unix seconds) of the newest file matching an FTPS check's pattern. */
+  newestFileTime?: number;
+  /** Debug lines, like blackbox_exporter's debug output; printed by `smt-monitor probe`. */
+  log: string[];
+}
+
+/** A failure that carries its reason; probes throw it, the runner turns it into a result. */
+export class ProbeFailure extends Error {
+  constructor(
+    readonly reason: FailureReason,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ProbeFailure";
+  }
+}
+
+/** What a probe gets besides its check: a hard deadline signal and a place to note details. */
+export interface ProbeContext {
+  signal: AbortSignal;
+  /** Phase timings in seconds; a probe fills them in as it goes, so a timeout keeps the finished ones. */
+  phases: Record<string, number>;
+  note(line: string): void;
+  /** Facts a probe observed (certificate expiry, newest file) even if it later fails. */
+  facts: { certNotAfter?: number; newestFileTime?: number };
+  now(): number;
+}
+
+/** One function per kind, one shape for all: a new protocol is a new file and one line in the registry. */
+export type Prober<C extends ResolvedCheck = ResolvedCheck> = (check: C, ctx: ProbeContext) => Promise<void>;
+
+/** Times an async phase and records it under `name`, also when it fails. */
+export async function phase<T>(ctx: ProbeContext, name: string, fn: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  try {
+    return await fn();
+  } finally {
+    ctx.phases[name] = (ctx.phases[name] ?? 0) + (performance.now() - start) / 1000;
+  }
+}

@@ -1,0 +1,32 @@
+import { checkServerIdentity, type DetailedPeerCertificate, type TLSSocket } from "node:tls";
+import { ProbeFailure } from "./probe.js";
+import type { ResolvedTls } from "../config/load.js";
+
+/** Earliest notAfter (Unix seconds) over the chain the peer presented, or undefined without one. */
+export function earliestNotAfter(socket: TLSSocket): number | undefined {
+  const leaf = socket.getPeerCertificate(true) as DetailedPeerCertificate | undefined;
+  if (!leaf || !leaf.valid_to) return undefined;
+  let earliest = Infinity;
+  const seen = new Set<string>();
+  for (let cert: DetailedPeerCertificate | undefined = leaf; cert && cert.valid_to; cert = cert.issuerCertificate) {
+    if (seen.has(cert.fingerprint256)) break;
+    seen.add(cert.fingerprint256);
+    const notAfter = Date.parse(cert.valid_to) / 1000;
+    if (Number.isFinite(notAfter) && notAfter < earliest) earliest = notAfter;
+  }
+  return Number.isFinite(earliest) ? earliest : undefined;
+}
+
+/**
+ * Verifies the peer the way a browser would (chain, expiry, host name), unless the check says
+ * insecure_skip_verify. Handshakes run with rejectUnauthorized off so that the certificate's
+ * expiry is recorded even when it is what makes the check fail.
+ */
+export function verifyPeer(socket: TLSSocket, host: string, tls: ResolvedTls): void {
+  if (tls.insecureSkipVerify) return;
+  if (!socket.authorized) {
+    throw new ProbeFailure("tls", `certificate verification failed: ${String(socket.authorizationError ?? "unknown error")}`);
+  }
+  const identityError = checkServerIdentity(tls.serverName ?? host, socket.getPeerCertificate());
+  if (identityError) throw new ProbeFailure("tls", `certificate does not match host: ${identityError.message}`);
+}

@@ -1,0 +1,113 @@
+import { mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Socket } from "node:net";
+import { DateTime } from "luxon";
+import ftpSrvModule from "ftp-srv";
+const { FtpSrv } = ftpSrvModule;
+import type { FaultBoard } from "./fault-board.js";
+import { armor, CENTRAL, intervalCsv, intervalFileName, intervalRows, SIMULATED_ESIIDS } from "./energy-data.js";
+import type { KeyAndCert } from "./certificates.js";
+
+/** ftp-srv wants a bunyan logger; the simulator keeps it quiet. */
+const quietLog: Record<string, unknown> = {};
+for (const level of ["trace", "debug", "info", "warn", "error", "fatal"]) quietLog[level] = () => {};
+quietLog.child = () => quietLog;
+
+/** Daily deliveries: interval files for usage day D are posted at 05:30 Central on D+1. */
+const DELIVERY_HOUR = 5;
+const DELIVERY_MINUTE = 30;
+
+export interface FtpsSiteOptions {
+  host: string;
+  dataDir: string;
+  username: string;
+  password: string;
+  certificate: KeyAndCert;
+  faults: FaultBoard;
+  now: () => number;
+  pasvRange: [number, number];
+}
+
+/**
+ * SMT's file-delivery site: explicit-TLS FTP (AUTH TLS) with PGP-armored interval files named as
+ * SMT names them. Faults: stale_file (newest file days old), missing_file (empty directory),
+ * auth_failure (530 on login); connection faults are the front door's.
+ */
+export class FtpsSite {
+  private readonly server: InstanceType<typeof FtpSrv>;
+  private readonly dirs: { fresh: string; stale: string; empty: string };
+
+  constructor(private readonly options: FtpsSiteOptions) {
+    this.dirs = { fresh: join(options.dataDir, "fresh"), stale: join(options.dataDir, "stale"), empty: join(options.dataDir, "empty") };
+    for (const dir of Object.values(this.dirs)) mkdirSync(dir, { recursive: true });
+    const before = new Set(process.listeners("SIGTERM"));
+    const beforeInt = new Set(process.listeners("SIGINT"));
+    const beforeQuit = new Set(process.listeners("SIGQUIT"));
+    this.server = new FtpSrv({
+      url: `ftp://${options.host}:0`,
+      pasv_url: options.host,
+      pasv_min: options.pasvRange[0],
+      pasv_max: options.pasvRange[1],
+      tls: { key: options.certificate.key, cert: options.certificate.cert },
+      anonymous: false,
+      greeting: ["Smart Meter Texas FTPS"],
+      log: quietLog as never,
+      timeout: 60_000,
+    });
+    // ftp-srv installs handlers that exit the process on signals; the simulator owns its shutdown.
+    for (const [signal, keep] of [["SIGTERM", before], ["SIGINT", beforeInt], ["SIGQUIT", beforeQuit]] as const) {
+      for (const l of process.listeners(signal)) if (!keep.has(l)) process.removeListener(signal, l);
+    }
+    this.server.on("login", ({ username, password }: { username: string; password: string }, resolve: (r: { root: string }) => void, reject: (e: Error) => void) => {
+      if (options.faults.is("ftps", "auth_failure") || username !== options.username || password !== options.password) {
+        reject(new Error("Login incorrect"));
+        return;
+      }
+      if (options.faults.is("ftps", "missing_file")) return resolve({ root: this.dirs.empty });
+      if (options.faults.is("ftps", "stale_file")) {
+        this.fill(this.dirs.stale, 3);
+        return resolve({ root: this.dirs.stale });
+      }
+      this.fill(this.dirs.fresh, 0);
+      resolve({ root: this.dirs.fresh });
+    });
+    this.fill(this.dirs.fresh, 0);
+  }
+
+  /** Serves a connection accepted by the front door. */
+  handOver(socket: Socket): void {
+    (this.server as unknown as { server: { emit(e: string, s: Socket): void } }).server.emit("connection", socket);
+  }
+
+  /** Swaps the certificate presented on AUTH TLS (fault expired_cert). */
+  useCertificate(cert: KeyAndCert): void {
+    (this.server as unknown as { options: { tls: object } }).options.tls = { key: cert.key, cert: cert.cert };
+  }
+
+  /** Keeps three days of deliveries in `dir`, the newest `daysBack` days before today's. */
+  private fill(dir: string, daysBack: number): void {
+    const now = DateTime.fromMillis(this.options.now(), { zone: CENTRAL });
+    let latest = now.startOf("day").set({ hour: DELIVERY_HOUR, minute: DELIVERY_MINUTE });
+    if (latest > now) latest = latest.minus({ days: 1 });
+    latest = latest.minus({ days: daysBack });
+    const wanted = [0, 1, 2].map((i) => latest.minus({ days: i }));
+    const names = new Map(wanted.map((d) => [intervalFileName(d, 1), d]));
+    const present = new Set(readdirSync(dir));
+    for (const name of present) if (!names.has(name)) rmSync(join(dir, name), { force: true });
+    for (const [name, delivered] of names) {
+      if (present.has(name)) continue;
+      const usageDay = delivered.minus({ days: 1 });
+      const csv = SIMULATED_ESIIDS.map((e, i) => {
+        const text = intervalCsv(intervalRows(e, usageDay), delivered);
+        return i === 0 ? text : text.slice(text.indexOf("\n") + 1);
+      }).join("");
+      const file = join(dir, name);
+      writeFileSync(file, armor(csv));
+      utimesSync(file, delivered.toJSDate(), delivered.toJSDate());
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.server.close();
+  }
+}

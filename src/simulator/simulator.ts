@@ -1,0 +1,217 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
+import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
+import { join, resolve } from "node:path";
+import express from "express";
+import type { Service } from "../config/schema.js";
+import { generateCertificates, type SimulatorCertificates } from "./certificates.js";
+import { createEnergyApi } from "./energy-api.js";
+import { FaultBoard, FAULTS } from "./fault-board.js";
+import { FrontDoor } from "./front-door.js";
+import { FtpsSite } from "./ftps-site.js";
+import { createGuiSite } from "./gui-site.js";
+import { createHanApi } from "./han-api.js";
+import { TokenIssuer } from "./token-issuer.js";
+
+export interface SimulatorPorts {
+  admin: number;
+  gui: number;
+  api: number;
+  han: number;
+  ftps: number;
+}
+
+export interface SimulatorOptions {
+  host?: string;
+  /** 0 picks a free port. */
+  ports?: Partial<SimulatorPorts>;
+  /** Where certificates, credentials and FTPS files are written. */
+  stateDir: string;
+  pasvRange?: [number, number];
+  now?: () => number;
+}
+
+export interface RunningSimulator {
+  host: string;
+  ports: SimulatorPorts;
+  stateDir: string;
+  faults: FaultBoard;
+  certificates: SimulatorCertificates;
+  /** Files the probes' config can point at (CA, client certificate, credentials). */
+  files: { ca: string; clientCert: string; clientKey: string; apiUsername: string; apiPassword: string; ftpsUsername: string; ftpsPassword: string; legacyPassword: string };
+  credentials: { apiUsername: string; apiPassword: string; ftpsUsername: string; ftpsPassword: string; legacyUsername: string; legacyPassword: string };
+  setFault(service: Service, fault: string, delayMs?: number): Promise<string | undefined>;
+  clearFaults(service?: Service): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_SIMULATOR_PORTS: SimulatorPorts = { admin: 9920, gui: 9921, api: 9922, han: 9923, ftps: 9924 };
+
+/**
+ * A fake SMT on loopback for tests and the demo: HTTPS portal, API and HAN API, an FTPS site, and
+ * an admin HTTP API that injects faults. Certificates and credentials are generated at start.
+ */
+export async function startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
+  const host = options.host ?? "127.0.0.1";
+  const now = options.now ?? Date.now;
+  const stateDir = resolve(options.stateDir);
+  mkdirSync(stateDir, { recursive: true });
+  const certificates = generateCertificates(now());
+  const secret = () => randomBytes(12).toString("base64url");
+  const credentials = {
+    apiUsername: "smt-probe",
+    apiPassword: secret(),
+    ftpsUsername: "rep-of-record",
+    ftpsPassword: secret(),
+    legacyUsername: "smt-legacy",
+    legacyPassword: secret(),
+  };
+  const files = {
+    ca: join(stateDir, "ca.pem"),
+    clientCert: join(stateDir, "client.pem"),
+    clientKey: join(stateDir, "client-key.pem"),
+    apiUsername: join(stateDir, "api-username"),
+    apiPassword: join(stateDir, "api-password"),
+    ftpsUsername: join(stateDir, "ftps-username"),
+    ftpsPassword: join(stateDir, "ftps-password"),
+    legacyPassword: join(stateDir, "legacy-password"),
+  };
+  writeFileSync(files.ca, certificates.ca.cert);
+  writeFileSync(files.clientCert, certificates.client.cert);
+  writeFileSync(files.clientKey, certificates.client.key, { mode: 0o600 });
+  writeFileSync(files.apiUsername, credentials.apiUsername);
+  writeFileSync(files.apiPassword, credentials.apiPassword, { mode: 0o600 });
+  writeFileSync(files.ftpsUsername, credentials.ftpsUsername);
+  writeFileSync(files.ftpsPassword, credentials.ftpsPassword, { mode: 0o600 });
+  writeFileSync(files.legacyPassword, credentials.legacyPassword, { mode: 0o600 });
+
+  const faults = new FaultBoard();
+  const tokens = new TokenIssuer(credentials.apiUsername, credentials.apiPassword, now);
+  const legacyAuth = `Basic ${Buffer.from(`${credentials.legacyUsername}:${credentials.legacyPassword}`).toString("base64")}`;
+  const validContext = { key: certificates.server.key, cert: certificates.server.cert };
+  const expiredContext = { key: certificates.expiredServer.key, cert: certificates.expiredServer.cert };
+
+  const https = (app: express.Express, clientCerts = false): HttpsServer => {
+    const server = createHttpsServer({ ...validContext, ca: certificates.ca.cert, requestCert: clientCerts, rejectUnauthorized: false }, app);
+    server.on("tlsClientError", () => {});
+    return server;
+  };
+  const httpServers: Record<"gui" | "api" | "han", HttpsServer> = {
+    gui: https(createGuiSite(faults)),
+    api: https(createEnergyApi(faults, tokens, now, legacyAuth), true),
+    han: https(createHanApi(faults, tokens, now)),
+  };
+  const ftps = new FtpsSite({
+    host,
+    dataDir: join(stateDir, "ftps"),
+    username: credentials.ftpsUsername,
+    password: credentials.ftpsPassword,
+    certificate: certificates.server,
+    faults,
+    now,
+    pasvRange: options.pasvRange ?? [40000, 40999],
+  });
+
+  const doors: Record<Service, FrontDoor> = {
+    gui: new FrontDoor("gui", faults, (s) => httpServers.gui.emit("connection", s), host, false),
+    api: new FrontDoor("api", faults, (s) => httpServers.api.emit("connection", s), host, false),
+    han: new FrontDoor("han", faults, (s) => httpServers.han.emit("connection", s), host, false),
+    ftps: new FrontDoor("ftps", faults, (s) => ftps.handOver(s), host, true),
+  };
+
+  const applyCertificates = (service: Service) => {
+    const expired = faults.is(service, "expired_cert");
+    if (service === "ftps") ftps.useCertificate(expired ? certificates.expiredServer : certificates.server);
+    else httpServers[service].setSecureContext({ ...(expired ? expiredContext : validContext), ca: certificates.ca.cert });
+  };
+
+  const requested = { ...DEFAULT_SIMULATOR_PORTS, ...options.ports };
+  const ports: SimulatorPorts = { admin: 0, gui: 0, api: 0, han: 0, ftps: 0 };
+  for (const service of ["gui", "api", "han", "ftps"] as const) {
+    ports[service] = await doors[service].listen(requested[service]);
+  }
+
+  const setFault = async (service: Service, fault: string, delayMs?: number) => {
+    const error = faults.set(service, fault, delayMs, now());
+    if (error) return error;
+    applyCertificates(service);
+    await doors[service].sync();
+    return undefined;
+  };
+  const clearFaults = async (service?: Service) => {
+    faults.clear(service);
+    for (const s of service ? [service] : (Object.keys(doors) as Service[])) {
+      applyCertificates(s);
+      await doors[s].sync();
+    }
+  };
+
+  const admin = express();
+  admin.disable("x-powered-by");
+  admin.use(express.json({ limit: "4kb" }));
+  admin.get("/", (_req, res) => {
+    res.json({ ports, faults: FAULTS, active: faults.list(), ca_file: files.ca });
+  });
+  admin.get("/-/healthy", (_req, res) => {
+    res.type("text/plain").send("Healthy.\n");
+  });
+  admin.get("/faults", (_req, res) => {
+    res.json({ active: faults.list() });
+  });
+  admin.post("/faults", async (req, res) => {
+    const body = (req.body ?? {}) as { service?: unknown; fault?: unknown; delay_ms?: unknown };
+    if (typeof body.service !== "string" || !(["gui", "api", "ftps", "han"] as string[]).includes(body.service)) {
+      res.status(400).json({ error: 'service: expected one of "gui", "api", "ftps", "han"' });
+      return;
+    }
+    if (typeof body.fault !== "string") {
+      res.status(400).json({ error: `fault: expected one of ${Object.keys(FAULTS).join(", ")}` });
+      return;
+    }
+    if (body.delay_ms !== undefined && (typeof body.delay_ms !== "number" || body.delay_ms < 0)) {
+      res.status(400).json({ error: "delay_ms: expected a non-negative number of milliseconds" });
+      return;
+    }
+    const error = await setFault(body.service as Service, body.fault, body.delay_ms as number | undefined);
+    if (error) {
+      res.status(400).json({ error });
+      return;
+    }
+    res.json({ active: faults.list() });
+  });
+  admin.delete("/faults", async (req, res) => {
+    const service = typeof req.query.service === "string" ? (req.query.service as Service) : undefined;
+    await clearFaults(service);
+    res.json({ active: faults.list() });
+  });
+  const adminServer: HttpServer = createHttpServer(admin);
+  await new Promise<void>((done, fail) => {
+    adminServer.once("error", fail);
+    adminServer.listen(requested.admin, host, () => done());
+  });
+  const adminAddress = adminServer.address();
+  ports.admin = typeof adminAddress === "object" && adminAddress ? adminAddress.port : requested.admin;
+  writeFileSync(join(stateDir, "ports.json"), `${JSON.stringify(ports, null, 2)}\n`);
+
+  return {
+    host,
+    ports,
+    stateDir,
+    faults,
+    certificates,
+    files,
+    credentials,
+    setFault,
+    clearFaults,
+    async stop() {
+      await Promise.all(Object.values(doors).map((d) => d.close()));
+      for (const server of [...Object.values(httpServers), adminServer]) {
+        server.closeAllConnections();
+        await new Promise<void>((done) => server.close(() => done()));
+      }
+      await ftps.close();
+    },
+  };
+}
+
