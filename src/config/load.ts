@@ -88,7 +88,8 @@ export function parseListenAddress(address: string): { host?: string; port: numb
   return host === "" ? { port } : { host, port };
 }
 
-function toProblem(issue: z.core.$ZodIssue, source: YamlSource): ConfigProblem {
+/** A zod issue as a problem naming the field, its line and what was expected. */
+export function toProblem(issue: z.core.$ZodIssue, source: YamlSource): ConfigProblem {
   let path = [...issue.path] as (string | number)[];
   let message = issue.message;
   const last = path[path.length - 1];

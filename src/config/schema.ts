@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { parseDuration } from "./duration.js";
 import { patternError } from "./pattern.js";
+import { maintenanceConfig } from "./maintenance-schema.js";
+import { SERVICES, type Service } from "./services.js";
 
-/** The services of the SMT service-level objectives that a check can belong to. */
-export const SERVICES = ["gui", "api", "ftps", "han"] as const;
-export type Service = (typeof SERVICES)[number];
+/** The services of the SMT service-level objectives that a check can belong to (defined in services.ts). */
+export { SERVICES, type Service };
 
 const duration = z.string().transform((text, ctx) => {
   const ms = parseDuration(text);
@@ -202,6 +203,8 @@ export const exporterConfig = z
       .default({ interval: 30_000, timeout: 10_000 }),
     max_concurrency: z.number().int().positive().default(256),
     checks: z.array(checkConfig).default([]),
+    /** Planned maintenance, excluded from availability (docs/maintenance.md). */
+    maintenance: maintenanceConfig.prefault({}),
   })
   .superRefine((cfg, ctx) => {
     const seen = new Map<string, number>();

@@ -1,0 +1,36 @@
+import { readFileSync } from "node:fs";
+import { ConfigError } from "./errors.js";
+import { toProblem } from "./load.js";
+import { maintenanceConfig, type MaintenanceConfig } from "./maintenance-schema.js";
+import { YamlSource } from "./yaml-source.js";
+
+/**
+ * Reads only the `maintenance:` section of an exporter config file, for tools that need the
+ * calendar and not the checks (`smt-monitor maintenance`, the notice service): check secrets and
+ * TLS files are not read. Throws ConfigError naming file, line, field and what was expected.
+ * The exporter itself validates the section as part of the whole file (loadConfig).
+ */
+export function loadMaintenanceConfig(file: string): MaintenanceConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new ConfigError(file, [{ path: [], message: `cannot read config file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }]);
+  }
+  return parseMaintenanceConfig(text, file);
+}
+
+export function parseMaintenanceConfig(text: string, file: string): MaintenanceConfig {
+  const { source, problems } = YamlSource.parse(text);
+  if (!source) throw new ConfigError(file, problems);
+  const value = source.value();
+  const section = typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>).maintenance : undefined;
+  const parsed = maintenanceConfig.safeParse(section === undefined ? {} : section, { reportInput: true });
+  if (!parsed.success) {
+    throw new ConfigError(
+      file,
+      parsed.error.issues.map((issue) => toProblem({ ...issue, path: ["maintenance", ...issue.path] } as typeof issue, source)),
+    );
+  }
+  return parsed.data;
+}
