@@ -3,6 +3,8 @@ import { loadConfig, type LoadedConfig } from "../config/load.js";
 import type { Logger } from "../log/logger.js";
 import { CheckScheduler } from "../scheduler/check-scheduler.js";
 import { ProbeMetrics } from "./probe-metrics.js";
+import { MaintenanceMetrics } from "./maintenance-metrics.js";
+import { maintenanceCalendar } from "../maintenance/maintenance-calendar.js";
 import { createExporterApp } from "./http-api.js";
 import type { ProbeResult } from "../probes/probe.js";
 
@@ -28,6 +30,8 @@ export interface CheckStatus {
  */
 export class Exporter {
   readonly metrics = new ProbeMetrics();
+  /** The maintenance gauges, computed from the config's calendar at each scrape. */
+  readonly maintenance: MaintenanceMetrics;
   readonly status = new Map<string, CheckStatus>();
   private config?: LoadedConfig;
   private scheduler: CheckScheduler;
@@ -35,6 +39,7 @@ export class Exporter {
   private ready = false;
 
   constructor(private readonly options: ExporterOptions) {
+    this.maintenance = new MaintenanceMetrics(this.metrics.registry, () => (options.clock ?? Date).now());
     this.scheduler = new CheckScheduler(
       256,
       {
@@ -99,6 +104,7 @@ export class Exporter {
   }
 
   private apply(config: LoadedConfig): void {
+    const calendar = maintenanceCalendar(config.raw.maintenance);
     const previous = this.config;
     const names = new Set(config.checks.map((c) => c.name));
     for (const old of previous?.checks ?? []) {
@@ -114,6 +120,7 @@ export class Exporter {
       if (!this.status.has(check.name)) this.status.set(check.name, { service: check.service, kind: check.kind });
     }
     this.scheduler.setChecks(config.checks, config.maxConcurrency);
+    this.maintenance.setCalendar(calendar);
     this.config = config;
     this.metrics.reloadSuccessful.set(1);
     this.metrics.reloadTimestamp.set(Date.now() / 1000);

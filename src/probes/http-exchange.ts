@@ -30,12 +30,15 @@ const USER_AGENT = `smt-monitor/${VERSION}`;
  * context's signal destroys the sockets at once and fails with reason "timeout".
  */
 export async function exchange(req: ExchangeRequest, ctx: ProbeContext): Promise<ExchangeResponse> {
+  // The connection's sockets, innermost first. Only the outermost is destroyed: destroying a TCP
+  // socket under a live TLS socket makes Node crash (use after free in the TLS wrap).
   const sockets: Socket[] = [];
+  const destroy = () => sockets[sockets.length - 1]?.destroy();
   let current = "dns";
   let onAbort: () => void = () => {};
   const aborted = new Promise<never>((_, reject) => {
     onAbort = () => {
-      for (const s of sockets) s.destroy();
+      destroy();
       reject(new ProbeFailure("timeout", `timed out during ${current} (${req.url.host})`));
     };
   });
@@ -81,7 +84,7 @@ export async function exchange(req: ExchangeRequest, ctx: ProbeContext): Promise
     return { status: response.statusCode ?? 0, headers: response.headers, body };
   } finally {
     ctx.signal.removeEventListener("abort", onAbort);
-    for (const s of sockets) s.destroy();
+    destroy();
   }
 }
 
@@ -157,8 +160,8 @@ function readBody(response: IncomingMessage, maxBytes: number): Promise<Buffer> 
     response.on("data", (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBytes) {
-        response.destroy();
         reject(new ProbeFailure("body_too_large", `response body exceeds max_body_bytes (${maxBytes})`));
+        response.destroy();
         return;
       }
       chunks.push(chunk);

@@ -25,6 +25,11 @@ export function earliestNotAfter(socket: TLSSocket): number | undefined {
 export function verifyPeer(socket: TLSSocket, host: string, tls: ResolvedTls): void {
   if (tls.insecureSkipVerify) return;
   if (!socket.authorized) {
+    // Node folds the host-name check into authorizationError when a server name was sent.
+    if (socket.authorizationError?.toString().includes("ALTNAME")) {
+      const identity = checkServerIdentity(tls.serverName ?? host, socket.getPeerCertificate());
+      throw new ProbeFailure("tls", `certificate does not match host: ${identity?.message ?? String(socket.authorizationError)}`);
+    }
     throw new ProbeFailure("tls", `certificate verification failed: ${String(socket.authorizationError ?? "unknown error")}`);
   }
   const identityError = checkServerIdentity(tls.serverName ?? host, socket.getPeerCertificate());

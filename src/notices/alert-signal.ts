@@ -1,0 +1,79 @@
+import { createHash } from "node:crypto";
+import { SERVICES, type Service } from "../config/schema.js";
+import { parseAlertTime, type WebhookAlert } from "./webhook-payload.js";
+
+/**
+ * What one alert of a webhook payload means for the notices, decided by a pure function.
+ *
+ * - `SMTUnplannedOutage` (label `service`, annotation `outage_start_timestamp`): an outage of that
+ *   service that started then (the alert's startsAt when the annotation is missing or bad).
+ * - `SMTMaintenanceOverrun` (label `service`, annotation `window_end_timestamp`): the service did
+ *   not come back when its maintenance window ended; an unplanned outage from the window's end.
+ * - anything else: recorded, no notice.
+ *
+ * An outage is identified by service + start (whole Unix seconds), so repeats, retries and the
+ * copies an Alertmanager HA pair sends all land on the same outage.
+ */
+export type AlertSignal =
+  | {
+      type: "outage";
+      status: "firing" | "resolved";
+      service: Service;
+      startSeconds: number;
+      /** When it ended (resolved alerts: endsAt, else the time received). */
+      endMs?: number;
+      overrun: boolean;
+      alertname: string;
+      summary?: string;
+      description?: string;
+      runbookUrl?: string;
+    }
+  | { type: "other"; alertname: string; status: "firing" | "resolved"; reason?: string };
+
+export const OUTAGE_ALERT = "SMTUnplannedOutage";
+export const OVERRUN_ALERT = "SMTMaintenanceOverrun";
+
+export function alertSignal(alert: WebhookAlert, receivedAt: number): AlertSignal {
+  const alertname = alert.labels.alertname!;
+  const status = alert.status;
+  if (alertname !== OUTAGE_ALERT && alertname !== OVERRUN_ALERT) return { type: "other", alertname, status };
+  const service = alert.labels.service;
+  if (!service || !(SERVICES as readonly string[]).includes(service)) {
+    return { type: "other", alertname, status, reason: `label service ${service === undefined ? "is missing" : `"${service}" is not one of ${SERVICES.join(", ")}`}` };
+  }
+  const overrun = alertname === OVERRUN_ALERT;
+  const annotated = unixSeconds(alert.annotations[overrun ? "window_end_timestamp" : "outage_start_timestamp"]);
+  const startsAt = parseAlertTime(alert.startsAt);
+  const startSeconds = annotated ?? (startsAt !== undefined ? Math.floor(startsAt / 1000) : Math.floor(receivedAt / 1000));
+  const endsAt = parseAlertTime(alert.endsAt);
+  return {
+    type: "outage",
+    status,
+    service: service as Service,
+    startSeconds,
+    ...(status === "resolved" ? { endMs: Math.max(startSeconds * 1000, Math.min(endsAt ?? receivedAt, receivedAt)) } : {}),
+    overrun,
+    alertname,
+    ...optional("summary", alert.annotations.summary),
+    ...optional("description", alert.annotations.description),
+    ...optional("runbookUrl", alert.annotations.runbook_url),
+  };
+}
+
+function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value !== undefined && value.trim() !== "" ? ({ [key]: value.trim() } as Record<K, string>) : {};
+}
+
+/** An integer Unix-seconds string after 2000-01-01, or undefined. */
+function unixSeconds(text: string | undefined): number | undefined {
+  if (text === undefined || !/^\s*\d{9,11}(\.\d+)?\s*$/.test(text)) return undefined;
+  const value = Math.floor(Number(text));
+  return value >= 946_684_800 ? value : undefined;
+}
+
+/** The alert's fingerprint as Alertmanager gives it, else a hash of its sorted labels. */
+export function alertFingerprint(alert: WebhookAlert): string {
+  if (alert.fingerprint) return alert.fingerprint;
+  const sorted = Object.keys(alert.labels).sort().map((k) => [k, alert.labels[k]]);
+  return createHash("sha256").update(JSON.stringify(sorted)).digest("hex").slice(0, 16);
+}

@@ -1,0 +1,390 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import type { Service } from "../config/schema.js";
+import type { NoticeKind } from "./notice-template.js";
+
+/**
+ * The notifier's durable state in one SQLite file (better-sqlite3): every webhook delivery, the
+ * latest state of every alert, outages and the incidents they belong to, notices with their audit
+ * trail, and the outbox of channel messages. WAL with synchronous=FULL: a transaction that has
+ * returned is on disk, so the webhook answers 2xx only after its commit.
+ *
+ * better-sqlite3 is synchronous, so a transaction runs whole before any other request is
+ * handled: the idempotency checks (read, then write) need no further locking.
+ */
+
+export const NOTICE_STATUSES = ["draft", "approved", "sent"] as const;
+export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
+
+export interface IncidentRow {
+  id: number;
+  kind: "unplanned" | "planned";
+  series_id: string;
+  planned_key: string | null;
+  status: "open" | "resolved" | "scheduled";
+  start_ms: number;
+  end_ms: number | null;
+  services: string; // JSON array
+  summary: string | null;
+  description: string | null;
+  runbook_url: string | null;
+  due_date: string | null;
+  overrun: number;
+  created_at: number;
+  next_update_at: number | null;
+}
+
+export interface OutageRow {
+  service: Service;
+  start_s: number;
+  incident_id: number;
+  status: "firing" | "resolved";
+  end_ms: number | null;
+  alertname: string;
+  first_seen: number;
+  last_seen: number;
+}
+
+export interface NoticeRow {
+  id: string;
+  incident_id: number;
+  sequence: number;
+  kind: NoticeKind;
+  status: NoticeStatus;
+  services: string; // JSON array
+  subject: string;
+  body: string;
+  version: number;
+  created_at: number;
+  updated_at: number;
+  approved_by: string | null;
+  approved_at: number | null;
+  sent_by: string | null;
+  sent_at: number | null;
+}
+
+export interface AuditRow {
+  id: number;
+  notice_id: string;
+  at: number;
+  actor: string;
+  action: string;
+  detail: string; // JSON
+}
+
+export interface OutboxRow {
+  id: number;
+  notice_id: string;
+  channel: string;
+  status: "pending" | "delivered";
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  created_at: number;
+  delivered_at: number | null;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS deliveries (
+  id INTEGER PRIMARY KEY,
+  received_at INTEGER NOT NULL,
+  group_key TEXT NOT NULL,
+  receiver TEXT NOT NULL,
+  status TEXT NOT NULL,
+  alert_count INTEGER NOT NULL,
+  truncated_alerts INTEGER NOT NULL DEFAULT 0,
+  payload TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS deliveries_group_key ON deliveries(group_key);
+CREATE TABLE IF NOT EXISTS alerts (
+  fingerprint TEXT PRIMARY KEY,
+  alertname TEXT NOT NULL,
+  status TEXT NOT NULL,
+  labels TEXT NOT NULL,
+  annotations TEXT NOT NULL,
+  starts_at TEXT NOT NULL,
+  ends_at TEXT,
+  first_seen INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL,
+  last_delivery_id INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS incidents (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('unplanned', 'planned')),
+  series_id TEXT NOT NULL UNIQUE,
+  planned_key TEXT UNIQUE,
+  status TEXT NOT NULL CHECK (status IN ('open', 'resolved', 'scheduled')),
+  start_ms INTEGER NOT NULL,
+  end_ms INTEGER,
+  services TEXT NOT NULL,
+  summary TEXT,
+  description TEXT,
+  runbook_url TEXT,
+  due_date TEXT,
+  overrun INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  next_update_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS outages (
+  service TEXT NOT NULL,
+  start_s INTEGER NOT NULL,
+  incident_id INTEGER NOT NULL REFERENCES incidents(id),
+  status TEXT NOT NULL CHECK (status IN ('firing', 'resolved')),
+  end_ms INTEGER,
+  alertname TEXT NOT NULL,
+  first_seen INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL,
+  PRIMARY KEY (service, start_s)
+);
+CREATE TABLE IF NOT EXISTS notices (
+  id TEXT PRIMARY KEY,
+  incident_id INTEGER NOT NULL REFERENCES incidents(id),
+  sequence INTEGER NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('INITIAL', 'UPDATE', 'COMPLETION', 'PLANNED')),
+  status TEXT NOT NULL CHECK (status IN ('draft', 'approved', 'sent')),
+  services TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  version INTEGER NOT NULL DEFAULT 1,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  approved_by TEXT,
+  approved_at INTEGER,
+  sent_by TEXT,
+  sent_at INTEGER,
+  UNIQUE (incident_id, sequence)
+);
+CREATE INDEX IF NOT EXISTS notices_created ON notices(created_at);
+CREATE TABLE IF NOT EXISTS notice_audit (
+  id INTEGER PRIMARY KEY,
+  notice_id TEXT NOT NULL REFERENCES notices(id),
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS notice_audit_notice ON notice_audit(notice_id);
+CREATE TABLE IF NOT EXISTS outbox (
+  id INTEGER PRIMARY KEY,
+  notice_id TEXT NOT NULL REFERENCES notices(id),
+  channel TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'delivered')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_error TEXT,
+  created_at INTEGER NOT NULL,
+  delivered_at INTEGER,
+  UNIQUE (notice_id, channel)
+);
+CREATE INDEX IF NOT EXISTS outbox_due ON outbox(status, next_attempt_at);
+`;
+
+export interface NoticeFilter {
+  status?: NoticeStatus;
+  service?: Service;
+  limit?: number;
+}
+
+export class NoticeStore {
+  readonly db: Database.Database;
+
+  private constructor(db: Database.Database) {
+    this.db = db;
+  }
+
+  static open(path: string): NoticeStore {
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    const db = new Database(path);
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = FULL");
+    db.pragma("foreign_keys = ON");
+    db.pragma("busy_timeout = 5000");
+    db.exec(SCHEMA);
+    db.pragma("user_version = 1");
+    return new NoticeStore(db);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  /** Runs fn in one IMMEDIATE transaction: all of it is on disk when this returns, or none of it. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  // deliveries and alerts
+
+  insertDelivery(d: { receivedAt: number; groupKey: string; receiver: string; status: string; alertCount: number; truncatedAlerts: number; payload: string }): number {
+    const info = this.db
+      .prepare("INSERT INTO deliveries (received_at, group_key, receiver, status, alert_count, truncated_alerts, payload) VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .run(d.receivedAt, d.groupKey, d.receiver, d.status, d.alertCount, d.truncatedAlerts, d.payload);
+    return Number(info.lastInsertRowid);
+  }
+
+  countDeliveries(): number {
+    return (this.db.prepare("SELECT count(*) AS n FROM deliveries").get() as { n: number }).n;
+  }
+
+  upsertAlert(a: { fingerprint: string; alertname: string; status: string; labels: string; annotations: string; startsAt: string; endsAt?: string; seenAt: number; deliveryId: number }): void {
+    this.db
+      .prepare(
+        `INSERT INTO alerts (fingerprint, alertname, status, labels, annotations, starts_at, ends_at, first_seen, last_seen, last_delivery_id)
+         VALUES (@fingerprint, @alertname, @status, @labels, @annotations, @startsAt, @endsAt, @seenAt, @seenAt, @deliveryId)
+         ON CONFLICT (fingerprint) DO UPDATE SET alertname = excluded.alertname, status = excluded.status, labels = excluded.labels,
+           annotations = excluded.annotations, starts_at = excluded.starts_at, ends_at = excluded.ends_at,
+           last_seen = excluded.last_seen, last_delivery_id = excluded.last_delivery_id`,
+      )
+      .run({ ...a, endsAt: a.endsAt ?? null });
+  }
+
+  listAlerts(limit = 200): { fingerprint: string; alertname: string; status: string; labels: string; annotations: string; starts_at: string; ends_at: string | null; last_seen: number }[] {
+    return this.db.prepare("SELECT fingerprint, alertname, status, labels, annotations, starts_at, ends_at, last_seen FROM alerts ORDER BY last_seen DESC LIMIT ?").all(limit) as never;
+  }
+
+  // incidents and outages
+
+  openUnplannedIncident(): IncidentRow | undefined {
+    return this.db.prepare("SELECT * FROM incidents WHERE kind = 'unplanned' AND status = 'open' ORDER BY id LIMIT 1").get() as IncidentRow | undefined;
+  }
+
+  incident(id: number): IncidentRow | undefined {
+    return this.db.prepare("SELECT * FROM incidents WHERE id = ?").get(id) as IncidentRow | undefined;
+  }
+
+  plannedIncident(key: string): IncidentRow | undefined {
+    return this.db.prepare("SELECT * FROM incidents WHERE planned_key = ?").get(key) as IncidentRow | undefined;
+  }
+
+  plannedIncidentsStartingAfter(ms: number): IncidentRow[] {
+    return this.db.prepare("SELECT * FROM incidents WHERE kind = 'planned' AND start_ms > ? ORDER BY start_ms").all(ms) as IncidentRow[];
+  }
+
+  incidentsDueForUpdate(now: number): IncidentRow[] {
+    return this.db.prepare("SELECT * FROM incidents WHERE kind = 'unplanned' AND status = 'open' AND next_update_at IS NOT NULL AND next_update_at <= ? ORDER BY id").all(now) as IncidentRow[];
+  }
+
+  /** Series ids already used on a date, e.g. every "SMT-M-?051425". */
+  seriesIdsOn(prefixAudience: string, mmddyy: string): string[] {
+    const rows = this.db.prepare("SELECT series_id FROM incidents WHERE series_id LIKE ?").all(`${prefixAudience}-%${mmddyy}`) as { series_id: string }[];
+    return rows.map((r) => r.series_id);
+  }
+
+  insertIncident(i: Omit<IncidentRow, "id">): IncidentRow {
+    const info = this.db
+      .prepare(
+        `INSERT INTO incidents (kind, series_id, planned_key, status, start_ms, end_ms, services, summary, description, runbook_url, due_date, overrun, created_at, next_update_at)
+         VALUES (@kind, @series_id, @planned_key, @status, @start_ms, @end_ms, @services, @summary, @description, @runbook_url, @due_date, @overrun, @created_at, @next_update_at)`,
+      )
+      .run(i);
+    return { ...i, id: Number(info.lastInsertRowid) };
+  }
+
+  updateIncident(id: number, fields: Partial<Omit<IncidentRow, "id">>): void {
+    const keys = Object.keys(fields);
+    if (keys.length === 0) return;
+    this.db.prepare(`UPDATE incidents SET ${keys.map((k) => `${k} = @${k}`).join(", ")} WHERE id = @id`).run({ ...fields, id });
+  }
+
+  outage(service: Service, startSeconds: number): OutageRow | undefined {
+    return this.db.prepare("SELECT * FROM outages WHERE service = ? AND start_s = ?").get(service, startSeconds) as OutageRow | undefined;
+  }
+
+  outagesOf(incidentId: number): OutageRow[] {
+    return this.db.prepare("SELECT * FROM outages WHERE incident_id = ? ORDER BY start_s, service").all(incidentId) as OutageRow[];
+  }
+
+  insertOutage(o: OutageRow): void {
+    this.db
+      .prepare("INSERT INTO outages (service, start_s, incident_id, status, end_ms, alertname, first_seen, last_seen) VALUES (@service, @start_s, @incident_id, @status, @end_ms, @alertname, @first_seen, @last_seen)")
+      .run(o);
+  }
+
+  updateOutage(service: Service, startSeconds: number, fields: Partial<Pick<OutageRow, "status" | "end_ms" | "last_seen">>): void {
+    const keys = Object.keys(fields);
+    this.db.prepare(`UPDATE outages SET ${keys.map((k) => `${k} = @${k}`).join(", ")} WHERE service = @service AND start_s = @start_s`).run({ ...fields, service, start_s: startSeconds });
+  }
+
+  // notices
+
+  nextSequence(incidentId: number): number {
+    const row = this.db.prepare("SELECT max(sequence) AS n FROM notices WHERE incident_id = ?").get(incidentId) as { n: number | null };
+    return (row.n ?? 0) + 1;
+  }
+
+  insertNotice(n: NoticeRow): void {
+    this.db
+      .prepare(
+        `INSERT INTO notices (id, incident_id, sequence, kind, status, services, subject, body, version, created_at, updated_at, approved_by, approved_at, sent_by, sent_at)
+         VALUES (@id, @incident_id, @sequence, @kind, @status, @services, @subject, @body, @version, @created_at, @updated_at, @approved_by, @approved_at, @sent_by, @sent_at)`,
+      )
+      .run(n);
+  }
+
+  notice(id: string): NoticeRow | undefined {
+    return this.db.prepare("SELECT * FROM notices WHERE id = ?").get(id) as NoticeRow | undefined;
+  }
+
+  noticesOf(incidentId: number): NoticeRow[] {
+    return this.db.prepare("SELECT * FROM notices WHERE incident_id = ? ORDER BY sequence").all(incidentId) as NoticeRow[];
+  }
+
+  listNotices(filter: NoticeFilter = {}): NoticeRow[] {
+    const where: string[] = [];
+    const params: Record<string, unknown> = { limit: Math.min(Math.max(filter.limit ?? 200, 1), 1000) };
+    if (filter.status) {
+      where.push("status = @status");
+      params.status = filter.status;
+    }
+    if (filter.service) {
+      where.push("EXISTS (SELECT 1 FROM json_each(notices.services) WHERE json_each.value = @service)");
+      params.service = filter.service;
+    }
+    const sql = `SELECT * FROM notices ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC, id DESC LIMIT @limit`;
+    return this.db.prepare(sql).all(params) as NoticeRow[];
+  }
+
+  updateNotice(id: string, fields: Partial<Omit<NoticeRow, "id" | "incident_id" | "sequence">>): void {
+    const keys = Object.keys(fields);
+    this.db.prepare(`UPDATE notices SET ${keys.map((k) => `${k} = @${k}`).join(", ")} WHERE id = @id`).run({ ...fields, id });
+  }
+
+  noticeCounts(): { kind: string; status: string; n: number }[] {
+    return this.db.prepare("SELECT kind, status, count(*) AS n FROM notices GROUP BY kind, status").all() as { kind: string; status: string; n: number }[];
+  }
+
+  addAudit(noticeId: string, at: number, actor: string, action: string, detail: Record<string, unknown>): void {
+    this.db.prepare("INSERT INTO notice_audit (notice_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)").run(noticeId, at, actor, action, JSON.stringify(detail));
+  }
+
+  auditOf(noticeId: string): AuditRow[] {
+    return this.db.prepare("SELECT * FROM notice_audit WHERE notice_id = ? ORDER BY id").all(noticeId) as AuditRow[];
+  }
+
+  // outbox
+
+  enqueue(noticeId: string, channel: string, at: number): void {
+    this.db.prepare("INSERT OR IGNORE INTO outbox (notice_id, channel, status, attempts, next_attempt_at, created_at) VALUES (?, ?, 'pending', 0, ?, ?)").run(noticeId, channel, at, at);
+  }
+
+  dueOutbox(now: number, limit = 20): OutboxRow[] {
+    return this.db.prepare("SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?").all(now, limit) as OutboxRow[];
+  }
+
+  outboxOf(noticeId: string): OutboxRow[] {
+    return this.db.prepare("SELECT * FROM outbox WHERE notice_id = ? ORDER BY id").all(noticeId) as OutboxRow[];
+  }
+
+  outboxDelivered(id: number, at: number): void {
+    this.db.prepare("UPDATE outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = ?, last_error = NULL WHERE id = ?").run(at, id);
+  }
+
+  outboxFailed(id: number, nextAttemptAt: number, error: string): void {
+    this.db.prepare("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?").run(nextAttemptAt, error, id);
+  }
+
+  pendingOutbox(): { channel: string; n: number }[] {
+    return this.db.prepare("SELECT channel, count(*) AS n FROM outbox WHERE status = 'pending' GROUP BY channel").all() as { channel: string; n: number }[];
+  }
+}

@@ -1,0 +1,364 @@
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { IANAZone } from "luxon";
+import { z } from "zod";
+import { parseDuration } from "../config/duration.js";
+import { ConfigError, type ConfigProblem } from "../config/errors.js";
+import { parseListenAddress, toProblem } from "../config/load.js";
+import { loadMaintenanceConfig } from "../config/maintenance-load.js";
+import { maintenanceConfig, type MaintenanceConfig } from "../config/maintenance-schema.js";
+import { SERVICES, type Service } from "../config/schema.js";
+import { YamlSource } from "../config/yaml-source.js";
+import { secretRedactor } from "../secrets/redactor.js";
+import { NOTICE_KINDS, templateProblems, type NoticeKind } from "./notice-template.js";
+
+/**
+ * The notifier's config file (config/notifier.example.yaml, docs/notices.md): where it listens,
+ * where the store lives, who may post alerts and review notices, the notice wording, the
+ * planned-outage rules and the channels that tell on-call about new drafts.
+ */
+
+const duration = z.string().transform((text, ctx) => {
+  const ms = parseDuration(text);
+  if (ms === undefined || ms <= 0) {
+    ctx.addIssue({ code: "custom", message: `expected a duration like "30s", "15m" or "1h", got "${text}"` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const timeZone = z.string().superRefine((text, ctx) => {
+  if (!IANAZone.isValidZone(text)) ctx.addIssue({ code: "custom", message: `expected an IANA time zone such as "America/Chicago", got "${text}"` });
+});
+
+const httpUrl = z.string().superRefine((text, ctx) => {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    ctx.addIssue({ code: "custom", message: `expected an absolute http:// or https:// URL, got "${text}"` });
+    return;
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") ctx.addIssue({ code: "custom", message: `expected an http:// or https:// URL, got "${url.protocol}"` });
+  if (url.username || url.password) ctx.addIssue({ code: "custom", message: "credentials in URLs are not accepted: use bearer_token_file or bearer_token_env" });
+});
+
+const emailAddress = z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'expected an e-mail address like "name@example.com"');
+/** "Name <addr@host>" or a bare address. */
+const mailbox = z.string().regex(/^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'expected an address like "SMT Notices <notices@example.com>" or "notices@example.com"');
+
+const name = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_.-]*$/, "expected a name of letters, digits, '_', '.' and '-', starting with a letter");
+
+/** A secret is named by a file (relative to the config file) or an environment variable, never inline. */
+function secretFields<K extends string>(key: K) {
+  return {
+    [key]: z.undefined({ message: `inline secrets are not accepted: use ${key}_file or ${key}_env` }).optional(),
+    [`${key}_file`]: z.string().min(1).optional(),
+    [`${key}_env`]: z.string().min(1).optional(),
+  } as Record<K | `${K}_file` | `${K}_env`, z.ZodOptional<z.ZodString>>;
+}
+
+function exactlyOneSecret(key: string, optional = false) {
+  return (v: Record<string, unknown>, ctx: z.RefinementCtx) => {
+    const count = [v[`${key}_file`], v[`${key}_env`]].filter((x) => x !== undefined).length;
+    if (count > 1 || (count === 0 && !optional)) ctx.addIssue({ code: "custom", message: `expected exactly one of ${key}_file or ${key}_env` });
+  };
+}
+
+const template = z.string();
+const kindTemplates = z.strictObject({
+  short_description: template,
+  long_description: template,
+  action_required: template.default(""),
+  additional_information: template.default(""),
+});
+export type KindTemplates = z.infer<typeof kindTemplates>;
+
+const DEFAULT_TEMPLATES: Record<NoticeKind, z.input<typeof kindTemplates>> = {
+  INITIAL: {
+    short_description: "INITIAL: Unplanned Outage - Smart Meter Texas {{ services }}",
+    long_description:
+      "Smart Meter Texas is experiencing an unplanned outage of the {{ services }} that began {{ start }}. " +
+      "Market participants may be unable to use the affected services until it is resolved. {{ summary }} " +
+      "SMT is working to restore service and will send an update by {{ next_update }}.",
+    action_required: "None at this time.",
+    additional_information: "",
+  },
+  UPDATE: {
+    short_description: "UPDATE: Unplanned Outage - Smart Meter Texas {{ services }}",
+    long_description:
+      "The unplanned outage of the Smart Meter Texas {{ services }} that began {{ start }} is ongoing ({{ duration }} so far). " +
+      "{{ change }} SMT will send another update by {{ next_update }}.",
+    action_required: "None at this time.",
+    additional_information: "",
+  },
+  COMPLETION: {
+    short_description: "COMPLETION: Unplanned Outage Resolved - Smart Meter Texas {{ services }}",
+    long_description:
+      "The unplanned outage of the Smart Meter Texas {{ services }} has been resolved. " +
+      "Start: {{ start }}. End: {{ end }}. Duration: {{ duration }}. All services are available.",
+    action_required: "None.",
+    additional_information: "",
+  },
+  PLANNED: {
+    short_description: "Planned Maintenance Outage - Smart Meter Texas {{ services }}",
+    long_description:
+      "Smart Meter Texas will perform planned maintenance {{ window }}. " +
+      "The {{ services }} will be unavailable for the duration of the maintenance window ({{ duration }}). {{ description }}",
+    action_required: "Plan any Smart Meter Texas activity outside the maintenance window.",
+    additional_information: "",
+  },
+};
+
+const DEFAULT_SERVICE_NAMES: Record<Service, string> = {
+  gui: "web portal (GUI)",
+  api: "energy data API",
+  ftps: "FTPS file delivery",
+  han: "HAN device services",
+};
+
+const noticesSection = z.strictObject({
+  time_zone: timeZone.default("America/Chicago"),
+  /** The id prefix and audience letter: SMT-M-A051425-01. */
+  id_prefix: z.string().regex(/^[A-Z0-9-]*$/, "expected capital letters, digits and '-'").default("SMT-"),
+  audience_code: z.enum(["M", "R", "W"]).default("M"),
+  /** What follows the id on the NOTICE TYPE line ("SMT-M-A051425-01 Market"). */
+  notice_type_label: z.string().default("Market"),
+  intended_audience: z.string().min(1).default("REPs of record, TDSPs, Third Parties / CSPs"),
+  contact: z.string().min(1).default("SMT Help Desk: 1-844-217-8595, support@smartmetertexas.com"),
+  from: mailbox,
+  /** The RMS and AMWG listservs (not public: they must be configured). */
+  to: z.array(mailbox).min(1),
+  cc: z.array(mailbox).default([]),
+  service_names: z.strictObject(Object.fromEntries(SERVICES.map((s) => [s, z.string().min(1).default(DEFAULT_SERVICE_NAMES[s])])) as Record<Service, z.ZodDefault<z.ZodString>>).prefault({}),
+  templates: z
+    .strictObject({
+      initial: kindTemplates.default(DEFAULT_TEMPLATES.INITIAL as KindTemplates),
+      update: kindTemplates.default(DEFAULT_TEMPLATES.UPDATE as KindTemplates),
+      completion: kindTemplates.default(DEFAULT_TEMPLATES.COMPLETION as KindTemplates),
+      planned: kindTemplates.default(DEFAULT_TEMPLATES.PLANNED as KindTemplates),
+    })
+    .prefault({}),
+});
+
+const plannedSection = z.strictObject({
+  /** Planned outages at least this long are announced to the market. */
+  min_duration: duration.default(15 * 60_000),
+  business_days_before: z.number().int().min(0).max(30).default(3),
+  /** Drafts are created this long before the outage starts. */
+  lookahead: duration.default(45 * 86_400_000),
+  /** Also draft notices for the recurring windows (e.g. every Saturday), not only the one-off planned outages. */
+  include_recurring: z.boolean().default(false),
+});
+
+const webhookChannel = z
+  .strictObject({
+    name,
+    kind: z.literal("webhook"),
+    url: httpUrl,
+    timeout: duration.default(10_000),
+    headers: z.record(z.string(), z.string()).default({}),
+    ...secretFields("bearer_token"),
+  })
+  .superRefine(exactlyOneSecret("bearer_token", true));
+
+const smtpChannel = z
+  .strictObject({
+    name,
+    kind: z.literal("smtp"),
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535).default(587),
+    /** "tls": TLS from the start (465); "starttls": upgrade required; "none": plain (loopback test servers only). */
+    security: z.enum(["tls", "starttls", "none"]).default("starttls"),
+    username: z.string().min(1).optional(),
+    ...secretFields("password"),
+    from: mailbox,
+    to: z.array(mailbox).min(1),
+    timeout: duration.default(30_000),
+    tls: z.strictObject({ ca_file: z.string().optional(), insecure_skip_verify: z.boolean().default(false) }).prefault({}),
+  })
+  .superRefine(exactlyOneSecret("password", true))
+  .superRefine((v, ctx) => {
+    const hasPassword = v.password_file !== undefined || v.password_env !== undefined;
+    if ((v.username === undefined) !== !hasPassword) ctx.addIssue({ code: "custom", message: "expected username together with password_file or password_env" });
+  });
+
+const channel = z.discriminatedUnion("kind", [webhookChannel, smtpChannel]);
+
+const reviewer = z
+  .strictObject({ name, ...secretFields("password") })
+  .superRefine(exactlyOneSecret("password"));
+
+export const notifierConfigSchema = z
+  .strictObject({
+    listen_address: z.string().default(":9911"),
+    /** The URL on-call uses to reach the review pages (links in channel messages and e-mails). */
+    external_url: httpUrl.default("http://127.0.0.1:9911"),
+    storage: z.strictObject({ path: z.string().min(1).default("data/notices.db") }).prefault({}),
+    webhook: z
+      .strictObject({
+        ...secretFields("bearer_token"),
+        max_body_bytes: z.number().int().min(1024).max(64 * 1_048_576).default(1_048_576),
+      })
+      .superRefine(exactlyOneSecret("bearer_token")),
+    reviewers: z.array(reviewer).min(1),
+    notices: noticesSection,
+    incidents: z
+      .strictObject({
+        /** An UPDATE draft while an outage lasts, this long after the latest notice of its series. */
+        update_interval: duration.default(60 * 60_000),
+      })
+      .prefault({}),
+    planned_notices: plannedSection.prefault({}),
+    /** The maintenance calendar: the same section as the exporter config's (docs/maintenance.md)… */
+    maintenance: maintenanceConfig.optional(),
+    /** …or the exporter config file whose maintenance: section to read (relative to this file). */
+    maintenance_file: z.string().min(1).optional(),
+    channels: z.array(channel).default([]),
+    outbox: z
+      .strictObject({
+        initial_backoff: duration.default(5_000),
+        max_backoff: duration.default(15 * 60_000),
+        poll_interval: duration.default(1_000),
+      })
+      .prefault({}),
+  })
+  .superRefine((cfg, ctx) => {
+    const names = new Map<string, number>();
+    cfg.channels.forEach((c, i) => {
+      const first = names.get(c.name);
+      if (first !== undefined) ctx.addIssue({ code: "custom", path: ["channels", i, "name"], message: `duplicate channel name "${c.name}" (first at channels[${first}])` });
+      else names.set(c.name, i);
+    });
+    const reviewers = new Map<string, number>();
+    cfg.reviewers.forEach((r, i) => {
+      const first = reviewers.get(r.name);
+      if (first !== undefined) ctx.addIssue({ code: "custom", path: ["reviewers", i, "name"], message: `duplicate reviewer name "${r.name}" (first at reviewers[${first}])` });
+      else reviewers.set(r.name, i);
+    });
+    if (cfg.maintenance !== undefined && cfg.maintenance_file !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["maintenance_file"], message: "expected either maintenance or maintenance_file, not both" });
+    }
+    for (const kind of NOTICE_KINDS) {
+      const key = kind.toLowerCase() as "initial" | "update" | "completion" | "planned";
+      const set = cfg.notices.templates[key];
+      for (const field of ["short_description", "long_description", "action_required", "additional_information"] as const) {
+        for (const message of templateProblems(set[field], kind)) {
+          ctx.addIssue({ code: "custom", path: ["notices", "templates", key, field], message });
+        }
+      }
+    }
+  });
+
+export type NotifierConfigFile = z.infer<typeof notifierConfigSchema>;
+export type ChannelConfig = NotifierConfigFile["channels"][number];
+
+/** A loaded config: validated, defaults applied, secrets read (and registered for redaction). */
+export interface NotifierConfig {
+  file: string;
+  raw: NotifierConfigFile;
+  listen: { host?: string; port: number };
+  storagePath: string;
+  webhookToken: string;
+  /** Reviewer name -> password. */
+  reviewers: Map<string, string>;
+  /** Channel name -> its secret (bearer token or SMTP password), when it has one. */
+  channelSecrets: Map<string, string>;
+  /** Channel name -> CA certificate bytes for SMTP TLS, when configured. */
+  channelCa: Map<string, Buffer>;
+  /** The maintenance section (inline, from maintenance_file, or empty). */
+  maintenance: MaintenanceConfig;
+}
+
+export function loadNotifierConfig(file: string, env: NodeJS.ProcessEnv = process.env): NotifierConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new ConfigError(file, [{ path: [], message: `cannot read config file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }]);
+  }
+  return parseNotifierConfig(text, file, env);
+}
+
+export function parseNotifierConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): NotifierConfig {
+  const { source, problems } = YamlSource.parse(text);
+  if (!source) throw new ConfigError(file, problems);
+  const parsed = notifierConfigSchema.safeParse(source.value(), { reportInput: true });
+  if (!parsed.success) throw new ConfigError(file, parsed.error.issues.map((issue) => issueToProblem(issue, source)));
+  const raw = parsed.data;
+  const baseDir = dirname(resolve(file));
+  const found: ConfigProblem[] = [];
+  const problem = (path: (string | number)[], message: string) => found.push({ path, message, ...source.locate(path) });
+  const secret = (holder: Record<string, unknown>, key: string, path: (string | number)[]): string | undefined => {
+    const fileName = holder[`${key}_file`] as string | undefined;
+    const envName = holder[`${key}_env`] as string | undefined;
+    if (envName !== undefined) {
+      const value = env[envName];
+      if (value === undefined || value === "") problem([...path, `${key}_env`], `environment variable ${envName} is not set or empty`);
+      return value;
+    }
+    if (fileName === undefined) return undefined;
+    const full = resolve(baseDir, fileName);
+    try {
+      const value = readFileSync(full, "utf8").replace(/\r?\n$/, "");
+      if (value === "") problem([...path, `${key}_file`], `secret file ${full} is empty`);
+      return value;
+    } catch (err) {
+      problem([...path, `${key}_file`], `cannot read secret file ${full}: ${(err as NodeJS.ErrnoException).code ?? "error"}`);
+      return undefined;
+    }
+  };
+
+  const listen = parseListenAddress(raw.listen_address);
+  if (!listen) problem(["listen_address"], `expected "host:port" or ":port", got "${raw.listen_address}"`);
+  const webhookToken = secret(raw.webhook, "bearer_token", ["webhook"]) ?? "";
+  if (webhookToken && webhookToken.length < 16) problem(["webhook"], "expected a bearer token of at least 16 characters");
+  const reviewers = new Map<string, string>();
+  raw.reviewers.forEach((r, i) => {
+    const pw = secret(r, "password", ["reviewers", i]);
+    if (pw !== undefined && pw !== "" && pw.length < 12) problem(["reviewers", i], `expected a password of at least 12 characters for reviewer "${r.name}"`);
+    if (pw) reviewers.set(r.name, pw);
+  });
+  const channelSecrets = new Map<string, string>();
+  const channelCa = new Map<string, Buffer>();
+  raw.channels.forEach((c, i) => {
+    const value = c.kind === "webhook" ? secret(c, "bearer_token", ["channels", i]) : secret(c, "password", ["channels", i]);
+    if (value) channelSecrets.set(c.name, value);
+    if (c.kind === "smtp" && c.tls.ca_file) {
+      const full = resolve(baseDir, c.tls.ca_file);
+      try {
+        channelCa.set(c.name, readFileSync(full));
+      } catch (err) {
+        problem(["channels", i, "tls", "ca_file"], `cannot read ${full}: ${(err as NodeJS.ErrnoException).code ?? "error"}`);
+      }
+    }
+  });
+  if (found.length > 0) throw new ConfigError(file, found);
+  // Read after the rest, so its own errors (naming its own file and line) come alone.
+  const maintenance = raw.maintenance ?? (raw.maintenance_file ? loadMaintenanceConfig(resolve(baseDir, raw.maintenance_file)) : maintenanceConfig.parse({}));
+  // Only a config that is wholly valid registers its secrets for redaction.
+  secretRedactor.add(webhookToken);
+  for (const pw of reviewers.values()) secretRedactor.add(pw);
+  for (const s of channelSecrets.values()) secretRedactor.add(s);
+  return {
+    file,
+    raw,
+    listen: listen!,
+    storagePath: resolve(baseDir, raw.storage.path),
+    webhookToken,
+    reviewers,
+    channelSecrets,
+    channelCa,
+    maintenance,
+  };
+}
+
+function issueToProblem(issue: z.core.$ZodIssue, source: YamlSource): ConfigProblem {
+  const path = [...issue.path] as (string | number)[];
+  const last = String(path[path.length - 1] ?? "");
+  if (last === "password" || last === "bearer_token") {
+    // Never echo what was written there: it is a secret.
+    return { path, message: `inline secrets are not accepted: use ${last}_file or ${last}_env`, ...source.locate(path) };
+  }
+  return toProblem(issue, source);
+}

@@ -1,0 +1,57 @@
+import { z } from "zod";
+
+/**
+ * Alertmanager's webhook payload, version "4" (Alertmanager 0.25 and later). Fields that later
+ * versions added (truncatedAlerts, per-alert fingerprint in older releases, ...) are optional and
+ * unknown fields are ignored, so a newer Alertmanager keeps working; what the notifier relies on
+ * is required.
+ */
+
+const labelSet = z.record(z.string(), z.string());
+
+/** RFC 3339 as Alertmanager writes it; "0001-01-01T00:00:00Z" means "not set" (a firing alert's endsAt). */
+const timestamp = z.string().refine((text) => !Number.isNaN(Date.parse(text)), { message: "expected an RFC 3339 time stamp" });
+
+export const webhookAlert = z.looseObject({
+  status: z.enum(["firing", "resolved"]),
+  labels: labelSet.refine((l) => typeof l.alertname === "string" && l.alertname !== "", { message: "expected labels.alertname" }),
+  annotations: labelSet.default({}),
+  startsAt: timestamp,
+  endsAt: timestamp.optional(),
+  generatorURL: z.string().optional(),
+  fingerprint: z.string().optional(),
+});
+export type WebhookAlert = z.infer<typeof webhookAlert>;
+
+export const webhookPayload = z.looseObject({
+  version: z.literal("4", { message: 'expected version "4" (Alertmanager webhook payload v4)' }),
+  groupKey: z.string().min(1),
+  truncatedAlerts: z.number().int().min(0).optional(),
+  status: z.enum(["firing", "resolved"]),
+  receiver: z.string(),
+  groupLabels: labelSet.default({}),
+  commonLabels: labelSet.default({}),
+  commonAnnotations: labelSet.default({}),
+  externalURL: z.string().optional(),
+  alerts: z.array(webhookAlert).max(10_000),
+});
+export type WebhookPayload = z.infer<typeof webhookPayload>;
+
+/** Zod issues as one line per problem, naming the field: `alerts[0].status: expected one of "firing", "resolved"`. */
+export function describeIssues(error: z.ZodError): string[] {
+  return error.issues.slice(0, 20).map((issue) => {
+    const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
+    let message = issue.message;
+    if (issue.code === "invalid_type") message = issue.input === undefined ? `required field is missing; expected ${issue.expected}` : `expected ${issue.expected}`;
+    if (issue.code === "invalid_value") message = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    return `${path || "(body)"}: ${message}`;
+  });
+}
+
+/** Alertmanager's "no end time" (year 1), and anything before 2000, mean unset. */
+export function parseAlertTime(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms) || ms < Date.UTC(2000, 0, 1)) return undefined;
+  return ms;
+}
