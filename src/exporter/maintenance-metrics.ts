@@ -92,7 +92,7 @@ export class MaintenanceMetrics {
   private status(): MaintenanceStatus {
     if (!this.scrape) {
       this.scrape = maintenanceStatus(this.calendar, this.now());
-      if (process.env.MUT) setImmediate(() => {
+      setImmediate(() => {
         this.scrape = undefined;
       });
     }

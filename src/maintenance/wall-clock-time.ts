@@ -36,8 +36,23 @@ export function utcOffsetMinutes(zone: string, atMs: number): number {
   return IANAZone.create(zone).offset(atMs);
 }
 
+/** Resolved wall-clock times: the same windows are resolved at every scrape, and Intl offsets are slow. */
+const resolved = new Map<string, number>();
+const RESOLVED_MAX = 100_000;
+
 /** The instant (Unix ms) of a wall-clock time in a zone; see the module comment for gaps and overlaps. */
 export function wallClockToInstant(zone: string, date: CivilDate, time: TimeOfDay): number {
+  const key = `${zone} ${date.year}-${date.month}-${date.day} ${time.hour}:${time.minute}`;
+  let instant = resolved.get(key);
+  if (instant === undefined) {
+    if (resolved.size >= RESOLVED_MAX) resolved.clear();
+    instant = resolveWallClock(zone, date, time);
+    resolved.set(key, instant);
+  }
+  return instant;
+}
+
+function resolveWallClock(zone: string, date: CivilDate, time: TimeOfDay): number {
   const tz = IANAZone.create(zone);
   const localAsUtc = Date.UTC(date.year, date.month - 1, date.day, time.hour, time.minute);
   const before = tz.offset(localAsUtc - DAY_MS);
