@@ -4,6 +4,7 @@ import { VERSION } from "../version.js";
 import { registerCheckConfig } from "./check-config-command.js";
 import { registerDemo } from "./demo-command.js";
 import { registerExporter } from "./exporter-command.js";
+import { registerMaintenance } from "./maintenance-command.js";
 import { registerProbe } from "./probe-command.js";
 import { registerSimulate } from "./simulate-command.js";
 
@@ -16,6 +17,7 @@ const program = new Command()
 registerExporter(program);
 registerProbe(program);
 registerCheckConfig(program);
+registerMaintenance(program);
 registerSimulate(program);
 registerDemo(program);
 
