@@ -153,3 +153,14 @@ describe("maintenance config: every problem names file, line, field and what was
     expect(parseMaintenanceConfig(`checks: []\n`, FILE).time_zone).toBe("America/Chicago");
   });
 });
+
+describe("the demo config's maintenance section", () => {
+  it("is valid: the Saturday window for all services, a planned outage and the 2026-2027 holidays", async () => {
+    const { loadMaintenanceConfig } = await import("../src/config/maintenance-load.js");
+    const demo = loadMaintenanceConfig(new URL("../config/demo.yaml", import.meta.url).pathname);
+    expect(demo.recurring.map((w) => [w.weekdays, w.start, w.duration, w.services])).toEqual([[["saturday"], "02:00", 36_000_000, ["gui", "api", "ftps", "han"]]]);
+    expect(demo.planned).toHaveLength(1);
+    expect(demo.holidays).toContain("2026-11-26");
+    expect(demo.holidays).toContain("2027-12-24");
+  });
+});
