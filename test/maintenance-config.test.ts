@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../src/config/errors.js";
 import { parseConfig } from "../src/config/load.js";
-import { parseMaintenanceConfig } from "../src/config/maintenance-load.js";
+import { loadMaintenanceConfig, parseMaintenanceConfig } from "../src/config/maintenance-load.js";
 import { maintenanceConfig } from "../src/config/maintenance-schema.js";
 
 const FILE = "smt-test.yaml";
@@ -155,8 +155,7 @@ describe("maintenance config: every problem names file, line, field and what was
 });
 
 describe("the demo config's maintenance section", () => {
-  it("is valid: the Saturday window for all services, a planned outage and the 2026-2027 holidays", async () => {
-    const { loadMaintenanceConfig } = await import("../src/config/maintenance-load.js");
+  it("is valid: the Saturday window for all services, a planned outage and the 2026-2027 holidays", () => {
     const demo = loadMaintenanceConfig(new URL("../config/demo.yaml", import.meta.url).pathname);
     expect(demo.recurring.map((w) => [w.weekdays, w.start, w.duration, w.services])).toEqual([[["saturday"], "02:00", 36_000_000, ["gui", "api", "ftps", "han"]]]);
     expect(demo.planned).toHaveLength(1);
