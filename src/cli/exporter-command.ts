@@ -11,13 +11,15 @@ export function registerExporter(program: Command): void {
     .requiredOption("-c, --config <file>", "the YAML config file")
     .option("--web.listen-address <address>", "override listen_address from the config, e.g. 127.0.0.1:9910")
     .option("--log.level <level>", "log level: debug, info, warn, error", "info")
-    .action(async (opts: { config: string; "web.listen-address"?: string; "log.level": string }) => {
+    .action(async (opts: { config: string; "web.listenAddress"?: string; "log.level": string }) => {
+      // commander camel-cases the part after the last dot of an option name.
       const logger = createLogger({ level: opts["log.level"], name: "exporter" });
+      const address = opts["web.listenAddress"];
       let listenAddress;
-      if (opts["web.listen-address"]) {
-        listenAddress = parseListenAddress(opts["web.listen-address"]);
+      if (address) {
+        listenAddress = parseListenAddress(address);
         if (!listenAddress) {
-          process.stderr.write(`--web.listen-address: expected "host:port" or ":port", got "${opts["web.listen-address"]}"\n`);
+          process.stderr.write(`--web.listen-address: expected "host:port" or ":port", got "${address}"\n`);
           process.exitCode = 2;
           return;
         }

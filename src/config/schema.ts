@@ -208,6 +208,7 @@ export const exporterConfig = z
   })
   .superRefine((cfg, ctx) => {
     const seen = new Map<string, number>();
+    let defaultsFlagged = false;
     cfg.checks.forEach((check, i) => {
       const first = seen.get(check.name);
       if (first !== undefined) {
@@ -216,7 +217,11 @@ export const exporterConfig = z
       const interval = check.interval ?? cfg.defaults.interval;
       const timeout = check.timeout ?? cfg.defaults.timeout;
       if (timeout > interval) {
-        ctx.addIssue({ code: "custom", path: ["checks", i, "timeout"], message: `expected a timeout no longer than the interval (${interval / 1000}s)` });
+        // Blame the field that is written: the check's own, or the defaults (once).
+        const path = check.timeout !== undefined ? ["checks", i, "timeout"] : check.interval !== undefined ? ["checks", i, "interval"] : ["defaults", "timeout"];
+        if (path[0] === "defaults" && defaultsFlagged) return;
+        defaultsFlagged ||= path[0] === "defaults";
+        ctx.addIssue({ code: "custom", path, message: `expected a timeout (${timeout / 1000}s) no longer than the interval (${interval / 1000}s)` });
       }
     });
   });

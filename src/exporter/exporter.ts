@@ -49,6 +49,8 @@ export class Exporter {
           const fields = { check: check.name, service: check.service, success: result.success, duration_seconds: round(result.durationSeconds) };
           if (result.failure) options.logger.warn({ ...fields, reason: result.failure.reason, detail: result.failure.message }, "probe failed");
           else options.logger.debug(fields, "probe succeeded");
+          // The probe's own trace (as `smt-monitor probe` prints it), for debugging.
+          options.logger.debug({ check: check.name, phases: result.phases, log: result.log }, "probe trace");
         },
         onSkip: (check) => {
           this.metrics.recordSkip(check.name);

@@ -37,7 +37,7 @@ export class ProbeMetrics {
   readonly startLag: Histogram<string>;
   readonly reloadSuccessful: Gauge<string>;
   readonly reloadTimestamp: Gauge<string>;
-  private readonly known = new Map<string, { labels: Labels; phases: string[] }>();
+  private readonly known = new Map<string, { labels: Labels; phases: string[]; reasons: Set<string> }>();
 
   constructor() {
     const registers = [this.registry];
@@ -68,7 +68,7 @@ export class ProbeMetrics {
   /** Makes the check's series exist from the start (counters at 0), so rate() and absent() behave. */
   addCheck(check: ResolvedCheck, location: string): void {
     const labels: Labels = { service: check.service, check: check.name, location };
-    this.known.set(check.name, { labels, phases: phasesOf(check) });
+    this.known.set(check.name, { labels, phases: phasesOf(check), reasons: new Set() });
     this.runs.labels({ ...labels, result: "success" }).inc(0);
     this.runs.labels({ ...labels, result: "failure" }).inc(0);
     this.skipped.labels(labels).inc(0);
@@ -79,9 +79,14 @@ export class ProbeMetrics {
     const known = this.known.get(name);
     if (!known) return;
     this.known.delete(name);
-    for (const metric of [this.success, this.duration, this.phaseDuration, this.runs, this.failures, this.lastRun, this.lastSuccess, this.certNotAfter, this.newestFile, this.skipped]) {
-      (metric as Gauge<string>).remove(known.labels);
+    const { labels } = known;
+    // prom-client removes exact label sets only, so every extra label value used is named.
+    for (const metric of [this.success, this.duration, this.lastRun, this.lastSuccess, this.certNotAfter, this.newestFile, this.skipped]) {
+      metric.remove(labels);
     }
+    for (const phase of known.phases) this.phaseDuration.remove({ ...labels, phase });
+    for (const result of ["success", "failure"]) this.runs.remove({ ...labels, result });
+    for (const reason of known.reasons) this.failures.remove({ ...labels, reason });
   }
 
   record(name: string, result: ProbeResult, finishedAtMs: number): void {
@@ -95,7 +100,10 @@ export class ProbeMetrics {
       this.phaseDuration.labels({ ...labels, phase }).set(result.phases[phase] ?? 0);
     }
     this.runs.labels({ ...labels, result: result.success ? "success" : "failure" }).inc();
-    if (result.failure) this.failures.labels({ ...labels, reason: result.failure.reason }).inc();
+    if (result.failure) {
+      known.reasons.add(result.failure.reason);
+      this.failures.labels({ ...labels, reason: result.failure.reason }).inc();
+    }
     this.lastRun.labels(labels).set(finished);
     if (result.success) this.lastSuccess.labels(labels).set(finished);
     if (result.certNotAfter !== undefined) this.certNotAfter.labels(labels).set(result.certNotAfter);
