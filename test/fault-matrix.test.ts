@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Service } from "../src/config/schema.js";
+import { Exporter } from "../src/exporter/exporter.js";
+import type { FailureReason } from "../src/probes/probe.js";
+import { captureLogger } from "./support/capture-logger.js";
+import { get, sample } from "./support/http.js";
+import { startSimulatorFixture, type SimulatorFixture } from "./support/simulator-fixture.js";
+
+const INTERVAL_S = 2;
+const TIMEOUT_S = 2;
+
+const CHECK_OF: Record<Service, string> = {
+  gui: "gui_home",
+  api: "api_interval_reads",
+  ftps: "ftps_interval_files",
+  han: "han_device_status",
+};
+
+/** Every fault of the simulator, the services it applies to, and the reason each check must report. */
+const MATRIX: { fault: string; expect: Partial<Record<Service, FailureReason>> }[] = [
+  { fault: "refused", expect: { gui: "connect", api: "connect", ftps: "connect", han: "connect" } },
+  { fault: "hang", expect: { gui: "timeout", api: "timeout", ftps: "timeout", han: "timeout" } },
+  { fault: "slow", expect: { gui: "timeout", api: "timeout", ftps: "timeout", han: "timeout" } },
+  { fault: "http_500", expect: { gui: "http_status", api: "http_status", han: "http_status" } },
+  { fault: "http_503", expect: { gui: "http_status", api: "http_status", han: "http_status" } },
+  { fault: "access_denied_page", expect: { gui: "body_mismatch", api: "body_mismatch", han: "body_mismatch" } },
+  { fault: "maintenance_page", expect: { gui: "body_mismatch", api: "body_mismatch", han: "body_mismatch" } },
+  { fault: "expired_cert", expect: { gui: "tls", api: "tls", ftps: "tls", han: "tls" } },
+  { fault: "auth_failure", expect: { api: "auth", ftps: "ftp_login", han: "auth" } },
+  { fault: "stale_file", expect: { ftps: "stale_file" } },
+  { fault: "missing_file", expect: { ftps: "no_file" } },
+];
+
+let fx: SimulatorFixture;
+let exporter: Exporter;
+let base: string;
+/** Slowest /metrics answer seen while faults were active. */
+let slowestScrapeMs = 0;
+
+async function metrics(): Promise<string> {
+  const res = await get(`${base}/metrics`);
+  expect(res.status).toBe(200);
+  slowestScrapeMs = Math.max(slowestScrapeMs, res.ms);
+  return res.text;
+}
+
+const labels = (service: Service) => ({ service, check: CHECK_OF[service], location: "test-a" });
+
+async function waitAllUp(): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const text = await metrics();
+    const down = (Object.keys(CHECK_OF) as Service[]).filter((s) => sample(text, "smt_probe_success", labels(s)) !== 1);
+    if (down.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`still down after clearing faults: ${down.join(", ")}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+beforeAll(async () => {
+  fx = await startSimulatorFixture();
+  exporter = new Exporter({ configFile: fx.writeConfig({ interval: `${INTERVAL_S}s`, timeout: `${TIMEOUT_S}s` }), logger: captureLogger().logger });
+  const { port } = await exporter.start();
+  base = `http://127.0.0.1:${port}`;
+  await waitAllUp();
+});
+
+afterAll(async () => {
+  await exporter?.stop();
+  await fx?.stop();
+});
+
+describe("fault matrix: every simulator fault turns the right check red with the right reason", () => {
+  for (const row of MATRIX) {
+    it(`${row.fault} -> ${Object.entries(row.expect).map(([s, r]) => `${s}:${r}`).join(" ")}`, async () => {
+      const services = Object.keys(row.expect) as Service[];
+      const before = await metrics();
+      const countBefore = (s: Service) => sample(before, "smt_probe_failures_total", { ...labels(s), reason: row.expect[s]! }) ?? 0;
+      const baseline = Object.fromEntries(services.map((s) => [s, countBefore(s)]));
+      const injected = Date.now();
+      for (const s of services) expect(await fx.sim.setFault(s, row.fault)).toBeUndefined();
+
+      // A run starts within one interval and must fail within timeout + 1 s.
+      const budgetMs = (INTERVAL_S + TIMEOUT_S + 1) * 1000 + 500;
+      const pending = new Set(services);
+      while (pending.size > 0) {
+        const text = await metrics();
+        for (const s of [...pending]) {
+          const count = sample(text, "smt_probe_failures_total", { ...labels(s), reason: row.expect[s]! }) ?? 0;
+          if (count > baseline[s]!) {
+            expect(sample(text, "smt_probe_success", labels(s)), `${s} success`).toBe(0);
+            expect(sample(text, "smt_probe_duration_seconds", labels(s)), `${s} run duration`).toBeLessThanOrEqual(TIMEOUT_S + 1);
+            pending.delete(s);
+          }
+        }
+        if (pending.size > 0 && Date.now() - injected > budgetMs) {
+          const reasons = [...pending].map((s) => {
+            const status = exporter.status.get(CHECK_OF[s]);
+            return `${s}: got ${status?.result?.failure?.reason ?? "success"} (${status?.result?.failure?.message ?? ""})`;
+          });
+          throw new Error(`not failed with the expected reason within ${budgetMs} ms: ${reasons.join("; ")}`);
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await fx.sim.clearFaults();
+      await waitAllUp();
+    });
+  }
+
+  it("kept /metrics answering quickly throughout", () => {
+    expect(slowestScrapeMs).toBeGreaterThan(0);
+    expect(slowestScrapeMs).toBeLessThan(1000);
+  });
+
+  it("a slow answer under the timeout is a success with the delay in its duration", async () => {
+    expect(await fx.sim.setFault("gui", "slow", 700)).toBeUndefined();
+    const deadline = Date.now() + 8000;
+    let duration = 0;
+    while (Date.now() < deadline) {
+      const text = await metrics();
+      duration = sample(text, "smt_probe_duration_seconds", labels("gui")) ?? 0;
+      if (duration >= 0.7) {
+        expect(sample(text, "smt_probe_success", labels("gui"))).toBe(1);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(duration).toBeGreaterThanOrEqual(0.7);
+    await fx.sim.clearFaults();
+  });
+
+  it("rejects faults that do not apply to a service", async () => {
+    const res = await fetch(`http://127.0.0.1:${fx.sim.ports.admin}/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ service: "ftps", fault: "http_500" }) });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toContain("does not apply to service ftps");
+  });
+});
