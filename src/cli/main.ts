@@ -5,6 +5,7 @@ import { registerCheckConfig } from "./check-config-command.js";
 import { registerDemo } from "./demo-command.js";
 import { registerExporter } from "./exporter-command.js";
 import { registerMaintenance } from "./maintenance-command.js";
+import { registerNotifier } from "./notifier-command.js";
 import { registerProbe } from "./probe-command.js";
 import { registerSimulate } from "./simulate-command.js";
 
@@ -18,6 +19,7 @@ registerExporter(program);
 registerProbe(program);
 registerCheckConfig(program);
 registerMaintenance(program);
+registerNotifier(program);
 registerSimulate(program);
 registerDemo(program);
 

@@ -78,7 +78,7 @@ const DEFAULT_TEMPLATES: Record<NoticeKind, z.input<typeof kindTemplates>> = {
   INITIAL: {
     short_description: "INITIAL: Unplanned Outage - Smart Meter Texas {{ services }}",
     long_description:
-      "Smart Meter Texas is experiencing an unplanned outage of the {{ services }} that began {{ start }}. " +
+      "Smart Meter Texas is experiencing an unplanned outage of the {{ services }} that began at {{ start }}. " +
       "Market participants may be unable to use the affected services until it is resolved. {{ summary }} " +
       "SMT is working to restore service and will send an update by {{ next_update }}.",
     action_required: "None at this time.",
@@ -87,7 +87,7 @@ const DEFAULT_TEMPLATES: Record<NoticeKind, z.input<typeof kindTemplates>> = {
   UPDATE: {
     short_description: "UPDATE: Unplanned Outage - Smart Meter Texas {{ services }}",
     long_description:
-      "The unplanned outage of the Smart Meter Texas {{ services }} that began {{ start }} is ongoing ({{ duration }} so far). " +
+      "The unplanned outage of the Smart Meter Texas {{ services }} that began at {{ start }} is ongoing ({{ duration }} so far). " +
       "{{ change }} SMT will send another update by {{ next_update }}.",
     action_required: "None at this time.",
     additional_information: "",

@@ -1,0 +1,249 @@
+import type { Service } from "../config/schema.js";
+import { formatDateTime, idDate } from "./central-time.js";
+import { alertFingerprint, alertSignal, type AlertSignal } from "./alert-signal.js";
+import { noticeId, nextSeriesIndex, seriesId } from "./notice-id.js";
+import { joinServices, renderNotice, type NoticeFacts, type NoticeWording } from "./notice-render.js";
+import type { IncidentRow, NoticeRow, NoticeStore } from "./notice-store.js";
+import type { NoticeKind } from "./notice-template.js";
+import type { WebhookPayload } from "./webhook-payload.js";
+
+/**
+ * The notice lifecycle of unplanned outages, applied to the store inside one transaction per
+ * webhook delivery (the caller opens it):
+ *
+ * - an outage (service + start) that fires while no unplanned incident is open opens one: INITIAL;
+ * - an outage of another service that fires while one is open joins it: UPDATE;
+ * - while the incident lasts, an UPDATE every `updateIntervalMs` (see `dueUpdates`);
+ * - an outage that resolves while others of its incident still fire: UPDATE; the last one: COMPLETION;
+ * - a resolved alert for an outage never seen firing (the notifier was down): COMPLETION of a new
+ *   incident (or an UPDATE of the open one);
+ * - anything already known (repeats, retries, HA copies, a late "firing" after the resolve) changes
+ *   only the last-seen time.
+ *
+ * Every new notice is rendered from the templates, audited as created by "notifier" and queued
+ * in the outbox for every channel, in the same transaction.
+ */
+export interface LifecycleSettings {
+  wording: NoticeWording;
+  idPrefix: string;
+  audience: string;
+  updateIntervalMs: number;
+  /** Channel names: each new draft is queued for each. */
+  channels: readonly string[];
+}
+
+export interface CreatedNotice {
+  id: string;
+  kind: NoticeKind;
+}
+
+export interface DeliveryResult {
+  deliveryId: number;
+  created: CreatedNotice[];
+  outages: number;
+  others: number;
+  ignored: string[];
+}
+
+export const SYSTEM_ACTOR = "notifier";
+
+export class IncidentLifecycle {
+  constructor(
+    private readonly store: NoticeStore,
+    private readonly settings: LifecycleSettings,
+  ) {}
+
+  /** Records a webhook delivery and applies it. Call inside store.transaction(). */
+  applyDelivery(payload: WebhookPayload, rawBody: string, receivedAt: number): DeliveryResult {
+    const deliveryId = this.store.insertDelivery({
+      receivedAt,
+      groupKey: payload.groupKey,
+      receiver: payload.receiver,
+      status: payload.status,
+      alertCount: payload.alerts.length,
+      truncatedAlerts: payload.truncatedAlerts ?? 0,
+      payload: rawBody,
+    });
+    const result: DeliveryResult = { deliveryId, created: [], outages: 0, others: 0, ignored: [] };
+    // Resolved before firing: a payload that carries both for one service moves on cleanly.
+    const ordered = [...payload.alerts].sort((a, b) => (a.status === b.status ? 0 : a.status === "resolved" ? -1 : 1));
+    for (const alert of ordered) {
+      this.store.upsertAlert({
+        fingerprint: alertFingerprint(alert),
+        alertname: alert.labels.alertname!,
+        status: alert.status,
+        labels: JSON.stringify(alert.labels),
+        annotations: JSON.stringify(alert.annotations),
+        startsAt: alert.startsAt,
+        endsAt: alert.endsAt,
+        seenAt: receivedAt,
+        deliveryId,
+      });
+      const signal = alertSignal(alert, receivedAt);
+      if (signal.type === "other") {
+        result.others++;
+        if (signal.reason) result.ignored.push(`${signal.alertname}: ${signal.reason}`);
+        continue;
+      }
+      result.outages++;
+      result.created.push(...this.applyOutage(signal, receivedAt));
+    }
+    return result;
+  }
+
+  private applyOutage(signal: Extract<AlertSignal, { type: "outage" }>, now: number): CreatedNotice[] {
+    const known = this.store.outage(signal.service, signal.startSeconds);
+    if (known) {
+      this.store.updateOutage(signal.service, signal.startSeconds, { last_seen: now });
+      if (known.status === "resolved" || signal.status === "firing") return [];
+      // A firing outage resolves.
+      this.store.updateOutage(signal.service, signal.startSeconds, { status: "resolved", end_ms: signal.endMs! });
+      return this.afterResolve(this.store.incident(known.incident_id)!, signal, now);
+    }
+    const open = this.store.openUnplannedIncident();
+    const outage = {
+      service: signal.service,
+      start_s: signal.startSeconds,
+      status: signal.status,
+      end_ms: signal.endMs ?? null,
+      alertname: signal.alertname,
+      first_seen: now,
+      last_seen: now,
+    } as const;
+    const startMs = signal.startSeconds * 1000;
+    if (open) {
+      const before = this.store.outagesOf(open.id);
+      this.store.insertOutage({ ...outage, incident_id: open.id });
+      const services = addService(open, signal.service);
+      this.store.updateIncident(open.id, {
+        services: JSON.stringify(services),
+        start_ms: Math.min(open.start_ms, startMs),
+        overrun: open.overrun || (signal.overrun ? 1 : 0),
+      });
+      const incident = this.store.incident(open.id)!;
+      const name = this.serviceName(signal.service);
+      if (signal.status === "resolved") {
+        return this.afterResolve(incident, signal, now, `The ${name} was also unavailable from ${this.time(startMs)} to ${this.time(signal.endMs!)}.`);
+      }
+      // Another outage of a service already down in this incident adds nothing to tell.
+      if (before.some((o) => o.service === signal.service && o.status === "firing")) return [];
+      const change = signal.overrun
+        ? `The ${name} has not returned from planned maintenance that ended at ${this.time(startMs)} and is also unavailable.`
+        : `The ${name} is also unavailable since ${this.time(startMs)}.`;
+      this.store.updateIncident(incident.id, { next_update_at: now + this.settings.updateIntervalMs });
+      return [this.draft(incident, "UPDATE", now, { change })];
+    }
+    // A new incident.
+    const summary = signal.summary ?? (signal.overrun ? `Planned maintenance of the ${this.serviceName(signal.service)} ended at ${this.time(startMs)} but the service has not returned.` : undefined);
+    const incident = this.store.insertIncident({
+      kind: "unplanned",
+      series_id: this.newSeries(now),
+      planned_key: null,
+      status: signal.status === "firing" ? "open" : "resolved",
+      start_ms: startMs,
+      end_ms: signal.endMs ?? null,
+      services: JSON.stringify([signal.service]),
+      summary: summary ?? null,
+      description: signal.description ?? null,
+      runbook_url: signal.runbookUrl ?? null,
+      due_date: null,
+      overrun: signal.overrun ? 1 : 0,
+      created_at: now,
+      next_update_at: signal.status === "firing" ? now + this.settings.updateIntervalMs : null,
+    });
+    this.store.insertOutage({ ...outage, incident_id: incident.id });
+    return [this.draft(incident, signal.status === "firing" ? "INITIAL" : "COMPLETION", now, {})];
+  }
+
+  /** After one outage of an incident resolved: COMPLETION when none fires any more, else UPDATE. */
+  private afterResolve(incident: IncidentRow, signal: Extract<AlertSignal, { type: "outage" }>, now: number, note?: string): CreatedNotice[] {
+    const outages = this.store.outagesOf(incident.id);
+    const firing = outages.filter((o) => o.status === "firing");
+    if (incident.status === "resolved") return [];
+    if (firing.length === 0) {
+      const end = Math.max(...outages.map((o) => o.end_ms ?? now));
+      this.store.updateIncident(incident.id, { status: "resolved", end_ms: end, next_update_at: null });
+      return [this.draft(this.store.incident(incident.id)!, "COMPLETION", now, {})];
+    }
+    const stillDown = [...new Set(firing.map((o) => o.service))];
+    const change =
+      note ??
+      `The ${this.serviceName(signal.service)} was restored at ${this.time(signal.endMs!)}; the ${joinServices(stillDown, this.settings.wording.serviceNames)} ${stillDown.length > 1 ? "remain" : "remains"} unavailable.`;
+    this.store.updateIncident(incident.id, { next_update_at: now + this.settings.updateIntervalMs });
+    return [this.draft(this.store.incident(incident.id)!, "UPDATE", now, { change })];
+  }
+
+  /** The cadence: an UPDATE for every open incident whose next update is due. Call inside a transaction. */
+  dueUpdates(now: number): CreatedNotice[] {
+    const created: CreatedNotice[] = [];
+    for (const incident of this.store.incidentsDueForUpdate(now)) {
+      this.store.updateIncident(incident.id, { next_update_at: now + this.settings.updateIntervalMs });
+      created.push(this.draft(this.store.incident(incident.id)!, "UPDATE", now, { change: "There is no change in status: SMT continues to work on restoring service." }));
+    }
+    return created;
+  }
+
+  /** A new series id for a series whose first notice is made at `now`. */
+  newSeries(now: number): string {
+    const mmddyy = idDate(now, this.settings.wording.timeZone);
+    const head = `${this.settings.idPrefix}${this.settings.audience}`;
+    const index = nextSeriesIndex(this.store.seriesIdsOn(head, mmddyy), this.settings.idPrefix, this.settings.audience, mmddyy);
+    return seriesId(this.settings.idPrefix, this.settings.audience, mmddyy, index);
+  }
+
+  /** Renders and stores the next notice of an incident's series, audits it and queues it for every channel. */
+  draft(incident: IncidentRow, kind: NoticeKind, now: number, extra: Partial<NoticeFacts>): CreatedNotice {
+    const sequence = this.store.nextSequence(incident.id);
+    const id = noticeId(incident.series_id, sequence);
+    const services = JSON.parse(incident.services) as Service[];
+    const facts: NoticeFacts = {
+      kind,
+      id,
+      createdAt: now,
+      services,
+      start: incident.start_ms,
+      ...(incident.end_ms !== null && (kind === "COMPLETION" || kind === "PLANNED") ? { end: incident.end_ms } : {}),
+      ...(incident.summary ? { summary: incident.summary } : {}),
+      ...(incident.description ? { description: incident.description } : {}),
+      ...(incident.runbook_url ? { runbookUrl: incident.runbook_url } : {}),
+      ...(incident.next_update_at !== null && kind !== "COMPLETION" && kind !== "PLANNED" ? { nextUpdate: incident.next_update_at } : {}),
+      ...(incident.due_date ? { dueDate: incident.due_date } : {}),
+      ...extra,
+    };
+    const rendered = renderNotice(facts, this.settings.wording);
+    const row: NoticeRow = {
+      id,
+      incident_id: incident.id,
+      sequence,
+      kind,
+      status: "draft",
+      services: JSON.stringify(services),
+      subject: rendered.subject,
+      body: rendered.body,
+      version: 1,
+      created_at: now,
+      updated_at: now,
+      approved_by: null,
+      approved_at: null,
+      sent_by: null,
+      sent_at: null,
+    };
+    this.store.insertNotice(row);
+    this.store.addAudit(id, now, SYSTEM_ACTOR, "created", { kind, subject: rendered.subject });
+    for (const channel of this.settings.channels) this.store.enqueue(id, channel, now);
+    return { id, kind };
+  }
+
+  private serviceName(service: Service): string {
+    return this.settings.wording.serviceNames[service];
+  }
+
+  private time(ms: number): string {
+    return formatDateTime(ms, this.settings.wording.timeZone);
+  }
+}
+
+function addService(incident: IncidentRow, service: Service): Service[] {
+  const services = JSON.parse(incident.services) as Service[];
+  return services.includes(service) ? services : [...services, service];
+}

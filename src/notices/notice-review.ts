@@ -1,0 +1,62 @@
+import type { NoticeRow, NoticeStore } from "./notice-store.js";
+
+/**
+ * What a reviewer can do to a notice, shared by the review pages and the JSON API:
+ * edit (drafts only, every edit kept in the audit trail with the text before and after), approve
+ * (a draft) and mark sent (an approved notice). Each is one transaction; `version` guards against
+ * two reviewers overwriting each other (the second gets a conflict).
+ */
+export type ReviewOutcome = { ok: true; notice: NoticeRow } | { ok: false; status: 400 | 404 | 409; message: string };
+
+export const MAX_SUBJECT = 998 - "Subject: ".length;
+export const MAX_BODY = 100_000;
+
+function check(store: NoticeStore, id: string, version: number | undefined, allowed: NoticeRow["status"], action: string): ReviewOutcome {
+  const notice = store.notice(id);
+  if (!notice) return { ok: false, status: 404, message: `no notice ${id}` };
+  if (version !== undefined && version !== notice.version) {
+    return { ok: false, status: 409, message: `notice ${id} changed since you loaded it (version ${version}, now ${notice.version}): reload and try again` };
+  }
+  if (notice.status !== allowed) return { ok: false, status: 409, message: `cannot ${action} notice ${id}: it is ${notice.status}, expected ${allowed}` };
+  return { ok: true, notice };
+}
+
+export function editNotice(store: NoticeStore, id: string, edit: { subject?: string; body?: string; version?: number }, actor: string, now: number): ReviewOutcome {
+  const subject = edit.subject?.replace(/\r?\n/g, " ").trim();
+  const body = edit.body?.replace(/\r\n/g, "\n");
+  if (subject === undefined && body === undefined) return { ok: false, status: 400, message: "expected subject or body to change" };
+  if (subject !== undefined && (subject.length === 0 || subject.length > MAX_SUBJECT)) return { ok: false, status: 400, message: `subject: expected 1-${MAX_SUBJECT} characters` };
+  if (body !== undefined && (body.trim().length === 0 || body.length > MAX_BODY)) return { ok: false, status: 400, message: `body: expected 1-${MAX_BODY} characters` };
+  return store.transaction(() => {
+    const found = check(store, id, edit.version, "draft", "edit");
+    if (!found.ok) return found;
+    const before = found.notice;
+    const changes: Record<string, { before: string; after: string }> = {};
+    if (subject !== undefined && subject !== before.subject) changes.subject = { before: before.subject, after: subject };
+    if (body !== undefined && body !== before.body) changes.body = { before: before.body, after: body };
+    if (Object.keys(changes).length === 0) return found;
+    store.updateNotice(id, { subject: subject ?? before.subject, body: body ?? before.body, version: before.version + 1, updated_at: now });
+    store.addAudit(id, now, actor, "edited", changes);
+    return { ok: true, notice: store.notice(id)! };
+  });
+}
+
+export function approveNotice(store: NoticeStore, id: string, actor: string, now: number, version?: number): ReviewOutcome {
+  return store.transaction(() => {
+    const found = check(store, id, version, "draft", "approve");
+    if (!found.ok) return found;
+    store.updateNotice(id, { status: "approved", approved_by: actor, approved_at: now, version: found.notice.version + 1, updated_at: now });
+    store.addAudit(id, now, actor, "approved", { version: found.notice.version });
+    return { ok: true, notice: store.notice(id)! };
+  });
+}
+
+export function markNoticeSent(store: NoticeStore, id: string, actor: string, now: number, version?: number): ReviewOutcome {
+  return store.transaction(() => {
+    const found = check(store, id, version, "approved", "mark as sent");
+    if (!found.ok) return found;
+    store.updateNotice(id, { status: "sent", sent_by: actor, sent_at: now, version: found.notice.version + 1, updated_at: now });
+    store.addAudit(id, now, actor, "marked sent", { version: found.notice.version });
+    return { ok: true, notice: store.notice(id)! };
+  });
+}

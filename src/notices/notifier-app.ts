@@ -1,0 +1,322 @@
+import express, { type Express, type NextFunction, type Request, type Response } from "express";
+import { SERVICES, type Service } from "../config/schema.js";
+import { VERSION } from "../version.js";
+import { emlFileName, renderEml } from "./notice-eml.js";
+import { approveNotice, editNotice, markNoticeSent, type ReviewOutcome } from "./notice-review.js";
+import { NOTICE_STATUSES, type NoticeRow, type NoticeStatus } from "./notice-store.js";
+import type { WebhookOutcome } from "./notifier-metrics.js";
+import { bearerToken, ReviewerAuth, sameOrigin, secretEquals, securityHeaders } from "./review-auth.js";
+import { NOTICES_CSS, NOTICES_JS, errorPage, noticeListPage, noticePage } from "./review-pages.js";
+import { describeIssues, webhookPayload } from "./webhook-payload.js";
+import type { Notifier } from "./notifier.js";
+
+/**
+ * The notifier's HTTP endpoints:
+ * - POST /alertmanager/webhook              Alertmanager (bearer token)
+ * - GET  /notices, /notices/:id, /notices/:id/eml, POST /notices/:id/{edit,approve,sent}   review pages (reviewers)
+ * - /api/v1/notices…                        the same as JSON (reviewers)
+ * - /metrics, /-/healthy, /-/ready          open, as Prometheus conventions expect
+ */
+export function createNotifierApp(notifier: Notifier): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  app.set("query parser", "simple");
+  app.use(securityHeaders);
+  const config = notifier.config;
+  const auth = new ReviewerAuth(config.reviewers);
+  const zone = config.raw.notices.time_zone;
+  const metrics = notifier.metrics;
+
+  // --- Alertmanager webhook -------------------------------------------------------------------
+  const answer = (res: Response, outcome: WebhookOutcome, status: number, body: Record<string, unknown>) => {
+    metrics.webhookRequests.inc({ outcome });
+    res.status(status).json(body);
+  };
+  app.all(
+    "/alertmanager/webhook",
+    (req, res, next) => {
+      if (req.method !== "POST") {
+        res.status(405).set("Allow", "POST").json({ error: "only POST is allowed" });
+        return;
+      }
+      const token = bearerToken(req);
+      if (token === undefined || !secretEquals(token, config.webhookToken)) {
+        res.set("WWW-Authenticate", 'Bearer realm="smt-notifier"');
+        answer(res, "unauthorized", 401, { error: token === undefined ? "missing bearer token" : "wrong bearer token" });
+        return;
+      }
+      if (!req.is("application/json")) {
+        answer(res, "unsupported_media_type", 415, { error: `expected Content-Type application/json, got ${req.get("content-type") ?? "none"}` });
+        return;
+      }
+      next();
+    },
+    express.raw({ type: () => true, limit: config.raw.webhook.max_body_bytes }),
+    (req, res) => {
+      const started = process.hrtime.bigint();
+      const raw = Buffer.isBuffer(req.body) ? req.body.toString("utf8") : "";
+      let json: unknown;
+      try {
+        json = JSON.parse(raw);
+      } catch (err) {
+        answer(res, "bad_request", 400, { error: `malformed JSON: ${(err as Error).message}` });
+        return;
+      }
+      const parsed = webhookPayload.safeParse(json);
+      if (!parsed.success) {
+        answer(res, "bad_request", 400, { error: "not an Alertmanager webhook payload (version 4)", problems: describeIssues(parsed.error) });
+        return;
+      }
+      let result;
+      try {
+        result = notifier.applyDelivery(parsed.data, raw);
+      } catch (err) {
+        notifier.logger.error({ err }, "cannot store a webhook delivery; answering 500 so Alertmanager retries");
+        answer(res, "storage_error", 500, { error: "the notice store could not commit this notification; retry later" });
+        return;
+      }
+      metrics.webhookDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      answer(res, "accepted", 200, { status: "stored", delivery_id: result.deliveryId, drafts: result.created, ignored: result.ignored });
+    },
+  );
+
+  // --- review pages ---------------------------------------------------------------------------
+  app.get("/static/notices.css", (_req, res) => {
+    res.type("text/css").set("Cache-Control", "public, max-age=300").send(NOTICES_CSS);
+  });
+  app.get("/static/notices.js", (_req, res) => {
+    res.type("text/javascript").set("Cache-Control", "public, max-age=300").send(NOTICES_JS);
+  });
+  app.get("/", (_req, res) => res.redirect(303, "/notices"));
+
+  const pages = express.Router();
+  pages.use(auth.require);
+  pages.get("/", (req, res) => {
+    const filter = listFilter(req);
+    if ("error" in filter) {
+      res.status(400).type("html").send(errorPage(400, filter.error, reviewer(res), "/notices"));
+      return;
+    }
+    res.type("html").send(noticeListPage(notifier.store.listNotices(filter), filter, reviewer(res), zone));
+  });
+  pages.get("/:id", (req, res) => {
+    const notice = notifier.store.notice(String(req.params.id));
+    if (!notice) {
+      res.status(404).type("html").send(errorPage(404, `No notice ${req.params.id}.`, reviewer(res), "/notices"));
+      return;
+    }
+    res.type("html").send(pageOf(notice, reviewer(res)));
+  });
+  pages.get("/:id/eml", async (req, res, next) => {
+    try {
+      await sendEml(String(req.params.id), res);
+    } catch (err) {
+      next(err);
+    }
+  });
+  const formBody = express.urlencoded({ extended: false, limit: "256kb", parameterLimit: 10 });
+  const formAction = (run: (id: string, form: Record<string, string>, who: string, version: number | undefined) => ReviewOutcome, label: string) => [
+    formBody,
+    (req: Request, res: Response) => {
+      const who = reviewer(res);
+      const id = String(req.params.id);
+      const form = (req.body ?? {}) as Record<string, string>;
+      if (!sameOrigin(req) || !auth.csrfValid(who, form.csrf)) {
+        res.status(403).type("html").send(errorPage(403, "This form did not come from this site (or is from before a restart): reload the page and try again.", who, `/notices/${encodeURIComponent(id)}`));
+        return;
+      }
+      const version = form.version !== undefined && /^\d+$/.test(form.version) ? Number(form.version) : undefined;
+      const outcome = run(id, form, who, version);
+      if (!outcome.ok) {
+        res.status(outcome.status).type("html").send(errorPage(outcome.status, outcome.message, who, `/notices/${encodeURIComponent(id)}`));
+        return;
+      }
+      metrics.reviewActions.inc({ action: label });
+      notifier.logger.info({ notice: id, reviewer: who, action: label }, "notice reviewed");
+      res.redirect(303, `/notices/${encodeURIComponent(id)}`);
+    },
+  ];
+  pages.post("/:id/edit", ...formAction((id, form, who, version) => editNotice(notifier.store, id, { subject: form.subject, body: form.body, version }, who, notifier.now()), "edit"));
+  pages.post("/:id/approve", ...formAction((id, _f, who, version) => approveNotice(notifier.store, id, who, notifier.now(), version), "approve"));
+  pages.post("/:id/sent", ...formAction((id, _f, who, version) => markNoticeSent(notifier.store, id, who, notifier.now(), version), "mark_sent"));
+  app.use("/notices", pages);
+
+  // --- JSON API ------------------------------------------------------------------------------
+  const api = express.Router();
+  api.use(auth.require);
+  api.use((req, res, next) => {
+    if (req.method === "GET" || req.method === "HEAD") return next();
+    if (!sameOrigin(req)) {
+      res.status(403).json({ error: "cross-site requests are not accepted" });
+      return;
+    }
+    if (!req.is("application/json")) {
+      res.status(415).json({ error: "expected Content-Type application/json" });
+      return;
+    }
+    next();
+  });
+  api.use(express.json({ limit: "256kb", strict: true }));
+  api.get("/", (req, res) => {
+    const filter = listFilter(req);
+    if ("error" in filter) {
+      res.status(400).json({ error: filter.error });
+      return;
+    }
+    res.json({ notices: notifier.store.listNotices(filter).map(noticeJson) });
+  });
+  api.get("/:id", (req, res) => {
+    const notice = notifier.store.notice(String(req.params.id));
+    if (!notice) {
+      res.status(404).json({ error: `no notice ${req.params.id}` });
+      return;
+    }
+    res.json({
+      notice: noticeJson(notice),
+      audit: notifier.store.auditOf(notice.id).map((a) => ({ at: new Date(a.at).toISOString(), actor: a.actor, action: a.action, detail: JSON.parse(a.detail) })),
+      announcements: notifier.store.outboxOf(notice.id).map((o) => ({ channel: o.channel, status: o.status, attempts: o.attempts, last_error: o.last_error })),
+    });
+  });
+  api.get("/:id/eml", async (req, res, next) => {
+    try {
+      await sendEml(String(req.params.id), res);
+    } catch (err) {
+      next(err);
+    }
+  });
+  const apiAction = (run: (id: string, body: Record<string, unknown>, who: string) => ReviewOutcome, label: string) => (req: Request, res: Response) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (typeof body !== "object" || Array.isArray(body)) {
+      res.status(400).json({ error: "expected a JSON object" });
+      return;
+    }
+    if (body.version !== undefined && (typeof body.version !== "number" || !Number.isInteger(body.version))) {
+      res.status(400).json({ error: "version: expected an integer" });
+      return;
+    }
+    for (const field of ["subject", "body"]) {
+      if (body[field] !== undefined && typeof body[field] !== "string") {
+        res.status(400).json({ error: `${field}: expected a string` });
+        return;
+      }
+    }
+    const outcome = run(String(req.params.id), body, reviewer(res));
+    if (!outcome.ok) {
+      res.status(outcome.status).json({ error: outcome.message });
+      return;
+    }
+    metrics.reviewActions.inc({ action: label });
+    notifier.logger.info({ notice: outcome.notice.id, reviewer: reviewer(res), action: label }, "notice reviewed");
+    res.json({ notice: noticeJson(outcome.notice) });
+  };
+  const ver = (b: Record<string, unknown>) => b.version as number | undefined;
+  api.patch("/:id", apiAction((id, b, who) => editNotice(notifier.store, id, { subject: b.subject as string | undefined, body: b.body as string | undefined, version: ver(b) }, who, notifier.now()), "edit"));
+  api.post("/:id/approve", apiAction((id, b, who) => approveNotice(notifier.store, id, who, notifier.now(), ver(b)), "approve"));
+  api.post("/:id/sent", apiAction((id, b, who) => markNoticeSent(notifier.store, id, who, notifier.now(), ver(b)), "mark_sent"));
+  app.use("/api/v1/notices", api);
+
+  // --- operations ----------------------------------------------------------------------------
+  app.get("/metrics", async (_req, res) => {
+    try {
+      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    } catch (err) {
+      res.status(500).type("text/plain").send(`error collecting metrics: ${(err as Error).message}\n`);
+    }
+  });
+  app.get("/-/healthy", (_req, res) => {
+    res.type("text/plain").send("Healthy.\n");
+  });
+  app.get("/-/ready", (_req, res) => {
+    if (notifier.isReady) res.type("text/plain").send("Ready.\n");
+    else res.status(503).type("text/plain").send("Not ready.\n");
+  });
+  app.get("/-/version", (_req, res) => {
+    res.json({ version: VERSION });
+  });
+
+  // Errors from body parsers (size, JSON) and the rest.
+  app.use((err: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+    const isWebhook = req.path === "/alertmanager/webhook";
+    const message = err.type === "entity.too.large" ? `body too large (limit ${isWebhook ? config.raw.webhook.max_body_bytes : 262_144} bytes)` : status < 500 ? err.message : "internal error";
+    if (status >= 500) notifier.logger.error({ err, path: req.path }, "request failed");
+    if (isWebhook) metrics.webhookRequests.inc({ outcome: err.type === "entity.too.large" ? "too_large" : status >= 500 ? "storage_error" : "bad_request" });
+    if (!res.headersSent) res.status(status).json({ error: message });
+  });
+
+  function reviewer(res: Response): string {
+    return String(res.locals.reviewer);
+  }
+
+  function pageOf(notice: NoticeRow, who: string): string {
+    return noticePage({
+      notice,
+      audit: notifier.store.auditOf(notice.id),
+      outbox: notifier.store.outboxOf(notice.id),
+      to: config.raw.notices.to,
+      reviewer: who,
+      csrf: auth.csrfToken(who),
+      zone,
+    });
+  }
+
+  async function sendEml(id: string, res: Response): Promise<void> {
+    const notice = notifier.store.notice(id);
+    if (!notice) {
+      res.status(404).type("text/plain").send(`No notice ${id}.\n`);
+      return;
+    }
+    const eml = await renderEml({
+      noticeId: notice.id,
+      from: config.raw.notices.from,
+      to: config.raw.notices.to,
+      cc: config.raw.notices.cc,
+      subject: notice.subject,
+      body: notice.body,
+      date: new Date(notifier.now()),
+      messageIdDomain: new URL(config.raw.external_url).hostname || "smt-notifier.invalid",
+    });
+    res.type("message/rfc822").set("Content-Disposition", `attachment; filename="${emlFileName(notice.id)}"`).send(eml);
+  }
+
+  return app;
+}
+
+function listFilter(req: Request): { status?: NoticeStatus; service?: Service; limit?: number } | { error: string } {
+  const q = req.query as Record<string, string | undefined>;
+  const out: { status?: NoticeStatus; service?: Service; limit?: number } = {};
+  if (q.status) {
+    if (!(NOTICE_STATUSES as readonly string[]).includes(q.status)) return { error: `status: expected one of ${NOTICE_STATUSES.join(", ")}` };
+    out.status = q.status as NoticeStatus;
+  }
+  if (q.service) {
+    if (!(SERVICES as readonly string[]).includes(q.service)) return { error: `service: expected one of ${SERVICES.join(", ")}` };
+    out.service = q.service as Service;
+  }
+  if (q.limit) {
+    if (!/^\d{1,4}$/.test(q.limit)) return { error: "limit: expected a number 1-1000" };
+    out.limit = Number(q.limit);
+  }
+  return out;
+}
+
+export function noticeJson(n: NoticeRow) {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return {
+    id: n.id,
+    sequence: n.sequence,
+    kind: n.kind,
+    status: n.status,
+    services: JSON.parse(n.services) as string[],
+    subject: n.subject,
+    body: n.body,
+    version: n.version,
+    created_at: iso(n.created_at),
+    updated_at: iso(n.updated_at),
+    approved_by: n.approved_by,
+    approved_at: iso(n.approved_at),
+    sent_by: n.sent_by,
+    sent_at: iso(n.sent_at),
+  };
+}

@@ -1,0 +1,183 @@
+import type { Server } from "node:http";
+import type { Logger } from "../log/logger.js";
+import { maintenanceCalendar, type MaintenanceCalendar } from "../maintenance/maintenance-calendar.js";
+import { OutboxDispatcher } from "./channels/outbox-dispatcher.js";
+import type { NoticeChannel } from "./channels/notice-channel.js";
+import { SmtpChannel } from "./channels/smtp-channel.js";
+import { WebhookChannel } from "./channels/webhook-channel.js";
+import { IncidentLifecycle, type CreatedNotice, type DeliveryResult } from "./incident-lifecycle.js";
+import { NoticeStore } from "./notice-store.js";
+import type { NoticeWording } from "./notice-render.js";
+import type { NotifierConfig } from "./notifier-config.js";
+import { createNotifierApp } from "./notifier-app.js";
+import { NotifierMetrics } from "./notifier-metrics.js";
+import { overduePlannedNotices, syncPlannedNotices, type PlannedNoticeSettings } from "./planned-notices.js";
+import type { WebhookPayload } from "./webhook-payload.js";
+
+export interface NotifierOptions {
+  config: NotifierConfig;
+  logger: Logger;
+  /** Overrides the config's listen_address. */
+  listenAddress?: { host?: string; port: number };
+  clock?: () => number;
+  /** How often UPDATE cadence and planned notices are checked (default 15 s). */
+  tickIntervalMs?: number;
+}
+
+/**
+ * The notice service: the store, the lifecycle, the outbox and the HTTP server. Each webhook
+ * delivery is applied in one transaction before it is answered; a timer makes the UPDATE drafts
+ * that are due and keeps the PLANNED drafts in step with the maintenance calendar.
+ */
+export class Notifier {
+  readonly config: NotifierConfig;
+  readonly logger: Logger;
+  readonly store: NoticeStore;
+  readonly metrics: NotifierMetrics;
+  readonly calendar: MaintenanceCalendar;
+  readonly lifecycle: IncidentLifecycle;
+  readonly now: () => number;
+  private readonly outbox: OutboxDispatcher;
+  private readonly planned: PlannedNoticeSettings;
+  private server?: Server;
+  private tickTimer?: NodeJS.Timeout;
+  private ready = false;
+
+  constructor(private readonly options: NotifierOptions) {
+    const config = options.config;
+    const raw = config.raw;
+    this.config = config;
+    this.logger = options.logger;
+    this.now = options.clock ?? Date.now;
+    this.store = NoticeStore.open(config.storagePath);
+    this.calendar = maintenanceCalendar(config.maintenance);
+    const wording: NoticeWording = {
+      timeZone: raw.notices.time_zone,
+      noticeTypeLabel: raw.notices.notice_type_label,
+      intendedAudience: raw.notices.intended_audience,
+      contact: raw.notices.contact,
+      serviceNames: raw.notices.service_names,
+      templates: {
+        INITIAL: raw.notices.templates.initial,
+        UPDATE: raw.notices.templates.update,
+        COMPLETION: raw.notices.templates.completion,
+        PLANNED: raw.notices.templates.planned,
+      },
+    };
+    const channelNames = raw.channels.map((c) => c.name);
+    this.lifecycle = new IncidentLifecycle(this.store, {
+      wording,
+      idPrefix: raw.notices.id_prefix,
+      audience: raw.notices.audience_code,
+      updateIntervalMs: raw.incidents.update_interval,
+      channels: channelNames,
+    });
+    this.planned = {
+      minDurationMs: raw.planned_notices.min_duration,
+      businessDaysBefore: raw.planned_notices.business_days_before,
+      lookaheadMs: raw.planned_notices.lookahead,
+      includeRecurring: raw.planned_notices.include_recurring,
+    };
+    this.metrics = new NotifierMetrics({
+      noticeCounts: () => this.store.noticeCounts(),
+      pendingOutbox: () => this.store.pendingOutbox(),
+      overdue: () => overduePlannedNotices(this.store, this.calendar, this.now()).length,
+      channels: channelNames,
+    });
+    const channels: NoticeChannel[] = raw.channels.map((c) =>
+      c.kind === "webhook"
+        ? new WebhookChannel({ name: c.name, url: c.url, timeoutMs: c.timeout, headers: c.headers, bearerToken: config.channelSecrets.get(c.name) })
+        : new SmtpChannel({
+            name: c.name,
+            host: c.host,
+            port: c.port,
+            security: c.security,
+            username: c.username,
+            password: config.channelSecrets.get(c.name),
+            from: c.from,
+            to: c.to,
+            timeoutMs: c.timeout,
+            ca: config.channelCa.get(c.name),
+            insecureSkipVerify: c.tls.insecure_skip_verify,
+          }),
+    );
+    const base = raw.external_url.replace(/\/+$/, "");
+    this.outbox = new OutboxDispatcher(
+      this.store,
+      channels,
+      { initialBackoffMs: raw.outbox.initial_backoff, maxBackoffMs: raw.outbox.max_backoff, pollIntervalMs: raw.outbox.poll_interval },
+      (id) => `${base}/notices/${encodeURIComponent(id)}`,
+      this.logger.child({ component: "outbox" }),
+      this.metrics,
+      this.now,
+    );
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  /** Stores and applies one webhook delivery; committed when it returns (throws when it cannot be). */
+  applyDelivery(payload: WebhookPayload, rawBody: string): DeliveryResult {
+    const now = this.now();
+    const result = this.store.transaction(() => this.lifecycle.applyDelivery(payload, rawBody, now));
+    this.announce(result.created);
+    for (const reason of result.ignored) this.logger.warn({ group_key: payload.groupKey, reason }, "alert ignored for notices");
+    return result;
+  }
+
+  /** UPDATE cadence and planned notices; runs on a timer, callable from tests. */
+  tick(): CreatedNotice[] {
+    const now = this.now();
+    try {
+      const created = this.store.transaction(() => [...this.lifecycle.dueUpdates(now), ...syncPlannedNotices(this.store, this.lifecycle, this.calendar, now, this.planned)]);
+      this.announce(created);
+      return created;
+    } catch (err) {
+      this.logger.error({ err }, "periodic notice check failed; will try again");
+      return [];
+    }
+  }
+
+  private announce(created: CreatedNotice[]): void {
+    for (const notice of created) {
+      this.metrics.draftsCreated.inc({ kind: notice.kind });
+      this.logger.info({ notice: notice.id, kind: notice.kind }, "notice draft created");
+    }
+    if (created.length > 0) this.outbox.kick();
+  }
+
+  async start(): Promise<{ host?: string; port: number }> {
+    const listen = this.options.listenAddress ?? this.config.listen;
+    const app = createNotifierApp(this);
+    this.server = await new Promise<Server>((resolve, reject) => {
+      const server = app.listen(listen.port, listen.host ?? "", () => resolve(server));
+      server.once("error", reject);
+    });
+    this.server.keepAliveTimeout = 65_000;
+    const address = this.server.address();
+    const port = typeof address === "object" && address ? address.port : listen.port;
+    this.tick();
+    const interval = this.options.tickIntervalMs ?? 15_000;
+    this.tickTimer = setInterval(() => this.tick(), interval);
+    this.tickTimer.unref();
+    this.outbox.start();
+    this.ready = true;
+    this.logger.info({ address: `${listen.host ?? "0.0.0.0"}:${port}`, store: this.config.storagePath, channels: this.config.raw.channels.length }, "notifier listening");
+    return { host: listen.host, port };
+  }
+
+  async stop(): Promise<void> {
+    this.ready = false;
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    if (this.server) {
+      const server = this.server;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    }
+    await this.outbox.stop();
+    this.store.close();
+  }
+}
