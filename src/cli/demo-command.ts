@@ -1,9 +1,7 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { ConfigError } from "../config/errors.js";
-import { Exporter } from "../exporter/exporter.js";
 import { createLogger } from "../log/logger.js";
-import { startSimulator } from "../simulator/simulator.js";
 
 export function registerDemo(program: Command): void {
   program
@@ -12,6 +10,8 @@ export function registerDemo(program: Command): void {
     .option("--config <file>", "exporter config", "config/demo.yaml")
     .option("--data-dir <dir>", "where every component keeps its state", ".smt-demo")
     .action(async (opts: { config: string; dataDir: string }) => {
+      const { Exporter } = await import("../exporter/exporter.js");
+      const { startSimulator } = await import("../simulator/simulator.js");
       const logger = createLogger({ name: "demo" });
       const sim = await startSimulator({ stateDir: resolve(opts.dataDir, "simulator") });
       const exporter = new Exporter({ configFile: opts.config, logger: logger.child({ component: "exporter" }) });

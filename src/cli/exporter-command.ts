@@ -1,7 +1,6 @@
 import type { Command } from "commander";
 import { ConfigError } from "../config/errors.js";
 import { parseListenAddress } from "../config/load.js";
-import { Exporter } from "../exporter/exporter.js";
 import { createLogger } from "../log/logger.js";
 
 export function registerExporter(program: Command): void {
@@ -12,6 +11,7 @@ export function registerExporter(program: Command): void {
     .option("--web.listen-address <address>", "override listen_address from the config, e.g. 127.0.0.1:9910")
     .option("--log.level <level>", "log level: debug, info, warn, error", "info")
     .action(async (opts: { config: string; "web.listenAddress"?: string; "log.level": string }) => {
+      const { Exporter } = await import("../exporter/exporter.js");
       // commander camel-cases the part after the last dot of an option name.
       const logger = createLogger({ level: opts["log.level"], name: "exporter" });
       const address = opts["web.listenAddress"];

@@ -1,7 +1,6 @@
 import type { Command } from "commander";
 import { ConfigError } from "../config/errors.js";
 import { loadConfig } from "../config/load.js";
-import { runCheck } from "../probes/run.js";
 
 export function registerProbe(program: Command): void {
   program
@@ -11,6 +10,7 @@ export function registerProbe(program: Command): void {
     .requiredOption("--check <name>", "the name of the check to run")
     .option("--json", "print the result as JSON")
     .action(async (opts: { config: string; check: string; json?: boolean }) => {
+      const { runCheck } = await import("../probes/run.js");
       let config;
       try {
         config = loadConfig(opts.config);

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { createLogger } from "../log/logger.js";
-import { DEFAULT_SIMULATOR_PORTS, startSimulator } from "../simulator/simulator.js";
+import { DEFAULT_SIMULATOR_PORTS } from "../simulator/ports.js";
 
 export function registerSimulate(program: Command): void {
   program
@@ -14,6 +14,7 @@ export function registerSimulate(program: Command): void {
     .option("--han-port <port>", "HTTPS HAN API port", String(DEFAULT_SIMULATOR_PORTS.han))
     .option("--ftps-port <port>", "FTPS (explicit TLS) control port", String(DEFAULT_SIMULATOR_PORTS.ftps))
     .action(async (opts: Record<string, string>) => {
+      const { startSimulator } = await import("../simulator/simulator.js");
       const logger = createLogger({ name: "simulator" });
       const port = (name: string) => {
         const value = Number(opts[name]);

@@ -10,7 +10,7 @@ export class YamlSource {
 
   static parse(text: string): { source?: YamlSource; problems: ConfigProblem[] } {
     const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
     if (doc.errors.length > 0) {
       return {
         problems: doc.errors.map((e) => {

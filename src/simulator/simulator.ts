@@ -14,13 +14,9 @@ import { createGuiSite } from "./gui-site.js";
 import { createHanApi } from "./han-api.js";
 import { TokenIssuer } from "./token-issuer.js";
 
-export interface SimulatorPorts {
-  admin: number;
-  gui: number;
-  api: number;
-  han: number;
-  ftps: number;
-}
+import { DEFAULT_SIMULATOR_PORTS, type SimulatorPorts } from "./ports.js";
+
+export { DEFAULT_SIMULATOR_PORTS, type SimulatorPorts };
 
 export interface SimulatorOptions {
   host?: string;
@@ -46,7 +42,6 @@ export interface RunningSimulator {
   stop(): Promise<void>;
 }
 
-export const DEFAULT_SIMULATOR_PORTS: SimulatorPorts = { admin: 9920, gui: 9921, api: 9922, han: 9923, ftps: 9924 };
 
 /**
  * A fake SMT on loopback for tests and the demo: HTTPS portal, API and HAN API, an FTPS site, and

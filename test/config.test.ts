@@ -1,0 +1,159 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../src/config/errors.js";
+import { loadConfig, parseConfig } from "../src/config/load.js";
+
+const dir = mkdtempSync(join(tmpdir(), "smt-config-"));
+const CLI = join(__dirname, "..", "dist", "cli", "main.js");
+
+function problems(yaml: string, env: NodeJS.ProcessEnv = {}): string[] {
+  try {
+    parseConfig(yaml, "smt.yaml", env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.message.split("\n");
+    throw err;
+  }
+  return [];
+}
+
+const GUI = `
+  - name: gui_home
+    service: gui
+    kind: http
+    http:
+      url: https://www.smartmetertexas.com/`;
+
+describe("config validation names the file, line, field and what was expected", () => {
+  it("accepts a minimal config and applies the defaults", () => {
+    const config = parseConfig(`checks:${GUI}`, "smt.yaml", {});
+    expect(config.listen).toEqual({ port: 9910 });
+    expect(config.location).toBe("default");
+    expect(config.checks[0]).toMatchObject({ name: "gui_home", intervalMs: 30_000, timeoutMs: 10_000 });
+  });
+
+  it("reports a bad duration at its line", () => {
+    expect(problems(`defaults:\n  interval: 30 seconds\nchecks:${GUI}`)).toEqual([
+      'smt.yaml:2:13: defaults.interval: expected a duration like "30s", "5m" or "1h30m", got "30 seconds"',
+    ]);
+  });
+
+  it("reports unknown fields, bad enums and bad kinds", () => {
+    const out = problems(`checks:
+  - name: a
+    service: portal
+    kind: http
+    http: { url: "https://x/", methd: GET }
+  - name: b
+    service: api
+    kind: soap`);
+    expect(out).toContain('smt.yaml:3:14: checks[0].service: expected one of "gui", "api", "ftps", "han", got string "portal"');
+    expect(out).toContain('smt.yaml:5:39: checks[0].http.methd: unknown field "methd"');
+    expect(out).toContain('smt.yaml:8:11: checks[1].kind: expected kind to be one of "http", "api", "ftps"');
+  });
+
+  it("rejects duplicate names and a timeout longer than the interval", () => {
+    const out = problems(`checks:${GUI}
+    timeout: 1m${GUI}`);
+    expect(out.some((l) => /checks\[0\]\.timeout: expected a timeout \(60s\) no longer than the interval \(30s\)/.test(l))).toBe(true);
+    expect(out.some((l) => /checks\[1\]\.name: duplicate check name "gui_home" \(first at checks\[0\]\)/.test(l))).toBe(true);
+  });
+
+  it("never accepts an inline password, and never echoes it", () => {
+    const out = problems(`checks:
+  - name: files
+    service: ftps
+    kind: ftps
+    ftps: { host: ftp.example, username: rep, password: "hunter22", file_pattern: "x" }`);
+    expect(out).toEqual(["smt.yaml:5:57: checks[0].ftps.password: inline secrets are not accepted: use password_env or password_file"]);
+    expect(out.join("\n")).not.toContain("hunter22");
+  });
+
+  it("resolves secrets from the environment and from files, and says which is missing", () => {
+    const file = join(dir, "pw");
+    writeFileSync(file, "from-file\n");
+    const yaml = (src: string) => `checks:
+  - name: files
+    service: ftps
+    kind: ftps
+    ftps: { host: ftp.example, username: rep, ${src}, file_pattern: "x" }`;
+    expect(parseConfig(yaml("password_env: SMT_FTPS_PW"), join(dir, "c.yaml"), { SMT_FTPS_PW: "from-env" }).checks[0]!.secrets.password).toBe("from-env");
+    expect(parseConfig(yaml("password_file: pw"), join(dir, "c.yaml"), {}).checks[0]!.secrets.password).toBe("from-file");
+    expect(problems(yaml("password_env: SMT_FTPS_PW"))).toEqual(["smt.yaml:5:61: checks[0].ftps.password_env: environment variable SMT_FTPS_PW is not set or empty"]);
+    expect(problems(yaml("password_file: /nonexistent/pw"))[0]).toMatch(/checks\[0\]\.ftps\.password_file: cannot read secret file \/nonexistent\/pw: ENOENT/);
+  });
+
+  it("checks template references in API steps against declared secrets and earlier extracts", () => {
+    const out = problems(`checks:
+  - name: api
+    service: api
+    kind: api
+    api:
+      steps:
+        - name: data
+          url: "https://x/{{ vars.token }}/{{ secret.nope }}"`);
+    expect(out).toHaveLength(2);
+    expect(out[0]).toMatch(/checks\[0\]\.api\.steps\[0\]: unknown template reference \{\{ vars\.token \}\}/);
+  });
+
+  it("reports invalid YAML with its position", () => {
+    expect(problems("checks: [\n  - a")[0]).toMatch(/^smt\.yaml:\d+:\d+: \(top level\): invalid YAML/);
+  });
+
+  it("validates regexes, URLs and mutual-TLS pairs", () => {
+    const out = problems(`checks:
+  - name: a
+    service: gui
+    kind: http
+    http:
+      url: "ftp://x/"
+      body_must_match: ["(unclosed"]
+      tls: { cert_file: c.pem }`);
+    expect(out.some((l) => l.includes("checks[0].http.url: expected an http:// or https:// URL"))).toBe(true);
+    expect(out.some((l) => l.includes("checks[0].http.body_must_match[0]: expected a regular expression"))).toBe(true);
+    expect(out.some((l) => l.includes("checks[0].http.tls: expected cert_file and key_file together"))).toBe(true);
+  });
+
+  it("a config file that does not exist is a ConfigError naming it", () => {
+    expect(() => loadConfig(join(dir, "missing.yaml"))).toThrowError(/missing\.yaml: \(top level\): cannot read config file: ENOENT/);
+  });
+});
+
+describe("smt-monitor check-config", () => {
+  it("exits 0 and summarises a good config", () => {
+    const file = join(dir, "good.yaml");
+    writeFileSync(file, `location: austin\nchecks:${GUI}\n`);
+    const out = execFileSync(process.execPath, [CLI, "check-config", file]).toString();
+    expect(out).toContain("OK (1 checks; services: gui; location: austin)");
+  });
+
+  it("exits 1 and prints every problem on stderr", () => {
+    const file = join(dir, "bad.yaml");
+    writeFileSync(file, `listen_address: nowhere\nchecks:${GUI}\n    interval: soon\n`);
+    const run = spawnSync(process.execPath, [CLI, "check-config", file]);
+    expect(run.status).toBe(1);
+    const err = run.stderr.toString();
+    expect(err).toContain(`${file}:8:15: checks[0].interval: expected a duration`);
+    expect(err).toMatch(/problem\(s\)/);
+  });
+
+  it("accepts the shipped example config for the real SMT hosts", () => {
+    const run = spawnSync(process.execPath, [CLI, "check-config", join(__dirname, "..", "config", "smt-monitor.example.yaml")], {
+      env: { ...process.env, SMT_API_USERNAME: "u", SMT_API_PASSWORD: "p", SMT_FTPS_PASSWORD: "f" },
+    });
+    expect(run.stderr.toString()).toBe("");
+    expect(run.stdout.toString()).toContain("OK (4 checks; services: gui, api, ftps, han");
+    const withoutEnv = spawnSync(process.execPath, [CLI, "check-config", join(__dirname, "..", "config", "smt-monitor.example.yaml")], { env: { PATH: process.env.PATH } });
+    expect(withoutEnv.status).toBe(1);
+    expect(withoutEnv.stderr.toString()).toContain("environment variable SMT_FTPS_PASSWORD is not set or empty");
+  });
+
+  it("every command answers --help", () => {
+    for (const args of [["--help"], ["exporter", "--help"], ["probe", "--help"], ["check-config", "--help"], ["simulate", "--help"], ["demo", "--help"]]) {
+      const out = execFileSync(process.execPath, [CLI, ...args]).toString();
+      expect(out).toMatch(/^Usage: smt-monitor/);
+    }
+  });
+});
