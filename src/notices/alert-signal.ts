@@ -11,8 +11,10 @@ import { parseAlertTime, type WebhookAlert } from "./webhook-payload.js";
  *   not come back when its maintenance window ended; an unplanned outage from the window's end.
  * - anything else: recorded, no notice.
  *
- * An outage is identified by service + start (whole Unix seconds), so repeats, retries and the
- * copies an Alertmanager HA pair sends all land on the same outage.
+ * An outage is identified by service + start (whole Unix seconds) and the alert's name, so repeats,
+ * retries and the copies an Alertmanager HA pair sends all land on the same outage, and an overrun
+ * and the outage alert with the same start are two outages of one incident (it completes when
+ * both have resolved).
  */
 export type AlertSignal =
   | {

@@ -92,12 +92,12 @@ export class IncidentLifecycle {
   }
 
   private applyOutage(signal: Extract<AlertSignal, { type: "outage" }>, now: number): CreatedNotice[] {
-    const known = this.store.outage(signal.service, signal.startSeconds);
+    const known = this.store.outage(signal.service, signal.startSeconds, signal.alertname);
     if (known) {
-      this.store.updateOutage(signal.service, signal.startSeconds, { last_seen: now });
+      this.store.updateOutage(signal.service, signal.startSeconds, signal.alertname, { last_seen: now });
       if (known.status === "resolved" || signal.status === "firing") return [];
       // A firing outage resolves.
-      this.store.updateOutage(signal.service, signal.startSeconds, { status: "resolved", end_ms: signal.endMs! });
+      this.store.updateOutage(signal.service, signal.startSeconds, signal.alertname, { status: "resolved", end_ms: signal.endMs! });
       return this.afterResolve(this.store.incident(known.incident_id)!, signal, now);
     }
     const open = this.store.openUnplannedIncident();
@@ -166,6 +166,8 @@ export class IncidentLifecycle {
       return [this.draft(this.store.incident(incident.id)!, "COMPLETION", now, {})];
     }
     const stillDown = [...new Set(firing.map((o) => o.service))];
+    // Another alert still has the same service down: nothing changed for the market.
+    if (note === undefined && stillDown.includes(signal.service)) return [];
     const change =
       note ??
       `The ${this.serviceName(signal.service)} was restored at ${this.time(signal.endMs!)}; the ${joinServices(stillDown, this.settings.wording.serviceNames)} ${stillDown.length > 1 ? "remain" : "remains"} unavailable.`;

@@ -135,7 +135,7 @@ CREATE TABLE IF NOT EXISTS outages (
   alertname TEXT NOT NULL,
   first_seen INTEGER NOT NULL,
   last_seen INTEGER NOT NULL,
-  PRIMARY KEY (service, start_s)
+  PRIMARY KEY (service, start_s, alertname)
 );
 CREATE TABLE IF NOT EXISTS notices (
   id TEXT PRIMARY KEY,
@@ -287,8 +287,9 @@ export class NoticeStore {
     this.db.prepare(`UPDATE incidents SET ${keys.map((k) => `${k} = @${k}`).join(", ")} WHERE id = @id`).run({ ...fields, id });
   }
 
-  outage(service: Service, startSeconds: number): OutageRow | undefined {
-    return this.db.prepare("SELECT * FROM outages WHERE service = ? AND start_s = ?").get(service, startSeconds) as OutageRow | undefined;
+  /** An outage as one alert rule saw it: service + start, per alert name (an overrun and the outage alert may share a start). */
+  outage(service: Service, startSeconds: number, alertname: string): OutageRow | undefined {
+    return this.db.prepare("SELECT * FROM outages WHERE service = ? AND start_s = ? AND alertname = ?").get(service, startSeconds, alertname) as OutageRow | undefined;
   }
 
   outagesOf(incidentId: number): OutageRow[] {
@@ -301,9 +302,11 @@ export class NoticeStore {
       .run(o);
   }
 
-  updateOutage(service: Service, startSeconds: number, fields: Partial<Pick<OutageRow, "status" | "end_ms" | "last_seen">>): void {
+  updateOutage(service: Service, startSeconds: number, alertname: string, fields: Partial<Pick<OutageRow, "status" | "end_ms" | "last_seen">>): void {
     const keys = Object.keys(fields);
-    this.db.prepare(`UPDATE outages SET ${keys.map((k) => `${k} = @${k}`).join(", ")} WHERE service = @service AND start_s = @start_s`).run({ ...fields, service, start_s: startSeconds });
+    this.db
+      .prepare(`UPDATE outages SET ${keys.map((k) => `${k} = @${k}`).join(", ")} WHERE service = @service AND start_s = @start_s AND alertname = @alertname`)
+      .run({ ...fields, service, start_s: startSeconds, alertname });
   }
 
   // notices

@@ -194,6 +194,7 @@ export const notifierConfigSchema = z
     listen_address: z.string().default(":9911"),
     /** The URL on-call uses to reach the review pages (links in channel messages and e-mails). */
     external_url: httpUrl.default("http://127.0.0.1:9911"),
+    /** The SQLite file (":memory:" keeps nothing: tests only). */
     storage: z.strictObject({ path: z.string().min(1).default("data/notices.db") }).prefault({}),
     webhook: z
       .strictObject({
@@ -344,7 +345,7 @@ export function parseNotifierConfig(text: string, file: string, env: NodeJS.Proc
     file,
     raw,
     listen: listen!,
-    storagePath: resolve(baseDir, raw.storage.path),
+    storagePath: raw.storage.path === ":memory:" ? ":memory:" : resolve(baseDir, raw.storage.path),
     webhookToken,
     reviewers,
     channelSecrets,

@@ -1,0 +1,200 @@
+import { describe, expect, it } from "vitest";
+import { maintenanceConfig } from "../src/config/maintenance-schema.js";
+import { maintenanceCalendar } from "../src/maintenance/maintenance-calendar.js";
+import { formatDateTime, formatDaysAffected, formatElapsed, formatWindow, idDate } from "../src/notices/central-time.js";
+import { noticeId, nextSeriesIndex, seriesId } from "../src/notices/notice-id.js";
+import { renderNotice, type NoticeWording } from "../src/notices/notice-render.js";
+import { fillTemplate, templateProblems } from "../src/notices/notice-template.js";
+import { parseNotifierConfig } from "../src/notices/notifier-config.js";
+import { Notifier } from "../src/notices/notifier.js";
+import { noticeDueDate } from "../src/notices/planned-notices.js";
+import { ConfigError } from "../src/config/errors.js";
+import { captureLogger } from "./support/capture-logger.js";
+import { payload } from "./support/notifier-fixture.js";
+
+const ENV = { TOKEN: "unit-test-webhook-token-xyz", ALICE: "alice-password-123" };
+
+function configText(extra = ""): string {
+  return `storage: { path: ":memory:" }
+webhook: { bearer_token_env: TOKEN }
+reviewers: [{ name: alice, password_env: ALICE }]
+notices:
+  from: "SMT <notices@smt.example>"
+  to: ["rms@lists.example.org", "amwg@lists.example.org"]
+${extra}`;
+}
+
+function wording(extra = ""): NoticeWording {
+  const raw = parseNotifierConfig(configText(extra), "unit.yaml", ENV).raw;
+  return {
+    timeZone: raw.notices.time_zone,
+    noticeTypeLabel: raw.notices.notice_type_label,
+    intendedAudience: raw.notices.intended_audience,
+    contact: raw.notices.contact,
+    serviceNames: raw.notices.service_names,
+    templates: { INITIAL: raw.notices.templates.initial, UPDATE: raw.notices.templates.update, COMPLETION: raw.notices.templates.completion, PLANNED: raw.notices.templates.planned },
+  };
+}
+
+/** A notifier on an in-memory store with a hand-moved clock (no server started). */
+function desk(extra = "", startAt = Date.parse("2026-05-14T15:00:00Z")) {
+  let now = startAt;
+  const notifier = new Notifier({ config: parseNotifierConfig(configText(extra), "unit.yaml", ENV), logger: captureLogger().logger, clock: () => now });
+  return {
+    notifier,
+    set: (iso: string) => (now = Date.parse(iso)),
+    advance: (ms: number) => (now += ms),
+    notices: () => notifier.store.listNotices({ limit: 1000 }).reverse(),
+    apply: (body: Record<string, unknown>) => notifier.applyDelivery(body as never, JSON.stringify(body)),
+  };
+}
+
+const S = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+
+describe("Central Prevailing Time formatting across DST", () => {
+  it("writes CST and CDT instants in local wall time", () => {
+    // 2026-03-08 is the spring-forward Sunday in Chicago: 02:00 CST becomes 03:00 CDT.
+    expect(formatDateTime(Date.parse("2026-03-08T07:59:00Z"))).toBe("Sunday, March 8, 2026 01:59 CPT");
+    expect(formatDateTime(Date.parse("2026-03-08T08:00:00Z"))).toBe("Sunday, March 8, 2026 03:00 CPT");
+    // Fall back, 2026-11-01: 01:30 happens twice (CDT, then CST).
+    expect(formatDateTime(Date.parse("2026-11-01T06:30:00Z"))).toBe("Sunday, November 1, 2026 01:30 CPT");
+    expect(formatDateTime(Date.parse("2026-11-01T07:30:00Z"))).toBe("Sunday, November 1, 2026 01:30 CPT");
+    expect(formatDateTime(Date.parse("2026-01-10T08:00:00Z"))).toBe("Saturday, January 10, 2026 02:00 CPT");
+    expect(formatDateTime(Date.parse("2026-07-11T07:00:00Z"))).toBe("Saturday, July 11, 2026 02:00 CPT");
+  });
+
+  it("measures durations in elapsed time, not wall time, across the change", () => {
+    // 01:30 CST to 03:30 CDT on spring-forward day is one hour, not two.
+    const start = Date.parse("2026-03-08T07:30:00Z");
+    const end = Date.parse("2026-03-08T08:30:00Z");
+    expect(formatWindow(start, end)).toBe("Sunday, March 8, 2026 01:30 - 03:30 CPT");
+    expect(formatElapsed(end - start)).toBe("1 hour");
+    // Fall back: 01:00 CDT to 01:00 CST is also an hour.
+    expect(formatElapsed(Date.parse("2026-11-01T07:00:00Z") - Date.parse("2026-11-01T06:00:00Z"))).toBe("1 hour");
+    expect(formatElapsed(90 * 60_000 + 26 * 3_600_000)).toBe("1 day 3 hours 30 minutes");
+    expect(formatElapsed(60_000)).toBe("1 minute");
+  });
+
+  it("lists the local days a span touches and uses the local date in ids", () => {
+    // Saturday 22:00 CST to Sunday 04:00 CST.
+    expect(formatDaysAffected(Date.parse("2026-01-11T04:00:00Z"), Date.parse("2026-01-11T10:00:00Z"))).toBe("Saturday, January 10, 2026 and Sunday, January 11, 2026");
+    // Ends at local midnight: Sunday is not touched.
+    expect(formatDaysAffected(Date.parse("2026-01-10T08:00:00Z"), Date.parse("2026-01-11T06:00:00Z"))).toBe("Saturday, January 10, 2026");
+    expect(formatDaysAffected(Date.parse("2026-01-10T08:00:00Z"), undefined)).toBe("Saturday, January 10, 2026 (ongoing)");
+    // 03:00 UTC on May 15 is still May 14 in Chicago (CDT, UTC-5).
+    expect(idDate(Date.parse("2026-05-15T03:00:00Z"))).toBe("051426");
+    expect(idDate(Date.parse("2026-05-15T05:00:00Z"))).toBe("051526");
+  });
+});
+
+describe("notice ids", () => {
+  it("numbers series by date and letter, notices within a series", () => {
+    expect(seriesId("SMT-", "M", "051425", 0)).toBe("SMT-M-A051425");
+    expect(seriesId("SMT-", "M", "051425", 1)).toBe("SMT-M-B051425");
+    expect(seriesId("SMT-", "M", "051425", 26)).toBe("SMT-M-AA051425");
+    expect(noticeId("SMT-M-A051425", 1)).toBe("SMT-M-A051425-01");
+    expect(noticeId("SMT-M-A051425", 10)).toBe("SMT-M-A051425-10");
+    expect(noticeId("SMT-M-A051425", 100)).toBe("SMT-M-A051425-100");
+    expect(() => noticeId("SMT-M-A051425", 0)).toThrow(RangeError);
+    expect(nextSeriesIndex(["SMT-M-A051425", "SMT-M-B051425"], "SMT-", "M", "051425")).toBe(2);
+    expect(nextSeriesIndex(["SMT-M-A051425"], "SMT-", "M", "051525")).toBe(0);
+  });
+
+  it("across incidents and days: each incident's notices count from -01; a second series the same day gets B", () => {
+    const d = desk();
+    d.set("2026-05-14T15:00:00Z"); // 10:00 CDT, May 14
+    d.apply(payload([{ service: "gui", start: S("2026-05-14T14:40:00Z") }]));
+    d.advance(60 * 60_000);
+    d.notifier.tick(); // hourly UPDATE
+    d.apply(payload([{ service: "gui", start: S("2026-05-14T14:40:00Z"), status: "resolved", endsAt: "2026-05-14T16:10:00Z" }]));
+    d.set("2026-05-14T20:00:00Z");
+    d.apply(payload([{ service: "api", start: S("2026-05-14T19:40:00Z") }]));
+    d.set("2026-05-15T04:30:00Z"); // 23:30 CDT, still May 14 locally
+    d.apply(payload([{ service: "api", start: S("2026-05-14T19:40:00Z"), status: "resolved", endsAt: "2026-05-15T04:20:00Z" }]));
+    d.set("2026-05-15T14:00:00Z"); // May 15
+    d.apply(payload([{ service: "ftps", start: S("2026-05-15T13:40:00Z") }]));
+    expect(d.notices().map((n) => `${n.id} ${n.kind}`)).toEqual([
+      "SMT-M-A051426-01 INITIAL",
+      "SMT-M-A051426-02 UPDATE",
+      "SMT-M-A051426-03 COMPLETION",
+      "SMT-M-B051426-01 INITIAL",
+      "SMT-M-B051426-02 COMPLETION",
+      "SMT-M-A051526-01 INITIAL",
+    ]);
+  });
+});
+
+describe("business days with holidays", () => {
+  const calendar = maintenanceCalendar(maintenanceConfig.parse({ holidays: ["2026-11-26", "2026-11-27", "2026-12-25", "2027-01-01"] }));
+
+  it("counts back over weekends and holidays", () => {
+    // Saturday 2026-11-28 02:00 CST: Fri 27 and Thu 26 are holidays, so Wed 25, Tue 24, Mon 23.
+    expect(noticeDueDate(calendar, Date.parse("2026-11-28T08:00:00Z"), 3)).toBe("2026-11-23");
+    // Saturday 2026-03-07: Fri 6, Thu 5, Wed 4.
+    expect(noticeDueDate(calendar, Date.parse("2026-03-07T08:00:00Z"), 3)).toBe("2026-03-04");
+    // Monday 2027-01-04: Fri 1 Jan is a holiday: Thu 31, Wed 30, Tue 29 Dec.
+    expect(noticeDueDate(calendar, Date.parse("2027-01-04T15:00:00Z"), 3)).toBe("2026-12-29");
+    // The local date decides: 2026-03-09 03:00 UTC is Sunday March 8 in Chicago.
+    expect(noticeDueDate(calendar, Date.parse("2026-03-09T03:00:00Z"), 1)).toBe("2026-03-06");
+  });
+});
+
+describe("rendering in the ERCOT field order", () => {
+  it("renders every field in order, the subject from id and short description, optional fields only when set", () => {
+    const w = wording();
+    const notice = renderNotice(
+      { kind: "COMPLETION", id: "SMT-M-A030726-03", createdAt: Date.parse("2026-03-07T20:00:00Z"), services: ["gui", "api"], start: Date.parse("2026-03-07T16:00:00Z"), end: Date.parse("2026-03-07T18:05:00Z") },
+      w,
+    );
+    expect(notice.subject).toBe("SMT-M-A030726-03 COMPLETION: Unplanned Outage Resolved - Smart Meter Texas web portal (GUI) and energy data API");
+    const fields = [...notice.body.matchAll(/^([A-Z ]+): /gm)].map((m) => m[1]);
+    expect(fields).toEqual(["NOTICE DATE", "NOTICE TYPE", "SHORT DESCRIPTION", "INTENDED AUDIENCE", "DAYS AFFECTED", "LONG DESCRIPTION", "ACTION REQUIRED", "CONTACT"]);
+    expect(notice.body).toContain("NOTICE DATE: March 7, 2026\n");
+    expect(notice.body).toContain("NOTICE TYPE: SMT-M-A030726-03 Market\n");
+    expect(notice.body).toContain("DAYS AFFECTED: Saturday, March 7, 2026\n");
+    expect(notice.body).toContain("Start: Saturday, March 7, 2026 10:00 CPT. End: Saturday, March 7, 2026 12:05 CPT. Duration: 2 hours 5 minutes.");
+    expect(notice.body).toContain("CONTACT: SMT Help Desk: 1-844-217-8595, support@smartmetertexas.com");
+  });
+
+  it("takes the wording from config templates and rejects unknown placeholders with file, line and field", () => {
+    const w = wording(`  templates:
+    planned:
+      short_description: "Planned Maintenance - {{ service_codes }}"
+      long_description: "Window {{ window }}; notice due {{ due_date }}."
+      additional_information: "See {{ notice_id }}."`);
+    const notice = renderNotice({ kind: "PLANNED", id: "SMT-M-A011327-01", createdAt: Date.parse("2027-01-13T16:00:00Z"), services: ["api", "ftps"], start: Date.parse("2027-01-20T07:00:00Z"), end: Date.parse("2027-01-20T09:30:00Z"), dueDate: "2027-01-14" }, w);
+    expect(notice.subject).toBe("SMT-M-A011327-01 Planned Maintenance - API, FTPS");
+    expect(notice.body).toContain("LONG DESCRIPTION: Window Wednesday, January 20, 2027 01:00 - 03:30 CPT; notice due 2027-01-14.");
+    expect(notice.body).toContain("ADDITIONAL INFORMATION: See SMT-M-A011327-01.");
+    expect(notice.body).not.toContain("ACTION REQUIRED: \n");
+
+    let error: unknown;
+    try {
+      wording(`  templates:
+    initial:
+      short_description: "INITIAL: {{ servicez }}"
+      long_description: "x {{ end }}"`);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    expect(message).toMatch(/unit\.yaml:9:\d+: notices\.templates\.initial\.short_description: unknown placeholder \{\{ servicez \}\}/);
+    expect(message).toMatch(/notices\.templates\.initial\.long_description: unknown placeholder \{\{ end \}\} for INITIAL notices/);
+    expect(templateProblems("{{ services }", "INITIAL")).toHaveLength(1);
+    expect(fillTemplate("a {{ x }}  b {{y}}", { x: "1" })).toBe("a 1 b");
+  });
+
+  it("refuses inline secrets and names missing secret sources", () => {
+    expect(() => parseNotifierConfig(configText().replace("bearer_token_env: TOKEN", 'bearer_token: "s3cr3t-value"'), "unit.yaml", ENV)).toThrow(/webhook\.bearer_token: inline secrets are not accepted/);
+    const err = (() => {
+      try {
+        parseNotifierConfig(configText(), "unit.yaml", { TOKEN: "short" });
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(err?.message).toMatch(/webhook: expected a bearer token of at least 16 characters/);
+    expect(err?.message).toMatch(/reviewers\[0\]\.password_env: environment variable ALICE is not set or empty/);
+  });
+});
