@@ -1,0 +1,386 @@
+import { SERVICES } from "../config/services.js";
+import { MINUTE_SECONDS, RECORDING_DELAY_SECONDS } from "./minute-timing.js";
+
+/**
+ * The Prometheus rules of the SMT availability objective, generated from a few parameters by a pure
+ * function (Sloth-style): the production files in prometheus/rules/ are this function's output for
+ * PRODUCTION_RULE_PARAMETERS (test/rules-golden.test.ts keeps them equal), and the demo generates its
+ * own with a short outage threshold. Semantics: docs/slo.md.
+ */
+export interface AvailabilityRuleParameters {
+  /** SMTUnplannedOutage fires when a service has been unavailable for more than this many consecutive minutes. */
+  unplannedOutageMinutes: number;
+  /** SMTProbeDataMissing fires when no check of a service has finished a run for this many minutes. */
+  probeDataMissingMinutes: number;
+  /** SMTTLSCertificateExpiring fires when a certificate expires in less than this many days. */
+  tlsCertificateWarningDays: number;
+  /** Base of the runbook_url annotations; each alert appends "#<alertname in lower case>". */
+  runbookBaseUrl: string;
+}
+
+export const PRODUCTION_RULE_PARAMETERS: AvailabilityRuleParameters = {
+  unplannedOutageMinutes: 15,
+  probeDataMissingMinutes: 10,
+  tlsCertificateWarningDays: 21,
+  runbookBaseUrl: "https://github.com/smt-monitor/smt-monitor/blob/main/docs/runbook.md",
+};
+
+/** The four states of a service's minute; exactly one of the four series is 1 for each recorded minute. */
+export const MINUTE_STATES = ["maintenance", "unmeasured", "unavailable", "available"] as const;
+export type MinuteState = (typeof MINUTE_STATES)[number];
+
+export const MINUTE_STATE_SERIES: Record<MinuteState, string> = {
+  maintenance: "smt:service_minute_maintenance:bool",
+  unmeasured: "smt:service_minute_unmeasured:bool",
+  unavailable: "smt:service_minute_unavailable:bool",
+  available: "smt:service_minute_available:bool",
+};
+
+export const OUTAGE_MINUTES_SERIES = "smt:service_unplanned_outage:minutes";
+export const OUTAGE_START_SERIES = "smt:service_unplanned_outage:start_timestamp_seconds";
+export const MAINTENANCE_LAST_END_SERIES = "smt:service_maintenance_last_end:timestamp_seconds";
+export const PROBE_LAST_RUN_SERIES = "smt:service_probe_last_run:timestamp_seconds";
+
+/** Rolling availability ratios: record name suffix, PromQL range (closed at both ends, so 1 ms short), minutes. */
+export const AVAILABILITY_WINDOWS = [
+  { name: "1h", range: "59m59s999ms", minutes: 60 },
+  { name: "1d", range: "23h59m59s999ms", minutes: 1_440 },
+  { name: "7d", range: "6d23h59m59s999ms", minutes: 10_080 },
+  { name: "30d", range: "29d23h59m59s999ms", minutes: 43_200 },
+] as const;
+export const availabilityRatioSeries = (window: string) => `smt:service_availability:ratio_${window}`;
+
+/**
+ * How far back the last known maintenance window of a service is looked up when the exporters are
+ * silent (e.g. all down during the window): their minutes stay maintenance minutes for this long.
+ */
+export const MAINTENANCE_WINDOW_MEMORY = "1d";
+
+export const RULE_GROUP_NAMES = {
+  minutes: "smt-availability-minutes",
+  ratios: "smt-availability-ratios",
+  alerts: "smt-alerts",
+} as const;
+
+export interface RecordingRule {
+  record: string;
+  expr: string;
+  labels?: Record<string, string>;
+}
+export interface AlertingRule {
+  alert: string;
+  expr: string;
+  for?: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+export type Rule = RecordingRule | AlertingRule;
+export interface RuleGroup {
+  name: string;
+  interval: string;
+  rules: Rule[];
+}
+export interface RuleFile {
+  /** File name inside prometheus/rules/. */
+  name: string;
+  /** What the file holds, written as its header comment. */
+  description: string;
+  groups: RuleGroup[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// PromQL building blocks. A "step" expression is evaluated at a wall-clock-aligned instant t (a
+// subquery step) and describes the minute [t - 60 s, t); atRecordedMinute() picks, at the rule's
+// evaluation instant T, the single aligned step t = floor((T - delay) / 60 s) * 60 s.
+
+const DELAY = `${RECORDING_DELAY_SECONDS}s`;
+/** `x[59s999ms] offset 1ms` at step t holds the samples of [t - 60 s, t - 1 ms]: exactly the minute before t. */
+const overMinuteBeforeStep = (metric: string) => `${metric}[59s999ms] offset 1ms`;
+
+function atRecordedMinute(stepExpr: string): string {
+  return `last_over_time(\n  (\n${indent(stepExpr, 4)}\n  )[59s999ms:1m] offset ${DELAY}\n)`;
+}
+
+/** The recorded minute's end (t) and start (t - 60 s) as scalars, at the rule's evaluation instant. */
+const MINUTE_END = `scalar(floor(vector(time() - ${RECORDING_DELAY_SECONDS}) / ${MINUTE_SECONDS}) * ${MINUTE_SECONDS})`;
+const MINUTE_START = `scalar(floor(vector(time() - ${RECORDING_DELAY_SECONDS}) / ${MINUTE_SECONDS}) * ${MINUTE_SECONDS} - ${MINUTE_SECONDS})`;
+
+/** 0 for every service of the SLO, so that every service gets a sample every minute even without any data. */
+const EVERY_SERVICE_ZERO = SERVICES.map((s) => `label_replace(vector(0), "service", "${s}", "", "")`).join("\nor\n");
+
+/**
+ * Per service, present when any probe data of the service arrived in the minute (else absent:
+ * unmeasured): 1 when some check failed in the minute at a strict majority of the locations that
+ * reported that check in the minute, else 0. A location failed a check in the minute when any of its
+ * samples in the minute is 0.
+ */
+const PROBE_FAILED_STEP = `max by (service) (
+  avg by (service, check) (
+    min by (service, check, location) (
+      min_over_time(${overMinuteBeforeStep("smt_probe_success")})
+    ) == bool 0
+  ) > bool 0.5
+)`;
+
+/**
+ * Per service, 0/1: whether the last maintenance window known at the minute's start overlaps the
+ * minute. The exporters export the current window (while it runs) or the next one; the value is
+ * read as of a moment in the minute before the recorded minute (range ending at T - delay - 120 s),
+ * which is race-free at both window edges and remembers the window when every exporter is silent.
+ */
+const AS_OF_MINUTE_START = `offset ${2 * MINUTE_SECONDS + RECORDING_DELAY_SECONDS}s`;
+const MAINTENANCE_BY_WINDOW = `max by (service) (
+    (
+      last_over_time(smt_maintenance_window_start_timestamp_seconds[${MAINTENANCE_WINDOW_MEMORY}] ${AS_OF_MINUTE_START})
+      < bool ${MINUTE_END}
+    )
+  * (
+      last_over_time(smt_maintenance_window_end_timestamp_seconds[${MAINTENANCE_WINDOW_MEMORY}] ${AS_OF_MINUTE_START})
+      > bool ${MINUTE_START}
+    )
+)`;
+
+/** Fallback for exporters without the window gauges: smt_maintenance_active was 1 in the minute. */
+const MAINTENANCE_BY_ACTIVE_GAUGE = atRecordedMinute(
+  `max by (service) (max_over_time(${overMinuteBeforeStep("smt_maintenance_active")}))`,
+);
+
+/** Per service, always present, 0/1: the recorded minute is a maintenance minute. */
+const MAINTENANCE = `(
+${indent(MAINTENANCE_BY_WINDOW, 2)}
+  or
+${indent(MAINTENANCE_BY_ACTIVE_GAUGE, 2)}
+)
+or
+(
+${indent(EVERY_SERVICE_ZERO, 2)}
+)`;
+
+const PROBE_FAILED = atRecordedMinute(PROBE_FAILED_STEP);
+
+function minuteStateExpr(state: (typeof MINUTE_STATES)[number]): string {
+  const notMaintenance = (x: string) => `(\n  1 - (\n${indent(MAINTENANCE, 4)}\n  )\n)\n* (\n${indent(x, 2)}\n)`;
+  const zero = `(\n${indent(EVERY_SERVICE_ZERO, 2)}\n)`;
+  switch (state) {
+    case "maintenance":
+      return MAINTENANCE;
+    case "unmeasured":
+      return notMaintenance(`(\n  ${zero.replace(/\n/g, "\n  ")} + 1\n  unless on (service)\n${indent(PROBE_FAILED, 2)}\n)\nor\n${zero}`);
+    case "unavailable":
+      return notMaintenance(`(\n${indent(PROBE_FAILED, 2)}\n)\nor\n${zero}`);
+    case "available":
+      return notMaintenance(`(\n  1 - (\n${indent(PROBE_FAILED, 4)}\n  )\n)\nor\n${zero}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Alert annotations: Go templates expanded by Prometheus at alert evaluation.
+
+/**
+ * The Unix time in $value as Central time ("2026-03-07 14:03 CST"), using the exporters' UTC offset of
+ * America/Chicago as of that minute (Prometheus templates know no time zones). Falls back to UTC when
+ * no offset was exported.
+ */
+function centralTimeOf(valueVar: string): string {
+  // The offset is read at the end of the minute that starts at the value (DST changes on whole hours,
+  // so any sample inside that minute has the right offset; one before it may not).
+  return (
+    `{{ with printf "max(last_over_time(smt_central_utc_offset_seconds[1d] @ %.0f offset -59s))" ${valueVar} | query }}` +
+    `{{ $offset := . | first | value }}` +
+    `{{ with printf "vector(%.0f + %.0f)" ${valueVar} $offset | query }}{{ (. | first | value | toTime).Format "2006-01-02 15:04" }}{{ end }}` +
+    `{{ if eq $offset -18000.0 }} CDT{{ else if eq $offset -21600.0 }} CST{{ else }} (UTC{{ printf "%+.0f" $offset }}s){{ end }}` +
+    `{{ else }}{{ (toTime ${valueVar}).Format "2006-01-02 15:04" }} UTC{{ end }}`
+  );
+}
+
+const unixSeconds = (valueVar: string) => `{{ printf "%.0f" ${valueVar} }}`;
+const serviceName = `{{ $labels.service | toUpper }}`;
+
+// ---------------------------------------------------------------------------------------------
+
+export function availabilityRuleFiles(params: AvailabilityRuleParameters = PRODUCTION_RULE_PARAMETERS): RuleFile[] {
+  validate(params);
+  const runbook = (alert: string) => `${params.runbookBaseUrl}#${alert.toLowerCase()}`;
+  const threshold = params.unplannedOutageMinutes;
+
+  const minuteGroup: RuleGroup = {
+    name: RULE_GROUP_NAMES.minutes,
+    interval: "1m",
+    rules: [
+      ...MINUTE_STATES.map((state) => ({ record: MINUTE_STATE_SERIES[state], expr: minuteStateExpr(state) })),
+      {
+        // Consecutive unavailable minutes up to the recorded one (0 when it is not unavailable); reads
+        // its own previous value, so it lives in this group and after the minute states.
+        record: OUTAGE_MINUTES_SERIES,
+        expr: `${MINUTE_STATE_SERIES.unavailable}
+* (
+    1
+  + (
+      ${OUTAGE_MINUTES_SERIES}
+      or
+      ${MINUTE_STATE_SERIES.unavailable} * 0
+    )
+)`,
+      },
+      {
+        // Start (Unix seconds) of the first minute of the current unplanned outage; carried forward
+        // from its own previous value while the outage lasts, absent when there is none.
+        record: OUTAGE_START_SERIES,
+        expr: `(
+    ${OUTAGE_START_SERIES}
+  and on (service)
+    ${OUTAGE_MINUTES_SERIES} > 1
+)
+or on (service)
+(
+  ${MINUTE_START} - 60 * ((${OUTAGE_MINUTES_SERIES} > 0) - 1)
+)`,
+      },
+      {
+        // End (Unix seconds) of the latest maintenance minute, carried forward: the window end that
+        // SMTMaintenanceOverrun compares an outage's start with.
+        record: MAINTENANCE_LAST_END_SERIES,
+        expr: `(${MINUTE_STATE_SERIES.maintenance} == 1) * 0 + ${MINUTE_END}
+or on (service)
+${MAINTENANCE_LAST_END_SERIES}`,
+      },
+    ],
+  };
+
+  const ratioGroup: RuleGroup = {
+    name: RULE_GROUP_NAMES.ratios,
+    interval: "1m",
+    rules: AVAILABILITY_WINDOWS.map((w) => ({
+      record: availabilityRatioSeries(w.name),
+      // available / (total - maintenance); minutes that were never recorded count as unmeasured.
+      expr: `sum_over_time(${MINUTE_STATE_SERIES.available}[${w.range}])
+/
+(${w.minutes} - sum_over_time(${MINUTE_STATE_SERIES.maintenance}[${w.range}]) > 0)`,
+    })),
+  };
+
+  const outageMinutesNow = `{{ with printf "${OUTAGE_MINUTES_SERIES}{service=%q}" $labels.service | query }}{{ . | first | value | printf "%.0f" }}{{ else }}more than ${threshold}{{ end }}`;
+
+  const alertGroup: RuleGroup = {
+    name: RULE_GROUP_NAMES.alerts,
+    interval: "1m",
+    rules: [
+      {
+        record: PROBE_LAST_RUN_SERIES,
+        // Newest finished run of any check of the service at any location, remembered when every
+        // exporter is gone.
+        expr: `max by (service) (smt_probe_last_run_timestamp_seconds)
+or
+${PROBE_LAST_RUN_SERIES}`,
+      },
+      {
+        alert: "SMTUnplannedOutage",
+        // The value is the outage's start; the alert exists from the (threshold + 1)th consecutive minute.
+        expr: `${OUTAGE_START_SERIES}
+and on (service)
+${OUTAGE_MINUTES_SERIES} > ${threshold}`,
+        labels: { severity: "critical" },
+        annotations: {
+          summary: `SMT ${serviceName} unavailable for more than ${threshold} minutes outside planned maintenance`,
+          description:
+            `SMT ${serviceName} has been unavailable at a majority of the probe locations since ${centralTimeOf("$value")} ` +
+            `(${outageMinutesNow} consecutive minutes), outside any planned maintenance window. ` +
+            `SMT reports unplanned outages over 15 minutes to the market.`,
+          runbook_url: runbook("SMTUnplannedOutage"),
+          outage_start_timestamp: unixSeconds("$value"),
+          outage_start_central: centralTimeOf("$value"),
+        },
+      },
+      {
+        alert: "SMTMaintenanceOverrun",
+        // The unavailable run started right at the end of the last maintenance window; the value is that end.
+        expr: `${OUTAGE_START_SERIES}
+== on (service)
+${MAINTENANCE_LAST_END_SERIES}`,
+        labels: { severity: "warning" },
+        annotations: {
+          summary: `SMT ${serviceName} still unavailable after its maintenance window ended`,
+          description:
+            `The planned maintenance window of SMT ${serviceName} ended at ${centralTimeOf("$value")} ` +
+            `and the service has been unavailable ever since (${outageMinutesNow} minutes so far). ` +
+            `An update to the planned-maintenance notice is due; after ${threshold} minutes it is an unplanned outage.`,
+          runbook_url: runbook("SMTMaintenanceOverrun"),
+          window_end_timestamp: unixSeconds("$value"),
+          window_end_central: centralTimeOf("$value"),
+        },
+      },
+      {
+        alert: "SMTProbeDataMissing",
+        expr: `time() - ${PROBE_LAST_RUN_SERIES} > ${params.probeDataMissingMinutes * 60}`,
+        labels: { severity: "warning" },
+        annotations: {
+          summary: `No probe data for SMT ${serviceName} for ${params.probeDataMissingMinutes} minutes`,
+          description:
+            `No check of SMT ${serviceName} has finished a run at any location for {{ $value | humanizeDuration }} ` +
+            `(exporters down, not scraped, or their checks stuck). Outside maintenance these minutes count as ` +
+            `unmeasured, which lowers the availability.`,
+          runbook_url: runbook("SMTProbeDataMissing"),
+        },
+      },
+      {
+        alert: "SMTTLSCertificateExpiring",
+        expr: `min by (service, check) (smt_tls_cert_not_after_timestamp_seconds) - time() < ${params.tlsCertificateWarningDays * 86_400}`,
+        for: "15m",
+        labels: { severity: "warning" },
+        annotations: {
+          summary: `TLS certificate of SMT ${serviceName} check {{ $labels.check }} expires within ${params.tlsCertificateWarningDays} days`,
+          description:
+            `{{ if lt $value 0.0 }}The certificate presented to check {{ $labels.check }} has expired.` +
+            `{{ else }}The certificate presented to check {{ $labels.check }} expires in {{ $value | humanizeDuration }}.{{ end }}`,
+          runbook_url: runbook("SMTTLSCertificateExpiring"),
+        },
+      },
+      {
+        alert: "SMTExporterConfigReloadFailed",
+        expr: `smt_exporter_config_last_reload_successful == 0`,
+        for: "5m",
+        labels: { severity: "warning" },
+        annotations: {
+          summary: `smt-monitor exporter {{ $labels.instance }} rejected its configuration`,
+          description:
+            `The last load or reload of the exporter's configuration at {{ $labels.instance }} failed; it keeps ` +
+            `running the previous configuration. Run "smt-monitor check-config" on the file and see the exporter's log.`,
+          runbook_url: runbook("SMTExporterConfigReloadFailed"),
+        },
+      },
+    ],
+  };
+
+  return [
+    {
+      name: "smt-availability.rules.yml",
+      description:
+        "Per service and wall-clock minute, exactly one of maintenance / unmeasured / unavailable / available,\n" +
+        "the current unplanned outage, and rolling availability ratios (docs/slo.md).",
+      groups: [minuteGroup, ratioGroup],
+    },
+    {
+      name: "smt-alerts.rules.yml",
+      description: `Alerts of the SMT availability objective; unplanned outage threshold: ${threshold} minutes (docs/slo.md, docs/runbook.md).`,
+      groups: [alertGroup],
+    },
+  ];
+}
+
+function validate(p: AvailabilityRuleParameters): void {
+  const wholePositive = (name: string, v: number) => {
+    if (!Number.isInteger(v) || v < 1) throw new Error(`${name}: expected a whole number of at least 1, got ${v}`);
+  };
+  wholePositive("unplannedOutageMinutes", p.unplannedOutageMinutes);
+  wholePositive("probeDataMissingMinutes", p.probeDataMissingMinutes);
+  wholePositive("tlsCertificateWarningDays", p.tlsCertificateWarningDays);
+  if (!/^https?:\/\/\S+$/.test(p.runbookBaseUrl)) throw new Error(`runbookBaseUrl: expected an http(s) URL, got "${p.runbookBaseUrl}"`);
+}
+
+function indent(text: string, n: number): string {
+  const pad = " ".repeat(n);
+  return text
+    .split("\n")
+    .map((line) => (line ? pad + line : line))
+    .join("\n");
+}
