@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import express, { type Express, type Request, type Response } from "express";
+import express, { type Express, type Request } from "express";
 import { DateTime } from "luxon";
 import type { FaultBoard } from "./fault-board.js";
 import { httpFaults } from "./http-faults.js";
 import { CENTRAL, intervalRows, SIMULATED_ESIIDS } from "./energy-data.js";
-import type { TokenIssuer } from "./token-issuer.js";
+import { requireToken, tokenEndpoint, type TokenIssuer } from "./token-issuer.js";
 
 const NOT_READY = { errorCode: "1", errorMessage: "No data received from the respective TDSP" };
 
@@ -20,22 +20,8 @@ export function createEnergyApi(faults: FaultBoard, tokens: TokenIssuer, now: ()
   app.use(httpFaults("api", faults));
   app.use(express.json({ limit: "64kb" }));
 
-  app.post("/v2/token/", (req, res) => {
-    const body = (req.body ?? {}) as { username?: unknown; password?: unknown };
-    if (faults.is("api", "auth_failure") || !tokens.credentialsMatch(body.username, body.password)) {
-      res.status(401).json({ errorCode: "401", errorMessage: "Invalid username or password" });
-      return;
-    }
-    res.json(tokens.issue());
-  });
-
-  const authorized = (req: Request, res: Response): boolean => {
-    if (faults.is("api", "auth_failure") || !tokens.valid(req.get("authorization"))) {
-      res.status(401).json({ errorCode: "401", errorMessage: "Invalid or expired token" });
-      return false;
-    }
-    return true;
-  };
+  app.post("/v2/token/", tokenEndpoint("api", faults, tokens));
+  const tokenRequired = requireToken("api", faults, tokens);
 
   const esiidsOf = (req: Request): string[] | undefined => {
     const esiid = (req.body as { esiid?: unknown })?.esiid;
@@ -49,8 +35,7 @@ export function createEnergyApi(faults: FaultBoard, tokens: TokenIssuer, now: ()
     return local.hour >= 6 ? local.minus({ days: 2 }).startOf("day") : local.minus({ days: 3 }).startOf("day");
   };
 
-  app.post("/v2/15minintervalreads/", (req, res) => {
-    if (!authorized(req, res)) return;
+  app.post("/v2/15minintervalreads/", tokenRequired, (req, res) => {
     const esiids = esiidsOf(req);
     const body = req.body as { trans_id?: string; startDate?: string; endDate?: string };
     if (!esiids || typeof body.startDate !== "string") {
@@ -89,8 +74,7 @@ export function createEnergyApi(faults: FaultBoard, tokens: TokenIssuer, now: ()
     res.json({ trans_id: body.trans_id ?? "", esiid: esiids, energyData });
   });
 
-  app.post("/v2/dailyreads/", (req, res) => {
-    if (!authorized(req, res)) return;
+  app.post("/v2/dailyreads/", tokenRequired, (req, res) => {
     const esiids = esiidsOf(req) ?? [];
     const day = latestDay();
     res.json({
@@ -103,27 +87,23 @@ export function createEnergyApi(faults: FaultBoard, tokens: TokenIssuer, now: ()
     });
   });
 
-  app.post("/v2/meterInfo/", (req, res) => {
-    if (!authorized(req, res)) return;
+  app.post("/v2/meterInfo/", tokenRequired, (req, res) => {
     const esiids = esiidsOf(req) ?? [];
     res.json({ trans_id: (req.body as { trans_id?: string }).trans_id ?? "", MeterData: esiids.map((esiid) => ({ esiid, meterNumber: `M${esiid.slice(-8)}`, meterStatus: "ACTIVE", meterMultiplier: 1 })) });
   });
 
-  app.post("/v2/premise/", (req, res) => {
-    if (!authorized(req, res)) return;
+  app.post("/v2/premise/", tokenRequired, (req, res) => {
     const esiids = esiidsOf(req) ?? [];
     res.json({ trans_id: (req.body as { trans_id?: string }).trans_id ?? "", premiseData: esiids.map((esiid) => ({ esiid, status: "Active", premiseType: "Residential" })) });
   });
 
   const odr = new Map<string, number>();
-  app.post("/odr/", (req, res) => {
-    if (!authorized(req, res)) return;
+  app.post("/odr/", tokenRequired, (req, res) => {
     const correlationId = randomUUID();
     odr.set(correlationId, now());
     res.json({ trans_id: (req.body as { trans_id?: string }).trans_id ?? "", correlationId, statusCode: "PEN", statusReason: "Request accepted" });
   });
-  app.post("/odrstatus/", (req, res) => {
-    if (!authorized(req, res)) return;
+  app.post("/odrstatus/", tokenRequired, (req, res) => {
     const id = (req.body as { correlationId?: string }).correlationId ?? "";
     const at = odr.get(id);
     if (at === undefined) {

@@ -1,7 +1,7 @@
-import express, { type Express, type Request, type Response } from "express";
+import express, { type Express, type Request } from "express";
 import type { FaultBoard } from "./fault-board.js";
 import { httpFaults } from "./http-faults.js";
-import type { TokenIssuer } from "./token-issuer.js";
+import { requireToken, tokenEndpoint, type TokenIssuer } from "./token-issuer.js";
 
 /** Status values of a ZigBee SE device provisioned to a meter. */
 export const HAN_DEVICE_STATUSES = ["Pending", "Joined", "Failed", "Deprovisioned"] as const;
@@ -27,25 +27,10 @@ export function createHanApi(faults: FaultBoard, tokens: TokenIssuer, now: () =>
   const seed: Device = { esiid: "10443720000000001", deviceMacId: "00:1D:A3:00:00:00:00:01", deviceType: "IHD", status: "Joined", updated: new Date(now()).toISOString() };
   devices.set(seed.deviceMacId, seed);
 
-  app.post("/v2/token/", (req, res) => {
-    const body = (req.body ?? {}) as { username?: unknown; password?: unknown };
-    if (faults.is("han", "auth_failure") || !tokens.credentialsMatch(body.username, body.password)) {
-      res.status(401).json({ errorCode: "401", errorMessage: "Invalid username or password" });
-      return;
-    }
-    res.json(tokens.issue());
-  });
+  app.post("/v2/token/", tokenEndpoint("han", faults, tokens));
+  const tokenRequired = requireToken("han", faults, tokens);
 
-  const authorized = (req: Request, res: Response): boolean => {
-    if (faults.is("han", "auth_failure") || !tokens.valid(req.get("authorization"))) {
-      res.status(401).json({ errorCode: "401", errorMessage: "Invalid or expired token" });
-      return false;
-    }
-    return true;
-  };
-
-  app.post("/v2/han/devicestatus/", (req, res) => {
-    if (!authorized(req, res)) return;
+  app.post("/v2/han/devicestatus/", tokenRequired, (req, res) => {
     const mac = (req.body as { deviceMacId?: string }).deviceMacId ?? "";
     const device = devices.get(mac);
     if (!device) {
@@ -55,8 +40,7 @@ export function createHanApi(faults: FaultBoard, tokens: TokenIssuer, now: () =>
     res.json(device);
   });
 
-  app.post("/v2/han/provision/", (req, res) => {
-    if (!authorized(req, res)) return;
+  app.post("/v2/han/provision/", tokenRequired, (req, res) => {
     const { esiid, deviceMacId, deviceType } = req.body as Partial<Device>;
     if (typeof esiid !== "string" || typeof deviceMacId !== "string") {
       res.status(400).json({ errorCode: "2", errorMessage: "esiid and deviceMacId are required" });
@@ -67,8 +51,7 @@ export function createHanApi(faults: FaultBoard, tokens: TokenIssuer, now: () =>
     res.status(202).json(device);
   });
 
-  app.post("/v2/han/deprovision/", (req, res) => {
-    if (!authorized(req, res)) return;
+  app.post("/v2/han/deprovision/", tokenRequired, (req, res) => {
     const device = devices.get((req.body as { deviceMacId?: string }).deviceMacId ?? "");
     if (!device) {
       res.status(404).json({ errorCode: "5", errorMessage: "device is not provisioned" });
@@ -79,8 +62,7 @@ export function createHanApi(faults: FaultBoard, tokens: TokenIssuer, now: () =>
     res.json(device);
   });
 
-  app.post("/v2/han/message/", (req, res) => {
-    if (!authorized(req, res)) return;
+  app.post("/v2/han/message/", tokenRequired, (req, res) => {
     const device = devices.get((req.body as { deviceMacId?: string }).deviceMacId ?? "");
     if (!device || device.status !== "Joined") {
       res.status(409).json({ errorCode: "6", errorMessage: "device is not joined" });

@@ -1,4 +1,7 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
+import type { NextFunction, Request, Response } from "express";
+import type { Service } from "../config/schema.js";
+import type { FaultBoard } from "./fault-board.js";
 
 /** Issues and checks the bearer tokens of SMT's v2 API (POST /v2/token/, expiresIn 3600). */
 export class TokenIssuer {
@@ -33,4 +36,27 @@ export class TokenIssuer {
     const exp = this.tokens.get(token);
     return exp !== undefined && exp > this.now();
   }
+}
+
+/** `POST /v2/token/` for a simulated service: credentials in, bearer token out (401 on auth_failure). */
+export function tokenEndpoint(service: Service, faults: FaultBoard, tokens: TokenIssuer) {
+  return (req: Request, res: Response): void => {
+    const body = (req.body ?? {}) as { username?: unknown; password?: unknown };
+    if (faults.is(service, "auth_failure") || !tokens.credentialsMatch(body.username, body.password)) {
+      res.status(401).json({ errorCode: "401", errorMessage: "Invalid username or password" });
+      return;
+    }
+    res.json(tokens.issue());
+  };
+}
+
+/** Middleware: a valid bearer token or 401 (also while the service has the auth_failure fault). */
+export function requireToken(service: Service, faults: FaultBoard, tokens: TokenIssuer) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (faults.is(service, "auth_failure") || !tokens.valid(req.get("authorization"))) {
+      res.status(401).json({ errorCode: "401", errorMessage: "Invalid or expired token" });
+      return;
+    }
+    next();
+  };
 }
