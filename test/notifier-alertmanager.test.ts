@@ -1,0 +1,107 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadNotifierConfig } from "../src/notices/notifier-config.js";
+import { Notifier } from "../src/notices/notifier.js";
+import { AMTOOL, promAlert, startAlertmanager, testAlertmanagerConfig, type RunningAlertmanager } from "./support/alertmanager.js";
+import { captureLogger } from "./support/capture-logger.js";
+import { waitFor } from "./support/http.js";
+import { WEBHOOK_TOKEN, freePort, writeNotifierConfig } from "./support/notifier-fixture.js";
+
+/**
+ * End to end with a real Alertmanager 0.25 (Debian package) delivering to the real notifier over
+ * loopback, routed by the repository's alertmanager/alertmanager.yml (only URL, token file and
+ * timings changed for the test).
+ */
+describe("alertmanager/alertmanager.yml", () => {
+  it("passes amtool check-config and routes every SMT alert, grouped by alertname and service, to the notifier", () => {
+    const file = join(__dirname, "..", "alertmanager", "alertmanager.yml");
+    expect(execFileSync(AMTOOL, ["check-config", file]).toString()).toContain("SUCCESS");
+    for (const alertname of ["SMTUnplannedOutage", "SMTMaintenanceOverrun", "SMTProbeDataMissing", "SMTTLSCertificateExpiring", "SMTExporterConfigReloadFailed", "SMTPlannedNoticeOverdue"]) {
+      const out = execFileSync(AMTOOL, ["config", "routes", "test", "--config.file", file, `alertname=${alertname}`, "service=gui"]).toString().trim();
+      expect(out).toBe("smt-notifier");
+    }
+    expect(execFileSync(AMTOOL, ["config", "routes", "test", "--config.file", file, "alertname=Watchdog"]).toString().trim()).toBe("blackhole");
+  });
+});
+
+describe("a real Alertmanager 0.25 delivering to the notifier", () => {
+  let dir: string;
+  let port: number;
+  let configFile: string;
+  let notifier: Notifier | undefined;
+  const ams: RunningAlertmanager[] = [];
+
+  const startNotifier = async () => {
+    notifier = new Notifier({ config: loadNotifierConfig(configFile), logger: captureLogger().logger, tickIntervalMs: 60_000 });
+    await notifier.start();
+  };
+  const notices = () => notifier!.store.listNotices({ limit: 1000 }).reverse();
+  const deliveries = (groupKeyPart: string) =>
+    (notifier!.store.db.prepare("SELECT count(*) AS n FROM deliveries WHERE group_key LIKE ?").get(`%${groupKeyPart}%`) as { n: number }).n;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "smt-am-"));
+    port = await freePort();
+    configFile = writeNotifierConfig(dir, { port });
+  });
+  afterAll(async () => {
+    await Promise.all(ams.map((am) => am.stop()));
+    await notifier?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("notifier down for the first delivery: Alertmanager retries and exactly one INITIAL draft results", async () => {
+    const amConfig = testAlertmanagerConfig(dir, `http://127.0.0.1:${port}`, WEBHOOK_TOKEN);
+    const am = await startAlertmanager(dir, amConfig);
+    ams.push(am);
+    const start = Math.floor(Date.now() / 1000) - 1800;
+    await am.post([promAlert({ service: "api", start })]);
+    // Nothing listens yet: wait until Alertmanager has failed at least once.
+    await waitFor("a failed webhook delivery", async () => ((await am.metric("alertmanager_notifications_failed_total", { integration: "webhook" })) > 0 ? true : undefined), 20_000);
+    await startNotifier();
+    await waitFor("the INITIAL draft", async () => (notices().length > 0 ? true : undefined), 20_000);
+    // Let a few more repeats arrive.
+    await waitFor("repeat notifications", async () => (deliveries('service="api"') >= 3 ? true : undefined), 20_000);
+    expect(notices().map((n) => n.kind)).toEqual(["INITIAL"]);
+    const initial = notices()[0]!;
+    expect(initial.subject).toMatch(/^SMT-M-A\d{6}-01 INITIAL: Unplanned Outage - Smart Meter Texas energy data API$/);
+    expect(initial.body).toContain("SMT api unavailable for over 15 minutes");
+
+    // Resolve: one COMPLETION, with start, end and duration.
+    await am.post([promAlert({ service: "api", start, endsAt: new Date() })]);
+    await waitFor("the COMPLETION draft", async () => (notices().length === 2 ? true : undefined), 20_000);
+    await new Promise((r) => setTimeout(r, 3000)); // more flushes: no duplicate
+    expect(notices().map((n) => n.kind)).toEqual(["INITIAL", "COMPLETION"]);
+    const completion = notices()[1]!;
+    expect(completion.id).toBe(initial.id.replace(/-01$/, "-02"));
+    expect(completion.body).toMatch(/LONG DESCRIPTION: The unplanned outage of the Smart Meter Texas energy data API has been resolved\. Start: .+ CPT\. End: .+ CPT\. Duration: \d+ minutes?\./);
+  });
+
+  it("an outage injected into an HA pair (two Alertmanagers) with repeats yields exactly one INITIAL and one COMPLETION in the ERCOT format; other alerts draft nothing", async () => {
+    const second = await startAlertmanager(dir, testAlertmanagerConfig(dir, `http://127.0.0.1:${port}`, WEBHOOK_TOKEN));
+    ams.push(second);
+    const pair = [ams[0]!, second];
+    const before = notices().length;
+    const start = Math.floor(Date.now() / 1000) - 1000;
+    const other = promAlert({ alertname: "SMTProbeDataMissing", service: "han", start });
+    await Promise.all(pair.map((am) => am.post([promAlert({ service: "gui", start }), other])));
+    await waitFor("repeats from both", async () => (deliveries('service="gui"') >= 6 ? true : undefined), 30_000);
+    expect(notices().slice(before).map((n) => n.kind)).toEqual(["INITIAL"]);
+    expect(deliveries("SMTProbeDataMissing")).toBeGreaterThanOrEqual(2);
+    expect(notifier!.store.listAlerts().some((a) => a.alertname === "SMTProbeDataMissing")).toBe(true);
+
+    await Promise.all(pair.map((am) => am.post([promAlert({ service: "gui", start, endsAt: new Date() })])));
+    await waitFor("the COMPLETION draft", async () => (notices().length === before + 2 ? true : undefined), 20_000);
+    await new Promise((r) => setTimeout(r, 3000));
+    const series = notices().slice(before);
+    expect(series.map((n) => n.kind)).toEqual(["INITIAL", "COMPLETION"]);
+    // A second incident on the same day gets the next letter; its notices count from -01.
+    expect(series[0]!.id).toMatch(/^SMT-M-B\d{6}-01$/);
+    const fields = [...series[1]!.body.matchAll(/^([A-Z ]+): /gm)].map((m) => m[1]);
+    expect(fields).toEqual(["NOTICE DATE", "NOTICE TYPE", "SHORT DESCRIPTION", "INTENDED AUDIENCE", "DAYS AFFECTED", "LONG DESCRIPTION", "ACTION REQUIRED", "CONTACT"]);
+    expect(series[1]!.body).toContain(`NOTICE TYPE: ${series[1]!.id} Market`);
+  });
+});
