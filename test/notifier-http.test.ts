@@ -181,7 +181,7 @@ describe("review API and pages", () => {
     expect(listRes.headers.get("content-security-policy")).toMatch(/default-src 'none'; script-src 'self'/);
     expect(listRes.headers.get("x-frame-options")).toBe("DENY");
     expect(listRes.headers.get("x-content-type-options")).toBe("nosniff");
-    expect(listRes.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(listRes.headers.get("referrer-policy")).toBe("same-origin");
     const list = await listRes.text();
     const draftIds = [...list.matchAll(/href="\/notices\/(SMT-[^"]+)"/g)].map((m) => m[1]);
     expect(draftIds.length).toBe(2);

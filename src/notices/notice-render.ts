@@ -59,8 +59,8 @@ export function templateValues(facts: NoticeFacts, wording: NoticeWording): Reco
     days_affected: formatDaysAffected(facts.start, facts.end, zone),
     duration: formatElapsed(now - facts.start),
     window: facts.end !== undefined ? formatWindow(facts.start, facts.end, zone) : "",
-    summary: facts.summary ?? "",
-    description: facts.description ?? "",
+    summary: sentence(facts.summary),
+    description: sentence(facts.description),
     runbook_url: facts.runbookUrl ?? "",
     next_update: facts.nextUpdate !== undefined ? formatDateTime(facts.nextUpdate, zone) : "",
     change: facts.change ?? "",
@@ -90,6 +90,12 @@ export function renderNotice(facts: NoticeFacts, wording: NoticeWording): Render
     .map(([field, value]) => `${field}: ${value}`)
     .join("\n\n");
   return { subject: `${facts.id} ${shortDescription}`, shortDescription, body: `${body}\n` };
+}
+
+/** Annotation text as a sentence: trimmed, ending in punctuation. */
+function sentence(text: string | undefined): string {
+  const t = (text ?? "").trim();
+  return t === "" || /[.!?]$/.test(t) ? t : `${t}.`;
 }
 
 function oneLine(text: string): string {

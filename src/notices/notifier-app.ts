@@ -88,6 +88,9 @@ export function createNotifierApp(notifier: Notifier): Express {
   app.get("/static/notices.js", (_req, res) => {
     res.type("text/javascript").set("Cache-Control", "public, max-age=300").send(NOTICES_JS);
   });
+  app.get("/favicon.ico", (_req, res) => {
+    res.status(204).set("Cache-Control", "public, max-age=86400").end();
+  });
   app.get("/", (_req, res) => res.redirect(303, "/notices"));
 
   const pages = express.Router();

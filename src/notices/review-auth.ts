@@ -71,19 +71,22 @@ export class ReviewerAuth {
   }
 }
 
-/** Refuses state changes a browser marks as coming from another site. */
+/**
+ * Refuses state changes a browser marks as coming from another site: Sec-Fetch-Site when the
+ * browser sends it (all current ones do), else the Origin header. Clients that are not browsers
+ * send neither and pass (they still need credentials, and forms a CSRF token).
+ */
 export function sameOrigin(req: Request): boolean {
   const site = req.get("sec-fetch-site");
-  if (site && site !== "same-origin" && site !== "none") return false;
+  if (site) return site === "same-origin" || site === "none";
   const origin = req.get("origin");
-  if (origin && origin !== "null") {
-    try {
-      return new URL(origin).host === req.get("host");
-    } catch {
-      return false;
-    }
+  if (!origin) return true;
+  if (origin === "null") return false;
+  try {
+    return new URL(origin).host === req.get("host");
+  } catch {
+    return false;
   }
-  return origin !== "null";
 }
 
 /** Security headers for every response; pages load only their own script and style. */
@@ -92,7 +95,8 @@ export function securityHeaders(_req: Request, res: Response, next: NextFunction
     "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    // same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on form posts.
+    "Referrer-Policy": "same-origin",
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",

@@ -1,0 +1,107 @@
+import { existsSync } from "node:fs";
+import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REVIEWER, payload, postWebhook, startNotifier, type RunningNotifier } from "./support/notifier-fixture.js";
+
+/** The review pages in a real Chromium (Debian's package, installed by scripts/setup.sh). */
+const CHROMIUM = process.env.SMT_CHROMIUM ?? "/usr/bin/chromium";
+
+describe("review pages in Chromium", () => {
+  let n: RunningNotifier;
+  let browser: Browser;
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: scripts/setup.sh installs Debian's chromium package`);
+    n = await startNotifier();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      // playwright gives every launch a fresh temporary profile (it refuses --user-data-dir here).
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await n?.stop();
+  });
+
+  it("list, open, edit, approve and mark sent, with the audit trail and no CSP violations", async () => {
+    const start = Math.floor(Date.now() / 1000) - 1500;
+    await postWebhook(n.url, payload([{ service: "gui", start }]));
+    await postWebhook(n.url, payload([{ service: "api", start: start + 60 }]));
+    const context = await browser.newContext({ httpCredentials: { username: REVIEWER.name, password: REVIEWER.password } });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on("console", (m) => {
+      if (m.type() === "error") problems.push(m.text());
+    });
+    page.on("pageerror", (e) => problems.push(e.message));
+
+    await page.goto(`${n.url}/notices`);
+    const rows = page.locator("table.notices tbody tr");
+    await expect.poll(() => rows.count()).toBe(2);
+    // Newest first: the UPDATE (api joined) above the INITIAL.
+    expect(await rows.nth(0).locator("td").nth(1).textContent()).toBe("UPDATE");
+    expect(await rows.nth(1).locator("td").nth(1).textContent()).toBe("INITIAL");
+    await page.selectOption("select[name=service]", "api");
+    await page.click("form.filter button");
+    await expect.poll(() => page.locator("table.notices tbody tr").count()).toBe(1);
+    await page.goto(`${n.url}/notices`);
+
+    await rows.nth(1).locator("a").click();
+    await page.waitForURL(/\/notices\/SMT-M-A\d{6}-01$/);
+    const id = page.url().split("/").pop()!;
+    expect(await page.locator("#notice-body").textContent()).toMatch(/^NOTICE DATE: .*\n\nNOTICE TYPE: SMT-M-A\d{6}-01 Market/);
+    expect(await page.locator("a[download]").getAttribute("href")).toBe(`/notices/${id}/eml`);
+
+    // Copy button (clipboard permission granted: the text lands on the clipboard).
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: n.url });
+    await page.click("#copy");
+    await expect.poll(() => page.locator("#copy").textContent()).toMatch(/Copied|Selected/);
+
+    const body = page.locator("form.edit textarea[name=body]");
+    const original = await body.inputValue();
+    await body.fill(original.replace("ACTION REQUIRED: None at this time.", "ACTION REQUIRED: Retry failed API requests after the all-clear."));
+    await page.click("form.edit button[type=submit]");
+    await page.waitForURL(`${n.url}/notices/${id}`);
+    expect(await page.locator("#notice-body").textContent()).toContain("ACTION REQUIRED: Retry failed API requests after the all-clear.");
+    expect(await page.locator("table.audit tbody tr").count()).toBe(2);
+    expect(await page.locator("table.audit tbody tr").nth(1).textContent()).toContain("alice");
+
+    await page.click("form.approve button");
+    await page.waitForURL(`${n.url}/notices/${id}`);
+    expect(await page.locator("h1 .badge").textContent()).toBe("approved");
+    expect(await page.locator("form.edit").count()).toBe(0);
+    await page.click("form.sent button");
+    await page.waitForURL(`${n.url}/notices/${id}`);
+    expect(await page.locator("h1 .badge").textContent()).toBe("sent");
+    expect(n.notifier.store.notice(id)).toMatchObject({ status: "sent", approved_by: "alice", sent_by: "alice" });
+    expect((await page.locator("table.audit tbody tr").allTextContents()).map((t) => /(created|edited|approved|marked sent)/.exec(t)?.[1])).toEqual(["created", "edited", "approved", "marked sent"]);
+
+    if (process.env.SMT_SCREENSHOT) await page.screenshot({ path: process.env.SMT_SCREENSHOT, fullPage: true });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("a form posted from another site is refused", async () => {
+    await postWebhook(n.url, payload([{ service: "ftps", start: Math.floor(Date.now() / 1000) - 7200 }]));
+    const target = n.notifier.store.listNotices({ service: "ftps" })[0]!;
+    // A page on another origin (a second port) auto-submits a form to the notifier, as an attacker's site would.
+    const evil = await import("node:http").then(({ createServer }) =>
+      createServer((_req, res) => {
+        res.writeHead(200, { "content-type": "text/html" }).end(`<form id=f method=post action="${n.url}/notices/${target.id}/approve"><input name=version value=1></form><script>document.getElementById("f").submit()</script>`);
+      }),
+    );
+    await new Promise<void>((r) => evil.listen(0, "127.0.0.1", () => r()));
+    try {
+      const port = (evil.address() as { port: number }).port;
+      const context = await browser.newContext({ httpCredentials: { username: REVIEWER.name, password: REVIEWER.password } });
+      const page = await context.newPage();
+      await page.goto(`http://localhost:${port}/`);
+      await page.waitForURL(/\/approve$/);
+      expect(await page.textContent("body")).toMatch(/did not come from this site/);
+      expect(n.notifier.store.notice(target.id)!.status).toBe("draft");
+      await context.close();
+    } finally {
+      evil.close();
+    }
+  });
+});
