@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine for smt-monitor: the Debian packages the demo and the tests run
-# (Prometheus, promtool, Alertmanager, blackbox_exporter for the benchmark), then the npm packages.
+# (Prometheus, promtool, Alertmanager, blackbox_exporter for the benchmark, Chromium for the review-page
+# tests, a C++ toolchain for better-sqlite3), then the npm packages.
 # Safe to run again: it skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,12 @@ command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v prometheus-alertmanager >/dev/null 2>&1 || need+=(prometheus-alertmanager)
 command -v prometheus-blackbox-exporter >/dev/null 2>&1 || need+=(prometheus-blackbox-exporter)
+# The notifier's review-page tests drive Debian's Chromium (playwright-core, no browser download).
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# better-sqlite3 (the notifier's store) compiles its native module when no prebuilt one can be fetched.
+command -v g++ >/dev/null 2>&1 || need+=(g++)
+command -v make >/dev/null 2>&1 || need+=(make)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -ne 0 ] && SUDO="sudo"
