@@ -7,6 +7,7 @@ import { registerExporter } from "./exporter-command.js";
 import { registerMaintenance } from "./maintenance-command.js";
 import { registerNotifier } from "./notifier-command.js";
 import { registerProbe } from "./probe-command.js";
+import { registerReport } from "./report-command.js";
 import { registerSimulate } from "./simulate-command.js";
 
 const program = new Command()
@@ -20,6 +21,7 @@ registerProbe(program);
 registerCheckConfig(program);
 registerMaintenance(program);
 registerNotifier(program);
+registerReport(program);
 registerSimulate(program);
 registerDemo(program);
 

@@ -1,0 +1,72 @@
+import { SERVICES, type Service } from "../config/services.js";
+import { MINUTE_STATES, MINUTE_STATE_SERIES, type MinuteState } from "../rules/availability-rules.js";
+import { recordedSampleRange } from "../rules/minute-timing.js";
+import { queryInstantVector, type PrometheusQueryOptions } from "./prometheus-query.js";
+import { REPORT_TIME_ZONE, type ReportMonth } from "./report-month.js";
+import { serviceAvailability, type RecordedMinutes, type ServiceAvailability } from "./service-availability.js";
+
+/** The monthly report; the key order is the JSON contract of `report --format json`. */
+export interface MonthlyReport {
+  month: string;
+  timezone: string;
+  services: ServiceAvailability[];
+}
+
+/** A month that cannot be reported (not over yet, or no recorded minute at all). */
+export class MonthUnavailableError extends Error {}
+
+/**
+ * The PromQL that sums the recorded minute states of the month's minutes, one sample per service and
+ * state (label "state"). The minute-state sample of minute m has a timestamp in [m + 70 s, m + 130 s),
+ * so the month's minutes [from, to) are exactly the samples in [from + 70 s, to + 70 s) (minute-timing.ts).
+ */
+export function monthlyMinutesQuery(month: ReportMonth): string {
+  const { firstMs, lastMs } = recordedSampleRange(month.fromMs, month.toMs);
+  const range = `${lastMs - firstMs}ms`;
+  const at = (lastMs / 1000).toFixed(3);
+  return MINUTE_STATES.map(
+    (state) => `label_replace(sum_over_time(${MINUTE_STATE_SERIES[state]}[${range}] @ ${at}), "state", "${state}", "", "")`,
+  ).join("\nor\n");
+}
+
+export interface MonthlyReportOptions extends PrometheusQueryOptions {
+  month: ReportMonth;
+  /** The clock (Unix ms); a month is reportable once its last minute has been recorded. */
+  now?: () => number;
+}
+
+/** Builds the report for one month from Prometheus' recorded minute series. */
+export async function monthlyReport(options: MonthlyReportOptions): Promise<MonthlyReport> {
+  const { month } = options;
+  const now = options.now ?? Date.now;
+  const { lastMs } = recordedSampleRange(month.fromMs, month.toMs);
+  if (now() <= lastMs) {
+    throw new MonthUnavailableError(
+      `${month.label} is not over yet: it ends at ${new Date(month.toMs).toISOString()} and its last minute is recorded ` +
+        `about a minute later; only whole months are reported`,
+    );
+  }
+  const samples = await queryInstantVector(options, monthlyMinutesQuery(month));
+  const recorded = new Map<Service, RecordedMinutes>();
+  for (const s of samples) {
+    const service = s.metric.service as Service;
+    const state = s.metric.state as MinuteState;
+    if (!(SERVICES as readonly string[]).includes(service) || !(MINUTE_STATES as readonly string[]).includes(state)) continue;
+    const r = recorded.get(service) ?? { maintenance: 0, unmeasured: 0, unavailable: 0, available: 0 };
+    r[state] = s.value;
+    recorded.set(service, r);
+  }
+  if (recorded.size === 0) {
+    throw new MonthUnavailableError(
+      `no recorded minute in ${month.label} (${MINUTE_STATE_SERIES.available} and the other minute series are empty): ` +
+        `Prometheus did not run the rules of prometheus/rules/ then, or no longer keeps that month (retention)`,
+    );
+  }
+  return {
+    month: month.label,
+    timezone: REPORT_TIME_ZONE,
+    services: SERVICES.map((service) =>
+      serviceAvailability(service, month.totalMinutes, recorded.get(service) ?? { maintenance: 0, unmeasured: 0, unavailable: 0, available: 0 }),
+    ),
+  };
+}

@@ -1,0 +1,33 @@
+import { DateTime } from "luxon";
+
+export const REPORT_TIME_ZONE = "America/Chicago";
+
+/** A calendar month in Central time, as the UTC instants it spans. */
+export interface ReportMonth {
+  /** "YYYY-MM" */
+  label: string;
+  /** First instant of the month (Unix ms). */
+  fromMs: number;
+  /** First instant of the next month (Unix ms). */
+  toMs: number;
+  /** Minutes in the month: 44 580 for March 2026 (743 h, spring forward), 43 260 for November 2026 (721 h). */
+  totalMinutes: number;
+}
+
+export class ReportUsageError extends Error {}
+
+/** Parses "YYYY-MM" into the month's bounds in America/Chicago (DST-aware); throws ReportUsageError. */
+export function reportMonth(text: string, timeZone = REPORT_TIME_ZONE): ReportMonth {
+  const m = /^(\d{4})-(\d{2})$/.exec(text);
+  const year = Number(m?.[1]);
+  const month = Number(m?.[2]);
+  if (!m || month < 1 || month > 12 || year < 1970) {
+    throw new ReportUsageError(`--month: expected a calendar month as YYYY-MM (e.g. 2026-03), got "${text}"`);
+  }
+  const start = DateTime.fromObject({ year, month, day: 1 }, { zone: timeZone });
+  if (!start.isValid) throw new ReportUsageError(`--month: ${start.invalidExplanation ?? "invalid month"}`);
+  const end = start.plus({ months: 1 });
+  const fromMs = start.toMillis();
+  const toMs = end.toMillis();
+  return { label: text, fromMs, toMs, totalMinutes: (toMs - fromMs) / 60_000 };
+}

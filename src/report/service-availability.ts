@@ -1,0 +1,64 @@
+import type { Service } from "../config/services.js";
+
+/** SMT's objective: over 99 % monthly availability per service. */
+export const AVAILABILITY_OBJECTIVE_PERCENT = 99;
+export const AVAILABILITY_OBJECTIVE = AVAILABILITY_OBJECTIVE_PERCENT / 100;
+
+/** Minutes of one service in a month, by recorded state (minutes never recorded are not in here). */
+export interface RecordedMinutes {
+  maintenance: number;
+  unmeasured: number;
+  unavailable: number;
+  available: number;
+}
+
+/** One service's line of the monthly report; the key order is the JSON contract of `report --format json`. */
+export interface ServiceAvailability {
+  service: Service;
+  total_minutes: number;
+  maintenance_minutes: number;
+  unavailable_minutes: number;
+  unmeasured_minutes: number;
+  available_minutes: number;
+  /** available / (total - maintenance); null when the whole month was maintenance. */
+  availability: number | null;
+  objective: number;
+  /** availability > objective ("over 99 %"); null when availability is null. */
+  met: boolean | null;
+}
+
+export class InconsistentMinutesError extends Error {}
+
+/**
+ * The report line from the recorded minutes: minutes with no recorded sample are unmeasured, so the
+ * four counts add up to the month's total. Refuses (rather than print a wrong figure) when more
+ * minutes were recorded than the month has.
+ */
+export function serviceAvailability(service: Service, totalMinutes: number, recorded: RecordedMinutes): ServiceAvailability {
+  const counts = [recorded.maintenance, recorded.unmeasured, recorded.unavailable, recorded.available];
+  if (counts.some((c) => !Number.isInteger(c) || c < 0)) {
+    throw new InconsistentMinutesError(`${service}: recorded minute counts are not whole numbers: ${JSON.stringify(recorded)}`);
+  }
+  const recordedTotal = counts.reduce((a, b) => a + b, 0);
+  if (recordedTotal > totalMinutes) {
+    throw new InconsistentMinutesError(
+      `${service}: ${recordedTotal} minutes recorded for a month of ${totalMinutes}: some minutes were recorded twice ` +
+        `(was the rule group or its file renamed during the month? see docs/slo.md)`,
+    );
+  }
+  const unmeasured = recorded.unmeasured + (totalMinutes - recordedTotal);
+  const counted = totalMinutes - recorded.maintenance;
+  const availability = counted > 0 ? recorded.available / counted : null;
+  return {
+    service,
+    total_minutes: totalMinutes,
+    maintenance_minutes: recorded.maintenance,
+    unavailable_minutes: recorded.unavailable,
+    unmeasured_minutes: unmeasured,
+    available_minutes: recorded.available,
+    availability,
+    objective: AVAILABILITY_OBJECTIVE,
+    // in integers, so that exactly 99 % is not met ("over 99 %") without float doubts
+    met: counted > 0 ? recorded.available * 100 > AVAILABILITY_OBJECTIVE_PERCENT * counted : null,
+  };
+}
