@@ -137,6 +137,7 @@ CREATE TABLE IF NOT EXISTS outages (
   last_seen INTEGER NOT NULL,
   PRIMARY KEY (service, start_s, alertname)
 );
+CREATE INDEX IF NOT EXISTS outages_incident ON outages(incident_id);
 CREATE TABLE IF NOT EXISTS notices (
   id TEXT PRIMARY KEY,
   incident_id INTEGER NOT NULL REFERENCES incidents(id),
@@ -156,6 +157,7 @@ CREATE TABLE IF NOT EXISTS notices (
   UNIQUE (incident_id, sequence)
 );
 CREATE INDEX IF NOT EXISTS notices_created ON notices(created_at);
+CREATE INDEX IF NOT EXISTS incidents_open ON incidents(kind, status);
 CREATE TABLE IF NOT EXISTS notice_audit (
   id INTEGER PRIMARY KEY,
   notice_id TEXT NOT NULL REFERENCES notices(id),
@@ -189,8 +191,20 @@ export interface NoticeFilter {
 export class NoticeStore {
   readonly db: Database.Database;
 
+  private readonly statements = new Map<string, Database.Statement>();
+
   private constructor(db: Database.Database) {
     this.db = db;
+  }
+
+  /** Prepared once per SQL text (the set of texts is fixed by this file). */
+  private stmt(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
   }
 
   static open(path: string): NoticeStore {
@@ -217,19 +231,17 @@ export class NoticeStore {
   // deliveries and alerts
 
   insertDelivery(d: { receivedAt: number; groupKey: string; receiver: string; status: string; alertCount: number; truncatedAlerts: number; payload: string }): number {
-    const info = this.db
-      .prepare("INSERT INTO deliveries (received_at, group_key, receiver, status, alert_count, truncated_alerts, payload) VALUES (?, ?, ?, ?, ?, ?, ?)")
+    const info = this.stmt("INSERT INTO deliveries (received_at, group_key, receiver, status, alert_count, truncated_alerts, payload) VALUES (?, ?, ?, ?, ?, ?, ?)")
       .run(d.receivedAt, d.groupKey, d.receiver, d.status, d.alertCount, d.truncatedAlerts, d.payload);
     return Number(info.lastInsertRowid);
   }
 
   countDeliveries(): number {
-    return (this.db.prepare("SELECT count(*) AS n FROM deliveries").get() as { n: number }).n;
+    return (this.stmt("SELECT count(*) AS n FROM deliveries").get() as { n: number }).n;
   }
 
   upsertAlert(a: { fingerprint: string; alertname: string; status: string; labels: string; annotations: string; startsAt: string; endsAt?: string; seenAt: number; deliveryId: number }): void {
-    this.db
-      .prepare(
+    this.stmt(
         `INSERT INTO alerts (fingerprint, alertname, status, labels, annotations, starts_at, ends_at, first_seen, last_seen, last_delivery_id)
          VALUES (@fingerprint, @alertname, @status, @labels, @annotations, @startsAt, @endsAt, @seenAt, @seenAt, @deliveryId)
          ON CONFLICT (fingerprint) DO UPDATE SET alertname = excluded.alertname, status = excluded.status, labels = excluded.labels,
@@ -240,40 +252,39 @@ export class NoticeStore {
   }
 
   listAlerts(limit = 200): { fingerprint: string; alertname: string; status: string; labels: string; annotations: string; starts_at: string; ends_at: string | null; last_seen: number }[] {
-    return this.db.prepare("SELECT fingerprint, alertname, status, labels, annotations, starts_at, ends_at, last_seen FROM alerts ORDER BY last_seen DESC LIMIT ?").all(limit) as never;
+    return this.stmt("SELECT fingerprint, alertname, status, labels, annotations, starts_at, ends_at, last_seen FROM alerts ORDER BY last_seen DESC LIMIT ?").all(limit) as never;
   }
 
   // incidents and outages
 
   openUnplannedIncident(): IncidentRow | undefined {
-    return this.db.prepare("SELECT * FROM incidents WHERE kind = 'unplanned' AND status = 'open' ORDER BY id LIMIT 1").get() as IncidentRow | undefined;
+    return this.stmt("SELECT * FROM incidents WHERE kind = 'unplanned' AND status = 'open' ORDER BY id LIMIT 1").get() as IncidentRow | undefined;
   }
 
   incident(id: number): IncidentRow | undefined {
-    return this.db.prepare("SELECT * FROM incidents WHERE id = ?").get(id) as IncidentRow | undefined;
+    return this.stmt("SELECT * FROM incidents WHERE id = ?").get(id) as IncidentRow | undefined;
   }
 
   plannedIncident(key: string): IncidentRow | undefined {
-    return this.db.prepare("SELECT * FROM incidents WHERE planned_key = ?").get(key) as IncidentRow | undefined;
+    return this.stmt("SELECT * FROM incidents WHERE planned_key = ?").get(key) as IncidentRow | undefined;
   }
 
   plannedIncidentsStartingAfter(ms: number): IncidentRow[] {
-    return this.db.prepare("SELECT * FROM incidents WHERE kind = 'planned' AND start_ms > ? ORDER BY start_ms").all(ms) as IncidentRow[];
+    return this.stmt("SELECT * FROM incidents WHERE kind = 'planned' AND start_ms > ? ORDER BY start_ms").all(ms) as IncidentRow[];
   }
 
   incidentsDueForUpdate(now: number): IncidentRow[] {
-    return this.db.prepare("SELECT * FROM incidents WHERE kind = 'unplanned' AND status = 'open' AND next_update_at IS NOT NULL AND next_update_at <= ? ORDER BY id").all(now) as IncidentRow[];
+    return this.stmt("SELECT * FROM incidents WHERE kind = 'unplanned' AND status = 'open' AND next_update_at IS NOT NULL AND next_update_at <= ? ORDER BY id").all(now) as IncidentRow[];
   }
 
   /** Series ids already used on a date, e.g. every "SMT-M-?051425". */
   seriesIdsOn(prefixAudience: string, mmddyy: string): string[] {
-    const rows = this.db.prepare("SELECT series_id FROM incidents WHERE series_id LIKE ?").all(`${prefixAudience}-%${mmddyy}`) as { series_id: string }[];
+    const rows = this.stmt("SELECT series_id FROM incidents WHERE series_id LIKE ?").all(`${prefixAudience}-%${mmddyy}`) as { series_id: string }[];
     return rows.map((r) => r.series_id);
   }
 
   insertIncident(i: Omit<IncidentRow, "id">): IncidentRow {
-    const info = this.db
-      .prepare(
+    const info = this.stmt(
         `INSERT INTO incidents (kind, series_id, planned_key, status, start_ms, end_ms, services, summary, description, runbook_url, due_date, overrun, created_at, next_update_at)
          VALUES (@kind, @series_id, @planned_key, @status, @start_ms, @end_ms, @services, @summary, @description, @runbook_url, @due_date, @overrun, @created_at, @next_update_at)`,
       )
@@ -284,41 +295,38 @@ export class NoticeStore {
   updateIncident(id: number, fields: Partial<Omit<IncidentRow, "id">>): void {
     const keys = Object.keys(fields);
     if (keys.length === 0) return;
-    this.db.prepare(`UPDATE incidents SET ${keys.map((k) => `${k} = @${k}`).join(", ")} WHERE id = @id`).run({ ...fields, id });
+    this.stmt(`UPDATE incidents SET ${keys.map((k) => `${k} = @${k}`).join(", ")} WHERE id = @id`).run({ ...fields, id });
   }
 
   /** An outage as one alert rule saw it: service + start, per alert name (an overrun and the outage alert may share a start). */
   outage(service: Service, startSeconds: number, alertname: string): OutageRow | undefined {
-    return this.db.prepare("SELECT * FROM outages WHERE service = ? AND start_s = ? AND alertname = ?").get(service, startSeconds, alertname) as OutageRow | undefined;
+    return this.stmt("SELECT * FROM outages WHERE service = ? AND start_s = ? AND alertname = ?").get(service, startSeconds, alertname) as OutageRow | undefined;
   }
 
   outagesOf(incidentId: number): OutageRow[] {
-    return this.db.prepare("SELECT * FROM outages WHERE incident_id = ? ORDER BY start_s, service").all(incidentId) as OutageRow[];
+    return this.stmt("SELECT * FROM outages WHERE incident_id = ? ORDER BY start_s, service").all(incidentId) as OutageRow[];
   }
 
   insertOutage(o: OutageRow): void {
-    this.db
-      .prepare("INSERT INTO outages (service, start_s, incident_id, status, end_ms, alertname, first_seen, last_seen) VALUES (@service, @start_s, @incident_id, @status, @end_ms, @alertname, @first_seen, @last_seen)")
+    this.stmt("INSERT INTO outages (service, start_s, incident_id, status, end_ms, alertname, first_seen, last_seen) VALUES (@service, @start_s, @incident_id, @status, @end_ms, @alertname, @first_seen, @last_seen)")
       .run(o);
   }
 
   updateOutage(service: Service, startSeconds: number, alertname: string, fields: Partial<Pick<OutageRow, "status" | "end_ms" | "last_seen">>): void {
     const keys = Object.keys(fields);
-    this.db
-      .prepare(`UPDATE outages SET ${keys.map((k) => `${k} = @${k}`).join(", ")} WHERE service = @service AND start_s = @start_s AND alertname = @alertname`)
+    this.stmt(`UPDATE outages SET ${keys.map((k) => `${k} = @${k}`).join(", ")} WHERE service = @service AND start_s = @start_s AND alertname = @alertname`)
       .run({ ...fields, service, start_s: startSeconds, alertname });
   }
 
   // notices
 
   nextSequence(incidentId: number): number {
-    const row = this.db.prepare("SELECT max(sequence) AS n FROM notices WHERE incident_id = ?").get(incidentId) as { n: number | null };
+    const row = this.stmt("SELECT max(sequence) AS n FROM notices WHERE incident_id = ?").get(incidentId) as { n: number | null };
     return (row.n ?? 0) + 1;
   }
 
   insertNotice(n: NoticeRow): void {
-    this.db
-      .prepare(
+    this.stmt(
         `INSERT INTO notices (id, incident_id, sequence, kind, status, services, subject, body, version, created_at, updated_at, approved_by, approved_at, sent_by, sent_at)
          VALUES (@id, @incident_id, @sequence, @kind, @status, @services, @subject, @body, @version, @created_at, @updated_at, @approved_by, @approved_at, @sent_by, @sent_at)`,
       )
@@ -326,11 +334,11 @@ export class NoticeStore {
   }
 
   notice(id: string): NoticeRow | undefined {
-    return this.db.prepare("SELECT * FROM notices WHERE id = ?").get(id) as NoticeRow | undefined;
+    return this.stmt("SELECT * FROM notices WHERE id = ?").get(id) as NoticeRow | undefined;
   }
 
   noticesOf(incidentId: number): NoticeRow[] {
-    return this.db.prepare("SELECT * FROM notices WHERE incident_id = ? ORDER BY sequence").all(incidentId) as NoticeRow[];
+    return this.stmt("SELECT * FROM notices WHERE incident_id = ? ORDER BY sequence").all(incidentId) as NoticeRow[];
   }
 
   listNotices(filter: NoticeFilter = {}): NoticeRow[] {
@@ -345,49 +353,49 @@ export class NoticeStore {
       params.service = filter.service;
     }
     const sql = `SELECT * FROM notices ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC, id DESC LIMIT @limit`;
-    return this.db.prepare(sql).all(params) as NoticeRow[];
+    return this.stmt(sql).all(params) as NoticeRow[];
   }
 
   updateNotice(id: string, fields: Partial<Omit<NoticeRow, "id" | "incident_id" | "sequence">>): void {
     const keys = Object.keys(fields);
-    this.db.prepare(`UPDATE notices SET ${keys.map((k) => `${k} = @${k}`).join(", ")} WHERE id = @id`).run({ ...fields, id });
+    this.stmt(`UPDATE notices SET ${keys.map((k) => `${k} = @${k}`).join(", ")} WHERE id = @id`).run({ ...fields, id });
   }
 
   noticeCounts(): { kind: string; status: string; n: number }[] {
-    return this.db.prepare("SELECT kind, status, count(*) AS n FROM notices GROUP BY kind, status").all() as { kind: string; status: string; n: number }[];
+    return this.stmt("SELECT kind, status, count(*) AS n FROM notices GROUP BY kind, status").all() as { kind: string; status: string; n: number }[];
   }
 
   addAudit(noticeId: string, at: number, actor: string, action: string, detail: Record<string, unknown>): void {
-    this.db.prepare("INSERT INTO notice_audit (notice_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)").run(noticeId, at, actor, action, JSON.stringify(detail));
+    this.stmt("INSERT INTO notice_audit (notice_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)").run(noticeId, at, actor, action, JSON.stringify(detail));
   }
 
   auditOf(noticeId: string): AuditRow[] {
-    return this.db.prepare("SELECT * FROM notice_audit WHERE notice_id = ? ORDER BY id").all(noticeId) as AuditRow[];
+    return this.stmt("SELECT * FROM notice_audit WHERE notice_id = ? ORDER BY id").all(noticeId) as AuditRow[];
   }
 
   // outbox
 
   enqueue(noticeId: string, channel: string, at: number): void {
-    this.db.prepare("INSERT OR IGNORE INTO outbox (notice_id, channel, status, attempts, next_attempt_at, created_at) VALUES (?, ?, 'pending', 0, ?, ?)").run(noticeId, channel, at, at);
+    this.stmt("INSERT OR IGNORE INTO outbox (notice_id, channel, status, attempts, next_attempt_at, created_at) VALUES (?, ?, 'pending', 0, ?, ?)").run(noticeId, channel, at, at);
   }
 
   dueOutbox(now: number, limit = 20): OutboxRow[] {
-    return this.db.prepare("SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?").all(now, limit) as OutboxRow[];
+    return this.stmt("SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?").all(now, limit) as OutboxRow[];
   }
 
   outboxOf(noticeId: string): OutboxRow[] {
-    return this.db.prepare("SELECT * FROM outbox WHERE notice_id = ? ORDER BY id").all(noticeId) as OutboxRow[];
+    return this.stmt("SELECT * FROM outbox WHERE notice_id = ? ORDER BY id").all(noticeId) as OutboxRow[];
   }
 
   outboxDelivered(id: number, at: number): void {
-    this.db.prepare("UPDATE outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = ?, last_error = NULL WHERE id = ?").run(at, id);
+    this.stmt("UPDATE outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = ?, last_error = NULL WHERE id = ?").run(at, id);
   }
 
   outboxFailed(id: number, nextAttemptAt: number, error: string): void {
-    this.db.prepare("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?").run(nextAttemptAt, error, id);
+    this.stmt("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?").run(nextAttemptAt, error, id);
   }
 
   pendingOutbox(): { channel: string; n: number }[] {
-    return this.db.prepare("SELECT channel, count(*) AS n FROM outbox WHERE status = 'pending' GROUP BY channel").all() as { channel: string; n: number }[];
+    return this.stmt("SELECT channel, count(*) AS n FROM outbox WHERE status = 'pending' GROUP BY channel").all() as { channel: string; n: number }[];
   }
 }

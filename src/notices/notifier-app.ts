@@ -53,7 +53,7 @@ export function createNotifierApp(notifier: Notifier): Express {
       next();
     },
     express.raw({ type: () => true, limit: config.raw.webhook.max_body_bytes }),
-    (req, res) => {
+    async (req, res) => {
       const started = process.hrtime.bigint();
       const raw = Buffer.isBuffer(req.body) ? req.body.toString("utf8") : "";
       let json: unknown;
@@ -70,7 +70,7 @@ export function createNotifierApp(notifier: Notifier): Express {
       }
       let result;
       try {
-        result = notifier.applyDelivery(parsed.data, raw);
+        result = await notifier.submitDelivery(parsed.data, raw);
       } catch (err) {
         notifier.logger.error({ err }, "cannot store a webhook delivery; answering 500 so Alertmanager retries");
         answer(res, "storage_error", 500, { error: "the notice store could not commit this notification; retry later" });

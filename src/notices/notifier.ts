@@ -42,6 +42,8 @@ export class Notifier {
   private server?: Server;
   private tickTimer?: NodeJS.Timeout;
   private ready = false;
+  private pending: { payload: WebhookPayload; rawBody: string; resolve: (r: DeliveryResult) => void; reject: (e: unknown) => void }[] = [];
+  private flushScheduled = false;
 
   constructor(private readonly options: NotifierOptions) {
     const config = options.config;
@@ -117,7 +119,58 @@ export class Notifier {
     return this.ready;
   }
 
-  /** Stores and applies one webhook delivery; committed when it returns (throws when it cannot be). */
+  /**
+   * Stores and applies one webhook delivery with group commit: deliveries that arrive together
+   * share one transaction (each in its own savepoint), so one fsync covers them all. Resolves only
+   * after the commit is on disk; rejects when it is not (the webhook then answers 500).
+   */
+  submitDelivery(payload: WebhookPayload, rawBody: string): Promise<DeliveryResult> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ payload, rawBody, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.pending.splice(0, 512);
+    if (this.pending.length > 0) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+    const now = this.now();
+    const outcomes: ({ ok: true; result: DeliveryResult } | { ok: false; error: unknown })[] = [];
+    try {
+      this.store.transaction(() => {
+        for (const item of batch) {
+          try {
+            // A nested transaction is a savepoint: a failing delivery rolls back alone.
+            outcomes.push({ ok: true, result: this.store.transaction(() => this.lifecycle.applyDelivery(item.payload, item.rawBody, now)) });
+          } catch (error) {
+            outcomes.push({ ok: false, error });
+          }
+        }
+      });
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    batch.forEach((item, i) => {
+      const outcome = outcomes[i]!;
+      if (!outcome.ok) {
+        item.reject(outcome.error);
+        return;
+      }
+      this.announce(outcome.result.created);
+      for (const reason of outcome.result.ignored) this.logger.warn({ group_key: item.payload.groupKey, reason }, "alert ignored for notices");
+      item.resolve(outcome.result);
+    });
+  }
+
+  /** Stores and applies one webhook delivery on its own; committed when it returns (throws when it cannot be). */
   applyDelivery(payload: WebhookPayload, rawBody: string): DeliveryResult {
     const now = this.now();
     const result = this.store.transaction(() => this.lifecycle.applyDelivery(payload, rawBody, now));
