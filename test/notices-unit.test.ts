@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { maintenanceConfig } from "../src/config/maintenance-schema.js";
 import { maintenanceCalendar } from "../src/maintenance/maintenance-calendar.js";
@@ -5,7 +6,7 @@ import { formatDateTime, formatDaysAffected, formatElapsed, formatWindow, idDate
 import { noticeId, nextSeriesIndex, seriesId } from "../src/notices/notice-id.js";
 import { renderNotice, type NoticeWording } from "../src/notices/notice-render.js";
 import { fillTemplate, templateProblems } from "../src/notices/notice-template.js";
-import { parseNotifierConfig } from "../src/notices/notifier-config.js";
+import { loadNotifierConfig, parseNotifierConfig } from "../src/notices/notifier-config.js";
 import { Notifier } from "../src/notices/notifier.js";
 import { noticeDueDate } from "../src/notices/planned-notices.js";
 import { ConfigError } from "../src/config/errors.js";
@@ -196,5 +197,28 @@ describe("rendering in the ERCOT field order", () => {
     })();
     expect(err?.message).toMatch(/webhook: expected a bearer token of at least 16 characters/);
     expect(err?.message).toMatch(/reviewers\[0\]\.password_env: environment variable ALICE is not set or empty/);
+  });
+});
+
+describe("shipped notifier configs", () => {
+  const root = join(__dirname, "..", "config");
+
+  it("config/notifier.demo.yaml is valid with its two environment variables", () => {
+    const config = loadNotifierConfig(join(root, "notifier.demo.yaml"), { SMT_NOTIFIER_WEBHOOK_TOKEN: "demo-webhook-token-0123456789", SMT_NOTIFIER_REVIEWER_PASSWORD: "demo-reviewer-pass" });
+    expect(config.listen).toEqual({ host: "127.0.0.1", port: 9911 });
+    // The calendar is the demo exporter config's maintenance section.
+    expect(config.maintenance.recurring.map((r) => r.name)).toContain("saturday-maintenance");
+  });
+
+  it("config/notifier.example.yaml has no problem but its (absent) secrets", () => {
+    let error: ConfigError | undefined;
+    try {
+      loadNotifierConfig(join(root, "notifier.example.yaml"), {});
+    } catch (err) {
+      error = err as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error!.problems.length).toBeGreaterThan(0);
+    for (const p of error!.problems) expect(p.message).toMatch(/^(cannot read secret file|environment variable \w+ is not set)/);
   });
 });
