@@ -13,6 +13,7 @@ import {
   type TlsSettings,
 } from "./schema.js";
 import { secretRedactor } from "../secrets/redactor.js";
+import { resolveMarketData, type MarketData } from "./market-data-load.js";
 
 /** TLS settings turned into a reusable context (built once per check, not per probe). */
 export interface ResolvedTls {
@@ -45,6 +46,8 @@ export interface LoadedConfig {
   location: string;
   maxConcurrency: number;
   checks: ResolvedCheck[];
+  /** The energy_data: and market_figures: sections, resolved (src/config/market-data-load.ts). */
+  marketData: MarketData;
 }
 
 /** Reads, validates and resolves a config file; throws ConfigError naming every problem found. */
@@ -71,12 +74,18 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   const raw = parsed.data;
   const resolver = new Resolver(dirname(resolve(file)), env, source);
   const checks = raw.checks.map((check, i) => resolver.check(check, ["checks", i], raw.defaults));
+  const marketData = resolveMarketData(raw, {
+    baseDir: dirname(resolve(file)),
+    resolveCheck: (check, path) => resolver.check(check, path, raw.defaults),
+  });
   const listen = parseListenAddress(raw.listen_address);
   if (!listen) resolver.problem(["listen_address"], `expected "host:port" or ":port", got "${raw.listen_address}"`);
   if (resolver.problems.length > 0) throw new ConfigError(file, resolver.problems);
   // Only a config that is wholly valid registers its secrets for redaction.
   for (const check of checks) for (const value of Object.values(check.secrets)) secretRedactor.add(value);
-  return { file, raw, listen: listen!, location: raw.location, maxConcurrency: raw.max_concurrency, checks };
+  for (const c of marketData.energyData?.checks ?? []) for (const value of Object.values(c.connection.secrets)) secretRedactor.add(value);
+  for (const s of marketData.marketFigures?.sources ?? []) for (const value of Object.values(s.http?.secrets ?? {})) secretRedactor.add(value);
+  return { file, raw, listen: listen!, location: raw.location, maxConcurrency: raw.max_concurrency, checks, marketData };
 }
 
 export function parseListenAddress(address: string): { host?: string; port: number } | undefined {

@@ -2,6 +2,8 @@ import { z } from "zod";
 import { parseDuration } from "./duration.js";
 import { patternError } from "./pattern.js";
 import { maintenanceConfig } from "./maintenance-schema.js";
+import { energyDataConfig } from "./energy-data-schema.js";
+import { marketFiguresConfig } from "./market-figures-schema.js";
 import { SERVICES, type Service } from "./services.js";
 
 /** The services of the SMT service-level objectives that a check can belong to (defined in services.ts). */
@@ -205,6 +207,10 @@ export const exporterConfig = z
     checks: z.array(checkConfig).default([]),
     /** Planned maintenance, excluded from availability (docs/maintenance.md). */
     maintenance: maintenanceConfig.prefault({}),
+    /** Time to market and data quality of the energy data (docs/energy-data.md). */
+    energy_data: energyDataConfig.optional(),
+    /** Call-center tickets and HAN devices read from a file drop or an endpoint (docs/market-figures.md). */
+    market_figures: marketFiguresConfig.optional(),
   })
   .superRefine((cfg, ctx) => {
     const seen = new Map<string, number>();

@@ -7,6 +7,7 @@ import { MaintenanceMetrics } from "./maintenance-metrics.js";
 import { maintenanceCalendar } from "../maintenance/maintenance-calendar.js";
 import { createExporterApp } from "./http-api.js";
 import type { ProbeResult } from "../probes/probe.js";
+import { MarketDataExporter } from "./market-data.js";
 
 export interface ExporterOptions {
   configFile: string;
@@ -33,6 +34,8 @@ export class Exporter {
   /** The maintenance gauges, computed from the config's calendar at each scrape. */
   readonly maintenance: MaintenanceMetrics;
   readonly status = new Map<string, CheckStatus>();
+  /** Energy-data checks and call-center / HAN figure sources (energy_data:, market_figures:). */
+  readonly marketData: MarketDataExporter;
   private config?: LoadedConfig;
   private scheduler: CheckScheduler;
   private server?: Server;
@@ -40,6 +43,7 @@ export class Exporter {
 
   constructor(private readonly options: ExporterOptions) {
     this.maintenance = new MaintenanceMetrics(this.metrics.registry, () => (options.clock ?? Date).now());
+    this.marketData = new MarketDataExporter(this.metrics.registry, options.logger, options.clock);
     this.scheduler = new CheckScheduler(
       256,
       {
@@ -123,6 +127,7 @@ export class Exporter {
     }
     this.scheduler.setChecks(config.checks, config.maxConcurrency);
     this.maintenance.setCalendar(calendar);
+    this.marketData.apply(config);
     this.config = config;
     this.metrics.reloadSuccessful.set(1);
     this.metrics.reloadTimestamp.set(Date.now() / 1000);
@@ -131,6 +136,7 @@ export class Exporter {
   async stop(): Promise<void> {
     this.ready = false;
     await this.scheduler.stop();
+    await this.marketData.stop();
     await new Promise<void>((resolve) => {
       if (!this.server) return resolve();
       this.server.close(() => resolve());

@@ -5,6 +5,7 @@ import type { FaultBoard } from "./fault-board.js";
 import { httpFaults } from "./http-faults.js";
 import { CENTRAL, intervalRows, SIMULATED_ESIIDS } from "./energy-data.js";
 import { requireToken, tokenEndpoint, type TokenIssuer } from "./token-issuer.js";
+import { dataLateness, FLAWED_ESIID, flawRows } from "./energy-data-faults.js";
 
 const NOT_READY = { errorCode: "1", errorMessage: "No data received from the respective TDSP" };
 
@@ -31,7 +32,7 @@ export function createEnergyApi(faults: FaultBoard, tokens: TokenIssuer, now: ()
 
   /** Interval data for day D is posted by 06:00 on D+2 (Central time). */
   const latestDay = (): DateTime => {
-    const local = DateTime.fromMillis(now(), { zone: CENTRAL });
+    const local = DateTime.fromMillis(now() - dataLateness(faults, "api"), { zone: CENTRAL });
     return local.hour >= 6 ? local.minus({ days: 2 }).startOf("day") : local.minus({ days: 3 }).startOf("day");
   };
 
@@ -61,7 +62,8 @@ export function createEnergyApi(faults: FaultBoard, tokens: TokenIssuer, now: ()
     const energyData = [];
     for (const esiid of esiids) {
       for (let day = start; day <= end && day <= latest; day = day.plus({ days: 1 })) {
-        const rows = intervalRows(esiid, day);
+        let rows = intervalRows(esiid, day);
+        if (faults.is("api", "flawed_data") && esiid === FLAWED_ESIID && +day === +latest) rows = flawRows(rows, { duplicate: false });
         energyData.push({
           esiid,
           DT: day.toFormat("MM/dd/yyyy"),

@@ -13,6 +13,9 @@ export const FAULTS = {
   auth_failure: ["api", "ftps", "han"],
   stale_file: ["ftps"],
   missing_file: ["ftps"],
+  // Energy data (src/simulator/energy-data-faults.ts): posted after the SLO deadline; flawed intervals.
+  late_data: ["api", "ftps"],
+  flawed_data: ["api", "ftps"],
 } as const satisfies Record<string, readonly Service[]>;
 
 export type FaultName = keyof typeof FAULTS;

@@ -7,6 +7,7 @@ const { FtpSrv } = ftpSrvModule;
 import type { FaultBoard } from "./fault-board.js";
 import { armor, CENTRAL, intervalCsv, intervalFileName, intervalRows, SIMULATED_ESIIDS } from "./energy-data.js";
 import type { KeyAndCert } from "./certificates.js";
+import { dataLateness, fillIntervalDeliveries } from "./energy-data-faults.js";
 
 /** ftp-srv wants a bunyan logger; the simulator keeps it quiet. */
 const quietLog: Record<string, unknown> = {};
@@ -35,10 +36,16 @@ export interface FtpsSiteOptions {
  */
 export class FtpsSite {
   private readonly server: InstanceType<typeof FtpSrv>;
-  private readonly dirs: { fresh: string; stale: string; empty: string };
+  private readonly dirs: { fresh: string; stale: string; empty: string; late: string; flawed: string };
 
   constructor(private readonly options: FtpsSiteOptions) {
-    this.dirs = { fresh: join(options.dataDir, "fresh"), stale: join(options.dataDir, "stale"), empty: join(options.dataDir, "empty") };
+    this.dirs = {
+      fresh: join(options.dataDir, "fresh"),
+      stale: join(options.dataDir, "stale"),
+      empty: join(options.dataDir, "empty"),
+      late: join(options.dataDir, "late"),
+      flawed: join(options.dataDir, "flawed"),
+    };
     for (const dir of Object.values(this.dirs)) mkdirSync(dir, { recursive: true });
     const before = new Set(process.listeners("SIGTERM"));
     const beforeInt = new Set(process.listeners("SIGINT"));
@@ -67,6 +74,14 @@ export class FtpsSite {
       if (options.faults.is("ftps", "stale_file")) {
         this.fill(this.dirs.stale, 3);
         return resolve({ root: this.dirs.stale });
+      }
+      if (options.faults.is("ftps", "late_data")) {
+        fillIntervalDeliveries(this.dirs.late, options.now(), { latenessMs: dataLateness(options.faults, "ftps"), flawed: false });
+        return resolve({ root: this.dirs.late });
+      }
+      if (options.faults.is("ftps", "flawed_data")) {
+        fillIntervalDeliveries(this.dirs.flawed, options.now(), { latenessMs: 0, flawed: true });
+        return resolve({ root: this.dirs.flawed });
       }
       this.fill(this.dirs.fresh, 0);
       resolve({ root: this.dirs.fresh });

@@ -13,6 +13,7 @@ import { FtpsSite } from "./ftps-site.js";
 import { createGuiSite } from "./gui-site.js";
 import { createHanApi } from "./han-api.js";
 import { TokenIssuer } from "./token-issuer.js";
+import { FigureFeeds } from "./figure-feeds.js";
 
 import { DEFAULT_SIMULATOR_PORTS, type SimulatorPorts } from "./ports.js";
 
@@ -33,6 +34,8 @@ export interface RunningSimulator {
   ports: SimulatorPorts;
   stateDir: string;
   faults: FaultBoard;
+  /** Call-center and HAN figure feeds: files in <stateDir>/feeds and GET /feeds/... on the admin port. */
+  feeds: FigureFeeds;
   certificates: SimulatorCertificates;
   /** Files the probes' config can point at (CA, client certificate, credentials). */
   files: { ca: string; clientCert: string; clientKey: string; apiUsername: string; apiPassword: string; ftpsUsername: string; ftpsPassword: string; legacyPassword: string };
@@ -82,6 +85,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   writeFileSync(files.legacyPassword, credentials.legacyPassword, { mode: 0o600 });
 
   const faults = new FaultBoard();
+  const feeds = new FigureFeeds(stateDir, now);
   const tokens = new TokenIssuer(credentials.apiUsername, credentials.apiPassword, now);
   const legacyAuth = `Basic ${Buffer.from(`${credentials.legacyUsername}:${credentials.legacyPassword}`).toString("base64")}`;
   const validContext = { key: certificates.server.key, cert: certificates.server.cert };
@@ -146,7 +150,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   admin.disable("x-powered-by");
   admin.use(express.json({ limit: "4kb" }));
   admin.get("/", (_req, res) => {
-    res.json({ ports, faults: FAULTS, active: faults.list(), ca_file: files.ca });
+    res.json({ ports, faults: FAULTS, active: faults.list(), ca_file: files.ca, feeds: { ...feeds.status, ...feeds.files } });
   });
   admin.get("/-/healthy", (_req, res) => {
     res.type("text/plain").send("Healthy.\n");
@@ -180,6 +184,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     await clearFaults(service);
     res.json({ active: faults.list() });
   });
+  admin.use(feeds.router());
   const adminServer: HttpServer = createHttpServer(admin);
   await new Promise<void>((done, fail) => {
     adminServer.once("error", fail);
@@ -194,6 +199,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     ports,
     stateDir,
     faults,
+    feeds,
     certificates,
     files,
     credentials,

@@ -1,0 +1,115 @@
+import { z } from "zod";
+import { parseDuration } from "./duration.js";
+import { apiProbeSettings, ftpsProbeSettings } from "./schema.js";
+import { DATA_SERVICES, SLO_DELIVERY_DEADLINES, type DeliveryDeadline } from "../energy-data/delivery-deadline.js";
+import { FILE_CONTENTS } from "../energy-data/interval-file.js";
+import { parseTimeOfDay } from "../maintenance/wall-clock-time.js";
+import { ESIID_PATTERN } from "./esiid.js";
+
+/**
+ * The `energy_data:` section of the exporter config: time to market and data quality of SMT's energy
+ * data (docs/energy-data.md). Data checks are not probes: their results never count against a
+ * service's availability, they export their own series (smt_data_*).
+ *
+ * The schema is built lazily because it reuses the probe settings of schema.ts, which plugs this
+ * section in (the two modules import each other).
+ */
+
+const dataCheckName = z
+  .string()
+  .regex(/^[a-zA-Z_][a-zA-Z0-9_.-]*$/, "expected a name of letters, digits, '_', '.' and '-', starting with a letter");
+
+const positiveDuration = z.string().transform((text, ctx) => {
+  const ms = parseDuration(text);
+  if (ms === undefined || ms <= 0) {
+    ctx.addIssue({ code: "custom", message: `expected a duration like "30s", "5m" or "1h30m", got "${text}"` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const esiid = z.string().regex(ESIID_PATTERN, 'expected an ESIID of 17 digits (22 for CenterPoint) starting with "10", quoted');
+
+const deadline = z.strictObject({
+  days_after: z.number().int().min(0).max(7),
+  at: z.string().superRefine((text, ctx) => {
+    if (!parseTimeOfDay(text)) ctx.addIssue({ code: "custom", message: `expected a local time "HH:MM", got "${text}"` });
+  }),
+});
+
+const files = z.strictObject({
+  /** How many of the newest matching files are downloaded and read, newest first. */
+  max_files: z.number().int().min(1).max(31).default(3),
+  /** Larger files fail the check (reason ftp_transfer), so a huge file cannot exhaust memory. */
+  max_bytes: z.number().int().positive().default(64 * 1024 * 1024),
+  content: z.enum(FILE_CONTENTS).default("armored_base64"),
+  /** A command reading the file on stdin and writing the CSV on stdout, e.g. [gpg, --batch, --decrypt]. */
+  decrypt_command: z.array(z.string().min(1)).min(1).optional(),
+});
+
+const checkBase = {
+  name: dataCheckName,
+  /** Whose deadline applies: ftps (23:00 on D+1), gui or api (06:00 on D+2). */
+  service: z.enum(DATA_SERVICES),
+  interval: positiveDuration.optional(),
+  timeout: positiveDuration.optional(),
+};
+
+function buildEnergyDataConfig() {
+  const ftpsCheck = z
+    .strictObject({ ...checkBase, kind: z.literal("ftps"), ftps: ftpsProbeSettings, files: files.prefault({}) })
+    .superRefine((c, ctx) => {
+      for (const field of ["max_file_age", "download"] as const) {
+        if (c.ftps[field] !== undefined) {
+          ctx.addIssue({ code: "custom", path: ["ftps", field], message: `not used by energy-data checks (files: says what is downloaded); remove it` });
+        }
+      }
+    });
+  const apiCheck = z.strictObject({
+    ...checkBase,
+    kind: z.literal("api"),
+    api: apiProbeSettings,
+    /** Where the last step's JSON answer holds SMT's energyData list. */
+    energy_data_path: z.string().min(1).default("energyData"),
+  });
+  const dataCheck = z.discriminatedUnion("kind", [ftpsCheck, apiCheck]);
+
+  return z
+    .strictObject({
+      /** The canary meters whose data is checked; every one must have a day for it to count as delivered. */
+      canary_esiids: z.array(esiid).min(1).max(100).transform((list) => [...new Set(list)]),
+      interval: positiveDuration.default(15 * 60_000),
+      timeout: positiveDuration.default(60_000),
+      deadlines: z
+        .strictObject({
+          gui: deadline.default({ ...SLO_DELIVERY_DEADLINES.gui }),
+          api: deadline.default({ ...SLO_DELIVERY_DEADLINES.api }),
+          ftps: deadline.default({ ...SLO_DELIVERY_DEADLINES.ftps }),
+        })
+        .prefault({}),
+      checks: z.array(dataCheck).default([]),
+    })
+    .superRefine((cfg, ctx) => {
+      const seen = new Map<string, number>();
+      cfg.checks.forEach((check, i) => {
+        const first = seen.get(check.name);
+        if (first !== undefined) ctx.addIssue({ code: "custom", path: ["checks", i, "name"], message: `duplicate energy-data check name "${check.name}" (first at checks[${first}])` });
+        else seen.set(check.name, i);
+        const interval = check.interval ?? cfg.interval;
+        const timeout = check.timeout ?? cfg.timeout;
+        if (timeout > interval) {
+          ctx.addIssue({ code: "custom", path: ["checks", i, check.timeout !== undefined ? "timeout" : "interval"], message: `expected a timeout (${timeout / 1000}s) no longer than the interval (${interval / 1000}s)` });
+        }
+      });
+    });
+}
+
+type EnergyDataSchema = ReturnType<typeof buildEnergyDataConfig>;
+let built: EnergyDataSchema | undefined;
+
+/** The section's zod schema (optional in the exporter config). */
+export const energyDataConfig = z.lazy((): EnergyDataSchema => (built ??= buildEnergyDataConfig()));
+
+export type EnergyDataConfig = z.infer<EnergyDataSchema>;
+export type DataCheckConfig = EnergyDataConfig["checks"][number];
+export type { DeliveryDeadline };

@@ -1,0 +1,90 @@
+import type { ResolvedCheck } from "../config/load.js";
+import { checkAssertion } from "../probes/api.js";
+import { basicAuthHeader, expectBody, expectStatus } from "../probes/http-checks.js";
+import { exchange, type ExchangeResponse } from "../probes/http-exchange.js";
+import { readJsonPath } from "../probes/json-path.js";
+import { ProbeFailure, type ProbeContext } from "../probes/probe.js";
+import { expandJson, expandTemplate, type TemplateScope } from "../probes/template.js";
+
+type ApiCheck = Extract<ResolvedCheck, { kind: "api" }>;
+
+/**
+ * Runs the ordered HTTP steps of an `api`-style settings block exactly as the `api` probe does
+ * (templates, basic auth, status, body patterns, assertions, extraction over fresh connections) and
+ * returns the last step's answer, whose body the energy-data check and the figure sources read.
+ * `rewriteJson` changes a step's JSON body before templates are expanded (e.g. to insert the canary
+ * ESIIDs). Extracted values stay out of failure messages, as in the probe.
+ */
+export async function runApiSteps(check: ApiCheck, ctx: ProbeContext, rewriteJson: (json: unknown) => unknown = (j) => j): Promise<ExchangeResponse> {
+  const scope: TemplateScope = { secret: check.secrets, vars: {}, now: ctx.now(), zone: "America/Chicago" };
+  let last: ExchangeResponse | undefined;
+  try {
+    for (const step of check.api.steps) {
+      const start = performance.now();
+      try {
+        last = await runStep(check, step, scope, ctx, rewriteJson);
+      } finally {
+        ctx.phases[step.name] = (performance.now() - start) / 1000;
+      }
+    }
+  } catch (err) {
+    if (err instanceof ProbeFailure) throw new ProbeFailure(err.reason, hideValues(err.message, scope.vars));
+    throw err;
+  }
+  return last!;
+}
+
+async function runStep(
+  check: ApiCheck,
+  step: ApiCheck["api"]["steps"][number],
+  scope: TemplateScope,
+  ctx: ProbeContext,
+  rewriteJson: (json: unknown) => unknown,
+): Promise<ExchangeResponse> {
+  const url = new URL(expandTemplate(step.url, scope));
+  const headers: Record<string, string> = {};
+  for (const [key, value] of Object.entries(step.headers)) headers[key] = expandTemplate(value, scope);
+  let body: Buffer | undefined;
+  if (step.json !== undefined) {
+    body = Buffer.from(JSON.stringify(expandJson(rewriteJson(step.json), scope)));
+    headers["Content-Type"] ??= "application/json";
+  } else if (step.body !== undefined) {
+    body = Buffer.from(expandTemplate(step.body, scope));
+  }
+  if (check.api.basic_auth && headers.Authorization === undefined) {
+    headers.Authorization = basicAuthHeader(check.api.basic_auth.username, check.secrets.basic_auth_password ?? "");
+  }
+  const what = `step ${step.name}`;
+  const phases: Record<string, number> = {};
+  const response = await exchange({ url, method: step.method, headers, body, tls: check.tls, maxBodyBytes: step.max_body_bytes }, { ...ctx, phases });
+  ctx.note(`${what}: ${step.method} ${url.origin}${url.pathname} -> ${response.status} (${response.body.length} bytes)`);
+  expectStatus(response.status, step.valid_status_codes, what);
+  const text = response.body.toString("utf8");
+  expectBody(text, step.body_must_match, step.body_must_not_match, what);
+  if (step.assert.length === 0 && Object.keys(step.extract).length === 0) return response;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    const type = String(response.headers["content-type"] ?? "no content type");
+    throw new ProbeFailure("body_mismatch", `${what}: expected a JSON body, got ${type}: ${JSON.stringify(text.slice(0, 80))}`);
+  }
+  for (const assertion of step.assert) {
+    const problem = checkAssertion(json, assertion);
+    if (problem) throw new ProbeFailure("json_assertion", `${what}: ${problem}`);
+  }
+  for (const [name, path] of Object.entries(step.extract)) {
+    const value = readJsonPath(json, path);
+    if (value === undefined || value === null || typeof value === "object") {
+      throw new ProbeFailure("json_assertion", `${what}: cannot extract ${name}: no scalar at ${path}`);
+    }
+    scope.vars[name] = String(value);
+  }
+  return response;
+}
+
+function hideValues(message: string, vars: Record<string, string>): string {
+  let out = message;
+  for (const value of Object.values(vars)) if (value.length >= 4) out = out.split(value).join("<redacted>");
+  return out;
+}
