@@ -15,6 +15,14 @@ import { WEBHOOK_TOKEN, freePort, writeNotifierConfig } from "./support/notifier
  * loopback, routed by the repository's alertmanager/alertmanager.yml (only URL, token file and
  * timings changed for the test).
  */
+describe("prometheus/notices: the notifier's alerts (real promtool)", () => {
+  const dir = join(__dirname, "..", "prometheus", "notices");
+  it("pass promtool check rules --lint=all --lint-fatal and their promtool unit tests", () => {
+    expect(execFileSync("promtool", ["check", "rules", "--lint=all", "--lint-fatal", join(dir, "smt-notices.rules.yml")]).toString()).toContain("SUCCESS: 2 rules found");
+    expect(execFileSync("promtool", ["test", "rules", "smt-notices.test.yml"], { cwd: dir }).toString()).toContain("SUCCESS");
+  });
+});
+
 describe("alertmanager/alertmanager.yml", () => {
   it("passes amtool check-config and routes every SMT alert, grouped by alertname and service, to the notifier", () => {
     const file = join(__dirname, "..", "alertmanager", "alertmanager.yml");

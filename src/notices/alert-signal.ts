@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { SERVICES, type Service } from "../config/schema.js";
+import { secretRedactor } from "../secrets/redactor.js";
 import { parseAlertTime, type WebhookAlert } from "./webhook-payload.js";
 
 /**
@@ -62,8 +63,9 @@ export function alertSignal(alert: WebhookAlert, receivedAt: number): AlertSigna
   };
 }
 
+/** An annotation kept for the notice text; a known secret in it never reaches a notice. */
 function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
-  return value !== undefined && value.trim() !== "" ? ({ [key]: value.trim() } as Record<K, string>) : {};
+  return value !== undefined && value.trim() !== "" ? ({ [key]: secretRedactor.redact(value.trim()) } as Record<K, string>) : {};
 }
 
 /** An integer Unix-seconds string after 2000-01-01, or undefined. */
