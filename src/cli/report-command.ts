@@ -1,41 +1,101 @@
+import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { formatMonthlyReport, REPORT_FORMATS, type ReportFormat } from "../report/report-format.js";
-import { monthlyReport, MonthUnavailableError } from "../report/monthly-report.js";
+import { ConfigError } from "../config/errors.js";
+import { REPORT_FORMATS } from "../report/report-format.js";
+import { MonthUnavailableError } from "../report/monthly-report.js";
 import { PrometheusQueryError } from "../report/prometheus-query.js";
 import { reportMonth, ReportUsageError } from "../report/report-month.js";
 import { InconsistentMinutesError } from "../report/service-availability.js";
+
+/** `--format html` is the committee report's self-contained page; the others are the text formats. */
+export const COMMITTEE_FORMATS = [...REPORT_FORMATS, "html"] as const;
+
+interface ReportOptions {
+  prometheus: string;
+  month?: string;
+  year?: string;
+  format: string;
+  timeout: string;
+  notices?: string;
+  outageMinutes: string;
+  config?: string;
+  output?: string;
+}
 
 export function registerReport(program: Command): void {
   program
     .command("report")
     .description(
-      "Monthly availability per service (minutes of the calendar month in Central time: maintenance, unmeasured, " +
-        "unavailable, available) from the minute series Prometheus recorded with prometheus/rules/.",
+      "The committee report of a month (--month) or a year (--year): per service the availability against the objective " +
+        "(minutes of the calendar month in Central time: maintenance, unmeasured, unavailable, available, from the minute series " +
+        "Prometheus recorded with prometheus/rules/), the outages with their market-notice ids, time to market and data quality " +
+        "of the energy data, call-center tickets by type and HAN devices by status and TDSP territory.",
     )
     .requiredOption("--prometheus <url>", "the Prometheus base URL, e.g. http://127.0.0.1:9090")
-    .requiredOption("--month <YYYY-MM>", "the calendar month, e.g. 2026-03")
-    .option("--format <format>", `output format: ${REPORT_FORMATS.join(", ")}`, "table")
-    .option("--timeout <seconds>", "how long to wait for Prometheus", "60")
-    .action(async (opts: { prometheus: string; month: string; format: string; timeout: string }) => {
+    .option("--month <YYYY-MM>", "the calendar month, e.g. 2026-03")
+    .option("--year <YYYY>", "the calendar year (every month of it that is over), e.g. 2026")
+    .option("--format <format>", `output format: ${COMMITTEE_FORMATS.join(", ")}`, "table")
+    .option("--notices <file>", "the notifier's store (its SQLite file), for the notice ids of the outages")
+    .option("--outage-minutes <n>", "list unplanned outages longer than this (shorter ones are summed)", "15")
+    .option("--config <file>", "an exporter config whose energy_data.deadlines to use (default: the SLO document's)")
+    .option("--output <file>", "write the report to this file instead of standard output")
+    .option("--timeout <seconds>", "how long to wait for Prometheus, per query", "60")
+    .action(async (opts: ReportOptions) => {
       const fail = (message: string, code: number) => {
         process.stderr.write(`smt-monitor report: ${message}\n`);
         process.exitCode = code;
       };
-      if (!(REPORT_FORMATS as readonly string[]).includes(opts.format)) {
-        return fail(`--format: expected one of ${REPORT_FORMATS.join(", ")}, got "${opts.format}"`, 2);
+      if (!(COMMITTEE_FORMATS as readonly string[]).includes(opts.format)) {
+        return fail(`--format: expected one of ${COMMITTEE_FORMATS.join(", ")}, got "${opts.format}"`, 2);
       }
+      if ((opts.month === undefined) === (opts.year === undefined)) return fail("expected exactly one of --month YYYY-MM or --year YYYY", 2);
       const timeoutSeconds = Number(opts.timeout);
       if (!(timeoutSeconds > 0)) return fail(`--timeout: expected a number of seconds, got "${opts.timeout}"`, 2);
+      const outageMinutes = Number(opts.outageMinutes);
+      if (!Number.isInteger(outageMinutes) || outageMinutes < 0) return fail(`--outage-minutes: expected a whole number of minutes, got "${opts.outageMinutes}"`, 2);
+      const { committeeMonthReport, committeeYearReport, reportYear } = await import("../report/committee-report.js");
+      const { formatCommitteeMonth, formatCommitteeYear } = await import("../report/committee-format.js");
+      const { committeeMonthHtml, committeeYearHtml } = await import("../report/committee-html.js");
+      const { loadReportDeadlines } = await import("../report/report-deadlines.js");
+      let notices: import("../report/notice-lookup.js").NoticeLookup | undefined;
+      // Progress for long runs: a year always, a month when stderr is a terminal.
+      const progress = (line: string) => process.stderr.write(`smt-monitor report: ${line}\n`);
       try {
-        const month = reportMonth(opts.month);
-        const report = await monthlyReport({ baseUrl: opts.prometheus, month, timeoutMs: timeoutSeconds * 1000 });
-        process.stdout.write(formatMonthlyReport(report, opts.format as ReportFormat));
+        const month = opts.month !== undefined ? reportMonth(opts.month) : undefined;
+        if (opts.year !== undefined) reportYear(opts.year);
+        const deadlines = opts.config ? loadReportDeadlines(opts.config) : undefined;
+        if (opts.notices) {
+          const { openNoticeLookup } = await import("../report/notice-lookup.js");
+          notices = openNoticeLookup(opts.notices);
+        }
+        const common = {
+          baseUrl: opts.prometheus,
+          timeoutMs: timeoutSeconds * 1000,
+          notices,
+          outageThresholdMinutes: outageMinutes,
+          deadlines,
+        };
+        let text: string;
+        if (month) {
+          const report = await committeeMonthReport(month, { ...common, progress: process.stderr.isTTY ? progress : undefined });
+          text = opts.format === "html" ? committeeMonthHtml(report, Date.now()) : formatCommitteeMonth(report, opts.format as Exclude<(typeof COMMITTEE_FORMATS)[number], "html">);
+        } else {
+          const report = await committeeYearReport(opts.year!, { ...common, progress });
+          text = opts.format === "html" ? committeeYearHtml(report, Date.now()) : formatCommitteeYear(report, opts.format as Exclude<(typeof COMMITTEE_FORMATS)[number], "html">);
+        }
+        if (opts.output) {
+          writeFileSync(opts.output, text);
+          process.stderr.write(`smt-monitor report: wrote ${opts.output}\n`);
+        } else process.stdout.write(text);
       } catch (err) {
-        if (err instanceof ReportUsageError) return fail(err.message, 2);
+        const { NoticeLookupError } = await import("../report/notice-lookup.js");
+        if (err instanceof ReportUsageError || err instanceof ConfigError || err instanceof NoticeLookupError) return fail(err.message, 2);
         if (err instanceof PrometheusQueryError || err instanceof MonthUnavailableError || err instanceof InconsistentMinutesError) {
           return fail(err.message, 1);
         }
         throw err;
+      } finally {
+        notices?.close();
       }
     });
 }

@@ -1,0 +1,345 @@
+import { DateTime } from "luxon";
+import { serviceName } from "./committee-format.js";
+import type { CommitteeMonthReport, CommitteeYearReport } from "./committee-report.js";
+import type { ServiceAvailability } from "./service-availability.js";
+import { columns, esc, horizontalBars, stackedBars, statusStrip } from "./svg-charts.js";
+
+/**
+ * The committee report as one self-contained HTML file: inline CSS and inline SVG charts, no script,
+ * no external font, image or stylesheet (a Content-Security-Policy of default-src 'none' says so to
+ * the browser too). Sections do not break across printed pages; the page size is US Letter.
+ */
+
+const STYLE = `
+@page { size: letter; margin: 14mm 12mm; }
+* { box-sizing: border-box; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #1b1b1b; margin: 0 auto; max-width: 960px; padding: 16px 20px; font-size: 13px; line-height: 1.4; }
+h1 { font-size: 22px; margin: 0 0 4px; }
+h2 { font-size: 17px; margin: 0 0 8px; border-bottom: 2px solid #1f4e79; padding-bottom: 3px; color: #1f4e79; }
+header p { margin: 2px 0; color: #444; }
+section { margin: 22px 0; break-inside: avoid; page-break-inside: avoid; }
+table { border-collapse: collapse; width: 100%; margin: 8px 0; font-variant-numeric: tabular-nums; }
+th, td { border: 1px solid #c8c8c8; padding: 3px 6px; text-align: right; vertical-align: top; }
+th { background: #eef2f7; }
+td.l, th.l { text-align: left; }
+tr.met td.verdict { color: #1b5e20; font-weight: 600; }
+tr.missed td.verdict { color: #b71c1c; font-weight: 700; }
+p.note { color: #444; margin: 4px 0; }
+svg.chart { display: block; max-width: 100%; height: auto; margin: 6px 0; }
+footer { margin-top: 28px; color: #555; font-size: 11px; border-top: 1px solid #ccc; padding-top: 6px; }
+@media print { body { max-width: none; padding: 0; } a { color: inherit; text-decoration: none; } }
+`;
+
+const COLORS = {
+  met: "#2e7d32",
+  missed: "#c62828",
+  none: "#9e9e9e",
+  on_time: "#2e7d32",
+  late: "#f9a825",
+  missing: "#c62828",
+  unmeasured: "#9e9e9e",
+  pending: "#e0e0e0",
+};
+const STATUS_PALETTE = ["#2e7d32", "#1565c0", "#f9a825", "#c62828", "#6a1b9a", "#00838f", "#8d6e63", "#546e7a"];
+
+const pct = (x: number | null, digits = 3) => (x === null ? "n/a" : `${(x * 100).toFixed(digits)} %`);
+const num = (n: number) => n.toLocaleString("en-US");
+
+function page(title: string, subtitle: string, body: string, generatedAt: number): string {
+  const generated = DateTime.fromMillis(generatedAt, { zone: "America/Chicago" }).toFormat("yyyy-LL-dd HH:mm ZZZZ");
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>${esc(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header>
+<h1>${esc(title)}</h1>
+<p>${esc(subtitle)}</p>
+<p>Generated ${esc(generated)} by smt-monitor. Objective: over 99 % availability per service and month, counted in minutes, excluding planned maintenance.</p>
+</header>
+${body}
+<footer>
+Minutes are wall-clock minutes of the calendar month in Central time; a minute is maintenance (planned window), unmeasured (no probe data),
+unavailable (a check failed at most locations) or available. Availability = available / (total − maintenance); unmeasured minutes count against it.
+Time to market: a usage day is on time when the newest usage day seen at its deadline (FTPS 23:00 on D+1, GUI and API 06:00 on D+2) was that day or later.
+Data quality: the 15-minute intervals of the canary ESIIDs (96 a day, 92 and 100 on the DST days).
+</footer>
+</body>
+</html>
+`;
+}
+
+function table(id: string, headers: string[], rows: { cells: string[]; attrs?: string }[], left: number[] = [0]): string {
+  const l = new Set(left);
+  const th = headers.map((h, i) => `<th${l.has(i) ? ' class="l"' : ""} scope="col">${esc(h)}</th>`).join("");
+  const body = rows.length
+    ? rows.map((r) => `<tr${r.attrs ?? ""}>${r.cells.map((c, i) => `<td${l.has(i) ? ' class="l"' : ""}>${c}</td>`).join("")}</tr>`).join("\n")
+    : `<tr><td class="l" colspan="${headers.length}">none</td></tr>`;
+  return `<table id="${esc(id)}"><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+function availabilityChart(id: string, title: string, services: { service: string; availability: number | null; met: boolean | null }[]): string {
+  const values = services.map((s) => s.availability).filter((v): v is number => v !== null);
+  const lowest = Math.min(0.99, ...values);
+  const min = Math.max(0, Math.floor(lowest * 100 - 1) / 100);
+  const step = 1 - min > 0.1 ? 0.05 : 1 - min > 0.03 ? 0.01 : 0.005;
+  const ticks = [];
+  for (let v = min; v <= 1.000001; v += step) ticks.push({ value: v, label: `${(v * 100).toFixed(step < 0.01 ? 1 : 0)} %` });
+  return horizontalBars({
+    id,
+    title,
+    min,
+    max: 1,
+    ticks,
+    reference: { value: 0.99, label: "objective 99 %" },
+    bars: services.map((s) => ({
+      label: serviceName(s.service),
+      value: s.availability ?? min,
+      valueText: pct(s.availability),
+      color: s.met === null ? COLORS.none : s.met ? COLORS.met : COLORS.missed,
+      data: { service: s.service, availability: s.availability === null ? "n/a" : s.availability, met: String(s.met) },
+    })),
+  });
+}
+
+function availabilityRows(services: ServiceAvailability[]): { cells: string[]; attrs: string }[] {
+  return services.map((s) => ({
+    attrs: ` data-service="${s.service}" class="${s.met === null ? "na" : s.met ? "met" : "missed"}"`,
+    cells: [
+      esc(serviceName(s.service)),
+      num(s.total_minutes),
+      num(s.maintenance_minutes),
+      num(s.unavailable_minutes),
+      num(s.unmeasured_minutes),
+      num(s.available_minutes),
+      esc(pct(s.availability)),
+      "99 %",
+      `<span class="verdict">${s.met === null ? "n/a" : s.met ? "met" : "MISSED"}</span>`,
+    ],
+  }));
+}
+
+function monthSections(r: CommitteeMonthReport, n: (k: number) => string): string {
+  const parts: string[] = [];
+  const availHeaders = ["service", "total min", "maintenance", "unavailable", "unmeasured", "available", "availability", "objective", "verdict"];
+  parts.push(`<section id="availability"><h2>${n(1)} Availability against the objective</h2>
+${availabilityChart("chart-availability", `Availability per service, ${r.month}`, r.services)}
+${table("table-availability", availHeaders, availabilityRows(r.services))}
+</section>`);
+
+  const unplanned = r.outages.filter((o) => o.kind === "unplanned");
+  parts.push(`<section id="outages"><h2>${n(2)} Outages</h2>
+<p class="note">Unplanned outages of more than ${r.outage_threshold_minutes} minutes (${unplanned.length}, noticed to the market) and the planned maintenance windows, with the market notices sent for them.</p>
+${table(
+  "table-outages",
+  ["service", "kind", "start (Central)", "end (Central)", "minutes", "notice ids"],
+  r.outages.map((o) => ({
+    attrs: ` data-service="${o.service}" data-kind="${o.kind}"`,
+    cells: [
+      esc(serviceName(o.service)),
+      o.kind === "planned" ? "planned" : "<strong>unplanned</strong>",
+      esc(`${o.starts_before_month ? "(before) " : ""}${o.start_central}`),
+      esc(`${o.end_central}${o.ends_after_month ? " (after)" : ""}`),
+      num(o.minutes),
+      o.notice_ids === null ? "<em>no notice store given</em>" : o.notice_ids.length ? o.notice_ids.map((id) => `<code>${esc(id)}</code>`).join(" ") : "none",
+    ],
+  })),
+  [0, 1, 2, 3, 5],
+)}
+<p class="note">Shorter unplanned outages: ${r.short_unplanned_outages.map((s) => `${esc(serviceName(s.service))} ${s.count} (${s.minutes} min)`).join(", ")}.</p>
+</section>`);
+
+  const ttm = r.time_to_market;
+  parts.push(`<section id="time-to-market"><h2>${n(3)} Time to market of energy data</h2>
+${
+  ttm.length === 0
+    ? `<p class="note">No energy-data check was recorded in ${esc(r.month)}.</p>`
+    : `${statusStrip({
+        id: "chart-time-to-market",
+        title: `Usage days of ${r.month} by delivery status`,
+        rows: ttm.map((t) => ({
+          label: serviceName(t.service),
+          cells: t.days_detail.map((d) => ({
+            label: String(Number(d.usage_day.slice(8))),
+            status: d.status,
+            tooltip: `${serviceName(t.service)} ${d.usage_day}: ${d.status.replace("_", " ")}${d.minutes_late !== null ? `, ${d.minutes_late} min late` : ""}`,
+          })),
+        })),
+        colors: COLORS,
+        legend: { on_time: "on time", late: "late", missing: "missing", unmeasured: "unmeasured", pending: "pending" },
+      })}
+${table(
+  "table-time-to-market",
+  ["service", "deadline", "days", "on time", "late", "missing", "unmeasured", "pending", "share on time"],
+  ttm.map((t) => ({
+    attrs: ` data-service="${t.service}"`,
+    cells: [esc(serviceName(t.service)), esc(t.deadline), String(t.days), String(t.on_time), String(t.late), String(t.missing), String(t.unmeasured), String(t.pending), esc(pct(t.share_on_time, 1))],
+  })),
+  [0, 1],
+)}
+${(() => {
+  const bad = ttm.flatMap((t) => t.days_detail.filter((d) => d.status === "late" || d.status === "missing").map((d) => ({ t, d })));
+  return bad.length
+    ? table(
+        "table-late-days",
+        ["service", "usage day", "status", "seen at (Central)", "minutes late"],
+        bad.map(({ t, d }) => ({
+          attrs: ` data-service="${t.service}" data-day="${d.usage_day}"`,
+          cells: [esc(serviceName(t.service)), esc(d.usage_day), esc(d.status), d.delivered_at ? esc(DateTime.fromISO(d.delivered_at).setZone("America/Chicago").toFormat("yyyy-LL-dd HH:mm ZZZZ")) : "not seen", d.minutes_late === null ? "" : num(d.minutes_late)],
+        })),
+        [0, 1, 2, 3],
+      )
+    : `<p class="note">No late or missing usage day.</p>`;
+})()}`
+}
+</section>`);
+
+  const dq = r.data_quality;
+  parts.push(`<section id="data-quality"><h2>${n(4)} Data quality of energy data</h2>
+${
+  dq.length === 0
+    ? `<p class="note">No data-quality observation was recorded in ${esc(r.month)}.</p>`
+    : `${horizontalBars({
+        id: "chart-data-quality",
+        title: `Flawed intervals of the canary ESIIDs, ${r.month}`,
+        max: Math.max(1, ...dq.flatMap((q) => [q.missing, q.duplicate, q.negative, q.estimated])),
+        bars: dq.flatMap((q) =>
+          (["missing", "duplicate", "negative", "estimated"] as const).map((f) => ({
+            label: `${serviceName(q.service)} ${f}`,
+            value: q[f],
+            color: f === "estimated" ? "#f9a825" : "#c62828",
+            data: { service: q.service, figure: f },
+          })),
+        ),
+      })}
+${table(
+  "table-data-quality",
+  ["service", "days", "expected", "received", "missing", "duplicate", "negative", "estimated", "complete", "estimated share"],
+  dq.map((q) => ({
+    attrs: ` data-service="${q.service}"`,
+    cells: [esc(serviceName(q.service)), String(q.days_measured), num(q.expected), num(q.received), num(q.missing), num(q.duplicate), num(q.negative), num(q.estimated), esc(pct(q.completeness, 2)), esc(pct(q.estimated_share, 2))],
+  })),
+)}
+${(() => {
+  const days = dq.flatMap((q) => q.days_with_issues.map((d) => ({ q, d })));
+  return days.length
+    ? `<p class="note">Days with a missing, duplicate or negative interval: ${days.map(({ q, d }) => `${esc(serviceName(q.service))} ${esc(d.usage_day)} (${d.missing} missing, ${d.duplicate} duplicate, ${d.negative} negative)`).join("; ")}.</p>`
+    : `<p class="note">No day with a missing, duplicate or negative interval.</p>`;
+})()}`
+}
+</section>`);
+
+  const cc = r.call_center;
+  parts.push(`<section id="call-center"><h2>${n(5)} Call-center tickets</h2>
+${
+  cc
+    ? `<p class="note">${num(cc.total)} tickets in ${esc(r.month)} (sources: ${esc(cc.sources.join(", "))}).</p>
+${horizontalBars({ id: "chart-call-center", title: `Call-center tickets by type, ${r.month}`, max: Math.max(1, ...cc.by_type.map((t) => t.tickets)), bars: cc.by_type.map((t) => ({ label: t.type, value: t.tickets, data: { type: t.type } })) })}
+${table("table-call-center", ["type", "tickets", "share"], cc.by_type.map((t) => ({ attrs: ` data-type="${esc(t.type)}"`, cells: [esc(t.type), num(t.tickets), esc(pct(cc.total ? t.tickets / cc.total : null, 1))] })))}`
+    : `<p class="note">No call-center figures were recorded for ${esc(r.month)}.</p>`
+}
+</section>`);
+
+  parts.push(hanSection(r, n(6)));
+  return parts.join("\n");
+}
+
+function hanSection(r: CommitteeMonthReport, number: string): string {
+  const han = r.han_devices;
+  if (!han) return `<section id="han-devices"><h2>${number} HAN devices</h2><p class="note">No HAN device figures were recorded at the end of ${esc(r.month)}.</p></section>`;
+  const statuses = han.by_status.map((s) => s.status);
+  const colors = Object.fromEntries(statuses.map((s, i) => [s, STATUS_PALETTE[i % STATUS_PALETTE.length]!]));
+  const cell = (status: string, tdsp: string) => han.by_status_and_tdsp.find((e) => e.status === status && e.tdsp === tdsp)?.devices ?? 0;
+  return `<section id="han-devices"><h2>${number} HAN devices provisioned</h2>
+<p class="note">${num(han.total)} devices at the end of ${esc(r.month)}, by status and by TDSP territory.</p>
+${stackedBars({
+  id: "chart-han-devices",
+  title: `HAN devices by TDSP territory and status, end of ${r.month}`,
+  rows: han.by_tdsp.map((t) => ({ label: t.name, parts: statuses.map((s) => ({ key: s, value: cell(s, t.tdsp) })) })),
+  colors,
+})}
+${table(
+  "table-han-devices",
+  ["status", ...han.by_tdsp.map((t) => t.name), "total"],
+  [
+    ...statuses.map((s) => ({ attrs: ` data-status="${esc(s)}"`, cells: [esc(s), ...han.by_tdsp.map((t) => num(cell(s, t.tdsp))), num(han.by_status.find((x) => x.status === s)!.devices)] })),
+    { attrs: ' data-status="total"', cells: ["<strong>total</strong>", ...han.by_tdsp.map((t) => `<strong>${num(t.devices)}</strong>`), `<strong>${num(han.total)}</strong>`] },
+  ],
+)}
+</section>`;
+}
+
+export function committeeMonthHtml(r: CommitteeMonthReport, generatedAt: number): string {
+  const label = DateTime.fromFormat(r.month, "yyyy-LL", { zone: "America/Chicago" }).toFormat("LLLL yyyy");
+  return page(`Smart Meter Texas service-level report, ${label}`, `Monthly report for the JDOA committee (SLO document section 3.4 ff.). Central time (${r.timezone}).`, monthSections(r, (k) => `${k}.`), generatedAt);
+}
+
+export function committeeYearHtml(r: CommitteeYearReport, generatedAt: number): string {
+  const a = r.annual;
+  const parts: string[] = [];
+  parts.push(`<section id="availability"><h2>1. Annual availability against the objective</h2>
+${availabilityChart("chart-availability", `Availability per service, ${r.year}`, a.services)}
+${table(
+  "table-availability",
+  ["service", "months", "total min", "maintenance", "unavailable", "unmeasured", "available", "availability", "verdict", "months met"],
+  a.services.map((s) => ({
+    attrs: ` data-service="${s.service}" class="${s.met === null ? "na" : s.met ? "met" : "missed"}"`,
+    cells: [esc(serviceName(s.service)), String(s.months), num(s.total_minutes), num(s.maintenance_minutes), num(s.unavailable_minutes), num(s.unmeasured_minutes), num(s.available_minutes), esc(pct(s.availability)), `<span class="verdict">${s.met === null ? "n/a" : s.met ? "met" : "MISSED"}</span>`, `${s.months_met}/${s.months}`],
+  })),
+)}
+${r.months_missing.length ? `<p class="note">Not reported: ${r.months_missing.map((m) => esc(m.month)).join(", ")}.</p>` : ""}
+${table(
+  "table-monthly-availability",
+  ["month", ...a.services.map((s) => serviceName(s.service))],
+  r.months.map((m) => ({
+    attrs: ` data-month="${m.month}"`,
+    cells: [esc(m.month), ...a.services.map((s) => {
+      const line = m.services.find((x) => x.service === s.service);
+      return `<span style="color:${line?.met === false ? COLORS.missed : "inherit"}">${esc(pct(line?.availability ?? null))}</span>`;
+    })],
+  })),
+)}
+</section>`);
+  const unplanned = r.months.flatMap((m) => m.outages.filter((o) => o.kind === "unplanned"));
+  parts.push(`<section id="outages"><h2>2. Unplanned outages over ${r.months[0]?.outage_threshold_minutes ?? 15} minutes</h2>
+<p class="note">${a.unplanned_outages} outages, ${num(a.unplanned_outage_minutes)} minutes in total.</p>
+${table(
+  "table-outages",
+  ["service", "start (Central)", "end (Central)", "minutes", "notice ids"],
+  unplanned.map((o) => ({ attrs: ` data-service="${o.service}"`, cells: [esc(serviceName(o.service)), esc(o.start_central), esc(o.end_central), num(o.minutes), o.notice_ids === null ? "<em>no notice store given</em>" : o.notice_ids.map((id) => `<code>${esc(id)}</code>`).join(" ") || "none"] })),
+  [0, 1, 2, 4],
+)}
+</section>`);
+  parts.push(`<section id="time-to-market"><h2>3. Time to market of energy data</h2>
+${table(
+  "table-time-to-market",
+  ["service", "on time", "late", "missing", "unmeasured", "share on time"],
+  a.time_to_market.map((t) => ({ attrs: ` data-service="${t.service}"`, cells: [esc(serviceName(t.service)), String(t.on_time), String(t.late), String(t.missing), String(t.unmeasured), esc(pct(t.share_on_time, 1))] })),
+)}
+</section>`);
+  parts.push(`<section id="data-quality"><h2>4. Data quality of energy data</h2>
+${table(
+  "table-data-quality",
+  ["service", "days", "expected", "received", "missing", "duplicate", "negative", "estimated", "complete", "estimated share"],
+  a.data_quality.map((q) => ({ attrs: ` data-service="${q.service}"`, cells: [esc(serviceName(q.service)), String(q.days_measured), num(q.expected), num(q.received), num(q.missing), num(q.duplicate), num(q.negative), num(q.estimated), esc(pct(q.completeness, 2)), esc(pct(q.estimated_share, 2))] })),
+)}
+</section>`);
+  const cc = a.call_center;
+  parts.push(`<section id="call-center"><h2>5. Call-center tickets</h2>
+${
+  cc
+    ? `<p class="note">${num(cc.total)} tickets in the reported months.</p>
+${columns({ id: "chart-call-center-months", title: `Call-center tickets by month, ${r.year}`, columns: cc.by_month.map((m) => ({ label: m.month.slice(5), value: m.tickets })) })}
+${table("table-call-center", ["type", "tickets"], cc.by_type.map((t) => ({ attrs: ` data-type="${esc(t.type)}"`, cells: [esc(t.type), num(t.tickets)] })))}`
+    : `<p class="note">No call-center figures were recorded.</p>`
+}
+</section>`);
+  parts.push(hanSection(r.months[r.months.length - 1]!, "6."));
+  return page(`Smart Meter Texas service-level report, ${r.year}`, `Annual review for the JDOA committee: ${r.months.length} month(s) reported. Central time (${r.timezone}).`, parts.join("\n"), generatedAt);
+}
+

@@ -1,0 +1,36 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { ConfigError } from "../config/errors.js";
+import { toProblem } from "../config/load.js";
+import { YamlSource } from "../config/yaml-source.js";
+import { SLO_DELIVERY_DEADLINES, type DataService, type DeliveryDeadline } from "../energy-data/delivery-deadline.js";
+import { parseTimeOfDay } from "../maintenance/wall-clock-time.js";
+
+const deadline = z.strictObject({
+  days_after: z.number().int().min(0).max(7),
+  at: z.string().refine((t) => parseTimeOfDay(t) !== undefined, { message: 'expected a local time "HH:MM"' }),
+});
+const deadlines = z
+  .strictObject({ gui: deadline.optional(), api: deadline.optional(), ftps: deadline.optional() })
+  .optional();
+
+/**
+ * The delivery deadlines of an exporter config's `energy_data.deadlines` (the SLO document's when
+ * absent), for `report --config`: only that part of the file is read, so no secret is needed.
+ */
+export function loadReportDeadlines(file: string): Record<DataService, DeliveryDeadline> {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new ConfigError(file, [{ path: [], message: `cannot read config file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }]);
+  }
+  const { source, problems } = YamlSource.parse(text);
+  if (!source) throw new ConfigError(file, problems);
+  const root = source.value() as { energy_data?: { deadlines?: unknown } } | null;
+  const parsed = deadlines.safeParse(root?.energy_data?.deadlines, { reportInput: true });
+  if (!parsed.success) {
+    throw new ConfigError(file, parsed.error.issues.map((issue) => toProblem({ ...issue, path: ["energy_data", "deadlines", ...issue.path] } as typeof issue, source)));
+  }
+  return { ...SLO_DELIVERY_DEADLINES, ...Object.fromEntries(Object.entries(parsed.data ?? {}).filter(([, v]) => v !== undefined)) };
+}
