@@ -1,0 +1,137 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Exporter } from "../src/exporter/exporter.js";
+import { recordedMinuteStart } from "../src/rules/minute-timing.js";
+import { captureLogger } from "./support/capture-logger.js";
+import { instantQuery, startPrometheus, type PrometheusServer } from "./support/prometheus-server.js";
+import { startSimulatorFixture, type SimulatorFixture } from "./support/simulator-fixture.js";
+
+/**
+ * A real Prometheus scrapes the real exporter probing the simulator and evaluates the project's rule
+ * files (prometheus/rules/, interval 1m at the groups' own offsets). A fault injected into the
+ * simulator must show up in the recorded minute series at the minute it started, and the series must
+ * follow the service back once the fault is cleared. Takes a few minutes of wall-clock time: the
+ * rules record each minute about 70-130 s after it began.
+ */
+const rulesGlob = join(import.meta.dirname, "..", "prometheus", "rules", "*.rules.yml");
+const MINUTE = 60_000;
+
+let fx: SimulatorFixture;
+let exporter: Exporter | undefined;
+let prometheus: PrometheusServer | undefined;
+let dir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "smt-prom-it-"));
+  fx = await startSimulatorFixture();
+  const configFile = fx.writeConfig({ interval: "5s", timeout: "3s", location: "it-austin" });
+  exporter = new Exporter({ configFile, logger: captureLogger().logger, listenAddress: { host: "127.0.0.1", port: 0 } });
+  const { port } = await exporter.start();
+  prometheus = await startPrometheus({
+    dir,
+    config: `global:
+  scrape_interval: 5s
+  scrape_timeout: 4s
+  evaluation_interval: 1m
+rule_files: ["${rulesGlob}"]
+scrape_configs:
+  - job_name: smt-exporter
+    static_configs: [{ targets: ["127.0.0.1:${port}"] }]
+`,
+  });
+});
+
+afterAll(async () => {
+  await prometheus?.stop();
+  await exporter?.stop();
+  await fx?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Every recorded sample of a minute-state series of a service, as minute start (ms) -> value. */
+async function recordedMinutes(series: string, service: string): Promise<Map<number, number>> {
+  const res = await fetch(`${prometheus!.url}/api/v1/query`, { method: "POST", body: new URLSearchParams({ query: `${series}{service="${service}"}[30m]` }) });
+  const json = (await res.json()) as { data: { result: { values: [number, string][] }[] } };
+  const out = new Map<number, number>();
+  for (const [t, v] of json.data.result[0]?.values ?? []) out.set(recordedMinuteStart(Math.round(t * 1000)), Number(v));
+  return out;
+}
+
+async function waitFor<T>(what: string, f: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await f();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${prometheus?.log().slice(-2000)}`);
+    await sleep(2_000);
+  }
+}
+
+describe("recorded minute series in front of a real Prometheus, exporter and simulator", () => {
+  it("an injected gui fault is recorded as unavailable from the minute it began, and recovery follows", async () => {
+    // data is flowing once Prometheus has scraped a successful gui check
+    await waitFor("the first scrape", async () => ((await instantQuery(prometheus!.url, 'smt_probe_success{service="gui"} == 1')).length ? true : undefined), 60_000);
+    const goodMinute = Math.floor(Date.now() / MINUTE) * MINUTE; // a minute with only good data
+    const injectAt = goodMinute + MINUTE + 2_000;
+    await sleep(injectAt - Date.now());
+    const injected = Date.now();
+    expect(await fx.sim.setFault("gui", "http_500")).toBeUndefined();
+    const faultMinute = Math.floor(injected / MINUTE) * MINUTE;
+
+    // the fault lasts 38 s, so that its last failed run (every 5 s), scraped every 5 s, is still in the
+    // same minute; meanwhile watch for that minute to be recorded
+    let cleared = 0;
+    const clearing = sleep(38_000).then(async () => {
+      await fx.sim.clearFaults();
+      cleared = Date.now();
+    });
+    const firstUnavailable = await waitFor(
+      "an unavailable gui minute",
+      async () => {
+        const m = await recordedMinutes("smt:service_minute_unavailable:bool", "gui");
+        const found = [...m].find(([, v]) => v === 1);
+        return found ? { minute: found[0], seenAfterMs: Date.now() - injected } : undefined;
+      },
+      4 * MINUTE,
+    );
+    console.log(`gui fault injected at ${new Date(injected).toISOString()}; its minute recorded unavailable ${Math.round(firstUnavailable.seenAfterMs / 1000)} s later`);
+    expect(new Date(firstUnavailable.minute).toISOString()).toBe(new Date(faultMinute).toISOString());
+    // a minute is recorded 70-130 s after it begins; the fault began 2 s into it, plus probe and scrape (5 s each)
+    expect(firstUnavailable.seenAfterMs).toBeLessThan(140_000);
+
+    await clearing;
+    const recoveredMinute = faultMinute + MINUTE;
+    expect(cleared + 10_000).toBeLessThan(recoveredMinute);
+    await waitFor(
+      "the gui minute after the fault was cleared",
+      async () => ((await recordedMinutes("smt:service_minute_available:bool", "gui")).has(recoveredMinute) ? true : undefined),
+      4 * MINUTE,
+    );
+
+    const available = await recordedMinutes("smt:service_minute_available:bool", "gui");
+    const unavailable = await recordedMinutes("smt:service_minute_unavailable:bool", "gui");
+    expect(available.get(goodMinute), "the minute before the fault").toBe(1);
+    expect(unavailable.get(faultMinute), "the fault's minute").toBe(1);
+    expect(available.get(recoveredMinute), "the minute after clearing").toBe(1);
+    // other services were not affected, and nothing was maintenance or unmeasured
+    for (const service of ["api", "ftps", "han"]) {
+      expect((await recordedMinutes("smt:service_minute_available:bool", service)).get(faultMinute), service).toBe(1);
+    }
+    expect((await recordedMinutes("smt:service_minute_unmeasured:bool", "gui")).get(faultMinute)).toBe(0);
+    expect((await recordedMinutes("smt:service_minute_maintenance:bool", "gui")).get(faultMinute)).toBe(0);
+
+    // the live-only rules (carried from their own previous value) tracked the outage
+    const outageMinutes = await recordedMinutes("smt:service_unplanned_outage:minutes", "gui");
+    expect(outageMinutes.get(goodMinute)).toBe(0);
+    expect(outageMinutes.get(faultMinute)).toBe(1);
+    expect(outageMinutes.get(recoveredMinute)).toBe(0);
+    const starts = await recordedMinutes("smt:service_unplanned_outage:start_timestamp_seconds", "gui");
+    expect([...starts]).toEqual([[faultMinute, faultMinute / 1000]]);
+    // and the 15-minute alert did not fire for a short outage
+    expect(await instantQuery(prometheus!.url, 'count_over_time(ALERTS{alertname="SMTUnplannedOutage"}[30m])')).toEqual([]);
+  }, 12 * MINUTE);
+});
