@@ -66,11 +66,15 @@ describe("a real Alertmanager 0.25 delivering to the notifier", () => {
     const am = await startAlertmanager(dir, amConfig);
     ams.push(am);
     const start = Math.floor(Date.now() / 1000) - 1800;
+    const t0 = Date.now();
+    const mark = (what: string) => process.stderr.write(`[alertmanager test] ${what} after ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
     await am.post([promAlert({ service: "api", start })]);
     // Nothing listens yet: wait until Alertmanager has failed at least once.
     await waitFor("a failed webhook delivery", async () => ((await am.metric("alertmanager_notifications_failed_total", { integration: "webhook" })) > 0 ? true : undefined), 20_000);
+    mark("first failed delivery");
     await startNotifier();
-    await waitFor("the INITIAL draft", async () => (notices().length > 0 ? true : undefined), 20_000);
+    await waitFor("the INITIAL draft", async () => (notices().length > 0 ? true : undefined), 30_000);
+    mark("INITIAL draft");
     // Let a few more repeats arrive.
     await waitFor("repeat notifications", async () => (deliveries('service="api"') >= 3 ? true : undefined), 20_000);
     expect(notices().map((n) => n.kind)).toEqual(["INITIAL"]);
@@ -86,7 +90,7 @@ describe("a real Alertmanager 0.25 delivering to the notifier", () => {
     const completion = notices()[1]!;
     expect(completion.id).toBe(initial.id.replace(/-01$/, "-02"));
     expect(completion.body).toMatch(/LONG DESCRIPTION: The unplanned outage of the Smart Meter Texas energy data API has been resolved\. Start: .+ CPT\. End: .+ CPT\. Duration: \d+ minutes?\./);
-  });
+  }, 150_000);
 
   it("an outage injected into an HA pair (two Alertmanagers) with repeats yields exactly one INITIAL and one COMPLETION in the ERCOT format; other alerts draft nothing", async () => {
     const second = await startAlertmanager(dir, testAlertmanagerConfig(dir, `http://127.0.0.1:${port}`, WEBHOOK_TOKEN));
@@ -111,5 +115,5 @@ describe("a real Alertmanager 0.25 delivering to the notifier", () => {
     const fields = [...series[1]!.body.matchAll(/^([A-Z ]+): /gm)].map((m) => m[1]);
     expect(fields).toEqual(["NOTICE DATE", "NOTICE TYPE", "SHORT DESCRIPTION", "INTENDED AUDIENCE", "DAYS AFFECTED", "LONG DESCRIPTION", "ACTION REQUIRED", "CONTACT"]);
     expect(series[1]!.body).toContain(`NOTICE TYPE: ${series[1]!.id} Market`);
-  });
+  }, 150_000);
 });
