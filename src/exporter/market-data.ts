@@ -64,13 +64,9 @@ export class MarketDataExporter {
     this.tasks.set(tasks);
   }
 
-  /** Runs every check and source once now (the `probe` command and tests). */
-  async runAllNow(config: LoadedConfig): Promise<void> {
-    const keys = [
-      ...(config.marketData.energyData?.checks ?? []).map((c) => `data:${c.name}`),
-      ...(config.marketData.marketFigures?.sources ?? []).map((s) => `figures:${s.name}`),
-    ];
-    await Promise.all(keys.map((k) => this.tasks.runNow(k)));
+  /** Runs every energy-data check and figure source once now (tests, and after a clock change). */
+  async runAllNow(): Promise<void> {
+    await this.tasks.runAll();
   }
 
   async stop(): Promise<void> {

@@ -51,6 +51,11 @@ export class PeriodicTasks {
     }
   }
 
+  /** Runs every task now (see runNow); resolves when all are done. */
+  async runAll(): Promise<void> {
+    await Promise.all([...this.slots.keys()].map((key) => this.runNow(key)));
+  }
+
   /** Runs a task now (outside its rhythm) unless it is running; resolves when it is done. */
   async runNow(key: string): Promise<void> {
     const slot = this.slots.get(key);
