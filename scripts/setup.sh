@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine for smt-monitor: the Debian packages the demo and the tests run
 # (Prometheus, promtool, Alertmanager, blackbox_exporter for the benchmark, Chromium for the review-page
-# tests, a C++ toolchain for better-sqlite3), then the npm packages.
+# tests, a C++ toolchain for better-sqlite3, docker-compose to validate docker-compose.yml), then the npm packages.
 # Safe to run again: it skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +17,8 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v g++ >/dev/null 2>&1 || need+=(g++)
 command -v make >/dev/null 2>&1 || need+=(make)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
+# docker-compose.yml is validated with Debian's docker-compose (1.29) in npm test; no Docker engine needed.
+command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -ne 0 ] && SUDO="sudo"
