@@ -59,13 +59,13 @@ describe("webhook input", () => {
   it("answers 500 when the store cannot commit, so Alertmanager retries; the retry makes exactly one draft", async () => {
     const body = payload([{ service: "ftps", start: START }], "storage-failure");
     const before = snapshot();
-    n.notifier.store.db.pragma("query_only = ON");
+    n.notifier.deliveryStore.db.pragma("query_only = ON");
     try {
       const res = await postWebhook(n.url, body);
       expect(res.status).toBe(500);
       expect(res.json.error).toMatch(/could not commit/);
     } finally {
-      n.notifier.store.db.pragma("query_only = OFF");
+      n.notifier.deliveryStore.db.pragma("query_only = OFF");
     }
     expect(snapshot()).toEqual(before);
     expect((await postWebhook(n.url, body)).status).toBe(200);
@@ -73,6 +73,32 @@ describe("webhook input", () => {
     expect(n.notifier.store.listNotices({ service: "ftps" }).map((x) => x.kind)).toEqual(["UPDATE"]);
     const metrics = await (await fetch(`${n.url}/metrics`)).text();
     expect(sample(metrics, "smt_notifier_webhook_requests_total", { outcome: "storage_error" })).toBe(1);
+  });
+
+  it("answers only after the WAL fsync has finished, and 500 when it fails", async () => {
+    const store = n.notifier.deliveryStore;
+    const original = store.walSync.bind(store);
+    let release!: () => void;
+    let fail!: (e: Error) => void;
+    store.walSync = () => new Promise<void>((resolve, reject) => ((release = resolve), (fail = reject)));
+    try {
+      let answered = false;
+      const pending = postWebhook(n.url, payload([{ service: "gui", start: START + 5000 }], "fsync-order")).finally(() => (answered = true));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(answered).toBe(false);
+      release();
+      expect((await pending).status).toBe(200);
+      const failing = postWebhook(n.url, payload([{ service: "gui", start: START + 6000 }], "fsync-fails"));
+      await new Promise((r) => setTimeout(r, 100));
+      fail(new Error("EIO: i/o error, fdatasync"));
+      const res = await failing;
+      expect(res.status).toBe(500);
+      expect(JSON.stringify(res.json)).not.toContain("EIO");
+    } finally {
+      store.walSync = original;
+    }
+    // The real fsync: resolves, and concurrent callers share one.
+    await Promise.all([store.walSync(), store.walSync(), store.walSync()]);
   });
 
   it("serves health and readiness", async () => {

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { closeSync, fdatasync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { Service } from "../config/schema.js";
@@ -207,11 +207,17 @@ export class NoticeStore {
     return statement;
   }
 
-  static open(path: string): NoticeStore {
+  /**
+   * Opens (and creates) the store. `synchronous: "FULL"` (the default) fsyncs the WAL inside every
+   * commit. `"NORMAL"` leaves that to the caller, who must `await walSync()` after committing and
+   * before telling anyone it is stored: the webhook path does, so the fsync runs on the thread pool
+   * instead of blocking the event loop, and one fsync covers every commit made before it started.
+   */
+  static open(path: string, options: { synchronous?: "FULL" | "NORMAL" } = {}): NoticeStore {
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
     const db = new Database(path);
     db.pragma("journal_mode = WAL");
-    db.pragma("synchronous = FULL");
+    db.pragma(`synchronous = ${options.synchronous ?? "FULL"}`);
     db.pragma("foreign_keys = ON");
     db.pragma("busy_timeout = 5000");
     db.exec(SCHEMA);
@@ -220,7 +226,39 @@ export class NoticeStore {
   }
 
   close(): void {
+    if (this.walFd !== undefined) closeSync(this.walFd);
+    this.walFd = undefined;
     if (this.db.open) this.db.close();
+  }
+
+  private walFd?: number;
+  private syncRunning?: Promise<void>;
+  private syncNext?: Promise<void>;
+
+  /**
+   * Makes every commit made so far on this file durable: an fdatasync of the WAL that starts after
+   * the call (concurrent callers share the next one). Checkpoints keep their own fsyncs in SQLite.
+   */
+  walSync(): Promise<void> {
+    if (this.db.name === ":memory:") return Promise.resolve();
+    if (!this.syncRunning) {
+      this.syncRunning = this.fdatasync().finally(() => (this.syncRunning = undefined));
+      return this.syncRunning;
+    }
+    // One is running, and may have started before the caller's commit: wait for the next one.
+    if (!this.syncNext) {
+      this.syncNext = this.syncRunning.catch(() => undefined).then(() => {
+        this.syncNext = undefined;
+        return this.walSync();
+      });
+    }
+    return this.syncNext;
+  }
+
+  private fdatasync(): Promise<void> {
+    if (this.walFd === undefined) this.walFd = openSync(`${this.db.name}-wal`, "r");
+    const fd = this.walFd;
+    return new Promise((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
   }
 
   /** Runs fn in one IMMEDIATE transaction: all of it is on disk when this returns, or none of it. */

@@ -33,6 +33,9 @@ export class Notifier {
   readonly config: NotifierConfig;
   readonly logger: Logger;
   readonly store: NoticeStore;
+  /** The webhook's own connection: commits without fsync, then one shared async fsync before the 2xx. */
+  readonly deliveryStore: NoticeStore;
+  private readonly deliveryLifecycle: IncidentLifecycle;
   readonly metrics: NotifierMetrics;
   readonly calendar: MaintenanceCalendar;
   readonly lifecycle: IncidentLifecycle;
@@ -52,6 +55,7 @@ export class Notifier {
     this.logger = options.logger;
     this.now = options.clock ?? Date.now;
     this.store = NoticeStore.open(config.storagePath);
+    this.deliveryStore = config.storagePath === ":memory:" ? this.store : NoticeStore.open(config.storagePath, { synchronous: "NORMAL" });
     this.calendar = maintenanceCalendar(config.maintenance);
     const wording: NoticeWording = {
       timeZone: raw.notices.time_zone,
@@ -67,13 +71,15 @@ export class Notifier {
       },
     };
     const channelNames = raw.channels.map((c) => c.name);
-    this.lifecycle = new IncidentLifecycle(this.store, {
+    const lifecycleSettings = {
       wording,
       idPrefix: raw.notices.id_prefix,
       audience: raw.notices.audience_code,
       updateIntervalMs: raw.incidents.update_interval,
       channels: channelNames,
-    });
+    };
+    this.lifecycle = new IncidentLifecycle(this.store, lifecycleSettings);
+    this.deliveryLifecycle = new IncidentLifecycle(this.deliveryStore, lifecycleSettings);
     this.planned = {
       minDurationMs: raw.planned_notices.min_duration,
       businessDaysBefore: raw.planned_notices.business_days_before,
@@ -144,11 +150,11 @@ export class Notifier {
     const now = this.now();
     const outcomes: ({ ok: true; result: DeliveryResult } | { ok: false; error: unknown })[] = [];
     try {
-      this.store.transaction(() => {
+      this.deliveryStore.transaction(() => {
         for (const item of batch) {
           try {
             // A nested transaction is a savepoint: a failing delivery rolls back alone.
-            outcomes.push({ ok: true, result: this.store.transaction(() => this.lifecycle.applyDelivery(item.payload, item.rawBody, now)) });
+            outcomes.push({ ok: true, result: this.deliveryStore.transaction(() => this.deliveryLifecycle.applyDelivery(item.payload, item.rawBody, now)) });
           } catch (error) {
             outcomes.push({ ok: false, error });
           }
@@ -158,16 +164,25 @@ export class Notifier {
       for (const item of batch) item.reject(error);
       return;
     }
-    batch.forEach((item, i) => {
-      const outcome = outcomes[i]!;
-      if (!outcome.ok) {
-        item.reject(outcome.error);
-        return;
-      }
-      this.announce(outcome.result.created);
-      for (const reason of outcome.result.ignored) this.logger.warn({ group_key: item.payload.groupKey, reason }, "alert ignored for notices");
-      item.resolve(outcome.result);
-    });
+    // Committed; durable once the WAL is on disk. Nobody is told before that.
+    this.deliveryStore.walSync().then(
+      () => {
+        batch.forEach((item, i) => {
+          const outcome = outcomes[i]!;
+          if (!outcome.ok) {
+            item.reject(outcome.error);
+            return;
+          }
+          this.announce(outcome.result.created);
+          for (const reason of outcome.result.ignored) this.logger.warn({ group_key: item.payload.groupKey, reason }, "alert ignored for notices");
+          item.resolve(outcome.result);
+        });
+      },
+      (error: unknown) => {
+        this.logger.error({ err: error }, "fsync of the notice store failed");
+        for (const item of batch) item.reject(error);
+      },
+    );
   }
 
   /** Stores and applies one webhook delivery on its own; committed when it returns (throws when it cannot be). */
@@ -231,6 +246,9 @@ export class Notifier {
       });
     }
     await this.outbox.stop();
+    // Answer what is still waiting for its fsync before closing.
+    await this.deliveryStore.walSync().catch(() => undefined);
+    if (this.deliveryStore !== this.store) this.deliveryStore.close();
     this.store.close();
   }
 }
