@@ -1,53 +1,53 @@
-import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
-import { ConfigError } from "../config/errors.js";
-import { createLogger } from "../log/logger.js";
+import { DEFAULT_DEMO_PORTS, DEMO_RULE_PARAMETERS, type DemoPorts } from "../demo/demo-setup.js";
+
+const packageFile = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
+
+const PORT_FLAGS: [keyof DemoPorts, string, string][] = [
+  ["exporter", "--exporter-port <port>", "exporter /metrics"],
+  ["notifier", "--notifier-port <port>", "notifier: review pages and Alertmanager webhook"],
+  ["prometheus", "--prometheus-port <port>", "Prometheus"],
+  ["alertmanager", "--alertmanager-port <port>", "Alertmanager"],
+  ["simulatorAdmin", "--simulator-admin-port <port>", "simulator admin API (faults)"],
+  ["simulatorGui", "--simulator-gui-port <port>", "simulator HTTPS portal"],
+  ["simulatorApi", "--simulator-api-port <port>", "simulator HTTPS API"],
+  ["simulatorHan", "--simulator-han-port <port>", "simulator HTTPS HAN API"],
+  ["simulatorFtps", "--simulator-ftps-port <port>", "simulator FTPS"],
+];
 
 export function registerDemo(program: Command): void {
-  program
+  const cmd = program
     .command("demo")
-    .description("The local demo on built-in defaults: the simulator plus the exporter on config/demo.yaml (npm start).")
-    .option("--config <file>", "exporter config", "config/demo.yaml")
-    .option("--data-dir <dir>", "where every component keeps its state", ".smt-demo")
-    .action(async (opts: { config: string; dataDir: string }) => {
-      const { Exporter } = await import("../exporter/exporter.js");
-      const { startSimulator } = await import("../simulator/simulator.js");
-      const logger = createLogger({ name: "demo" });
-      const sim = await startSimulator({ stateDir: resolve(opts.dataDir, "simulator") });
-      const exporter = new Exporter({ configFile: opts.config, logger: logger.child({ component: "exporter" }) });
-      let listen;
-      try {
-        listen = await exporter.start();
-      } catch (err) {
-        await sim.stop();
-        if (err instanceof ConfigError) {
-          process.stderr.write(`${err.message}\n`);
-          process.exitCode = 1;
-          return;
-        }
-        throw err;
+    .description(
+      "The whole stack on this machine (npm start): simulator, exporter, notifier, Prometheus and Alertmanager as child processes, " +
+        `state under --data-dir; injects an outage that drafts an INITIAL notice in about two minutes (demo threshold: more than ${DEMO_RULE_PARAMETERS.unplannedOutageMinutes} minute). Ctrl-C stops everything (docs/demo.md).`,
+    )
+    .option("--data-dir <dir>", "where every component keeps its config, state and log", ".smt-demo")
+    .option("--config <file>", "exporter config template (ports and paths are rewritten for this run)", packageFile("config/demo.yaml"))
+    .option("--no-outage", "do not inject the outage (the stack only)");
+  for (const [key, flag, what] of PORT_FLAGS) cmd.option(flag, `${what} (default ${DEFAULT_DEMO_PORTS[key]})`);
+  cmd.action(async (opts: Record<string, string | boolean | undefined>) => {
+    const { runDemo } = await import("../demo/run-demo.js");
+    const ports = { ...DEFAULT_DEMO_PORTS };
+    for (const [key, flag] of PORT_FLAGS) {
+      const name = flag.split(" ")[0]!.slice(2).replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+      const raw = opts[name];
+      if (raw === undefined) continue;
+      const port = Number(raw);
+      if (!Number.isInteger(port) || port < 1 || port > 65535) {
+        process.stderr.write(`${flag.split(" ")[0]}: expected a port number 1-65535, got "${raw}"\n`);
+        process.exitCode = 2;
+        return;
       }
-      const host = listen.host ?? "127.0.0.1";
-      process.stdout.write(
-        [
-          "",
-          "SMT monitor demo is running:",
-          `  exporter      http://${host}:${listen.port}/  (metrics: http://${host}:${listen.port}/metrics)`,
-          `  simulator     admin http://127.0.0.1:${sim.ports.admin}/  gui https://127.0.0.1:${sim.ports.gui}/  api :${sim.ports.api}  han :${sim.ports.han}  ftps :${sim.ports.ftps}`,
-          `  inject fault  curl -XPOST http://127.0.0.1:${sim.ports.admin}/faults -H 'content-type: application/json' -d '{"service":"gui","fault":"http_503"}'`,
-          `  clear faults  curl -XDELETE http://127.0.0.1:${sim.ports.admin}/faults`,
-          "Press Ctrl-C to stop.",
-          "",
-        ].join("\n"),
-      );
-      process.on("SIGHUP", () => exporter.reload());
-      const stop = async () => {
-        await exporter.stop();
-        await sim.stop();
-        logger.flush();
-        process.exit(0);
-      };
-      process.once("SIGINT", () => void stop());
-      process.once("SIGTERM", () => void stop());
+      ports[key] = port;
+    }
+    process.exitCode = await runDemo({
+      dataDir: String(opts.dataDir),
+      exporterTemplate: String(opts.config),
+      alertmanagerTemplate: packageFile("alertmanager/alertmanager.yml"),
+      ports,
+      outage: opts.outage !== false,
     });
+  });
 }

@@ -1,0 +1,147 @@
+import { accessSync, constants } from "node:fs";
+import { createServer } from "node:net";
+import { delimiter, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { DemoLayout, DemoPorts } from "./demo-setup.js";
+import { ProcessSupervisor, tailOf, type SupervisedProcess } from "./process-supervisor.js";
+
+/** The binaries the demo runs besides Node.js, found on PATH (scripts/setup.sh installs them from Debian). */
+export interface DemoBinaries {
+  prometheus: string;
+  alertmanager: string;
+}
+
+export function findOnPath(names: string[], path = process.env.PATH ?? ""): string | undefined {
+  for (const dir of path.split(delimiter).filter(Boolean)) {
+    for (const name of names) {
+      const full = join(dir, name);
+      try {
+        accessSync(full, constants.X_OK);
+        return full;
+      } catch {
+        // not here
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The binaries, or the message to print when some are missing. */
+export function findDemoBinaries(path?: string): DemoBinaries | { missing: string } {
+  const prometheus = findOnPath(["prometheus"], path);
+  const alertmanager = findOnPath(["prometheus-alertmanager", "alertmanager"], path);
+  const missing = [!prometheus && "prometheus", !alertmanager && "prometheus-alertmanager (or alertmanager)"].filter(Boolean);
+  if (missing.length > 0) {
+    return {
+      missing:
+        `smt-monitor demo needs ${missing.join(" and ")} on PATH.\n` +
+        `Run scripts/setup.sh (it installs the Debian packages prometheus and prometheus-alertmanager), or put the binaries on PATH.`,
+    };
+  }
+  return { prometheus: prometheus!, alertmanager: alertmanager! };
+}
+
+const PORT_OPTIONS: Record<keyof DemoPorts, string> = {
+  exporter: "--exporter-port",
+  notifier: "--notifier-port",
+  prometheus: "--prometheus-port",
+  alertmanager: "--alertmanager-port",
+  simulatorAdmin: "--simulator-admin-port",
+  simulatorGui: "--simulator-gui-port",
+  simulatorApi: "--simulator-api-port",
+  simulatorHan: "--simulator-han-port",
+  simulatorFtps: "--simulator-ftps-port",
+};
+export const DEMO_PORT_OPTIONS = PORT_OPTIONS;
+
+/** Ports already taken on 127.0.0.1, each with the option that moves it. */
+export async function busyPorts(ports: DemoPorts): Promise<string[]> {
+  const busy: string[] = [];
+  for (const [key, port] of Object.entries(ports) as [keyof DemoPorts, number][]) {
+    const free = await new Promise<boolean>((resolve) => {
+      const s = createServer();
+      s.once("error", () => resolve(false));
+      s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
+    });
+    if (!free) busy.push(`port ${port} (${key}) is in use: stop what uses it or pick another with ${PORT_OPTIONS[key]}`);
+  }
+  return busy;
+}
+
+const CLI = fileURLToPath(new URL("../cli/main.js", import.meta.url));
+
+/** Starts every component (simulator first: the exporter reads its certificates). */
+export async function startDemoStack(
+  layout: DemoLayout,
+  ports: DemoPorts,
+  binaries: DemoBinaries,
+  supervisor: ProcessSupervisor,
+  log: (line: string) => void,
+): Promise<void> {
+  const node = (name: string, args: string[]) => supervisor.start(name, process.execPath, [CLI, ...args]);
+  const simulator = node("simulator", [
+    "simulate",
+    "--state-dir",
+    layout.simulatorDir,
+    "--admin-port",
+    String(ports.simulatorAdmin),
+    "--gui-port",
+    String(ports.simulatorGui),
+    "--api-port",
+    String(ports.simulatorApi),
+    "--han-port",
+    String(ports.simulatorHan),
+    "--ftps-port",
+    String(ports.simulatorFtps),
+  ]);
+  await waitReady(simulator, `http://127.0.0.1:${ports.simulatorAdmin}/-/healthy`);
+  log("  simulator ready");
+  const started = [
+    [node("exporter", ["exporter", "--config", layout.exporterConfig]), `http://127.0.0.1:${ports.exporter}/-/ready`],
+    [node("notifier", ["notifier", "--config", layout.notifierConfig]), `http://127.0.0.1:${ports.notifier}/-/ready`],
+    [
+      supervisor.start("alertmanager", binaries.alertmanager, [
+        `--config.file=${layout.alertmanagerConfig}`,
+        `--storage.path=${layout.alertmanagerData}`,
+        `--web.listen-address=127.0.0.1:${ports.alertmanager}`,
+        `--web.external-url=http://127.0.0.1:${ports.alertmanager}`,
+        "--cluster.listen-address=",
+      ]),
+      `http://127.0.0.1:${ports.alertmanager}/-/ready`,
+    ],
+    [
+      supervisor.start("prometheus", binaries.prometheus, [
+        `--config.file=${layout.prometheusConfig}`,
+        `--storage.tsdb.path=${layout.prometheusData}`,
+        "--storage.tsdb.retention.time=400d",
+        `--web.listen-address=127.0.0.1:${ports.prometheus}`,
+        `--web.external-url=http://127.0.0.1:${ports.prometheus}`,
+      ]),
+      `http://127.0.0.1:${ports.prometheus}/-/ready`,
+    ],
+  ] as const;
+  await Promise.all(
+    started.map(async ([p, url]) => {
+      await waitReady(p, url);
+      log(`  ${p.name} ready`);
+    }),
+  );
+}
+
+/** Polls url until it answers 2xx; fails when the process exits first or after timeoutMs. */
+export async function waitReady(p: SupervisedProcess, url: string, timeoutMs = 60_000): Promise<void> {
+  let exited = false;
+  void p.exited.then(() => (exited = true));
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`${p.name} exited before it was ready; the end of ${p.logFile}:\n${tailOf(p.logFile)}`);
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${p.name} was not ready at ${url} after ${timeoutMs / 1000} s; the end of ${p.logFile}:\n${tailOf(p.logFile)}`);
+}

@@ -1,0 +1,127 @@
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { parse } from "yaml";
+import { describe, expect, it } from "vitest";
+import { notifierConfigSchema } from "../src/notices/notifier-config.js";
+
+/**
+ * docker-compose.yml and the Dockerfile, checked without a Docker engine: Debian's docker-compose
+ * (1.29, installed by scripts/setup.sh) validates and resolves the file; promtool and amtool check
+ * the configs it mounts. test/compose-stack.test.ts brings the stack up where an engine runs.
+ */
+const run = promisify(execFile);
+const root = join(import.meta.dirname, "..");
+
+async function compose(...args: string[]): Promise<string> {
+  try {
+    const { stdout } = await run("docker-compose", ["-f", "docker-compose.yml", ...args], { cwd: root, env: { ...process.env, COMPOSE_INTERACTIVE_NO_CLI: "1" } });
+    return stdout;
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException & { stderr?: string };
+    if (e.code === "ENOENT") throw new Error("docker-compose is not installed: run scripts/setup.sh (Debian package docker-compose)");
+    throw new Error(`docker-compose ${args.join(" ")} failed:\n${e.stderr ?? e.message}`);
+  }
+}
+
+interface ComposeService {
+  image?: string;
+  build?: unknown;
+  command?: string[];
+  healthcheck?: { test: string[] };
+  volumes?: string[];
+  profiles?: string[];
+  network_mode?: string;
+  secrets?: unknown[];
+}
+type ComposeFile = { services: Record<string, ComposeService>; volumes: Record<string, unknown>; secrets?: Record<string, unknown> };
+/** docker-compose 1.29 prints mounts as "source:target:mode"; a named volume's source is its name, a bind's an absolute path. */
+function mounts(s: ComposeService): { type: "volume" | "bind"; source: string; target: string }[] {
+  return (s.volumes ?? []).map((v) => {
+    const [source, target] = v.split(":") as [string, string];
+    return source.startsWith("/") ? { type: "bind", source: source.replace(`${root}/`, ""), target } : { type: "volume", source, target };
+  });
+}
+
+const STATE: Record<string, string> = {
+  prometheus: "/prometheus",
+  alertmanager: "/alertmanager",
+  grafana: "/var/lib/grafana",
+  notifier: "/var/lib/smt-monitor/notifier",
+  simulator: "/app/.smt-demo/simulator",
+};
+
+describe("docker-compose.yml (Debian's docker-compose, no engine)", () => {
+  it("docker-compose config -q accepts it", async () => {
+    await compose("config", "-q");
+    await compose("--profile", "demo", "config", "-q");
+  });
+
+  it("has every service, the simulator only under the demo profile", async () => {
+    const c = parse(await compose("--profile", "demo", "config")) as ComposeFile;
+    expect(Object.keys(c.services).sort()).toEqual(["alertmanager", "demo-exporter", "exporter", "grafana", "notifier", "prometheus", "simulator"]);
+    const profiled = Object.entries(c.services).filter(([, s]) => s.profiles).map(([name, s]) => [name, s.profiles]);
+    expect(profiled.sort()).toEqual([
+      ["demo-exporter", ["demo"]],
+      ["simulator", ["demo"]],
+    ]);
+  });
+
+  it("every service has a health check and every piece of state is a named volume", async () => {
+    const c = parse(await compose("--profile", "demo", "config")) as ComposeFile;
+    for (const [name, s] of Object.entries(c.services)) expect(s.healthcheck?.test?.length, `${name} healthcheck`).toBeGreaterThan(0);
+    expect(Object.keys(c.volumes).sort()).toEqual(["alertmanager-data", "grafana-data", "notifier-data", "prometheus-data", "simulator-state"]);
+    for (const [service, target] of Object.entries(STATE)) {
+      const mount = mounts(c.services[service]!).find((v) => v.target === target);
+      expect(mount, `${service} ${target}`).toBeDefined();
+      expect(mount!.type, `${service} ${target}`).toBe("volume");
+      expect(Object.keys(c.volumes)).toContain(mount!.source);
+    }
+  });
+
+  it("Prometheus keeps 400 days and loads the generated rules; Grafana gets the provisioning", async () => {
+    const c = parse(await compose("config")) as ComposeFile;
+    const prom = c.services.prometheus!;
+    expect(prom.command).toContain("--storage.tsdb.retention.time=400d");
+    const binds = (s: ComposeService) => mounts(s).filter((v) => v.type === "bind");
+    expect(binds(prom).map((v) => [v.source, v.target])).toEqual(
+      expect.arrayContaining([
+        ["deploy/compose/prometheus.yml", "/etc/prometheus/prometheus.yml"],
+        ["prometheus/rules", "/etc/prometheus/rules"],
+      ]),
+    );
+    expect(binds(c.services.grafana!).map((v) => [v.source, v.target])).toEqual(
+      expect.arrayContaining([
+        ["grafana/provisioning", "/etc/grafana/provisioning"],
+        ["grafana/dashboards", "/var/lib/grafana-dashboards"],
+      ]),
+    );
+    // The demo exporter shares the simulator's network namespace (its certificates name 127.0.0.1).
+    const demo = parse(await compose("--profile", "demo", "config")) as ComposeFile;
+    expect(demo.services["demo-exporter"]!.network_mode).toBe("service:simulator");
+  });
+
+  it("the configs it mounts pass promtool and amtool, and route like alertmanager/alertmanager.yml", async () => {
+    await run("promtool", ["check", "config", "deploy/compose/prometheus.yml"], { cwd: root });
+    await run("amtool", ["check-config", "deploy/compose/alertmanager.yml"], { cwd: root });
+    const mine = parse(readFileSync(join(root, "deploy/compose/alertmanager.yml"), "utf8")) as { route: unknown; receivers: { name: string }[] };
+    const reference = parse(readFileSync(join(root, "alertmanager/alertmanager.yml"), "utf8")) as { route: unknown; receivers: { name: string }[] };
+    expect(mine.route).toEqual(reference.route);
+    expect(mine.receivers.map((r) => r.name)).toEqual(reference.receivers.map((r) => r.name));
+    const notifier = notifierConfigSchema.safeParse(parse(readFileSync(join(root, "deploy/compose/notifier.yaml"), "utf8")));
+    expect(notifier.success, JSON.stringify(notifier.error?.issues)).toBe(true);
+  });
+});
+
+describe("Dockerfile", () => {
+  const text = readFileSync(join(root, "Dockerfile"), "utf8");
+  it("is multi-stage on a Node.js LTS image and runs as a non-root user", () => {
+    const froms = [...text.matchAll(/^FROM\s+(\S+)/gm)].map((m) => m[1]);
+    expect(froms.length).toBeGreaterThanOrEqual(2);
+    expect(text).toMatch(/^ARG NODE_IMAGE=node:(20|22|24)[-.\w]*$/m);
+    const users = [...text.matchAll(/^USER\s+(\S+)/gm)].map((m) => m[1]);
+    expect(users.at(-1)).toBe("node");
+    expect(text).toMatch(/npm prune --omit=dev/);
+  });
+});
