@@ -122,7 +122,8 @@ export function availabilityMonthlyDashboard(): dashboard.Dashboard {
       .gridPos(gridPos(12, 1, 12, 5)),
   );
 
-  const unmeasured = `round($__range_s / 60) - (${minutesOf(MINUTE_STATE_SERIES.available)} + ${minutesOf(MINUTE_STATE_SERIES.unavailable)} + ${minutesOf(MINUTE_STATE_SERIES.maintenance)})`;
+  // Whole minutes of the range (a range ending "now" ends inside a minute).
+  const unmeasured = `scalar(floor(vector($__range_s / 60))) - (${minutesOf(MINUTE_STATE_SERIES.available)} + ${minutesOf(MINUTE_STATE_SERIES.unavailable)} + ${minutesOf(MINUTE_STATE_SERIES.maintenance)})`;
   d.withPanel(
     new table.PanelBuilder()
       .id(next())

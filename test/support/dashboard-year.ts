@@ -1,0 +1,252 @@
+import { closeSync, openSync, writeSync } from "node:fs";
+import { DateTime } from "luxon";
+import type { Service } from "../../src/config/services.js";
+import { MINUTE_STATE_SERIES, availabilityRatioSeries } from "../../src/rules/availability-rules.js";
+
+/**
+ * A synthetic year of smt-monitor data for the dashboard tests, as OpenMetrics text for
+ * `promtool tsdb create-blocks-from openmetrics` (test/support/prometheus-server.ts starts the
+ * server): the recorded minute series as the rules record them (one sample per service and minute,
+ * 70 s + the group's offset after the minute starts) for 13 calendar months, rolling ratios and
+ * ALERTS for the last weeks, raw exporter series (two locations, one check per service) for the last
+ * two days, and the notifier's series for the last 45 days. The minute states come from a plain
+ * model (`stateAt`), the independent side of the value checks. Deterministic.
+ */
+
+export const ZONE = "America/Chicago";
+export const SERVICES: Service[] = ["gui", "api", "ftps", "han"];
+const MINUTE = 60_000;
+/** The minute group's evaluation offset inside the minute in this synthetic Prometheus. */
+const GROUP_OFFSET_MS = 17_300;
+/** The sample for minute m is at m + 70 s + the group offset (docs/slo.md). */
+export const sampleTime = (minuteStart: number) => minuteStart + 70_000 + GROUP_OFFSET_MS;
+
+export type MinuteState = "available" | "unavailable" | "maintenance" | "unmeasured";
+
+export interface DashboardYear {
+  /** "Now" of the test: the data ends here. */
+  nowMs: number;
+  /** The first minute with recorded data (start of the month 12 months before now's month). */
+  fromMs: number;
+  stateAt(service: Service, minuteStart: number): MinuteState;
+  /** Minutes per state over the minutes starting in [from, to). */
+  count(service: Service, fromMs: number, toMs: number): Record<MinuteState, number>;
+  checks: { name: string; service: Service }[];
+  locations: string[];
+}
+
+const central = (iso: string) => DateTime.fromISO(iso, { zone: ZONE }).toMillis();
+
+export function dashboardYear(nowIso = "2026-03-17T15:42:30"): DashboardYear {
+  const now = DateTime.fromISO(nowIso, { zone: ZONE });
+  const nowMs = now.toMillis();
+  const fromMs = now.startOf("month").minus({ months: 12 }).toMillis();
+  const index = (s: Service) => SERVICES.indexOf(s);
+  // Unplanned outages: each month on the 10th at 14:00 for (index + 1) * 20 minutes (also across
+  // the 16-minute alert threshold); the HAN service has been down for the last 40 minutes.
+  const outages = (service: Service): [number, number][] => {
+    const list: [number, number][] = [];
+    for (let m = DateTime.fromMillis(fromMs, { zone: ZONE }); m.toMillis() < nowMs; m = m.plus({ months: 1 })) {
+      const start = m.set({ day: 10, hour: 14, minute: 0 }).toMillis();
+      list.push([start, start + (index(service) + 1) * 20 * MINUTE]);
+    }
+    if (service === "han") list.push([Math.floor(nowMs / MINUTE) * MINUTE - 40 * MINUTE, nowMs + MINUTE]);
+    // Recent failures for the service-detail panels: 6 h ago, 5 + 3 * index minutes.
+    const recent = Math.floor((nowMs - 6 * 3600_000) / MINUTE) * MINUTE;
+    list.push([recent, recent + (5 + 3 * index(service)) * MINUTE]);
+    return list;
+  };
+  const outageList = Object.fromEntries(SERVICES.map((s) => [s, outages(s)])) as Record<Service, [number, number][]>;
+  // Central wall-clock fields of a minute, from the UTC offset of its hour (luxon once per hour: fast).
+  const offsets = new Map<number, number>();
+  const wallClock = (m: number) => {
+    const hour = Math.floor(m / 3_600_000);
+    let offset = offsets.get(hour);
+    if (offset === undefined) {
+      offset = DateTime.fromMillis(hour * 3_600_000, { zone: ZONE }).offset * 60_000;
+      offsets.set(hour, offset);
+    }
+    const t = new Date(m + offset);
+    return { weekday: t.getUTCDay(), day: t.getUTCDate(), hour: t.getUTCHours(), minute: t.getUTCMinutes() };
+  };
+  const stateAt = (service: Service, m: number): MinuteState => {
+    const t = wallClock(m);
+    if (t.weekday === 6 && t.hour >= 2 && t.hour < 12) return "maintenance";
+    // Prometheus down for 30 minutes on the 2nd of each month at 03:00.
+    if (t.day === 2 && t.hour === 3 && t.minute < 30) return "unmeasured";
+    if (outageList[service].some(([a, b]) => m >= a && m < b)) return "unavailable";
+    return "available";
+  };
+  const count = (service: Service, from: number, to: number) => {
+    const c: Record<MinuteState, number> = { available: 0, unavailable: 0, maintenance: 0, unmeasured: 0 };
+    for (let m = from; m < to; m += MINUTE) {
+      // Minutes the rules have not recorded yet (their sample lies after now) are unmeasured.
+      c[m < fromMs || sampleTime(m) > nowMs ? "unmeasured" : stateAt(service, m)]++;
+    }
+    return c;
+  };
+  return {
+    nowMs,
+    fromMs,
+    stateAt,
+    count,
+    checks: [
+      { name: "gui_home", service: "gui" },
+      { name: "api_interval_reads", service: "api" },
+      { name: "ftps_interval_files", service: "ftps" },
+      { name: "han_device_status", service: "han" },
+    ],
+    locations: ["austin", "dallas"],
+  };
+}
+
+/** Buffered writer of OpenMetrics sample lines. */
+class OpenMetricsFile {
+  private readonly fd: number;
+  private buf: string[] = [];
+  private size = 0;
+  samples = 0;
+  constructor(path: string) {
+    this.fd = openSync(path, "w");
+  }
+  sample(series: string, value: number, ms: number): void {
+    const line = `${series} ${value} ${ms / 1000}\n`;
+    this.buf.push(line);
+    this.size += line.length;
+    this.samples++;
+    if (this.size > 1 << 20) this.flush();
+  }
+  flush(): void {
+    writeSync(this.fd, this.buf.join(""));
+    this.buf = [];
+    this.size = 0;
+  }
+  close(): void {
+    this.buf.push("# EOF\n");
+    this.flush();
+    closeSync(this.fd);
+  }
+}
+
+/**
+ * Writes the year into several OpenMetrics files (so promtool can turn them into blocks in
+ * parallel); returns their paths.
+ */
+export function writeDashboardYear(year: DashboardYear, pathOf: (part: number) => string): string[] {
+  const { nowMs, fromMs } = year;
+  const lastMinute = (t: number) => Math.floor((t - 70_000 - GROUP_OFFSET_MS) / MINUTE) * MINUTE; // last minute recorded by now
+  const recentFrom = DateTime.fromMillis(nowMs, { zone: ZONE }).startOf("month").minus({ months: 1 }).minus({ days: 14 }).toMillis();
+  const split = DateTime.fromMillis(fromMs, { zone: ZONE }).plus({ months: 6 }).toMillis();
+  const paths: string[] = [];
+  const file = () => {
+    const path = pathOf(paths.length);
+    paths.push(path);
+    return new OpenMetricsFile(path);
+  };
+
+  // Parts 1 and 2: available and maintenance minutes of the older months (the month-by-month panels).
+  for (const [a, b] of [
+    [fromMs, split],
+    [split, recentFrom],
+  ] as const) {
+    const f = file();
+    for (const service of SERVICES) {
+      for (const state of ["available", "maintenance"] as const) {
+        const series = `${MINUTE_STATE_SERIES[state]}{service="${service}"}`;
+        for (let m = a; m < b; m += MINUTE) {
+          const s = year.stateAt(service, m);
+          f.sample(series, s === state ? 1 : 0, sampleTime(m));
+        }
+      }
+    }
+    f.close();
+  }
+
+  // Part 3: the last weeks in full, ratios, ALERTS, raw exporter series, notifier series.
+  const f = file();
+  const last = lastMinute(nowMs);
+  for (const service of SERVICES) {
+    const states: MinuteState[] = [];
+    for (const state of ["available", "maintenance", "unavailable", "unmeasured"] as const) {
+      const series = `${MINUTE_STATE_SERIES[state]}{service="${service}"}`;
+      for (let m = recentFrom; m <= last; m += MINUTE) f.sample(series, year.stateAt(service, m) === state ? 1 : 0, sampleTime(m));
+    }
+    for (let m = recentFrom - 30 * 86_400_000; m <= last; m += MINUTE) states.push(year.stateAt(service, m));
+    // Rolling ratios over the recorded minutes (1 day, 30 days) for the last weeks.
+    for (const [name, minutes] of [
+      ["1d", 1_440],
+      ["30d", 43_200],
+    ] as const) {
+      const series = `${availabilityRatioSeries(name)}{service="${service}"}`;
+      let avail = 0;
+      let maint = 0;
+      states.forEach((s, i) => {
+        if (s === "available") avail++;
+        if (s === "maintenance") maint++;
+        const out = states[i - minutes];
+        if (out === "available") avail--;
+        if (out === "maintenance") maint--;
+        const m = recentFrom - 30 * 86_400_000 + i * MINUTE;
+        if (m >= recentFrom && minutes - maint > 0) f.sample(series, avail / (minutes - maint), sampleTime(m));
+      });
+    }
+    // ALERTS: SMTUnplannedOutage from the 16th consecutive unavailable minute, evaluated every minute.
+    let run = 0;
+    states.forEach((s, i) => {
+      run = s === "unavailable" ? run + 1 : 0;
+      const m = recentFrom - 30 * 86_400_000 + i * MINUTE;
+      if (run > 15 && m >= recentFrom) f.sample(`ALERTS{alertname="SMTUnplannedOutage",alertstate="firing",service="${service}",severity="critical"}`, 1, sampleTime(m) + 5_000);
+    });
+  }
+
+  // Raw exporter series: last 2 days, every 30 s, two locations.
+  const rawFrom = nowMs - 2 * 86_400_000;
+  const phases: Record<Service, string[]> = { gui: ["dns", "connect", "tls", "processing", "transfer"], api: ["token", "interval_reads"], ftps: ["connect", "tls", "login", "list", "transfer"], han: ["token", "device_status"] };
+  for (const { name: check, service } of year.checks) {
+    for (const [li, location] of year.locations.entries()) {
+      const labels = `check="${check}",instance="exporter-${location}:9910",job="smt-exporter",location="${location}",service="${service}"`;
+      let ok = 0;
+      let failed = 0;
+      for (let t = rawFrom + li * 7_000; t <= nowMs; t += 30_000) {
+        const m = Math.floor(t / MINUTE) * MINUTE;
+        const success = year.stateAt(service, m) === "unavailable" ? 0 : 1;
+        if (success) ok++;
+        else failed++;
+        const duration = 0.05 + 0.01 * ((t / 30_000) % 7) + (success ? 0 : 4);
+        f.sample(`smt_probe_success{${labels}}`, success, t);
+        f.sample(`smt_probe_duration_seconds{${labels}}`, duration, t);
+        phases[service].forEach((phase, pi) => f.sample(`smt_probe_phase_duration_seconds{${labels},phase="${phase}"}`, duration / (pi + 2), t));
+        f.sample(`smt_probe_runs_total{${labels},result="success"}`, ok, t);
+        f.sample(`smt_probe_runs_total{${labels},result="failure"}`, failed, t);
+        f.sample(`smt_probe_failures_total{${labels},reason="${service === "ftps" ? "connect" : "http_status"}"}`, failed, t);
+        f.sample(`smt_probe_last_run_timestamp_seconds{${labels}}`, t / 1000, t);
+        f.sample(`smt_tls_cert_not_after_timestamp_seconds{${labels}}`, nowMs / 1000 + (30 + 20 * year.checks.findIndex((c) => c.name === check)) * 86_400, t);
+        if (service === "ftps") f.sample(`smt_ftps_newest_file_timestamp_seconds{${labels}}`, Math.floor((t - 3 * 3600_000) / 86_400_000) * 86_400 + 5 * 3600, t);
+      }
+    }
+  }
+
+  // The notifier's series: the last 45 days, every 5 minutes (every 60 s in the last 2 days).
+  const kinds = ["INITIAL", "UPDATE", "COMPLETION", "PLANNED"];
+  const statuses = ["draft", "approved", "sent"];
+  const outcomes = ["accepted", "bad_request", "unauthorized", "too_large", "unsupported_media_type", "storage_error"];
+  const buckets = ["0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "+Inf"];
+  const inst = `instance="notifier:9911",job="smt-notifier"`;
+  let requests = 0;
+  for (let t = recentFrom, i = 0; t <= nowMs; t += t < nowMs - 2 * 86_400_000 ? 300_000 : 60_000, i++) {
+    const day = Math.floor((t - recentFrom) / 86_400_000);
+    requests = i % 3 === 0 ? requests + 1 : requests;
+    outcomes.forEach((o, oi) => f.sample(`smt_notifier_webhook_requests_total{${inst},outcome="${o}"}`, oi === 0 ? requests : oi === 2 ? Math.floor(day / 10) : 0, t));
+    kinds.forEach((k, ki) => f.sample(`smt_notice_drafts_created_total{${inst},kind="${k}"}`, Math.floor((day * (ki + 1)) / 4), t));
+    for (const [ki, k] of kinds.entries()) for (const [si, s] of statuses.entries()) f.sample(`smt_notices{${inst},kind="${k}",status="${s}"}`, si === 2 ? Math.floor((day * (ki + 1)) / 5) : (ki + si) % 3, t);
+    f.sample(`smt_notice_channel_deliveries_total{${inst},channel="oncall-chat"}`, Math.floor(day * 2.5), t);
+    f.sample(`smt_notice_channel_failures_total{${inst},channel="oncall-chat"}`, Math.floor(day / 7), t);
+    f.sample(`smt_notice_outbox_pending{${inst},channel="oncall-chat"}`, day % 9 === 0 ? 1 : 0, t);
+    f.sample(`smt_notice_planned_overdue{${inst}}`, day >= 40 ? 1 : 0, t);
+    buckets.forEach((le, bi) => f.sample(`smt_notifier_webhook_duration_seconds_bucket{${inst},le="${le}"}`, Math.floor((requests * (bi + 1)) / buckets.length), t));
+    f.sample(`smt_notifier_webhook_duration_seconds_count{${inst}}`, requests, t);
+    f.sample(`smt_notifier_webhook_duration_seconds_sum{${inst}}`, requests * 0.004, t);
+  }
+  f.close();
+  return paths;
+}
