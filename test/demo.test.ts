@@ -79,7 +79,9 @@ describe("smt-monitor demo (real simulator, exporter, notifier, Prometheus, Aler
         const p = await freePort();
         if (!ports.includes(p)) ports.push(p);
       }
-      const args = [cli, "demo", "--data-dir", join(dir, "demo"), ...names.flatMap((n, i) => [`--${n}-port`, String(ports[i])])];
+      // FTPS passive ports apart from the other tests' simulators (41000-48999) and from a developer's npm start (40000-40999).
+      const pasv = 49_000 + (process.pid % 50) * 20;
+      const args = [cli, "demo", "--data-dir", join(dir, "demo"), "--simulator-pasv-range", `${pasv}-${pasv + 19}`, ...names.flatMap((n, i) => [`--${n}-port`, String(ports[i])])];
       const started = Date.now();
       // Its own process group, so that the cleanup can end it whatever state it is left in.
       demo = spawn(process.execPath, args, { cwd: dir, detached: true, stdio: ["ignore", "pipe", "pipe"] });
@@ -131,7 +133,7 @@ describe("smt-monitor demo (real simulator, exporter, notifier, Prometheus, Aler
       expect(page.status).toBe(200);
       expect(await page.text()).toContain(initial.id);
       // And the demo said so.
-      await until("the demo's draft line", () => (output.includes(`INITIAL draft ${initial.id}`) ? true : undefined), 10_000);
+      await until("the demo's draft line", () => (output.includes(`INITIAL draft ${initial.id}`) ? true : undefined), 15_000);
 
       // Ctrl-C: SIGINT to the demo alone (the components run in their own groups).
       process.kill(demo.pid!, "SIGINT");

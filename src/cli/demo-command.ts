@@ -25,7 +25,9 @@ export function registerDemo(program: Command): void {
     )
     .option("--data-dir <dir>", "where every component keeps its config, state and log", ".smt-demo")
     .option("--config <file>", "exporter config template (ports and paths are rewritten for this run)", packageFile("config/demo.yaml"))
-    .option("--no-outage", "do not inject the outage (the stack only)");
+    .option("--no-outage", "do not inject the outage (the stack only)")
+    .option("--keep-state", "keep the previous run's Prometheus data, notices and logs (default: every start is fresh; the secrets are kept)")
+    .option("--simulator-pasv-range <from-to>", "the simulator's FTPS passive data ports (default 40000-40999)");
   for (const [key, flag, what] of PORT_FLAGS) cmd.option(flag, `${what} (default ${DEFAULT_DEMO_PORTS[key]})`);
   cmd.action(async (opts: Record<string, string | boolean | undefined>) => {
     const { runDemo } = await import("../demo/run-demo.js");
@@ -42,12 +44,24 @@ export function registerDemo(program: Command): void {
       }
       ports[key] = port;
     }
+    let pasvRange: [number, number] | undefined;
+    if (opts.simulatorPasvRange !== undefined) {
+      const m = /^(\d+)-(\d+)$/.exec(String(opts.simulatorPasvRange));
+      if (!m || Number(m[1]) < 1024 || Number(m[2]) > 65535 || Number(m[1]) > Number(m[2])) {
+        process.stderr.write(`--simulator-pasv-range: expected "from-to" with 1024 <= from <= to <= 65535, got "${opts.simulatorPasvRange}"\n`);
+        process.exitCode = 2;
+        return;
+      }
+      pasvRange = [Number(m[1]), Number(m[2])];
+    }
     process.exitCode = await runDemo({
+      pasvRange,
       dataDir: String(opts.dataDir),
       exporterTemplate: String(opts.config),
       alertmanagerTemplate: packageFile("alertmanager/alertmanager.yml"),
       ports,
       outage: opts.outage !== false,
+      keepState: opts.keepState === true,
     });
   });
 }

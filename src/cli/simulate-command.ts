@@ -13,6 +13,7 @@ export function registerSimulate(program: Command): void {
     .option("--api-port <port>", "HTTPS API port", String(DEFAULT_SIMULATOR_PORTS.api))
     .option("--han-port <port>", "HTTPS HAN API port", String(DEFAULT_SIMULATOR_PORTS.han))
     .option("--ftps-port <port>", "FTPS (explicit TLS) control port", String(DEFAULT_SIMULATOR_PORTS.ftps))
+    .option("--pasv-range <from-to>", "FTPS passive data ports (two simulators on one machine need disjoint ranges)", "40000-40999")
     .action(async (opts: Record<string, string>) => {
       const { startSimulator } = await import("../simulator/simulator.js");
       const logger = createLogger({ name: "simulator" });
@@ -21,8 +22,13 @@ export function registerSimulate(program: Command): void {
         if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: expected a port number, got "${opts[name]}"`);
         return value;
       };
+      const pasv = /^(\d+)-(\d+)$/.exec(opts.pasvRange ?? "");
+      if (!pasv || Number(pasv[1]) < 1024 || Number(pasv[2]) > 65535 || Number(pasv[1]) > Number(pasv[2])) {
+        throw new Error(`--pasv-range: expected "from-to" with 1024 <= from <= to <= 65535, got "${opts.pasvRange}"`);
+      }
       const sim = await startSimulator({
         host: opts.host,
+        pasvRange: [Number(pasv[1]), Number(pasv[2])],
         stateDir: opts.stateDir!,
         ports: { admin: port("adminPort"), gui: port("guiPort"), api: port("apiPort"), han: port("hanPort"), ftps: port("ftpsPort") },
       });

@@ -24,6 +24,7 @@ export interface NoticeSummary {
   status: string;
   subject: string;
   services: string[];
+  created_at: string;
 }
 
 /** The notifier's notices (GET /api/v1/notices, reviewer basic auth). */
@@ -36,16 +37,14 @@ export async function listNotices(notifierUrl: string, reviewer: { name: string;
   return ((await res.json()) as { notices: NoticeSummary[] }).notices;
 }
 
-/** Resolves with the first INITIAL notice of the service, polling every second; undefined when stopped. */
-export async function waitForInitialDraft(
-  notifierUrl: string,
-  reviewer: { name: string; password: string },
-  service: Service,
-  stopped: () => boolean,
-): Promise<NoticeSummary | undefined> {
+/**
+ * Resolves with the first INITIAL notice (of the injected outage, or of any other outage the
+ * newcomer causes first), polling every second; undefined when stopped.
+ */
+export async function waitForInitialDraft(notifierUrl: string, reviewer: { name: string; password: string }, stopped: () => boolean, sinceMs = 0): Promise<NoticeSummary | undefined> {
   while (!stopped()) {
     try {
-      const initial = (await listNotices(notifierUrl, reviewer)).find((n) => n.kind === "INITIAL" && n.services.includes(service));
+      const initial = (await listNotices(notifierUrl, reviewer)).find((n) => n.kind === "INITIAL" && Date.parse(n.created_at) >= sinceMs - 5_000);
       if (initial) return initial;
     } catch {
       // the notifier may be restarting; keep polling

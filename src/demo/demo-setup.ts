@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { parse, stringify } from "yaml";
 import type { Service } from "../config/schema.js";
@@ -87,8 +87,14 @@ const SIMULATOR_DEFAULT_TO_PORT: Record<number, keyof DemoPorts> = {
 /** The scenario prefers the portal; it takes the first service with no maintenance in the next 20 minutes. */
 const OUTAGE_PREFERENCE: Service[] = ["gui", "api", "han", "ftps"];
 
-export function prepareDemo(o: { dataDir: string; exporterTemplate: string; alertmanagerTemplate: string; ports: DemoPorts; now: number }): DemoLayout {
+/** The folders a fresh start empties (the secrets are kept, so the reviewer's password stays the same). */
+export const DEMO_STATE_FOLDERS = ["logs", "simulator", "exporter", "notifier", "prometheus", "alertmanager"];
+
+export function prepareDemo(o: { dataDir: string; exporterTemplate: string; alertmanagerTemplate: string; ports: DemoPorts; now: number; keepState?: boolean }): DemoLayout {
   const dataDir = resolve(o.dataDir);
+  // Every start is the same scenario from a clean slate: an incident left open by the previous run
+  // would turn this run's outage into an UPDATE instead of an INITIAL draft.
+  if (!o.keepState) for (const name of DEMO_STATE_FOLDERS) rmSync(join(dataDir, name), { recursive: true, force: true });
   const dir = (name: string) => {
     const d = join(dataDir, name);
     mkdirSync(d, { recursive: true });

@@ -68,6 +68,9 @@ export async function busyPorts(ports: DemoPorts): Promise<string[]> {
   return busy;
 }
 
+/** The simulator's FTPS passive data ports in the demo (another demo on the same machine needs another range). */
+export const DEFAULT_DEMO_PASV_RANGE: [number, number] = [40000, 40999];
+
 const CLI = fileURLToPath(new URL("../cli/main.js", import.meta.url));
 
 /** Starts every component (simulator first: the exporter reads its certificates). */
@@ -77,6 +80,7 @@ export async function startDemoStack(
   binaries: DemoBinaries,
   supervisor: ProcessSupervisor,
   log: (line: string) => void,
+  pasvRange: [number, number] = DEFAULT_DEMO_PASV_RANGE,
 ): Promise<void> {
   const node = (name: string, args: string[]) => supervisor.start(name, process.execPath, [CLI, ...args]);
   const simulator = node("simulator", [
@@ -93,6 +97,8 @@ export async function startDemoStack(
     String(ports.simulatorHan),
     "--ftps-port",
     String(ports.simulatorFtps),
+    "--pasv-range",
+    `${pasvRange[0]}-${pasvRange[1]}`,
   ]);
   await waitReady(simulator, `http://127.0.0.1:${ports.simulatorAdmin}/-/healthy`);
   log("  simulator ready");

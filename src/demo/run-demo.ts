@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { prepareDemo, DEMO_ALERT_EVALUATION_INTERVAL, DEMO_RULE_PARAMETERS, DEMO_SCRAPE_INTERVAL, type DemoPorts } from "./demo-setup.js";
 import { busyPorts, findDemoBinaries, startDemoStack } from "./demo-stack.js";
 import { injectOutage, waitForInitialDraft } from "./demo-scenario.js";
@@ -10,6 +11,10 @@ export interface DemoOptions {
   alertmanagerTemplate: string;
   ports: DemoPorts;
   outage: boolean;
+  /** The simulator's FTPS passive port range. */
+  pasvRange?: [number, number];
+  /** Keep the previous run's Prometheus data, notices and logs (default: a fresh start). */
+  keepState?: boolean;
 }
 
 /** Runs the demo until SIGINT/SIGTERM (or a component dies); returns the exit code. */
@@ -20,8 +25,9 @@ export async function runDemo(o: DemoOptions): Promise<number> {
     process.stderr.write(`${binaries.missing}\n`);
     return 1;
   }
-  const layout = prepareDemo({ dataDir: o.dataDir, exporterTemplate: o.exporterTemplate, alertmanagerTemplate: o.alertmanagerTemplate, ports: o.ports, now: Date.now() });
-  const leftovers = endLeftovers(layout.pidFile, layout.dataDir);
+  // Before anything is removed or rewritten: what a killed previous run left behind.
+  const leftovers = endLeftovers(resolve(o.dataDir, "demo.pids"), resolve(o.dataDir));
+  const layout = prepareDemo({ dataDir: o.dataDir, exporterTemplate: o.exporterTemplate, alertmanagerTemplate: o.alertmanagerTemplate, ports: o.ports, now: Date.now(), keepState: o.keepState });
   if (leftovers.length > 0) out(`Ended components a previous demo left running: ${leftovers.join(", ")}`);
   const busy = await busyPorts(o.ports);
   if (busy.length > 0) {
@@ -56,7 +62,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
   const url = (port: number, path = "/") => `http://127.0.0.1:${port}${path}`;
   out(`Starting the SMT monitor demo in ${layout.dataDir} (logs: ${layout.logDir}) …`);
   try {
-    await startDemoStack(layout, o.ports, binaries, supervisor, out);
+    await startDemoStack(layout, o.ports, binaries, supervisor, out, o.pasvRange);
   } catch (err) {
     process.stderr.write(`\n${(err as Error).message}\n`);
     await shutdown(1);
@@ -88,9 +94,10 @@ export async function runDemo(o: DemoOptions): Promise<number> {
   if (o.outage && !stopping) {
     const service = layout.outageService;
     try {
+      const injectedAt = Date.now();
       const fault = await injectOutage(url(p.simulatorAdmin).replace(/\/$/, ""), service);
       out(`Scenario: injected "${fault}" into ${service} at ${new Date().toISOString()}; SMTUnplannedOutage fires after more than ${DEMO_RULE_PARAMETERS.unplannedOutageMinutes} unavailable minute, and the INITIAL notice draft appears on the review page in about two minutes.`);
-      void waitForInitialDraft(url(p.notifier).replace(/\/$/, ""), layout.reviewer, service, () => stopping).then((notice) => {
+      void waitForInitialDraft(url(p.notifier).replace(/\/$/, ""), layout.reviewer, () => stopping, injectedAt).then((notice) => {
         if (notice) out(`Scenario: INITIAL draft ${notice.id} is ready for review: ${url(p.notifier, `/notices/${encodeURIComponent(notice.id)}`)}\n  ${notice.subject}`);
       });
     } catch (err) {
