@@ -49,21 +49,22 @@ describe("minute timing shared by the rules and the report", () => {
     const end = (Date.UTC(2026, 3, 1, 5, 1, 10) - 1) / 1000;
     const range = Date.UTC(2026, 3, 1, 5, 1, 10) - 1 - Date.UTC(2026, 2, 1, 6, 1, 10);
     expect(q).toContain(`sum_over_time(smt:service_minute_available:bool[${range}ms] @ ${end.toFixed(3)})`);
-    expect(q.match(/sum_over_time/g)).toHaveLength(4);
+    expect(q.match(/sum_over_time/g)).toHaveLength(3);
+    expect(q).not.toContain("unmeasured");
   });
 });
 
 describe("serviceAvailability", () => {
-  const recorded = { maintenance: 600, unmeasured: 10, unavailable: 30, available: 43_000 };
+  const recorded = { maintenance: 600, unavailable: 30, available: 43_000 };
 
-  it("counts minutes never recorded as unmeasured, so the four add up to the total", () => {
+  it("counts every other minute (recorded unmeasured or never recorded) as unmeasured, so the four add up to the total", () => {
     const s = serviceAvailability("gui", 44_580, recorded);
     expect(s).toEqual({
       service: "gui",
       total_minutes: 44_580,
       maintenance_minutes: 600,
       unavailable_minutes: 30,
-      unmeasured_minutes: 10 + (44_580 - 43_640),
+      unmeasured_minutes: 44_580 - 43_630,
       available_minutes: 43_000,
       availability: 43_000 / (44_580 - 600),
       objective: 0.99,
@@ -73,19 +74,19 @@ describe("serviceAvailability", () => {
   });
 
   it("exactly 99 % is not over 99 %", () => {
-    expect(serviceAvailability("api", 10_100, { maintenance: 100, unmeasured: 0, unavailable: 100, available: 9_900 }).met).toBe(false);
-    expect(serviceAvailability("api", 10_100, { maintenance: 100, unmeasured: 0, unavailable: 99, available: 9_901 }).met).toBe(true);
+    expect(serviceAvailability("api", 10_100, { maintenance: 100, unavailable: 100, available: 9_900 }).met).toBe(false);
+    expect(serviceAvailability("api", 10_100, { maintenance: 100, unavailable: 99, available: 9_901 }).met).toBe(true);
   });
 
   it("a month that was all maintenance has no availability", () => {
-    const s = serviceAvailability("han", 100, { maintenance: 100, unmeasured: 0, unavailable: 0, available: 0 });
+    const s = serviceAvailability("han", 100, { maintenance: 100, unavailable: 0, available: 0 });
     expect(s.availability).toBeNull();
     expect(s.met).toBeNull();
   });
 
   it("refuses more recorded minutes than the month has, rather than print a wrong figure", () => {
-    expect(() => serviceAvailability("ftps", 100, { maintenance: 0, unmeasured: 0, unavailable: 1, available: 100 })).toThrow(InconsistentMinutesError);
-    expect(() => serviceAvailability("ftps", 100, { maintenance: 0, unmeasured: 0, unavailable: 0.5, available: 10 })).toThrow(/not whole numbers/);
+    expect(() => serviceAvailability("ftps", 100, { maintenance: 0, unavailable: 1, available: 100 })).toThrow(InconsistentMinutesError);
+    expect(() => serviceAvailability("ftps", 100, { maintenance: 0, unavailable: 0.5, available: 10 })).toThrow(/not whole numbers/);
   });
 });
 
@@ -94,8 +95,8 @@ describe("formats", () => {
     month: "2026-11",
     timezone: "America/Chicago",
     services: [
-      serviceAvailability("gui", 43_260, { maintenance: 2_400, unmeasured: 0, unavailable: 20, available: 40_840 }),
-      serviceAvailability("han", 43_260, { maintenance: 43_260, unmeasured: 0, unavailable: 0, available: 0 }),
+      serviceAvailability("gui", 43_260, { maintenance: 2_400, unavailable: 20, available: 40_840 }),
+      serviceAvailability("han", 43_260, { maintenance: 43_260, unavailable: 0, available: 0 }),
     ],
   };
 

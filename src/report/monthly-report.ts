@@ -1,5 +1,5 @@
 import { SERVICES, type Service } from "../config/services.js";
-import { MINUTE_STATES, MINUTE_STATE_SERIES, type MinuteState } from "../rules/availability-rules.js";
+import { MINUTE_STATE_SERIES, type MinuteState } from "../rules/availability-rules.js";
 import { recordedSampleRange } from "../rules/minute-timing.js";
 import { queryInstantVector, type PrometheusQueryOptions } from "./prometheus-query.js";
 import { REPORT_TIME_ZONE, type ReportMonth } from "./report-month.js";
@@ -15,6 +15,9 @@ export interface MonthlyReport {
 /** A month that cannot be reported (not over yet, or no recorded minute at all). */
 export class MonthUnavailableError extends Error {}
 
+/** The states the report sums; unmeasured is what remains of the month, so it need not be read. */
+const SUMMED_STATES = ["maintenance", "unavailable", "available"] as const satisfies readonly MinuteState[];
+
 /**
  * The PromQL that sums the recorded minute states of the month's minutes, one sample per service and
  * state (label "state"). The minute-state sample of minute m has a timestamp in [m + 70 s, m + 130 s),
@@ -24,7 +27,7 @@ export function monthlyMinutesQuery(month: ReportMonth): string {
   const { firstMs, lastMs } = recordedSampleRange(month.fromMs, month.toMs);
   const range = `${lastMs - firstMs}ms`;
   const at = (lastMs / 1000).toFixed(3);
-  return MINUTE_STATES.map(
+  return SUMMED_STATES.map(
     (state) => `label_replace(sum_over_time(${MINUTE_STATE_SERIES[state]}[${range}] @ ${at}), "state", "${state}", "", "")`,
   ).join("\nor\n");
 }
@@ -50,9 +53,9 @@ export async function monthlyReport(options: MonthlyReportOptions): Promise<Mont
   const recorded = new Map<Service, RecordedMinutes>();
   for (const s of samples) {
     const service = s.metric.service as Service;
-    const state = s.metric.state as MinuteState;
-    if (!(SERVICES as readonly string[]).includes(service) || !(MINUTE_STATES as readonly string[]).includes(state)) continue;
-    const r = recorded.get(service) ?? { maintenance: 0, unmeasured: 0, unavailable: 0, available: 0 };
+    const state = s.metric.state as (typeof SUMMED_STATES)[number];
+    if (!(SERVICES as readonly string[]).includes(service) || !(SUMMED_STATES as readonly string[]).includes(state)) continue;
+    const r = recorded.get(service) ?? { maintenance: 0, unavailable: 0, available: 0 };
     r[state] = s.value;
     recorded.set(service, r);
   }
@@ -66,7 +69,7 @@ export async function monthlyReport(options: MonthlyReportOptions): Promise<Mont
     month: month.label,
     timezone: REPORT_TIME_ZONE,
     services: SERVICES.map((service) =>
-      serviceAvailability(service, month.totalMinutes, recorded.get(service) ?? { maintenance: 0, unmeasured: 0, unavailable: 0, available: 0 }),
+      serviceAvailability(service, month.totalMinutes, recorded.get(service) ?? { maintenance: 0, unavailable: 0, available: 0 }),
     ),
   };
 }

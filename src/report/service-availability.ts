@@ -4,10 +4,12 @@ import type { Service } from "../config/services.js";
 export const AVAILABILITY_OBJECTIVE_PERCENT = 99;
 export const AVAILABILITY_OBJECTIVE = AVAILABILITY_OBJECTIVE_PERCENT / 100;
 
-/** Minutes of one service in a month, by recorded state (minutes never recorded are not in here). */
+/**
+ * Minutes of one service in a month recorded as maintenance, unavailable and available. Unmeasured
+ * is the rest of the month: the minutes recorded as unmeasured and those never recorded alike.
+ */
 export interface RecordedMinutes {
   maintenance: number;
-  unmeasured: number;
   unavailable: number;
   available: number;
 }
@@ -30,12 +32,12 @@ export interface ServiceAvailability {
 export class InconsistentMinutesError extends Error {}
 
 /**
- * The report line from the recorded minutes: minutes with no recorded sample are unmeasured, so the
+ * The report line from the recorded minutes: every other minute of the month is unmeasured, so the
  * four counts add up to the month's total. Refuses (rather than print a wrong figure) when more
  * minutes were recorded than the month has.
  */
 export function serviceAvailability(service: Service, totalMinutes: number, recorded: RecordedMinutes): ServiceAvailability {
-  const counts = [recorded.maintenance, recorded.unmeasured, recorded.unavailable, recorded.available];
+  const counts = [recorded.maintenance, recorded.unavailable, recorded.available];
   if (counts.some((c) => !Number.isInteger(c) || c < 0)) {
     throw new InconsistentMinutesError(`${service}: recorded minute counts are not whole numbers: ${JSON.stringify(recorded)}`);
   }
@@ -46,7 +48,6 @@ export function serviceAvailability(service: Service, totalMinutes: number, reco
         `(was the rule group or its file renamed during the month? see docs/slo.md)`,
     );
   }
-  const unmeasured = recorded.unmeasured + (totalMinutes - recordedTotal);
   const counted = totalMinutes - recorded.maintenance;
   const availability = counted > 0 ? recorded.available / counted : null;
   return {
@@ -54,7 +55,7 @@ export function serviceAvailability(service: Service, totalMinutes: number, reco
     total_minutes: totalMinutes,
     maintenance_minutes: recorded.maintenance,
     unavailable_minutes: recorded.unavailable,
-    unmeasured_minutes: unmeasured,
+    unmeasured_minutes: totalMinutes - recordedTotal,
     available_minutes: recorded.available,
     availability,
     objective: AVAILABILITY_OBJECTIVE,
