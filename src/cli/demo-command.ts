@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
-import { DEFAULT_DEMO_PORTS, DEMO_RULE_PARAMETERS, type DemoPorts } from "../demo/demo-setup.js";
+import { DEFAULT_DEMO_PORTS, DEMO_RULE_PARAMETERS, type DemoPorts } from "../demo/demo-defaults.js";
 
 const packageFile = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 

@@ -5,10 +5,11 @@ import { parse, stringify } from "yaml";
 import type { Service } from "../config/schema.js";
 import { maintenanceConfig } from "../config/maintenance-schema.js";
 import { maintenanceCalendar } from "../maintenance/maintenance-calendar.js";
-import { availabilityRuleFiles, PRODUCTION_RULE_PARAMETERS, RULE_GROUP_NAMES, type AvailabilityRuleParameters, type RuleFile } from "../rules/availability-rules.js";
+import { availabilityRuleFiles, RULE_GROUP_NAMES, type RuleFile } from "../rules/availability-rules.js";
 import { renderRuleFile } from "../rules/render-rule-file.js";
 import { GENERATED_BY } from "../rules/write-rule-files.js";
 import { DEFAULT_SIMULATOR_PORTS } from "../simulator/ports.js";
+import { DEMO_ALERT_EVALUATION_INTERVAL, DEMO_RULE_PARAMETERS, DEMO_SCRAPE_INTERVAL, type DemoPorts } from "./demo-defaults.js";
 
 /**
  * Everything the local demo writes into its data directory before starting the components
@@ -16,39 +17,7 @@ import { DEFAULT_SIMULATOR_PORTS } from "../simulator/ports.js";
  * Pure apart from the files it writes; the clock is a parameter.
  */
 
-export interface DemoPorts {
-  exporter: number;
-  notifier: number;
-  prometheus: number;
-  alertmanager: number;
-  simulatorAdmin: number;
-  simulatorGui: number;
-  simulatorApi: number;
-  simulatorHan: number;
-  simulatorFtps: number;
-}
-
-export const DEFAULT_DEMO_PORTS: DemoPorts = {
-  exporter: 9910,
-  notifier: 9911,
-  prometheus: 9090,
-  alertmanager: 9093,
-  simulatorAdmin: DEFAULT_SIMULATOR_PORTS.admin,
-  simulatorGui: DEFAULT_SIMULATOR_PORTS.gui,
-  simulatorApi: DEFAULT_SIMULATOR_PORTS.api,
-  simulatorHan: DEFAULT_SIMULATOR_PORTS.han,
-  simulatorFtps: DEFAULT_SIMULATOR_PORTS.ftps,
-};
-
-/**
- * The demo's rule parameters: production's, with SMTUnplannedOutage after more than 1 minute instead
- * of 15, so a notice draft appears within about two minutes of the injected outage.
- */
-export const DEMO_RULE_PARAMETERS: AvailabilityRuleParameters = { ...PRODUCTION_RULE_PARAMETERS, unplannedOutageMinutes: 1 };
-/** The alert group runs this often in the demo (production: every minute), so an alert fires seconds after its minute is recorded. */
-export const DEMO_ALERT_EVALUATION_INTERVAL = "10s";
-/** Prometheus scrapes and the exporter probes this often in the demo (production: 15 s). */
-export const DEMO_SCRAPE_INTERVAL = "5s";
+export { DEFAULT_DEMO_PORTS, DEMO_ALERT_EVALUATION_INTERVAL, DEMO_RULE_PARAMETERS, DEMO_SCRAPE_INTERVAL, type DemoPorts } from "./demo-defaults.js";
 
 /** The demo's rule files: the production generator's output for DEMO_RULE_PARAMETERS, alert group evaluated every 10 s. */
 export function demoRuleFiles(): RuleFile[] {

@@ -1,0 +1,38 @@
+import { PRODUCTION_RULE_PARAMETERS, type AvailabilityRuleParameters } from "../rules/availability-rules.js";
+import { DEFAULT_SIMULATOR_PORTS } from "../simulator/ports.js";
+
+/** The demo's ports and timings (light to import: the CLI's --help reads them). */
+export interface DemoPorts {
+  exporter: number;
+  notifier: number;
+  prometheus: number;
+  alertmanager: number;
+  simulatorAdmin: number;
+  simulatorGui: number;
+  simulatorApi: number;
+  simulatorHan: number;
+  simulatorFtps: number;
+}
+
+export const DEFAULT_DEMO_PORTS: DemoPorts = {
+  exporter: 9910,
+  notifier: 9911,
+  prometheus: 9090,
+  alertmanager: 9093,
+  simulatorAdmin: DEFAULT_SIMULATOR_PORTS.admin,
+  simulatorGui: DEFAULT_SIMULATOR_PORTS.gui,
+  simulatorApi: DEFAULT_SIMULATOR_PORTS.api,
+  simulatorHan: DEFAULT_SIMULATOR_PORTS.han,
+  simulatorFtps: DEFAULT_SIMULATOR_PORTS.ftps,
+};
+
+/**
+ * The demo's rule parameters: production's, with SMTUnplannedOutage after more than 1 minute instead
+ * of 15, so a notice draft appears within about two minutes of the injected outage.
+ */
+export const DEMO_RULE_PARAMETERS: AvailabilityRuleParameters = { ...PRODUCTION_RULE_PARAMETERS, unplannedOutageMinutes: 1 };
+/** The alert group runs this often in the demo (production: every minute), so an alert fires seconds after its minute is recorded. */
+export const DEMO_ALERT_EVALUATION_INTERVAL = "10s";
+/** Prometheus scrapes and the exporter probes this often in the demo (production: 15 s). */
+export const DEMO_SCRAPE_INTERVAL = "5s";
+
