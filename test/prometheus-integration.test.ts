@@ -19,6 +19,7 @@ const rulesGlob = join(import.meta.dirname, "..", "prometheus", "rules", "*.rule
 const MINUTE = 60_000;
 
 let fx: SimulatorFixture;
+let configFile: string;
 let exporter: Exporter | undefined;
 let prometheus: PrometheusServer | undefined;
 let dir: string;
@@ -26,7 +27,7 @@ let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "smt-prom-it-"));
   fx = await startSimulatorFixture();
-  const configFile = fx.writeConfig({ interval: "5s", timeout: "3s", location: "it-austin" });
+  configFile = fx.writeConfig({ interval: "5s", timeout: "3s", location: "it-austin" });
   exporter = new Exporter({ configFile, logger: captureLogger().logger, listenAddress: { host: "127.0.0.1", port: 0 } });
   const { port } = await exporter.start();
   prometheus = await startPrometheus({
@@ -72,15 +73,30 @@ async function waitFor<T>(what: string, f: () => Promise<T | undefined>, timeout
 }
 
 describe("recorded minute series in front of a real Prometheus, exporter and simulator", () => {
-  it("an injected gui fault is recorded as unavailable from the minute it began, and recovery follows", async () => {
-    // data is flowing once Prometheus has scraped a successful gui check
+  it("an injected fault is recorded as unavailable from the minute it began (maintenance if planned), and recovery follows", async () => {
+    // The plan: a minute of good data, then a minute in which gui and han fail; han has a planned
+    // maintenance window for exactly that minute, announced now (a reload of the exporter's calendar).
+    const goodMinute = Math.ceil((Date.now() + 15_000) / MINUTE) * MINUTE;
+    const faultMinute = goodMinute + MINUTE;
+    const iso = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
+    fx.writeConfig({
+      file: configFile,
+      interval: "5s",
+      timeout: "3s",
+      location: "it-austin",
+      extraChecks: `
+maintenance:
+  planned:
+    - { id: it-han, start: "${iso(faultMinute)}", end: "${iso(faultMinute + MINUTE)}", services: [han] }
+`,
+    });
+    expect(exporter!.reload()).toEqual({ ok: true });
     await waitFor("the first scrape", async () => ((await instantQuery(prometheus!.url, 'smt_probe_success{service="gui"} == 1')).length ? true : undefined), 60_000);
-    const goodMinute = Math.floor(Date.now() / MINUTE) * MINUTE; // a minute with only good data
-    const injectAt = goodMinute + MINUTE + 2_000;
-    await sleep(injectAt - Date.now());
+    expect(Date.now()).toBeLessThan(goodMinute);
+    await sleep(faultMinute + 2_000 - Date.now());
     const injected = Date.now();
     expect(await fx.sim.setFault("gui", "http_500")).toBeUndefined();
-    const faultMinute = Math.floor(injected / MINUTE) * MINUTE;
+    expect(await fx.sim.setFault("han", "http_503")).toBeUndefined();
 
     // the fault lasts 38 s, so that its last failed run (every 5 s), scraped every 5 s, is still in the
     // same minute; meanwhile watch for that minute to be recorded
@@ -118,9 +134,16 @@ describe("recorded minute series in front of a real Prometheus, exporter and sim
     expect(unavailable.get(faultMinute), "the fault's minute").toBe(1);
     expect(available.get(recoveredMinute), "the minute after clearing").toBe(1);
     // other services were not affected, and nothing was maintenance or unmeasured
-    for (const service of ["api", "ftps", "han"]) {
+    for (const service of ["api", "ftps"]) {
       expect((await recordedMinutes("smt:service_minute_available:bool", service)).get(faultMinute), service).toBe(1);
     }
+    // han failed too, but in its planned window: a maintenance minute, not an unavailable one
+    const han = {
+      maintenance: await recordedMinutes("smt:service_minute_maintenance:bool", "han"),
+      unavailable: await recordedMinutes("smt:service_minute_unavailable:bool", "han"),
+      available: await recordedMinutes("smt:service_minute_available:bool", "han"),
+    };
+    expect([han.available.get(goodMinute), han.maintenance.get(faultMinute), han.unavailable.get(faultMinute), han.available.get(recoveredMinute)]).toEqual([1, 1, 0, 1]);
     expect((await recordedMinutes("smt:service_minute_unmeasured:bool", "gui")).get(faultMinute)).toBe(0);
     expect((await recordedMinutes("smt:service_minute_maintenance:bool", "gui")).get(faultMinute)).toBe(0);
 
