@@ -21,8 +21,36 @@ export function registerProbe(program: Command): void {
         return;
       }
       const check = config.checks.find((c) => c.name === opts.check);
+      const dataCheck = config.marketData.energyData?.checks.find((c) => c.name === opts.check);
+      if (!check && dataCheck) {
+        // An energy-data check (energy_data.checks, docs/energy-data.md): what it read and saw.
+        const { runDataCheck } = await import("../energy-data/run-data-check.js");
+        const { formatCivilDate } = await import("../energy-data/delivery-deadline.js");
+        const result = await runDataCheck(dataCheck, config.marketData.energyData!.canaryEsiids);
+        const o = result.observation;
+        if (opts.json) {
+          const observation = o && { latest_usage_day: o.latestDay ? formatCivilDate(o.latestDay) : null, days_seen: o.daysSeen, quality: o.quality ? { usage_day: formatCivilDate(o.quality.day), ...o.quality.figures, by_esiid: Object.fromEntries(o.quality.byEsiid) } : null };
+          process.stdout.write(`${JSON.stringify({ check: dataCheck.name, service: dataCheck.service, kind: `energy_data/${dataCheck.kind}`, success: result.success, duration_seconds: result.durationSeconds, failure: result.failure, observation, log: result.log }, null, 2)}\n`);
+        } else {
+          const out = [`check:    ${dataCheck.name} (energy data, service ${dataCheck.service}, kind ${dataCheck.kind}, location ${config.location})`];
+          for (const line of result.log) out.push(`  ${line}`);
+          if (o) {
+            out.push(`latest usage day every canary has: ${o.latestDay ? formatCivilDate(o.latestDay) : "none"} (days seen: ${o.daysSeen.join(", ") || "none"})`);
+            if (o.quality) {
+              out.push(`quality of ${formatCivilDate(o.quality.day)}: ${Object.entries(o.quality.figures).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+              for (const [esiid, q] of o.quality.byEsiid) out.push(`  ${esiid}: ${Object.entries(q).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+            }
+          }
+          out.push(`duration: ${result.durationSeconds.toFixed(6)} s`);
+          out.push(result.success ? "result:   success" : `result:   FAILURE reason=${result.failure!.reason}: ${result.failure!.message}`);
+          process.stdout.write(`${out.join("\n")}\n`);
+        }
+        process.exitCode = result.success ? 0 : 1;
+        return;
+      }
       if (!check) {
-        process.stderr.write(`${opts.config}: no check named "${opts.check}"; configured: ${config.checks.map((c) => c.name).join(", ") || "none"}\n`);
+        const names = [...config.checks.map((c) => c.name), ...(config.marketData.energyData?.checks.map((c) => c.name) ?? [])];
+        process.stderr.write(`${opts.config}: no check named "${opts.check}"; configured: ${names.join(", ") || "none"}\n`);
         process.exitCode = 2;
         return;
       }

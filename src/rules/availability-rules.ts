@@ -16,6 +16,11 @@ export interface AvailabilityRuleParameters {
   tlsCertificateWarningDays: number;
   /** Base of the runbook_url annotations; each alert appends "#<alertname in lower case>". */
   runbookBaseUrl: string;
+  /**
+   * SMTDataDeliveryLate fires when a usage day's delivery deadline passed without the data for this
+   * many minutes (energy-data checks run every 15 minutes by default: docs/energy-data.md).
+   */
+  dataDeliveryLateMinutes: number;
 }
 
 export const PRODUCTION_RULE_PARAMETERS: AvailabilityRuleParameters = {
@@ -23,6 +28,7 @@ export const PRODUCTION_RULE_PARAMETERS: AvailabilityRuleParameters = {
   probeDataMissingMinutes: 10,
   tlsCertificateWarningDays: 21,
   runbookBaseUrl: "https://github.com/smt-monitor/smt-monitor/blob/main/docs/runbook.md",
+  dataDeliveryLateMinutes: 20,
 };
 
 /** The four states of a service's minute; exactly one of the four series is 1 for each recorded minute. */
@@ -336,6 +342,32 @@ ${MAINTENANCE_LAST_END_SERIES}`,
         },
       },
       {
+        alert: "SMTDataDeliveryLate",
+        // The exporters compute the newest usage day whose deadline has passed (Central time, DST-aware)
+        // at each scrape; the data is late when no check of the service saw that day in the last hour
+        // (or saw no day at all). The value is the overdue usage day (00:00 Central).
+        expr: `max by (service) (smt_data_expected_usage_day_timestamp_seconds)
+> max by (service) (max_over_time(smt_data_latest_usage_day_timestamp_seconds[1h]))
+or
+max by (service) (smt_data_expected_usage_day_timestamp_seconds)
+unless on (service)
+max by (service) (max_over_time(smt_data_latest_usage_day_timestamp_seconds[1h]))`,
+        for: `${params.dataDeliveryLateMinutes}m`,
+        labels: { severity: "warning" },
+        annotations: {
+          summary: `SMT ${serviceName} energy data for {{ ($value | toTime).Format "2006-01-02" }} is late`,
+          description:
+            `The energy data of usage day {{ ($value | toTime).Format "2006-01-02" }} is not available on SMT ${serviceName} ` +
+            `although its delivery deadline has passed (FTPS: 23:00 Central on the next day; GUI and API: 06:00 Central two days later). ` +
+            `The newest usage day the energy-data checks see is ` +
+            `{{ with printf "max(max_over_time(smt_data_latest_usage_day_timestamp_seconds{service=%q}[1h]))" $labels.service | query }}` +
+            `{{ (. | first | value | toTime).Format "2006-01-02" }}{{ else }}none{{ end }}. ` +
+            `Time to market is reported to the market monthly.`,
+          runbook_url: runbook("SMTDataDeliveryLate"),
+          usage_day: `{{ ($value | toTime).Format "2006-01-02" }}`,
+        },
+      },
+      {
         alert: "SMTExporterConfigReloadFailed",
         expr: `smt_exporter_config_last_reload_successful == 0`,
         for: "5m",
@@ -374,6 +406,7 @@ function validate(p: AvailabilityRuleParameters): void {
   wholePositive("unplannedOutageMinutes", p.unplannedOutageMinutes);
   wholePositive("probeDataMissingMinutes", p.probeDataMissingMinutes);
   wholePositive("tlsCertificateWarningDays", p.tlsCertificateWarningDays);
+  wholePositive("dataDeliveryLateMinutes", p.dataDeliveryLateMinutes);
   if (!/^https?:\/\/\S+$/.test(p.runbookBaseUrl)) throw new Error(`runbookBaseUrl: expected an http(s) URL, got "${p.runbookBaseUrl}"`);
 }
 
