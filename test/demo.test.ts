@@ -29,13 +29,13 @@ function alive(pid: number): boolean {
     return false;
   }
 }
-/** Every live process whose process group is one of the groups. */
+/** Every live process whose process group is one of the groups (zombies, already dead, excluded). */
 function processesIn(pgids: Set<number>): string[] {
-  const ps = execFileSync("ps", ["-e", "-o", "pid=,pgid=,args="], { encoding: "utf8" });
+  const ps = execFileSync("ps", ["-e", "-o", "pid=,pgid=,stat=,args="], { encoding: "utf8" });
   return ps
     .split("\n")
     .map((l) => l.trim().split(/\s+/))
-    .filter((f) => f.length >= 2 && pgids.has(Number(f[1])) && !(f[2] ?? "").startsWith("ps"))
+    .filter((f) => f.length >= 3 && pgids.has(Number(f[1])) && !f[2]!.startsWith("Z"))
     .map((f) => f.join(" "));
 }
 
@@ -65,6 +65,44 @@ describe("the demo's rules come from the production generator", () => {
   it("names scripts/setup.sh when Prometheus or Alertmanager is missing", () => {
     const r = findDemoBinaries("/nonexistent");
     expect(r).toEqual({ missing: expect.stringContaining("scripts/setup.sh") });
+  });
+});
+
+describe("process supervisor (src/demo/process-supervisor.ts)", () => {
+  it("stops a whole process group, SIGKILLing what ignores SIGTERM, grandchildren included", async () => {
+    const { ProcessSupervisor } = await import("../src/demo/process-supervisor.js");
+    const work = mkdtempSync(join(dir, "sup-"));
+    const sup = new ProcessSupervisor({ logDir: work, pidFile: join(work, "pids") });
+    // A leader that ignores SIGTERM and a grandchild (sleep) in its group.
+    const p = sup.start("stubborn", "sh", ["-c", "trap '' TERM; sleep 1000 & echo started; wait"]);
+    groups.add(p.child.pid!);
+    const deadline = Date.now() + 5_000;
+    while (!readFileSync(p.logFile, "utf8").includes("started") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(processesIn(new Set([p.child.pid!])).length).toBeGreaterThanOrEqual(2);
+    expect(readFileSync(join(work, "pids"), "utf8")).toBe(`${p.child.pid} stubborn\n`);
+    const t0 = Date.now();
+    await sup.stop(500);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(450);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(processesIn(new Set([p.child.pid!]))).toEqual([]);
+    expect(readFileSync(join(work, "pids"), "utf8")).toBe("");
+  });
+
+  it("ends a previous run's leftovers only when their command line names the data directory", async () => {
+    const { endLeftovers } = await import("../src/demo/process-supervisor.js");
+    const { writeFileSync } = await import("node:fs");
+    const work = mkdtempSync(join(dir, "left-"));
+    const mine = spawn("sh", ["-c", `sleep 1000 # ${work}`], { detached: true, stdio: "ignore" });
+    const other = spawn("sh", ["-c", "sleep 1000 # somewhere-else"], { detached: true, stdio: "ignore" });
+    groups.add(mine.pid!);
+    groups.add(other.pid!);
+    await new Promise((r) => setTimeout(r, 200));
+    writeFileSync(join(work, "demo.pids"), `${mine.pid} exporter\n${other.pid} notifier\n`);
+    expect(endLeftovers(join(work, "demo.pids"), work)).toEqual(["exporter"]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(processesIn(new Set([mine.pid!]))).toEqual([]);
+    expect(processesIn(new Set([other.pid!])).length).toBeGreaterThan(0);
+    process.kill(-other.pid!, "SIGKILL");
   });
 });
 

@@ -78,7 +78,7 @@ export class ProcessSupervisor {
   /** Synchronous last resort (process 'exit'): SIGKILL every group. */
   killAll(): void {
     this.stopping = true;
-    for (const p of this.running) signalGroup(p.child.pid, "SIGKILL");
+    for (const p of this.running) if (p.child.exitCode === null && p.child.signalCode === null) signalGroup(p.child.pid, "SIGKILL");
   }
 
   private writePidFile(empty = false): void {
