@@ -12,7 +12,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Agent, request } from "undici";
-import { CLI, parseArgs } from "./lib.mjs";
+import { CLI, cpuSeconds, load, machineCpu, machineDescription, parseArgs } from "./lib.mjs";
 
 const args = parseArgs({ seconds: 20, concurrency: 8, rate: 0, warmup: 3 });
 const TOKEN = "bench-webhook-token-0123456789";
@@ -130,9 +130,15 @@ async function run(seconds, latencies) {
 
 await run(args.warmup);
 const latencies = [];
+const cpu0 = cpuSeconds(child.pid);
+const machine0 = machineCpu();
 const t0 = performance.now();
 const count = await run(args.seconds, latencies);
 const elapsed = (performance.now() - t0) / 1000;
+const cpu1 = cpuSeconds(child.pid);
+const machine1 = machineCpu();
+const notifierCpuMs = ((cpu1.total - cpu0.total) * 1000) / count;
+const machineBusy = 1 - (machine1.idle - machine0.idle) / (machine1.total - machine0.total);
 latencies.sort((a, b) => a - b);
 const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(2);
 const rate = count / elapsed;
@@ -142,6 +148,8 @@ process.stdout.write(
     `notifier webhook, durable (WAL fsync before every 2xx), ${args.rate > 0 ? `paced at ${args.rate}/s` : `concurrency ${args.concurrency}`}, ${args.seconds}s:`,
     `  notifications   ${count} (${rate.toFixed(0)}/s)`,
     `  latency ms      p50 ${pct(50)}  p90 ${pct(90)}  p99 ${pct(99)}  max ${latencies[latencies.length - 1].toFixed(2)}`,
+    `  notifier CPU    ${notifierCpuMs.toFixed(2)} ms per notification (${(((cpu1.total - cpu0.total) / elapsed) * 100).toFixed(0)} % of a core)`,
+    `  machine         ${machineDescription()}; ${(machineBusy * 100).toFixed(0)} % busy during the run, load ${load()} (other work on the machine skews latency)`,
     `  target          >= 500/s with p99 < 50 ms: ${rate >= 500 && p99 < 50 ? "met" : "NOT met"}`,
     "",
   ].join("\n"),

@@ -112,7 +112,7 @@ export class IncidentLifecycle {
     } as const;
     const startMs = signal.startSeconds * 1000;
     if (open) {
-      const before = this.store.outagesOf(open.id);
+      const alreadyDown = this.store.firingServices(open.id).includes(signal.service);
       this.store.insertOutage({ ...outage, incident_id: open.id });
       const services = addService(open, signal.service);
       this.store.updateIncident(open.id, {
@@ -126,7 +126,7 @@ export class IncidentLifecycle {
         return this.afterResolve(incident, signal, now, `The ${name} was also unavailable from ${this.time(startMs)} to ${this.time(signal.endMs!)}.`);
       }
       // Another outage of a service already down in this incident adds nothing to tell.
-      if (before.some((o) => o.service === signal.service && o.status === "firing")) return [];
+      if (alreadyDown) return [];
       const change = signal.overrun
         ? `The ${name} has not returned from planned maintenance that ended at ${this.time(startMs)} and is also unavailable.`
         : `The ${name} is also unavailable since ${this.time(startMs)}.`;
@@ -157,15 +157,13 @@ export class IncidentLifecycle {
 
   /** After one outage of an incident resolved: COMPLETION when none fires any more, else UPDATE. */
   private afterResolve(incident: IncidentRow, signal: Extract<AlertSignal, { type: "outage" }>, now: number, note?: string): CreatedNotice[] {
-    const outages = this.store.outagesOf(incident.id);
-    const firing = outages.filter((o) => o.status === "firing");
     if (incident.status === "resolved") return [];
-    if (firing.length === 0) {
-      const end = Math.max(...outages.map((o) => o.end_ms ?? now));
+    const stillDown = this.store.firingServices(incident.id);
+    if (stillDown.length === 0) {
+      const end = this.store.latestOutageEnd(incident.id) ?? now;
       this.store.updateIncident(incident.id, { status: "resolved", end_ms: end, next_update_at: null });
       return [this.draft(this.store.incident(incident.id)!, "COMPLETION", now, {})];
     }
-    const stillDown = [...new Set(firing.map((o) => o.service))];
     // Another alert still has the same service down: nothing changed for the market.
     if (note === undefined && stillDown.includes(signal.service)) return [];
     const change =

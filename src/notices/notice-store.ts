@@ -137,7 +137,7 @@ CREATE TABLE IF NOT EXISTS outages (
   last_seen INTEGER NOT NULL,
   PRIMARY KEY (service, start_s, alertname)
 );
-CREATE INDEX IF NOT EXISTS outages_incident ON outages(incident_id);
+CREATE INDEX IF NOT EXISTS outages_incident ON outages(incident_id, status);
 CREATE TABLE IF NOT EXISTS notices (
   id TEXT PRIMARY KEY,
   incident_id INTEGER NOT NULL REFERENCES incidents(id),
@@ -339,6 +339,16 @@ export class NoticeStore {
   /** An outage as one alert rule saw it: service + start, per alert name (an overrun and the outage alert may share a start). */
   outage(service: Service, startSeconds: number, alertname: string): OutageRow | undefined {
     return this.stmt("SELECT * FROM outages WHERE service = ? AND start_s = ? AND alertname = ?").get(service, startSeconds, alertname) as OutageRow | undefined;
+  }
+
+  /** The services with an outage still firing in an incident. */
+  firingServices(incidentId: number): Service[] {
+    return (this.stmt("SELECT DISTINCT service FROM outages WHERE incident_id = ? AND status = 'firing' ORDER BY service").all(incidentId) as { service: Service }[]).map((r) => r.service);
+  }
+
+  latestOutageEnd(incidentId: number): number | undefined {
+    const row = this.stmt("SELECT max(end_ms) AS end FROM outages WHERE incident_id = ?").get(incidentId) as { end: number | null };
+    return row.end ?? undefined;
   }
 
   outagesOf(incidentId: number): OutageRow[] {
