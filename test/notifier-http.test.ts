@@ -339,7 +339,9 @@ describe("on-call channels", () => {
   });
 
   it("a channel that is down keeps the message pending (with the error) and never blocks the webhook", async () => {
-    n = await startNotifier({ channels: `  - { name: chat, kind: webhook, url: "http://127.0.0.1:9/nothing-listens", timeout: 1s }` });
+    // The URL comes from the environment: for Slack-style hooks the URL itself is the secret.
+    process.env.TEST_CHAT_URL = "http://127.0.0.1:9/hooks/T0001/B0001/secret-hook-path-xyz";
+    n = await startNotifier({ channels: `  - { name: chat, kind: webhook, url_env: TEST_CHAT_URL, timeout: 1s }` });
     for (let i = 0; i < 3; i++) {
       const res = await postWebhook(n.url, payload([{ service: "gui", start: START + i * 10_000 }]));
       expect(res.status).toBe(200);
@@ -349,5 +351,8 @@ describe("on-call channels", () => {
     expect(row.status).toBe("pending");
     expect(row.last_error).toMatch(/ECONNREFUSED|connect/);
     expect(n.notifier.store.listNotices()).toHaveLength(1);
+    const page = await (await fetch(`${n.url}/notices/${row.notice_id}`, { headers: { authorization: basic(REVIEWER) } })).text();
+    expect(page).toContain("ECONNREFUSED");
+    for (const text of [page, n.logs(), row.last_error ?? "", await (await fetch(`${n.url}/metrics`)).text()]) expect(text).not.toContain("secret-hook-path-xyz");
   });
 });

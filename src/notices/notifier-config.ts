@@ -155,12 +155,18 @@ const webhookChannel = z
   .strictObject({
     name,
     kind: z.literal("webhook"),
-    url: httpUrl,
+    /** The URL, or (for chat webhooks whose URL is itself the secret) url_file / url_env. */
+    url: httpUrl.optional(),
+    url_file: z.string().min(1).optional(),
+    url_env: z.string().min(1).optional(),
     timeout: duration.default(10_000),
     headers: z.record(z.string(), z.string()).default({}),
     ...secretFields("bearer_token"),
   })
-  .superRefine(exactlyOneSecret("bearer_token", true));
+  .superRefine(exactlyOneSecret("bearer_token", true))
+  .superRefine((v, ctx) => {
+    if ([v.url, v.url_file, v.url_env].filter((x) => x !== undefined).length !== 1) ctx.addIssue({ code: "custom", message: "expected exactly one of url, url_file or url_env" });
+  });
 
 const smtpChannel = z
   .strictObject({
@@ -265,6 +271,8 @@ export interface NotifierConfig {
   reviewers: Map<string, string>;
   /** Channel name -> its secret (bearer token or SMTP password), when it has one. */
   channelSecrets: Map<string, string>;
+  /** Webhook channel name -> its URL (from url, url_file or url_env). */
+  channelUrls: Map<string, string>;
   /** Channel name -> CA certificate bytes for SMTP TLS, when configured. */
   channelCa: Map<string, Buffer>;
   /** The maintenance section (inline, from maintenance_file, or empty). */
@@ -322,9 +330,21 @@ export function parseNotifierConfig(text: string, file: string, env: NodeJS.Proc
   });
   const channelSecrets = new Map<string, string>();
   const channelCa = new Map<string, Buffer>();
+  const channelUrls = new Map<string, string>();
+  const secretUrls: string[] = [];
   raw.channels.forEach((c, i) => {
     const value = c.kind === "webhook" ? secret(c, "bearer_token", ["channels", i]) : secret(c, "password", ["channels", i]);
     if (value) channelSecrets.set(c.name, value);
+    if (c.kind === "webhook") {
+      const url = c.url ?? secret(c, "url", ["channels", i]);
+      if (url !== undefined && url !== "") {
+        const check = httpUrl.safeParse(url);
+        // A URL from a file or the environment is a secret: say what is wrong, never what it is.
+        if (!check.success) problem(["channels", i, c.url !== undefined ? "url" : c.url_file !== undefined ? "url_file" : "url_env"], "expected an absolute http:// or https:// URL without credentials");
+        else channelUrls.set(c.name, url);
+        if (c.url === undefined) secretUrls.push(url);
+      }
+    }
     if (c.kind === "smtp" && c.tls.ca_file) {
       const full = resolve(baseDir, c.tls.ca_file);
       try {
@@ -341,6 +361,7 @@ export function parseNotifierConfig(text: string, file: string, env: NodeJS.Proc
   secretRedactor.add(webhookToken);
   for (const pw of reviewers.values()) secretRedactor.add(pw);
   for (const s of channelSecrets.values()) secretRedactor.add(s);
+  for (const u of secretUrls) secretRedactor.add(u);
   return {
     file,
     raw,
@@ -349,6 +370,7 @@ export function parseNotifierConfig(text: string, file: string, env: NodeJS.Proc
     webhookToken,
     reviewers,
     channelSecrets,
+    channelUrls,
     channelCa,
     maintenance,
   };

@@ -94,7 +94,7 @@ export class Notifier {
     });
     const channels: NoticeChannel[] = raw.channels.map((c) =>
       c.kind === "webhook"
-        ? new WebhookChannel({ name: c.name, url: c.url, timeoutMs: c.timeout, headers: c.headers, bearerToken: config.channelSecrets.get(c.name) })
+        ? new WebhookChannel({ name: c.name, url: config.channelUrls.get(c.name)!, timeoutMs: c.timeout, headers: c.headers, bearerToken: config.channelSecrets.get(c.name) })
         : new SmtpChannel({
             name: c.name,
             host: c.host,
