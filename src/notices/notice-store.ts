@@ -1,7 +1,7 @@
 import { closeSync, fdatasync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import type { Service } from "../config/schema.js";
+import { SERVICES, type Service } from "../config/schema.js";
 import type { NoticeKind } from "./notice-template.js";
 
 /**
@@ -343,7 +343,8 @@ export class NoticeStore {
 
   /** The services with an outage still firing in an incident. */
   firingServices(incidentId: number): Service[] {
-    return (this.stmt("SELECT DISTINCT service FROM outages WHERE incident_id = ? AND status = 'firing' ORDER BY service").all(incidentId) as { service: Service }[]).map((r) => r.service);
+    const rows = this.stmt("SELECT DISTINCT service FROM outages WHERE incident_id = ? AND status = 'firing'").all(incidentId) as { service: Service }[];
+    return rows.map((r) => r.service).sort((a, b) => SERVICES.indexOf(a) - SERVICES.indexOf(b));
   }
 
   latestOutageEnd(incidentId: number): number | undefined {
