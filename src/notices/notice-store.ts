@@ -7,8 +7,9 @@ import type { NoticeKind } from "./notice-template.js";
 /**
  * The notifier's durable state in one SQLite file (better-sqlite3): every webhook delivery, the
  * latest state of every alert, outages and the incidents they belong to, notices with their audit
- * trail, and the outbox of channel messages. WAL with synchronous=FULL: a transaction that has
- * returned is on disk, so the webhook answers 2xx only after its commit.
+ * trail, and the outbox of channel messages. WAL mode; with synchronous=FULL a transaction that
+ * has returned is on disk; a NORMAL connection (the webhook's) calls walSync() after committing and
+ * before answering, so the webhook answers 2xx only once its commit is on disk.
  *
  * better-sqlite3 is synchronous, so a transaction runs whole before any other request is
  * handled: the idempotency checks (read, then write) need no further locking.
