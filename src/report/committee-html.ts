@@ -40,7 +40,9 @@ const COLORS = {
   unmeasured: "#9e9e9e",
   pending: "#e0e0e0",
 };
-const STATUS_PALETTE = ["#2e7d32", "#1565c0", "#f9a825", "#c62828", "#6a1b9a", "#00838f", "#8d6e63", "#546e7a"];
+const STATUS_PALETTE = ["#6a1b9a", "#00838f", "#8d6e63", "#546e7a", "#f9a825", "#ad1457"];
+/** The usual HAN statuses get their meaning's color; others a palette color. */
+const HAN_STATUS_COLORS: Record<string, string> = { joined: "#2e7d32", provisioned: "#2e7d32", pending: "#1565c0", failed: "#c62828", deprovisioned: "#9e9e9e", de_provisioned: "#9e9e9e" };
 
 const pct = (x: number | null, digits = 3) => (x === null ? "n/a" : `${(x * 100).toFixed(digits)} %`);
 const num = (n: number) => n.toLocaleString("en-US");
@@ -89,7 +91,8 @@ function availabilityChart(id: string, title: string, services: { service: strin
   const min = Math.max(0, Math.floor(lowest * 100 - 1) / 100);
   const step = 1 - min > 0.1 ? 0.05 : 1 - min > 0.03 ? 0.01 : 0.005;
   const ticks = [];
-  for (let v = min; v <= 1.000001; v += step) ticks.push({ value: v, label: `${(v * 100).toFixed(step < 0.01 ? 1 : 0)} %` });
+  // the objective's own line is labelled: no tick label under it
+  for (let v = min; v <= 1.000001; v += step) if (Math.abs(v - 0.99) > 1e-9) ticks.push({ value: v, label: `${(v * 100).toFixed(step < 0.01 ? 1 : 0)} %` });
   return horizontalBars({
     id,
     title,
@@ -253,7 +256,8 @@ function hanSection(r: CommitteeMonthReport, number: string): string {
   const han = r.han_devices;
   if (!han) return `<section id="han-devices"><h2>${number} HAN devices</h2><p class="note">No HAN device figures were recorded at the end of ${esc(r.month)}.</p></section>`;
   const statuses = han.by_status.map((s) => s.status);
-  const colors = Object.fromEntries(statuses.map((s, i) => [s, STATUS_PALETTE[i % STATUS_PALETTE.length]!]));
+  let other = 0;
+  const colors = Object.fromEntries(statuses.map((s) => [s, HAN_STATUS_COLORS[s] ?? STATUS_PALETTE[other++ % STATUS_PALETTE.length]!]));
   const cell = (status: string, tdsp: string) => han.by_status_and_tdsp.find((e) => e.status === status && e.tdsp === tdsp)?.devices ?? 0;
   return `<section id="han-devices"><h2>${number} HAN devices provisioned</h2>
 <p class="note">${num(han.total)} devices at the end of ${esc(r.month)}, by status and by TDSP territory.</p>
