@@ -19,6 +19,7 @@ import {
   thresholds,
   valueText,
 } from "./dashboard-kit.js";
+import { addMarketDataPanels } from "./market-data-panels.js";
 
 export const AVAILABILITY_MONTHLY_UID = "smt-availability-monthly";
 
@@ -213,6 +214,8 @@ export function availabilityMonthlyDashboard(): dashboard.Dashboard {
       .transformations(mergeAndRename({ alertname: "Alert", service: "Service", check: "Check", severity: "Severity" }, ["Time", "Value"]))
       .noValue("No SMT alert is firing"),
   );
+  // Time to market, data quality, call-center tickets and HAN devices (docs/report.md).
+  addMarketDataPanels(d, y + 16, next);
 
   return d.build();
 }

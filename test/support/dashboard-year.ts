@@ -247,6 +247,32 @@ export function writeDashboardYear(year: DashboardYear, pathOf: (part: number) =
     f.sample(`smt_notifier_webhook_duration_seconds_count{${inst}}`, requests, t);
     f.sample(`smt_notifier_webhook_duration_seconds_sum{${inst}}`, requests * 0.004, t);
   }
+  // Energy data, call-center tickets and HAN devices (src/dashboards/market-data-panels.ts): the last
+  // 2 days, every 5 minutes, one location. The API's data is late in the first 6 hours.
+  const dayStart = (daysBack: number) => DateTime.fromMillis(nowMs, { zone: ZONE }).startOf("day").minus({ days: daysBack }).toMillis() / 1000;
+  const months = [DateTime.fromMillis(nowMs, { zone: ZONE }), DateTime.fromMillis(nowMs, { zone: ZONE }).minus({ months: 1 })].map((m) => m.toFormat("yyyy-MM"));
+  for (let t = rawFrom + 11_000, i = 0; t <= nowMs; t += 300_000, i++) {
+    for (const [service, check, lateUntil] of [["ftps", "ftps_interval_data", 0], ["api", "api_interval_data", rawFrom + 6 * 3600_000]] as const) {
+      const labels = `check="${check}",instance="exporter-austin:9910",job="smt-exporter",location="austin",service="${service}"`;
+      const expected = dayStart(2);
+      const latest = t < lateUntil ? dayStart(3) : expected;
+      f.sample(`smt_data_expected_usage_day_timestamp_seconds{${labels}}`, expected, t);
+      f.sample(`smt_data_latest_usage_day_timestamp_seconds{${labels}}`, latest, t);
+      f.sample(`smt_data_quality_usage_day_timestamp_seconds{${labels}}`, latest, t);
+      const figures = { expected: 192, received: 191, missing: 1, duplicate: service === "ftps" ? 1 : 0, negative: 0, estimated: 4 };
+      for (const [figure, v] of Object.entries(figures)) f.sample(`smt_data_quality_intervals{${labels},figure="${figure}"}`, v, t);
+    }
+    for (const [mi, month] of months.entries()) {
+      for (const [ti, type] of ["Password Reset", "Account Access", "Energy Data Access"].entries()) {
+        // the same source at two exporters (counted once)
+        for (const exporter of ["austin", "dallas"]) f.sample(`smt_call_center_tickets{instance="exporter-${exporter}:9910",job="smt-exporter",month="${month}",source="call_center",type="${type}"}`, mi === 0 ? 10 * (ti + 1) + Math.floor(i / 50) : 100 * (ti + 1), t);
+      }
+    }
+    for (const [key, v] of Object.entries({ "joined oncor": 40, "pending oncor": 3, "joined centerpoint": 22, "failed tnmp": 1 })) {
+      const [status, tdsp] = key.split(" ");
+      f.sample(`smt_han_devices{instance="exporter-austin:9910",job="smt-exporter",source="han_feed",status="${status}",tdsp="${tdsp}"}`, v, t);
+    }
+  }
   f.close();
   return paths;
 }
