@@ -11,7 +11,10 @@ export function registerCheckConfig(program: Command): void {
       try {
         const config = loadConfig(file);
         const services = [...new Set(config.checks.map((c) => c.service))].join(", ") || "none";
-        process.stdout.write(`${file}: OK (${config.checks.length} checks; services: ${services}; location: ${config.location})\n`);
+        const dataChecks = config.marketData.energyData?.checks.length ?? 0;
+        const sources = config.marketData.marketFigures?.sources.length ?? 0;
+        const extra = `${dataChecks ? `; ${dataChecks} energy-data checks` : ""}${sources ? `; ${sources} figure sources` : ""}`;
+        process.stdout.write(`${file}: OK (${config.checks.length} checks; services: ${services}; location: ${config.location}${extra})\n`);
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
         process.stderr.write(`${err.message}\n`);
