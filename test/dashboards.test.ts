@@ -51,6 +51,33 @@ describe("grafana/dashboards (generated from src/dashboards/)", () => {
   });
 });
 
+describe("the dashboards query metrics that exist", () => {
+  const used = (prefix: RegExp) =>
+    new Set(
+      [...checkedIn.values()]
+        .flatMap((d) => JSON.stringify(d).match(prefix) ?? [])
+        .map((name) => name.replace(/_(bucket|count|sum)$/, "")),
+    );
+
+  it("every smt_notice*/smt_notifier* name is one the notifier registers (src/notices/notifier-metrics.ts)", async () => {
+    const { NotifierMetrics } = await import("../src/notices/notifier-metrics.js");
+    const m = new NotifierMetrics({ noticeCounts: () => [], pendingOutbox: () => [], overdue: () => 0, channels: ["chat"] });
+    const registered = new Set((await m.registry.getMetricsAsJSON()).map((x) => x.name));
+    const names = used(/smt_noti(ces\b|ce_[a-z_]+|fier_[a-z_]+)/g);
+    expect(names.size).toBeGreaterThanOrEqual(8);
+    for (const name of names) expect(registered, name).toContain(name);
+  });
+
+  it("every smt_probe*/smt_tls*/smt_ftps* name is one the exporter registers (src/exporter/probe-metrics.ts)", async () => {
+    const { ProbeMetrics } = await import("../src/exporter/probe-metrics.js");
+    const m = new ProbeMetrics() as unknown as { registry: { getMetricsAsJSON(): Promise<{ name: string }[]> } };
+    const registered = new Set((await m.registry.getMetricsAsJSON()).map((x) => x.name));
+    const names = used(/smt_(probe|tls|ftps)_[a-z_]+/g);
+    expect(names.size).toBeGreaterThan(5);
+    for (const name of names) expect(registered, name).toContain(name);
+  });
+});
+
 describe("grafana/provisioning", () => {
   it("the data source has the uid every dashboard query uses", () => {
     const ds = parse(readFileSync(join(root, "grafana/provisioning/datasources/prometheus.yaml"), "utf8")) as { datasources: { uid: string; type: string; url: string }[] };
