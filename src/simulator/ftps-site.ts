@@ -1,6 +1,8 @@
 import { mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { createRequire } from "node:module";
 import type { Socket } from "node:net";
+import { createSecureContext, TLSSocket, type SecureContextOptions } from "node:tls";
 import { DateTime } from "luxon";
 import ftpSrvModule from "ftp-srv";
 const { FtpSrv } = ftpSrvModule;
@@ -8,6 +10,36 @@ import type { FaultBoard } from "./fault-board.js";
 import { armor, CENTRAL, intervalCsv, intervalFileName, intervalRows, SIMULATED_ESIIDS } from "./energy-data.js";
 import type { KeyAndCert } from "./certificates.js";
 import { dataLateness, fillIntervalDeliveries } from "./energy-data-faults.js";
+
+/**
+ * ftp-srv's AUTH TLS answers 234 and wraps the socket in TLS only after the write completes, so a
+ * quick client's ClientHello can reach the plain-text command parser first (the client then sees
+ * ERR_SSL_WRONG_VERSION_NUMBER; it happens on a loaded machine). This handler writes the 234 and
+ * wraps the socket in the same tick, so no byte is read in between.
+ */
+const authCommand = createRequire(import.meta.url)("ftp-srv/src/commands/registration/auth.js") as {
+  handler: (this: FtpConnection, args: { command: { arg: string | null } }) => Promise<unknown>;
+};
+interface FtpConnection {
+  server: { options: { tls?: SecureContextOptions } };
+  secure: boolean;
+  commandSocket: Socket;
+  reply(code: number): Promise<unknown>;
+}
+authCommand.handler = function authTls({ command }) {
+  if ((command.arg ?? "").toUpperCase() !== "TLS") return this.reply(504);
+  if (!this.server.options.tls) return this.reply(502);
+  if (this.secure) return this.reply(202);
+  const plain = this.commandSocket;
+  plain.write("234 Honored\r\n");
+  const secure = new TLSSocket(plain, { isServer: true, secureContext: createSecureContext(this.server.options.tls) });
+  for (const event of ["data", "timeout", "end", "close", "drain", "error"]) {
+    secure.on(event, (...args: unknown[]) => plain.emit(event, ...args));
+  }
+  this.commandSocket = secure;
+  this.secure = true;
+  return Promise.resolve();
+};
 
 /** ftp-srv wants a bunyan logger; the simulator keeps it quiet. */
 const quietLog: Record<string, unknown> = {};
