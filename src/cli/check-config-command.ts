@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { loadConfig } from "../config/load.js";
 import { ConfigError } from "../config/errors.js";
 
 export function registerCheckConfig(program: Command): void {
@@ -7,7 +6,8 @@ export function registerCheckConfig(program: Command): void {
     .command("check-config")
     .description("Validate an exporter config file; prints every problem with file, line, field and what was expected.")
     .argument("<file>", "the YAML config file")
-    .action((file: string) => {
+    .action(async (file: string) => {
+      const { loadConfig } = await import("../config/load.js");
       try {
         const config = loadConfig(file);
         const services = [...new Set(config.checks.map((c) => c.service))].join(", ") || "none";

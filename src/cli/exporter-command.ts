@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { ConfigError } from "../config/errors.js";
-import { parseListenAddress } from "../config/load.js";
+import { listenAddressOption } from "./listen-address-option.js";
 import { createLogger } from "../log/logger.js";
 
 export function registerExporter(program: Command): void {
@@ -12,18 +12,9 @@ export function registerExporter(program: Command): void {
     .option("--log.level <level>", "log level: debug, info, warn, error", "info")
     .action(async (opts: { config: string; "web.listenAddress"?: string; "log.level": string }) => {
       const { Exporter } = await import("../exporter/exporter.js");
-      // commander camel-cases the part after the last dot of an option name.
       const logger = createLogger({ level: opts["log.level"], name: "exporter" });
-      const address = opts["web.listenAddress"];
-      let listenAddress;
-      if (address) {
-        listenAddress = parseListenAddress(address);
-        if (!listenAddress) {
-          process.stderr.write(`--web.listen-address: expected "host:port" or ":port", got "${address}"\n`);
-          process.exitCode = 2;
-          return;
-        }
-      }
+      const listenAddress = listenAddressOption(opts);
+      if (listenAddress === "invalid") return;
       const exporter = new Exporter({ configFile: opts.config, logger, listenAddress });
       try {
         await exporter.start();

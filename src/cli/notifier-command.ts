@@ -1,9 +1,8 @@
 import type { Command } from "commander";
 import { ConfigError } from "../config/errors.js";
-import { parseListenAddress } from "../config/load.js";
 import { createLogger } from "../log/logger.js";
-import { loadNotifierConfig } from "../notices/notifier-config.js";
-import { Notifier } from "../notices/notifier.js";
+import type { Notifier } from "../notices/notifier.js";
+import { listenAddressOption } from "./listen-address-option.js";
 
 export function registerNotifier(program: Command): void {
   program
@@ -13,17 +12,13 @@ export function registerNotifier(program: Command): void {
     .option("--web.listen-address <address>", "override listen_address from the config, e.g. 127.0.0.1:9911")
     .option("--check-config", "validate the config file and exit (1 when it has problems)")
     .option("--log.level <level>", "log level: debug, info, warn, error", "info")
-    .action(async (opts: { config: string; "web.listen-address"?: string; checkConfig?: boolean; "log.level": string }) => {
+    .action(async (opts: { config: string; "web.listenAddress"?: string; checkConfig?: boolean; "log.level": string }) => {
+      // Loaded here, not at the top: SQLite, nodemailer and express would slow every other command.
+      const { loadNotifierConfig } = await import("../notices/notifier-config.js");
+      const { Notifier } = await import("../notices/notifier.js");
       const logger = createLogger({ level: opts["log.level"], name: "notifier" });
-      let listenAddress;
-      if (opts["web.listen-address"]) {
-        listenAddress = parseListenAddress(opts["web.listen-address"]);
-        if (!listenAddress) {
-          process.stderr.write(`--web.listen-address: expected "host:port" or ":port", got "${opts["web.listen-address"]}"\n`);
-          process.exitCode = 2;
-          return;
-        }
-      }
+      const listenAddress = listenAddressOption(opts);
+      if (listenAddress === "invalid") return;
       let notifier: Notifier;
       try {
         const config = loadNotifierConfig(opts.config);

@@ -1,6 +1,5 @@
 import type { Command } from "commander";
 import { ConfigError } from "../config/errors.js";
-import { loadConfig } from "../config/load.js";
 
 export function registerProbe(program: Command): void {
   program
@@ -10,6 +9,7 @@ export function registerProbe(program: Command): void {
     .requiredOption("--check <name>", "the name of the check to run")
     .option("--json", "print the result as JSON")
     .action(async (opts: { config: string; check: string; json?: boolean }) => {
+      const { loadConfig } = await import("../config/load.js");
       const { runCheck } = await import("../probes/run.js");
       let config;
       try {

@@ -3,6 +3,9 @@ import { dirname, resolve } from "node:path";
 import { createSecureContext, type SecureContext } from "node:tls";
 import type { z } from "zod";
 import { ConfigError, type ConfigProblem } from "./errors.js";
+import { parseListenAddress } from "./listen-address.js";
+
+export { parseListenAddress };
 import { YamlSource } from "./yaml-source.js";
 import {
   exporterConfig,
@@ -88,14 +91,6 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   return { file, raw, listen: listen!, location: raw.location, maxConcurrency: raw.max_concurrency, checks, marketData };
 }
 
-export function parseListenAddress(address: string): { host?: string; port: number } | undefined {
-  const match = /^(.*):(\d{1,5})$/.exec(address);
-  if (!match) return undefined;
-  const port = Number(match[2]);
-  if (port > 65535) return undefined;
-  const host = match[1]!.replace(/^\[(.*)\]$/, "$1");
-  return host === "" ? { port } : { host, port };
-}
 
 /** A zod issue as a problem naming the field, its line and what was expected. */
 export function toProblem(issue: z.core.$ZodIssue, source: YamlSource): ConfigProblem {
