@@ -142,11 +142,13 @@ describe("scheduler", () => {
     await waitUntil(() => arrivals.length >= 3, 4000);
     await scheduler.stop();
     expect(arrivals[0]! - start).toBeGreaterThan(550);
-    expect(arrivals[0]! - start).toBeLessThan(800);
-    expect(arrivals[1]! - arrivals[0]!).toBeGreaterThan(850);
-    expect(arrivals[1]! - arrivals[0]!).toBeLessThan(1150);
-    expect(arrivals[2]! - arrivals[0]!).toBeGreaterThan(1900);
-    expect(arrivals[2]! - arrivals[0]!).toBeLessThan(2150);
+    // Bounds leave room for a busy CI machine; random() = 0 would start at once, fixed-delay
+    // scheduling would drift by the run time each interval.
+    expect(arrivals[0]! - start).toBeLessThan(950);
+    expect(arrivals[1]! - arrivals[0]!).toBeGreaterThan(800);
+    expect(arrivals[1]! - arrivals[0]!).toBeLessThan(1250);
+    expect(arrivals[2]! - arrivals[0]!).toBeGreaterThan(1850);
+    expect(arrivals[2]! - arrivals[0]!).toBeLessThan(2300);
   });
 
   it("opens a fresh connection for every run", async () => {
