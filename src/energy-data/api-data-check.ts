@@ -1,7 +1,7 @@
 import type { ResolvedDataCheck } from "../config/market-data-load.js";
 import { CANARY_ESIIDS_REF } from "../config/market-data-load.js";
 import type { ProbeContext } from "../probes/probe.js";
-import { runApiSteps } from "./api-steps.js";
+import { runApiSteps } from "../probes/api.js";
 import { DataFormatFailure, observeApiEnergyData, type DataObservation } from "./data-observation.js";
 
 type ApiDataCheck = Extract<ResolvedDataCheck, { kind: "api" }>;

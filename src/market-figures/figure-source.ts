@@ -2,7 +2,7 @@ import { open } from "node:fs/promises";
 import { extname } from "node:path";
 import type { ResolvedFigureSource } from "../config/market-data-load.js";
 import type { SourceFormat } from "../config/market-figures-schema.js";
-import { runApiSteps } from "../energy-data/api-steps.js";
+import { runApiSteps } from "../probes/api.js";
 import { ProbeFailure, type ProbeContext } from "../probes/probe.js";
 import { ticketCounts, type TicketCounts } from "./call-center-tickets.js";
 import type { RowProblem } from "./figure-problems.js";

@@ -1,7 +1,7 @@
 import type { ResolvedCheck } from "../config/load.js";
 import { compilePattern } from "../config/pattern.js";
 import type { JsonAssertion } from "../config/schema.js";
-import { exchange } from "./http-exchange.js";
+import { exchange, type ExchangeResponse } from "./http-exchange.js";
 import { basicAuthHeader, expectBody, expectStatus } from "./http-checks.js";
 import { readJsonPath } from "./json-path.js";
 import { ProbeFailure, type Prober, type ProbeContext } from "./probe.js";
@@ -15,13 +15,23 @@ type ApiCheck = Extract<ResolvedCheck, { kind: "api" }>;
  * as secrets: they never appear in the probe's messages.
  */
 export const probeApi: Prober<ApiCheck> = async (check, ctx) => {
+  await runApiSteps(check, ctx);
+};
+
+/**
+ * Runs the steps of an `api` settings block (templates, basic auth, status, body patterns,
+ * assertions, extraction, each over a fresh connection) and returns the last step's answer, whose
+ * body the energy-data checks and the figure sources read. `rewriteJson` changes a step's JSON body
+ * before templates are expanded (e.g. to insert the canary ESIIDs).
+ */
+export async function runApiSteps(check: ApiCheck, ctx: ProbeContext, rewriteJson: (json: unknown) => unknown = (j) => j): Promise<ExchangeResponse> {
   const scope: TemplateScope = { secret: check.secrets, vars: {}, now: ctx.now(), zone: "America/Chicago" };
+  let last: ExchangeResponse | undefined;
   try {
     for (const step of check.api.steps) {
       const start = performance.now();
-      const stepPhases: Record<string, number> = {};
       try {
-        await runStep(check, step, scope, { ...ctx, phases: stepPhases });
+        last = await runStep(check, step, scope, { ...ctx, phases: {} }, rewriteJson);
       } finally {
         ctx.phases[step.name] = (performance.now() - start) / 1000;
       }
@@ -30,15 +40,22 @@ export const probeApi: Prober<ApiCheck> = async (check, ctx) => {
     if (err instanceof ProbeFailure) throw new ProbeFailure(err.reason, hideValues(err.message, scope.vars));
     throw err;
   }
-};
+  return last!;
+}
 
-async function runStep(check: ApiCheck, step: ApiCheck["api"]["steps"][number], scope: TemplateScope, ctx: ProbeContext): Promise<void> {
+async function runStep(
+  check: ApiCheck,
+  step: ApiCheck["api"]["steps"][number],
+  scope: TemplateScope,
+  ctx: ProbeContext,
+  rewriteJson: (json: unknown) => unknown,
+): Promise<ExchangeResponse> {
   const url = new URL(expandTemplate(step.url, scope));
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries(step.headers)) headers[key] = expandTemplate(value, scope);
   let body: Buffer | undefined;
   if (step.json !== undefined) {
-    body = Buffer.from(JSON.stringify(expandJson(step.json, scope)));
+    body = Buffer.from(JSON.stringify(expandJson(rewriteJson(step.json), scope)));
     headers["Content-Type"] ??= "application/json";
   } else if (step.body !== undefined) {
     body = Buffer.from(expandTemplate(step.body, scope));
@@ -53,7 +70,7 @@ async function runStep(check: ApiCheck, step: ApiCheck["api"]["steps"][number], 
   expectStatus(response.status, step.valid_status_codes, what);
   const text = response.body.toString("utf8");
   expectBody(text, step.body_must_match, step.body_must_not_match, what);
-  if (step.assert.length === 0 && Object.keys(step.extract).length === 0) return;
+  if (step.assert.length === 0 && Object.keys(step.extract).length === 0) return response;
 
   let json: unknown;
   try {
@@ -73,6 +90,7 @@ async function runStep(check: ApiCheck, step: ApiCheck["api"]["steps"][number], 
     }
     scope.vars[name] = String(value);
   }
+  return response;
 }
 
 /** A description of what is wrong, or undefined when the assertion holds. */
