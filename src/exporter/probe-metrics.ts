@@ -6,6 +6,18 @@ import { VERSION } from "../version.js";
 const LABELS = ["service", "check", "location"] as const;
 type Labels = Record<(typeof LABELS)[number], string>;
 
+/**
+ * A check's label sets, built once: record() runs for every probe, and prom-client's labels()
+ * allocates five bound functions per call, so the metrics are set with these objects directly.
+ */
+interface KnownCheck {
+  labels: Labels;
+  phases: string[];
+  phaseLabels: (Labels & { phase: string })[];
+  resultLabels: { success: Labels & { result: string }; failure: Labels & { result: string } };
+  reasons: Set<string>;
+}
+
 /** The phases each kind reports (api: one phase per step, named after the step). */
 export function phasesOf(check: ResolvedCheck): string[] {
   switch (check.kind) {
@@ -37,7 +49,7 @@ export class ProbeMetrics {
   readonly startLag: Histogram<string>;
   readonly reloadSuccessful: Gauge<string>;
   readonly reloadTimestamp: Gauge<string>;
-  private readonly known = new Map<string, { labels: Labels; phases: string[]; reasons: Set<string> }>();
+  private readonly known = new Map<string, KnownCheck>();
 
   constructor() {
     const registers = [this.registry];
@@ -68,9 +80,17 @@ export class ProbeMetrics {
   /** Makes the check's series exist from the start (counters at 0), so rate() and absent() behave. */
   addCheck(check: ResolvedCheck, location: string): void {
     const labels: Labels = { service: check.service, check: check.name, location };
-    this.known.set(check.name, { labels, phases: phasesOf(check), reasons: new Set() });
-    this.runs.labels({ ...labels, result: "success" }).inc(0);
-    this.runs.labels({ ...labels, result: "failure" }).inc(0);
+    const phases = phasesOf(check);
+    const known: KnownCheck = {
+      labels,
+      phases,
+      phaseLabels: phases.map((phase) => ({ ...labels, phase })),
+      resultLabels: { success: { ...labels, result: "success" }, failure: { ...labels, result: "failure" } },
+      reasons: new Set(),
+    };
+    this.known.set(check.name, known);
+    this.runs.inc(known.resultLabels.success, 0);
+    this.runs.inc(known.resultLabels.failure, 0);
     this.skipped.labels(labels).inc(0);
   }
 
@@ -94,24 +114,24 @@ export class ProbeMetrics {
     if (!known) return; // removed while it ran
     const labels = known.labels;
     const finished = finishedAtMs / 1000;
-    this.success.labels(labels).set(result.success ? 1 : 0);
-    this.duration.labels(labels).set(result.durationSeconds);
-    for (const phase of known.phases) {
-      this.phaseDuration.labels({ ...labels, phase }).set(result.phases[phase] ?? 0);
+    this.success.set(labels, result.success ? 1 : 0);
+    this.duration.set(labels, result.durationSeconds);
+    for (let i = 0; i < known.phases.length; i++) {
+      this.phaseDuration.set(known.phaseLabels[i]!, result.phases[known.phases[i]!] ?? 0);
     }
-    this.runs.labels({ ...labels, result: result.success ? "success" : "failure" }).inc();
+    this.runs.inc(result.success ? known.resultLabels.success : known.resultLabels.failure);
     if (result.failure) {
       known.reasons.add(result.failure.reason);
-      this.failures.labels({ ...labels, reason: result.failure.reason }).inc();
+      this.failures.inc({ ...labels, reason: result.failure.reason });
     }
-    this.lastRun.labels(labels).set(finished);
-    if (result.success) this.lastSuccess.labels(labels).set(finished);
-    if (result.certNotAfter !== undefined) this.certNotAfter.labels(labels).set(result.certNotAfter);
-    if (result.newestFileTime !== undefined) this.newestFile.labels(labels).set(result.newestFileTime);
+    this.lastRun.set(labels, finished);
+    if (result.success) this.lastSuccess.set(labels, finished);
+    if (result.certNotAfter !== undefined) this.certNotAfter.set(labels, result.certNotAfter);
+    if (result.newestFileTime !== undefined) this.newestFile.set(labels, result.newestFileTime);
   }
 
   recordSkip(name: string): void {
     const known = this.known.get(name);
-    if (known) this.skipped.labels(known.labels).inc();
+    if (known) this.skipped.inc(known.labels);
   }
 }
