@@ -155,4 +155,8 @@ const verdicts = [
 ];
 for (const [text, ok] of verdicts) console.log(`${ok ? "MET   " : "MISSED"} ${text}`);
 console.log(`(peak VmHWM ${L.fmt(hwm / MB, 1)} MB ${hwm / MB < opts["max-rss-mb"] ? "is" : "is NOT"} under ${opts["max-rss-mb"]} MB too)`);
-if (verdicts.some(([, ok]) => !ok)) process.exitCode = 1;
+// Like bench/probe-cpu.mjs: a missed target is a finding, printed above; only failed probes make the run invalid.
+if (whole.failed > 0) {
+  console.log("some probes failed (overloaded machine?): the figures are not representative");
+  process.exitCode = 1;
+}
