@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../src/config/errors.js";
 import { loadConfig, parseConfig } from "../src/config/load.js";
+import { generateCertificates } from "../src/simulator/certificates.js";
 
 const dir = mkdtempSync(join(tmpdir(), "smt-config-"));
 const CLI = join(__dirname, "..", "dist", "cli", "main.js");
@@ -114,6 +115,44 @@ describe("config validation names the file, line, field and what was expected", 
     expect(out.some((l) => l.includes("checks[0].http.url: expected an http:// or https:// URL"))).toBe(true);
     expect(out.some((l) => l.includes("checks[0].http.body_must_match[0]: expected a regular expression"))).toBe(true);
     expect(out.some((l) => l.includes("checks[0].http.tls: expected cert_file and key_file together"))).toBe(true);
+  });
+
+  it("checks with the same TLS material share one TLS context, and bad material is named for every check", () => {
+    const certs = generateCertificates();
+    writeFileSync(join(dir, "ca.pem"), certs.ca.cert);
+    writeFileSync(join(dir, "other-ca.pem"), certs.server.cert);
+    writeFileSync(join(dir, "client-cert.pem"), certs.client.cert);
+    writeFileSync(join(dir, "server-key.pem"), certs.server.key);
+    const check = (name: string, ca: string) => `
+  - name: ${name}
+    service: gui
+    kind: http
+    http: { url: "https://localhost/", tls: { ca_file: ${ca} } }`;
+    const file = join(dir, "shared-tls.yaml");
+    writeFileSync(file, `checks:${check("a", "ca.pem")}${check("b", "ca.pem")}${check("c", "other-ca.pem")}${check("d", "ca.pem")}`);
+    const config = loadConfig(file, {});
+    const contexts = config.checks.map((c) => (c.kind === "http" ? c.tls.secureContext : undefined));
+    expect(contexts[0]).toBeDefined();
+    expect(contexts[1]).toBe(contexts[0]);
+    expect(contexts[3]).toBe(contexts[0]);
+    expect(contexts[2]).not.toBe(contexts[0]);
+
+    const bad = join(dir, "bad-tls.yaml");
+    // A client certificate with the key of another certificate: OpenSSL refuses the pair.
+    const mismatched = (name: string) => `
+  - name: ${name}
+    service: api
+    kind: http
+    http: { url: "https://localhost/", tls: { cert_file: client-cert.pem, key_file: server-key.pem } }`;
+    writeFileSync(bad, `checks:${mismatched("a")}${mismatched("b")}`);
+    let message = "";
+    try {
+      loadConfig(bad, {});
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/checks\[0\]\.http\.tls: invalid TLS material/);
+    expect(message).toMatch(/checks\[1\]\.http\.tls: invalid TLS material/);
   });
 
   it("a config file that does not exist is a ConfigError naming it", () => {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { createSecureContext, type SecureContext } from "node:tls";
@@ -142,6 +143,8 @@ function describeInput(input: unknown): string {
 
 class Resolver {
   readonly problems: ConfigProblem[] = [];
+  private readonly files = new Map<string, Buffer>();
+  private readonly contexts = new Map<string, { context: SecureContext; error?: string }>();
 
   constructor(
     private readonly baseDir: string,
@@ -228,8 +231,12 @@ class Resolver {
       const name = settings[field];
       if (name === undefined) return undefined;
       const file = resolve(this.baseDir, name);
+      const cached = this.files.get(file);
+      if (cached) return cached;
       try {
-        return readFileSync(file);
+        const content = readFileSync(file);
+        this.files.set(file, content);
+        return content;
       } catch (err) {
         this.problem([...path, field], `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? "error"}`);
         return undefined;
@@ -238,13 +245,24 @@ class Resolver {
     const ca = read("ca_file");
     const cert = read("cert_file");
     const key = read("key_file");
-    let secureContext: SecureContext;
-    try {
-      secureContext = createSecureContext({ ca, cert, key, minVersion: settings.min_version });
-    } catch (err) {
-      this.problem(path, `invalid TLS material: ${(err as Error).message}`);
-      secureContext = createSecureContext();
+    // Checks with the same TLS material share one context: a context holds its own copy of the
+    // trust store (about 16 KiB each), and a thousand checks usually trust the same CA.
+    const digest = createHash("sha256");
+    for (const part of [ca, cert, key]) digest.update(part ? `${part.length}:` : "-:").update(part ?? "");
+    digest.update(settings.min_version ?? "");
+    const contextKey = digest.digest("hex");
+    let built = this.contexts.get(contextKey);
+    if (!built) {
+      try {
+        built = { context: createSecureContext({ ca, cert, key, minVersion: settings.min_version }) };
+      } catch (err) {
+        built = { context: createSecureContext(), error: (err as Error).message };
+      }
+      this.contexts.set(contextKey, built);
     }
+    // Every check with bad material is named, not only the first one that shares it.
+    if (built.error !== undefined) this.problem(path, `invalid TLS material: ${built.error}`);
+    const secureContext = built.context;
     return { secureContext, serverName: settings.server_name, insecureSkipVerify: settings.insecure_skip_verify };
   }
 }
