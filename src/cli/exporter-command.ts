@@ -11,8 +11,11 @@ export function registerExporter(program: Command): void {
     .option("--web.listen-address <address>", "override listen_address from the config, e.g. 127.0.0.1:9910")
     .option("--log.level <level>", "log level: debug, info, warn, error", "info")
     .action(async (opts: { config: string; "web.listenAddress"?: string; "log.level": string }) => {
+      const { tuneExporterHeap } = await import("../exporter/heap-tuning.js");
+      const heapFlags = tuneExporterHeap();
       const { Exporter } = await import("../exporter/exporter.js");
       const logger = createLogger({ level: opts["log.level"], name: "exporter" });
+      logger.debug({ v8_flags: heapFlags }, "heap tuning applied");
       const listenAddress = listenAddressOption(opts);
       if (listenAddress === "invalid") return;
       const exporter = new Exporter({ configFile: opts.config, logger, listenAddress });
