@@ -151,6 +151,32 @@ describe("smt-monitor demo (real simulator, exporter, notifier, Prometheus, Aler
       for (const pid of pids) groups.add(pid);
       expect(processesIn(groups).length).toBeGreaterThanOrEqual(6);
 
+      // Issue 2's "done when": all four services up in the exporter's /metrics within a minute of the start,
+      // and (issue 5) their probe results in Prometheus. The portal (gui) may already be red from the scenario.
+      const services = ["gui", "api", "ftps", "han"];
+      await until(
+        "smt_probe_success of all four services in the exporter's /metrics",
+        async () => {
+          const res = await fetch(`http://127.0.0.1:${ports[0]}/metrics`).catch(() => undefined);
+          const text = res?.ok ? await res.text() : "";
+          return services.every((svc) => new RegExp(`^smt_probe_success\\{service="${svc}",[^}]*\\} [01]$`, "m").test(text)) ? true : undefined;
+        },
+        Math.max(1_000, started + 60_000 - Date.now()),
+      );
+      console.log(`all four services in /metrics after ${Math.round((Date.now() - started) / 1000)} s`);
+      const inPrometheus = await until(
+        "smt_probe_success of all four services in Prometheus",
+        async () => {
+          const res = await fetch(`http://127.0.0.1:${ports[2]}/api/v1/query?query=${encodeURIComponent("count by (service) (smt_probe_success)")}`).catch(() => undefined);
+          if (!res?.ok) return undefined;
+          const body = (await res.json()) as { data: { result: { metric: { service: string } }[] } };
+          const found = body.data.result.map((r) => r.metric.service).sort();
+          return services.every((svc) => found.includes(svc)) ? found : undefined;
+        },
+        60_000,
+      );
+      expect(inPrometheus).toEqual([...services].sort());
+
       const auth = `Basic ${Buffer.from(`oncall:${password}`).toString("base64")}`;
       const initial = await until(
         "a stored INITIAL notice draft",
