@@ -14,20 +14,17 @@
 // kept. Nothing is mocked.
 import { execFile, spawn } from "node:child_process";
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
-import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { DateTime } from "luxon";
 import { monthlyReport } from "../dist/report/monthly-report.js";
 import { reportMonth } from "../dist/report/report-month.js";
 import { MINUTE_STATE_SERIES } from "../dist/rules/availability-rules.js";
 import { recordedMinuteStart } from "../dist/rules/minute-timing.js";
+import { CLI, freePort } from "./lib.mjs";
 
 const run = promisify(execFile);
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const CLI = join(ROOT, "dist", "cli", "main.js");
 const SERVICES = ["gui", "api", "ftps", "han"];
 const STATES = ["maintenance", "unmeasured", "unavailable", "available"];
 const MINUTE = 60_000;
@@ -117,16 +114,6 @@ function generate(path /* undefined: only count */) {
   return { samples, expected };
 }
 
-async function freePort() {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once("error", fail);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => ok(port));
-    });
-  });
-}
 
 async function startPrometheus(dataDir) {
   const port = await freePort();

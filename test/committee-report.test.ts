@@ -8,6 +8,7 @@ import { chromium, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NoticeStore } from "../src/notices/notice-store.js";
 import { reportMonth } from "../src/report/report-month.js";
+import { CLI as cli, ROOT as root, runReport as report, stepTimer } from "./support/report-cli.js";
 import { startPrometheus, type PrometheusServer } from "./support/prometheus-server.js";
 import { SERVICES_IN_ORDER, syntheticMarch2026, writeSyntheticOpenMetrics, type GroundTruth } from "./support/synthetic-month.js";
 import { writeSyntheticEnergyData, type EnergyTruth } from "./support/synthetic-energy-data.js";
@@ -21,8 +22,6 @@ import { writeSyntheticEnergyData, type EnergyTruth } from "./support/synthetic-
  * derives itself from the generated samples. Then the HTML report is opened in a real Chromium.
  */
 const run = promisify(execFile);
-const root = join(import.meta.dirname, "..");
-const cli = join(root, "dist", "cli", "main.js");
 const CHROMIUM = process.env.SMT_CHROMIUM ?? "/usr/bin/chromium";
 const MINUTE = 60_000;
 
@@ -33,15 +32,6 @@ let energy: EnergyTruth;
 let noticesDb: string;
 const month = reportMonth("2026-03");
 
-async function report(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, "report", ...args], { cwd: root, maxBuffer: 64 << 20 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 interface Run {
   service: string;
@@ -108,15 +98,7 @@ function writeNotices(runs: Run[]): Map<string, string[]> {
 
 let runs: Run[];
 let expectedNotices: Map<string, string[]>;
-const timings: Record<string, number> = {};
-async function timed<T>(name: string, f: () => Promise<T> | T): Promise<T> {
-  const t0 = performance.now();
-  try {
-    return await f();
-  } finally {
-    timings[name] = Math.round(performance.now() - t0);
-  }
-}
+const { timings, timed } = stepTimer();
 
 beforeAll(async () => {
   statSync(cli); // `npm test` builds first; alone: npx tsc -p .

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reportMonth } from "../src/report/report-month.js";
+import { CLI as cli, ROOT as root, runReport as report, stepTimer } from "./support/report-cli.js";
 import { startPrometheus, type PrometheusServer } from "./support/prometheus-server.js";
 import { SERVICES_IN_ORDER, syntheticMarch2026, writeSyntheticOpenMetrics, type GroundTruth } from "./support/synthetic-month.js";
 
@@ -17,32 +18,12 @@ import { SERVICES_IN_ORDER, syntheticMarch2026, writeSyntheticOpenMetrics, type 
  * counts itself from the generated samples and the window list.
  */
 const run = promisify(execFile);
-const root = join(import.meta.dirname, "..");
-const cli = join(root, "dist", "cli", "main.js");
 
 let dir: string;
 let prometheus: PrometheusServer | undefined;
 let truth: GroundTruth;
-const timings: Record<string, number> = {};
+const { timings, timed } = stepTimer();
 
-async function timed<T>(name: string, f: () => Promise<T> | T): Promise<T> {
-  const t0 = performance.now();
-  try {
-    return await f();
-  } finally {
-    timings[name] = Math.round(performance.now() - t0);
-  }
-}
-
-async function report(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, "report", ...args], { cwd: root });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 beforeAll(async () => {
   statSync(cli); // `npm test` builds first; alone: npx tsc -p .

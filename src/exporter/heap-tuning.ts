@@ -12,7 +12,8 @@ import { setFlagsFromString } from "node:v8";
  *
  * Both are read by V8 at each GC, so setting them at start-up takes effect (unlike the heap size limits,
  * which are fixed when the isolate is created). bench/scale.mjs measures the effect (docs/performance.md).
- * A flag the operator gives on the command line (`node --heap-growing-percent=50 ...`) or in NODE_OPTIONS wins.
+ * A flag the operator gives on Node's command line (`node --heap-growing-percent=50 ...`) wins; NODE_OPTIONS is
+ * read too, for flags Node allows there (it refuses these two).
  */
 export const EXPORTER_HEAP_FLAGS = ["--heap-growing-percent=20", "--semi-space-growth-factor=1"] as const;
 

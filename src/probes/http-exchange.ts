@@ -3,7 +3,7 @@ import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage 
 import { connect as netConnect, isIP, type Socket } from "node:net";
 import { checkServerIdentity as nodeCheckServerIdentity, connect as tlsConnect, type DetailedPeerCertificate, type TLSSocket } from "node:tls";
 import { ProbeFailure, type ProbeContext } from "./probe.js";
-import { earliestNotAfter, verifyPeer } from "./tls-peer.js";
+import { earliestNotAfter, rememberPeerChain, verifyPeer } from "./tls-peer.js";
 import type { ResolvedTls } from "../config/load.js";
 import { VERSION } from "../version.js";
 
@@ -126,7 +126,7 @@ function handshake(socket: Socket, host: string, tls: ResolvedTls, sockets: Sock
       secure.removeAllListeners("error");
       secure.removeListener("close", onClose);
       secure.on("error", () => {});
-      if (peer) reusePeerCertificate(secure, peer);
+      if (peer) rememberPeerChain(secure, peer);
       resolve(secure);
     });
     secure.once("error", (err: NodeJS.ErrnoException) =>
@@ -134,20 +134,6 @@ function handshake(socket: Socket, host: string, tls: ResolvedTls, sockets: Sock
     );
     secure.once("close", onClose);
   });
-}
-
-/**
- * Node rebuilds the peer's chain as JavaScript objects (subjects, keys, three fingerprints per
- * certificate) on every getPeerCertificate() call: once in the handshake for its host-name check,
- * then again in earliestNotAfter and in verifyPeer. With OpenSSL 3.0 a detailed call costs about
- * 0.47 ms (it copies each certificate by re-parsing it) and a leaf-only one 0.07 ms, so the two
- * extra calls were about an eighth of an HTTPS probe's CPU (docs/performance.md). The chain parsed
- * in the handshake is the same one, so later calls on this socket return it (a superset of the leaf
- * that getPeerCertificate() without `detailed` returns). When the chain fails verification, Node
- * parses nothing in the handshake and the calls work as before.
- */
-function reusePeerCertificate(socket: TLSSocket, detailed: DetailedPeerCertificate): void {
-  socket.getPeerCertificate = (() => detailed) as TLSSocket["getPeerCertificate"];
 }
 
 function send(conn: Socket, req: ExchangeRequest): Promise<IncomingMessage> {

@@ -1,7 +1,7 @@
 import { DateTime } from "luxon";
 import { serviceName } from "./committee-format.js";
 import type { CommitteeMonthReport, CommitteeYearReport } from "./committee-report.js";
-import type { ServiceAvailability } from "./service-availability.js";
+import { AVAILABILITY_OBJECTIVE, AVAILABILITY_OBJECTIVE_PERCENT, type ServiceAvailability } from "./service-availability.js";
 import { columns, esc, horizontalBars, stackedBars, statusStrip } from "./svg-charts.js";
 
 /**
@@ -62,7 +62,7 @@ function page(title: string, subtitle: string, body: string, generatedAt: number
 <header>
 <h1>${esc(title)}</h1>
 <p>${esc(subtitle)}</p>
-<p>Generated ${esc(generated)} by smt-monitor. Objective: over 99 % availability per service and month, counted in minutes, excluding planned maintenance.</p>
+<p>Generated ${esc(generated)} by smt-monitor. Objective: over ${AVAILABILITY_OBJECTIVE_PERCENT} % availability per service and month, counted in minutes, excluding planned maintenance.</p>
 </header>
 ${body}
 <footer>
@@ -87,19 +87,19 @@ function table(id: string, headers: string[], rows: { cells: string[]; attrs?: s
 
 function availabilityChart(id: string, title: string, services: { service: string; availability: number | null; met: boolean | null }[]): string {
   const values = services.map((s) => s.availability).filter((v): v is number => v !== null);
-  const lowest = Math.min(0.99, ...values);
+  const lowest = Math.min(AVAILABILITY_OBJECTIVE, ...values);
   const min = Math.max(0, Math.floor(lowest * 100 - 1) / 100);
   const step = 1 - min > 0.1 ? 0.05 : 1 - min > 0.03 ? 0.01 : 0.005;
   const ticks = [];
   // the objective's own line is labelled: no tick label under it
-  for (let v = min; v <= 1.000001; v += step) if (Math.abs(v - 0.99) > 1e-9) ticks.push({ value: v, label: `${(v * 100).toFixed(step < 0.01 ? 1 : 0)} %` });
+  for (let v = min; v <= 1.000001; v += step) if (Math.abs(v - AVAILABILITY_OBJECTIVE) > 1e-9) ticks.push({ value: v, label: `${(v * 100).toFixed(step < 0.01 ? 1 : 0)} %` });
   return horizontalBars({
     id,
     title,
     min,
     max: 1,
     ticks,
-    reference: { value: 0.99, label: "objective 99 %" },
+    reference: { value: AVAILABILITY_OBJECTIVE, label: `objective ${AVAILABILITY_OBJECTIVE_PERCENT} %` },
     bars: services.map((s) => ({
       label: serviceName(s.service),
       value: s.availability ?? min,
@@ -121,7 +121,7 @@ function availabilityRows(services: ServiceAvailability[]): { cells: string[]; a
       num(s.unmeasured_minutes),
       num(s.available_minutes),
       esc(pct(s.availability)),
-      "99 %",
+      esc(pct(s.objective, 0)),
       `<span class="verdict">${s.met === null ? "n/a" : s.met ? "met" : "MISSED"}</span>`,
     ],
   }));
