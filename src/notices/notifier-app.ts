@@ -7,6 +7,7 @@ import { NOTICE_STATUSES, type NoticeRow, type NoticeStatus } from "./notice-sto
 import type { WebhookOutcome } from "./notifier-metrics.js";
 import { bearerToken, ReviewerAuth, sameOrigin, secretEquals, securityHeaders } from "./review-auth.js";
 import { NOTICES_CSS, NOTICES_JS, errorPage, noticeListPage, noticePage } from "./review-pages.js";
+import { alertTimeProblems } from "./alert-time.js";
 import { describeIssues, webhookPayload } from "./webhook-payload.js";
 import type { Notifier } from "./notifier.js";
 
@@ -66,6 +67,12 @@ export function createNotifierApp(notifier: Notifier): Express {
       const parsed = webhookPayload.safeParse(json);
       if (!parsed.success) {
         answer(res, "bad_request", 400, { error: "not an Alertmanager webhook payload (version 4)", problems: describeIssues(parsed.error) });
+        return;
+      }
+      // Times far from now are refused before anything is stored (alert-time.ts, docs/notices.md).
+      const timeProblems = alertTimeProblems(parsed.data.alerts, notifier.now());
+      if (timeProblems.length > 0) {
+        answer(res, "bad_request", 400, { error: "time stamps outside the window the notifier accepts (docs/notices.md)", problems: timeProblems.slice(0, 20) });
         return;
       }
       let result;
