@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { SERVICES, type Service } from "../config/schema.js";
 import { secretRedactor } from "../secrets/redactor.js";
 import { alertTime, annotationTime } from "./alert-time.js";
+import { boundMarketText, normaliseMarketText } from "./market-text.js";
 import type { WebhookAlert } from "./webhook-payload.js";
 
 /**
@@ -70,9 +71,20 @@ export function alertSignal(alert: WebhookAlert, receivedAt: number): AlertSigna
   };
 }
 
-/** An annotation kept for the notice text; a known secret in it never reaches a notice. */
-function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
-  return value !== undefined && value.trim() !== "" ? ({ [key]: secretRedactor.redact(value.trim()) } as Record<K, string>) : {};
+/**
+ * The most of each annotation that can reach a notice (UTF-16 code units, after normalisation);
+ * longer text ends in TRUNCATION_MARKER. notice-render.ts bounds whole fields as well.
+ */
+export const ALERT_TEXT_LIMITS = { summary: 500, description: 2000, runbookUrl: 500 } as const;
+
+/**
+ * An annotation kept for the notice text: normalised to one line (market-text.ts), a known secret
+ * in it (even one split by invisible characters) never reaches a notice, bounded.
+ */
+function optional<K extends keyof typeof ALERT_TEXT_LIMITS>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  if (value === undefined) return {};
+  const text = boundMarketText(secretRedactor.redact(normaliseMarketText(value, { lines: "join" })), ALERT_TEXT_LIMITS[key]);
+  return text !== "" ? ({ [key]: text } as Record<K, string>) : {};
 }
 
 /** The alert's fingerprint as Alertmanager gives it, else a hash of its sorted labels. */

@@ -11,6 +11,7 @@ import { SERVICES, type Service } from "../config/schema.js";
 import { YamlSource } from "../config/yaml-source.js";
 import { bearerTokenProblem, trimLikeAlertmanager } from "../secrets/bearer-token.js";
 import { secretRedactor } from "../secrets/redactor.js";
+import { MAX_ID_PREFIX_CHARS } from "./notice-id.js";
 import { NOTICE_KINDS, templateProblems, type NoticeKind } from "./notice-template.js";
 
 /**
@@ -121,7 +122,7 @@ const DEFAULT_SERVICE_NAMES: Record<Service, string> = {
 const noticesSection = z.strictObject({
   time_zone: timeZone.default("America/Chicago"),
   /** The id prefix and audience letter: SMT-M-A051425-01. */
-  id_prefix: z.string().regex(/^[A-Z0-9-]*$/, "expected capital letters, digits and '-'").default("SMT-"),
+  id_prefix: z.string().regex(/^[A-Z0-9-]*$/, "expected capital letters, digits and '-'").max(MAX_ID_PREFIX_CHARS).default("SMT-"),
   audience_code: z.enum(["M", "R", "W"]).default("M"),
   /** What follows the id on the NOTICE TYPE line ("SMT-M-A051425-01 Market"). */
   notice_type_label: z.string().default("Market"),
