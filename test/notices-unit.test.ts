@@ -195,7 +195,8 @@ describe("rendering in the ERCOT field order", () => {
         return e as Error;
       }
     })();
-    expect(err?.message).toMatch(/webhook: expected a bearer token of at least 16 characters/);
+    expect(err?.message).toMatch(/webhook\.bearer_token_env: the token in environment variable TOKEN has 5 characters; expected a bearer token of at least 16 characters/);
+    expect(err?.message).not.toContain("short");
     expect(err?.message).toMatch(/reviewers\[0\]\.password_env: environment variable ALICE is not set or empty/);
   });
 });

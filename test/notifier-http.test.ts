@@ -83,12 +83,12 @@ describe("webhook input", () => {
     store.walSync = () => new Promise<void>((resolve, reject) => ((release = resolve), (fail = reject)));
     try {
       let answered = false;
-      const pending = postWebhook(n.url, payload([{ service: "gui", start: START + 5000 }], "fsync-order")).finally(() => (answered = true));
+      const pending = postWebhook(n.url, payload([{ service: "gui", start: START - 5000 }], "fsync-order")).finally(() => (answered = true));
       await new Promise((r) => setTimeout(r, 300));
       expect(answered).toBe(false);
       release();
       expect((await pending).status).toBe(200);
-      const failing = postWebhook(n.url, payload([{ service: "gui", start: START + 6000 }], "fsync-fails"));
+      const failing = postWebhook(n.url, payload([{ service: "gui", start: START - 6000 }], "fsync-fails"));
       await new Promise((r) => setTimeout(r, 100));
       fail(new Error("EIO: i/o error, fdatasync"));
       const res = await failing;
@@ -343,7 +343,7 @@ describe("on-call channels", () => {
     process.env.TEST_CHAT_URL = "http://127.0.0.1:9/hooks/T0001/B0001/secret-hook-path-xyz";
     n = await startNotifier({ channels: `  - { name: chat, kind: webhook, url_env: TEST_CHAT_URL, timeout: 1s }` });
     for (let i = 0; i < 3; i++) {
-      const res = await postWebhook(n.url, payload([{ service: "gui", start: START + i * 10_000 }]));
+      const res = await postWebhook(n.url, payload([{ service: "gui", start: START - (i + 1) * 10_000 }]));
       expect(res.status).toBe(200);
     }
     await waitFor("a failed attempt", async () => (n!.notifier.store.pendingOutbox()[0]?.n === 1 && n!.notifier.store.dueOutbox(Number.MAX_SAFE_INTEGER)[0]?.last_error ? true : undefined), 5000);

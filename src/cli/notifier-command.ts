@@ -31,7 +31,8 @@ export function registerNotifier(program: Command): void {
       } catch (err) {
         if (err instanceof ConfigError) {
           process.stderr.write(`${err.message}\n`);
-          process.exitCode = 1;
+          // --check-config answers "has problems" (1); a service that cannot start on its config is a config error (2).
+          process.exitCode = opts.checkConfig ? 1 : 2;
           return;
         }
         throw err;

@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
 import { SERVICES, type Service } from "../config/schema.js";
 import { secretRedactor } from "../secrets/redactor.js";
-import { parseAlertTime, type WebhookAlert } from "./webhook-payload.js";
+import { alertTime, annotationTime } from "./alert-time.js";
+import { boundMarketText, normaliseMarketText } from "./market-text.js";
+import type { WebhookAlert } from "./webhook-payload.js";
 
 /**
  * What one alert of a webhook payload means for the notices, decided by a pure function.
@@ -30,11 +32,15 @@ export type AlertSignal =
       summary?: string;
       description?: string;
       runbookUrl?: string;
+      /** What the reviewer should check: input the notifier did not believe and what it used instead. */
+      notes?: string[];
     }
   | { type: "other"; alertname: string; status: "firing" | "resolved"; reason?: string };
 
 export const OUTAGE_ALERT = "SMTUnplannedOutage";
 export const OVERRUN_ALERT = "SMTMaintenanceOverrun";
+export const OUTAGE_START_ANNOTATION = "outage_start_timestamp";
+export const WINDOW_END_ANNOTATION = "window_end_timestamp";
 
 export function alertSignal(alert: WebhookAlert, receivedAt: number): AlertSignal {
   const alertname = alert.labels.alertname!;
@@ -45,10 +51,11 @@ export function alertSignal(alert: WebhookAlert, receivedAt: number): AlertSigna
     return { type: "other", alertname, status, reason: `label service ${service === undefined ? "is missing" : `"${service}" is not one of ${SERVICES.join(", ")}`}` };
   }
   const overrun = alertname === OVERRUN_ALERT;
-  const annotated = unixSeconds(alert.annotations[overrun ? "window_end_timestamp" : "outage_start_timestamp"]);
-  const startsAt = parseAlertTime(alert.startsAt);
-  const startSeconds = annotated ?? (startsAt !== undefined ? Math.floor(startsAt / 1000) : Math.floor(receivedAt / 1000));
-  const endsAt = parseAlertTime(alert.endsAt);
+  const annotation = overrun ? WINDOW_END_ANNOTATION : OUTAGE_START_ANNOTATION;
+  const annotated = annotationTime(alert.annotations[annotation], receivedAt);
+  const startsAt = alertTime(alert.startsAt);
+  const startSeconds = annotated && "seconds" in annotated ? annotated.seconds : startsAt !== undefined ? Math.floor(startsAt / 1000) : Math.floor(receivedAt / 1000);
+  const endsAt = alertTime(alert.endsAt);
   return {
     type: "outage",
     status,
@@ -60,19 +67,24 @@ export function alertSignal(alert: WebhookAlert, receivedAt: number): AlertSigna
     ...optional("summary", alert.annotations.summary),
     ...optional("description", alert.annotations.description),
     ...optional("runbookUrl", alert.annotations.runbook_url),
+    ...(annotated && "problem" in annotated ? { notes: [`annotation ${annotation} ${annotated.problem}; the outage start is the alert's startsAt (${new Date(startSeconds * 1000).toISOString()}): check it before approving`] } : {}),
   };
 }
 
-/** An annotation kept for the notice text; a known secret in it never reaches a notice. */
-function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
-  return value !== undefined && value.trim() !== "" ? ({ [key]: secretRedactor.redact(value.trim()) } as Record<K, string>) : {};
-}
+/**
+ * The most of each annotation that can reach a notice (UTF-16 code units, after normalisation);
+ * longer text ends in TRUNCATION_MARKER. notice-render.ts bounds whole fields as well.
+ */
+export const ALERT_TEXT_LIMITS = { summary: 500, description: 2000, runbookUrl: 500 } as const;
 
-/** An integer Unix-seconds string after 2000-01-01, or undefined. */
-function unixSeconds(text: string | undefined): number | undefined {
-  if (text === undefined || !/^\s*\d{9,11}(\.\d+)?\s*$/.test(text)) return undefined;
-  const value = Math.floor(Number(text));
-  return value >= 946_684_800 ? value : undefined;
+/**
+ * An annotation kept for the notice text: normalised to one line (market-text.ts), a known secret
+ * in it (even one split by invisible characters) never reaches a notice, bounded.
+ */
+function optional<K extends keyof typeof ALERT_TEXT_LIMITS>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  if (value === undefined) return {};
+  const text = boundMarketText(secretRedactor.redact(normaliseMarketText(value, { lines: "join" })), ALERT_TEXT_LIMITS[key]);
+  return text !== "" ? ({ [key]: text } as Record<K, string>) : {};
 }
 
 /** The alert's fingerprint as Alertmanager gives it, else a hash of its sorted labels. */

@@ -86,7 +86,11 @@ export class IncidentLifecycle {
         continue;
       }
       result.outages++;
-      result.created.push(...this.applyOutage(signal, receivedAt));
+      const created = this.applyOutage(signal, receivedAt);
+      // Input the notifier did not believe is shown to the reviewer in the draft's audit trail.
+      if (signal.notes) for (const notice of created) this.store.addAudit(notice.id, receivedAt, SYSTEM_ACTOR, "check input", { notes: signal.notes });
+      if (signal.notes) result.ignored.push(...signal.notes.map((note) => `${signal.alertname}: ${note}`));
+      result.created.push(...created);
     }
     return result;
   }

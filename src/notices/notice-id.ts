@@ -17,6 +17,11 @@ export interface SeriesIdParts {
 
 const LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
+/** The longest `notices.id_prefix` a config may set. */
+export const MAX_ID_PREFIX_CHARS = 16;
+/** The longest notice id: prefix, audience, "-", up to three letters (18,278 series a day), MMDDYY, "-", up to 999. */
+export const MAX_NOTICE_ID_CHARS = MAX_ID_PREFIX_CHARS + 1 + 1 + 3 + 6 + 1 + 3;
+
 /** The series id (the notice id without -NN) for the `index`-th series (0-based) started on a date. */
 export function seriesId(prefix: string, audience: string, mmddyy: string, index: number): string {
   if (!/^\d{6}$/.test(mmddyy)) throw new RangeError(`expected MMDDYY, got "${mmddyy}"`);

@@ -1,5 +1,7 @@
 import type { Service } from "../config/schema.js";
 import { formatDateTime, formatDaysAffected, formatElapsed, formatNoticeDate, formatWindow } from "./central-time.js";
+import { marketText } from "./market-text.js";
+import { MAX_NOTICE_ID_CHARS } from "./notice-id.js";
 import { fillTemplate, type NoticeKind } from "./notice-template.js";
 
 /** Everything a notice says, as facts; the wording comes from the templates. */
@@ -68,27 +70,52 @@ export function templateValues(facts: NoticeFacts, wording: NoticeWording): Reco
   };
 }
 
+/**
+ * The ERCOT fields in market order, each with the most it may hold (UTF-16 code units, after
+ * normalisation; longer text ends in TRUNCATION_MARKER). Generous for every default template and
+ * for a month-long DAYS AFFECTED; they exist so the largest draft is a known number.
+ */
+export const NOTICE_FIELD_LIMITS = {
+  "NOTICE DATE": 40,
+  "NOTICE TYPE": 100,
+  "SHORT DESCRIPTION": 300,
+  "INTENDED AUDIENCE": 500,
+  "DAYS AFFECTED": 1500,
+  "LONG DESCRIPTION": 6000,
+  "ACTION REQUIRED": 2000,
+  "ADDITIONAL INFORMATION": 2000,
+  CONTACT: 500,
+} as const;
+type NoticeField = keyof typeof NOTICE_FIELD_LIMITS;
+const FIELD_SEPARATOR = "\n\n";
+
+/** The longest body the notifier can draft: every field at its limit ("FIELD: value"), the separators and the final newline. */
+export const MAX_DRAFT_BODY = (Object.entries(NOTICE_FIELD_LIMITS) as [NoticeField, number][]).reduce((sum, [field, limit]) => sum + field.length + ": ".length + limit, 0) + FIELD_SEPARATOR.length * (Object.keys(NOTICE_FIELD_LIMITS).length - 1) + 1;
+/** The longest subject the notifier can draft: the id, a space, the short description. */
+export const MAX_DRAFT_SUBJECT = MAX_NOTICE_ID_CHARS + 1 + NOTICE_FIELD_LIMITS["SHORT DESCRIPTION"];
+
 /** The notice in the ERCOT market-notice field order; optional fields are left out when empty. */
 export function renderNotice(facts: NoticeFacts, wording: NoticeWording): RenderedNotice {
   const values = templateValues(facts, wording);
   const t = wording.templates[facts.kind];
-  const shortDescription = oneLine(fillTemplate(t.short_description, values));
-  const fields: [string, string][] = [
-    ["NOTICE DATE", values.notice_date!],
-    ["NOTICE TYPE", `${facts.id} ${wording.noticeTypeLabel}`.trim()],
+  const field = (name: NoticeField, text: string, lines: "keep" | "join" = "keep") => marketText(text, NOTICE_FIELD_LIMITS[name], { lines });
+  const shortDescription = field("SHORT DESCRIPTION", fillTemplate(t.short_description, values), "join");
+  const fields: [NoticeField, string][] = [
+    ["NOTICE DATE", field("NOTICE DATE", values.notice_date!, "join")],
+    ["NOTICE TYPE", field("NOTICE TYPE", `${facts.id} ${wording.noticeTypeLabel}`, "join")],
     ["SHORT DESCRIPTION", shortDescription],
-    ["INTENDED AUDIENCE", wording.intendedAudience],
-    ["DAYS AFFECTED", values.days_affected!],
-    ["LONG DESCRIPTION", fillTemplate(t.long_description, values)],
-    ["ACTION REQUIRED", fillTemplate(t.action_required, values)],
-    ["ADDITIONAL INFORMATION", fillTemplate(t.additional_information, values)],
-    ["CONTACT", wording.contact],
+    ["INTENDED AUDIENCE", field("INTENDED AUDIENCE", wording.intendedAudience)],
+    ["DAYS AFFECTED", field("DAYS AFFECTED", values.days_affected!)],
+    ["LONG DESCRIPTION", field("LONG DESCRIPTION", fillTemplate(t.long_description, values))],
+    ["ACTION REQUIRED", field("ACTION REQUIRED", fillTemplate(t.action_required, values))],
+    ["ADDITIONAL INFORMATION", field("ADDITIONAL INFORMATION", fillTemplate(t.additional_information, values))],
+    ["CONTACT", field("CONTACT", wording.contact)],
   ];
-  const optional = new Set(["ACTION REQUIRED", "ADDITIONAL INFORMATION"]);
+  const optional = new Set<NoticeField>(["ACTION REQUIRED", "ADDITIONAL INFORMATION"]);
   const body = fields
-    .filter(([field, value]) => !(optional.has(field) && value === ""))
-    .map(([field, value]) => `${field}: ${value}`)
-    .join("\n\n");
+    .filter(([name, value]) => !(optional.has(name) && value === ""))
+    .map(([name, value]) => `${name}: ${value}`)
+    .join(FIELD_SEPARATOR);
   return { subject: `${facts.id} ${shortDescription}`, shortDescription, body: `${body}\n` };
 }
 
@@ -98,6 +125,3 @@ function sentence(text: string | undefined): string {
   return t === "" || /[.!?]$/.test(t) ? t : `${t}.`;
 }
 
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
-}

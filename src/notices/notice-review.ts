@@ -8,8 +8,18 @@ import type { NoticeRow, NoticeStore } from "./notice-store.js";
  */
 export type ReviewOutcome = { ok: true; notice: NoticeRow } | { ok: false; status: 400 | 404 | 409; message: string };
 
+/** What a reviewer may save (UTF-16 code units): above the largest draft (MAX_DRAFT_SUBJECT, MAX_DRAFT_BODY in notice-render.ts). */
 export const MAX_SUBJECT = 998 - "Subject: ".length;
 export const MAX_BODY = 100_000;
+
+/**
+ * The review POST body limits, from the text limits in the worst encoding, so an edit the form
+ * allows is never refused for its size: a form field percent-encodes a UTF-16 code unit into at
+ * most 9 bytes ("€" is %E2%82%AC), JSON escapes one into at most 6 ("\u0001"); plus room for the
+ * CSRF token, version and field names.
+ */
+export const REVIEW_FORM_MAX_BYTES = 9 * (MAX_SUBJECT + MAX_BODY) + 4096;
+export const REVIEW_JSON_MAX_BYTES = 6 * (MAX_SUBJECT + MAX_BODY) + 4096;
 
 function check(store: NoticeStore, id: string, version: number | undefined, allowed: NoticeRow["status"], action: string): ReviewOutcome {
   const notice = store.notice(id);

@@ -2,11 +2,12 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { SERVICES, type Service } from "../config/schema.js";
 import { VERSION } from "../version.js";
 import { emlFileName, renderEml } from "./notice-eml.js";
-import { approveNotice, editNotice, markNoticeSent, type ReviewOutcome } from "./notice-review.js";
+import { approveNotice, editNotice, markNoticeSent, REVIEW_FORM_MAX_BYTES, REVIEW_JSON_MAX_BYTES, type ReviewOutcome } from "./notice-review.js";
 import { NOTICE_STATUSES, type NoticeRow, type NoticeStatus } from "./notice-store.js";
 import type { WebhookOutcome } from "./notifier-metrics.js";
 import { bearerToken, ReviewerAuth, sameOrigin, secretEquals, securityHeaders } from "./review-auth.js";
 import { NOTICES_CSS, NOTICES_JS, errorPage, noticeListPage, noticePage } from "./review-pages.js";
+import { alertTimeProblems } from "./alert-time.js";
 import { describeIssues, webhookPayload } from "./webhook-payload.js";
 import type { Notifier } from "./notifier.js";
 
@@ -68,6 +69,12 @@ export function createNotifierApp(notifier: Notifier): Express {
         answer(res, "bad_request", 400, { error: "not an Alertmanager webhook payload (version 4)", problems: describeIssues(parsed.error) });
         return;
       }
+      // Times far from now are refused before anything is stored (alert-time.ts, docs/notices.md).
+      const timeProblems = alertTimeProblems(parsed.data.alerts, notifier.now());
+      if (timeProblems.length > 0) {
+        answer(res, "bad_request", 400, { error: "time stamps outside the window the notifier accepts (docs/notices.md)", problems: timeProblems.slice(0, 20) });
+        return;
+      }
       let result;
       try {
         result = await notifier.submitDelivery(parsed.data, raw);
@@ -118,7 +125,7 @@ export function createNotifierApp(notifier: Notifier): Express {
       next(err);
     }
   });
-  const formBody = express.urlencoded({ extended: false, limit: "256kb", parameterLimit: 10 });
+  const formBody = express.urlencoded({ extended: false, limit: REVIEW_FORM_MAX_BYTES, parameterLimit: 10 });
   const formAction = (run: (id: string, form: Record<string, string>, who: string, version: number | undefined) => ReviewOutcome, label: string) => [
     formBody,
     (req: Request, res: Response) => {
@@ -160,7 +167,7 @@ export function createNotifierApp(notifier: Notifier): Express {
     }
     next();
   });
-  api.use(express.json({ limit: "256kb", strict: true }));
+  api.use(express.json({ limit: REVIEW_JSON_MAX_BYTES, strict: true }));
   api.get("/", (req, res) => {
     const filter = listFilter(req);
     if ("error" in filter) {
@@ -242,7 +249,7 @@ export function createNotifierApp(notifier: Notifier): Express {
   app.use((err: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
     const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
     const isWebhook = req.path === "/alertmanager/webhook";
-    const message = err.type === "entity.too.large" ? `body too large (limit ${isWebhook ? config.raw.webhook.max_body_bytes : 262_144} bytes)` : status < 500 ? err.message : "internal error";
+    const message = err.type === "entity.too.large" ? `body too large (limit ${isWebhook ? config.raw.webhook.max_body_bytes : req.is("application/json") ? REVIEW_JSON_MAX_BYTES : REVIEW_FORM_MAX_BYTES} bytes)` : status < 500 ? err.message : "internal error";
     if (status >= 500) notifier.logger.error({ err, path: req.path }, "request failed");
     if (isWebhook) metrics.webhookRequests.inc({ outcome: err.type === "entity.too.large" ? "too_large" : status >= 500 ? "storage_error" : "bad_request" });
     if (!res.headersSent) res.status(status).json({ error: message });

@@ -9,7 +9,9 @@ import { loadMaintenanceConfig } from "../config/maintenance-load.js";
 import { maintenanceConfig, type MaintenanceConfig } from "../config/maintenance-schema.js";
 import { SERVICES, type Service } from "../config/schema.js";
 import { YamlSource } from "../config/yaml-source.js";
+import { bearerTokenProblem, trimLikeAlertmanager } from "../secrets/bearer-token.js";
 import { secretRedactor } from "../secrets/redactor.js";
+import { MAX_ID_PREFIX_CHARS } from "./notice-id.js";
 import { NOTICE_KINDS, templateProblems, type NoticeKind } from "./notice-template.js";
 
 /**
@@ -120,7 +122,7 @@ const DEFAULT_SERVICE_NAMES: Record<Service, string> = {
 const noticesSection = z.strictObject({
   time_zone: timeZone.default("America/Chicago"),
   /** The id prefix and audience letter: SMT-M-A051425-01. */
-  id_prefix: z.string().regex(/^[A-Z0-9-]*$/, "expected capital letters, digits and '-'").default("SMT-"),
+  id_prefix: z.string().regex(/^[A-Z0-9-]*$/, "expected capital letters, digits and '-'").max(MAX_ID_PREFIX_CHARS).default("SMT-"),
   audience_code: z.enum(["M", "R", "W"]).default("M"),
   /** What follows the id on the NOTICE TYPE line ("SMT-M-A051425-01 Market"). */
   notice_type_label: z.string().default("Market"),
@@ -260,6 +262,9 @@ export const notifierConfigSchema = z
 export type NotifierConfigFile = z.infer<typeof notifierConfigSchema>;
 export type ChannelConfig = NotifierConfigFile["channels"][number];
 
+/** The webhook's bearer token is at least this long (after trimming). */
+export const MIN_WEBHOOK_TOKEN_LENGTH = 16;
+
 /** A loaded config: validated, defaults applied, secrets read (and registered for redaction). */
 export interface NotifierConfig {
   file: string;
@@ -301,15 +306,17 @@ export function parseNotifierConfig(text: string, file: string, env: NodeJS.Proc
   const secret = (holder: Record<string, unknown>, key: string, path: (string | number)[]): string | undefined => {
     const fileName = holder[`${key}_file`] as string | undefined;
     const envName = holder[`${key}_env`] as string | undefined;
+    // Bearer tokens are read as Alertmanager reads credentials_file (surrounding whitespace trimmed).
+    const read = key === "bearer_token" ? trimLikeAlertmanager : (text: string) => text.replace(/\r?\n$/, "");
     if (envName !== undefined) {
-      const value = env[envName];
+      const value = env[envName] === undefined ? undefined : read(env[envName]);
       if (value === undefined || value === "") problem([...path, `${key}_env`], `environment variable ${envName} is not set or empty`);
       return value;
     }
     if (fileName === undefined) return undefined;
     const full = resolve(baseDir, fileName);
     try {
-      const value = readFileSync(full, "utf8").replace(/\r?\n$/, "");
+      const value = read(readFileSync(full, "utf8"));
       if (value === "") problem([...path, `${key}_file`], `secret file ${full} is empty`);
       return value;
     } catch (err) {
@@ -317,11 +324,20 @@ export function parseNotifierConfig(text: string, file: string, env: NodeJS.Proc
       return undefined;
     }
   };
+  /** A bearer token that a request header cannot carry is refused here, not by a 401 on every delivery. */
+  const checkBearerToken = (holder: Record<string, unknown>, path: (string | number)[], token: string | undefined, minLength: number): void => {
+    if (!token) return;
+    const field = holder.bearer_token_env !== undefined ? "bearer_token_env" : "bearer_token_file";
+    const from = field === "bearer_token_env" ? `environment variable ${String(holder.bearer_token_env)}` : `secret file ${resolve(baseDir, String(holder.bearer_token_file))}`;
+    const wrong = bearerTokenProblem(token);
+    if (wrong) problem([...path, field], `the token in ${from} (surrounding whitespace trimmed, as Alertmanager does) has ${wrong}`);
+    else if (token.length < minLength) problem([...path, field], `the token in ${from} has ${token.length} characters; expected a bearer token of at least ${minLength} characters`);
+  };
 
   const listen = parseListenAddress(raw.listen_address);
   if (!listen) problem(["listen_address"], `expected "host:port" or ":port", got "${raw.listen_address}"`);
   const webhookToken = secret(raw.webhook, "bearer_token", ["webhook"]) ?? "";
-  if (webhookToken && webhookToken.length < 16) problem(["webhook"], "expected a bearer token of at least 16 characters");
+  checkBearerToken(raw.webhook, ["webhook"], webhookToken, MIN_WEBHOOK_TOKEN_LENGTH);
   const reviewers = new Map<string, string>();
   raw.reviewers.forEach((r, i) => {
     const pw = secret(r, "password", ["reviewers", i]);
@@ -334,6 +350,7 @@ export function parseNotifierConfig(text: string, file: string, env: NodeJS.Proc
   const secretUrls: string[] = [];
   raw.channels.forEach((c, i) => {
     const value = c.kind === "webhook" ? secret(c, "bearer_token", ["channels", i]) : secret(c, "password", ["channels", i]);
+    if (c.kind === "webhook") checkBearerToken(c, ["channels", i], value, 1);
     if (value) channelSecrets.set(c.name, value);
     if (c.kind === "webhook") {
       const url = c.url ?? secret(c, "url", ["channels", i]);

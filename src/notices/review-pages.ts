@@ -1,5 +1,6 @@
 import { SERVICES } from "../config/schema.js";
 import { formatDateTime } from "./central-time.js";
+import { MAX_BODY, MAX_SUBJECT } from "./notice-review.js";
 import { NOTICE_STATUSES, type AuditRow, type NoticeRow, type OutboxRow } from "./notice-store.js";
 
 /**
@@ -68,8 +69,8 @@ export function noticePage(d: NoticePageData): string {
   const actions: string[] = [];
   if (n.status === "draft") {
     actions.push(`<form method="post" action="/notices/${id}/edit" class="edit"><h2>Edit</h2>${hidden}
-<label>Subject <input type="text" name="subject" value="${esc(n.subject)}" maxlength="989" required></label>
-<label>Text <textarea name="body" rows="24" required>${esc(n.body)}</textarea></label>
+<label>Subject <input type="text" name="subject" value="${esc(n.subject)}" maxlength="${MAX_SUBJECT}" required></label>
+<label>Text <textarea name="body" rows="24" maxlength="${MAX_BODY}" required>${esc(n.body)}</textarea></label>
 <button type="submit" name="action" value="edit">Save edit</button></form>`);
     actions.push(`<form method="post" action="/notices/${id}/approve" class="approve">${hidden}<button type="submit">Approve as ${esc(d.reviewer)}</button></form>`);
   }

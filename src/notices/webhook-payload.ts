@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseRfc3339 } from "./alert-time.js";
 
 /**
  * Alertmanager's webhook payload, version "4" (Alertmanager 0.25 and later). Fields that later
@@ -9,8 +10,12 @@ import { z } from "zod";
 
 const labelSet = z.record(z.string(), z.string());
 
-/** RFC 3339 as Alertmanager writes it; "0001-01-01T00:00:00Z" means "not set" (a firing alert's endsAt). */
-const timestamp = z.string().refine((text) => !Number.isNaN(Date.parse(text)), { message: "expected an RFC 3339 time stamp" });
+/**
+ * RFC 3339 as Alertmanager writes it, strictly (alert-time.ts); "0001-01-01T00:00:00Z" means "not
+ * set" (a firing alert's endsAt). Whether the time is believable is decided against the time of
+ * receipt (alertTimeProblems), not here.
+ */
+const timestamp = z.string().refine((text) => parseRfc3339(text) !== undefined, { message: 'expected an RFC 3339 time stamp like "2026-05-14T14:40:00Z"' });
 
 export const webhookAlert = z.looseObject({
   status: z.enum(["firing", "resolved"]),
@@ -46,12 +51,4 @@ export function describeIssues(error: z.ZodError): string[] {
     if (issue.code === "invalid_value") message = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     return `${path || "(body)"}: ${message}`;
   });
-}
-
-/** Alertmanager's "no end time" (year 1), and anything before 2000, mean unset. */
-export function parseAlertTime(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms) || ms < Date.UTC(2000, 0, 1)) return undefined;
-  return ms;
 }

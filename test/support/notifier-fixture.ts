@@ -21,11 +21,14 @@ export interface NotifierConfigOptions {
   extra?: string;
   storage?: string;
   outbox?: string;
+  /** What the webhook token file holds (default: the token and one newline). */
+  webhookTokenFile?: string;
+  maxBodyBytes?: number;
 }
 
 /** Writes a notifier config and its secret files into dir; returns the config path. */
 export function writeNotifierConfig(dir: string, o: NotifierConfigOptions = {}): string {
-  writeFileSync(join(dir, "webhook-token"), `${WEBHOOK_TOKEN}\n`);
+  writeFileSync(join(dir, "webhook-token"), o.webhookTokenFile ?? `${WEBHOOK_TOKEN}\n`);
   writeFileSync(join(dir, "alice"), `${REVIEWER.password}\n`);
   writeFileSync(join(dir, "bob"), `${REVIEWER2.password}\n`);
   const file = join(dir, "notifier.yaml");
@@ -37,7 +40,7 @@ storage:
   path: ${o.storage ?? "data/notices.db"}
 webhook:
   bearer_token_file: webhook-token
-  max_body_bytes: 65536
+  max_body_bytes: ${o.maxBodyBytes ?? 65536}
 reviewers:
   - { name: alice, password_file: alice }
   - { name: bob, password_file: bob }
