@@ -20,7 +20,7 @@ const duration = z.string().transform((text, ctx) => {
 
 const pattern = z.string().superRefine((text, ctx) => {
   const error = patternError(text);
-  if (error) ctx.addIssue({ code: "custom", message: `expected a regular expression: ${error}` });
+  if (error) ctx.addIssue({ code: "custom", message: `expected a regular expression (RE2 syntax): ${error}` });
 });
 
 const httpUrl = z.string().superRefine((text, ctx) => {
@@ -171,7 +171,7 @@ export const ftpsProbeSettings = z
   })
   .superRefine(exactlyOnePassword)
   .superRefine((f, ctx) => {
-    if (f.file_time === "name" && !f.file_pattern.includes("(?<ts>")) {
+    if (f.file_time === "name" && !/\(\?P?<ts>/.test(f.file_pattern)) {
       ctx.addIssue({
         code: "custom",
         path: ["file_pattern"],
