@@ -20,7 +20,7 @@ const duration = z.string().transform((text, ctx) => {
 
 const pattern = z.string().superRefine((text, ctx) => {
   const error = patternError(text);
-  if (error) ctx.addIssue({ code: "custom", message: `expected a regular expression: ${error}` });
+  if (error) ctx.addIssue({ code: "custom", message: `expected a regular expression (RE2 syntax): ${error}` });
 });
 
 const httpUrl = z.string().superRefine((text, ctx) => {
@@ -87,6 +87,7 @@ const basicAuth = z
 
 const statusCodes = z.array(z.number().int().min(100).max(599)).min(1);
 const headers = z.record(z.string(), z.string());
+const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "expected an HTTP header name such as X-Api-Key");
 
 export const httpProbeSettings = z.strictObject({
   url: httpUrl,
@@ -97,6 +98,10 @@ export const httpProbeSettings = z.strictObject({
   body_must_match: z.array(pattern).default([]),
   body_must_not_match: z.array(pattern).default([]),
   max_redirects: z.number().int().min(0).max(20).default(5),
+  /** Configured headers (any case) still sent after a redirect to another origin; all others are dropped. */
+  redirect_keep_headers: z.array(headerName).default([]),
+  /** Whether an https URL may redirect to an http one (refused with reason "redirect" otherwise). */
+  allow_insecure_redirect: z.boolean().default(false),
   max_body_bytes: z.number().int().positive().default(1_048_576),
   basic_auth: basicAuth.optional(),
   tls: tlsSettings.default({ insecure_skip_verify: false }),
@@ -171,7 +176,7 @@ export const ftpsProbeSettings = z
   })
   .superRefine(exactlyOnePassword)
   .superRefine((f, ctx) => {
-    if (f.file_time === "name" && !f.file_pattern.includes("(?<ts>")) {
+    if (f.file_time === "name" && !/\(\?P?<ts>/.test(f.file_pattern)) {
       ctx.addIssue({
         code: "custom",
         path: ["file_pattern"],

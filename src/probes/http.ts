@@ -2,6 +2,7 @@ import type { ResolvedCheck } from "../config/load.js";
 import { exchange } from "./http-exchange.js";
 import { basicAuthHeader, expectBody, expectStatus } from "./http-checks.js";
 import { ProbeFailure, type Prober } from "./probe.js";
+import { decideRedirect } from "./redirect-policy.js";
 
 type HttpCheck = Extract<ResolvedCheck, { kind: "http" }>;
 
@@ -13,7 +14,7 @@ export const probeHttp: Prober<HttpCheck> = async (check, ctx) => {
   let url = new URL(settings.url);
   let method: string = settings.method;
   let body = settings.body === undefined ? undefined : Buffer.from(settings.body);
-  const headers = { ...settings.headers };
+  let headers: Record<string, string> = { ...settings.headers };
   if (settings.basic_auth) {
     headers.Authorization = basicAuthHeader(settings.basic_auth.username, check.secrets.basic_auth_password ?? "");
   }
@@ -29,8 +30,14 @@ export const probeHttp: Prober<HttpCheck> = async (check, ctx) => {
       if (hop >= settings.max_redirects) {
         throw new ProbeFailure("redirect", `more than ${settings.max_redirects} redirects (last to ${location})`);
       }
-      const next = new URL(location, url);
-      if (next.origin !== url.origin) delete headers.Authorization;
+      const next = locationUrl(location, url);
+      const decision = decideRedirect(url, next, headers, {
+        keepHeaders: settings.redirect_keep_headers,
+        allowInsecure: settings.allow_insecure_redirect,
+      });
+      if (!decision.follow) throw new ProbeFailure("redirect", decision.refusal);
+      if (decision.dropped.length > 0) ctx.note(`redirect to ${next.origin}: not sending ${decision.dropped.join(", ")} (another origin)`);
+      headers = decision.headers;
       url = next;
       if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === "POST")) {
         method = "GET";
@@ -43,3 +50,13 @@ export const probeHttp: Prober<HttpCheck> = async (check, ctx) => {
     return;
   }
 };
+
+/** The URL a Location header points to (relative to the current one); a target-chosen value, so a bad one is a probe failure. */
+function locationUrl(location: string, base: URL): URL {
+  try {
+    return new URL(location, base);
+  } catch {
+    throw new ProbeFailure("redirect", `redirect to an invalid Location ${JSON.stringify(location.slice(0, 200))}`);
+  }
+}
+
