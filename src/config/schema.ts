@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { byteCount, MAX_PROBE_BODY_BYTES } from "./byte-count.js";
 import { parseDuration } from "./duration.js";
 import { patternError } from "./pattern.js";
 import { maintenanceConfig } from "./maintenance-schema.js";
@@ -97,7 +98,7 @@ export const httpProbeSettings = z.strictObject({
   body_must_match: z.array(pattern).default([]),
   body_must_not_match: z.array(pattern).default([]),
   max_redirects: z.number().int().min(0).max(20).default(5),
-  max_body_bytes: z.number().int().positive().default(1_048_576),
+  max_body_bytes: byteCount(1_048_576, MAX_PROBE_BODY_BYTES),
   basic_auth: basicAuth.optional(),
   tls: tlsSettings.default({ insecure_skip_verify: false }),
 });
@@ -132,7 +133,7 @@ export const apiStep = z
     body_must_not_match: z.array(pattern).default([]),
     assert: z.array(jsonAssertion).default([]),
     extract: z.record(name, z.string().min(1)).default({}),
-    max_body_bytes: z.number().int().positive().default(1_048_576),
+    max_body_bytes: byteCount(1_048_576, MAX_PROBE_BODY_BYTES),
   })
   .refine((s) => s.json === undefined || s.body === undefined, { message: "expected json or body, not both" });
 export type ApiStep = z.infer<typeof apiStep>;
@@ -167,7 +168,7 @@ export const ftpsProbeSettings = z
     file_time_format: z.string().default("yyyyMMddHHmmss"),
     file_time_zone: z.string().default("America/Chicago"),
     max_file_age: duration.optional(),
-    download: z.strictObject({ max_bytes: z.number().int().positive().default(1_048_576) }).optional(),
+    download: z.strictObject({ max_bytes: byteCount(1_048_576, MAX_PROBE_BODY_BYTES) }).optional(),
   })
   .superRefine(exactlyOnePassword)
   .superRefine((f, ctx) => {
