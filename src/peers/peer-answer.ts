@@ -83,18 +83,3 @@ export async function readPeerAnswer(body: AnswerStream, limits: AnswerLimits): 
   }
   return Buffer.concat(chunks, size);
 }
-
-/**
- * Runs `work` under a total deadline of `deadlineMs`: `work` gets the deadline's signal, and any
- * failure after the deadline passed becomes "no complete WHAT within N s".
- */
-export async function withPeerDeadline<T>(what: string, deadlineMs: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const signal = AbortSignal.timeout(deadlineMs);
-  try {
-    return await work(signal);
-  } catch (err) {
-    if (err instanceof PeerAnswerError) throw err;
-    if (signal.aborted) throw answerTooSlow(what, deadlineMs);
-    throw err;
-  }
-}
