@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { ConfigError } from "../config/errors.js";
 import { REPORT_FORMATS } from "../report/report-format.js";
 import { MonthUnavailableError } from "../report/monthly-report.js";
-import { PrometheusQueryError } from "../report/prometheus-query.js";
+import { DEFAULT_PROMETHEUS_ANSWER_BYTES, MAX_PROMETHEUS_ANSWER_BYTES, PrometheusQueryError } from "../report/prometheus-query.js";
 import { reportMonth, ReportUsageError } from "../report/report-month.js";
 import { InconsistentMinutesError } from "../report/service-availability.js";
 
@@ -16,6 +16,7 @@ interface ReportOptions {
   year?: string;
   format: string;
   timeout: string;
+  maxAnswerMib: string;
   notices?: string;
   outageMinutes: string;
   config?: string;
@@ -39,7 +40,12 @@ export function registerReport(program: Command): void {
     .option("--outage-minutes <n>", "list unplanned outages longer than this (shorter ones are summed)", "15")
     .option("--config <file>", "an exporter config whose energy_data.deadlines to use (default: the SLO document's)")
     .option("--output <file>", "write the report to this file instead of standard output")
-    .option("--timeout <seconds>", "how long to wait for Prometheus, per query", "60")
+    .option("--timeout <seconds>", "how long one query to Prometheus may take in all, from connecting to the last byte of its answer", "60")
+    .option(
+      "--max-answer-mib <n>",
+      `the largest answer of Prometheus read, in MiB (at most ${MAX_PROMETHEUS_ANSWER_BYTES >> 20}); a larger one fails the report`,
+      String(DEFAULT_PROMETHEUS_ANSWER_BYTES >> 20),
+    )
     .action(async (opts: ReportOptions) => {
       const fail = (message: string, code: number) => {
         process.stderr.write(`smt-monitor report: ${message}\n`);
@@ -51,6 +57,10 @@ export function registerReport(program: Command): void {
       if ((opts.month === undefined) === (opts.year === undefined)) return fail("expected exactly one of --month YYYY-MM or --year YYYY", 2);
       const timeoutSeconds = Number(opts.timeout);
       if (!(timeoutSeconds > 0)) return fail(`--timeout: expected a number of seconds, got "${opts.timeout}"`, 2);
+      const maxAnswerMib = Number(opts.maxAnswerMib);
+      if (!Number.isInteger(maxAnswerMib) || maxAnswerMib < 1 || maxAnswerMib > MAX_PROMETHEUS_ANSWER_BYTES >> 20) {
+        return fail(`--max-answer-mib: expected a whole number of MiB from 1 to ${MAX_PROMETHEUS_ANSWER_BYTES >> 20}, got "${opts.maxAnswerMib}"`, 2);
+      }
       const outageMinutes = Number(opts.outageMinutes);
       if (!Number.isInteger(outageMinutes) || outageMinutes < 0) return fail(`--outage-minutes: expected a whole number of minutes, got "${opts.outageMinutes}"`, 2);
       const { committeeMonthReport, committeeYearReport, reportYear } = await import("../report/committee-report.js");
@@ -71,6 +81,7 @@ export function registerReport(program: Command): void {
         const common = {
           baseUrl: opts.prometheus,
           timeoutMs: timeoutSeconds * 1000,
+          maxAnswerBytes: maxAnswerMib << 20,
           notices,
           outageThresholdMinutes: outageMinutes,
           deadlines,

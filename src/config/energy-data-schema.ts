@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { byteCount, MAX_DATA_FILE_BYTES, MiB } from "./byte-count.js";
 import { parseDuration } from "./duration.js";
 import { apiProbeSettings, ftpsProbeSettings } from "./schema.js";
 import { DATA_SERVICES, SLO_DELIVERY_DEADLINES, type DeliveryDeadline } from "../energy-data/delivery-deadline.js";
@@ -41,7 +42,7 @@ const files = z.strictObject({
   /** How many of the newest matching files are downloaded and read, newest first. */
   max_files: z.number().int().min(1).max(31).default(3),
   /** Larger files fail the check (reason ftp_transfer), so a huge file cannot exhaust memory. */
-  max_bytes: z.number().int().positive().default(64 * 1024 * 1024),
+  max_bytes: byteCount(64 * MiB, MAX_DATA_FILE_BYTES),
   content: z.enum(FILE_CONTENTS).default("armored_base64"),
   /** A command reading the file on stdin and writing the CSV on stdout, e.g. [gpg, --batch, --decrypt]. */
   decrypt_command: z.array(z.string().min(1)).min(1).optional(),

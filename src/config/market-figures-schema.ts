@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { byteCount, MAX_DATA_FILE_BYTES, MiB } from "./byte-count.js";
 import { parseDuration } from "./duration.js";
 import { apiProbeSettings } from "./schema.js";
 import { DEFAULT_TDSP_PREFIXES, TDSP_TERRITORIES } from "../market-figures/tdsp-territory.js";
@@ -42,7 +43,7 @@ function buildMarketFiguresConfig() {
       http: apiProbeSettings.optional(),
       /** Default: from the file's extension or the answer's content type. */
       format: z.enum(SOURCE_FORMATS).optional(),
-      max_bytes: z.number().int().positive().default(16 * 1024 * 1024),
+      max_bytes: byteCount(16 * MiB, MAX_DATA_FILE_BYTES),
     })
     .superRefine((s, ctx) => {
       if ((s.file === undefined) === (s.http === undefined)) ctx.addIssue({ code: "custom", message: "expected exactly one of file or http" });

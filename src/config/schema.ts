@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { byteCount, MAX_PROBE_BODY_BYTES } from "./byte-count.js";
 import { parseDuration } from "./duration.js";
 import { patternError } from "./pattern.js";
 import { maintenanceConfig } from "./maintenance-schema.js";
@@ -102,7 +103,7 @@ export const httpProbeSettings = z.strictObject({
   redirect_keep_headers: z.array(headerName).default([]),
   /** Whether an https URL may redirect to an http one (refused with reason "redirect" otherwise). */
   allow_insecure_redirect: z.boolean().default(false),
-  max_body_bytes: z.number().int().positive().default(1_048_576),
+  max_body_bytes: byteCount(1_048_576, MAX_PROBE_BODY_BYTES),
   basic_auth: basicAuth.optional(),
   tls: tlsSettings.default({ insecure_skip_verify: false }),
 });
@@ -137,7 +138,7 @@ export const apiStep = z
     body_must_not_match: z.array(pattern).default([]),
     assert: z.array(jsonAssertion).default([]),
     extract: z.record(name, z.string().min(1)).default({}),
-    max_body_bytes: z.number().int().positive().default(1_048_576),
+    max_body_bytes: byteCount(1_048_576, MAX_PROBE_BODY_BYTES),
   })
   .refine((s) => s.json === undefined || s.body === undefined, { message: "expected json or body, not both" });
 export type ApiStep = z.infer<typeof apiStep>;
@@ -172,7 +173,7 @@ export const ftpsProbeSettings = z
     file_time_format: z.string().default("yyyyMMddHHmmss"),
     file_time_zone: z.string().default("America/Chicago"),
     max_file_age: duration.optional(),
-    download: z.strictObject({ max_bytes: z.number().int().positive().default(1_048_576) }).optional(),
+    download: z.strictObject({ max_bytes: byteCount(1_048_576, MAX_PROBE_BODY_BYTES) }).optional(),
   })
   .superRefine(exactlyOnePassword)
   .superRefine((f, ctx) => {

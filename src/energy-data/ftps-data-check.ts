@@ -2,6 +2,7 @@ import { Writable } from "node:stream";
 import { isIP } from "node:net";
 import type { ConnectionOptions, TLSSocket } from "node:tls";
 import { Client, FTPError, type FileInfo } from "basic-ftp";
+import { ftpsClient, listDirectory } from "../probes/ftps-listing.js";
 import { DateTime } from "luxon";
 import { compilePattern } from "../config/pattern.js";
 import type { ResolvedDataCheck } from "../config/market-data-load.js";
@@ -21,7 +22,7 @@ type FtpsDataCheck = Extract<ResolvedDataCheck, { kind: "ftps" }>;
 export async function checkFtpsData(check: FtpsDataCheck, canaries: readonly string[], ctx: ProbeContext): Promise<DataObservation> {
   const s = check.connection.ftps;
   const tls = check.connection.tls;
-  const client = new Client(0);
+  const client = ftpsClient();
   const onAbort = () => client.close();
   ctx.signal.addEventListener("abort", onAbort, { once: true });
   const tlsOptions: ConnectionOptions = {
@@ -45,7 +46,7 @@ export async function checkFtpsData(check: FtpsDataCheck, canaries: readonly str
       await client.login(s.username, check.connection.secrets.password);
       await client.useDefaultSettings();
     });
-    const listing = await step("list", "ftp_list", () => client.list(s.directory));
+    const listing = await step("list", "ftp_list", () => listDirectory(client, s.directory));
     const pattern = compilePattern(s.file_pattern);
     const matching = listing.filter((f) => f.isFile && pattern.test(f.name));
     if (matching.length === 0) throw new ProbeFailure("no_file", `no file in ${s.directory} matches ${s.file_pattern}`);

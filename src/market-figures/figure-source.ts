@@ -47,8 +47,9 @@ export async function readSourceText(source: ResolvedFigureSource, ctx: ProbeCon
   const http = source.http!;
   const steps = http.api.steps;
   const last = steps[steps.length - 1]!;
-  // The body may be far larger than a probe's default 1 MiB.
-  const check = { ...http, api: { ...http.api, steps: [...steps.slice(0, -1), { ...last, max_body_bytes: Math.max(last.max_body_bytes, source.maxBytes) }] } };
+  // The data's answer is bounded by the source's max_bytes (its max_body_bytes is max_bytes: the probe
+  // default of 1 MiB would be too small for a feed, and a larger one must not undo max_bytes).
+  const check = { ...http, api: { ...http.api, steps: [...steps.slice(0, -1), { ...last, max_body_bytes: source.maxBytes }] } };
   let response;
   try {
     response = await runApiSteps(check, ctx);

@@ -2,6 +2,7 @@ import { Writable } from "node:stream";
 import { isIP } from "node:net";
 import type { ConnectionOptions, TLSSocket } from "node:tls";
 import { Client, FTPError, type FileInfo } from "basic-ftp";
+import { ftpsClient, listDirectory } from "./ftps-listing.js";
 import { DateTime } from "luxon";
 import type { ResolvedCheck } from "../config/load.js";
 import { compilePattern } from "../config/pattern.js";
@@ -17,7 +18,7 @@ type FtpsCheck = Extract<ResolvedCheck, { kind: "ftps" }>;
  */
 export const probeFtps: Prober<FtpsCheck> = async (check, ctx) => {
   const s = check.ftps;
-  const client = new Client(0);
+  const client = ftpsClient();
   const onAbort = () => client.close();
   ctx.signal.addEventListener("abort", onAbort, { once: true });
   const tlsOptions: ConnectionOptions = {
@@ -41,7 +42,7 @@ export const probeFtps: Prober<FtpsCheck> = async (check, ctx) => {
       await client.login(s.username, check.secrets.password);
       await client.useDefaultSettings();
     });
-    const listing = await step("list", "ftp_list", () => client.list(s.directory));
+    const listing = await step("list", "ftp_list", () => listDirectory(client, s.directory));
     const pattern = compilePattern(s.file_pattern);
     const matching = listing.filter((f) => f.isFile && pattern.test(f.name));
     ctx.note(`listed ${s.directory}: ${listing.length} entries, ${matching.length} matching ${s.file_pattern}`);

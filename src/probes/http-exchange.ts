@@ -2,6 +2,7 @@ import { lookup } from "node:dns/promises";
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from "node:http";
 import { connect as netConnect, isIP, type Socket } from "node:net";
 import { checkServerIdentity as nodeCheckServerIdentity, connect as tlsConnect, type DetailedPeerCertificate, type TLSSocket } from "node:tls";
+import { PeerAnswerError, readPeerAnswer } from "../peers/peer-answer.js";
 import { ProbeFailure, type ProbeContext } from "./probe.js";
 import { earliestNotAfter, rememberPeerChain, verifyPeer } from "./tls-peer.js";
 import type { ResolvedTls } from "../config/load.js";
@@ -163,21 +164,11 @@ function send(conn: Socket, req: ExchangeRequest): Promise<IncomingMessage> {
   });
 }
 
-function readBody(response: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    response.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        reject(new ProbeFailure("body_too_large", `response body exceeds max_body_bytes (${maxBytes})`));
-        response.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    response.once("end", () => resolve(Buffer.concat(chunks)));
-    response.once("error", (err) => reject(new ProbeFailure("protocol", `response body interrupted: ${err.message}`)));
-    response.once("aborted", () => reject(new ProbeFailure("protocol", "response body interrupted: connection closed")));
-  });
+async function readBody(response: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  try {
+    return await readPeerAnswer(response, { what: "response body", maxBytes });
+  } catch (err) {
+    if (err instanceof PeerAnswerError) throw new ProbeFailure("body_too_large", `response body exceeds max_body_bytes (${maxBytes})`);
+    throw new ProbeFailure("protocol", `response body interrupted: ${(err as Error).message === "aborted" ? "connection closed" : (err as Error).message}`);
+  }
 }

@@ -1,5 +1,4 @@
-import { request } from "undici";
-import { PrometheusQueryError, type PrometheusQueryOptions } from "./prometheus-query.js";
+import { postPrometheusForm, PrometheusQueryError, type PrometheusQueryOptions } from "./prometheus-query.js";
 
 /** One series of a range query: its labels and its points (Unix ms -> value). */
 export interface RangeSeries {
@@ -31,42 +30,13 @@ export async function queryRange(options: PrometheusQueryOptions, query: string,
   return [...series.values()];
 }
 
-function baseUrl(text: string): URL {
-  try {
-    const base = new URL(text);
-    if (base.protocol !== "http:" && base.protocol !== "https:") throw new Error("not http");
-    return base;
-  } catch {
-    throw new PrometheusQueryError(`--prometheus: expected an http:// or https:// URL, got "${text}"`);
-  }
-}
-
 async function rangeChunk(options: PrometheusQueryOptions, query: string, startMs: number, endMs: number, stepMs: number): Promise<RangeSeries[]> {
-  const base = baseUrl(options.baseUrl);
-  const url = new URL(`${base.pathname.replace(/\/+$/, "")}/api/v1/query_range`, base);
-  const timeout = options.timeoutMs ?? 60_000;
-  let status: number;
-  let text: string;
-  try {
-    const res = await request(url, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-      body: new URLSearchParams({
-        query,
-        start: (startMs / 1000).toFixed(3),
-        end: (endMs / 1000).toFixed(3),
-        step: `${stepMs / 1000}`,
-        timeout: `${Math.ceil(timeout / 1000)}s`,
-      }).toString(),
-      headersTimeout: timeout,
-      bodyTimeout: timeout,
-    });
-    status = res.statusCode;
-    text = await res.body.text();
-  } catch (err) {
-    const e = err as Error & { code?: string; cause?: { message?: string } };
-    throw new PrometheusQueryError(`cannot reach Prometheus at ${base.href}: ${e.cause?.message ?? e.message ?? e.code}`);
-  }
+  const { base, status, text } = await postPrometheusForm(options, "/api/v1/query_range", {
+    query,
+    start: (startMs / 1000).toFixed(3),
+    end: (endMs / 1000).toFixed(3),
+    step: `${stepMs / 1000}`,
+  });
   let body: { status?: string; errorType?: string; error?: string; data?: { resultType?: string; result?: unknown } };
   try {
     body = JSON.parse(text);

@@ -12,10 +12,13 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `smt-monitor report ARGS` as a real process; its exit code and output, whatever they are. */
-export async function runReport(args: string[]): Promise<CliResult> {
+/**
+ * Runs `smt-monitor report ARGS` as a real process; its exit code and output, whatever they are.
+ * `killAfterMs` kills a run that hangs (its code is then null).
+ */
+export async function runReport(args: string[], options: { killAfterMs?: number } = {}): Promise<CliResult> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [CLI, "report", ...args], { cwd: ROOT, maxBuffer: 64 << 20 });
+    const { stdout, stderr } = await run(process.execPath, [CLI, "report", ...args], { cwd: ROOT, maxBuffer: 64 << 20, timeout: options.killAfterMs ?? 0 });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as CliResult;

@@ -1,4 +1,5 @@
 import nodemailer, { type Mail } from "nodemailer";
+import { answerTooSlow } from "../../peers/peer-answer.js";
 import type { DraftAnnouncement, NoticeChannel } from "./notice-channel.js";
 
 /** E-mail to on-call through an SMTP relay (nodemailer): the draft's text and a link to review it. */
@@ -40,13 +41,24 @@ export class SmtpChannel implements NoticeChannel {
   }
 
   async announce(a: DraftAnnouncement): Promise<void> {
-    await this.transport.sendMail({
-      from: this.options.from,
-      to: this.options.to,
-      subject: `[SMT notice draft] ${a.subject}`,
-      text: `A new market notice draft is waiting for review:\n${a.reviewUrl}\n\n${a.body}`,
-      headers: { "X-SMT-Notice-Id": a.noticeId },
-    });
+    // The socket timeouts above are idle timeouts: a relay that trickles a reply that never
+    // completes would hold the outbox for ever. One total deadline for the whole exchange closes
+    // the connection. (nodemailer caps one reply at 1 MiB itself.)
+    const deadlineMs = this.options.timeoutMs;
+    const signal = AbortSignal.timeout(deadlineMs);
+    try {
+      await this.transport.sendMail({
+        from: this.options.from,
+        to: this.options.to,
+        subject: `[SMT notice draft] ${a.subject}`,
+        text: `A new market notice draft is waiting for review:\n${a.reviewUrl}\n\n${a.body}`,
+        headers: { "X-SMT-Notice-Id": a.noticeId },
+        signal,
+      });
+    } catch (err) {
+      if (signal.aborted) throw answerTooSlow("SMTP answer", deadlineMs);
+      throw err;
+    }
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,9 @@
 import { request } from "undici";
+import { answerTooSlow, PeerAnswerError, readPeerAnswer } from "../../peers/peer-answer.js";
 import type { DraftAnnouncement, NoticeChannel } from "./notice-channel.js";
+
+/** The most of a webhook's answer read (only its first 200 characters are kept, for the error). */
+export const MAX_WEBHOOK_ANSWER_BYTES = 64 << 10;
 
 /**
  * A generic JSON webhook for chat tools: POSTs `{ text, notice }` (the `text` field is what Slack-
@@ -28,17 +32,29 @@ export class WebhookChannel implements NoticeChannel {
     });
     const headers: Record<string, string> = { ...this.options.headers, "content-type": "application/json" };
     if (this.options.bearerToken) headers.authorization = `Bearer ${this.options.bearerToken}`;
-    const response = await request(this.options.url, {
-      method: "POST",
-      headers,
-      body,
-      headersTimeout: this.options.timeoutMs,
-      bodyTimeout: this.options.timeoutMs,
-      signal: AbortSignal.timeout(this.options.timeoutMs),
-    });
-    // Read (a bounded amount of) the body so the connection can be reused.
-    const text = (await response.body.text()).slice(0, 200);
-    if (response.statusCode < 200 || response.statusCode > 299) {
+    const what = "webhook answer";
+    const deadlineMs = this.options.timeoutMs;
+    // One total deadline for connecting, sending and reading the answer (an idle timeout would let a
+    // peer trickling bytes hold the outbox), and the answer is read up to MAX_WEBHOOK_ANSWER_BYTES.
+    const signal = AbortSignal.timeout(deadlineMs);
+    let response;
+    try {
+      response = await request(this.options.url, { method: "POST", headers, body, signal });
+    } catch (err) {
+      if (signal.aborted) throw answerTooSlow(what, deadlineMs);
+      throw err;
+    }
+    const accepted = response.statusCode >= 200 && response.statusCode <= 299;
+    let text: string;
+    try {
+      text = (await readPeerAnswer(response.body, { what, maxBytes: MAX_WEBHOOK_ANSWER_BYTES, signal, deadlineMs })).toString("utf8").slice(0, 200);
+    } catch (err) {
+      // The status said it all: a 2xx is delivered even if its answer is too long or never ends.
+      if (accepted && err instanceof PeerAnswerError) return;
+      if (err instanceof PeerAnswerError) throw new Error(`webhook answered HTTP ${response.statusCode}, then ${err.message}`);
+      throw err;
+    }
+    if (!accepted) {
       throw new Error(`webhook answered HTTP ${response.statusCode}${text ? `: ${text.replace(/\s+/g, " ")}` : ""}`);
     }
   }
