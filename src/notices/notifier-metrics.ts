@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import { NOTICE_KINDS } from "./notice-template.js";
 import { NOTICE_STATUSES } from "./notice-store.js";
+import { NOTIFIER_STORAGE_ERRORS_METRIC, NOTIFIER_STORE_WRITABLE_METRIC } from "./notifier-metric-names.js";
 
 /** How a webhook request ended. */
 export const WEBHOOK_OUTCOMES = ["accepted", "bad_request", "unauthorized", "too_large", "unsupported_media_type", "storage_error"] as const;
@@ -9,10 +10,6 @@ export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
 /** What wrote to the store when a storage error happened: a webhook delivery, or the periodic tick (UPDATE drafts, planned notices, heartbeat). */
 export const STORAGE_OPERATIONS = ["webhook", "tick"] as const;
 export type StorageOperation = (typeof STORAGE_OPERATIONS)[number];
-
-/** Read by the generated alert SMTNotifierStorageFailing (src/rules/availability-rules.ts). */
-export const NOTIFIER_STORAGE_ERRORS_METRIC = "smt_notifier_storage_errors_total";
-export const NOTIFIER_STORE_WRITABLE_METRIC = "smt_notifier_store_writable";
 
 /**
  * The notifier's metrics (docs/notices.md). The gauges that describe the store (drafts by kind
