@@ -250,10 +250,10 @@ describe("hostile YAML and files (real processes)", () => {
   // Nine levels of nine aliases: 9^9 (387 million) strings once expanded.
   const bomb = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]", ...Array.from({ length: 9 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(9).fill(`*a${i}`).join(", ")}]`)].join("\n");
 
-  it("an alias bomb in the exporter config and in the notifier config: config error, exit 2, quickly", async () => {
+  it("an alias bomb in the exporter config, the notifier config and the demo's template: config error, exit 2, quickly", async () => {
     const file = join(dir, "bomb.yaml");
     writeFileSync(file, `${bomb}\n`);
-    for (const args of [["exporter", "--config", file], ["notifier", "--config", file], ["maintenance", "--config", file, "--from", "2026-03-01", "--to", "2026-03-02"]]) {
+    for (const args of [["exporter", "--config", file], ["notifier", "--config", file], ["maintenance", "--config", file, "--from", "2026-03-01", "--to", "2026-03-02"], ["demo", "--config", file, "--data-dir", join(dir, "demo")]]) {
       const r = await runCli(args);
       expect(r.code, `${args[0]}: ${r.stderr}`).toBe(2);
       expectOneLine(r.stderr, file, /too many alias expansions \(more than 100/);

@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { ConfigError } from "./errors.js";
+import { YamlSource } from "./yaml-source.js";
 
 /**
  * The largest config file read (1 MiB). Real configs are a few kilobytes; the limit keeps a wrong
@@ -38,4 +39,14 @@ export function readConfigFile(file: string, maxBytes = MAX_CONFIG_FILE_BYTES): 
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Reads and parses a YAML file with the same limits as the configs (size, alias expansions) when
+ * no schema or line numbers are needed (the demo's templates). Throws ConfigError naming the file.
+ */
+export function readYamlFile(file: string): unknown {
+  const { source, problems } = YamlSource.parse(readConfigFile(file));
+  if (!source) throw new ConfigError(file, problems);
+  return source.value();
 }
