@@ -1,3 +1,5 @@
+import { accessSync, constants } from "node:fs";
+import { dirname } from "node:path";
 /**
  * Why the notice store (its SQLite file) cannot be used, as one line that names the file and what
  * to do, and the exit code it ends the command with: 2 when the path itself is wrong (not an SQLite
@@ -38,8 +40,13 @@ export function isStorageFailure(err: unknown): boolean {
 /** Turns an error met opening or checking the store into a NoticeStoreError; `what` says who opened it. */
 export function describeStoreFailure(path: string, err: unknown, what = "the notice store"): NoticeStoreError {
   if (err instanceof NoticeStoreError) return err;
-  const code = storeErrorCode(err) ?? "";
-  const reason = (err as Error)?.message ?? String(err);
+  let code = storeErrorCode(err) ?? "";
+  let reason = (err as Error)?.message ?? String(err);
+  if (code.startsWith("SQLITE_CANTOPEN") && path !== ":memory:") {
+    // SQLite says only "unable to open": a WAL store needs to create its -wal and -shm files beside it.
+    const folder = folderNotWritable(dirname(path));
+    if (folder) [code, reason] = [folder, `${reason}; its folder ${dirname(path)}: ${folder}`];
+  }
   const fail = (text: string, exit: 1 | 2) => new NoticeStoreError(path, `${what} ${path} ${text}`, exit, code || undefined);
   if (code === "SQLITE_NOTADB") {
     return fail("is not an SQLite database (file is not a database): point the path at the notifier's store file, or move this file away so the notifier creates a new store", 2);
@@ -51,7 +58,8 @@ export function describeStoreFailure(path: string, err: unknown, what = "the not
     return fail(`is locked by another process (waited ${STORE_BUSY_TIMEOUT_MS / 1000} s: ${reason}): stop the other process that holds it (a second notifier on the same file, a backup) and start again`, 1);
   }
   if (code.startsWith("SQLITE_READONLY") || code === "EROFS" || code === "EACCES" || code === "EPERM") {
-    return fail(`cannot be written (${code}: ${reason}): the notifier needs write access to the file and its folder (read-only mount or permissions); fix that and start again`, 1);
+    const what = code === "EROFS" ? "read-only file system" : code;
+    return fail(`cannot be written (${what}: ${reason}): the notifier needs write access to the file and its folder (read-only mount or permissions); fix that and start again`, 1);
   }
   if (code === "SQLITE_FULL" || code === "ENOSPC") {
     return fail(`cannot be written: the disk is full (${reason}): free space on its file system and start again`, 1);
@@ -63,4 +71,13 @@ export function describeStoreFailure(path: string, err: unknown, what = "the not
     return fail(`cannot be read or written (${code}: ${reason}): check the disk and the file system it is on`, 1);
   }
   return fail(`cannot be used (${code || "error"}: ${reason})`, 1);
+}
+
+function folderNotWritable(folder: string): string | undefined {
+  try {
+    accessSync(folder, constants.W_OK);
+    return undefined;
+  } catch (err) {
+    return storeErrorCode(err);
+  }
 }
