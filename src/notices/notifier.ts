@@ -139,7 +139,7 @@ export class Notifier {
 
   private storeFailed(operation: StorageOperation, error: unknown): void {
     this.metrics.storageErrors.inc({ operation });
-    const failure = describeStoreFailure(this.config.storagePath, error);
+    const failure = describeStoreFailure(this.config.storagePath, error, true);
     if (this.storeFailure === undefined) this.logger.error({ operation, err: error }, `${failure.message}; not ready until a write commits again`);
     this.storeFailure = { operation, message: failure.message };
   }

@@ -37,8 +37,13 @@ export function isStorageFailure(err: unknown): boolean {
   return /^E[A-Z]+$/.test(code) && code !== "ERR";
 }
 
-/** Turns an error met opening or checking the store into a NoticeStoreError; `what` says who opened it. */
-export function describeStoreFailure(path: string, err: unknown, what = "the notice store"): NoticeStoreError {
+/**
+ * Turns an error met opening, checking or writing the store into a NoticeStoreError. `running`:
+ * met by a notifier that is up (it is ready again with the next write that commits), not at start-up.
+ */
+export function describeStoreFailure(path: string, err: unknown, running = false): NoticeStoreError {
+  const what = "the notice store";
+  const again = running ? "; ready again with the next write that commits" : " and start again";
   if (err instanceof NoticeStoreError) return err;
   let code = storeErrorCode(err) ?? "";
   let reason = (err as Error)?.message ?? String(err);
@@ -55,14 +60,14 @@ export function describeStoreFailure(path: string, err: unknown, what = "the not
     return fail(`is corrupt (${reason}): stop the notifier, restore the store from a backup (or salvage it with: sqlite3 ${path} .recover), then start again`, 1);
   }
   if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
-    return fail(`is locked by another process (waited ${STORE_BUSY_TIMEOUT_MS / 1000} s: ${reason}): stop the other process that holds it (a second notifier on the same file, a backup) and start again`, 1);
+    return fail(`is locked by another process (waited ${STORE_BUSY_TIMEOUT_MS / 1000} s: ${reason}): stop the other process that holds it (a second notifier on the same file, a backup)${again}`, 1);
   }
   if (code.startsWith("SQLITE_READONLY") || code === "EROFS" || code === "EACCES" || code === "EPERM") {
-    const what = code === "EROFS" ? "read-only file system" : code;
-    return fail(`cannot be written (${what}: ${reason}): the notifier needs write access to the file and its folder (read-only mount or permissions); fix that and start again`, 1);
+    const cause = code === "EROFS" ? "read-only file system" : code;
+    return fail(`cannot be written (${cause}: ${reason}): the notifier needs write access to the file and its folder (read-only mount or permissions); fix that${again}`, 1);
   }
   if (code === "SQLITE_FULL" || code === "ENOSPC") {
-    return fail(`cannot be written: the disk is full (${reason}): free space on its file system and start again`, 1);
+    return fail(`cannot be written: the disk is full (${reason}): free space on its file system${again}`, 1);
   }
   if (code.startsWith("SQLITE_CANTOPEN") || code === "ENOTDIR" || code === "ENOENT") {
     return fail(`cannot be opened (${code}: ${reason}): check that its folder exists or can be created and is writable`, 1);
