@@ -61,7 +61,7 @@ describe("the dashboards query metrics that exist", () => {
 
   it("every smt_notice*/smt_notifier* name is one the notifier registers (src/notices/notifier-metrics.ts)", async () => {
     const { NotifierMetrics } = await import("../src/notices/notifier-metrics.js");
-    const m = new NotifierMetrics({ noticeCounts: () => [], pendingOutbox: () => [], overdue: () => 0, channels: ["chat"] });
+    const m = new NotifierMetrics({ noticeCounts: () => [], pendingOutbox: () => [], overdue: () => 0, storeWritable: () => true, channels: ["chat"] });
     const registered = new Set((await m.registry.getMetricsAsJSON()).map((x) => x.name));
     const names = used(/smt_noti(ces\b|ce_[a-z_]+|fier_[a-z_]+)/g);
     expect(names.size).toBeGreaterThanOrEqual(8);

@@ -94,9 +94,13 @@ describe("webhook input", () => {
       const res = await failing;
       expect(res.status).toBe(500);
       expect(JSON.stringify(res.json)).not.toContain("EIO");
+      // A failed fsync is a storage error: not ready until a write commits again.
+      expect((await fetch(`${n.url}/-/ready`)).status).toBe(503);
     } finally {
       store.walSync = original;
     }
+    expect((await postWebhook(n.url, payload([{ service: "gui", start: START - 7000 }], "fsync-again"))).status).toBe(200);
+    expect((await fetch(`${n.url}/-/ready`)).status).toBe(200);
     // The real fsync: resolves, and concurrent callers share one.
     await Promise.all([store.walSync(), store.walSync(), store.walSync()]);
   });

@@ -31,7 +31,7 @@ describe("webhook bearer token from a file", () => {
     ["inner whitespace", "abcdefgh ijklmnopqrstu", /has whitespace at character 9; expected an RFC 6750 bearer token/],
     ["a tab inside", "abcdefghij\tklmnopqrstu", /has whitespace at character 11/],
     ["a character a header cannot carry", "abcdefgh@ijklmnopqrstu", /has a punctuation character not allowed in a bearer token at character 9/],
-    ["padding in the middle", "abcdefgh==ijklmnopqrstu", /"=" at character 9 is not at the end/],
+    ["padding in the middle", "abcdefgh==ijklmnopqrstu", /"=" at character 9, not at the end/],
     ["a non-ASCII character", "abcdefghéijklmnopqrstu", /has a non-ASCII character at character 9/],
   ])("%s: --check-config exits 1 and start-up exits 2, one line naming file, line and field, never the token", (_name, token, message) => {
     const sub = mkdtempSync(join(dir, "case-"));
@@ -43,7 +43,7 @@ describe("webhook bearer token from a file", () => {
       expect(run.stdout).toBe("");
       const lines = run.stderr.trimEnd().split("\n");
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(new RegExp(`^${config.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}:\\d+:\\d+: webhook\\.bearer_token_file: the token in secret file ${secretFile.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} \\(surrounding whitespace trimmed, as Alertmanager does\\) `));
+      expect(lines[0]).toMatch(new RegExp(`^(smt-monitor notifier: )?${config.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}:\\d+:\\d+: webhook\\.bearer_token_file: the token in secret file ${secretFile.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} \\(surrounding whitespace trimmed, as Alertmanager does\\) `));
       expect(lines[0]).toMatch(message);
       expect(run.stderr).not.toContain(token);
       expect(run.stderr).not.toMatch(/^\s+at /m);

@@ -66,6 +66,16 @@ describe("rule generator (src/rules/availability-rules.ts)", () => {
     expect(text).not.toMatch(/> 15\b|more than 15 minutes outside/);
   });
 
+  it("every smt_notifier_* name in the generated rules is one the notifier registers (SMTNotifierStorageFailing)", async () => {
+    const { NotifierMetrics } = await import("../src/notices/notifier-metrics.js");
+    const m = new NotifierMetrics({ noticeCounts: () => [], pendingOutbox: () => [], overdue: () => 0, storeWritable: () => true, channels: [] });
+    const registered = new Set((await m.registry.getMetricsAsJSON()).map((x) => x.name));
+    const text = [...renderAvailabilityRuleFiles(PRODUCTION_RULE_PARAMETERS).values()].join("\n");
+    const names = new Set(text.match(/smt_notifier_[a-z_]+/g) ?? []);
+    expect([...names]).toContain("smt_notifier_storage_errors_total");
+    for (const name of names) expect(registered, name).toContain(name);
+  });
+
   it("rejects parameters that make no sense, naming the parameter", () => {
     expect(() => availabilityRuleFiles({ ...PRODUCTION_RULE_PARAMETERS, unplannedOutageMinutes: 0 })).toThrow(/unplannedOutageMinutes: expected a whole number/);
     expect(() => availabilityRuleFiles({ ...PRODUCTION_RULE_PARAMETERS, runbookBaseUrl: "docs/runbook.md" })).toThrow(/runbookBaseUrl/);

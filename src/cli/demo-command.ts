@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
+import { reportCommandFailure } from "./command-failure.js";
 import { DEFAULT_DEMO_PORTS, DEMO_RULE_PARAMETERS, type DemoPorts } from "../demo/demo-defaults.js";
 
 const packageFile = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
@@ -54,14 +55,18 @@ export function registerDemo(program: Command): void {
       }
       pasvRange = [Number(m[1]), Number(m[2])];
     }
-    process.exitCode = await runDemo({
-      pasvRange,
-      dataDir: String(opts.dataDir),
-      exporterTemplate: String(opts.config),
-      alertmanagerTemplate: packageFile("alertmanager/alertmanager.yml"),
-      ports,
-      outage: opts.outage !== false,
-      keepState: opts.keepState === true,
-    });
+    try {
+      process.exitCode = await runDemo({
+        pasvRange,
+        dataDir: String(opts.dataDir),
+        exporterTemplate: String(opts.config),
+        alertmanagerTemplate: packageFile("alertmanager/alertmanager.yml"),
+        ports,
+        outage: opts.outage !== false,
+        keepState: opts.keepState === true,
+      });
+    } catch (err) {
+      reportCommandFailure(err, "smt-monitor demo: ");
+    }
   });
 }

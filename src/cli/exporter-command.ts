@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { ConfigError } from "../config/errors.js";
+import { reportCommandFailure } from "./command-failure.js";
 import { listenAddressOption } from "./listen-address-option.js";
 import { createLogger } from "../log/logger.js";
 
@@ -22,12 +22,8 @@ export function registerExporter(program: Command): void {
       try {
         await exporter.start();
       } catch (err) {
-        if (err instanceof ConfigError) {
-          process.stderr.write(`${err.message}\n`);
-          process.exitCode = 1;
-          return;
-        }
-        throw err;
+        reportCommandFailure(err, "smt-monitor exporter: ");
+        return;
       }
       process.on("SIGHUP", () => exporter.reload());
       const shutdown = async (signal: string) => {

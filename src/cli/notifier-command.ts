@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { ConfigError } from "../config/errors.js";
+import { reportCommandFailure } from "./command-failure.js";
 import { createLogger } from "../log/logger.js";
 import type { Notifier } from "../notices/notifier.js";
 import { listenAddressOption } from "./listen-address-option.js";
@@ -29,13 +29,10 @@ export function registerNotifier(program: Command): void {
         notifier = new Notifier({ config, logger, listenAddress });
         await notifier.start();
       } catch (err) {
-        if (err instanceof ConfigError) {
-          process.stderr.write(`${err.message}\n`);
-          // --check-config answers "has problems" (1); a service that cannot start on its config is a config error (2).
-          process.exitCode = opts.checkConfig ? 1 : 2;
-          return;
-        }
-        throw err;
+        reportCommandFailure(err, "smt-monitor notifier: ");
+        // --check-config answers like check-config: 1 when the file has problems.
+        if (opts.checkConfig && process.exitCode === 2) process.exitCode = 1;
+        return;
       }
       const shutdown = async (signal: string) => {
         logger.info({ signal }, "shutting down");

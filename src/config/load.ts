@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { readConfigFile } from "./config-file.js";
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { createSecureContext, type SecureContext } from "node:tls";
@@ -56,12 +57,7 @@ export interface LoadedConfig {
 
 /** Reads, validates and resolves a config file; throws ConfigError naming every problem found. */
 export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    throw new ConfigError(file, [{ path: [], message: `cannot read config file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }]);
-  }
+  const text = readConfigFile(file);
   return parseConfig(text, file, env);
 }
 

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readConfigFile } from "./config-file.js";
 import { ConfigError } from "./errors.js";
 import { toProblem } from "./load.js";
 import { maintenanceConfig, type MaintenanceConfig } from "./maintenance-schema.js";
@@ -11,12 +11,7 @@ import { YamlSource } from "./yaml-source.js";
  * The exporter itself validates the section as part of the whole file (loadConfig).
  */
 export function loadMaintenanceConfig(file: string): MaintenanceConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    throw new ConfigError(file, [{ path: [], message: `cannot read config file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }]);
-  }
+  const text = readConfigFile(file);
   return parseMaintenanceConfig(text, file);
 }
 

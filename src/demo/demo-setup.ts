@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { parse, stringify } from "yaml";
+import { stringify } from "yaml";
+import { readYamlFile } from "../config/config-file.js";
 import type { Service } from "../config/schema.js";
 import { maintenanceConfig } from "../config/maintenance-schema.js";
 import { maintenanceCalendar } from "../maintenance/maintenance-calendar.js";
@@ -86,7 +87,7 @@ export function prepareDemo(o: { dataDir: string; exporterTemplate: string; aler
   const reviewerPassword = secret("reviewer-password", () => randomBytes(9).toString("base64url"));
 
   // --- exporter: config/demo.yaml with this run's ports, absolute paths and a 5 s interval ---------
-  const exporter = parse(readFileSync(o.exporterTemplate, "utf8")) as Record<string, unknown>;
+  const exporter = readYamlFile(o.exporterTemplate) as Record<string, unknown>;
   const templateDir = dirname(resolve(o.exporterTemplate));
   const rewrite = (value: unknown, key?: string): unknown => {
     if (typeof value === "string") {
@@ -168,7 +169,7 @@ export function prepareDemo(o: { dataDir: string; exporterTemplate: string; aler
   );
 
   // --- Alertmanager: alertmanager/alertmanager.yml with this notifier and short group timings ----
-  const am = parse(readFileSync(o.alertmanagerTemplate, "utf8")) as {
+  const am = readYamlFile(o.alertmanagerTemplate) as {
     route: Record<string, unknown> & { routes?: Record<string, unknown>[] };
     receivers: { name: string; webhook_configs?: { url: string; http_config?: { authorization?: { credentials_file?: string } } }[] }[];
   };

@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { SERVICES, type Service } from "../config/schema.js";
 import type { NoticeKind } from "./notice-template.js";
+import { describeStoreFailure, STORE_BUSY_TIMEOUT_MS } from "./store-failure.js";
 
 /**
  * The notifier's durable state in one SQLite file (better-sqlite3): every webhook delivery, the
@@ -181,6 +182,10 @@ CREATE TABLE IF NOT EXISTS outbox (
   UNIQUE (notice_id, channel)
 );
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox(status, next_attempt_at);
+CREATE TABLE IF NOT EXISTS store_heartbeat (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  at INTEGER NOT NULL
+);
 `;
 
 export interface NoticeFilter {
@@ -214,16 +219,34 @@ export class NoticeStore {
    * before telling anyone it is stored: the webhook path does, so the fsync runs on the thread pool
    * instead of blocking the event loop, and one fsync covers every commit made before it started.
    */
-  static open(path: string, options: { synchronous?: "FULL" | "NORMAL" } = {}): NoticeStore {
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-    const db = new Database(path);
-    db.pragma("journal_mode = WAL");
-    db.pragma(`synchronous = ${options.synchronous ?? "FULL"}`);
-    db.pragma("foreign_keys = ON");
-    db.pragma("busy_timeout = 5000");
-    db.exec(SCHEMA);
-    db.pragma("user_version = 1");
-    return new NoticeStore(db);
+  static open(path: string, options: { synchronous?: "FULL" | "NORMAL"; verify?: boolean; now?: number } = {}): NoticeStore {
+    let db: Database.Database | undefined;
+    try {
+      if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+      db = new Database(path);
+      db.pragma(`busy_timeout = ${STORE_BUSY_TIMEOUT_MS}`);
+      db.pragma("journal_mode = WAL");
+      db.pragma(`synchronous = ${options.synchronous ?? "FULL"}`);
+      db.pragma("foreign_keys = ON");
+      if (options.verify) quickCheck(db, path);
+      db.exec(SCHEMA);
+      db.pragma("user_version = 1");
+      const store = new NoticeStore(db);
+      // Proves the file can be written now (read-only mount, permissions, a lock held elsewhere).
+      if (options.verify) store.heartbeat(options.now ?? Date.now());
+      return store;
+    } catch (err) {
+      if (db?.open) db.close();
+      throw describeStoreFailure(path, err);
+    }
+  }
+
+  /**
+   * Writes and commits one small row: the notifier's proof that the store can still be written
+   * (at start-up and on every periodic tick). Throws the SQLite error when it cannot.
+   */
+  heartbeat(now: number): void {
+    this.transaction(() => this.stmt("INSERT INTO store_heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at").run(now));
   }
 
   close(): void {
@@ -447,5 +470,17 @@ export class NoticeStore {
 
   pendingOutbox(): { channel: string; n: number }[] {
     return this.stmt("SELECT channel, count(*) AS n FROM outbox WHERE status = 'pending' GROUP BY channel").all() as { channel: string; n: number }[];
+  }
+}
+
+/**
+ * PRAGMA quick_check: every b-tree page of the file is read and checked (O(size); about 1 s per
+ * few hundred MB). Throws a NoticeStoreError naming the first problems when the file is damaged.
+ */
+function quickCheck(db: Database.Database, path: string): void {
+  const rows = db.pragma("quick_check(3)", { simple: false }) as { quick_check: string }[];
+  const problems = rows.map((r) => r.quick_check).filter((p) => p !== "ok");
+  if (problems.length > 0) {
+    throw describeStoreFailure(path, Object.assign(new Error(`PRAGMA quick_check: ${problems.join("; ").replace(/\s+/g, " ")}`), { code: "SQLITE_CORRUPT" }));
   }
 }

@@ -239,7 +239,7 @@ export function createNotifierApp(notifier: Notifier): Express {
   });
   app.get("/-/ready", (_req, res) => {
     if (notifier.isReady) res.type("text/plain").send("Ready.\n");
-    else res.status(503).type("text/plain").send("Not ready.\n");
+    else res.status(503).type("text/plain").send(`Not ready: ${notifier.notReadyReason ?? "starting"}.\n`);
   });
   app.get("/-/version", (_req, res) => {
     res.json({ version: VERSION });

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { readConfigFile } from "../config/config-file.js";
 import { dirname, resolve } from "node:path";
 import { IANAZone } from "luxon";
 import { z } from "zod";
@@ -285,12 +286,7 @@ export interface NotifierConfig {
 }
 
 export function loadNotifierConfig(file: string, env: NodeJS.ProcessEnv = process.env): NotifierConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    throw new ConfigError(file, [{ path: [], message: `cannot read config file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }]);
-  }
+  const text = readConfigFile(file);
   return parseNotifierConfig(text, file, env);
 }
 

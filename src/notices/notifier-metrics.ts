@@ -1,10 +1,15 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import { NOTICE_KINDS } from "./notice-template.js";
 import { NOTICE_STATUSES } from "./notice-store.js";
+import { NOTIFIER_STORAGE_ERRORS_METRIC, NOTIFIER_STORE_WRITABLE_METRIC } from "./notifier-metric-names.js";
 
 /** How a webhook request ended. */
 export const WEBHOOK_OUTCOMES = ["accepted", "bad_request", "unauthorized", "too_large", "unsupported_media_type", "storage_error"] as const;
 export type WebhookOutcome = (typeof WEBHOOK_OUTCOMES)[number];
+
+/** What wrote to the store when a storage error happened: a webhook delivery, or the periodic tick (UPDATE drafts, planned notices, heartbeat). */
+export const STORAGE_OPERATIONS = ["webhook", "tick"] as const;
+export type StorageOperation = (typeof STORAGE_OPERATIONS)[number];
 
 /**
  * The notifier's metrics (docs/notices.md). The gauges that describe the store (drafts by kind
@@ -22,8 +27,16 @@ export class NotifierMetrics {
   readonly outboxPending: Gauge<"channel">;
   readonly plannedOverdue: Gauge;
   readonly reviewActions: Counter<"action">;
+  readonly storageErrors: Counter<"operation">;
+  readonly storeWritable: Gauge;
 
-  constructor(collect: { noticeCounts(): { kind: string; status: string; n: number }[]; pendingOutbox(): { channel: string; n: number }[]; overdue(): number; channels: readonly string[] }) {
+  constructor(collect: {
+    noticeCounts(): { kind: string; status: string; n: number }[];
+    pendingOutbox(): { channel: string; n: number }[];
+    overdue(): number;
+    storeWritable(): boolean;
+    channels: readonly string[];
+  }) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: "smt_notifier_" });
     this.webhookRequests = new Counter({ name: "smt_notifier_webhook_requests_total", help: "Alertmanager webhook requests, by outcome.", labelNames: ["outcome"], registers });
@@ -73,5 +86,20 @@ export class NotifierMetrics {
       },
     });
     this.reviewActions = new Counter({ name: "smt_notice_review_actions_total", help: "Review actions on notices (edit, approve, mark_sent).", labelNames: ["action"], registers });
+    this.storageErrors = new Counter({
+      name: NOTIFIER_STORAGE_ERRORS_METRIC,
+      help: "Writes to the notice store (SQLite) that failed: disk full, read-only, I/O error, corruption, lock; by operation.",
+      labelNames: ["operation"],
+      registers,
+    });
+    for (const operation of STORAGE_OPERATIONS) this.storageErrors.inc({ operation }, 0);
+    this.storeWritable = new Gauge({
+      name: NOTIFIER_STORE_WRITABLE_METRIC,
+      help: "1 when the last write to the notice store committed, 0 when it failed (the notifier then answers /-/ready with 503).",
+      registers,
+      collect() {
+        this.set(collect.storeWritable() ? 1 : 0);
+      },
+    });
   }
 }

@@ -10,7 +10,8 @@ import { NoticeStore } from "./notice-store.js";
 import type { NoticeWording } from "./notice-render.js";
 import type { NotifierConfig } from "./notifier-config.js";
 import { createNotifierApp } from "./notifier-app.js";
-import { NotifierMetrics } from "./notifier-metrics.js";
+import { NotifierMetrics, type StorageOperation } from "./notifier-metrics.js";
+import { describeStoreFailure, isStorageFailure } from "./store-failure.js";
 import { overduePlannedNotices, syncPlannedNotices, type PlannedNoticeSettings } from "./planned-notices.js";
 import type { WebhookPayload } from "./webhook-payload.js";
 
@@ -45,6 +46,8 @@ export class Notifier {
   private server?: Server;
   private tickTimer?: NodeJS.Timeout;
   private ready = false;
+  /** The last failed write to the store, until a later write commits (then /-/ready says 503). */
+  private storeFailure?: { operation: StorageOperation; message: string };
   private pending: { payload: WebhookPayload; rawBody: string; resolve: (r: DeliveryResult) => void; reject: (e: unknown) => void }[] = [];
   private flushScheduled = false;
 
@@ -54,7 +57,8 @@ export class Notifier {
     this.config = config;
     this.logger = options.logger;
     this.now = options.clock ?? Date.now;
-    this.store = NoticeStore.open(config.storagePath);
+    // Start-up refuses a store it cannot use (not SQLite, corrupt, locked, read-only): NoticeStoreError.
+    this.store = NoticeStore.open(config.storagePath, { verify: true, now: this.now() });
     this.deliveryStore = config.storagePath === ":memory:" ? this.store : NoticeStore.open(config.storagePath, { synchronous: "NORMAL" });
     this.calendar = maintenanceCalendar(config.maintenance);
     const wording: NoticeWording = {
@@ -90,6 +94,7 @@ export class Notifier {
       noticeCounts: () => this.store.noticeCounts(),
       pendingOutbox: () => this.store.pendingOutbox(),
       overdue: () => overduePlannedNotices(this.store, this.calendar, this.now()).length,
+      storeWritable: () => this.storeFailure === undefined,
       channels: channelNames,
     });
     const channels: NoticeChannel[] = raw.channels.map((c) =>
@@ -121,8 +126,28 @@ export class Notifier {
     );
   }
 
+  /** Ready once started, and for as long as the store's last write committed. */
   get isReady(): boolean {
-    return this.ready;
+    return this.ready && this.storeFailure === undefined;
+  }
+
+  /** Why the notifier is not ready, for /-/ready; undefined when it is. */
+  get notReadyReason(): string | undefined {
+    if (!this.ready) return "starting or stopping";
+    return this.storeFailure?.message;
+  }
+
+  private storeFailed(operation: StorageOperation, error: unknown): void {
+    this.metrics.storageErrors.inc({ operation });
+    const failure = describeStoreFailure(this.config.storagePath, error, true);
+    if (this.storeFailure === undefined) this.logger.error({ operation, err: error }, `${failure.message}; not ready until a write commits again`);
+    this.storeFailure = { operation, message: failure.message };
+  }
+
+  private storeCommitted(): void {
+    if (this.storeFailure === undefined) return;
+    this.logger.info({ store: this.config.storagePath }, "the notice store commits again; ready");
+    this.storeFailure = undefined;
   }
 
   /**
@@ -161,12 +186,16 @@ export class Notifier {
         }
       });
     } catch (error) {
+      if (isStorageFailure(error)) this.storeFailed("webhook", error);
       for (const item of batch) item.reject(error);
       return;
     }
+    const failed = outcomes.find((o): o is { ok: false; error: unknown } => !o.ok && isStorageFailure(o.error));
     // Committed; durable once the WAL is on disk. Nobody is told before that.
     this.deliveryStore.walSync().then(
       () => {
+        if (failed) this.storeFailed("webhook", failed.error);
+        else this.storeCommitted();
         batch.forEach((item, i) => {
           const outcome = outcomes[i]!;
           if (!outcome.ok) {
@@ -180,6 +209,7 @@ export class Notifier {
       },
       (error: unknown) => {
         this.logger.error({ err: error }, "fsync of the notice store failed");
+        this.storeFailed("webhook", error);
         for (const item of batch) item.reject(error);
       },
     );
@@ -198,10 +228,16 @@ export class Notifier {
   tick(): CreatedNotice[] {
     const now = this.now();
     try {
-      const created = this.store.transaction(() => [...this.lifecycle.dueUpdates(now), ...syncPlannedNotices(this.store, this.lifecycle, this.calendar, now, this.planned)]);
+      const created = this.store.transaction(() => {
+        // The heartbeat makes every tick a write, so a store that stopped taking writes is seen within one tick.
+        this.store.heartbeat(now);
+        return [...this.lifecycle.dueUpdates(now), ...syncPlannedNotices(this.store, this.lifecycle, this.calendar, now, this.planned)];
+      });
+      this.storeCommitted();
       this.announce(created);
       return created;
     } catch (err) {
+      if (isStorageFailure(err)) this.storeFailed("tick", err);
       this.logger.error({ err }, "periodic notice check failed; will try again");
       return [];
     }

@@ -1,5 +1,6 @@
 import Database from "better-sqlite3";
 import type { Service } from "../config/services.js";
+import { storeErrorCode } from "../notices/store-failure.js";
 
 /**
  * The market-notice ids of an outage, read from the notifier's store (the SQLite file of `smt-monitor
@@ -19,17 +20,22 @@ export interface NoticeLookup {
 const SLACK_MS = 2 * 60_000;
 
 export function openNoticeLookup(path: string): NoticeLookup {
-  let db: Database.Database;
+  let db: Database.Database | undefined;
+  let tables: Set<string>;
   try {
     db = new Database(path, { readonly: true, fileMustExist: true });
+    // better-sqlite3 opens lazily: the first read is what finds a file that is not SQLite.
+    tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
   } catch (err) {
-    throw new NoticeLookupError(`--notices: cannot open the notifier's store ${path}: ${(err as Error).message}`);
+    if (db?.open) db.close();
+    const code = storeErrorCode(err);
+    if (code === "SQLITE_NOTADB") throw new NoticeLookupError(`--notices: ${path} is not an SQLite database: expected the notifier's store file (its storage.path)`);
+    throw new NoticeLookupError(`--notices: cannot open the notifier's store ${path} (${code ?? "error"}: ${(err as Error).message}): expected the notifier's store file (its storage.path), readable by this user`);
   }
-  const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
   for (const t of ["incidents", "outages", "notices"]) {
     if (!tables.has(t)) {
       db.close();
-      throw new NoticeLookupError(`--notices: ${path} is not the notifier's store (no table ${t})`);
+      throw new NoticeLookupError(`--notices: ${path} is not the notifier's store (no table ${t}): expected the notifier's storage.path file`);
     }
   }
   const unplanned = db.prepare("SELECT DISTINCT incident_id FROM outages WHERE service = ? AND start_s * 1000 >= ? AND start_s * 1000 < ? ORDER BY incident_id");

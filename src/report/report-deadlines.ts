@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readConfigFile } from "../config/config-file.js";
 import { z } from "zod";
 import { ConfigError } from "../config/errors.js";
 import { toProblem } from "../config/load.js";
@@ -19,12 +19,7 @@ const deadlines = z
  * absent), for `report --config`: only that part of the file is read, so no secret is needed.
  */
 export function loadReportDeadlines(file: string): Record<DataService, DeliveryDeadline> {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    throw new ConfigError(file, [{ path: [], message: `cannot read config file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }]);
-  }
+  const text = readConfigFile(file);
   const { source, problems } = YamlSource.parse(text);
   if (!source) throw new ConfigError(file, problems);
   const root = source.value() as { energy_data?: { deadlines?: unknown } } | null;

@@ -1,4 +1,5 @@
 import { SERVICES } from "../config/services.js";
+import { NOTIFIER_STORAGE_ERRORS_METRIC } from "../notices/notifier-metric-names.js";
 import { MINUTE_SECONDS, RECORDING_DELAY_SECONDS } from "./minute-timing.js";
 
 /**
@@ -61,6 +62,9 @@ export const availabilityRatioSeries = (window: string) => `smt:service_availabi
  * silent (e.g. all down during the window): their minutes stay maintenance minutes for this long.
  */
 export const MAINTENANCE_WINDOW_MEMORY = "1d";
+
+/** SMTNotifierStorageFailing fires when more than this many store writes failed in 5 minutes (for 2 minutes). */
+export const NOTIFIER_STORAGE_ERRORS_THRESHOLD = 2;
 
 export const RULE_GROUP_NAMES = {
   minutes: "smt-availability-minutes",
@@ -378,6 +382,22 @@ max by (service) (max_over_time(smt_data_latest_usage_day_timestamp_seconds[1h])
             `The last load or reload of the exporter's configuration at {{ $labels.instance }} failed; it keeps ` +
             `running the previous configuration. Run "smt-monitor check-config" on the file and see the exporter's log.`,
           runbook_url: runbook("SMTExporterConfigReloadFailed"),
+        },
+      },
+      {
+        alert: "SMTNotifierStorageFailing",
+        // The notifier's periodic tick writes a heartbeat every 15 s, so a store that takes no
+        // writes fails about 20 times in 5 minutes; a one-off failure (a lock, a retried webhook) stays below 3.
+        expr: `sum by (job, instance) (increase(${NOTIFIER_STORAGE_ERRORS_METRIC}[5m])) > ${NOTIFIER_STORAGE_ERRORS_THRESHOLD}`,
+        for: "2m",
+        labels: { severity: "critical" },
+        annotations: {
+          summary: `The notice store of smt-monitor notifier {{ $labels.instance }} cannot be written`,
+          description:
+            `{{ $value | printf "%.0f" }} writes to the notifier's SQLite store failed in the last 5 minutes (disk full, read-only ` +
+            `file system, I/O error, corruption or a lock). Alertmanager notifications get 500 and are retried, no notice drafts are ` +
+            `made, and /-/ready answers 503 with the reason. See the notifier's log.`,
+          runbook_url: runbook("SMTNotifierStorageFailing"),
         },
       },
     ],

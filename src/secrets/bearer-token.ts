@@ -33,7 +33,7 @@ export function bearerTokenProblem(token: string): string | undefined {
   for (let i = 0; i < chars.length; i++) {
     const c = chars[i]!;
     if (/[A-Za-z0-9\-._~+/]/.test(c)) {
-      if (padding >= 0 && i > padding) return `"=" at character ${padding + 1} is not at the end; expected ${B64TOKEN_EXPECTED}`;
+      if (padding >= 0 && i > padding) return `"=" at character ${padding + 1}, not at the end; expected ${B64TOKEN_EXPECTED}`;
       continue;
     }
     if (c === "=") continue;
