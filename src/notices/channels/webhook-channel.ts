@@ -1,5 +1,6 @@
 import { request } from "undici";
 import type { DraftAnnouncement, NoticeChannel } from "./notice-channel.js";
+import { timeoutSignal } from "../../scheduler/timer.js";
 
 /**
  * A generic JSON webhook for chat tools: POSTs `{ text, notice }` (the `text` field is what Slack-
@@ -34,7 +35,7 @@ export class WebhookChannel implements NoticeChannel {
       body,
       headersTimeout: this.options.timeoutMs,
       bodyTimeout: this.options.timeoutMs,
-      signal: AbortSignal.timeout(this.options.timeoutMs),
+      signal: timeoutSignal(this.options.timeoutMs),
     });
     // Read (a bounded amount of) the body so the connection can be reused.
     const text = (await response.body.text()).slice(0, 200);
