@@ -29,7 +29,7 @@ export function registerExporter(program: Command): void {
         }
         throw err;
       }
-      process.on("SIGHUP", () => exporter.reload());
+      process.on("SIGHUP", () => void exporter.reload());
       const shutdown = async (signal: string) => {
         logger.info({ signal }, "shutting down");
         await exporter.stop();

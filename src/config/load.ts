@@ -19,9 +19,21 @@ import {
 import { secretRedactor } from "../secrets/redactor.js";
 import { resolveMarketData, type MarketData } from "./market-data-load.js";
 
+/** The bytes a TLS context is built from; one object per distinct material, shared by the checks that use it. */
+export interface TlsMaterial {
+  /** A digest of the material: equal digests, equal material. */
+  digest: string;
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+  minVersion?: "TLSv1.2" | "TLSv1.3";
+}
+
 /** TLS settings turned into a reusable context (built once per check, not per probe). */
 export interface ResolvedTls {
   secureContext: SecureContext;
+  /** What secureContext was built from (to rebuild it where a context cannot be sent: off-thread loading). */
+  material: TlsMaterial;
   serverName?: string;
   insecureSkipVerify: boolean;
 }
@@ -56,16 +68,45 @@ export interface LoadedConfig {
 
 /** Reads, validates and resolves a config file; throws ConfigError naming every problem found. */
 export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  const config = resolveConfigFile(file, env);
+  registerConfigSecrets(config);
+  return config;
+}
+
+export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  const config = resolveConfig(text, file, env);
+  registerConfigSecrets(config);
+  return config;
+}
+
+/** Reads, validates and resolves a config file without registering its secrets (see registerConfigSecrets). */
+export function resolveConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (err) {
     throw new ConfigError(file, [{ path: [], message: `cannot read config file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }]);
   }
-  return parseConfig(text, file, env);
+  return resolveConfig(text, file, env);
 }
 
-export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+/** Only a config that is wholly valid registers its secrets for redaction (in the thread that logs). */
+export function registerConfigSecrets(config: LoadedConfig): void {
+  for (const check of config.checks) for (const value of Object.values(check.secrets)) secretRedactor.add(value);
+  for (const c of config.marketData.energyData?.checks ?? []) for (const value of Object.values(c.connection.secrets)) secretRedactor.add(value);
+  for (const s of config.marketData.marketFigures?.sources ?? []) for (const value of Object.values(s.http?.secrets ?? {})) secretRedactor.add(value);
+}
+
+/** Every resolved TLS setting of a config: the checks', the energy-data checks' and the figure sources'. */
+export function everyTls(config: LoadedConfig): ResolvedTls[] {
+  return [
+    ...config.checks.map((c) => c.tls),
+    ...(config.marketData.energyData?.checks ?? []).map((c) => c.connection.tls),
+    ...(config.marketData.marketFigures?.sources ?? []).flatMap((s) => (s.http ? [s.http.tls] : [])),
+  ];
+}
+
+function resolveConfig(text: string, file: string, env: NodeJS.ProcessEnv): LoadedConfig {
   const { source, problems } = YamlSource.parse(text);
   if (!source) throw new ConfigError(file, problems);
   const parsed = exporterConfig.safeParse(source.value(), { reportInput: true });
@@ -85,13 +126,14 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   const listen = parseListenAddress(raw.listen_address);
   if (!listen) resolver.problem(["listen_address"], `expected "host:port" or ":port", got "${raw.listen_address}"`);
   if (resolver.problems.length > 0) throw new ConfigError(file, resolver.problems);
-  // Only a config that is wholly valid registers its secrets for redaction.
-  for (const check of checks) for (const value of Object.values(check.secrets)) secretRedactor.add(value);
-  for (const c of marketData.energyData?.checks ?? []) for (const value of Object.values(c.connection.secrets)) secretRedactor.add(value);
-  for (const s of marketData.marketFigures?.sources ?? []) for (const value of Object.values(s.http?.secrets ?? {})) secretRedactor.add(value);
   return { file, raw, listen: listen!, location: raw.location, maxConcurrency: raw.max_concurrency, checks, marketData };
 }
 
+
+/** The TLS context of some material (throws on bad material). */
+export function secureContextOf(material: TlsMaterial): SecureContext {
+  return createSecureContext({ ca: material.ca, cert: material.cert, key: material.key, minVersion: material.minVersion });
+}
 
 /** A zod issue as a problem naming the field, its line and what was expected. */
 export function toProblem(issue: z.core.$ZodIssue, source: YamlSource): ConfigProblem {
@@ -199,7 +241,7 @@ function describeInput(input: unknown): string {
 class Resolver {
   readonly problems: ConfigProblem[] = [];
   private readonly files = new Map<string, Buffer>();
-  private readonly contexts = new Map<string, { context: SecureContext; error?: string }>();
+  private readonly contexts = new Map<string, { context: SecureContext; material: TlsMaterial; error?: string }>();
 
   constructor(
     private readonly baseDir: string,
@@ -308,17 +350,17 @@ class Resolver {
     const contextKey = digest.digest("hex");
     let built = this.contexts.get(contextKey);
     if (!built) {
+      const material: TlsMaterial = { digest: contextKey, ca, cert, key, minVersion: settings.min_version };
       try {
-        built = { context: createSecureContext({ ca, cert, key, minVersion: settings.min_version }) };
+        built = { context: secureContextOf(material), material };
       } catch (err) {
-        built = { context: createSecureContext(), error: (err as Error).message };
+        built = { context: createSecureContext(), material, error: (err as Error).message };
       }
       this.contexts.set(contextKey, built);
     }
     // Every check with bad material is named, not only the first one that shares it.
     if (built.error !== undefined) this.problem(path, `invalid TLS material: ${built.error}`);
-    const secureContext = built.context;
-    return { secureContext, serverName: settings.server_name, insecureSkipVerify: settings.insecure_skip_verify };
+    return { secureContext: built.context, material: built.material, serverName: settings.server_name, insecureSkipVerify: settings.insecure_skip_verify };
   }
 }
 
