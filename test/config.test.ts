@@ -37,7 +37,7 @@ describe("config validation names the file, line, field and what was expected", 
 
   it("reports a bad duration at its line", () => {
     expect(problems(`defaults:\n  interval: 30 seconds\nchecks:${GUI}`)).toEqual([
-      'smt.yaml:2:13: defaults.interval: expected a duration like "30s", "5m" or "1h30m", got "30 seconds"',
+      'smt.yaml:2:13: defaults.interval: expected a duration between 1s and 24h like "30s", "5m" or "1h30m", got "30 seconds"',
     ]);
   });
 
@@ -58,7 +58,7 @@ describe("config validation names the file, line, field and what was expected", 
   it("rejects duplicate names and a timeout longer than the interval", () => {
     const out = problems(`checks:${GUI}
     timeout: 1m${GUI}`);
-    expect(out.some((l) => /checks\[0\]\.timeout: expected a timeout \(60s\) no longer than the interval \(30s\)/.test(l))).toBe(true);
+    expect(out.some((l) => /checks\[0\]\.timeout: expected a timeout \(1m\) no longer than the interval \(30s\)/.test(l))).toBe(true);
     expect(out.some((l) => /checks\[1\]\.name: duplicate check name "gui_home" \(first at checks\[0\]\)/.test(l))).toBe(true);
   });
 
@@ -160,6 +160,58 @@ describe("config validation names the file, line, field and what was expected", 
   });
 });
 
+describe("every duration has a range, said in its message (issue 16 items 1 and 11)", () => {
+  const withInterval = (value: string) => `checks:${GUI}\n    interval: ${value}\n`;
+
+  it("an interval over a timer's limit, zero or under the 1s minimum is a config error naming file, line and field", () => {
+    for (const [value, why] of [["25d", "longer than 24h"], ["0s", "shorter than 1s"], ["1ms", "shorter than 1s"], ["999ms", "shorter than 1s"]] as const) {
+      expect(problems(withInterval(value))).toEqual([
+        `smt.yaml:7:15: checks[0].interval: expected a duration between 1s and 24h like "30s", "5m" or "1h30m", got "${value}" (${why})`,
+      ]);
+    }
+    expect(parseConfig(withInterval("24h"), "smt.yaml", {}).checks[0]!.intervalMs).toBe(86_400_000);
+    expect(parseConfig(withInterval("1s\n    timeout: 1s"), "smt.yaml", {}).checks[0]!.intervalMs).toBe(1000);
+  });
+
+  it("a number too large to be an exact integer is not a duration", () => {
+    expect(problems(`defaults:\n  interval: 99999999999999999999s\nchecks:${GUI}`)).toEqual([
+      'smt.yaml:2:13: defaults.interval: expected a duration between 1s and 24h like "30s", "5m" or "1h30m", got "99999999999999999999s" (too large)',
+    ]);
+  });
+
+  it("timeouts, energy-data, figure and maintenance durations each have their range", () => {
+    expect(problems(`defaults:\n  timeout: 2h\nchecks:${GUI}`)).toContainEqual(
+      'smt.yaml:2:12: defaults.timeout: expected a duration between 100ms and 1h like "30s", "5m" or "1h30m", got "2h" (longer than 1h)',
+    );
+    expect(problems(`energy_data:\n  canary_esiids: ["10443720000000001"]\n  interval: 30d\n`)).toEqual([
+      'smt.yaml:3:13: energy_data.interval: expected a duration between 1m and 24h like "30s", "5m" or "1h30m", got "30d" (longer than 24h)',
+    ]);
+    expect(problems(`market_figures:\n  interval: 1s\n`)).toEqual([
+      'smt.yaml:2:13: market_figures.interval: expected a duration between 10s and 24h like "30s", "5m" or "1h30m", got "1s" (shorter than 10s)',
+    ]);
+  });
+
+  it("a wrong type is named as a wrong type, not as missing", () => {
+    expect(problems(`checks:${GUI}\n    interval: 30\n`)).toEqual(["smt.yaml:7:15: checks[0].interval: expected a string, got a number (30)"]);
+    expect(problems(`max_concurrency: ten\nchecks:${GUI}`)).toEqual(['smt.yaml:1:18: max_concurrency: expected a number, got a string ("ten")']);
+    expect(problems(`checks: gui_home\n`)).toEqual(['smt.yaml:1:9: checks: expected a list, got a string ("gui_home")']);
+    expect(problems(`defaults: 30s\nchecks:${GUI}`)).toEqual(['smt.yaml:1:11: defaults: expected a mapping, got a string ("30s")']);
+    expect(problems(`checks:${GUI}\n      tls: { insecure_skip_verify: "yes" }\n`)).toEqual([
+      'smt.yaml:7:36: checks[0].http.tls.insecure_skip_verify: expected true or false, got a string ("yes")',
+    ]);
+  });
+
+  it("a limit said in a message is the limit enforced", () => {
+    // positive(): 0 is refused, so the message may not say "at least 0".
+    expect(problems(`max_concurrency: 0\nchecks:${GUI}`)).toEqual(["smt.yaml:1:18: max_concurrency: expected a number greater than 0, got 0"]);
+    expect(problems(`checks:${GUI}\n      max_redirects: 21\n`)).toEqual(["smt.yaml:7:22: checks[0].http.max_redirects: expected a number of at most 20, got 21"]);
+    expect(problems(`checks:${GUI}\n      valid_status_codes: []\n`)).toEqual(["smt.yaml:7:27: checks[0].http.valid_status_codes: expected a list of at least 1 item, got 0 items"]);
+    expect(problems(`energy_data:\n  canary_esiids: [${Array.from({ length: 101 }, (_, i) => `"${10443720000000000 + i}"`).join(", ")}]\n`)).toEqual([
+      "smt.yaml:2:18: energy_data.canary_esiids: expected a list of at most 100 items, got 101 items",
+    ]);
+  });
+});
+
 describe("smt-monitor check-config", () => {
   it("exits 0 and summarises a good config", () => {
     const file = join(dir, "good.yaml");
@@ -176,6 +228,14 @@ describe("smt-monitor check-config", () => {
     const err = run.stderr.toString();
     expect(err).toContain(`${file}:8:15: checks[0].interval: expected a duration`);
     expect(err).toMatch(/problem\(s\)/);
+  });
+
+  it("refuses an interval over a timer's limit (25d) with file, line and field", () => {
+    const file = join(dir, "huge-interval.yaml");
+    writeFileSync(file, `checks:${GUI}\n    interval: 25d\n`);
+    const run = spawnSync(process.execPath, [CLI, "check-config", file]);
+    expect(run.status).toBe(1);
+    expect(run.stderr.toString()).toContain(`${file}:7:15: checks[0].interval: expected a duration between 1s and 24h like "30s", "5m" or "1h30m", got "25d" (longer than 24h)`);
   });
 
   it("accepts the shipped example config for the real SMT hosts", () => {

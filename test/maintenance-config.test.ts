@@ -70,7 +70,7 @@ describe("maintenance config: every problem names file, line, field and what was
     expect(lines).toContain(`${FILE}:4:14: maintenance.time_zone: expected an IANA time zone such as "America/Chicago", got "America/Chicgo"`);
     expect(lines).toContain(`${FILE}:7:18: maintenance.recurring[0].weekdays[0]: expected a weekday name (monday, tuesday, wednesday, thursday, friday, saturday, sunday), got "saturdy"`);
     expect(lines).toContain(`${FILE}:8:14: maintenance.recurring[0].start: expected a local time "HH:MM" between 00:00 and 23:59, got "2:00"`);
-    expect(lines.some((l) => l.startsWith(`${FILE}:9:17: maintenance.recurring[0].duration: expected a duration of whole minutes under 7 days`) && l.includes('got "10x"'))).toBe(true);
+    expect(lines.some((l) => l.startsWith(`${FILE}:9:17: maintenance.recurring[0].duration: expected a duration of whole minutes between 1m and 6d23h59m like "10h" or "3h30m"`) && l.includes('got "10x"'))).toBe(true);
     expect(lines).toHaveLength(4);
   });
 
@@ -83,9 +83,9 @@ describe("maintenance config: every problem names file, line, field and what was
 `);
     const lines = problems(text);
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(/:5:.*recurring\[0\]\.duration: .*got "0m" \(it must be positive\)$/);
-    expect(lines[1]).toMatch(/:6:.*recurring\[1\]\.duration: .*got "90s" \(it must be whole minutes\)$/);
-    expect(lines[2]).toMatch(/:7:.*recurring\[2\]\.duration: .*got "7d" \(it must be under 7 days\)$/);
+    expect(lines[0]).toMatch(/:5:.*recurring\[0\]\.duration: .*got "0m" \(shorter than 1m\)$/);
+    expect(lines[1]).toMatch(/:6:.*recurring\[1\]\.duration: .*got "90s" \(not whole minutes\)$/);
+    expect(lines[2]).toMatch(/:7:.*recurring\[2\]\.duration: .*got "7d" \(longer than 6d23h59m\)$/);
   });
 
   it("planned: end before start, too long, not a real date, seconds, unknown service, duplicate id", () => {
@@ -134,9 +134,9 @@ describe("maintenance config: every problem names file, line, field and what was
     const lines = problems(text);
     expect(lines).toContain(`${FILE}:4:28: maintenance.holidays[1]: expected a real date "YYYY-MM-DD", got "2026-02-30"`);
     expect(lines).toContain(`${FILE}:4:42: maintenance.holidays[2]: expected a real date "YYYY-MM-DD", got "26-12-25"`);
-    expect(lines).toContain(`${FILE}:7:17: maintenance.recurring[0].weekdays: expected at least 1 item(s)`);
+    expect(lines).toContain(`${FILE}:7:17: maintenance.recurring[0].weekdays: expected a list of at least 1 item, got 0 items`);
     expect(lines).toContain(`${FILE}:10:17: maintenance.recurring[0].servcies: unknown field "servcies"`);
-    expect(lines).toContain(`${FILE}:11:7: maintenance.recurring[1].weekdays: required field is missing; expected array`);
+    expect(lines).toContain(`${FILE}:11:7: maintenance.recurring[1].weekdays: required field is missing; expected a list`);
     expect(lines).toHaveLength(5);
   });
 

@@ -201,6 +201,34 @@ describe("rendering in the ERCOT field order", () => {
   });
 });
 
+describe("notifier durations have ranges, stated in the message (issue 16 item 1)", () => {
+  const problems = (extra: string): string[] => {
+    try {
+      parseNotifierConfig(configText(extra), "unit.yaml", ENV);
+    } catch (e) {
+      if (e instanceof ConfigError) return e.message.split("\n");
+      throw e;
+    }
+    return [];
+  };
+
+  it("a timer duration over the limit, or zero, is refused with file, line and field", () => {
+    expect(problems("outbox: { poll_interval: 30d, initial_backoff: 0s }\n").sort()).toEqual([
+      'unit.yaml:7:48: outbox.initial_backoff: expected a duration between 100ms and 1h like "30s", "5m" or "1h30m", got "0s" (shorter than 100ms)',
+      'unit.yaml:7:26: outbox.poll_interval: expected a duration between 100ms and 1h like "30s", "5m" or "1h30m", got "30d" (longer than 1h)',
+    ].sort());
+    expect(problems("channels:\n  - { name: chat, kind: webhook, url: \"http://127.0.0.1:1/\", timeout: 25d }\n")).toEqual([
+      'unit.yaml:8:71: channels[0].timeout: expected a duration between 1s and 10m like "30s", "5m" or "1h30m", got "25d" (longer than 10m)',
+    ]);
+    // Lead times may be days: not timers.
+    expect(problems("planned_notices: { lookahead: 90d }\nincidents: { update_interval: 2d }\n")).toEqual([]);
+  });
+
+  it("a wrong type is a wrong type", () => {
+    expect(problems("incidents: { update_interval: 30 }\n")).toEqual(["unit.yaml:7:31: incidents.update_interval: expected a string, got a number (30)"]);
+  });
+});
+
 describe("shipped notifier configs", () => {
   const root = join(__dirname, "..", "config");
 

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
+import { MAX_CONFIG_FILE_BYTES } from "../src/config/config-file.js";
 import { NoticeStore } from "../src/notices/notice-store.js";
 import { sample } from "./support/http.js";
 import { WEBHOOK_TOKEN, freePort, payload, startNotifier, writeNotifierConfig } from "./support/notifier-fixture.js";
@@ -263,14 +264,15 @@ describe("hostile YAML and files (real processes)", () => {
     }
   });
 
-  it("a config file over the size limit (1 MiB): config error, exit 2", async () => {
+  it("a config file over the size limit (32 MiB): config error, exit 2", async () => {
     const file = join(dir, "huge.yaml");
-    writeFileSync(file, `${"# padding padding padding padding padding padding padding padding\n".repeat(17_000)}location: x\n`);
-    expect(statSync(file).size).toBeGreaterThan(1024 * 1024);
+    const line = "# padding padding padding padding padding padding padding padding\n";
+    writeFileSync(file, `${line.repeat(Math.ceil(MAX_CONFIG_FILE_BYTES / line.length))}location: x\n`);
+    expect(statSync(file).size).toBeGreaterThan(MAX_CONFIG_FILE_BYTES);
     for (const args of [["exporter", "--config", file], ["notifier", "--config", file]]) {
       const r = await runCli(args);
       expect(r.code, `${args[0]}: ${r.stderr}`).toBe(2);
-      expectOneLine(r.stderr, file, /config file larger than 1048576 bytes/);
+      expectOneLine(r.stderr, file, new RegExp(`config file larger than ${MAX_CONFIG_FILE_BYTES} bytes`));
     }
   });
 

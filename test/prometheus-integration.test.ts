@@ -90,7 +90,7 @@ maintenance:
     - { id: it-han, start: "${iso(faultMinute)}", end: "${iso(faultMinute + MINUTE)}", services: [han] }
 `,
     });
-    expect(exporter!.reload()).toEqual({ ok: true });
+    expect(await exporter!.reload()).toEqual({ ok: true });
     await waitFor("the first scrape", async () => ((await instantQuery(prometheus!.url, 'smt_probe_success{service="gui"} == 1')).length ? true : undefined), 60_000);
     expect(Date.now()).toBeLessThan(goodMinute);
     await sleep(faultMinute + 2_000 - Date.now());

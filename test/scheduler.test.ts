@@ -89,7 +89,9 @@ describe("scheduler", () => {
     }, { now: Date.now, random: () => 0 });
     closers.push(() => scheduler.stop());
     // Runs last a full interval (the timeout), so the next tick finds the previous run still going.
-    scheduler.setChecks(checks(`checks:${httpCheck("slowpoke", `http://127.0.0.1:${target.port}/`, "\n    interval: 400ms\n    timeout: 400ms")}`));
+    // 400 ms is under the configurable minimum interval (1s): set on the resolved check, to keep the test short.
+    const [slowpoke] = checks(`checks:${httpCheck("slowpoke", `http://127.0.0.1:${target.port}/`, "\n    interval: 1s\n    timeout: 400ms")}`);
+    scheduler.setChecks([{ ...slowpoke!, intervalMs: 400 }]);
     await new Promise((r) => setTimeout(r, 2500));
     await scheduler.stop();
     expect(target.maxOpen()).toBe(1);

@@ -25,7 +25,7 @@ export function registerExporter(program: Command): void {
         reportCommandFailure(err, "smt-monitor exporter: ");
         return;
       }
-      process.on("SIGHUP", () => exporter.reload());
+      process.on("SIGHUP", () => void exporter.reload());
       const shutdown = async (signal: string) => {
         logger.info({ signal }, "shutting down");
         await exporter.stop();

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { byteCount, MAX_DATA_FILE_BYTES, MiB } from "./byte-count.js";
-import { parseDuration } from "./duration.js";
+import { durationSchema, formatDuration } from "./schema-parts.js";
 import { apiProbeSettings, ftpsProbeSettings } from "./schema.js";
 import { DATA_SERVICES, SLO_DELIVERY_DEADLINES, type DeliveryDeadline } from "../energy-data/delivery-deadline.js";
 import { FILE_CONTENTS } from "../energy-data/interval-file.js";
@@ -20,14 +20,12 @@ const dataCheckName = z
   .string()
   .regex(/^[a-zA-Z_][a-zA-Z0-9_.-]*$/, "expected a name of letters, digits, '_', '.' and '-', starting with a letter");
 
-const positiveDuration = z.string().transform((text, ctx) => {
-  const ms = parseDuration(text);
-  if (ms === undefined || ms <= 0) {
-    ctx.addIssue({ code: "custom", message: `expected a duration like "30s", "5m" or "1h30m", got "${text}"` });
-    return z.NEVER;
-  }
-  return ms;
-});
+/** How often an energy-data check runs (a timer): SMT's data changes a few times a day. */
+export const DATA_CHECK_INTERVAL = { min: "1m", max: "24h", timer: true } as const;
+/** The hard limit of one energy-data run (a timer): downloads of several files. */
+export const DATA_CHECK_TIMEOUT = { min: "1s", max: "1h", timer: true } as const;
+const dataInterval = durationSchema(DATA_CHECK_INTERVAL);
+const dataTimeout = durationSchema(DATA_CHECK_TIMEOUT);
 
 const esiid = z.string().regex(ESIID_PATTERN, 'expected an ESIID of 17 digits (22 for CenterPoint) starting with "10", quoted');
 
@@ -52,8 +50,8 @@ const checkBase = {
   name: dataCheckName,
   /** Whose deadline applies: ftps (23:00 on D+1), gui or api (06:00 on D+2). */
   service: z.enum(DATA_SERVICES),
-  interval: positiveDuration.optional(),
-  timeout: positiveDuration.optional(),
+  interval: dataInterval.optional(),
+  timeout: dataTimeout.optional(),
 };
 
 function buildEnergyDataConfig() {
@@ -79,8 +77,8 @@ function buildEnergyDataConfig() {
     .strictObject({
       /** The canary meters whose data is checked; every one must have a day for it to count as delivered. */
       canary_esiids: z.array(esiid).min(1).max(100).transform((list) => [...new Set(list)]),
-      interval: positiveDuration.default(15 * 60_000),
-      timeout: positiveDuration.default(60_000),
+      interval: dataInterval.default(15 * 60_000),
+      timeout: dataTimeout.default(60_000),
       deadlines: z
         .strictObject({
           gui: deadline.default({ ...SLO_DELIVERY_DEADLINES.gui }),
@@ -99,7 +97,7 @@ function buildEnergyDataConfig() {
         const interval = check.interval ?? cfg.interval;
         const timeout = check.timeout ?? cfg.timeout;
         if (timeout > interval) {
-          ctx.addIssue({ code: "custom", path: ["checks", i, check.timeout !== undefined ? "timeout" : "interval"], message: `expected a timeout (${timeout / 1000}s) no longer than the interval (${interval / 1000}s)` });
+          ctx.addIssue({ code: "custom", path: ["checks", i, check.timeout !== undefined ? "timeout" : "interval"], message: `expected a timeout (${formatDuration(timeout)}) no longer than the interval (${formatDuration(interval)})` });
         }
       });
     });

@@ -20,9 +20,21 @@ import {
 import { secretRedactor } from "../secrets/redactor.js";
 import { resolveMarketData, type MarketData } from "./market-data-load.js";
 
+/** The bytes a TLS context is built from; one object per distinct material, shared by the checks that use it. */
+export interface TlsMaterial {
+  /** A digest of the material: equal digests, equal material. */
+  digest: string;
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+  minVersion?: "TLSv1.2" | "TLSv1.3";
+}
+
 /** TLS settings turned into a reusable context (built once per check, not per probe). */
 export interface ResolvedTls {
   secureContext: SecureContext;
+  /** What secureContext was built from (to rebuild it where a context cannot be sent: off-thread loading). */
+  material: TlsMaterial;
   serverName?: string;
   insecureSkipVerify: boolean;
 }
@@ -57,11 +69,39 @@ export interface LoadedConfig {
 
 /** Reads, validates and resolves a config file; throws ConfigError naming every problem found. */
 export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
-  const text = readConfigFile(file);
-  return parseConfig(text, file, env);
+  const config = resolveConfigFile(file, env);
+  registerConfigSecrets(config);
+  return config;
 }
 
 export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  const config = resolveConfig(text, file, env);
+  registerConfigSecrets(config);
+  return config;
+}
+
+/** Reads, validates and resolves a config file without registering its secrets (see registerConfigSecrets). */
+export function resolveConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  return resolveConfig(readConfigFile(file), file, env);
+}
+
+/** Only a config that is wholly valid registers its secrets for redaction (in the thread that logs). */
+export function registerConfigSecrets(config: LoadedConfig): void {
+  for (const check of config.checks) for (const value of Object.values(check.secrets)) secretRedactor.add(value);
+  for (const c of config.marketData.energyData?.checks ?? []) for (const value of Object.values(c.connection.secrets)) secretRedactor.add(value);
+  for (const s of config.marketData.marketFigures?.sources ?? []) for (const value of Object.values(s.http?.secrets ?? {})) secretRedactor.add(value);
+}
+
+/** Every resolved TLS setting of a config: the checks', the energy-data checks' and the figure sources'. */
+export function everyTls(config: LoadedConfig): ResolvedTls[] {
+  return [
+    ...config.checks.map((c) => c.tls),
+    ...(config.marketData.energyData?.checks ?? []).map((c) => c.connection.tls),
+    ...(config.marketData.marketFigures?.sources ?? []).flatMap((s) => (s.http ? [s.http.tls] : [])),
+  ];
+}
+
+function resolveConfig(text: string, file: string, env: NodeJS.ProcessEnv): LoadedConfig {
   const { source, problems } = YamlSource.parse(text);
   if (!source) throw new ConfigError(file, problems);
   const parsed = exporterConfig.safeParse(source.value(), { reportInput: true });
@@ -81,13 +121,14 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   const listen = parseListenAddress(raw.listen_address);
   if (!listen) resolver.problem(["listen_address"], `expected "host:port" or ":port", got "${raw.listen_address}"`);
   if (resolver.problems.length > 0) throw new ConfigError(file, resolver.problems);
-  // Only a config that is wholly valid registers its secrets for redaction.
-  for (const check of checks) for (const value of Object.values(check.secrets)) secretRedactor.add(value);
-  for (const c of marketData.energyData?.checks ?? []) for (const value of Object.values(c.connection.secrets)) secretRedactor.add(value);
-  for (const s of marketData.marketFigures?.sources ?? []) for (const value of Object.values(s.http?.secrets ?? {})) secretRedactor.add(value);
   return { file, raw, listen: listen!, location: raw.location, maxConcurrency: raw.max_concurrency, checks, marketData };
 }
 
+
+/** The TLS context of some material (throws on bad material). */
+export function secureContextOf(material: TlsMaterial): SecureContext {
+  return createSecureContext({ ca: material.ca, cert: material.cert, key: material.key, minVersion: material.minVersion });
+}
 
 /** A zod issue as a problem naming the field, its line and what was expected. */
 export function toProblem(issue: z.core.$ZodIssue, source: YamlSource): ConfigProblem {
@@ -101,7 +142,7 @@ export function toProblem(issue: z.core.$ZodIssue, source: YamlSource): ConfigPr
   switch (issue.code) {
     case "invalid_type": {
       const got = describeInput(issue.input);
-      message = got === "nothing" ? `required field is missing; expected ${issue.expected}` : `expected ${issue.expected}, got ${got}`;
+      message = got === "nothing" ? `required field is missing; expected ${expectedType(issue.expected)}` : `expected ${expectedType(issue.expected)}, got ${describeType(issue.input)}`;
       break;
     }
     case "unrecognized_keys":
@@ -118,15 +159,70 @@ export function toProblem(issue: z.core.$ZodIssue, source: YamlSource): ConfigPr
       }
       break;
     case "too_small":
-      message = issue.origin === "array" ? `expected at least ${issue.minimum} item(s)` : issue.origin === "string" ? "expected a non-empty string" : `expected a value of at least ${issue.minimum}`;
-      break;
     case "too_big":
-      message = `expected a value of at most ${issue.maximum}`;
+      message = `expected ${boundText(issue)}, got ${describeSize(issue.origin, issue.input)}`;
       break;
     default:
       break;
   }
   return { path, message, ...source.locate(path) };
+}
+
+/** zod's type names as the config speaks of them. */
+const TYPE_NAMES: Record<string, string> = {
+  string: "a string",
+  number: "a number",
+  int: "a whole number",
+  boolean: "true or false",
+  array: "a list",
+  object: "a mapping",
+  record: "a mapping",
+  map: "a mapping",
+  null: "null",
+  undefined: "nothing (remove the field)",
+};
+
+function expectedType(expected: string): string {
+  return TYPE_NAMES[expected] ?? expected;
+}
+
+/** What was written, by type: "a number (30)", "a list", "a string ("x")". */
+function describeType(input: unknown): string {
+  if (input === null) return "null";
+  if (Array.isArray(input)) return "a list";
+  if (typeof input === "object") return "a mapping";
+  const value = JSON.stringify(input) ?? String(input);
+  const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+  if (typeof input === "string") return `a string (${shown})`;
+  if (typeof input === "number") return `a number (${shown})`;
+  if (typeof input === "boolean") return shown;
+  return typeof input;
+}
+
+/** The limit a too_small / too_big issue enforces, in the words of its origin. */
+function boundText(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): string {
+  const small = issue.code === "too_small";
+  const bound = Number(small ? (issue as z.core.$ZodIssueTooSmall).minimum : (issue as z.core.$ZodIssueTooBig).maximum);
+  const inclusive = issue.inclusive !== false;
+  const unit = issue.origin === "array" || issue.origin === "set" ? "item" : issue.origin === "string" ? "character" : "";
+  if (unit) {
+    // Lengths are whole: "more than 0" is "at least 1".
+    const n = inclusive ? bound : small ? bound + 1 : bound - 1;
+    if (small && n === 1 && unit === "character") return "a non-empty string";
+    const noun = `${unit}${n === 1 ? "" : "s"}`;
+    return `${issue.origin === "string" ? "a string of" : "a list of"} ${small ? "at least" : "at most"} ${n} ${noun}`;
+  }
+  const what = issue.origin === "int" ? "a whole number" : "a number";
+  if (small) return inclusive ? `${what} of at least ${bound}` : `${what} greater than ${bound}`;
+  return inclusive ? `${what} of at most ${bound}` : `${what} less than ${bound}`;
+}
+
+/** The size of what was written: the number, or the length of a string or list. */
+function describeSize(origin: string, input: unknown): string {
+  if (Array.isArray(input)) return `${input.length} item${input.length === 1 ? "" : "s"}`;
+  if (typeof input === "string") return origin === "string" ? `${input.length} character${input.length === 1 ? "" : "s"}` : describeType(input);
+  if (typeof input === "number") return String(input);
+  return describeType(input);
 }
 
 function describeInput(input: unknown): string {
@@ -140,7 +236,7 @@ function describeInput(input: unknown): string {
 class Resolver {
   readonly problems: ConfigProblem[] = [];
   private readonly files = new Map<string, Buffer>();
-  private readonly contexts = new Map<string, { context: SecureContext; error?: string }>();
+  private readonly contexts = new Map<string, { context: SecureContext; material: TlsMaterial; error?: string }>();
 
   constructor(
     private readonly baseDir: string,
@@ -249,17 +345,17 @@ class Resolver {
     const contextKey = digest.digest("hex");
     let built = this.contexts.get(contextKey);
     if (!built) {
+      const material: TlsMaterial = { digest: contextKey, ca, cert, key, minVersion: settings.min_version };
       try {
-        built = { context: createSecureContext({ ca, cert, key, minVersion: settings.min_version }) };
+        built = { context: secureContextOf(material), material };
       } catch (err) {
-        built = { context: createSecureContext(), error: (err as Error).message };
+        built = { context: createSecureContext(), material, error: (err as Error).message };
       }
       this.contexts.set(contextKey, built);
     }
     // Every check with bad material is named, not only the first one that shares it.
     if (built.error !== undefined) this.problem(path, `invalid TLS material: ${built.error}`);
-    const secureContext = built.context;
-    return { secureContext, serverName: settings.server_name, insecureSkipVerify: settings.insecure_skip_verify };
+    return { secureContext: built.context, material: built.material, serverName: settings.server_name, insecureSkipVerify: settings.insecure_skip_verify };
   }
 }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseDuration } from "./duration.js";
+import { durationSchema } from "./schema-parts.js";
 import { SERVICES } from "./services.js";
 import { isValidTimeZone, parseCalendarDateTime, parseCivilDate, parseTimeOfDay } from "../maintenance/wall-clock-time.js";
 
@@ -14,7 +14,6 @@ export type Weekday = (typeof WEEKDAYS)[number];
 
 /** Windows must be shorter than a week (a longer one is almost certainly a typo). */
 export const MAX_WINDOW_MS = 7 * 86_400_000;
-const MINUTE_MS = 60_000;
 
 const windowName = z
   .string()
@@ -37,15 +36,9 @@ const timeOfDay = z.string().superRefine((text, ctx) => {
   if (!parseTimeOfDay(text)) ctx.addIssue({ code: "custom", message: `expected a local time "HH:MM" between 00:00 and 23:59, got "${text}"` });
 });
 
-const windowDuration = z.string().transform((text, ctx) => {
-  const ms = parseDuration(text);
-  if (ms === undefined || ms <= 0 || ms % MINUTE_MS !== 0 || ms >= MAX_WINDOW_MS) {
-    const why = ms === undefined ? "" : ms <= 0 ? " (it must be positive)" : ms % MINUTE_MS !== 0 ? " (it must be whole minutes)" : " (it must be under 7 days)";
-    ctx.addIssue({ code: "custom", message: `expected a duration of whole minutes under 7 days, like "10h" or "3h30m", got "${text}"${why}` });
-    return z.NEVER;
-  }
-  return ms;
-});
+/** A recurring window's length: whole minutes, under 7 days (MAX_WINDOW_MS); not a timer. */
+export const WINDOW_DURATION = { min: "1m", max: "6d23h59m", wholeMinutes: true, examples: '"10h" or "3h30m"' } as const;
+const windowDuration = durationSchema(WINDOW_DURATION);
 
 const calendarDate = z.string().superRefine((text, ctx) => {
   if (!parseCivilDate(text)) ctx.addIssue({ code: "custom", message: `expected a real date "YYYY-MM-DD", got "${text}"` });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { byteCount, MAX_DATA_FILE_BYTES, MiB } from "./byte-count.js";
-import { parseDuration } from "./duration.js";
+import { durationSchema, formatDuration } from "./schema-parts.js";
 import { apiProbeSettings } from "./schema.js";
 import { DEFAULT_TDSP_PREFIXES, TDSP_TERRITORIES } from "../market-figures/tdsp-territory.js";
 
@@ -21,14 +21,10 @@ const sourceName = z
   .string()
   .regex(/^[a-zA-Z_][a-zA-Z0-9_.-]*$/, "expected a name of letters, digits, '_', '.' and '-', starting with a letter");
 
-const positiveDuration = z.string().transform((text, ctx) => {
-  const ms = parseDuration(text);
-  if (ms === undefined || ms <= 0) {
-    ctx.addIssue({ code: "custom", message: `expected a duration like "30s", "5m" or "1h30m", got "${text}"` });
-    return z.NEVER;
-  }
-  return ms;
-});
+/** How often every figure source is read (a timer). */
+export const FIGURE_SOURCE_INTERVAL = { min: "10s", max: "24h", timer: true } as const;
+/** The hard limit of one read of a source (a timer). */
+export const FIGURE_SOURCE_TIMEOUT = { min: "1s", max: "1h", timer: true } as const;
 
 const prefixList = z.array(z.string().regex(/^\d{3,12}$/, "expected an ESIID prefix of digits, quoted")).min(1);
 
@@ -51,8 +47,8 @@ function buildMarketFiguresConfig() {
 
   return z
     .strictObject({
-      interval: positiveDuration.default(5 * 60_000),
-      timeout: positiveDuration.default(30_000),
+      interval: durationSchema(FIGURE_SOURCE_INTERVAL).default(5 * 60_000),
+      timeout: durationSchema(FIGURE_SOURCE_TIMEOUT).default(30_000),
       /** Call-center months exported: the current month and this many before it. */
       months: z.number().int().min(1).max(36).default(13),
       tdsp_prefixes: z
@@ -69,7 +65,7 @@ function buildMarketFiguresConfig() {
         if (first !== undefined) ctx.addIssue({ code: "custom", path: ["sources", i, "name"], message: `duplicate source name "${s.name}" (first at sources[${first}])` });
         else seen.set(s.name, i);
       });
-      if (cfg.timeout > cfg.interval) ctx.addIssue({ code: "custom", path: ["timeout"], message: `expected a timeout (${cfg.timeout / 1000}s) no longer than the interval (${cfg.interval / 1000}s)` });
+      if (cfg.timeout > cfg.interval) ctx.addIssue({ code: "custom", path: ["timeout"], message: `expected a timeout (${formatDuration(cfg.timeout)}) no longer than the interval (${formatDuration(cfg.interval)})` });
     });
 }
 

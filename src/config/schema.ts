@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { byteCount, MAX_PROBE_BODY_BYTES } from "./byte-count.js";
-import { parseDuration } from "./duration.js";
+import { durationSchema, formatDuration } from "./schema-parts.js";
 import { patternError } from "./pattern.js";
 import { maintenanceConfig } from "./maintenance-schema.js";
 import { energyDataConfig } from "./energy-data-schema.js";
@@ -10,14 +10,15 @@ import { SERVICES, type Service } from "./services.js";
 /** The services of the SMT service-level objectives that a check can belong to (defined in services.ts). */
 export { SERVICES, type Service };
 
-const duration = z.string().transform((text, ctx) => {
-  const ms = parseDuration(text);
-  if (ms === undefined || ms <= 0) {
-    ctx.addIssue({ code: "custom", message: `expected a duration like "30s", "5m" or "1h30m", got "${text}"` });
-    return z.NEVER;
-  }
-  return ms;
-});
+/** How often a check runs: at most every second (a sane load on SMT), at least once a day. */
+export const CHECK_INTERVAL = { min: "1s", max: "24h", timer: true } as const;
+/** The hard limit of one run (a timer); never longer than the interval either. */
+export const CHECK_TIMEOUT = { min: "100ms", max: "1h", timer: true } as const;
+/** How old the newest file on an FTPS check may be (compared with the clock, not a timer). */
+export const FTPS_MAX_FILE_AGE = { min: "1m", max: "90d" } as const;
+
+const checkInterval = durationSchema(CHECK_INTERVAL);
+const checkTimeout = durationSchema(CHECK_TIMEOUT);
 
 const pattern = z.string().superRefine((text, ctx) => {
   const error = patternError(text);
@@ -172,7 +173,7 @@ export const ftpsProbeSettings = z
     file_time: z.enum(["name", "mtime"]).default("mtime"),
     file_time_format: z.string().default("yyyyMMddHHmmss"),
     file_time_zone: z.string().default("America/Chicago"),
-    max_file_age: duration.optional(),
+    max_file_age: durationSchema(FTPS_MAX_FILE_AGE).optional(),
     download: z.strictObject({ max_bytes: byteCount(1_048_576, MAX_PROBE_BODY_BYTES) }).optional(),
   })
   .superRefine(exactlyOnePassword)
@@ -190,8 +191,8 @@ export type FtpsProbeSettings = z.infer<typeof ftpsProbeSettings>;
 const checkBase = {
   name,
   service: z.enum(SERVICES),
-  interval: duration.optional(),
-  timeout: duration.optional(),
+  interval: checkInterval.optional(),
+  timeout: checkTimeout.optional(),
 };
 
 export const checkConfig = z.discriminatedUnion("kind", [
@@ -207,7 +208,7 @@ export const exporterConfig = z
     listen_address: z.string().default(":9910"),
     location: name.default("default"),
     defaults: z
-      .strictObject({ interval: duration.default(30_000), timeout: duration.default(10_000) })
+      .strictObject({ interval: checkInterval.default(30_000), timeout: checkTimeout.default(10_000) })
       .default({ interval: 30_000, timeout: 10_000 }),
     max_concurrency: z.number().int().positive().default(256),
     checks: z.array(checkConfig).default([]),
@@ -233,7 +234,7 @@ export const exporterConfig = z
         const path = check.timeout !== undefined ? ["checks", i, "timeout"] : check.interval !== undefined ? ["checks", i, "interval"] : ["defaults", "timeout"];
         if (path[0] === "defaults" && defaultsFlagged) return;
         defaultsFlagged ||= path[0] === "defaults";
-        ctx.addIssue({ code: "custom", path, message: `expected a timeout (${timeout / 1000}s) no longer than the interval (${interval / 1000}s)` });
+        ctx.addIssue({ code: "custom", path, message: `expected a timeout (${formatDuration(timeout)}) no longer than the interval (${formatDuration(interval)})` });
       }
     });
   });

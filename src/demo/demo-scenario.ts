@@ -1,4 +1,5 @@
 import type { Service } from "../config/schema.js";
+import { delay, timeoutSignal } from "../scheduler/timer.js";
 
 /**
  * The demo's scenario: an unplanned outage of one service (the simulator answers 503), which the
@@ -31,7 +32,7 @@ export interface NoticeSummary {
 export async function listNotices(notifierUrl: string, reviewer: { name: string; password: string }): Promise<NoticeSummary[]> {
   const res = await fetch(`${notifierUrl}/api/v1/notices`, {
     headers: { authorization: `Basic ${Buffer.from(`${reviewer.name}:${reviewer.password}`).toString("base64")}` },
-    signal: AbortSignal.timeout(5_000),
+    signal: timeoutSignal(5_000),
   });
   if (!res.ok) throw new Error(`GET ${notifierUrl}/api/v1/notices: ${res.status}`);
   return ((await res.json()) as { notices: NoticeSummary[] }).notices;
@@ -49,7 +50,7 @@ export async function waitForInitialDraft(notifierUrl: string, reviewer: { name:
     } catch {
       // the notifier may be restarting; keep polling
     }
-    await new Promise((r) => setTimeout(r, 1_000));
+    await delay(1_000);
   }
   return undefined;
 }

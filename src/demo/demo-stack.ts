@@ -4,6 +4,7 @@ import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { DemoLayout, DemoPorts } from "./demo-setup.js";
 import { ProcessSupervisor, tailOf, type SupervisedProcess } from "./process-supervisor.js";
+import { delay, timeoutSignal } from "../scheduler/timer.js";
 
 /** The binaries the demo runs besides Node.js, found on PATH (scripts/setup.sh installs them from Debian). */
 export interface DemoBinaries {
@@ -142,12 +143,12 @@ export async function waitReady(p: SupervisedProcess, url: string, timeoutMs = 6
   while (Date.now() < deadline) {
     if (exited) throw new Error(`${p.name} exited before it was ready; the end of ${p.logFile}:\n${tailOf(p.logFile)}`);
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      const res = await fetch(url, { signal: timeoutSignal(2_000) });
       if (res.ok) return;
     } catch {
       // not listening yet
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await delay(200);
   }
   throw new Error(`${p.name} was not ready at ${url} after ${timeoutMs / 1000} s; the end of ${p.logFile}:\n${tailOf(p.logFile)}`);
 }

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { armTimer } from "../scheduler/timer.js";
 
 /**
  * Runs the demo's components as child processes, each the leader of its own process group (so a
@@ -65,9 +66,9 @@ export class ProcessSupervisor {
     this.stopping = true;
     const alive = [...this.running].reverse().filter((p) => p.child.exitCode === null && p.child.signalCode === null);
     for (const p of alive) signalGroup(p.child.pid, "SIGTERM");
-    const timer = setTimeout(() => {
+    const timer = armTimer(graceMs, () => {
       for (const p of alive) signalGroup(p.child.pid, "SIGKILL");
-    }, graceMs);
+    });
     await Promise.all(alive.map((p) => p.exited));
     clearTimeout(timer);
     // Anything a component started and left in its group.

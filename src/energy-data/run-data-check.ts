@@ -4,6 +4,7 @@ import { FAILURE_REASONS, ProbeFailure, type ProbeContext } from "../probes/prob
 import { checkApiData } from "./api-data-check.js";
 import { DataFormatFailure, type DataObservation } from "./data-observation.js";
 import { checkFtpsData } from "./ftps-data-check.js";
+import { armTimer } from "../scheduler/timer.js";
 
 /** Why an energy-data check failed: the probes' reasons, plus bad_data (unreadable energy data). */
 export const DATA_CHECK_FAILURE_REASONS = [...FAILURE_REASONS, "bad_data"] as const;
@@ -20,7 +21,7 @@ export interface DataCheckResult {
 /** Runs an energy-data check once under its hard timeout (its sockets are destroyed when it runs out). */
 export async function runDataCheck(check: ResolvedDataCheck, canaries: readonly string[], options: { now?: () => number; signal?: AbortSignal } = {}): Promise<DataCheckResult> {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), check.timeoutMs);
+  const timer = armTimer(check.timeoutMs, () => controller.abort());
   const onOuterAbort = () => controller.abort();
   options.signal?.addEventListener("abort", onOuterAbort, { once: true });
   const log: string[] = [];

@@ -1,5 +1,7 @@
 import type { Server } from "node:http";
 import { loadConfig, type LoadedConfig } from "../config/load.js";
+import { loadConfigOffThread } from "../config/load-off-thread.js";
+import { EventLoopSlices } from "../scheduler/event-loop-slices.js";
 import type { Logger } from "../log/logger.js";
 import { CheckScheduler } from "../scheduler/check-scheduler.js";
 import { ProbeMetrics } from "./probe-metrics.js";
@@ -40,6 +42,7 @@ export class Exporter {
   private scheduler: CheckScheduler;
   private server?: Server;
   private ready = false;
+  private reloading: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: ExporterOptions) {
     this.maintenance = new MaintenanceMetrics(this.metrics.registry, () => (options.clock ?? Date).now());
@@ -77,7 +80,7 @@ export class Exporter {
   /** Loads the config for the first time; throws ConfigError when it is bad. */
   async start(): Promise<{ host?: string; port: number }> {
     const config = loadConfig(this.options.configFile);
-    this.apply(config);
+    await this.apply(config);
     const listen = this.options.listenAddress ?? config.listen;
     const app = createExporterApp(this);
     this.server = await new Promise<Server>((resolve, reject) => {
@@ -91,14 +94,24 @@ export class Exporter {
     return { host: listen.host, port };
   }
 
-  /** Re-reads the config file. Returns the error text when the new config is rejected. */
-  reload(): { ok: true } | { ok: false; error: string } {
+  /**
+   * Re-reads the config file without blocking the endpoints (the file is parsed off the main
+   * thread: src/config/load-off-thread.ts). Reloads run one after another, each reading the file
+   * anew. Returns the error text when the new config is rejected.
+   */
+  reload(): Promise<{ ok: true } | { ok: false; error: string }> {
+    const next = this.reloading.then(() => this.reloadNow());
+    this.reloading = next.then(() => undefined);
+    return next;
+  }
+
+  private async reloadNow(): Promise<{ ok: true } | { ok: false; error: string }> {
     try {
-      const config = loadConfig(this.options.configFile);
+      const config = await loadConfigOffThread(this.options.configFile);
       if (this.config && (config.listen.port !== this.config.listen.port || config.listen.host !== this.config.listen.host)) {
         this.options.logger.warn("listen_address changed: it takes effect at the next restart");
       }
-      this.apply(config);
+      await this.apply(config);
       this.options.logger.info({ checks: config.checks.length }, "configuration reloaded");
       return { ok: true };
     } catch (err) {
@@ -109,21 +122,25 @@ export class Exporter {
     }
   }
 
-  private apply(config: LoadedConfig): void {
+  /** Puts a config in force; per-check work runs in short slices, so the endpoints keep answering. */
+  private async apply(config: LoadedConfig): Promise<void> {
+    const slices = new EventLoopSlices();
     const calendar = maintenanceCalendar(config.raw.maintenance);
     const previous = this.config;
-    const names = new Set(config.checks.map((c) => c.name));
+    const byName = new Map(config.checks.map((c) => [c.name, c]));
     for (const old of previous?.checks ?? []) {
-      const replaced = config.checks.find((c) => c.name === old.name);
+      const replaced = byName.get(old.name);
       // Labels or phases may differ: start the check's series afresh.
-      if (!names.has(old.name) || replaced?.service !== old.service || config.location !== previous?.location || replaced?.kind !== old.kind) {
+      if (!replaced || replaced.service !== old.service || config.location !== previous?.location || replaced?.kind !== old.kind) {
         this.metrics.removeCheck(old.name);
         this.status.delete(old.name);
       }
+      await slices.pause();
     }
     for (const check of config.checks) {
       this.metrics.addCheck(check, config.location);
       if (!this.status.has(check.name)) this.status.set(check.name, { service: check.service, kind: check.kind });
+      await slices.pause();
     }
     this.scheduler.setChecks(config.checks, config.maxConcurrency);
     this.maintenance.setCalendar(calendar);

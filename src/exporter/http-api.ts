@@ -29,12 +29,12 @@ export function createExporterApp(exporter: Exporter): Express {
     else res.status(503).type("text/plain").send("Not ready.\n");
   });
 
-  app.all("/-/reload", (req, res) => {
+  app.all("/-/reload", async (req, res) => {
     if (req.method !== "POST" && req.method !== "PUT") {
       res.status(405).set("Allow", "POST, PUT").type("text/plain").send("Only POST or PUT requests allowed.\n");
       return;
     }
-    const outcome = exporter.reload();
+    const outcome = await exporter.reload();
     if (outcome.ok) res.type("text/plain").send("Configuration reloaded.\n");
     else res.status(500).type("text/plain").send(`failed to reload config: ${outcome.error}\n`);
   });

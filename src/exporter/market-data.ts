@@ -9,6 +9,7 @@ import { secretRedactor } from "../secrets/redactor.js";
 import { PeriodicTasks, type PeriodicTask } from "../scheduler/periodic-tasks.js";
 import { EnergyDataMetrics } from "./energy-data-metrics.js";
 import { MarketFiguresMetrics } from "./market-figures-metrics.js";
+import { armTimer } from "../scheduler/timer.js";
 
 /** How many bad rows of a source are written to the log per read (all are counted in smt_figures_rows). */
 const LOGGED_PROBLEMS = 20;
@@ -94,7 +95,7 @@ export class MarketDataExporter {
 
   private async readSource(source: ResolvedFigureSource, mf: ResolvedMarketFigures, signal: AbortSignal): Promise<void> {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), mf.timeoutMs);
+    const timer = armTimer(mf.timeoutMs, () => controller.abort());
     const onAbort = () => controller.abort();
     signal.addEventListener("abort", onAbort, { once: true });
     const log: string[] = [];

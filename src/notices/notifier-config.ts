@@ -3,7 +3,7 @@ import { readConfigFile } from "../config/config-file.js";
 import { dirname, resolve } from "node:path";
 import { IANAZone } from "luxon";
 import { z } from "zod";
-import { parseDuration } from "../config/duration.js";
+import { durationSchema } from "../config/schema-parts.js";
 import { ConfigError, type ConfigProblem } from "../config/errors.js";
 import { parseListenAddress, toProblem } from "../config/load.js";
 import { loadMaintenanceConfig } from "../config/maintenance-load.js";
@@ -21,14 +21,22 @@ import { NOTICE_KINDS, templateProblems, type NoticeKind } from "./notice-templa
  * planned-outage rules and the channels that tell on-call about new drafts.
  */
 
-const duration = z.string().transform((text, ctx) => {
-  const ms = parseDuration(text);
-  if (ms === undefined || ms <= 0) {
-    ctx.addIssue({ code: "custom", message: `expected a duration like "30s", "15m" or "1h", got "${text}"` });
-    return z.NEVER;
-  }
-  return ms;
-});
+/** The range of every duration of the notifier config (docs/notices.md); `timer` ones arm a timer. */
+export const NOTIFIER_DURATIONS = {
+  /** planned_notices.min_duration: planned outages at least this long are announced. */
+  plannedMinDuration: { min: "1m", max: "7d" },
+  /** planned_notices.lookahead: how far ahead planned notices are drafted (compared, not a timer). */
+  plannedLookahead: { min: "1h", max: "366d" },
+  /** incidents.update_interval: an UPDATE draft this long after the latest notice (checked at each tick). */
+  updateInterval: { min: "1m", max: "7d" },
+  /** channels[].timeout: one delivery attempt (a timer). */
+  channelTimeout: { min: "1s", max: "10m", timer: true },
+  /** outbox.initial_backoff and max_backoff: when a failed message is due again (a time in the store). */
+  initialBackoff: { min: "100ms", max: "1h" },
+  maxBackoff: { min: "1s", max: "7d" },
+  /** outbox.poll_interval: how often the outbox looks for due messages (a timer). */
+  pollInterval: { min: "100ms", max: "1h", timer: true },
+} as const;
 
 const timeZone = z.string().superRefine((text, ctx) => {
   if (!IANAZone.isValidZone(text)) ctx.addIssue({ code: "custom", message: `expected an IANA time zone such as "America/Chicago", got "${text}"` });
@@ -146,10 +154,10 @@ const noticesSection = z.strictObject({
 
 const plannedSection = z.strictObject({
   /** Planned outages at least this long are announced to the market. */
-  min_duration: duration.default(15 * 60_000),
+  min_duration: durationSchema(NOTIFIER_DURATIONS.plannedMinDuration).default(15 * 60_000),
   business_days_before: z.number().int().min(0).max(30).default(3),
   /** Drafts are created this long before the outage starts. */
-  lookahead: duration.default(45 * 86_400_000),
+  lookahead: durationSchema(NOTIFIER_DURATIONS.plannedLookahead).default(45 * 86_400_000),
   /** Also draft notices for the recurring windows (e.g. every Saturday), not only the one-off planned outages. */
   include_recurring: z.boolean().default(false),
 });
@@ -162,7 +170,7 @@ const webhookChannel = z
     url: httpUrl.optional(),
     url_file: z.string().min(1).optional(),
     url_env: z.string().min(1).optional(),
-    timeout: duration.default(10_000),
+    timeout: durationSchema(NOTIFIER_DURATIONS.channelTimeout).default(10_000),
     headers: z.record(z.string(), z.string()).default({}),
     ...secretFields("bearer_token"),
   })
@@ -183,7 +191,7 @@ const smtpChannel = z
     ...secretFields("password"),
     from: mailbox,
     to: z.array(mailbox).min(1),
-    timeout: duration.default(30_000),
+    timeout: durationSchema(NOTIFIER_DURATIONS.channelTimeout).default(30_000),
     tls: z.strictObject({ ca_file: z.string().optional(), insecure_skip_verify: z.boolean().default(false) }).prefault({}),
   })
   .superRefine(exactlyOneSecret("password", true))
@@ -216,7 +224,7 @@ export const notifierConfigSchema = z
     incidents: z
       .strictObject({
         /** An UPDATE draft while an outage lasts, this long after the latest notice of its series. */
-        update_interval: duration.default(60 * 60_000),
+        update_interval: durationSchema(NOTIFIER_DURATIONS.updateInterval).default(60 * 60_000),
       })
       .prefault({}),
     planned_notices: plannedSection.prefault({}),
@@ -227,9 +235,9 @@ export const notifierConfigSchema = z
     channels: z.array(channel).default([]),
     outbox: z
       .strictObject({
-        initial_backoff: duration.default(5_000),
-        max_backoff: duration.default(15 * 60_000),
-        poll_interval: duration.default(1_000),
+        initial_backoff: durationSchema(NOTIFIER_DURATIONS.initialBackoff).default(5_000),
+        max_backoff: durationSchema(NOTIFIER_DURATIONS.maxBackoff).default(15 * 60_000),
+        poll_interval: durationSchema(NOTIFIER_DURATIONS.pollInterval).default(1_000),
       })
       .prefault({}),
   })

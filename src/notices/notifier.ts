@@ -14,6 +14,7 @@ import { NotifierMetrics, type StorageOperation } from "./notifier-metrics.js";
 import { describeStoreFailure, isStorageFailure } from "./store-failure.js";
 import { overduePlannedNotices, syncPlannedNotices, type PlannedNoticeSettings } from "./planned-notices.js";
 import type { WebhookPayload } from "./webhook-payload.js";
+import { armRepeatingTimer } from "../scheduler/timer.js";
 
 export interface NotifierOptions {
   config: NotifierConfig;
@@ -263,8 +264,7 @@ export class Notifier {
     const port = typeof address === "object" && address ? address.port : listen.port;
     this.tick();
     const interval = this.options.tickIntervalMs ?? 15_000;
-    this.tickTimer = setInterval(() => this.tick(), interval);
-    this.tickTimer.unref();
+    this.tickTimer = armRepeatingTimer(interval, () => this.tick(), { unref: true });
     this.outbox.start();
     this.ready = true;
     this.logger.info({ address: `${listen.host ?? "0.0.0.0"}:${port}`, store: this.config.storagePath, channels: this.config.raw.channels.length }, "notifier listening");

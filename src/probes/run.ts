@@ -4,6 +4,7 @@ import { probeApi } from "./api.js";
 import { probeFtps } from "./ftps.js";
 import { probeHttp } from "./http.js";
 import { ProbeFailure, type Prober, type ProbeContext, type ProbeResult } from "./probe.js";
+import { armTimer } from "../scheduler/timer.js";
 
 /** The probers by kind: a new protocol is a new file and one line here. */
 const PROBERS: { [K in ResolvedCheck["kind"]]: Prober<Extract<ResolvedCheck, { kind: K }>> } = {
@@ -25,7 +26,7 @@ export interface RunOptions {
 export async function runCheck(check: ResolvedCheck, options: RunOptions = {}): Promise<ProbeResult> {
   const now = options.now ?? Date.now;
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), check.timeoutMs);
+  const timer = armTimer(check.timeoutMs, () => controller.abort());
   const onOuterAbort = () => controller.abort();
   options.signal?.addEventListener("abort", onOuterAbort, { once: true });
   const log: string[] = [];

@@ -2,6 +2,7 @@ import type { ResolvedCheck } from "../config/load.js";
 import type { ProbeResult } from "../probes/probe.js";
 import { runCheck } from "../probes/run.js";
 import { ConcurrencyLimit } from "./concurrency-limit.js";
+import { armTimer, checkedPeriod } from "./timer.js";
 
 export interface SchedulerHooks {
   onResult(check: ResolvedCheck, result: ProbeResult, finishedAtMs: number): void;
@@ -37,6 +38,8 @@ export class CheckScheduler {
 
   /** Replaces the set of checks: new ones start, removed ones stop, kept ones keep their rhythm. */
   setChecks(checks: ResolvedCheck[], maxConcurrency?: number): void {
+    // Every period must fit a timer before anything changes (the config ranges make sure it does).
+    for (const check of checks) checkedPeriod(check.intervalMs);
     if (maxConcurrency !== undefined) this.limit.setLimit(maxConcurrency);
     const names = new Set(checks.map((c) => c.name));
     for (const [name, slot] of this.slots) {
@@ -81,7 +84,7 @@ export class CheckScheduler {
   private arm(slot: Slot, due: number): void {
     clearTimeout(slot.timer);
     slot.nextDue = due;
-    slot.timer = setTimeout(() => this.fire(slot), Math.max(0, due - this.clock.now()));
+    slot.timer = armTimer(Math.max(0, due - this.clock.now()), () => this.fire(slot));
   }
 
   private fire(slot: Slot): void {

@@ -1,3 +1,5 @@
+import { armTimer, checkedPeriod } from "./timer.js";
+
 /**
  * A few slow periodic tasks (energy-data checks every 15 minutes, figure sources every 5): each runs
  * at a fixed rate from a random offset inside its first interval, never overlaps itself, and is
@@ -28,6 +30,8 @@ export class PeriodicTasks {
   /** Replaces the tasks: new ones start, removed ones stop (aborted), kept ones keep their rhythm. */
   set(tasks: readonly PeriodicTask[]): void {
     if (this.stopped) return;
+    // Every period must fit a timer before anything changes (the config ranges make sure it does).
+    for (const task of tasks) checkedPeriod(task.intervalMs);
     const keys = new Set(tasks.map((t) => t.key));
     for (const [key, slot] of this.slots) {
       if (!keys.has(key)) {
@@ -66,7 +70,7 @@ export class PeriodicTasks {
 
   private arm(slot: Slot, due: number): void {
     slot.nextDue = due;
-    slot.timer = setTimeout(() => {
+    slot.timer = armTimer(Math.max(0, due - this.clock.now()), () => {
       if (this.stopped || this.slots.get(slot.task.key) !== slot) return;
       const interval = slot.task.intervalMs;
       let next = slot.nextDue + interval;
@@ -74,8 +78,7 @@ export class PeriodicTasks {
       if (next <= now) next = now + interval - ((now - slot.nextDue) % interval);
       this.arm(slot, next);
       if (!slot.running) void this.start(slot);
-    }, Math.max(0, due - this.clock.now()));
-    slot.timer.unref?.();
+    }, { unref: true });
   }
 
   private start(slot: Slot): Promise<void> {

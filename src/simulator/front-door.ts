@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from "node:net";
 import type { Service } from "../config/schema.js";
 import type { FaultBoard } from "./fault-board.js";
+import { armTimer } from "../scheduler/timer.js";
 
 /**
  * The TCP listener in front of each simulated service. It turns connection-level faults into
@@ -56,9 +57,9 @@ export class FrontDoor {
     }
     if (fault?.fault === "slow" && this.delayHere) {
       this.hold(socket);
-      setTimeout(() => {
+      armTimer(fault.delayMs, () => {
         if (this.held.delete(socket) && !socket.destroyed) this.handOver(socket);
-      }, fault.delayMs).unref();
+      }, { unref: true });
       return;
     }
     this.handOver(socket);

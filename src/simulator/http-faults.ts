@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from "express";
 import type { Service } from "../config/schema.js";
 import type { FaultBoard } from "./fault-board.js";
+import { armTimer } from "../scheduler/timer.js";
 
 export const ACCESS_DENIED_PAGE = `<HTML><HEAD>
 <TITLE>Access Denied</TITLE>
@@ -25,7 +26,7 @@ export function httpFaults(service: Service, faults: FaultBoard) {
     if (!fault) return next();
     switch (fault.fault) {
       case "slow": {
-        const timer = setTimeout(next, fault.delayMs);
+        const timer = armTimer(fault.delayMs, () => next());
         req.socket.once("close", () => clearTimeout(timer));
         return;
       }

@@ -16,6 +16,7 @@ import { TokenIssuer } from "./token-issuer.js";
 import { FigureFeeds } from "./figure-feeds.js";
 
 import { DEFAULT_SIMULATOR_PORTS, type SimulatorPorts } from "./ports.js";
+import { MAX_TIMER_DELAY_MS } from "../config/duration.js";
 
 export { DEFAULT_SIMULATOR_PORTS, type SimulatorPorts };
 
@@ -168,8 +169,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       res.status(400).json({ error: `fault: expected one of ${Object.keys(FAULTS).join(", ")}` });
       return;
     }
-    if (body.delay_ms !== undefined && (typeof body.delay_ms !== "number" || body.delay_ms < 0)) {
-      res.status(400).json({ error: "delay_ms: expected a non-negative number of milliseconds" });
+    if (body.delay_ms !== undefined && (typeof body.delay_ms !== "number" || !Number.isInteger(body.delay_ms) || body.delay_ms < 0 || body.delay_ms > MAX_TIMER_DELAY_MS)) {
+      res.status(400).json({ error: `delay_ms: expected a whole number of milliseconds between 0 and ${MAX_TIMER_DELAY_MS}` });
       return;
     }
     const error = await setFault(body.service as Service, body.fault, body.delay_ms as number | undefined);

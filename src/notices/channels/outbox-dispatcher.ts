@@ -3,6 +3,7 @@ import { secretRedactor } from "../../secrets/redactor.js";
 import type { NoticeStore, OutboxRow } from "../notice-store.js";
 import type { NotifierMetrics } from "../notifier-metrics.js";
 import type { DraftAnnouncement, NoticeChannel } from "./notice-channel.js";
+import { armTimer } from "../../scheduler/timer.js";
 
 /**
  * Delivers the outbox: every new draft is queued for every channel in the same transaction that
@@ -54,7 +55,7 @@ export class OutboxDispatcher {
 
   private schedule(delayMs: number): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    this.timer = armTimer(delayMs, () => {
       if (this.running) {
         // A pass is under way: look again when it ends.
         void this.running.then(() => this.schedule(0));
@@ -64,8 +65,7 @@ export class OutboxDispatcher {
         this.running = undefined;
         if (!this.stopped) this.schedule(this.settings.pollIntervalMs);
       });
-    }, delayMs);
-    this.timer.unref();
+    }, { unref: true });
   }
 
   /** One pass over what is due now; each row's outcome is committed on its own. */

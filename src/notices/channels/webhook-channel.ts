@@ -1,6 +1,7 @@
 import { request } from "undici";
 import { answerTooSlow, PeerAnswerError, readPeerAnswer } from "../../peers/peer-answer.js";
 import type { DraftAnnouncement, NoticeChannel } from "./notice-channel.js";
+import { timeoutSignal } from "../../scheduler/timer.js";
 
 /** The most of a webhook's answer read (only its first 200 characters are kept, for the error). */
 export const MAX_WEBHOOK_ANSWER_BYTES = 64 << 10;
@@ -36,7 +37,7 @@ export class WebhookChannel implements NoticeChannel {
     const deadlineMs = this.options.timeoutMs;
     // One total deadline for connecting, sending and reading the answer (an idle timeout would let a
     // peer trickling bytes hold the outbox), and the answer is read up to MAX_WEBHOOK_ANSWER_BYTES.
-    const signal = AbortSignal.timeout(deadlineMs);
+    const signal = timeoutSignal(deadlineMs);
     let response;
     try {
       response = await request(this.options.url, { method: "POST", headers, body, signal });
