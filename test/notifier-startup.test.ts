@@ -1,6 +1,8 @@
 import { execFileSync, spawn } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync } from "node:fs";
 import { randomBytes } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -189,6 +191,27 @@ function fillUp(filler: string): void {
     closeSync(fd);
   }
 }
+
+describe("a listen address already in use (real processes)", () => {
+  it("the exporter and the notifier exit 1 with one line naming the address, and stop their work", async () => {
+    const taken = createServer((_req, res) => res.end("someone else"));
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const exporterFile = join(dir, "exporter-port.yaml");
+      // A check keeps the process busy: a start that ignored the bind error would keep probing, serving nothing.
+      writeFileSync(exporterFile, `listen_address: 127.0.0.1:${port}\nchecks:\n  - { name: home, service: gui, kind: http, interval: 1s, timeout: 500ms, http: { url: "http://127.0.0.1:${port}/" } }\n`);
+      const { configFile } = await notifierWithStore("port-taken", join(dir, "port-taken.db"));
+      for (const args of [["exporter", "--config", exporterFile], ["notifier", "--config", configFile, "--web.listen-address", `127.0.0.1:${port}`]]) {
+        const r = await runCli(args, undefined, 10_000);
+        expect(r.code, `${args[0]}: ${r.stderr}`).toBe(1);
+        expectOneLine(r.stderr, `127.0.0.1:${port}`, /cannot listen on 127\.0\.0\.1:\d+: the address is already in use \(EADDRINUSE\)/);
+      }
+    } finally {
+      taken.close();
+    }
+  });
+});
 
 describe("a store that stops taking writes after the start", () => {
   const post = (url: string, i: number) =>

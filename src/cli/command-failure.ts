@@ -1,5 +1,6 @@
 import { ConfigError } from "../config/errors.js";
 import { NoticeStoreError } from "../notices/store-failure.js";
+import { ListenError } from "../web/listen.js";
 
 /** Exit codes of every command: 0 ok, 1 runtime failure, 2 usage or config error. */
 export const EXIT_RUNTIME = 1;
@@ -12,6 +13,7 @@ export const EXIT_CONFIG = 2;
 export function commandFailure(err: unknown): { exitCode: 1 | 2; message: string } | undefined {
   if (err instanceof ConfigError) return { exitCode: EXIT_CONFIG, message: err.message };
   if (err instanceof NoticeStoreError) return { exitCode: err.exitCode, message: err.message };
+  if (err instanceof ListenError) return { exitCode: EXIT_RUNTIME, message: err.message };
   return undefined;
 }
 

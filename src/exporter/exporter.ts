@@ -10,6 +10,7 @@ import { maintenanceCalendar } from "../maintenance/maintenance-calendar.js";
 import { createExporterApp } from "./http-api.js";
 import type { ProbeResult } from "../probes/probe.js";
 import { MarketDataExporter } from "./market-data.js";
+import { listenOn } from "../web/listen.js";
 
 export interface ExporterOptions {
   configFile: string;
@@ -83,10 +84,12 @@ export class Exporter {
     await this.apply(config);
     const listen = this.options.listenAddress ?? config.listen;
     const app = createExporterApp(this);
-    this.server = await new Promise<Server>((resolve, reject) => {
-      const server = app.listen(listen.port, listen.host ?? "", () => resolve(server));
-      server.once("error", reject);
-    });
+    try {
+      this.server = await listenOn(app, listen);
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
     const address = this.server.address();
     const port = typeof address === "object" && address ? address.port : listen.port;
     this.ready = true;

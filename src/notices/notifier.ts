@@ -15,6 +15,7 @@ import { describeStoreFailure, isStorageFailure } from "./store-failure.js";
 import { overduePlannedNotices, syncPlannedNotices, type PlannedNoticeSettings } from "./planned-notices.js";
 import type { WebhookPayload } from "./webhook-payload.js";
 import { armRepeatingTimer } from "../scheduler/timer.js";
+import { listenOn } from "../web/listen.js";
 
 export interface NotifierOptions {
   config: NotifierConfig;
@@ -255,10 +256,12 @@ export class Notifier {
   async start(): Promise<{ host?: string; port: number }> {
     const listen = this.options.listenAddress ?? this.config.listen;
     const app = createNotifierApp(this);
-    this.server = await new Promise<Server>((resolve, reject) => {
-      const server = app.listen(listen.port, listen.host ?? "", () => resolve(server));
-      server.once("error", reject);
-    });
+    try {
+      this.server = await listenOn(app, listen);
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
     this.server.keepAliveTimeout = 65_000;
     const address = this.server.address();
     const port = typeof address === "object" && address ? address.port : listen.port;
