@@ -107,6 +107,12 @@ export const httpProbeSettings = z.strictObject({
   max_body_bytes: byteCount(1_048_576, MAX_PROBE_BODY_BYTES),
   basic_auth: basicAuth.optional(),
   tls: tlsSettings.default({ insecure_skip_verify: false }),
+}).superRefine((http, ctx) => {
+  // One request, one Authorization header: both would send two, and servers pick either.
+  const own = Object.keys(http.headers).find((key) => key.toLowerCase() === "authorization");
+  if (http.basic_auth && own !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["headers", own], message: "expected either basic_auth or an Authorization header, not both" });
+  }
 });
 export type HttpProbeSettings = z.infer<typeof httpProbeSettings>;
 

@@ -2,7 +2,7 @@ import type { ResolvedCheck } from "../config/load.js";
 import { compilePattern } from "../config/pattern.js";
 import type { JsonAssertion } from "../config/schema.js";
 import { exchange, type ExchangeResponse } from "./http-exchange.js";
-import { basicAuthHeader, expectBody, expectStatus } from "./http-checks.js";
+import { basicAuthHeader, expectBody, expectStatus, hasHeader } from "./http-checks.js";
 import { readJsonPath } from "./json-path.js";
 import { ProbeFailure, type Prober, type ProbeContext } from "./probe.js";
 import { expandJson, expandTemplate, type TemplateScope } from "./template.js";
@@ -56,11 +56,12 @@ async function runStep(
   let body: Buffer | undefined;
   if (step.json !== undefined) {
     body = Buffer.from(JSON.stringify(expandJson(rewriteJson(step.json), scope)));
-    headers["Content-Type"] ??= "application/json";
+    if (!hasHeader(headers, "content-type")) headers["Content-Type"] = "application/json";
   } else if (step.body !== undefined) {
     body = Buffer.from(expandTemplate(step.body, scope));
   }
-  if (check.api.basic_auth && headers.Authorization === undefined) {
+  // A step that sets its own Authorization (any case: e.g. a bearer token from an earlier step) keeps it.
+  if (check.api.basic_auth && !hasHeader(headers, "authorization")) {
     headers.Authorization = basicAuthHeader(check.api.basic_auth.username, check.secrets.basic_auth_password ?? "");
   }
 

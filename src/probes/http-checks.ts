@@ -23,6 +23,13 @@ export function expectBody(body: string, mustMatch: string[], mustNotMatch: stri
   }
 }
 
+/** Whether a header is set, whatever the case of its name (HTTP header names are case-insensitive). */
+export function hasHeader(headers: Record<string, string>, name: string): boolean {
+  const wanted = name.toLowerCase();
+  for (const key in headers) if (key.toLowerCase() === wanted) return true;
+  return false;
+}
+
 export function basicAuthHeader(username: string, password: string): string {
   return `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
 }
