@@ -7,8 +7,7 @@ import { CheckScheduler } from "../scheduler/check-scheduler.js";
 import { ProbeMetrics } from "./probe-metrics.js";
 import { MaintenanceMetrics } from "./maintenance-metrics.js";
 import { maintenanceCalendar } from "../maintenance/maintenance-calendar.js";
-import { createExporterApp } from "./http-api.js";
-import type { ProbeResult } from "../probes/probe.js";
+import { createExporterApp, type CheckStatus } from "./http-api.js";
 import { MarketDataExporter } from "./market-data.js";
 import { listenOn } from "../web/listen.js";
 
@@ -20,13 +19,8 @@ export interface ExporterOptions {
   clock?: { now(): number; random(): number };
 }
 
-/** Latest result per check, for the landing page. */
-export interface CheckStatus {
-  service: string;
-  kind: string;
-  result?: ProbeResult;
-  finishedAt?: number;
-}
+/** Latest result per check, for the landing page (declared beside the endpoints that show it). */
+export type { CheckStatus };
 
 /**
  * The exporter process: loads the config, runs the checks, serves /metrics. A reload (SIGHUP or
