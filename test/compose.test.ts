@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { notifierConfigSchema } from "../src/notices/notifier-config.js";
+import { notifierConfigSchema } from "../src/config/notifier-schema.js";
 
 /**
  * docker-compose.yml and the Dockerfile, checked without a Docker engine: Debian's docker-compose

@@ -4,9 +4,9 @@ import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseConfig } from "../src/config/load.js";
-import { CheckScheduler } from "../src/scheduler/check-scheduler.js";
-import { PeriodicTasks } from "../src/scheduler/periodic-tasks.js";
+import { parseConfig, type ResolvedCheck } from "../src/config/load.js";
+import { runCheck } from "../src/probes/run.js";
+import { FixedRateScheduler, systemClock } from "../src/scheduler/fixed-rate-scheduler.js";
 import { armRepeatingTimer, armTimer, TimerDelayError } from "../src/scheduler/timer.js";
 
 /**
@@ -57,33 +57,22 @@ describe("a check with an interval beyond the timer limit never runs in a loop",
     const target = await countingTarget();
     const [check] = parseConfig(`checks:\n  - { name: huge, service: gui, kind: http, interval: 1h, http: { url: "${target.url}" } }\n`, "t.yaml", {}).checks;
     // A start offset of 0.999 × 25d is over the limit: Node fired it after 1 ms, and every next run too.
-    const scheduler = new CheckScheduler(4, { onResult: () => {}, onSkip: () => {}, onStartLag: () => {} }, { now: Date.now, random: () => 0.999 });
+    const scheduler = new FixedRateScheduler<ResolvedCheck>({
+      maxConcurrency: 4,
+      clock: systemClock({}, { now: Date.now, random: () => 0.999 }),
+      run: async (c, signal) => void (await runCheck(c, { signal })),
+    });
     closers.push(() => scheduler.stop());
     // The config can no longer say 25d; a resolved check built by other code still cannot loop.
     let refused: unknown;
     try {
-      scheduler.setChecks([{ ...check!, intervalMs: 25 * DAY }]);
+      scheduler.set([{ ...check!, intervalMs: 25 * DAY }]);
     } catch (err) {
       refused = err;
     }
     // Long enough for hundreds of runs of the old tight loop (it ran one per millisecond).
     await new Promise<void>((resolve) => armTimer(300, resolve));
     expect(target.requests()).toBe(0);
-    expect(refused).toBeInstanceOf(TimerDelayError);
-  });
-
-  it("periodic tasks refuse it too", async () => {
-    let runs = 0;
-    const tasks = new PeriodicTasks({ now: Date.now, random: () => 0.999 });
-    closers.push(() => tasks.stop());
-    let refused: unknown;
-    try {
-      tasks.set([{ key: "huge", intervalMs: 25 * DAY, run: async () => void runs++ }]);
-    } catch (err) {
-      refused = err;
-    }
-    await new Promise<void>((resolve) => armTimer(300, resolve));
-    expect(runs).toBe(0);
     expect(refused).toBeInstanceOf(TimerDelayError);
   });
 

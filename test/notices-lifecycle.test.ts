@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseNotifierConfig } from "../src/notices/notifier-config.js";
+import { parseNotifierConfig } from "../src/config/notifier-load.js";
 import { Notifier } from "../src/notices/notifier.js";
 import { overduePlannedNotices } from "../src/notices/planned-notices.js";
 import { approveNotice } from "../src/notices/notice-review.js";

@@ -6,7 +6,7 @@ import { formatDateTime, formatDaysAffected, formatElapsed, formatWindow, idDate
 import { noticeId, nextSeriesIndex, seriesId } from "../src/notices/notice-id.js";
 import { renderNotice, type NoticeWording } from "../src/notices/notice-render.js";
 import { fillTemplate, templateProblems } from "../src/notices/notice-template.js";
-import { loadNotifierConfig, parseNotifierConfig } from "../src/notices/notifier-config.js";
+import { loadNotifierConfig, parseNotifierConfig } from "../src/config/notifier-load.js";
 import { Notifier } from "../src/notices/notifier.js";
 import { noticeDueDate } from "../src/notices/planned-notices.js";
 import { ConfigError } from "../src/config/errors.js";

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadNotifierConfig } from "../src/notices/notifier-config.js";
+import { loadNotifierConfig } from "../src/config/notifier-load.js";
 import { Notifier } from "../src/notices/notifier.js";
 import { AMTOOL, promAlert, startAlertmanager, testAlertmanagerConfig, type RunningAlertmanager } from "./support/alertmanager.js";
 import { captureLogger } from "./support/capture-logger.js";

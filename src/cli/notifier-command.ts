@@ -14,7 +14,7 @@ export function registerNotifier(program: Command): void {
     .option("--log.level <level>", "log level: debug, info, warn, error", "info")
     .action(async (opts: { config: string; "web.listenAddress"?: string; checkConfig?: boolean; "log.level": string }) => {
       // Loaded here, not at the top: SQLite, nodemailer and express would slow every other command.
-      const { loadNotifierConfig } = await import("../notices/notifier-config.js");
+      const { loadNotifierConfig } = await import("../config/notifier-load.js");
       const { Notifier } = await import("../notices/notifier.js");
       const logger = createLogger({ level: opts["log.level"], name: "notifier" });
       const listenAddress = listenAddressOption(opts);

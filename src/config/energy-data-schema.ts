@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { byteCount, MAX_DATA_FILE_BYTES, MiB } from "./byte-count.js";
-import { durationSchema, formatDuration } from "./schema-parts.js";
-import { apiProbeSettings, ftpsProbeSettings } from "./schema.js";
+import { configName, intervalTimeoutSchemas, timeoutProblem } from "./schema-parts.js";
+import { apiProbeSettings, ftpsProbeSettings } from "./probe-settings-schema.js";
 import { DATA_SERVICES, SLO_DELIVERY_DEADLINES, type DeliveryDeadline } from "../energy-data/delivery-deadline.js";
 import { FILE_CONTENTS } from "../energy-data/interval-file.js";
 import { parseTimeOfDay } from "../maintenance/wall-clock-time.js";
@@ -11,21 +11,13 @@ import { ESIID_PATTERN } from "./esiid.js";
  * The `energy_data:` section of the exporter config: time to market and data quality of SMT's energy
  * data (docs/energy-data.md). Data checks are not probes: their results never count against a
  * service's availability, they export their own series (smt_data_*).
- *
- * The schema is built lazily because it reuses the probe settings of schema.ts, which plugs this
- * section in (the two modules import each other).
  */
-
-const dataCheckName = z
-  .string()
-  .regex(/^[a-zA-Z_][a-zA-Z0-9_.-]*$/, "expected a name of letters, digits, '_', '.' and '-', starting with a letter");
 
 /** How often an energy-data check runs (a timer): SMT's data changes a few times a day. */
 export const DATA_CHECK_INTERVAL = { min: "1m", max: "24h", timer: true } as const;
 /** The hard limit of one energy-data run (a timer): downloads of several files. */
 export const DATA_CHECK_TIMEOUT = { min: "1s", max: "1h", timer: true } as const;
-const dataInterval = durationSchema(DATA_CHECK_INTERVAL);
-const dataTimeout = durationSchema(DATA_CHECK_TIMEOUT);
+const { interval: dataInterval, timeout: dataTimeout } = intervalTimeoutSchemas({ interval: DATA_CHECK_INTERVAL, timeout: DATA_CHECK_TIMEOUT });
 
 const esiid = z.string().regex(ESIID_PATTERN, 'expected an ESIID of 17 digits (22 for CenterPoint) starting with "10", quoted');
 
@@ -47,68 +39,60 @@ const files = z.strictObject({
 });
 
 const checkBase = {
-  name: dataCheckName,
+  name: configName,
   /** Whose deadline applies: ftps (23:00 on D+1), gui or api (06:00 on D+2). */
   service: z.enum(DATA_SERVICES),
   interval: dataInterval.optional(),
   timeout: dataTimeout.optional(),
 };
 
-function buildEnergyDataConfig() {
-  const ftpsCheck = z
-    .strictObject({ ...checkBase, kind: z.literal("ftps"), ftps: ftpsProbeSettings, files: files.prefault({}) })
-    .superRefine((c, ctx) => {
-      for (const field of ["max_file_age", "download"] as const) {
-        if (c.ftps[field] !== undefined) {
-          ctx.addIssue({ code: "custom", path: ["ftps", field], message: `not used by energy-data checks (files: says what is downloaded); remove it` });
-        }
+const ftpsCheck = z
+  .strictObject({ ...checkBase, kind: z.literal("ftps"), ftps: ftpsProbeSettings, files: files.prefault({}) })
+  .superRefine((c, ctx) => {
+    for (const field of ["max_file_age", "download"] as const) {
+      if (c.ftps[field] !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["ftps", field], message: `not used by energy-data checks (files: says what is downloaded); remove it` });
       }
-    });
-  const apiCheck = z.strictObject({
-    ...checkBase,
-    kind: z.literal("api"),
-    api: apiProbeSettings,
-    /** Where the last step's JSON answer holds SMT's energyData list. */
-    energy_data_path: z.string().min(1).default("energyData"),
+    }
   });
-  const dataCheck = z.discriminatedUnion("kind", [ftpsCheck, apiCheck]);
-
-  return z
-    .strictObject({
-      /** The canary meters whose data is checked; every one must have a day for it to count as delivered. */
-      canary_esiids: z.array(esiid).min(1).max(100).transform((list) => [...new Set(list)]),
-      interval: dataInterval.default(15 * 60_000),
-      timeout: dataTimeout.default(60_000),
-      deadlines: z
-        .strictObject({
-          gui: deadline.default({ ...SLO_DELIVERY_DEADLINES.gui }),
-          api: deadline.default({ ...SLO_DELIVERY_DEADLINES.api }),
-          ftps: deadline.default({ ...SLO_DELIVERY_DEADLINES.ftps }),
-        })
-        .prefault({}),
-      checks: z.array(dataCheck).default([]),
-    })
-    .superRefine((cfg, ctx) => {
-      const seen = new Map<string, number>();
-      cfg.checks.forEach((check, i) => {
-        const first = seen.get(check.name);
-        if (first !== undefined) ctx.addIssue({ code: "custom", path: ["checks", i, "name"], message: `duplicate energy-data check name "${check.name}" (first at checks[${first}])` });
-        else seen.set(check.name, i);
-        const interval = check.interval ?? cfg.interval;
-        const timeout = check.timeout ?? cfg.timeout;
-        if (timeout > interval) {
-          ctx.addIssue({ code: "custom", path: ["checks", i, check.timeout !== undefined ? "timeout" : "interval"], message: `expected a timeout (${formatDuration(timeout)}) no longer than the interval (${formatDuration(interval)})` });
-        }
-      });
-    });
-}
-
-type EnergyDataSchema = ReturnType<typeof buildEnergyDataConfig>;
-let built: EnergyDataSchema | undefined;
+const apiCheck = z.strictObject({
+  ...checkBase,
+  kind: z.literal("api"),
+  api: apiProbeSettings,
+  /** Where the last step's JSON answer holds SMT's energyData list. */
+  energy_data_path: z.string().min(1).default("energyData"),
+});
+const dataCheck = z.discriminatedUnion("kind", [ftpsCheck, apiCheck]);
 
 /** The section's zod schema (optional in the exporter config). */
-export const energyDataConfig = z.lazy((): EnergyDataSchema => (built ??= buildEnergyDataConfig()));
+export const energyDataConfig = z
+  .strictObject({
+    /** The canary meters whose data is checked; every one must have a day for it to count as delivered. */
+    canary_esiids: z.array(esiid).min(1).max(100).transform((list) => [...new Set(list)]),
+    interval: dataInterval.default(15 * 60_000),
+    timeout: dataTimeout.default(60_000),
+    deadlines: z
+      .strictObject({
+        gui: deadline.default({ ...SLO_DELIVERY_DEADLINES.gui }),
+        api: deadline.default({ ...SLO_DELIVERY_DEADLINES.api }),
+        ftps: deadline.default({ ...SLO_DELIVERY_DEADLINES.ftps }),
+      })
+      .prefault({}),
+    checks: z.array(dataCheck).default([]),
+  })
+  .superRefine((cfg, ctx) => {
+    const seen = new Map<string, number>();
+    cfg.checks.forEach((check, i) => {
+      const first = seen.get(check.name);
+      if (first !== undefined) ctx.addIssue({ code: "custom", path: ["checks", i, "name"], message: `duplicate energy-data check name "${check.name}" (first at checks[${first}])` });
+      else seen.set(check.name, i);
+      const interval = check.interval ?? cfg.interval;
+      const timeout = check.timeout ?? cfg.timeout;
+      const problem = timeoutProblem(timeout, interval);
+      if (problem !== undefined) ctx.addIssue({ code: "custom", path: ["checks", i, check.timeout !== undefined ? "timeout" : "interval"], message: problem });
+    });
+  });
 
-export type EnergyDataConfig = z.infer<EnergyDataSchema>;
+export type EnergyDataConfig = z.infer<typeof energyDataConfig>;
 export type DataCheckConfig = EnergyDataConfig["checks"][number];
 export type { DeliveryDeadline };

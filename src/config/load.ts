@@ -3,8 +3,9 @@ import { readConfigFile } from "./config-file.js";
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { createSecureContext, type SecureContext } from "node:tls";
-import type { z } from "zod";
 import { ConfigError, type ConfigProblem } from "./errors.js";
+import { toProblem } from "./schema-problem.js";
+import type { ResolvedCheck, ResolvedTls, TlsMaterial } from "./resolved-check.js";
 import { parseListenAddress } from "./listen-address.js";
 
 export { parseListenAddress };
@@ -14,47 +15,13 @@ import {
   type CheckConfig,
   type ExporterConfig,
   type SecretSource,
-  type Service,
   type TlsSettings,
 } from "./schema.js";
 import { secretRedactor } from "../secrets/redactor.js";
 import { resolveMarketData, type MarketData } from "./market-data-load.js";
 
-/** The bytes a TLS context is built from; one object per distinct material, shared by the checks that use it. */
-export interface TlsMaterial {
-  /** A digest of the material: equal digests, equal material. */
-  digest: string;
-  ca?: Buffer;
-  cert?: Buffer;
-  key?: Buffer;
-  minVersion?: "TLSv1.2" | "TLSv1.3";
-}
-
-/** TLS settings turned into a reusable context (built once per check, not per probe). */
-export interface ResolvedTls {
-  secureContext: SecureContext;
-  /** What secureContext was built from (to rebuild it where a context cannot be sent: off-thread loading). */
-  material: TlsMaterial;
-  serverName?: string;
-  insecureSkipVerify: boolean;
-}
-
-type Settings<K extends CheckConfig["kind"]> = Extract<CheckConfig, { kind: K }>;
-
-interface ResolvedBase {
-  name: string;
-  service: Service;
-  intervalMs: number;
-  timeoutMs: number;
-  /** Secret values by name, for templates ({{ secret.name }}) and passwords. */
-  secrets: Record<string, string>;
-  tls: ResolvedTls;
-}
-
-export type ResolvedCheck =
-  | (ResolvedBase & { kind: "http"; http: Settings<"http">["http"] })
-  | (ResolvedBase & { kind: "api"; api: Settings<"api">["api"] })
-  | (ResolvedBase & { kind: "ftps"; ftps: Settings<"ftps">["ftps"] });
+/** The checks as the probes get them (resolved-check.ts, a module the market-data sections share). */
+export type { ResolvedCheck, ResolvedTls, TlsMaterial };
 
 export interface LoadedConfig {
   file: string;
@@ -128,109 +95,6 @@ function resolveConfig(text: string, file: string, env: NodeJS.ProcessEnv): Load
 /** The TLS context of some material (throws on bad material). */
 export function secureContextOf(material: TlsMaterial): SecureContext {
   return createSecureContext({ ca: material.ca, cert: material.cert, key: material.key, minVersion: material.minVersion });
-}
-
-/** A zod issue as a problem naming the field, its line and what was expected. */
-export function toProblem(issue: z.core.$ZodIssue, source: YamlSource): ConfigProblem {
-  let path = [...issue.path] as (string | number)[];
-  let message = issue.message;
-  const last = path[path.length - 1];
-  if (last === "password") {
-    // Never echo what was written there: it is a secret.
-    return { path, message: "inline secrets are not accepted: use password_env or password_file", ...source.locate(path) };
-  }
-  switch (issue.code) {
-    case "invalid_type": {
-      const got = describeInput(issue.input);
-      message = got === "nothing" ? `required field is missing; expected ${expectedType(issue.expected)}` : `expected ${expectedType(issue.expected)}, got ${describeType(issue.input)}`;
-      break;
-    }
-    case "unrecognized_keys":
-      path = [...path, issue.keys[0]!];
-      message = `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
-      break;
-    case "invalid_value":
-      message = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${describeInput(issue.input)}`;
-      break;
-    case "invalid_union":
-      if (issue.discriminator) {
-        if (last !== issue.discriminator) path = [...path, issue.discriminator];
-        message = `expected ${issue.discriminator} to be one of ${("options" in issue && issue.options ? issue.options : []).map((o) => JSON.stringify(o)).join(", ")}`;
-      }
-      break;
-    case "too_small":
-    case "too_big":
-      message = `expected ${boundText(issue)}, got ${describeSize(issue.origin, issue.input)}`;
-      break;
-    default:
-      break;
-  }
-  return { path, message, ...source.locate(path) };
-}
-
-/** zod's type names as the config speaks of them. */
-const TYPE_NAMES: Record<string, string> = {
-  string: "a string",
-  number: "a number",
-  int: "a whole number",
-  boolean: "true or false",
-  array: "a list",
-  object: "a mapping",
-  record: "a mapping",
-  map: "a mapping",
-  null: "null",
-  undefined: "nothing (remove the field)",
-};
-
-function expectedType(expected: string): string {
-  return TYPE_NAMES[expected] ?? expected;
-}
-
-/** What was written, by type: "a number (30)", "a list", "a string ("x")". */
-function describeType(input: unknown): string {
-  if (input === null) return "null";
-  if (Array.isArray(input)) return "a list";
-  if (typeof input === "object") return "a mapping";
-  const value = JSON.stringify(input) ?? String(input);
-  const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
-  if (typeof input === "string") return `a string (${shown})`;
-  if (typeof input === "number") return `a number (${shown})`;
-  if (typeof input === "boolean") return shown;
-  return typeof input;
-}
-
-/** The limit a too_small / too_big issue enforces, in the words of its origin. */
-function boundText(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): string {
-  const small = issue.code === "too_small";
-  const bound = Number(small ? (issue as z.core.$ZodIssueTooSmall).minimum : (issue as z.core.$ZodIssueTooBig).maximum);
-  const inclusive = issue.inclusive !== false;
-  const unit = issue.origin === "array" || issue.origin === "set" ? "item" : issue.origin === "string" ? "character" : "";
-  if (unit) {
-    // Lengths are whole: "more than 0" is "at least 1".
-    const n = inclusive ? bound : small ? bound + 1 : bound - 1;
-    if (small && n === 1 && unit === "character") return "a non-empty string";
-    const noun = `${unit}${n === 1 ? "" : "s"}`;
-    return `${issue.origin === "string" ? "a string of" : "a list of"} ${small ? "at least" : "at most"} ${n} ${noun}`;
-  }
-  const what = issue.origin === "int" ? "a whole number" : "a number";
-  if (small) return inclusive ? `${what} of at least ${bound}` : `${what} greater than ${bound}`;
-  return inclusive ? `${what} of at most ${bound}` : `${what} less than ${bound}`;
-}
-
-/** The size of what was written: the number, or the length of a string or list. */
-function describeSize(origin: string, input: unknown): string {
-  if (Array.isArray(input)) return `${input.length} item${input.length === 1 ? "" : "s"}`;
-  if (typeof input === "string") return origin === "string" ? `${input.length} character${input.length === 1 ? "" : "s"}` : describeType(input);
-  if (typeof input === "number") return String(input);
-  return describeType(input);
-}
-
-function describeInput(input: unknown): string {
-  if (input === undefined) return "nothing";
-  if (input === null) return "null";
-  if (Array.isArray(input)) return "a list";
-  if (typeof input === "object") return "a mapping";
-  return `${typeof input} ${JSON.stringify(input)}`;
 }
 
 class Resolver {

@@ -1,6 +1,6 @@
 import { readConfigFile } from "./config-file.js";
 import { ConfigError } from "./errors.js";
-import { toProblem } from "./load.js";
+import { toProblem } from "./schema-problem.js";
 import { maintenanceConfig, type MaintenanceConfig } from "./maintenance-schema.js";
 import { YamlSource } from "./yaml-source.js";
 

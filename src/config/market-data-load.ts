@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import type { ResolvedCheck } from "./load.js";
+import type { ResolvedCheck } from "./resolved-check.js";
 import type { CheckConfig, ExporterConfig } from "./schema.js";
 import type { DataCheckConfig } from "./energy-data-schema.js";
 import type { FigureKind, SourceFormat } from "./market-figures-schema.js";

@@ -3,8 +3,9 @@ import { formatDuration, MAX_DURATION_TEXT, MAX_TIMER_DELAY_MS, parseDuration } 
 
 /**
  * Schema parts shared by every config file (exporter, energy data, market figures, maintenance,
- * notifier). A leaf module: it imports only zod and the duration parser, so any schema can use it
- * without an import cycle.
+ * notifier): durations and the interval/timeout pair, names, http(s) URLs and secret sources. A
+ * leaf module: it imports only zod and the duration parser, so any schema can use it without an
+ * import cycle (test/architecture.test.ts).
  */
 
 /** Looks like a duration (digits and units), whatever its size. */
@@ -65,3 +66,88 @@ export function durationSchema(range: DurationRange) {
 
 /** "1m30s" for messages that compare two durations (timeout and interval). */
 export { formatDuration };
+
+/** The ranges of a periodic job's `interval` and of its `timeout` (the hard limit of one run). */
+export interface IntervalTimeoutRanges {
+  interval: DurationRange;
+  timeout: DurationRange;
+}
+
+/** The two duration schemas of an interval/timeout pair. */
+export function intervalTimeoutSchemas(ranges: IntervalTimeoutRanges) {
+  return { interval: durationSchema(ranges.interval), timeout: durationSchema(ranges.timeout) };
+}
+
+/**
+ * Why a timeout does not fit its interval (a run must end before the next one is due), or
+ * undefined when it does: `expected a timeout (2m) no longer than the interval (1m)`.
+ */
+export function timeoutProblem(timeoutMs: number, intervalMs: number): string | undefined {
+  if (timeoutMs <= intervalMs) return undefined;
+  return `expected a timeout (${formatDuration(timeoutMs)}) no longer than the interval (${formatDuration(intervalMs)})`;
+}
+
+/** The name of a check, step, source, channel or reviewer (a metric label value, a template key). */
+export const configName = z
+  .string()
+  .regex(/^[a-zA-Z_][a-zA-Z0-9_.-]*$/, "expected a name of letters, digits, '_', '.' and '-', starting with a letter");
+
+/**
+ * An absolute http:// or https:// URL without credentials; `credentialsAdvice` says where the
+ * credentials go instead ("use basic_auth or secrets").
+ */
+export function httpUrlSchema(credentialsAdvice: string) {
+  return z.string().superRefine((text, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      ctx.addIssue({ code: "custom", message: `expected an absolute http:// or https:// URL, got "${text}"` });
+      return;
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      ctx.addIssue({ code: "custom", message: `expected an http:// or https:// URL, got "${url.protocol}"` });
+    }
+    if (url.username || url.password) {
+      ctx.addIssue({ code: "custom", message: `credentials in URLs are not accepted: ${credentialsAdvice}` });
+    }
+  });
+}
+
+/** Where a secret comes from: an environment variable or a file (relative paths: to the config file). */
+export const secretSource = z
+  .strictObject({ env: z.string().min(1).optional(), file: z.string().min(1).optional() })
+  .refine((s) => (s.env === undefined) !== (s.file === undefined), {
+    message: "expected exactly one of env or file",
+  });
+export type SecretSource = z.infer<typeof secretSource>;
+
+/** The fields a secret `key` is never written inline in; zod issues there are mapped by schema-problem.ts. */
+export const SECRET_FIELDS = ["password", "bearer_token"] as const;
+
+/** The one message for a secret written inline (it never echoes the value). */
+export function inlineSecretMessage(key: string): string {
+  return `inline secrets are not accepted: use ${key}_env or ${key}_file`;
+}
+
+/**
+ * A secret named by an environment variable (`<key>_env`) or a file (`<key>_file`, relative to the
+ * config file), never inline (`<key>` is refused with inlineSecretMessage).
+ */
+export function secretFields<K extends string>(key: K) {
+  return {
+    [key]: z.undefined({ message: inlineSecretMessage(key) }).optional(),
+    [`${key}_env`]: z.string().min(1).optional(),
+    [`${key}_file`]: z.string().min(1).optional(),
+  } as Record<K | `${K}_env` | `${K}_file`, z.ZodOptional<z.ZodString>>;
+}
+
+/** A refinement: exactly one of `<key>_env` and `<key>_file` (at most one when the secret is optional). */
+export function exactlyOneSecret(key: string, options: { optional?: boolean } = {}) {
+  return (v: Record<string, unknown>, ctx: z.RefinementCtx) => {
+    const count = (v[`${key}_env`] !== undefined ? 1 : 0) + (v[`${key}_file`] !== undefined ? 1 : 0);
+    if (count > 1 || (count === 0 && !options.optional)) {
+      ctx.addIssue({ code: "custom", message: `expected exactly one of ${key}_env or ${key}_file` });
+    }
+  };
+}

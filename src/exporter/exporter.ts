@@ -3,12 +3,13 @@ import { loadConfig, type LoadedConfig } from "../config/load.js";
 import { loadConfigOffThread } from "../config/load-off-thread.js";
 import { EventLoopSlices } from "../scheduler/event-loop-slices.js";
 import type { Logger } from "../log/logger.js";
-import { CheckScheduler } from "../scheduler/check-scheduler.js";
+import { FixedRateScheduler, systemClock } from "../scheduler/fixed-rate-scheduler.js";
+import type { ResolvedCheck } from "../config/load.js";
+import { runCheck } from "../probes/run.js";
 import { ProbeMetrics } from "./probe-metrics.js";
 import { MaintenanceMetrics } from "./maintenance-metrics.js";
 import { maintenanceCalendar } from "../maintenance/maintenance-calendar.js";
-import { createExporterApp } from "./http-api.js";
-import type { ProbeResult } from "../probes/probe.js";
+import { createExporterApp, type CheckStatus } from "./http-api.js";
 import { MarketDataExporter } from "./market-data.js";
 import { listenOn } from "../web/listen.js";
 
@@ -20,13 +21,8 @@ export interface ExporterOptions {
   clock?: { now(): number; random(): number };
 }
 
-/** Latest result per check, for the landing page. */
-export interface CheckStatus {
-  service: string;
-  kind: string;
-  result?: ProbeResult;
-  finishedAt?: number;
-}
+/** Latest result per check, for the landing page (declared beside the endpoints that show it). */
+export type { CheckStatus };
 
 /**
  * The exporter process: loads the config, runs the checks, serves /metrics. A reload (SIGHUP or
@@ -40,7 +36,8 @@ export class Exporter {
   /** Energy-data checks and call-center / HAN figure sources (energy_data:, market_figures:). */
   readonly marketData: MarketDataExporter;
   private config?: LoadedConfig;
-  private scheduler: CheckScheduler;
+  /** The checks, each at its interval, at most max_concurrency at once. */
+  private readonly scheduler: FixedRateScheduler<ResolvedCheck>;
   private server?: Server;
   private ready = false;
   private reloading: Promise<void> = Promise.resolve();
@@ -48,26 +45,30 @@ export class Exporter {
   constructor(private readonly options: ExporterOptions) {
     this.maintenance = new MaintenanceMetrics(this.metrics.registry, () => (options.clock ?? Date).now());
     this.marketData = new MarketDataExporter(this.metrics.registry, options.logger, options.clock);
-    this.scheduler = new CheckScheduler(
-      256,
-      {
-        onResult: (check, result, finishedAt) => {
-          this.metrics.record(check.name, result, finishedAt);
-          this.status.set(check.name, { service: check.service, kind: check.kind, result, finishedAt });
-          const fields = { check: check.name, service: check.service, success: result.success, duration_seconds: round(result.durationSeconds) };
-          if (result.failure) options.logger.warn({ ...fields, reason: result.failure.reason, detail: result.failure.message }, "probe failed");
-          else options.logger.debug(fields, "probe succeeded");
-          // The probe's own trace (as `smt-monitor probe` prints it), for debugging.
-          options.logger.debug({ check: check.name, phases: result.phases, log: result.log }, "probe trace");
-        },
-        onSkip: (check) => {
-          this.metrics.recordSkip(check.name);
-          options.logger.warn({ check: check.name }, "run skipped: previous run still going or scheduler behind");
-        },
-        onStartLag: (seconds) => this.metrics.startLag.observe(seconds),
+    const clock = options.clock ?? { now: Date.now, random: Math.random };
+    const now = () => clock.now();
+    this.scheduler = new FixedRateScheduler<ResolvedCheck>({
+      maxConcurrency: 256,
+      clock: systemClock({}, clock),
+      run: async (check, signal, dueMs) => {
+        this.metrics.startLag.observe(Math.max(0, now() - dueMs) / 1000);
+        const result = await runCheck(check, { signal, now });
+        if (signal.aborted) return; // removed by a reload, or stopping
+        const finishedAt = now();
+        this.metrics.record(check.name, result, finishedAt);
+        this.status.set(check.name, { service: check.service, kind: check.kind, result, finishedAt });
+        const fields = { check: check.name, service: check.service, success: result.success, duration_seconds: round(result.durationSeconds) };
+        if (result.failure) options.logger.warn({ ...fields, reason: result.failure.reason, detail: result.failure.message }, "probe failed");
+        else options.logger.debug(fields, "probe succeeded");
+        // The probe's own trace (as `smt-monitor probe` prints it), for debugging.
+        options.logger.debug({ check: check.name, phases: result.phases, log: result.log }, "probe trace");
       },
-      options.clock,
-    );
+      onSkip: (check) => {
+        this.metrics.recordSkip(check.name);
+        options.logger.warn({ check: check.name }, "run skipped: previous run still going or scheduler behind");
+      },
+      onError: (check, error) => options.logger.error({ check: check.name, error: String(error) }, "bug: a check run threw"),
+    });
   }
 
   get isReady(): boolean {
@@ -145,7 +146,8 @@ export class Exporter {
       if (!this.status.has(check.name)) this.status.set(check.name, { service: check.service, kind: check.kind });
       await slices.pause();
     }
-    this.scheduler.setChecks(config.checks, config.maxConcurrency);
+    this.scheduler.set(config.checks);
+    this.scheduler.setMaxConcurrency(config.maxConcurrency);
     this.maintenance.setCalendar(calendar);
     this.marketData.apply(config);
     this.config = config;

@@ -1,12 +1,33 @@
 import express, { type Express } from "express";
-import type { Exporter } from "./exporter.js";
+import type { Registry } from "prom-client";
+import type { ProbeResult } from "../probes/probe.js";
 import { VERSION } from "../version.js";
+
+/** Latest result per check, for the landing page. */
+export interface CheckStatus {
+  service: string;
+  kind: string;
+  result?: ProbeResult;
+  finishedAt?: number;
+}
+
+/**
+ * What the endpoints use of the exporter (exporter.ts's Exporter), declared here so that this
+ * module does not import exporter.ts, which imports it.
+ */
+export interface ExporterEndpoints {
+  readonly metrics: { readonly registry: Registry };
+  readonly isReady: boolean;
+  readonly location: string;
+  readonly status: ReadonlyMap<string, CheckStatus>;
+  reload(): Promise<{ ok: true } | { ok: false; error: string }>;
+}
 
 /**
  * The exporter's HTTP endpoints, following Prometheus conventions. There is deliberately no
  * `/probe?target=` endpoint: only targets written in the config are ever probed.
  */
-export function createExporterApp(exporter: Exporter): Express {
+export function createExporterApp(exporter: ExporterEndpoints): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);

@@ -6,7 +6,7 @@ import { runDataCheck, type DataCheckResult } from "../energy-data/run-data-chec
 import type { Logger } from "../log/logger.js";
 import { readSourceText, SourceReadError, sourceFigures } from "../market-figures/figure-source.js";
 import { secretRedactor } from "../secrets/redactor.js";
-import { PeriodicTasks, type PeriodicTask } from "../scheduler/periodic-tasks.js";
+import { FixedRateScheduler, systemClock } from "../scheduler/fixed-rate-scheduler.js";
 import { EnergyDataMetrics } from "./energy-data-metrics.js";
 import { MarketFiguresMetrics } from "./market-figures-metrics.js";
 import { armTimer } from "../scheduler/timer.js";
@@ -20,6 +20,14 @@ export interface DataCheckStatus {
   finishedAt?: number;
 }
 
+/** An energy-data check or a figure source, run by the scheduler. */
+interface PeriodicTask {
+  /** "data:<check>" or "figures:<source>". */
+  name: string;
+  intervalMs: number;
+  run(signal: AbortSignal): Promise<void>;
+}
+
 /**
  * The exporter's energy-data checks and figure sources: scheduled apart from the probes (every
  * 15 and 5 minutes by default), exported as smt_data_*, smt_call_center_tickets, smt_han_devices
@@ -29,7 +37,8 @@ export class MarketDataExporter {
   readonly energyData: EnergyDataMetrics;
   readonly figures: MarketFiguresMetrics;
   readonly dataStatus = new Map<string, DataCheckStatus>();
-  private readonly tasks: PeriodicTasks;
+  /** No concurrency limit: a few slow tasks; unref'd timers (they do not keep the process alive). */
+  private readonly tasks: FixedRateScheduler<PeriodicTask>;
   /** The bad rows last logged per source, so an unchanged feed is not logged at warn every read. */
   private readonly loggedProblems = new Map<string, string>();
 
@@ -40,7 +49,10 @@ export class MarketDataExporter {
   ) {
     this.energyData = new EnergyDataMetrics(registry, () => clock.now());
     this.figures = new MarketFiguresMetrics(registry);
-    this.tasks = new PeriodicTasks(clock);
+    this.tasks = new FixedRateScheduler<PeriodicTask>({
+      clock: systemClock({ unref: true }, clock), run: (task, signal) => task.run(signal),
+      onError: (task, error) => logger.error({ task: task.name, error: secretRedactor.redact(String(error)) }, "bug: a periodic task threw"),
+    });
   }
 
   apply(config: LoadedConfig): void {
@@ -52,12 +64,12 @@ export class MarketDataExporter {
     for (const name of this.dataStatus.keys()) if (!checks.some((c) => c.name === name)) this.dataStatus.delete(name);
     const tasks: PeriodicTask[] = [
       ...checks.map((check) => ({
-        key: `data:${check.name}`,
+        name: `data:${check.name}`,
         intervalMs: check.intervalMs,
         run: (signal: AbortSignal) => this.runCheck(check, ed!.canaryEsiids, signal),
       })),
       ...(mf?.sources ?? []).map((source) => ({
-        key: `figures:${source.name}`,
+        name: `figures:${source.name}`,
         intervalMs: mf!.intervalMs,
         run: (signal: AbortSignal) => this.readSource(source, mf!, signal),
       })),

@@ -9,7 +9,27 @@ import { bearerToken, ReviewerAuth, sameOrigin, secretEquals, securityHeaders } 
 import { NOTICES_CSS, NOTICES_JS, errorPage, noticeListPage, noticePage } from "./review-pages.js";
 import { alertTimeProblems } from "./alert-time.js";
 import { describeIssues, webhookPayload } from "./webhook-payload.js";
-import type { Notifier } from "./notifier.js";
+import type { NotifierConfig } from "../config/notifier-load.js";
+import type { Logger } from "../log/logger.js";
+import type { DeliveryResult } from "./incident-lifecycle.js";
+import type { NoticeStore } from "./notice-store.js";
+import type { NotifierMetrics } from "./notifier-metrics.js";
+import type { WebhookPayload } from "./webhook-payload.js";
+
+/**
+ * What the endpoints use of the notifier (notifier.ts's Notifier), declared here so that this
+ * module does not import notifier.ts, which imports it.
+ */
+export interface NotifierService {
+  readonly config: NotifierConfig;
+  readonly logger: Logger;
+  readonly store: NoticeStore;
+  readonly metrics: NotifierMetrics;
+  readonly now: () => number;
+  readonly isReady: boolean;
+  readonly notReadyReason: string | undefined;
+  submitDelivery(payload: WebhookPayload, rawBody: string): Promise<DeliveryResult>;
+}
 
 /**
  * The notifier's HTTP endpoints:
@@ -18,7 +38,7 @@ import type { Notifier } from "./notifier.js";
  * - /api/v1/notices…                        the same as JSON (reviewers)
  * - /metrics, /-/healthy, /-/ready          open, as Prometheus conventions expect
  */
-export function createNotifierApp(notifier: Notifier): Express {
+export function createNotifierApp(notifier: NotifierService): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);

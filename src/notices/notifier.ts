@@ -8,7 +8,7 @@ import { WebhookChannel } from "./channels/webhook-channel.js";
 import { IncidentLifecycle, type CreatedNotice, type DeliveryResult } from "./incident-lifecycle.js";
 import { NoticeStore } from "./notice-store.js";
 import type { NoticeWording } from "./notice-render.js";
-import type { NotifierConfig } from "./notifier-config.js";
+import type { NotifierConfig } from "../config/notifier-load.js";
 import { createNotifierApp } from "./notifier-app.js";
 import { NotifierMetrics, type StorageOperation } from "./notifier-metrics.js";
 import { describeStoreFailure, isStorageFailure } from "./store-failure.js";

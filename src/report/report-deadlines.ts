@@ -1,7 +1,7 @@
 import { readConfigFile } from "../config/config-file.js";
 import { z } from "zod";
 import { ConfigError } from "../config/errors.js";
-import { toProblem } from "../config/load.js";
+import { toProblem } from "../config/schema-problem.js";
 import { YamlSource } from "../config/yaml-source.js";
 import { SLO_DELIVERY_DEADLINES, type DataService, type DeliveryDeadline } from "../energy-data/delivery-deadline.js";
 import { parseTimeOfDay } from "../maintenance/wall-clock-time.js";

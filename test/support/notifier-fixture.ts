@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServer } from "node:net";
-import { loadNotifierConfig } from "../../src/notices/notifier-config.js";
+import { loadNotifierConfig } from "../../src/config/notifier-load.js";
 import { Notifier } from "../../src/notices/notifier.js";
 import type { Logger } from "../../src/log/logger.js";
 import { captureLogger } from "./capture-logger.js";

@@ -1,24 +1,16 @@
-import { readFileSync } from "node:fs";
-import { readConfigFile } from "../config/config-file.js";
-import { dirname, resolve } from "node:path";
 import { IANAZone } from "luxon";
 import { z } from "zod";
-import { durationSchema } from "../config/schema-parts.js";
-import { ConfigError, type ConfigProblem } from "../config/errors.js";
-import { parseListenAddress, toProblem } from "../config/load.js";
-import { loadMaintenanceConfig } from "../config/maintenance-load.js";
-import { maintenanceConfig, type MaintenanceConfig } from "../config/maintenance-schema.js";
-import { SERVICES, type Service } from "../config/schema.js";
-import { YamlSource } from "../config/yaml-source.js";
-import { bearerTokenProblem, trimLikeAlertmanager } from "../secrets/bearer-token.js";
-import { secretRedactor } from "../secrets/redactor.js";
-import { MAX_ID_PREFIX_CHARS } from "./notice-id.js";
-import { NOTICE_KINDS, templateProblems, type NoticeKind } from "./notice-template.js";
+import { configName, durationSchema, exactlyOneSecret, httpUrlSchema, secretFields } from "./schema-parts.js";
+import { maintenanceConfig } from "./maintenance-schema.js";
+import { SERVICES, type Service } from "./services.js";
+import { MAX_ID_PREFIX_CHARS } from "../notices/notice-id.js";
+import { NOTICE_KINDS, templateProblems, type NoticeKind } from "../notices/notice-template.js";
 
 /**
- * The notifier's config file (config/notifier.example.yaml, docs/notices.md): where it listens,
- * where the store lives, who may post alerts and review notices, the notice wording, the
- * planned-outage rules and the channels that tell on-call about new drafts.
+ * The schema of the notifier's config file (config/notifier.example.yaml, docs/notices.md): where
+ * it listens, where the store lives, who may post alerts and review notices, the notice wording,
+ * the planned-outage rules and the channels that tell on-call about new drafts. Loading (secrets,
+ * files) is notifier-load.ts.
  */
 
 /** The range of every duration of the notifier config (docs/notices.md); `timer` ones arm a timer. */
@@ -42,39 +34,14 @@ const timeZone = z.string().superRefine((text, ctx) => {
   if (!IANAZone.isValidZone(text)) ctx.addIssue({ code: "custom", message: `expected an IANA time zone such as "America/Chicago", got "${text}"` });
 });
 
-const httpUrl = z.string().superRefine((text, ctx) => {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    ctx.addIssue({ code: "custom", message: `expected an absolute http:// or https:// URL, got "${text}"` });
-    return;
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") ctx.addIssue({ code: "custom", message: `expected an http:// or https:// URL, got "${url.protocol}"` });
-  if (url.username || url.password) ctx.addIssue({ code: "custom", message: "credentials in URLs are not accepted: use bearer_token_file or bearer_token_env" });
-});
+/** Also checks a URL read from url_file or url_env (notifier-load.ts). */
+export const httpUrl = httpUrlSchema("use bearer_token_file or bearer_token_env");
 
 const emailAddress = z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'expected an e-mail address like "name@example.com"');
 /** "Name <addr@host>" or a bare address. */
 const mailbox = z.string().regex(/^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'expected an address like "SMT Notices <notices@example.com>" or "notices@example.com"');
 
-const name = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_.-]*$/, "expected a name of letters, digits, '_', '.' and '-', starting with a letter");
-
-/** A secret is named by a file (relative to the config file) or an environment variable, never inline. */
-function secretFields<K extends string>(key: K) {
-  return {
-    [key]: z.undefined({ message: `inline secrets are not accepted: use ${key}_file or ${key}_env` }).optional(),
-    [`${key}_file`]: z.string().min(1).optional(),
-    [`${key}_env`]: z.string().min(1).optional(),
-  } as Record<K | `${K}_file` | `${K}_env`, z.ZodOptional<z.ZodString>>;
-}
-
-function exactlyOneSecret(key: string, optional = false) {
-  return (v: Record<string, unknown>, ctx: z.RefinementCtx) => {
-    const count = [v[`${key}_file`], v[`${key}_env`]].filter((x) => x !== undefined).length;
-    if (count > 1 || (count === 0 && !optional)) ctx.addIssue({ code: "custom", message: `expected exactly one of ${key}_file or ${key}_env` });
-  };
-}
+const name = configName;
 
 const template = z.string();
 const kindTemplates = z.strictObject({
@@ -174,7 +141,7 @@ const webhookChannel = z
     headers: z.record(z.string(), z.string()).default({}),
     ...secretFields("bearer_token"),
   })
-  .superRefine(exactlyOneSecret("bearer_token", true))
+  .superRefine(exactlyOneSecret("bearer_token", { optional: true }))
   .superRefine((v, ctx) => {
     if ([v.url, v.url_file, v.url_env].filter((x) => x !== undefined).length !== 1) ctx.addIssue({ code: "custom", message: "expected exactly one of url, url_file or url_env" });
   });
@@ -194,7 +161,7 @@ const smtpChannel = z
     timeout: durationSchema(NOTIFIER_DURATIONS.channelTimeout).default(30_000),
     tls: z.strictObject({ ca_file: z.string().optional(), insecure_skip_verify: z.boolean().default(false) }).prefault({}),
   })
-  .superRefine(exactlyOneSecret("password", true))
+  .superRefine(exactlyOneSecret("password", { optional: true }))
   .superRefine((v, ctx) => {
     const hasPassword = v.password_file !== undefined || v.password_env !== undefined;
     if ((v.username === undefined) !== !hasPassword) ctx.addIssue({ code: "custom", message: "expected username together with password_file or password_env" });
@@ -270,139 +237,3 @@ export const notifierConfigSchema = z
 
 export type NotifierConfigFile = z.infer<typeof notifierConfigSchema>;
 export type ChannelConfig = NotifierConfigFile["channels"][number];
-
-/** The webhook's bearer token is at least this long (after trimming). */
-export const MIN_WEBHOOK_TOKEN_LENGTH = 16;
-
-/** A loaded config: validated, defaults applied, secrets read (and registered for redaction). */
-export interface NotifierConfig {
-  file: string;
-  raw: NotifierConfigFile;
-  listen: { host?: string; port: number };
-  storagePath: string;
-  webhookToken: string;
-  /** Reviewer name -> password. */
-  reviewers: Map<string, string>;
-  /** Channel name -> its secret (bearer token or SMTP password), when it has one. */
-  channelSecrets: Map<string, string>;
-  /** Webhook channel name -> its URL (from url, url_file or url_env). */
-  channelUrls: Map<string, string>;
-  /** Channel name -> CA certificate bytes for SMTP TLS, when configured. */
-  channelCa: Map<string, Buffer>;
-  /** The maintenance section (inline, from maintenance_file, or empty). */
-  maintenance: MaintenanceConfig;
-}
-
-export function loadNotifierConfig(file: string, env: NodeJS.ProcessEnv = process.env): NotifierConfig {
-  const text = readConfigFile(file);
-  return parseNotifierConfig(text, file, env);
-}
-
-export function parseNotifierConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): NotifierConfig {
-  const { source, problems } = YamlSource.parse(text);
-  if (!source) throw new ConfigError(file, problems);
-  const parsed = notifierConfigSchema.safeParse(source.value(), { reportInput: true });
-  if (!parsed.success) throw new ConfigError(file, parsed.error.issues.map((issue) => issueToProblem(issue, source)));
-  const raw = parsed.data;
-  const baseDir = dirname(resolve(file));
-  const found: ConfigProblem[] = [];
-  const problem = (path: (string | number)[], message: string) => found.push({ path, message, ...source.locate(path) });
-  const secret = (holder: Record<string, unknown>, key: string, path: (string | number)[]): string | undefined => {
-    const fileName = holder[`${key}_file`] as string | undefined;
-    const envName = holder[`${key}_env`] as string | undefined;
-    // Bearer tokens are read as Alertmanager reads credentials_file (surrounding whitespace trimmed).
-    const read = key === "bearer_token" ? trimLikeAlertmanager : (text: string) => text.replace(/\r?\n$/, "");
-    if (envName !== undefined) {
-      const value = env[envName] === undefined ? undefined : read(env[envName]);
-      if (value === undefined || value === "") problem([...path, `${key}_env`], `environment variable ${envName} is not set or empty`);
-      return value;
-    }
-    if (fileName === undefined) return undefined;
-    const full = resolve(baseDir, fileName);
-    try {
-      const value = read(readFileSync(full, "utf8"));
-      if (value === "") problem([...path, `${key}_file`], `secret file ${full} is empty`);
-      return value;
-    } catch (err) {
-      problem([...path, `${key}_file`], `cannot read secret file ${full}: ${(err as NodeJS.ErrnoException).code ?? "error"}`);
-      return undefined;
-    }
-  };
-  /** A bearer token that a request header cannot carry is refused here, not by a 401 on every delivery. */
-  const checkBearerToken = (holder: Record<string, unknown>, path: (string | number)[], token: string | undefined, minLength: number): void => {
-    if (!token) return;
-    const field = holder.bearer_token_env !== undefined ? "bearer_token_env" : "bearer_token_file";
-    const from = field === "bearer_token_env" ? `environment variable ${String(holder.bearer_token_env)}` : `secret file ${resolve(baseDir, String(holder.bearer_token_file))}`;
-    const wrong = bearerTokenProblem(token);
-    if (wrong) problem([...path, field], `the token in ${from} (surrounding whitespace trimmed, as Alertmanager does) has ${wrong}`);
-    else if (token.length < minLength) problem([...path, field], `the token in ${from} has ${token.length} characters; expected a bearer token of at least ${minLength} characters`);
-  };
-
-  const listen = parseListenAddress(raw.listen_address);
-  if (!listen) problem(["listen_address"], `expected "host:port" or ":port", got "${raw.listen_address}"`);
-  const webhookToken = secret(raw.webhook, "bearer_token", ["webhook"]) ?? "";
-  checkBearerToken(raw.webhook, ["webhook"], webhookToken, MIN_WEBHOOK_TOKEN_LENGTH);
-  const reviewers = new Map<string, string>();
-  raw.reviewers.forEach((r, i) => {
-    const pw = secret(r, "password", ["reviewers", i]);
-    if (pw !== undefined && pw !== "" && pw.length < 12) problem(["reviewers", i], `expected a password of at least 12 characters for reviewer "${r.name}"`);
-    if (pw) reviewers.set(r.name, pw);
-  });
-  const channelSecrets = new Map<string, string>();
-  const channelCa = new Map<string, Buffer>();
-  const channelUrls = new Map<string, string>();
-  const secretUrls: string[] = [];
-  raw.channels.forEach((c, i) => {
-    const value = c.kind === "webhook" ? secret(c, "bearer_token", ["channels", i]) : secret(c, "password", ["channels", i]);
-    if (c.kind === "webhook") checkBearerToken(c, ["channels", i], value, 1);
-    if (value) channelSecrets.set(c.name, value);
-    if (c.kind === "webhook") {
-      const url = c.url ?? secret(c, "url", ["channels", i]);
-      if (url !== undefined && url !== "") {
-        const check = httpUrl.safeParse(url);
-        // A URL from a file or the environment is a secret: say what is wrong, never what it is.
-        if (!check.success) problem(["channels", i, c.url !== undefined ? "url" : c.url_file !== undefined ? "url_file" : "url_env"], "expected an absolute http:// or https:// URL without credentials");
-        else channelUrls.set(c.name, url);
-        if (c.url === undefined) secretUrls.push(url);
-      }
-    }
-    if (c.kind === "smtp" && c.tls.ca_file) {
-      const full = resolve(baseDir, c.tls.ca_file);
-      try {
-        channelCa.set(c.name, readFileSync(full));
-      } catch (err) {
-        problem(["channels", i, "tls", "ca_file"], `cannot read ${full}: ${(err as NodeJS.ErrnoException).code ?? "error"}`);
-      }
-    }
-  });
-  if (found.length > 0) throw new ConfigError(file, found);
-  // Read after the rest, so its own errors (naming its own file and line) come alone.
-  const maintenance = raw.maintenance ?? (raw.maintenance_file ? loadMaintenanceConfig(resolve(baseDir, raw.maintenance_file)) : maintenanceConfig.parse({}));
-  // Only a config that is wholly valid registers its secrets for redaction.
-  secretRedactor.add(webhookToken);
-  for (const pw of reviewers.values()) secretRedactor.add(pw);
-  for (const s of channelSecrets.values()) secretRedactor.add(s);
-  for (const u of secretUrls) secretRedactor.add(u);
-  return {
-    file,
-    raw,
-    listen: listen!,
-    storagePath: raw.storage.path === ":memory:" ? ":memory:" : resolve(baseDir, raw.storage.path),
-    webhookToken,
-    reviewers,
-    channelSecrets,
-    channelUrls,
-    channelCa,
-    maintenance,
-  };
-}
-
-function issueToProblem(issue: z.core.$ZodIssue, source: YamlSource): ConfigProblem {
-  const path = [...issue.path] as (string | number)[];
-  const last = String(path[path.length - 1] ?? "");
-  if (last === "password" || last === "bearer_token") {
-    // Never echo what was written there: it is a secret.
-    return { path, message: `inline secrets are not accepted: use ${last}_file or ${last}_env`, ...source.locate(path) };
-  }
-  return toProblem(issue, source);
-}

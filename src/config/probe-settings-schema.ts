@@ -1,0 +1,150 @@
+import { z } from "zod";
+import { byteCount, MAX_PROBE_BODY_BYTES } from "./byte-count.js";
+import { patternError } from "./pattern.js";
+import { configName, durationSchema, exactlyOneSecret, httpUrlSchema, secretFields, secretSource } from "./schema-parts.js";
+
+/**
+ * The settings of the probes (http, api, ftps) and of their TLS: used by the exporter's checks
+ * (schema.ts), the energy-data checks and the figure sources. A module of its own so that the
+ * sections reuse them without importing schema.ts, which plugs the sections in.
+ */
+
+/** How old the newest file on an FTPS check may be (compared with the clock, not a timer). */
+export const FTPS_MAX_FILE_AGE = { min: "1m", max: "90d" } as const;
+
+const pattern = z.string().superRefine((text, ctx) => {
+  const error = patternError(text);
+  if (error) ctx.addIssue({ code: "custom", message: `expected a regular expression (RE2 syntax): ${error}` });
+});
+
+const httpUrl = httpUrlSchema("use basic_auth or secrets");
+const name = configName;
+
+/** A password named by password_env or password_file, never inline. */
+const passwordFields = secretFields("password");
+const exactlyOnePassword = exactlyOneSecret("password");
+
+export const tlsSettings = z.strictObject({
+  ca_file: z.string().optional(),
+  cert_file: z.string().optional(),
+  key_file: z.string().optional(),
+  server_name: z.string().optional(),
+  insecure_skip_verify: z.boolean().default(false),
+  min_version: z.enum(["TLSv1.2", "TLSv1.3"]).optional(),
+}).superRefine((t, ctx) => {
+  if ((t.cert_file === undefined) !== (t.key_file === undefined)) {
+    ctx.addIssue({ code: "custom", message: "expected cert_file and key_file together (mutual TLS needs both)" });
+  }
+});
+export type TlsSettings = z.infer<typeof tlsSettings>;
+
+const basicAuth = z
+  .strictObject({ username: z.string().min(1), ...passwordFields })
+  .superRefine(exactlyOnePassword);
+
+const statusCodes = z.array(z.number().int().min(100).max(599)).min(1);
+const headers = z.record(z.string(), z.string());
+const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "expected an HTTP header name such as X-Api-Key");
+
+export const httpProbeSettings = z.strictObject({
+  url: httpUrl,
+  method: z.enum(["GET", "HEAD", "POST", "PUT", "OPTIONS"]).default("GET"),
+  headers: headers.default({}),
+  body: z.string().optional(),
+  valid_status_codes: statusCodes.optional(),
+  body_must_match: z.array(pattern).default([]),
+  body_must_not_match: z.array(pattern).default([]),
+  max_redirects: z.number().int().min(0).max(20).default(5),
+  /** Configured headers (any case) still sent after a redirect to another origin; all others are dropped. */
+  redirect_keep_headers: z.array(headerName).default([]),
+  /** Whether an https URL may redirect to an http one (refused with reason "redirect" otherwise). */
+  allow_insecure_redirect: z.boolean().default(false),
+  max_body_bytes: byteCount(1_048_576, MAX_PROBE_BODY_BYTES),
+  basic_auth: basicAuth.optional(),
+  tls: tlsSettings.default({ insecure_skip_verify: false }),
+}).superRefine((http, ctx) => {
+  // One request, one Authorization header: both would send two, and servers pick either.
+  const own = Object.keys(http.headers).find((key) => key.toLowerCase() === "authorization");
+  if (http.basic_auth && own !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["headers", own], message: "expected either basic_auth or an Authorization header, not both" });
+  }
+});
+export type HttpProbeSettings = z.infer<typeof httpProbeSettings>;
+
+export const jsonAssertion = z
+  .strictObject({
+    path: z.string().min(1),
+    exists: z.boolean().optional(),
+    equals: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+    matches: pattern.optional(),
+    less_than: z.number().optional(),
+    greater_than: z.number().optional(),
+  })
+  .refine(
+    (a) =>
+      [a.exists, a.equals, a.matches, a.less_than, a.greater_than].filter((x) => x !== undefined).length === 1,
+    { message: "expected exactly one of exists, equals, matches, less_than, greater_than" },
+  );
+export type JsonAssertion = z.infer<typeof jsonAssertion>;
+
+export const apiStep = z
+  .strictObject({
+    name,
+    method: z.enum(["GET", "POST", "PUT", "DELETE", "PATCH"]).default("GET"),
+    url: z.string().min(1),
+    headers: headers.default({}),
+    json: z.unknown().optional(),
+    body: z.string().optional(),
+    valid_status_codes: statusCodes.default([200]),
+    body_must_match: z.array(pattern).default([]),
+    body_must_not_match: z.array(pattern).default([]),
+    assert: z.array(jsonAssertion).default([]),
+    extract: z.record(name, z.string().min(1)).default({}),
+    max_body_bytes: byteCount(1_048_576, MAX_PROBE_BODY_BYTES),
+  })
+  .refine((s) => s.json === undefined || s.body === undefined, { message: "expected json or body, not both" });
+export type ApiStep = z.infer<typeof apiStep>;
+
+export const apiProbeSettings = z
+  .strictObject({
+    secrets: z.record(name, secretSource).default({}),
+    tls: tlsSettings.default({ insecure_skip_verify: false }),
+    basic_auth: basicAuth.optional(),
+    steps: z.array(apiStep).min(1),
+  })
+  .superRefine((api, ctx) => {
+    const seen = new Set<string>();
+    api.steps.forEach((step, i) => {
+      if (seen.has(step.name)) ctx.addIssue({ code: "custom", path: ["steps", i, "name"], message: `duplicate step name "${step.name}"` });
+      seen.add(step.name);
+    });
+  });
+export type ApiProbeSettings = z.infer<typeof apiProbeSettings>;
+
+export const ftpsProbeSettings = z
+  .strictObject({
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535).default(21),
+    tls_mode: z.enum(["explicit", "implicit"]).default("explicit"),
+    username: z.string().min(1),
+    ...passwordFields,
+    tls: tlsSettings.default({ insecure_skip_verify: false }),
+    directory: z.string().default("/"),
+    file_pattern: pattern,
+    file_time: z.enum(["name", "mtime"]).default("mtime"),
+    file_time_format: z.string().default("yyyyMMddHHmmss"),
+    file_time_zone: z.string().default("America/Chicago"),
+    max_file_age: durationSchema(FTPS_MAX_FILE_AGE).optional(),
+    download: z.strictObject({ max_bytes: byteCount(1_048_576, MAX_PROBE_BODY_BYTES) }).optional(),
+  })
+  .superRefine(exactlyOnePassword)
+  .superRefine((f, ctx) => {
+    if (f.file_time === "name" && !/\(\?P?<ts>/.test(f.file_pattern)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["file_pattern"],
+        message: 'expected a named group (?<ts>...) holding the time stamp, because file_time is "name"',
+      });
+    }
+  });
+export type FtpsProbeSettings = z.infer<typeof ftpsProbeSettings>;
