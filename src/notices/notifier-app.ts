@@ -16,7 +16,8 @@ import type { Notifier } from "./notifier.js";
  * - POST /alertmanager/webhook              Alertmanager (bearer token)
  * - GET  /notices, /notices/:id, /notices/:id/eml, POST /notices/:id/{edit,approve,sent}   review pages (reviewers)
  * - /api/v1/notices…                        the same as JSON (reviewers)
- * - /metrics, /-/healthy, /-/ready          open, as Prometheus conventions expect
+ * - /metrics, /-/healthy, /-/ready, /-/version   open, as Prometheus conventions expect, unless
+ *   --web.config.file lists basic_auth_users: then those users only
  */
 export function createNotifierApp(notifier: Notifier): Express {
   const app = express();
@@ -227,6 +228,7 @@ export function createNotifierApp(notifier: Notifier): Express {
   app.use("/api/v1/notices", api);
 
   // --- operations ----------------------------------------------------------------------------
+  if (notifier.security) app.use(["/metrics", "/-/healthy", "/-/ready", "/-/version"], notifier.security.guard);
   app.get("/metrics", async (_req, res) => {
     try {
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
