@@ -32,8 +32,9 @@ registerReport(program);
 registerSimulate(program);
 registerDemo(program);
 
-// --version on every command, as the Prometheus tools answer it.
-for (const command of program.commands) command.version(VERSION).addHelpText("after", EXIT_CODES_HELP);
+// `smt-monitor COMMAND --version` is answered by the program's own --version (commander reads its
+// options after a subcommand too); every command's --help ends with the exit codes.
+for (const command of program.commands) command.addHelpText("after", EXIT_CODES_HELP);
 
 try {
   await program.parseAsync(process.argv);
