@@ -149,6 +149,39 @@ describe("exporter with mutual TLS", () => {
   });
 });
 
+describe("client_auth_type that ask for a certificate without always verifying it", () => {
+  async function exporterWith(type: string) {
+    const file = webConfig(`web-${type}.yaml`, `tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n  client_ca_file: ca.pem\n  client_auth_type: ${type}\n`);
+    const exporter = new Exporter({ configFile: join(dir, "exporter.yaml"), logger: captureLogger().logger, webConfigFile: file, listenAddress: { host: "127.0.0.1", port: 0 } });
+    const { port } = await exporter.start();
+    return { exporter, url: `https://localhost:${port}/metrics` };
+  }
+  const status = (p: Promise<Answer>) => p.then((r) => r.status, () => "refused");
+
+  it("VerifyClientCertIfGiven: none is fine, one from the CA is fine, one from another CA is refused", async () => {
+    const stranger = generateCertificates().client;
+    const { exporter, url } = await exporterWith("VerifyClientCertIfGiven");
+    try {
+      expect(await status(httpsGet(url))).toBe(200);
+      expect(await status(httpsGet(url, { cert: certs.client.cert, key: certs.client.key }))).toBe(200);
+      expect(await status(httpsGet(url, { cert: stranger.cert, key: stranger.key }))).toBe("refused");
+    } finally {
+      await exporter.stop();
+    }
+  });
+
+  it("RequireAnyClientCert: none is refused, any certificate is accepted", async () => {
+    const stranger = generateCertificates().client;
+    const { exporter, url } = await exporterWith("RequireAnyClientCert");
+    try {
+      expect(await status(httpsGet(url))).toBe("refused");
+      expect(await status(httpsGet(url, { cert: stranger.cert, key: stranger.key }))).toBe(200);
+    } finally {
+      await exporter.stop();
+    }
+  });
+});
+
 describe("notifier behind a web config", () => {
   it("serves TLS on the whole listener; basic_auth_users guard /metrics and health, reviewers keep their own auth", async () => {
     const file = webConfig("web-notifier.yaml", `tls_server_config:\n  cert_file: ${join(dir, "server.pem")}\n  key_file: ${join(dir, "server.key")}\nbasic_auth_users:\n  ${PROM.user}: ${promHash}\n`);
