@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from "commander";
+import { Command } from "commander";
 import { VERSION } from "../version.js";
 import { registerCheckConfig } from "./check-config-command.js";
-import { EXIT_CONFIG } from "./command-failure.js";
+import { usageExitCode } from "./command-failure.js";
 import { registerDemo } from "./demo-command.js";
 import { registerExporter } from "./exporter-command.js";
 import { registerMaintenance } from "./maintenance-command.js";
@@ -39,7 +39,7 @@ for (const command of program.commands) command.addHelpText("after", EXIT_CODES_
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  if (!(err instanceof CommanderError)) throw err;
-  // --help and --version are not failures; everything else commander refuses is a usage error.
-  process.exitCode = ["commander.helpDisplayed", "commander.help", "commander.version"].includes(err.code) ? 0 : EXIT_CONFIG;
+  const exitCode = usageExitCode(err);
+  if (exitCode === undefined) throw err;
+  process.exitCode = exitCode;
 }
