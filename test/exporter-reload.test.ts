@@ -40,7 +40,7 @@ describe("reload of a big config", () => {
     const file = join(dir, "big.yaml");
     writeFileSync(file, bigConfig(CHECKS, url));
 
-    child = spawn(process.execPath, [CLI, "exporter", "--config", file, "--web.listen-address", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "pipe"] });
+    child = spawn(process.execPath, [CLI, "exporter", "--config", file, "--web.listen-address", "127.0.0.1:0", "--web.enable-lifecycle"], { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));

@@ -25,7 +25,7 @@ describe("exporter endpoints", () => {
 
   beforeAll(async () => {
     configFile = fx.writeConfig({ interval: "1s", timeout: "1s" });
-    exporter = new Exporter({ configFile, logger: log.logger });
+    exporter = new Exporter({ configFile, logger: log.logger, enableLifecycle: true });
     const { port } = await exporter.start();
     base = `http://127.0.0.1:${port}`;
   });

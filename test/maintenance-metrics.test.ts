@@ -50,7 +50,7 @@ describe("maintenance gauges on a real exporter's /metrics", () => {
     dir = mkdtempSync(join(tmpdir(), "smt-maintenance-"));
     file = join(dir, "exporter.yaml");
     write(CALENDAR);
-    exporter = new Exporter({ configFile: file, logger: createLogger({ level: "silent" }), clock: { now: () => now, random: Math.random } });
+    exporter = new Exporter({ configFile: file, logger: createLogger({ level: "silent" }), enableLifecycle: true, clock: { now: () => now, random: Math.random } });
     const { port } = await exporter.start();
     base = `http://127.0.0.1:${port}`;
   });

@@ -1,12 +1,16 @@
 import type { Command } from "commander";
 import { ConfigError } from "../config/errors.js";
+import { addConfigFileOption, configFileOf } from "./config-file-option.js";
 
 export function registerCheckConfig(program: Command): void {
-  program
+  const cmd = program
     .command("check-config")
-    .description("Validate an exporter config file; prints every problem with file, line, field and what was expected.")
-    .argument("<file>", "the YAML config file")
-    .action(async (file: string) => {
+    .description("Validate an exporter config file; prints every problem with file, line, field and what was expected. Exits 1 when it has problems (like promtool check config).")
+    .argument("[file]", "the YAML config file (or --config.file)");
+  addConfigFileOption(cmd, "the YAML config file");
+  cmd.action(async (fileArgument: string | undefined, opts: { "config.file"?: string; config?: string }) => {
+      if (fileArgument !== undefined && (opts["config.file"] ?? opts.config) !== undefined) cmd.error("error: give the config file once: as an argument or with --config.file", { exitCode: 2 });
+      const file = configFileOf(cmd, opts, fileArgument);
       const { loadConfig } = await import("../config/load.js");
       try {
         const config = loadConfig(file);

@@ -1,3 +1,4 @@
+import { CommanderError } from "commander";
 import { ConfigError } from "../config/errors.js";
 import { NoticeStoreError } from "../notices/store-failure.js";
 import { ListenError } from "../web/listen.js";
@@ -15,6 +16,16 @@ export function commandFailure(err: unknown): { exitCode: 1 | 2; message: string
   if (err instanceof NoticeStoreError) return { exitCode: err.exitCode, message: err.message };
   if (err instanceof ListenError) return { exitCode: EXIT_RUNTIME, message: err.message };
   return undefined;
+}
+
+/**
+ * The exit code of what commander refused before a command ran (unknown or missing flag, a value
+ * outside --log.level's choices): 2, a usage error; 0 for --help and --version, which are not
+ * failures. Commander has already written its one line. undefined for anything else.
+ */
+export function usageExitCode(err: unknown): 0 | 2 | undefined {
+  if (!(err instanceof CommanderError)) return undefined;
+  return ["commander.helpDisplayed", "commander.help", "commander.version"].includes(err.code) ? 0 : EXIT_CONFIG;
 }
 
 /** Prints the failure and sets the exit code when err is one a user can cause; rethrows a bug. */

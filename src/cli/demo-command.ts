@@ -25,7 +25,8 @@ export function registerDemo(program: Command): void {
         `state under --data-dir; injects an outage that drafts an INITIAL notice in about two minutes (demo threshold: more than ${DEMO_RULE_PARAMETERS.unplannedOutageMinutes} minute). Ctrl-C stops everything (docs/demo.md).`,
     )
     .option("--data-dir <dir>", "where every component keeps its config, state and log", ".smt-demo")
-    .option("--config <file>", "exporter config template (ports and paths are rewritten for this run)", packageFile("config/demo.yaml"))
+    .option("--config.file <file>", `exporter config template (ports and paths are rewritten for this run) (default: ${packageFile("config/demo.yaml")})`)
+    .option("-c, --config <file>", "alias of --config.file")
     .option("--no-outage", "do not inject the outage (the stack only)")
     .option("--keep-state", "keep the previous run's Prometheus data, notices and logs (default: every start is fresh; the secrets are kept)")
     .option("--simulator-pasv-range <from-to>", "the simulator's FTPS passive data ports (default 40000-40999)");
@@ -59,7 +60,7 @@ export function registerDemo(program: Command): void {
       process.exitCode = await runDemo({
         pasvRange,
         dataDir: String(opts.dataDir),
-        exporterTemplate: String(opts.config),
+        exporterTemplate: String(opts["config.file"] ?? opts.config ?? packageFile("config/demo.yaml")),
         alertmanagerTemplate: packageFile("alertmanager/alertmanager.yml"),
         ports,
         outage: opts.outage !== false,

@@ -1,6 +1,7 @@
 import { Option, type Command } from "commander";
 import { DateTime } from "luxon";
 import { ConfigError } from "../config/errors.js";
+import { addConfigFileOption, configFileOf } from "./config-file-option.js";
 import { loadMaintenanceConfig } from "../config/maintenance-load.js";
 import { SERVICES, type Service } from "../config/services.js";
 import { maintenanceCalendar } from "../maintenance/maintenance-calendar.js";
@@ -16,14 +17,14 @@ interface MaintenanceOptions {
 }
 
 export function registerMaintenance(program: Command): void {
-  program
-    .command("maintenance")
+  const cmd = program.command("maintenance");
+  addConfigFileOption(cmd, "the exporter config file (YAML)");
+  cmd
     .description(
       "List the planned maintenance windows of a config's maintenance: section between two dates (in the calendar's time zone, " +
         "America/Chicago by default), with start and end in local time and UTC, duration, services and source. " +
         "Only the maintenance section is read: the checks' secrets and TLS files need not exist.",
     )
-    .requiredOption("-c, --config <file>", "the exporter config file (YAML)")
     .requiredOption("--from <date>", "first day listed, YYYY-MM-DD (from local midnight)")
     .requiredOption("--to <date>", "last day listed, YYYY-MM-DD, inclusive (up to the next local midnight)")
     .addOption(new Option("--service <service>", "only windows covering this service").choices([...SERVICES]))
@@ -33,10 +34,10 @@ export function registerMaintenance(program: Command): void {
       "\nWindows overlapping the range are listed whole, one row per configured window (an\n" +
         "occurrence of a recurring window, or a planned outage). The minutes per service at\n" +
         "the end count only the range, and count overlapping windows once.\n\n" +
-        "Example:\n  smt-monitor maintenance --config config/demo.yaml --from 2026-03-01 --to 2026-03-31 --service api",
+        "Example:\n  smt-monitor maintenance --config.file config/demo.yaml --from 2026-03-01 --to 2026-03-31 --service api",
     )
-    .action((opts: MaintenanceOptions) => {
-      process.exitCode = listMaintenance(opts, (text) => process.stdout.write(text), (text) => process.stderr.write(text));
+    .action((opts: Omit<MaintenanceOptions, "config"> & { "config.file"?: string; config?: string }) => {
+      process.exitCode = listMaintenance({ ...opts, config: configFileOf(cmd, opts) }, (text) => process.stdout.write(text), (text) => process.stderr.write(text));
     });
 }
 

@@ -1,19 +1,21 @@
 import type { Command } from "commander";
 import { ConfigError } from "../config/errors.js";
+import { addConfigFileOption, configFileOf } from "./config-file-option.js";
 
 export function registerProbe(program: Command): void {
-  program
-    .command("probe")
+  const cmd = program.command("probe");
+  addConfigFileOption(cmd, "the YAML config file");
+  cmd
     .description("Run one configured check once and print the result, every phase and the failure reason (like blackbox_exporter's debug output). Exits 1 when the check fails.")
-    .requiredOption("-c, --config <file>", "the YAML config file")
     .requiredOption("--check <name>", "the name of the check to run")
     .option("--json", "print the result as JSON")
-    .action(async (opts: { config: string; check: string; json?: boolean }) => {
+    .action(async (opts: { "config.file"?: string; config?: string; check: string; json?: boolean }) => {
+      const configFile = configFileOf(cmd, opts);
       const { loadConfig } = await import("../config/load.js");
       const { runCheck } = await import("../probes/run.js");
       let config;
       try {
-        config = loadConfig(opts.config);
+        config = loadConfig(configFile);
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
         process.stderr.write(`${err.message}\n`);
@@ -50,7 +52,7 @@ export function registerProbe(program: Command): void {
       }
       if (!check) {
         const names = [...config.checks.map((c) => c.name), ...(config.marketData.energyData?.checks.map((c) => c.name) ?? [])];
-        process.stderr.write(`${opts.config}: no check named "${opts.check}"; configured: ${names.join(", ") || "none"}\n`);
+        process.stderr.write(`${configFile}: no check named "${opts.check}"; configured: ${names.join(", ") || "none"}\n`);
         process.exitCode = 2;
         return;
       }

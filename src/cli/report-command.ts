@@ -19,6 +19,7 @@ interface ReportOptions {
   maxAnswerMib: string;
   notices?: string;
   outageMinutes: string;
+  "config.file"?: string;
   config?: string;
   output?: string;
 }
@@ -38,7 +39,8 @@ export function registerReport(program: Command): void {
     .option("--format <format>", `output format: ${COMMITTEE_FORMATS.join(", ")}`, "table")
     .option("--notices <file>", "the notifier's store (its SQLite file), for the notice ids of the outages")
     .option("--outage-minutes <n>", "list unplanned outages longer than this (shorter ones are summed)", "15")
-    .option("--config <file>", "an exporter config whose energy_data.deadlines to use (default: the SLO document's)")
+    .option("--config.file <file>", "an exporter config whose energy_data.deadlines to use (default: the SLO document's)")
+    .option("-c, --config <file>", "alias of --config.file")
     .option("--output <file>", "write the report to this file instead of standard output")
     .option("--timeout <seconds>", "how long one query to Prometheus may take in all, from connecting to the last byte of its answer", "60")
     .option(
@@ -73,7 +75,7 @@ export function registerReport(program: Command): void {
       try {
         const month = opts.month !== undefined ? reportMonth(opts.month) : undefined;
         if (opts.year !== undefined) reportYear(opts.year);
-        const deadlines = opts.config ? loadReportDeadlines(opts.config) : undefined;
+        const deadlines = (opts["config.file"] ?? opts.config) ? loadReportDeadlines((opts["config.file"] ?? opts.config)!) : undefined;
         if (opts.notices) {
           const { openNoticeLookup } = await import("../report/notice-lookup.js");
           notices = openNoticeLookup(opts.notices);

@@ -1,9 +1,10 @@
 import type { Command } from "commander";
 import { createLogger } from "../log/logger.js";
 import { DEFAULT_SIMULATOR_PORTS } from "../simulator/ports.js";
+import { addLogOptions } from "./log-options.js";
 
 export function registerSimulate(program: Command): void {
-  program
+  const cmd: Command = program
     .command("simulate")
     .description("Run a fake SMT on loopback (HTTPS portal, API, HAN API, FTPS) with an admin API that injects faults: POST /faults {\"service\",\"fault\"}, DELETE /faults.")
     .option("--host <address>", "address to listen on", "127.0.0.1")
@@ -14,17 +15,18 @@ export function registerSimulate(program: Command): void {
     .option("--han-port <port>", "HTTPS HAN API port", String(DEFAULT_SIMULATOR_PORTS.han))
     .option("--ftps-port <port>", "FTPS (explicit TLS) control port", String(DEFAULT_SIMULATOR_PORTS.ftps))
     .option("--pasv-range <from-to>", "FTPS passive data ports (two simulators on one machine need disjoint ranges)", "40000-40999")
-    .action(async (opts: Record<string, string>) => {
+  addLogOptions(cmd).action(async (opts: Record<string, string>) => {
       const { startSimulator } = await import("../simulator/simulator.js");
-      const logger = createLogger({ name: "simulator" });
+      const logger = createLogger({ name: "simulator", level: opts["log.level"], format: opts["log.format"] === "logfmt" ? "logfmt" : "json" });
       const port = (name: string) => {
         const value = Number(opts[name]);
-        if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: expected a port number, got "${opts[name]}"`);
+        // A usage error: one line and exit 2 (cmd.error ends in main.ts' handler).
+        if (!Number.isInteger(value) || value < 0 || value > 65535) cmd.error(`--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: expected a port number, got "${opts[name]}"`, { exitCode: 2 });
         return value;
       };
       const pasv = /^(\d+)-(\d+)$/.exec(opts.pasvRange ?? "");
       if (!pasv || Number(pasv[1]) < 1024 || Number(pasv[2]) > 65535 || Number(pasv[1]) > Number(pasv[2])) {
-        throw new Error(`--pasv-range: expected "from-to" with 1024 <= from <= to <= 65535, got "${opts.pasvRange}"`);
+        cmd.error(`--pasv-range: expected "from-to" with 1024 <= from <= to <= 65535, got "${opts.pasvRange}"`, { exitCode: 2 });
       }
       const sim = await startSimulator({
         host: opts.host,

@@ -104,8 +104,8 @@ export async function startDemoStack(
   await waitReady(simulator, `http://127.0.0.1:${ports.simulatorAdmin}/-/healthy`);
   log("  simulator ready");
   const started = [
-    [node("exporter", ["exporter", "--config", layout.exporterConfig]), `http://127.0.0.1:${ports.exporter}/-/ready`],
-    [node("notifier", ["notifier", "--config", layout.notifierConfig]), `http://127.0.0.1:${ports.notifier}/-/ready`],
+    [node("exporter", ["exporter", "--config.file", layout.exporterConfig]), `http://127.0.0.1:${ports.exporter}/-/ready`],
+    [node("notifier", ["notifier", "--config.file", layout.notifierConfig]), `http://127.0.0.1:${ports.notifier}/-/ready`],
     [
       supervisor.start("alertmanager", binaries.alertmanager, [
         `--config.file=${layout.alertmanagerConfig}`,

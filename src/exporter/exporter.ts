@@ -12,6 +12,7 @@ import { maintenanceCalendar } from "../maintenance/maintenance-calendar.js";
 import { createExporterApp, type CheckStatus } from "./http-api.js";
 import { MarketDataExporter } from "./market-data.js";
 import { listenOn } from "../web/listen.js";
+import { WebSecurity } from "../web/web-security.js";
 
 export interface ExporterOptions {
   configFile: string;
@@ -19,6 +20,12 @@ export interface ExporterOptions {
   /** Overrides the config's listen_address (e.g. from --web.listen-address). */
   listenAddress?: { host?: string; port: number };
   clock?: { now(): number; random(): number };
+  /** --web.config.file: TLS, basic auth and headers for every endpoint (src/web/web-config.ts). */
+  webConfigFile?: string;
+  /** --web.enable-lifecycle: serve POST /-/reload and /-/quit (off: 403, as Prometheus). */
+  enableLifecycle?: boolean;
+  /** What POST /-/quit does (the CLI shuts the process down). */
+  onQuit?: () => void;
 }
 
 /** Latest result per check, for the landing page (declared beside the endpoints that show it). */
@@ -39,6 +46,7 @@ export class Exporter {
   /** The checks, each at its interval, at most max_concurrency at once. */
   private readonly scheduler: FixedRateScheduler<ResolvedCheck>;
   private server?: Server;
+  private security?: WebSecurity;
   private ready = false;
   private reloading: Promise<void> = Promise.resolve();
 
@@ -82,11 +90,13 @@ export class Exporter {
   /** Loads the config for the first time; throws ConfigError when it is bad. */
   async start(): Promise<{ host?: string; port: number }> {
     const config = loadConfig(this.options.configFile);
+    this.security = WebSecurity.fromFile(this.options.webConfigFile);
     await this.apply(config);
     const listen = this.options.listenAddress ?? config.listen;
-    const app = createExporterApp(this);
+    const app = createExporterApp(this, { lifecycle: this.options.enableLifecycle ?? false, security: this.security, onQuit: this.options.onQuit });
     try {
-      this.server = await listenOn(app, listen);
+      this.server = await listenOn(app, listen, this.security?.config.tls);
+      this.security?.attach(this.server);
     } catch (err) {
       await this.stop();
       throw err;
@@ -94,7 +104,7 @@ export class Exporter {
     const address = this.server.address();
     const port = typeof address === "object" && address ? address.port : listen.port;
     this.ready = true;
-    this.options.logger.info({ address: `${listen.host ?? "0.0.0.0"}:${port}`, checks: config.checks.length, location: config.location }, "exporter listening");
+    this.options.logger.info({ address: `${listen.host ?? "0.0.0.0"}:${port}`, tls: Boolean(this.security?.config.tls), basic_auth: (this.security?.config.users.size ?? 0) > 0, lifecycle: this.options.enableLifecycle ?? false, checks: config.checks.length, location: config.location }, "exporter listening");
     return { host: listen.host, port };
   }
 
@@ -110,6 +120,12 @@ export class Exporter {
   }
 
   private async reloadNow(): Promise<{ ok: true } | { ok: false; error: string }> {
+    const web = this.security?.reload();
+    if (web && !web.ok) {
+      this.metrics.reloadSuccessful.set(0);
+      this.options.logger.error({ error: web.error }, "web config reload failed; keeping the previous web config and configuration");
+      return web;
+    }
     try {
       const config = await loadConfigOffThread(this.options.configFile);
       if (this.config && (config.listen.port !== this.config.listen.port || config.listen.host !== this.config.listen.host)) {

@@ -2,6 +2,15 @@ import express, { type Express } from "express";
 import type { Registry } from "prom-client";
 import type { ProbeResult } from "../probes/probe.js";
 import { VERSION } from "../version.js";
+import type { WebSecurity } from "../web/web-security.js";
+
+export interface ExporterAppOptions {
+  /** --web.enable-lifecycle: POST /-/reload and /-/quit; without it they answer 403, as Prometheus does. */
+  lifecycle: boolean;
+  /** --web.config.file: basic auth and headers, in front of every endpoint. */
+  security?: WebSecurity;
+  onQuit?: () => void;
+}
 
 /** Latest result per check, for the landing page. */
 export interface CheckStatus {
@@ -27,10 +36,11 @@ export interface ExporterEndpoints {
  * The exporter's HTTP endpoints, following Prometheus conventions. There is deliberately no
  * `/probe?target=` endpoint: only targets written in the config are ever probed.
  */
-export function createExporterApp(exporter: ExporterEndpoints): Express {
+export function createExporterApp(exporter: ExporterEndpoints, options: ExporterAppOptions = { lifecycle: false }): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false);
+  if (options.security) app.use(options.security.guard);
 
   app.get("/metrics", async (_req, res) => {
     try {
@@ -51,14 +61,30 @@ export function createExporterApp(exporter: ExporterEndpoints): Express {
   });
 
   app.all("/-/reload", async (req, res) => {
-    if (req.method !== "POST" && req.method !== "PUT") {
-      res.status(405).set("Allow", "POST, PUT").type("text/plain").send("Only POST or PUT requests allowed.\n");
-      return;
-    }
+    if (!lifecycleAllowed(req.method, res)) return;
     const outcome = await exporter.reload();
     if (outcome.ok) res.type("text/plain").send("Configuration reloaded.\n");
     else res.status(500).type("text/plain").send(`failed to reload config: ${outcome.error}\n`);
   });
+
+  app.all("/-/quit", (req, res) => {
+    if (!lifecycleAllowed(req.method, res)) return;
+    res.type("text/plain").send("Requesting termination... Goodbye!\n");
+    res.on("finish", () => options.onQuit?.());
+  });
+
+  /** Prometheus' answers: 405 for a method other than POST or PUT, then 403 while --web.enable-lifecycle is off. */
+  function lifecycleAllowed(method: string, res: express.Response): boolean {
+    if (method !== "POST" && method !== "PUT") {
+      res.status(405).set("Allow", "POST, PUT").type("text/plain").send("Only POST or PUT requests allowed.\n");
+      return false;
+    }
+    if (!options.lifecycle) {
+      res.status(403).type("text/plain").send("Lifecycle API is not enabled.\n");
+      return false;
+    }
+    return true;
+  }
 
   app.get("/", (_req, res) => {
     const rows = [...exporter.status.entries()]

@@ -1,3 +1,4 @@
+import type { WebSecurity } from "../web/web-security.js";
 import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import { SERVICES, type Service } from "../config/schema.js";
 import { VERSION } from "../version.js";
@@ -28,6 +29,8 @@ export interface NotifierService {
   readonly now: () => number;
   readonly isReady: boolean;
   readonly notReadyReason: string | undefined;
+  /** --web.config.file: basic auth and headers in front of /metrics and the health endpoints. */
+  readonly security?: WebSecurity;
   submitDelivery(payload: WebhookPayload, rawBody: string): Promise<DeliveryResult>;
 }
 
@@ -36,7 +39,8 @@ export interface NotifierService {
  * - POST /alertmanager/webhook              Alertmanager (bearer token)
  * - GET  /notices, /notices/:id, /notices/:id/eml, POST /notices/:id/{edit,approve,sent}   review pages (reviewers)
  * - /api/v1/notices…                        the same as JSON (reviewers)
- * - /metrics, /-/healthy, /-/ready          open, as Prometheus conventions expect
+ * - /metrics, /-/healthy, /-/ready, /-/version   open, as Prometheus conventions expect, unless
+ *   --web.config.file lists basic_auth_users: then those users only
  */
 export function createNotifierApp(notifier: NotifierService): Express {
   const app = express();
@@ -247,6 +251,7 @@ export function createNotifierApp(notifier: NotifierService): Express {
   app.use("/api/v1/notices", api);
 
   // --- operations ----------------------------------------------------------------------------
+  if (notifier.security) app.use(["/metrics", "/-/healthy", "/-/ready", "/-/version"], notifier.security.guard);
   app.get("/metrics", async (_req, res) => {
     try {
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());

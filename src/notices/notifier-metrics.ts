@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import { NOTICE_KINDS } from "./notice-template.js";
 import { NOTICE_STATUSES } from "./notice-store.js";
+import { VERSION } from "../version.js";
 import { NOTIFIER_STORAGE_ERRORS_METRIC, NOTIFIER_STORE_WRITABLE_METRIC } from "./notifier-metric-names.js";
 
 /** How a webhook request ended. */
@@ -38,7 +39,12 @@ export class NotifierMetrics {
     channels: readonly string[];
   }) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, prefix: "smt_notifier_" });
+    // Without a prefix (process_*, nodejs_*), as every Node exporter names them, so standard dashboards work.
+    collectDefaultMetrics({ register: this.registry });
+    new Gauge({ name: "smt_notifier_build_info", help: "Build information; the value is always 1.", labelNames: ["version", "nodejs_version"], registers }).set(
+      { version: VERSION, nodejs_version: process.version },
+      1,
+    );
     this.webhookRequests = new Counter({ name: "smt_notifier_webhook_requests_total", help: "Alertmanager webhook requests, by outcome.", labelNames: ["outcome"], registers });
     for (const outcome of WEBHOOK_OUTCOMES) this.webhookRequests.inc({ outcome }, 0);
     this.webhookDuration = new Histogram({

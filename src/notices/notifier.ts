@@ -16,6 +16,7 @@ import { overduePlannedNotices, syncPlannedNotices, type PlannedNoticeSettings }
 import type { WebhookPayload } from "./webhook-payload.js";
 import { armRepeatingTimer } from "../scheduler/timer.js";
 import { listenOn } from "../web/listen.js";
+import { WebSecurity } from "../web/web-security.js";
 
 export interface NotifierOptions {
   config: NotifierConfig;
@@ -23,6 +24,11 @@ export interface NotifierOptions {
   /** Overrides the config's listen_address. */
   listenAddress?: { host?: string; port: number };
   clock?: () => number;
+  /**
+   * --web.config.file: its TLS applies to the whole listener, its basic_auth_users and headers to
+   * /metrics and the health endpoints only (the webhook and the review pages keep their own auth).
+   */
+  webConfigFile?: string;
   /** How often UPDATE cadence and planned notices are checked (default 15 s). */
   tickIntervalMs?: number;
 }
@@ -46,6 +52,8 @@ export class Notifier {
   private readonly outbox: OutboxDispatcher;
   private readonly planned: PlannedNoticeSettings;
   private server?: Server;
+  /** The web config in force (--web.config.file), if any. */
+  readonly security?: WebSecurity;
   private tickTimer?: NodeJS.Timeout;
   private ready = false;
   /** The last failed write to the store, until a later write commits (then /-/ready says 503). */
@@ -59,6 +67,8 @@ export class Notifier {
     this.config = config;
     this.logger = options.logger;
     this.now = options.clock ?? Date.now;
+    // Read before the store is opened: a bad web config is a config error and leaves no file open.
+    this.security = WebSecurity.fromFile(options.webConfigFile);
     // Start-up refuses a store it cannot use (not SQLite, corrupt, locked, read-only): NoticeStoreError.
     this.store = NoticeStore.open(config.storagePath, { verify: true, now: this.now() });
     this.deliveryStore = config.storagePath === ":memory:" ? this.store : NoticeStore.open(config.storagePath, { synchronous: "NORMAL" });
@@ -257,7 +267,8 @@ export class Notifier {
     const listen = this.options.listenAddress ?? this.config.listen;
     const app = createNotifierApp(this);
     try {
-      this.server = await listenOn(app, listen);
+      this.server = await listenOn(app, listen, this.security?.config.tls);
+      this.security?.attach(this.server);
     } catch (err) {
       await this.stop();
       throw err;
@@ -272,6 +283,14 @@ export class Notifier {
     this.ready = true;
     this.logger.info({ address: `${listen.host ?? "0.0.0.0"}:${port}`, store: this.config.storagePath, channels: this.config.raw.channels.length }, "notifier listening");
     return { host: listen.host, port };
+  }
+
+  /** Re-reads the web config (SIGHUP); a bad one keeps the previous settings. */
+  reloadWebConfig(): void {
+    if (!this.security) return;
+    const outcome = this.security.reload();
+    if (outcome.ok) this.logger.info({ file: this.security.config.file }, "web config reloaded");
+    else this.logger.error({ error: outcome.error }, "web config reload failed; keeping the previous web config");
   }
 
   async stop(): Promise<void> {

@@ -1,4 +1,7 @@
 import { createServer, type RequestListener, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { TLSSocket } from "node:tls";
+import type { WebTls } from "./web-config.js";
 
 /** A listen address that cannot be bound: a runtime failure (exit 1), said in one line. */
 export class ListenError extends Error {
@@ -29,8 +32,8 @@ function describe(code: string | undefined): string {
  * cannot be (Express 5's `app.listen` hands that error to its callback, which is easy to mistake for
  * success: the process then said "listening" and served nothing).
  */
-export function listenOn(app: RequestListener, listenAddress: { host?: string; port: number }): Promise<Server> {
-  const server = createServer(app);
+export function listenOn(app: RequestListener, listenAddress: { host?: string; port: number }, tls?: WebTls): Promise<Server> {
+  const server = tls ? createTlsServer(app, tls) : createServer(app);
   const shown = `${listenAddress.host ?? "0.0.0.0"}:${listenAddress.port}`;
   return new Promise<Server>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => reject(new ListenError(shown, err.code));
@@ -40,4 +43,22 @@ export function listenOn(app: RequestListener, listenAddress: { host?: string; p
       resolve(server);
     });
   });
+}
+
+/**
+ * An HTTPS server for a web config's tls_server_config. Node checks RequireAndVerifyClientCert
+ * itself (rejectUnauthorized); the two types that ask for a certificate without always verifying it
+ * are enforced here, when the handshake is done.
+ */
+function createTlsServer(app: RequestListener, tls: WebTls): Server {
+  const server = createHttpsServer({ ...tls.options }, app);
+  if (tls.clientAuthType === "RequireAnyClientCert" || tls.clientAuthType === "VerifyClientCertIfGiven") {
+    server.on("secureConnection", (socket: TLSSocket) => {
+      const given = Object.keys(socket.getPeerCertificate() ?? {}).length > 0;
+      if (tls.clientAuthType === "RequireAnyClientCert" ? !given : given && !socket.authorized) socket.destroy();
+    });
+  }
+  // A client speaking plain HTTP to the TLS port is dropped; nothing to log per connection.
+  server.on("tlsClientError", () => undefined);
+  return server;
 }

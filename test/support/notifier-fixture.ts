@@ -65,11 +65,11 @@ export interface RunningNotifier {
   stop(): Promise<void>;
 }
 
-export async function startNotifier(o: NotifierConfigOptions & { clock?: () => number; logger?: Logger; tickIntervalMs?: number } = {}): Promise<RunningNotifier> {
+export async function startNotifier(o: NotifierConfigOptions & { clock?: () => number; logger?: Logger; tickIntervalMs?: number; webConfigFile?: string } = {}): Promise<RunningNotifier> {
   const dir = mkdtempSync(join(tmpdir(), "smt-notifier-"));
   const configFile = writeNotifierConfig(dir, o);
   const capture = captureLogger();
-  const notifier = new Notifier({ config: loadNotifierConfig(configFile), logger: o.logger ?? capture.logger, clock: o.clock, tickIntervalMs: o.tickIntervalMs });
+  const notifier = new Notifier({ config: loadNotifierConfig(configFile), logger: o.logger ?? capture.logger, clock: o.clock, tickIntervalMs: o.tickIntervalMs, webConfigFile: o.webConfigFile });
   const { port } = await notifier.start();
   return {
     notifier,
