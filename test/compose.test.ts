@@ -124,4 +124,19 @@ describe("Dockerfile", () => {
     expect(users.at(-1)).toBe("node");
     expect(text).toMatch(/npm prune --omit=dev/);
   });
+
+  it("the production image (the last stage) leaves out the simulator's packages; the demo profile's simulator is built from the demo target", async () => {
+    // Stages by name, and the stage each one copies node_modules from.
+    const stages = text.split(/^(?=FROM\s)/m).filter((s) => s.startsWith("FROM"));
+    const named = new Map(stages.map((s) => [/^FROM\s+\S+\s+AS\s+(\S+)/i.exec(s)?.[1] ?? "", s]));
+    const modulesFrom = (stage: string) => /^COPY\s+--from=(\S+)\s.*node_modules/m.exec(stage)?.[1];
+    const production = modulesFrom(stages.at(-1)!);
+    expect(production, "the last stage copies node_modules").toBeDefined();
+    expect(named.get(production!), `stage ${production}`).toMatch(/npm prune --omit=dev/);
+    expect(named.get("demo"), "a demo stage").toBeDefined();
+    expect(named.get(modulesFrom(named.get("demo")!)!), "the demo stage copies the full node_modules").not.toMatch(/npm prune --omit=dev/);
+    const demo = parse(await compose("--profile", "demo", "config")) as ComposeFile;
+    expect(demo.services.simulator!.build).toMatchObject({ target: "demo" });
+    for (const name of ["exporter", "notifier", "demo-exporter"]) expect((demo.services[name]!.build as { target?: string }).target, name).toBeUndefined();
+  });
 });
