@@ -1,10 +1,17 @@
 # syntax=docker/dockerfile:1
 # smt-monitor: one image for the exporter and the notifier (docker-compose.yml), and a "demo" target
 # that adds the simulator's packages for the demo profile.
-# Node.js 20 LTS (the version the tests run on); multi-stage: build with dev dependencies, ship
-# only the compiled JavaScript and the production dependencies, run as the unprivileged "node" user.
+# Multi-stage: build with dev dependencies, ship only the compiled JavaScript and the production
+# dependencies, run as the unprivileged "node" user.
+#
+# Node.js 24 LTS ("Krypton": maintenance until April 2028; Node.js 20 reached its end of life in
+# April 2026, Node.js 22 reaches it in April 2027), pinned to a release. The image should also be
+# pinned by digest (node:24.11.1-bookworm-slim@sha256:...): take it from
+# `docker buildx imagetools inspect node:24.11.1-bookworm-slim` where the registry is reachable (our
+# build machines cannot pull), and move tag and digest together. The test machines run Node.js 20
+# (Debian 12); the image itself is built and run by test/compose-stack.test.ts where an engine runs.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24.11.1-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 # better-sqlite3 compiles from source when no prebuilt binary fits.
