@@ -75,4 +75,3 @@ let built: MarketFiguresSchema | undefined;
 export const marketFiguresConfig = z.lazy((): MarketFiguresSchema => (built ??= buildMarketFiguresConfig()));
 
 export type MarketFiguresConfig = z.infer<MarketFiguresSchema>;
-export type FigureSourceConfig = MarketFiguresConfig["sources"][number];

@@ -108,7 +108,6 @@ export const httpProbeSettings = z.strictObject({
   basic_auth: basicAuth.optional(),
   tls: tlsSettings.default({ insecure_skip_verify: false }),
 });
-export type HttpProbeSettings = z.infer<typeof httpProbeSettings>;
 
 export const jsonAssertion = z
   .strictObject({
@@ -142,7 +141,6 @@ export const apiStep = z
     max_body_bytes: byteCount(1_048_576, MAX_PROBE_BODY_BYTES),
   })
   .refine((s) => s.json === undefined || s.body === undefined, { message: "expected json or body, not both" });
-export type ApiStep = z.infer<typeof apiStep>;
 
 export const apiProbeSettings = z
   .strictObject({
@@ -158,7 +156,6 @@ export const apiProbeSettings = z
       seen.add(step.name);
     });
   });
-export type ApiProbeSettings = z.infer<typeof apiProbeSettings>;
 
 export const ftpsProbeSettings = z
   .strictObject({
@@ -186,7 +183,6 @@ export const ftpsProbeSettings = z
       });
     }
   });
-export type FtpsProbeSettings = z.infer<typeof ftpsProbeSettings>;
 
 const checkBase = {
   name,
@@ -201,7 +197,6 @@ export const checkConfig = z.discriminatedUnion("kind", [
   z.strictObject({ ...checkBase, kind: z.literal("ftps"), ftps: ftpsProbeSettings }),
 ]);
 export type CheckConfig = z.infer<typeof checkConfig>;
-export type CheckKind = CheckConfig["kind"];
 
 export const exporterConfig = z
   .strictObject({

@@ -269,7 +269,6 @@ export const notifierConfigSchema = z
   });
 
 export type NotifierConfigFile = z.infer<typeof notifierConfigSchema>;
-export type ChannelConfig = NotifierConfigFile["channels"][number];
 
 /** The webhook's bearer token is at least this long (after trimming). */
 export const MIN_WEBHOOK_TOKEN_LENGTH = 16;
