@@ -32,6 +32,7 @@ RUN npm prune --omit=dev --no-audit --no-fund
 FROM ${NODE_IMAGE} AS base
 ENV NODE_ENV=production
 WORKDIR /app
+COPY --chown=root:root LICENSE ./LICENSE
 # State lives in volumes mounted below /var/lib/smt-monitor (and, for the demo, /app/.smt-demo).
 RUN mkdir -p /var/lib/smt-monitor /app/.smt-demo/simulator /app/.smt-demo/notifier \
  && chown -R node:node /var/lib/smt-monitor /app/.smt-demo
