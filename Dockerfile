@@ -1,9 +1,17 @@
 # syntax=docker/dockerfile:1
-# smt-monitor: one image for the exporter, the notifier and the simulator (docker-compose.yml).
-# Node.js 20 LTS (the version the tests run on); multi-stage: build with dev dependencies, ship
-# only the compiled JavaScript and the production dependencies, run as the unprivileged "node" user.
+# smt-monitor: one image for the exporter and the notifier (docker-compose.yml), and a "demo" target
+# that adds the simulator's packages for the demo profile.
+# Multi-stage: build with dev dependencies, ship only the compiled JavaScript and the production
+# dependencies, run as the unprivileged "node" user.
+#
+# Node.js 24 LTS ("Krypton": maintenance until April 2028; Node.js 20 reached its end of life in
+# April 2026, Node.js 22 reaches it in April 2027), pinned to a release. The image should also be
+# pinned by digest (node:24.11.1-bookworm-slim@sha256:...): take it from
+# `docker buildx imagetools inspect node:24.11.1-bookworm-slim` where the registry is reachable (our
+# build machines cannot pull), and move tag and digest together. The test machines run Node.js 20
+# (Debian 12); the image itself is built and run by test/compose-stack.test.ts where an engine runs.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24.11.1-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 # better-sqlite3 compiles from source when no prebuilt binary fits.
@@ -15,16 +23,16 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
-RUN npx tsc -p tsconfig.json \
- && npm prune --omit=dev --no-audit --no-fund
+RUN npx tsc -p tsconfig.json
 
-FROM ${NODE_IMAGE} AS runtime
+# The production dependencies only: no test tooling, no simulator packages (ftp-srv, node-forge).
+FROM build AS production-modules
+RUN npm prune --omit=dev --no-audit --no-fund
+
+FROM ${NODE_IMAGE} AS base
 ENV NODE_ENV=production
 WORKDIR /app
-COPY --from=build --chown=root:root /src/package.json ./package.json
-COPY --from=build --chown=root:root /src/node_modules ./node_modules
-COPY --from=build --chown=root:root /src/dist ./dist
-COPY --chown=root:root config ./config
+COPY --chown=root:root LICENSE ./LICENSE
 # State lives in volumes mounted below /var/lib/smt-monitor (and, for the demo, /app/.smt-demo).
 RUN mkdir -p /var/lib/smt-monitor /app/.smt-demo/simulator /app/.smt-demo/notifier \
  && chown -R node:node /var/lib/smt-monitor /app/.smt-demo
@@ -32,3 +40,18 @@ USER node
 EXPOSE 9910 9911
 ENTRYPOINT ["node", "/app/dist/cli/main.js"]
 CMD ["--help"]
+
+# docker compose --profile demo: the simulator needs the development dependencies.
+FROM base AS demo
+COPY --from=build --chown=root:root /src/package.json ./package.json
+COPY --from=build --chown=root:root /src/node_modules ./node_modules
+COPY --from=build --chown=root:root /src/dist ./dist
+COPY --chown=root:root config ./config
+
+# The production image (the default target): `simulate` here says in one line that it needs them.
+FROM base AS runtime
+COPY --from=production-modules --chown=root:root /src/package.json ./package.json
+COPY --from=production-modules --chown=root:root /src/node_modules ./node_modules
+COPY --from=production-modules --chown=root:root /src/dist ./dist
+COPY --chown=root:root config ./config
+USER node

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync, type Stats } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,14 +28,14 @@ function stat(name: string, directory: boolean) {
 }
 
 class ListingSite extends FileSystem {
-  get(fileName: string) {
+  override async get(fileName: string) {
     return stat(fileName, !fileName.includes("IntervalMeterUsage"));
   }
-  list(path = ".") {
+  override async list(path = ".") {
     const n = path.includes("huge") ? HUGE_ENTRIES : 3;
     return Array.from({ length: n }, (_, i) => stat(`IntervalMeterUsage${String(i).padStart(8, "0")}${"x".repeat(ENTRY_NAME_LENGTH)}.csv`, false));
   }
-  read() {
+  override async read() {
     return { stream: Readable.from([Buffer.alloc(100, "a")]), clientPath: "/file" };
   }
 }
@@ -53,11 +53,11 @@ beforeAll(async () => {
     tls: { key: certs.server.key, cert: certs.server.cert },
     anonymous: false,
     // One short line per entry, as SMT's server writes them (ftp-srv's own format adds a date library call per entry).
-    file_format: (f: { name: string; size: number }) => `-rw-r--r-- 1 1 1 ${f.size} Mar 01 05:30 ${f.name}`,
+    file_format: (f: Stats) => `-rw-r--r-- 1 1 1 ${f.size} Mar 01 05:30 ${(f as Stats & { name: string }).name}`,
     log: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, fatal() {}, child() { return this; } } as never,
   });
   for (const [signal, keep] of signals) for (const l of process.listeners(signal as NodeJS.Signals)) if (!keep.has(l)) process.removeListener(signal, l);
-  server.on("login", (_data: unknown, resolve: (r: { fs: unknown }) => void) => resolve({ fs: new ListingSite(null as never, { root: dir, cwd: "/" }) }));
+  server.on("login", (_data, resolve) => resolve({ fs: new ListingSite(null as never, { root: dir, cwd: "/" }) }));
   await server.listen();
   port = ((server as unknown as { server: { address(): AddressInfo } }).server.address()).port;
 }, 60_000);

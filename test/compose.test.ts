@@ -5,6 +5,7 @@ import { promisify } from "node:util";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { notifierConfigSchema } from "../src/config/notifier-schema.js";
+import { ALERTMANAGER } from "./support/alertmanager.js";
 
 /**
  * docker-compose.yml and the Dockerfile, checked without a Docker engine: Debian's docker-compose
@@ -102,6 +103,16 @@ describe("docker-compose.yml (Debian's docker-compose, no engine)", () => {
     expect(demo.services["demo-exporter"]!.network_mode).toBe("service:simulator");
   });
 
+  it("runs the Prometheus and Alertmanager versions the tests run (Debian's packages)", async () => {
+    const version = async (binary: string) => {
+      const { stdout, stderr } = await run(binary, ["--version"]);
+      return /version (\d+\.\d+\.\d+)/.exec(stdout + stderr)?.[1];
+    };
+    const c = parse(await compose("config")) as ComposeFile;
+    expect(c.services.prometheus!.image).toBe(`prom/prometheus:v${await version("prometheus")}`);
+    expect(c.services.alertmanager!.image).toBe(`prom/alertmanager:v${await version(ALERTMANAGER)}`);
+  });
+
   it("the configs it mounts pass promtool and amtool, and route like alertmanager/alertmanager.yml", async () => {
     await run("promtool", ["check", "config", "deploy/compose/prometheus.yml"], { cwd: root });
     await run("amtool", ["check-config", "deploy/compose/alertmanager.yml"], { cwd: root });
@@ -116,12 +127,29 @@ describe("docker-compose.yml (Debian's docker-compose, no engine)", () => {
 
 describe("Dockerfile", () => {
   const text = readFileSync(join(root, "Dockerfile"), "utf8");
-  it("is multi-stage on a Node.js LTS image and runs as a non-root user", () => {
+  it("is multi-stage on a supported Node.js LTS image pinned to a release and runs as a non-root user", () => {
     const froms = [...text.matchAll(/^FROM\s+(\S+)/gm)].map((m) => m[1]);
     expect(froms.length).toBeGreaterThanOrEqual(2);
-    expect(text).toMatch(/^ARG NODE_IMAGE=node:(20|22|24)[-.\w]*$/m);
+    // A supported LTS (Node.js 20 reached its end of life in April 2026), pinned to a release (and,
+    // where it could be read, a digest), not a moving major tag.
+    expect(text).toMatch(/^ARG NODE_IMAGE=node:(22|24)\.\d+\.\d+-(bookworm|trixie)-slim(@sha256:[0-9a-f]{64})?$/m);
     const users = [...text.matchAll(/^USER\s+(\S+)/gm)].map((m) => m[1]);
     expect(users.at(-1)).toBe("node");
     expect(text).toMatch(/npm prune --omit=dev/);
+  });
+
+  it("the production image (the last stage) leaves out the simulator's packages; the demo profile's simulator is built from the demo target", async () => {
+    // Stages by name, and the stage each one copies node_modules from.
+    const stages = text.split(/^(?=FROM\s)/m).filter((s) => s.startsWith("FROM"));
+    const named = new Map(stages.map((s) => [/^FROM\s+\S+\s+AS\s+(\S+)/i.exec(s)?.[1] ?? "", s]));
+    const modulesFrom = (stage: string) => /^COPY\s+--from=(\S+)\s.*node_modules/m.exec(stage)?.[1];
+    const production = modulesFrom(stages.at(-1)!);
+    expect(production, "the last stage copies node_modules").toBeDefined();
+    expect(named.get(production!), `stage ${production}`).toMatch(/npm prune --omit=dev/);
+    expect(named.get("demo"), "a demo stage").toBeDefined();
+    expect(named.get(modulesFrom(named.get("demo")!)!), "the demo stage copies the full node_modules").not.toMatch(/npm prune --omit=dev/);
+    const demo = parse(await compose("--profile", "demo", "config")) as ComposeFile;
+    expect(demo.services.simulator!.build).toMatchObject({ target: "demo" });
+    for (const name of ["exporter", "notifier", "demo-exporter"]) expect((demo.services[name]!.build as { target?: string }).target, name).toBeUndefined();
   });
 });

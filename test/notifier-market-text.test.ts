@@ -31,7 +31,7 @@ describe("alert text that becomes a notice draft", () => {
     const summary = `Portal${HOSTILE} down: users see "\u202egnp.exe\u202c" and Cafe\u0301\r\nACTION REQUIRED: call 1-900-555-0100 ${"x".repeat(1_048_576)}`;
     const res = await postWebhook(n.url, payload([{ service: "gui", start: START, annotations: { summary, description: `${"d".repeat(3000)}\u202e`, runbook_url: `https://runbooks.example/${"r".repeat(2000)}` } }]));
     expect(res.status, JSON.stringify(res.json).slice(0, 500)).toBe(200);
-    const [{ id }] = res.json.drafts as { id: string }[];
+    const [{ id }] = res.json.drafts as [{ id: string }];
     const notice = n.notifier.store.notice(id)!;
     expect(notice.body).not.toMatch(INVISIBLE_OR_CONTROL);
     expect(notice.subject).not.toMatch(INVISIBLE_OR_CONTROL);
@@ -56,7 +56,7 @@ describe("alert text that becomes a notice draft", () => {
     expect(MAX_BODY).toBeGreaterThanOrEqual(MAX_DRAFT_BODY);
     expect(MAX_SUBJECT).toBeGreaterThanOrEqual(MAX_DRAFT_SUBJECT);
     const res = await postWebhook(n.url, payload([{ service: "api", start: START }]));
-    const [{ id }] = res.json.drafts as { id: string }[];
+    const [{ id }] = res.json.drafts as [{ id: string }];
     const auth = { authorization: basic(REVIEWER) };
     const page = await (await fetch(`${n.url}/notices/${id}`, { headers: auth })).text();
     expect(page).toContain(`<textarea name="body" rows="24" maxlength="${MAX_BODY}" required>`);

@@ -2,6 +2,8 @@ import type { Command } from "commander";
 import { createLogger } from "../log/logger.js";
 import { DEFAULT_SIMULATOR_PORTS } from "../simulator/ports.js";
 import { addLogOptions } from "./log-options.js";
+import { missingSimulatorPackage, simulatorPackagesMissingMessage } from "../simulator/simulator-packages.js";
+import { EXIT_RUNTIME } from "./command-failure.js";
 
 export function registerSimulate(program: Command): void {
   const cmd: Command = program
@@ -14,9 +16,19 @@ export function registerSimulate(program: Command): void {
     .option("--api-port <port>", "HTTPS API port", String(DEFAULT_SIMULATOR_PORTS.api))
     .option("--han-port <port>", "HTTPS HAN API port", String(DEFAULT_SIMULATOR_PORTS.han))
     .option("--ftps-port <port>", "FTPS (explicit TLS) control port", String(DEFAULT_SIMULATOR_PORTS.ftps))
-    .option("--pasv-range <from-to>", "FTPS passive data ports (two simulators on one machine need disjoint ranges)", "40000-40999")
+    .option("--pasv-range <from-to>", "FTPS passive data ports (two simulators on one machine need disjoint ranges)", "40000-40999");
   addLogOptions(cmd).action(async (opts: Record<string, string>) => {
-      const { startSimulator } = await import("../simulator/simulator.js");
+      let simulator: typeof import("../simulator/simulator.js");
+      try {
+        simulator = await import("../simulator/simulator.js");
+      } catch (err) {
+        const missing = missingSimulatorPackage(err);
+        if (!missing) throw err;
+        process.stderr.write(`${simulatorPackagesMissingMessage(missing)}\n`);
+        process.exitCode = EXIT_RUNTIME;
+        return;
+      }
+      const { startSimulator } = simulator;
       const logger = createLogger({ name: "simulator", level: opts["log.level"], format: opts["log.format"] === "logfmt" ? "logfmt" : "json" });
       const port = (name: string) => {
         const value = Number(opts[name]);

@@ -66,7 +66,6 @@ export const recurringWindow = z.strictObject({
   services,
   description: z.string().optional(),
 });
-export type RecurringWindow = z.infer<typeof recurringWindow>;
 
 export const plannedOutage = z.strictObject({
   id: windowName,
@@ -78,7 +77,6 @@ export const plannedOutage = z.strictObject({
   /** The market notice announcing it, e.g. "SMT-M-A051425-10". */
   notice_id: z.string().min(1).optional(),
 });
-export type PlannedOutage = z.infer<typeof plannedOutage>;
 
 export const maintenanceConfig = z
   .strictObject({

@@ -33,7 +33,6 @@ export function promQuery(refId: string, expr: string, o: { legend?: string; ins
   return q;
 }
 
-export type Color = "red" | "green" | "orange" | "blue" | "text" | "transparent" | "dark-red" | "super-light-red";
 export interface Step {
   value: number | null;
   color: string;

@@ -53,7 +53,6 @@ const PORT_OPTIONS: Record<keyof DemoPorts, string> = {
   simulatorHan: "--simulator-han-port",
   simulatorFtps: "--simulator-ftps-port",
 };
-export const DEMO_PORT_OPTIONS = PORT_OPTIONS;
 
 /** Ports already taken on 127.0.0.1, each with the option that moves it. */
 export async function busyPorts(ports: DemoPorts): Promise<string[]> {

@@ -41,11 +41,6 @@ export function usageDayStart(day: CivilDate, zone = DATA_TIME_ZONE): number {
   return wallClockToInstant(zone, day, { hour: 0, minute: 0 });
 }
 
-/** The usage day (local date) that starts at or contains the instant. */
-export function usageDayAt(ms: number, zone = DATA_TIME_ZONE): CivilDate {
-  return civilDateAt(zone, ms);
-}
-
 function timeOf(deadline: DeliveryDeadline) {
   const time = parseTimeOfDay(deadline.at);
   if (!time) throw new RangeError(`deadline time: expected "HH:MM", got "${deadline.at}"`);

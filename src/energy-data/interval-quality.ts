@@ -1,5 +1,5 @@
 import { DateTime } from "luxon";
-import { DATA_TIME_ZONE, formatCivilDate, type CivilDate } from "./delivery-deadline.js";
+import { DATA_TIME_ZONE, type CivilDate } from "./delivery-deadline.js";
 
 /**
  * Data quality of one usage day's 15-minute interval data for the canary ESIIDs (SLO document:
@@ -107,6 +107,3 @@ export function parseReadingList(rd: string): { readings: PositionalReading[]; u
   }
   return { readings, unreadable };
 }
-
-/** "2026-03-08" for a day (label and log use). */
-export const dayLabel = (day: CivilDate) => formatCivilDate(day);

@@ -18,16 +18,6 @@ export function formatNoticeDate(ms: number, zone = CENTRAL): string {
   return DateTime.fromMillis(ms, { zone }).toFormat("LLLL d, yyyy");
 }
 
-/** "Saturday, March 7, 2026". */
-export function formatDay(ms: number, zone = CENTRAL): string {
-  return DateTime.fromMillis(ms, { zone }).toFormat("cccc, LLLL d, yyyy");
-}
-
-/** "YYYY-MM-DD" in the zone. */
-export function localDate(ms: number, zone = CENTRAL): string {
-  return DateTime.fromMillis(ms, { zone }).toFormat("yyyy-LL-dd");
-}
-
 /** "MMDDYY" in the zone, for notice ids. */
 export function idDate(ms: number, zone = CENTRAL): string {
   return DateTime.fromMillis(ms, { zone }).toFormat("LLddyy");

@@ -8,13 +8,6 @@
  * the ERCOT archive; the letter rule is ours, so ids never collide).
  */
 
-export interface SeriesIdParts {
-  prefix: string;
-  audience: string;
-  letter: string;
-  mmddyy: string;
-}
-
 const LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
 /** The longest `notices.id_prefix` a config may set. */

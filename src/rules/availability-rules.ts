@@ -5,7 +5,7 @@ import { MINUTE_SECONDS, RECORDING_DELAY_SECONDS } from "./minute-timing.js";
 /**
  * The Prometheus rules of the SMT availability objective, generated from a few parameters by a pure
  * function (Sloth-style): the production files in prometheus/rules/ are this function's output for
- * PRODUCTION_RULE_PARAMETERS (test/rules-golden.test.ts keeps them equal), and the demo generates its
+ * PRODUCTION_RULE_PARAMETERS (test/prometheus-rules.test.ts keeps them equal), and the demo generates its
  * own with a short outage threshold. Semantics: docs/slo.md.
  */
 export interface AvailabilityRuleParameters {
