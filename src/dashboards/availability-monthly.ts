@@ -4,6 +4,7 @@ import * as stat from "@grafana/grafana-foundation-sdk/stat";
 import * as table from "@grafana/grafana-foundation-sdk/table";
 import * as statetimeline from "@grafana/grafana-foundation-sdk/statetimeline";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
+import { ALERTS_SERIES, ALERT_LABELS as L, ALERT_NAMES, ALERT_NAME_PATTERN, ALERT_STATE_LABEL } from "../rules/alert-contract.js";
 import { MINUTE_STATE_SERIES, availabilityRatioSeries } from "../rules/availability-rules.js";
 import {
   AVAILABILITY_THRESHOLDS,
@@ -101,11 +102,11 @@ export function availabilityMonthlyDashboard(): dashboard.Dashboard {
         .datasource(PROMETHEUS)
         .enable(true)
         .iconColor("red")
-        .expr(`max by (alertname, service) (ALERTS{alertname="SMTUnplannedOutage", alertstate="firing"})`)
+        .expr(`max by (${L.alertname}, ${L.service}) (${ALERTS_SERIES}{${L.alertname}="${ALERT_NAMES.unplannedOutage}", ${ALERT_STATE_LABEL}="firing"})`)
         .step("60s")
-        .titleFormat("{{alertname}}")
-        .textFormat("{{service}}")
-        .tagKeys("alertname,service"),
+        .titleFormat(`{{${L.alertname}}}`)
+        .textFormat(`{{${L.service}}}`)
+        .tagKeys(`${L.alertname},${L.service}`),
     );
 
   let id = 1;
@@ -210,8 +211,13 @@ export function availabilityMonthlyDashboard(): dashboard.Dashboard {
       .datasource(PROMETHEUS)
       .gridPos(gridPos(12, y + 8, 12, 8))
       .timeFrom("5m")
-      .withTarget(promQuery("A", `max by (alertname, service, check, severity) (ALERTS{alertname=~"SMT.+", alertstate="firing"})`, { instant: true, table: true }))
-      .transformations(mergeAndRename({ alertname: "Alert", service: "Service", check: "Check", severity: "Severity" }, ["Time", "Value"]))
+      .withTarget(
+        promQuery("A", `max by (${L.alertname}, ${L.service}, ${L.check}, ${L.severity}) (${ALERTS_SERIES}{${L.alertname}=~"${ALERT_NAME_PATTERN}", ${ALERT_STATE_LABEL}="firing"})`, {
+          instant: true,
+          table: true,
+        }),
+      )
+      .transformations(mergeAndRename({ [L.alertname]: "Alert", [L.service]: "Service", [L.check]: "Check", [L.severity]: "Severity" }, ["Time", "Value"]))
       .noValue("No SMT alert is firing"),
   );
   // Time to market, data quality, call-center tickets and HAN devices (docs/report.md).
