@@ -9,7 +9,6 @@ import { MINUTE_STATE_SERIES, availabilityRatioSeries } from "../rules/availabil
 import {
   AVAILABILITY_THRESHOLDS,
   DASHBOARD_TAGS,
-  DASHBOARD_TIME_ZONE,
   MINUTE_SHIFT,
   PROMETHEUS,
   dashboardLinks,
@@ -21,6 +20,7 @@ import {
   valueText,
 } from "./dashboard-kit.js";
 import { addMarketDataPanels } from "./market-data-panels.js";
+import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 
 export const AVAILABILITY_MONTHLY_UID = "smt-availability-monthly";
 
@@ -79,7 +79,7 @@ export function availabilityMonthlyDashboard(): dashboard.Dashboard {
         "The default range is this month so far; pick 'Previous month' for a whole calendar month. `smt-monitor report` gives the authoritative figures.",
     )
     .tags(DASHBOARD_TAGS)
-    .timezone(DASHBOARD_TIME_ZONE)
+    .timezone(CENTRAL_TIME_ZONE)
     .time({ from: "now/M", to: "now" })
     .refresh("1m")
     .editable()

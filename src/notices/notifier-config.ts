@@ -3,6 +3,7 @@ import { readConfigFile } from "../config/config-file.js";
 import { dirname, resolve } from "node:path";
 import { IANAZone } from "luxon";
 import { z } from "zod";
+import { KiB, MiB } from "../config/byte-count.js";
 import { durationSchema } from "../config/schema-parts.js";
 import { ConfigError, type ConfigProblem } from "../config/errors.js";
 import { parseListenAddress, toProblem } from "../config/load.js";
@@ -14,12 +15,16 @@ import { bearerTokenProblem, trimLikeAlertmanager } from "../secrets/bearer-toke
 import { secretRedactor } from "../secrets/redactor.js";
 import { MAX_ID_PREFIX_CHARS } from "./notice-id.js";
 import { NOTICE_KINDS, templateProblems, type NoticeKind } from "./notice-template.js";
+import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 
 /**
  * The notifier's config file (config/notifier.example.yaml, docs/notices.md): where it listens,
  * where the store lives, who may post alerts and review notices, the notice wording, the
  * planned-outage rules and the channels that tell on-call about new drafts.
  */
+
+/** webhook.max_body_bytes: the largest Alertmanager notification the notifier reads, in bytes. */
+export const WEBHOOK_BODY_BYTES = { min: KiB, max: 64 * MiB, default: MiB } as const;
 
 /** The range of every duration of the notifier config (docs/notices.md); `timer` ones arm a timer. */
 export const NOTIFIER_DURATIONS = {
@@ -39,7 +44,7 @@ export const NOTIFIER_DURATIONS = {
 } as const;
 
 const timeZone = z.string().superRefine((text, ctx) => {
-  if (!IANAZone.isValidZone(text)) ctx.addIssue({ code: "custom", message: `expected an IANA time zone such as "America/Chicago", got "${text}"` });
+  if (!IANAZone.isValidZone(text)) ctx.addIssue({ code: "custom", message: `expected an IANA time zone such as "${CENTRAL_TIME_ZONE}", got "${text}"` });
 });
 
 const httpUrl = z.string().superRefine((text, ctx) => {
@@ -129,7 +134,7 @@ const DEFAULT_SERVICE_NAMES: Record<Service, string> = {
 };
 
 const noticesSection = z.strictObject({
-  time_zone: timeZone.default("America/Chicago"),
+  time_zone: timeZone.default(CENTRAL_TIME_ZONE),
   /** The id prefix and audience letter: SMT-M-A051425-01. */
   id_prefix: z.string().regex(/^[A-Z0-9-]*$/, "expected capital letters, digits and '-'").max(MAX_ID_PREFIX_CHARS).default("SMT-"),
   audience_code: z.enum(["M", "R", "W"]).default("M"),
@@ -216,7 +221,7 @@ export const notifierConfigSchema = z
     webhook: z
       .strictObject({
         ...secretFields("bearer_token"),
-        max_body_bytes: z.number().int().min(1024).max(64 * 1_048_576).default(1_048_576),
+        max_body_bytes: z.number().int().min(WEBHOOK_BODY_BYTES.min).max(WEBHOOK_BODY_BYTES.max).default(WEBHOOK_BODY_BYTES.default),
       })
       .superRefine(exactlyOneSecret("bearer_token")),
     reviewers: z.array(reviewer).min(1),
