@@ -57,7 +57,7 @@ describe("the alert contract and the rule files under prometheus/", () => {
       expect(rule, `the notifier reads ${alertname}, which no rule under prometheus/rules/ produces`).toBeDefined();
       const annotations = Object.keys(rule!.annotations ?? {});
       expect(annotations, alertname).toContain(signal.startAnnotation);
-      for (const key of NOTICE_TEXT_ANNOTATIONS) expect(annotations, alertname).toContain(key);
+      for (const key of Object.values(NOTICE_TEXT_ANNOTATIONS)) expect(annotations, alertname).toContain(key);
       // The start annotation holds whole Unix seconds of the alert's value.
       expect(rule!.annotations![signal.startAnnotation]).toBe('{{ printf "%.0f" $value }}');
       // The labels the notifier reads are the alert's (the expression keeps them; its summary names them).

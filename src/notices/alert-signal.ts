@@ -49,8 +49,8 @@ export const NOTICE_SIGNALS = {
   [ALERT_NAMES.maintenanceOverrun]: { startAnnotation: ALERT_ANNOTATIONS.windowEndTimestamp, overrun: true },
 } as const;
 export const NOTICE_SIGNAL_LABELS = [ALERT_LABELS.service] as const;
-/** The annotations copied into the notice text (bounded by ALERT_TEXT_LIMITS). */
-export const NOTICE_TEXT_ANNOTATIONS = [ALERT_ANNOTATIONS.summary, ALERT_ANNOTATIONS.description, ALERT_ANNOTATIONS.runbookUrl] as const;
+/** The annotations copied into the notice text, by the fact they become (bounded by ALERT_TEXT_LIMITS). */
+export const NOTICE_TEXT_ANNOTATIONS = { summary: ALERT_ANNOTATIONS.summary, description: ALERT_ANNOTATIONS.description, runbookUrl: ALERT_ANNOTATIONS.runbookUrl } as const;
 
 const isNoticeSignal = (alertname: string): alertname is keyof typeof NOTICE_SIGNALS => Object.hasOwn(NOTICE_SIGNALS, alertname);
 
@@ -75,9 +75,9 @@ export function alertSignal(alert: WebhookAlert, receivedAt: number): AlertSigna
     ...(status === "resolved" ? { endMs: Math.max(startSeconds * 1000, Math.min(endsAt ?? receivedAt, receivedAt)) } : {}),
     overrun,
     alertname,
-    ...optional("summary", alert.annotations[ALERT_ANNOTATIONS.summary]),
-    ...optional("description", alert.annotations[ALERT_ANNOTATIONS.description]),
-    ...optional("runbookUrl", alert.annotations[ALERT_ANNOTATIONS.runbookUrl]),
+    ...optional("summary", alert.annotations[NOTICE_TEXT_ANNOTATIONS.summary]),
+    ...optional("description", alert.annotations[NOTICE_TEXT_ANNOTATIONS.description]),
+    ...optional("runbookUrl", alert.annotations[NOTICE_TEXT_ANNOTATIONS.runbookUrl]),
     ...(annotated && "problem" in annotated ? { notes: [`annotation ${annotation} ${annotated.problem}; the outage start is the alert's startsAt (${new Date(startSeconds * 1000).toISOString()}): check it before approving`] } : {}),
   };
 }
