@@ -129,4 +129,12 @@ describe("src/ names the contract's strings once", () => {
     const found = sources.filter((s) => s.path !== owner).flatMap((s) => (s.text.match(quoted) ?? []).map((m) => `${s.path}: ${m}`));
     expect(found).toEqual([]);
   });
+
+  it("no code line (comments aside) but the contract's names an alert in text either (help, descriptions, log lines)", () => {
+    const name = new RegExp(`\\b${ALERT_NAME_PREFIX}[A-Z][a-z][A-Za-z]+`);
+    const found = sources
+      .filter((s) => s.path !== owner)
+      .flatMap((s) => s.text.split("\n").flatMap((line, i) => (!/^\s*(\/\/|\/?\*)/.test(line) && name.test(line) ? [`${s.path}:${i + 1}: ${line.trim()}`] : [])));
+    expect(found).toEqual([]);
+  });
 });

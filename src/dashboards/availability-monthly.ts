@@ -168,7 +168,7 @@ export function availabilityMonthlyDashboard(): dashboard.Dashboard {
     new statetimeline.PanelBuilder()
       .id(next())
       .title("Minute states (worst minute of each step)")
-      .description("Unavailable wins over unmeasured, unmeasured over maintenance, maintenance over available. Blue annotations mark planned maintenance, red ones SMTUnplannedOutage.")
+      .description(`Unavailable wins over unmeasured, unmeasured over maintenance, maintenance over available. Blue annotations mark planned maintenance, red ones ${ALERT_NAMES.unplannedOutage}.`)
       .datasource(PROMETHEUS)
       .gridPos(gridPos(0, y + 1, 24, 7))
       .interval("1m")
