@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import { SMTPServer } from "smtp-server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { REVIEWER, REVIEWER2, WEBHOOK_TOKEN, basic, payload, postWebhook, startNotifier, type RunningNotifier } from "./support/notifier-fixture.js";
+import { NOTICE_PAGE_SIZE } from "../src/notices/notice-store.js";
 import { sample, waitFor } from "./support/http.js";
 
 const START = Math.floor(Date.now() / 1000) - 1200;
@@ -153,6 +154,18 @@ describe("review API and pages", () => {
     expect(one.notice.body).toMatch(/^NOTICE DATE: /);
     expect(one.audit.map((a) => a.action)).toEqual(["created"]);
     expect((await api("/SMT-M-X000000-01")).status).toBe(404);
+  });
+
+  it(`?limit= is a whole number from 1 to ${NOTICE_PAGE_SIZE.max} (the page size), anything else a 400 naming the field and the range`, async () => {
+    expect(((await (await api("?limit=1")).json()) as { notices: unknown[] }).notices).toHaveLength(1);
+    expect((await api(`?limit=${NOTICE_PAGE_SIZE.max}`)).status).toBe(200);
+    for (const limit of ["0", String(NOTICE_PAGE_SIZE.max + 1), "9999", "99999999", "-1", "1.5", "ten"]) {
+      const res = await api(`?limit=${limit}`);
+      expect(res.status, limit).toBe(400);
+      expect(await res.text(), limit).toContain(`limit: expected a whole number from 1 to ${NOTICE_PAGE_SIZE.max}`);
+      const page = await fetch(`${n.url}/notices?limit=${limit}`, { headers: { authorization: basic(REVIEWER) } });
+      expect(page.status, limit).toBe(400);
+    }
   });
 
   it("edits (with version check), approves, marks sent, keeps the audit trail; refuses what the state does not allow", async () => {

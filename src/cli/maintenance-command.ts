@@ -4,6 +4,7 @@ import { ConfigError } from "../config/errors.js";
 import { addConfigFileOption, configFileOf } from "./config-file-option.js";
 import { loadMaintenanceConfig } from "../config/maintenance-load.js";
 import { SERVICES, type Service } from "../config/services.js";
+import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 import { maintenanceCalendar } from "../maintenance/maintenance-calendar.js";
 import { sourceLabel, type MaintenanceOccurrence } from "../maintenance/maintenance-window.js";
 import { calendarDaysRange, compareCivilDates, parseCivilDate } from "../maintenance/wall-clock-time.js";
@@ -22,7 +23,7 @@ export function registerMaintenance(program: Command): void {
   cmd
     .description(
       "List the planned maintenance windows of a config's maintenance: section between two dates (in the calendar's time zone, " +
-        "America/Chicago by default), with start and end in local time and UTC, duration, services and source. " +
+        `${CENTRAL_TIME_ZONE} by default), with start and end in local time and UTC, duration, services and source. ` +
         "Only the maintenance section is read: the checks' secrets and TLS files need not exist.",
     )
     .requiredOption("--from <date>", "first day listed, YYYY-MM-DD (from local midnight)")

@@ -1,7 +1,11 @@
 import { z } from "zod";
 import { formatByteLimit } from "../peers/peer-answer.js";
 
+export const KiB = 1 << 10;
 export const MiB = 1 << 20;
+
+/** The default of a probe step's max_body_bytes and of an FTPS probe's download.max_bytes. */
+export const DEFAULT_PROBE_BODY_BYTES = MiB;
 
 /** The upper bound of a probe step's max_body_bytes and of an FTPS probe's download.max_bytes. */
 export const MAX_PROBE_BODY_BYTES = 64 * MiB;

@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { MiB } from "./byte-count.js";
 import { ConfigError } from "./errors.js";
 import { YamlSource } from "./yaml-source.js";
 
@@ -7,7 +8,7 @@ import { YamlSource } from "./yaml-source.js";
  * 10,000 checks about 1.4 MiB; the limit keeps a wrong path (a log, a disk image, /dev/zero) from being
  * read whole into memory before it is rejected.
  */
-export const MAX_CONFIG_FILE_BYTES = 32 * 1024 * 1024;
+export const MAX_CONFIG_FILE_BYTES = 32 * MiB;
 
 /**
  * Reads a config file as UTF-8, at most MAX_CONFIG_FILE_BYTES: never more than the limit plus one

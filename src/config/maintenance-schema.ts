@@ -2,6 +2,7 @@ import { z } from "zod";
 import { durationSchema } from "./schema-parts.js";
 import { SERVICES } from "./services.js";
 import { isValidTimeZone, parseCalendarDateTime, parseCivilDate, parseTimeOfDay } from "../maintenance/wall-clock-time.js";
+import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 
 /**
  * The `maintenance:` section of the exporter config: SMT's planned maintenance, which the
@@ -20,7 +21,7 @@ const windowName = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, "expected a name of letters, digits, '_', '.', ':' and '-', starting with a letter or digit");
 
 const timeZone = z.string().superRefine((text, ctx) => {
-  if (!isValidTimeZone(text)) ctx.addIssue({ code: "custom", message: `expected an IANA time zone such as "America/Chicago", got "${text}"` });
+  if (!isValidTimeZone(text)) ctx.addIssue({ code: "custom", message: `expected an IANA time zone such as "${CENTRAL_TIME_ZONE}", got "${text}"` });
 });
 
 const weekday = z.string().transform((text, ctx) => {
@@ -80,7 +81,7 @@ export const plannedOutage = z.strictObject({
 
 export const maintenanceConfig = z
   .strictObject({
-    time_zone: timeZone.default("America/Chicago"),
+    time_zone: timeZone.default(CENTRAL_TIME_ZONE),
     recurring: z.array(recurringWindow).default([]),
     planned: z.array(plannedOutage).default([]),
     holidays: z.array(calendarDate).default([]),

@@ -5,6 +5,8 @@ import { maintenanceConfig } from "./maintenance-schema.js";
 import { SERVICES, type Service } from "./services.js";
 import { MAX_ID_PREFIX_CHARS } from "../notices/notice-id.js";
 import { NOTICE_KINDS, templateProblems, type NoticeKind } from "../notices/notice-template.js";
+import { KiB, MiB } from "./byte-count.js";
+import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 
 /**
  * The schema of the notifier's config file (config/notifier.example.yaml, docs/notices.md): where
@@ -12,6 +14,9 @@ import { NOTICE_KINDS, templateProblems, type NoticeKind } from "../notices/noti
  * the planned-outage rules and the channels that tell on-call about new drafts. Loading (secrets,
  * files) is notifier-load.ts.
  */
+
+/** webhook.max_body_bytes: the largest Alertmanager notification the notifier reads, in bytes. */
+export const WEBHOOK_BODY_BYTES = { min: KiB, max: 64 * MiB, default: MiB } as const;
 
 /** The range of every duration of the notifier config (docs/notices.md); `timer` ones arm a timer. */
 export const NOTIFIER_DURATIONS = {
@@ -31,7 +36,7 @@ export const NOTIFIER_DURATIONS = {
 } as const;
 
 const timeZone = z.string().superRefine((text, ctx) => {
-  if (!IANAZone.isValidZone(text)) ctx.addIssue({ code: "custom", message: `expected an IANA time zone such as "America/Chicago", got "${text}"` });
+  if (!IANAZone.isValidZone(text)) ctx.addIssue({ code: "custom", message: `expected an IANA time zone such as "${CENTRAL_TIME_ZONE}", got "${text}"` });
 });
 
 /** Also checks a URL read from url_file or url_env (notifier-load.ts). */
@@ -96,7 +101,7 @@ const DEFAULT_SERVICE_NAMES: Record<Service, string> = {
 };
 
 const noticesSection = z.strictObject({
-  time_zone: timeZone.default("America/Chicago"),
+  time_zone: timeZone.default(CENTRAL_TIME_ZONE),
   /** The id prefix and audience letter: SMT-M-A051425-01. */
   id_prefix: z.string().regex(/^[A-Z0-9-]*$/, "expected capital letters, digits and '-'").max(MAX_ID_PREFIX_CHARS).default("SMT-"),
   audience_code: z.enum(["M", "R", "W"]).default("M"),
@@ -183,7 +188,7 @@ export const notifierConfigSchema = z
     webhook: z
       .strictObject({
         ...secretFields("bearer_token"),
-        max_body_bytes: z.number().int().min(1024).max(64 * 1_048_576).default(1_048_576),
+        max_body_bytes: z.number().int().min(WEBHOOK_BODY_BYTES.min).max(WEBHOOK_BODY_BYTES.max).default(WEBHOOK_BODY_BYTES.default),
       })
       .superRefine(exactlyOneSecret("bearer_token")),
     reviewers: z.array(reviewer).min(1),

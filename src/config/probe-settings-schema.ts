@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { byteCount, MAX_PROBE_BODY_BYTES } from "./byte-count.js";
+import { byteCount, DEFAULT_PROBE_BODY_BYTES, MAX_PROBE_BODY_BYTES } from "./byte-count.js";
+import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 import { patternError } from "./pattern.js";
 import { configName, durationSchema, exactlyOneSecret, httpUrlSchema, secretFields, secretSource } from "./schema-parts.js";
 
@@ -59,7 +60,7 @@ export const httpProbeSettings = z.strictObject({
   redirect_keep_headers: z.array(headerName).default([]),
   /** Whether an https URL may redirect to an http one (refused with reason "redirect" otherwise). */
   allow_insecure_redirect: z.boolean().default(false),
-  max_body_bytes: byteCount(1_048_576, MAX_PROBE_BODY_BYTES),
+  max_body_bytes: byteCount(DEFAULT_PROBE_BODY_BYTES, MAX_PROBE_BODY_BYTES),
   basic_auth: basicAuth.optional(),
   tls: tlsSettings.default({ insecure_skip_verify: false }),
 }).superRefine((http, ctx) => {
@@ -100,7 +101,7 @@ export const apiStep = z
     body_must_not_match: z.array(pattern).default([]),
     assert: z.array(jsonAssertion).default([]),
     extract: z.record(name, z.string().min(1)).default({}),
-    max_body_bytes: byteCount(1_048_576, MAX_PROBE_BODY_BYTES),
+    max_body_bytes: byteCount(DEFAULT_PROBE_BODY_BYTES, MAX_PROBE_BODY_BYTES),
   })
   .refine((s) => s.json === undefined || s.body === undefined, { message: "expected json or body, not both" });
 export type ApiStep = z.infer<typeof apiStep>;
@@ -133,9 +134,9 @@ export const ftpsProbeSettings = z
     file_pattern: pattern,
     file_time: z.enum(["name", "mtime"]).default("mtime"),
     file_time_format: z.string().default("yyyyMMddHHmmss"),
-    file_time_zone: z.string().default("America/Chicago"),
+    file_time_zone: z.string().default(CENTRAL_TIME_ZONE),
     max_file_age: durationSchema(FTPS_MAX_FILE_AGE).optional(),
-    download: z.strictObject({ max_bytes: byteCount(1_048_576, MAX_PROBE_BODY_BYTES) }).optional(),
+    download: z.strictObject({ max_bytes: byteCount(DEFAULT_PROBE_BODY_BYTES, MAX_PROBE_BODY_BYTES) }).optional(),
   })
   .superRefine(exactlyOnePassword)
   .superRefine((f, ctx) => {

@@ -4,11 +4,11 @@ import * as stat from "@grafana/grafana-foundation-sdk/stat";
 import * as table from "@grafana/grafana-foundation-sdk/table";
 import * as statetimeline from "@grafana/grafana-foundation-sdk/statetimeline";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
+import { ALERTS_SERIES, ALERT_LABELS as L, ALERT_NAMES, ALERT_NAME_PATTERN, ALERT_STATE_LABEL } from "../rules/alert-contract.js";
 import { MINUTE_STATE_SERIES, availabilityRatioSeries } from "../rules/availability-rules.js";
 import {
   AVAILABILITY_THRESHOLDS,
   DASHBOARD_TAGS,
-  DASHBOARD_TIME_ZONE,
   MINUTE_SHIFT,
   PROMETHEUS,
   dashboardLinks,
@@ -20,6 +20,7 @@ import {
   valueText,
 } from "./dashboard-kit.js";
 import { addMarketDataPanels } from "./market-data-panels.js";
+import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 
 export const AVAILABILITY_MONTHLY_UID = "smt-availability-monthly";
 
@@ -78,7 +79,7 @@ export function availabilityMonthlyDashboard(): dashboard.Dashboard {
         "The default range is this month so far; pick 'Previous month' for a whole calendar month. `smt-monitor report` gives the authoritative figures.",
     )
     .tags(DASHBOARD_TAGS)
-    .timezone(DASHBOARD_TIME_ZONE)
+    .timezone(CENTRAL_TIME_ZONE)
     .time({ from: "now/M", to: "now" })
     .refresh("1m")
     .editable()
@@ -101,11 +102,11 @@ export function availabilityMonthlyDashboard(): dashboard.Dashboard {
         .datasource(PROMETHEUS)
         .enable(true)
         .iconColor("red")
-        .expr(`max by (alertname, service) (ALERTS{alertname="SMTUnplannedOutage", alertstate="firing"})`)
+        .expr(`max by (${L.alertname}, ${L.service}) (${ALERTS_SERIES}{${L.alertname}="${ALERT_NAMES.unplannedOutage}", ${ALERT_STATE_LABEL}="firing"})`)
         .step("60s")
-        .titleFormat("{{alertname}}")
-        .textFormat("{{service}}")
-        .tagKeys("alertname,service"),
+        .titleFormat(`{{${L.alertname}}}`)
+        .textFormat(`{{${L.service}}}`)
+        .tagKeys(`${L.alertname},${L.service}`),
     );
 
   let id = 1;
@@ -167,7 +168,7 @@ export function availabilityMonthlyDashboard(): dashboard.Dashboard {
     new statetimeline.PanelBuilder()
       .id(next())
       .title("Minute states (worst minute of each step)")
-      .description("Unavailable wins over unmeasured, unmeasured over maintenance, maintenance over available. Blue annotations mark planned maintenance, red ones SMTUnplannedOutage.")
+      .description(`Unavailable wins over unmeasured, unmeasured over maintenance, maintenance over available. Blue annotations mark planned maintenance, red ones ${ALERT_NAMES.unplannedOutage}.`)
       .datasource(PROMETHEUS)
       .gridPos(gridPos(0, y + 1, 24, 7))
       .interval("1m")
@@ -210,8 +211,13 @@ export function availabilityMonthlyDashboard(): dashboard.Dashboard {
       .datasource(PROMETHEUS)
       .gridPos(gridPos(12, y + 8, 12, 8))
       .timeFrom("5m")
-      .withTarget(promQuery("A", `max by (alertname, service, check, severity) (ALERTS{alertname=~"SMT.+", alertstate="firing"})`, { instant: true, table: true }))
-      .transformations(mergeAndRename({ alertname: "Alert", service: "Service", check: "Check", severity: "Severity" }, ["Time", "Value"]))
+      .withTarget(
+        promQuery("A", `max by (${L.alertname}, ${L.service}, ${L.check}, ${L.severity}) (${ALERTS_SERIES}{${L.alertname}=~"${ALERT_NAME_PATTERN}", ${ALERT_STATE_LABEL}="firing"})`, {
+          instant: true,
+          table: true,
+        }),
+      )
+      .transformations(mergeAndRename({ [L.alertname]: "Alert", [L.service]: "Service", [L.check]: "Check", [L.severity]: "Severity" }, ["Time", "Value"]))
       .noValue("No SMT alert is firing"),
   );
   // Time to market, data quality, call-center tickets and HAN devices (docs/report.md).

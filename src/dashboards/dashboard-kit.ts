@@ -10,7 +10,6 @@ import { MINUTE_SECONDS, RECORDING_DELAY_SECONDS } from "../rules/minute-timing.
 
 /** The uid of grafana/provisioning/datasources/prometheus.yaml; the dashboards refer to nothing else. */
 export const PROMETHEUS_DATASOURCE_UID = "smt-prometheus";
-export const DASHBOARD_TIME_ZONE = "America/Chicago";
 export const DASHBOARD_TAGS = ["smt", "smt-monitor"];
 
 export const PROMETHEUS: dashboard.DataSourceRef = { type: "prometheus", uid: PROMETHEUS_DATASOURCE_UID };

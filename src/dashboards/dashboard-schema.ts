@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { DASHBOARD_TIME_ZONE, PROMETHEUS_DATASOURCE_UID } from "./dashboard-kit.js";
+import { PROMETHEUS_DATASOURCE_UID } from "./dashboard-kit.js";
+import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 
 /**
  * The Grafana dashboard JSON model (schemaVersion 42, Grafana 11/12 file provisioning) as far as the
@@ -117,7 +118,7 @@ export const dashboardSchema = z.strictObject({
   title: z.string().min(1),
   description: z.string().optional(),
   tags: z.array(z.string()),
-  timezone: z.literal(DASHBOARD_TIME_ZONE),
+  timezone: z.literal(CENTRAL_TIME_ZONE),
   editable: z.boolean(),
   graphTooltip: z.number().int().min(0).max(2),
   fiscalYearStartMonth: z.number().int().min(0).max(11),

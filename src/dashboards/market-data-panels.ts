@@ -4,6 +4,7 @@ import * as dashboard from "@grafana/grafana-foundation-sdk/dashboard";
 import * as statetimeline from "@grafana/grafana-foundation-sdk/statetimeline";
 import * as table from "@grafana/grafana-foundation-sdk/table";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
+import { ALERT_NAMES } from "../rules/alert-contract.js";
 import { PROMETHEUS, gridPos, lastValue, mergeAndRename, promQuery, thresholds, valueText } from "./dashboard-kit.js";
 
 /**
@@ -31,7 +32,7 @@ export function addMarketDataPanels(d: dashboard.DashboardBuilder, y: number, ne
       .id(next())
       .title("Energy data delivery (late: a deadline passed without the day)")
       .description(
-        "Per service, late while the newest usage day whose deadline has passed (FTPS 23:00 on D+1, GUI and API 06:00 on D+2, Central) is newer than the newest day the energy-data checks saw: the condition of SMTDataDeliveryLate.",
+        `Per service, late while the newest usage day whose deadline has passed (FTPS 23:00 on D+1, GUI and API 06:00 on D+2, Central) is newer than the newest day the energy-data checks saw: the condition of ${ALERT_NAMES.dataDeliveryLate}.`,
       )
       .datasource(PROMETHEUS)
       .gridPos(gridPos(0, y + 1, 12, 6))

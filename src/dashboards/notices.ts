@@ -4,7 +4,8 @@ import * as bargauge from "@grafana/grafana-foundation-sdk/bargauge";
 import * as stat from "@grafana/grafana-foundation-sdk/stat";
 import * as table from "@grafana/grafana-foundation-sdk/table";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
-import { DASHBOARD_TAGS, DASHBOARD_TIME_ZONE, PROMETHEUS, dashboardLinks, gridPos, lastValue, mergeAndRename, promQuery, thresholds } from "./dashboard-kit.js";
+import { DASHBOARD_TAGS, PROMETHEUS, dashboardLinks, gridPos, lastValue, mergeAndRename, promQuery, thresholds } from "./dashboard-kit.js";
+import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 
 export const NOTICES_UID = "smt-notices";
 
@@ -33,7 +34,7 @@ export function noticesDashboard(): dashboard.Dashboard {
     .uid(NOTICES_UID)
     .description("The market-notice service (smt-monitor notifier, docs/notices.md): drafts by kind and status, overdue planned notices, webhook outcomes and channel deliveries.")
     .tags(DASHBOARD_TAGS)
-    .timezone(DASHBOARD_TIME_ZONE)
+    .timezone(CENTRAL_TIME_ZONE)
     .time({ from: "now/M", to: "now" })
     .refresh("1m")
     .editable()

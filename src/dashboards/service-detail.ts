@@ -4,7 +4,8 @@ import * as stat from "@grafana/grafana-foundation-sdk/stat";
 import * as statetimeline from "@grafana/grafana-foundation-sdk/statetimeline";
 import * as table from "@grafana/grafana-foundation-sdk/table";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
-import { DASHBOARD_TAGS, DASHBOARD_TIME_ZONE, PROMETHEUS, dashboardLinks, gridPos, lastValue, mergeAndRename, promQuery, thresholds, valueText } from "./dashboard-kit.js";
+import { DASHBOARD_TAGS, PROMETHEUS, dashboardLinks, gridPos, lastValue, mergeAndRename, promQuery, thresholds, valueText } from "./dashboard-kit.js";
+import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 
 export const SERVICE_DETAIL_UID = "smt-service-detail";
 
@@ -28,7 +29,7 @@ export function serviceDetailDashboard(): dashboard.Dashboard {
     .uid(SERVICE_DETAIL_UID)
     .description("Probe results of one SMT service: success, latency, phases, failure reasons, certificates and FTPS file age (docs/metrics.md).")
     .tags(DASHBOARD_TAGS)
-    .timezone(DASHBOARD_TIME_ZONE)
+    .timezone(CENTRAL_TIME_ZONE)
     .time({ from: "now-24h", to: "now" })
     .refresh("30s")
     .editable()

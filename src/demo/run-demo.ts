@@ -3,6 +3,7 @@ import { prepareDemo, DEMO_ALERT_EVALUATION_INTERVAL, DEMO_RULE_PARAMETERS, DEMO
 import { busyPorts, findDemoBinaries, startDemoStack } from "./demo-stack.js";
 import { injectOutage, waitForInitialDraft } from "./demo-scenario.js";
 import { endLeftovers, ProcessSupervisor, tailOf } from "./process-supervisor.js";
+import { ALERT_NAMES } from "../rules/alert-contract.js";
 import { PRODUCTION_RULE_PARAMETERS } from "../rules/availability-rules.js";
 
 export interface DemoOptions {
@@ -81,7 +82,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
       `  alertmanager  ${url(p.alertmanager)}`,
       `  simulator     admin ${url(p.simulatorAdmin)}   portal https://127.0.0.1:${p.simulatorGui}/   api :${p.simulatorApi}   han :${p.simulatorHan}   ftps :${p.simulatorFtps}`,
       `  data          ${layout.dataDir}   (one folder per component; logs in ${layout.logDir})`,
-      `  rules         production generator (src/rules/availability-rules.ts) with SMTUnplannedOutage after more than ${DEMO_RULE_PARAMETERS.unplannedOutageMinutes} minute ` +
+      `  rules         production generator (src/rules/availability-rules.ts) with ${ALERT_NAMES.unplannedOutage} after more than ${DEMO_RULE_PARAMETERS.unplannedOutageMinutes} minute ` +
         `(production: ${PRODUCTION_RULE_PARAMETERS.unplannedOutageMinutes}); scrape every ${DEMO_SCRAPE_INTERVAL}, alerts evaluated every ${DEMO_ALERT_EVALUATION_INTERVAL}`,
       `  inject fault  curl -XPOST ${url(p.simulatorAdmin, "/faults")} -H 'content-type: application/json' -d '{"service":"api","fault":"http_503"}'`,
       `  clear faults  curl -XDELETE ${url(p.simulatorAdmin, "/faults")}   (the outage ends; a COMPLETION draft follows)`,
@@ -96,7 +97,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
     try {
       const injectedAt = Date.now();
       const fault = await injectOutage(url(p.simulatorAdmin).replace(/\/$/, ""), service);
-      out(`Scenario: injected "${fault}" into ${service} at ${new Date().toISOString()}; SMTUnplannedOutage fires after more than ${DEMO_RULE_PARAMETERS.unplannedOutageMinutes} unavailable minute, and the INITIAL notice draft appears on the review page in about two minutes.`);
+      out(`Scenario: injected "${fault}" into ${service} at ${new Date().toISOString()}; ${ALERT_NAMES.unplannedOutage} fires after more than ${DEMO_RULE_PARAMETERS.unplannedOutageMinutes} unavailable minute, and the INITIAL notice draft appears on the review page in about two minutes.`);
       void waitForInitialDraft(url(p.notifier).replace(/\/$/, ""), layout.reviewer, () => stopping, injectedAt).then((notice) => {
         if (notice) out(`Scenario: INITIAL draft ${notice.id} is ready for review: ${url(p.notifier, `/notices/${encodeURIComponent(notice.id)}`)}\n  ${notice.subject}`);
       });

@@ -8,6 +8,7 @@ import {
   wallClockToInstant,
   type CivilDate,
 } from "../maintenance/wall-clock-time.js";
+import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 
 /**
  * Time to market of energy data (SLO document, sections 3.2 and 5.2), in Central time:
@@ -34,10 +35,9 @@ export const SLO_DELIVERY_DEADLINES: Readonly<Record<DataService, DeliveryDeadli
   ftps: { days_after: 1, at: "23:00" },
 };
 
-export const DATA_TIME_ZONE = "America/Chicago";
 
 /** 00:00 local time of a usage day, as Unix ms (the value of the *_usage_day_timestamp_seconds gauges, in ms). */
-export function usageDayStart(day: CivilDate, zone = DATA_TIME_ZONE): number {
+export function usageDayStart(day: CivilDate, zone = CENTRAL_TIME_ZONE): number {
   return wallClockToInstant(zone, day, { hour: 0, minute: 0 });
 }
 
@@ -48,12 +48,12 @@ function timeOf(deadline: DeliveryDeadline) {
 }
 
 /** The instant (Unix ms) by which usage day `day`'s data must be available. */
-export function deliveryDeadline(day: CivilDate, deadline: DeliveryDeadline, zone = DATA_TIME_ZONE): number {
+export function deliveryDeadline(day: CivilDate, deadline: DeliveryDeadline, zone = CENTRAL_TIME_ZONE): number {
   return wallClockToInstant(zone, addDays(day, deadline.days_after), timeOf(deadline));
 }
 
 /** The newest usage day whose deadline has passed at `nowMs` (deadline inclusive: at 23:00:00 the day is due). */
-export function expectedUsageDay(nowMs: number, deadline: DeliveryDeadline, zone = DATA_TIME_ZONE): CivilDate {
+export function expectedUsageDay(nowMs: number, deadline: DeliveryDeadline, zone = CENTRAL_TIME_ZONE): CivilDate {
   const today = civilDateAt(zone, nowMs);
   let day = addDays(today, -deadline.days_after);
   // Deadlines are at most a day apart in local terms; step back until the deadline is not in the future.
@@ -62,7 +62,7 @@ export function expectedUsageDay(nowMs: number, deadline: DeliveryDeadline, zone
 }
 
 /** The next deadline after `nowMs`: the deadline of the day after the expected one. */
-export function nextDeliveryDeadline(nowMs: number, deadline: DeliveryDeadline, zone = DATA_TIME_ZONE): number {
+export function nextDeliveryDeadline(nowMs: number, deadline: DeliveryDeadline, zone = CENTRAL_TIME_ZONE): number {
   return deliveryDeadline(addDays(expectedUsageDay(nowMs, deadline, zone), 1), deadline, zone);
 }
 

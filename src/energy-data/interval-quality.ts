@@ -1,5 +1,6 @@
 import { DateTime } from "luxon";
-import { DATA_TIME_ZONE, type CivilDate } from "./delivery-deadline.js";
+import { formatCivilDate, type CivilDate } from "./delivery-deadline.js";
+import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 
 /**
  * Data quality of one usage day's 15-minute interval data for the canary ESIIDs (SLO document:
@@ -21,7 +22,7 @@ export function addQuality(a: IntervalQuality, b: IntervalQuality): IntervalQual
 }
 
 /** The local start times ("HH:mm") of a day's intervals, in order; repeated ones on the fall-back day. */
-export function intervalStartTimes(day: CivilDate, zone = DATA_TIME_ZONE): string[] {
+export function intervalStartTimes(day: CivilDate, zone = CENTRAL_TIME_ZONE): string[] {
   const start = DateTime.fromObject({ year: day.year, month: day.month, day: day.day }, { zone });
   const end = start.plus({ days: 1 });
   const times: string[] = [];
@@ -30,7 +31,7 @@ export function intervalStartTimes(day: CivilDate, zone = DATA_TIME_ZONE): strin
 }
 
 /** 96, or 92 / 100 on the DST change days. */
-export function intervalsInDay(day: CivilDate, zone = DATA_TIME_ZONE): number {
+export function intervalsInDay(day: CivilDate, zone = CENTRAL_TIME_ZONE): number {
   return intervalStartTimes(day, zone).length;
 }
 
@@ -46,7 +47,7 @@ export interface IntervalRow {
  * an interval start time seen fewer times than the day has it is missing, more times duplicate; a
  * row at a time the day does not have (02:15 on the spring-forward day) counts as duplicate too.
  */
-export function timedRowsQuality(day: CivilDate, rows: readonly IntervalRow[], zone = DATA_TIME_ZONE): IntervalQuality {
+export function timedRowsQuality(day: CivilDate, rows: readonly IntervalRow[], zone = CENTRAL_TIME_ZONE): IntervalQuality {
   const wanted = new Map<string, number>();
   const starts = intervalStartTimes(day, zone);
   for (const t of starts) wanted.set(t, (wanted.get(t) ?? 0) + 1);
@@ -75,7 +76,7 @@ export interface PositionalReading {
  * only the count tells missing (fewer than the day has) from surplus (more, counted as duplicate).
  * `readings` undefined means the ESIID had no entry for the day: all its intervals are missing.
  */
-export function positionalQuality(day: CivilDate, readings: readonly PositionalReading[] | undefined, zone = DATA_TIME_ZONE): IntervalQuality {
+export function positionalQuality(day: CivilDate, readings: readonly PositionalReading[] | undefined, zone = CENTRAL_TIME_ZONE): IntervalQuality {
   const q = emptyQuality();
   q.expected = intervalsInDay(day, zone);
   const list = readings ?? [];

@@ -3,9 +3,8 @@ import { maintenanceConfig } from "../config/maintenance-schema.js";
 import { SERVICES, type Service } from "../config/services.js";
 import { maintenanceCalendar, NEXT_WINDOW_HORIZON_MS, type MaintenanceCalendar } from "../maintenance/maintenance-calendar.js";
 import { utcOffsetMinutes } from "../maintenance/wall-clock-time.js";
-
-/** PromQL's time functions are UTC only; rules and templates add this offset to get Central time. */
-export const CENTRAL_TIME_ZONE = "America/Chicago";
+// PromQL's time functions are UTC only; rules and templates add the Central UTC offset exported here.
+import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 
 /** What the maintenance gauges say at one instant. */
 export interface MaintenanceStatus {
@@ -74,7 +73,7 @@ export class MaintenanceMetrics {
     });
     new Gauge({
       name: "smt_central_utc_offset_seconds",
-      help: "UTC offset of America/Chicago (Central Prevailing Time) now, in seconds: -21600 (CST) or -18000 (CDT).",
+      help: `UTC offset of ${CENTRAL_TIME_ZONE} (Central Prevailing Time) now, in seconds: -21600 (CST) or -18000 (CDT).`,
       registers,
       collect() {
         this.set(status().centralUtcOffsetSeconds);

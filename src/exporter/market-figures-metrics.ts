@@ -2,6 +2,7 @@ import { Gauge, type Registry } from "prom-client";
 import { DateTime } from "luxon";
 import type { ResolvedFigureSource } from "../config/market-data-load.js";
 import type { SourceFigures } from "../market-figures/figure-source.js";
+import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 
 interface SourceState {
   figure: ResolvedFigureSource["figure"];
@@ -56,7 +57,7 @@ export class MarketFiguresMetrics {
     const next = new Map<string, number>();
     const counts = figures.counts;
     if (counts.figure === "call_center_tickets") {
-      const current = DateTime.fromMillis(finishedAtMs, { zone: "America/Chicago" }).startOf("month");
+      const current = DateTime.fromMillis(finishedAtMs, { zone: CENTRAL_TIME_ZONE }).startOf("month");
       const oldest = current.minus({ months: months - 1 }).toFormat("yyyy-MM");
       const newest = current.toFormat("yyyy-MM");
       for (const [month, byType] of counts.counts) {

@@ -1,6 +1,7 @@
 import { DateTime } from "luxon";
 import { field, type SourceRecord } from "./source-records.js";
 import { labelValueProblem, MAX_DISTINCT_VALUES, parseCount, type RowProblem } from "./figure-problems.js";
+import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 
 /**
  * Call-center tickets by month and by type (SLO document 6.4), from either kind of row:
@@ -18,10 +19,9 @@ export interface TicketCounts {
   unreadable: Set<string>;
 }
 
-export const TICKET_ZONE = "America/Chicago";
 
 /** The Central-time month of a ticket's creation time, or undefined. */
-export function ticketMonth(text: string, zone = TICKET_ZONE): string | undefined {
+export function ticketMonth(text: string, zone = CENTRAL_TIME_ZONE): string | undefined {
   const t = text.trim();
   let dt = DateTime.fromISO(t.replace(" ", "T"), { zone, setZone: false });
   if (!dt.isValid) {
@@ -35,7 +35,7 @@ export function ticketMonth(text: string, zone = TICKET_ZONE): string | undefine
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
-export function ticketCounts(records: readonly SourceRecord[], zone = TICKET_ZONE): TicketCounts {
+export function ticketCounts(records: readonly SourceRecord[], zone = CENTRAL_TIME_ZONE): TicketCounts {
   const result: TicketCounts = { counts: new Map(), accepted: 0, problems: [], unreadable: new Set() };
   const countRowLine = new Map<string, number>();
   const ticketLine = new Map<string, number>();

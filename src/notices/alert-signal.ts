@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { SERVICES, type Service } from "../config/schema.js";
+import { ALERT_ANNOTATIONS, ALERT_LABELS, ALERT_NAMES } from "../rules/alert-contract.js";
 import { secretRedactor } from "../secrets/redactor.js";
 import { alertTime, annotationTime } from "./alert-time.js";
 import { boundMarketText, normaliseMarketText } from "./market-text.js";
@@ -8,8 +9,9 @@ import type { WebhookAlert } from "./webhook-payload.js";
 /**
  * What one alert of a webhook payload means for the notices, decided by a pure function.
  *
- * - `SMTUnplannedOutage` (label `service`, annotation `outage_start_timestamp`): an outage of that
- *   service that started then (the alert's startsAt when the annotation is missing or bad).
+ * - `SMTUnplannedOutage` (label `service`, annotation `outage_start_timestamp`; the names are
+ *   NOTICE_SIGNALS below): an outage of that service that started then (the alert's startsAt when
+ *   the annotation is missing or bad).
  * - `SMTMaintenanceOverrun` (label `service`, annotation `window_end_timestamp`): the service did
  *   not come back when its maintenance window ended; an unplanned outage from the window's end.
  * - anything else: recorded, no notice.
@@ -37,21 +39,30 @@ export type AlertSignal =
     }
   | { type: "other"; alertname: string; status: "firing" | "resolved"; reason?: string };
 
-export const OUTAGE_ALERT = "SMTUnplannedOutage";
-export const OVERRUN_ALERT = "SMTMaintenanceOverrun";
-export const OUTAGE_START_ANNOTATION = "outage_start_timestamp";
-export const WINDOW_END_ANNOTATION = "window_end_timestamp";
+/**
+ * What the notifier reads of each alert it drafts notices for: the alert names, the label and the
+ * annotation that holds the outage's start, all from the rules' contract (src/rules/alert-contract.ts);
+ * test/alert-contract.test.ts checks that the rule files produce every one of them.
+ */
+export const NOTICE_SIGNALS = {
+  [ALERT_NAMES.unplannedOutage]: { startAnnotation: ALERT_ANNOTATIONS.outageStartTimestamp, overrun: false },
+  [ALERT_NAMES.maintenanceOverrun]: { startAnnotation: ALERT_ANNOTATIONS.windowEndTimestamp, overrun: true },
+} as const;
+export const NOTICE_SIGNAL_LABELS = [ALERT_LABELS.service] as const;
+/** The annotations copied into the notice text, by the fact they become (bounded by ALERT_TEXT_LIMITS). */
+export const NOTICE_TEXT_ANNOTATIONS = { summary: ALERT_ANNOTATIONS.summary, description: ALERT_ANNOTATIONS.description, runbookUrl: ALERT_ANNOTATIONS.runbookUrl } as const;
+
+const isNoticeSignal = (alertname: string): alertname is keyof typeof NOTICE_SIGNALS => Object.hasOwn(NOTICE_SIGNALS, alertname);
 
 export function alertSignal(alert: WebhookAlert, receivedAt: number): AlertSignal {
-  const alertname = alert.labels.alertname!;
+  const alertname = alert.labels[ALERT_LABELS.alertname]!;
   const status = alert.status;
-  if (alertname !== OUTAGE_ALERT && alertname !== OVERRUN_ALERT) return { type: "other", alertname, status };
-  const service = alert.labels.service;
+  if (!isNoticeSignal(alertname)) return { type: "other", alertname, status };
+  const service = alert.labels[ALERT_LABELS.service];
   if (!service || !(SERVICES as readonly string[]).includes(service)) {
-    return { type: "other", alertname, status, reason: `label service ${service === undefined ? "is missing" : `"${service}" is not one of ${SERVICES.join(", ")}`}` };
+    return { type: "other", alertname, status, reason: `label ${ALERT_LABELS.service} ${service === undefined ? "is missing" : `"${service}" is not one of ${SERVICES.join(", ")}`}` };
   }
-  const overrun = alertname === OVERRUN_ALERT;
-  const annotation = overrun ? WINDOW_END_ANNOTATION : OUTAGE_START_ANNOTATION;
+  const { overrun, startAnnotation: annotation } = NOTICE_SIGNALS[alertname];
   const annotated = annotationTime(alert.annotations[annotation], receivedAt);
   const startsAt = alertTime(alert.startsAt);
   const startSeconds = annotated && "seconds" in annotated ? annotated.seconds : startsAt !== undefined ? Math.floor(startsAt / 1000) : Math.floor(receivedAt / 1000);
@@ -64,9 +75,9 @@ export function alertSignal(alert: WebhookAlert, receivedAt: number): AlertSigna
     ...(status === "resolved" ? { endMs: Math.max(startSeconds * 1000, Math.min(endsAt ?? receivedAt, receivedAt)) } : {}),
     overrun,
     alertname,
-    ...optional("summary", alert.annotations.summary),
-    ...optional("description", alert.annotations.description),
-    ...optional("runbookUrl", alert.annotations.runbook_url),
+    ...optional("summary", alert.annotations[NOTICE_TEXT_ANNOTATIONS.summary]),
+    ...optional("description", alert.annotations[NOTICE_TEXT_ANNOTATIONS.description]),
+    ...optional("runbookUrl", alert.annotations[NOTICE_TEXT_ANNOTATIONS.runbookUrl]),
     ...(annotated && "problem" in annotated ? { notes: [`annotation ${annotation} ${annotated.problem}; the outage start is the alert's startsAt (${new Date(startSeconds * 1000).toISOString()}): check it before approving`] } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import { DateTime } from "luxon";
+import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 
 /**
  * Times as market notices write them: Central Prevailing Time (America/Chicago, CST in winter,
@@ -6,20 +7,19 @@ import { DateTime } from "luxon";
  * change it; every function is pure in the instant it is given.
  */
 
-export const CENTRAL = "America/Chicago";
 
 /** "Saturday, March 7, 2026 02:00 CPT". */
-export function formatDateTime(ms: number, zone = CENTRAL): string {
+export function formatDateTime(ms: number, zone = CENTRAL_TIME_ZONE): string {
   return `${DateTime.fromMillis(ms, { zone }).toFormat("cccc, LLLL d, yyyy HH:mm")} CPT`;
 }
 
 /** "March 7, 2026" (the NOTICE DATE line). */
-export function formatNoticeDate(ms: number, zone = CENTRAL): string {
+export function formatNoticeDate(ms: number, zone = CENTRAL_TIME_ZONE): string {
   return DateTime.fromMillis(ms, { zone }).toFormat("LLLL d, yyyy");
 }
 
 /** "MMDDYY" in the zone, for notice ids. */
-export function idDate(ms: number, zone = CENTRAL): string {
+export function idDate(ms: number, zone = CENTRAL_TIME_ZONE): string {
   return DateTime.fromMillis(ms, { zone }).toFormat("LLddyy");
 }
 
@@ -27,7 +27,7 @@ export function idDate(ms: number, zone = CENTRAL): string {
  * A window: "Saturday, March 7, 2026 02:00 - 12:00 CPT" on one day, or
  * "Saturday, March 7, 2026 22:00 - Sunday, March 8, 2026 04:00 CPT" across days.
  */
-export function formatWindow(startMs: number, endMs: number, zone = CENTRAL): string {
+export function formatWindow(startMs: number, endMs: number, zone = CENTRAL_TIME_ZONE): string {
   const start = DateTime.fromMillis(startMs, { zone });
   const end = DateTime.fromMillis(endMs, { zone });
   if (start.hasSame(end, "day")) return `${start.toFormat("cccc, LLLL d, yyyy HH:mm")} - ${end.toFormat("HH:mm")} CPT`;
@@ -38,7 +38,7 @@ export function formatWindow(startMs: number, endMs: number, zone = CENTRAL): st
  * The days a span touches: "Saturday, March 7, 2026", "Saturday, March 7, 2026 and Sunday, March 8, 2026"
  * or "Friday, … , Saturday, … and Sunday, …". An open span (no end yet) is its first day onward.
  */
-export function formatDaysAffected(startMs: number, endMs: number | undefined, zone = CENTRAL): string {
+export function formatDaysAffected(startMs: number, endMs: number | undefined, zone = CENTRAL_TIME_ZONE): string {
   let day = DateTime.fromMillis(startMs, { zone }).startOf("day");
   if (endMs === undefined) return `${day.toFormat("cccc, LLLL d, yyyy")} (ongoing)`;
   // A span ending exactly at midnight does not touch the day that starts then.

@@ -1,4 +1,5 @@
 import type { Service } from "../config/schema.js";
+import { ALERT_LABELS } from "../rules/alert-contract.js";
 import { formatDateTime, idDate } from "./central-time.js";
 import { alertFingerprint, alertSignal, type AlertSignal } from "./alert-signal.js";
 import { noticeId, nextSeriesIndex, seriesId } from "./notice-id.js";
@@ -70,7 +71,7 @@ export class IncidentLifecycle {
     for (const alert of ordered) {
       this.store.upsertAlert({
         fingerprint: alertFingerprint(alert),
-        alertname: alert.labels.alertname!,
+        alertname: alert.labels[ALERT_LABELS.alertname]!,
         status: alert.status,
         labels: JSON.stringify(alert.labels),
         annotations: JSON.stringify(alert.annotations),

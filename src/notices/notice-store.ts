@@ -188,6 +188,13 @@ CREATE TABLE IF NOT EXISTS store_heartbeat (
 );
 `;
 
+/** Notices per page of /notices and /api/v1/notices: without `?limit=`, and the most `?limit=` may ask for. */
+export const NOTICE_PAGE_SIZE = { default: 200, max: 1000 } as const;
+/** The recorded alerts listAlerts returns by default (newest first). */
+export const RECENT_ALERTS_LIMIT = 200;
+/** The outbox messages one dispatcher pass sends at most (the rest wait for the next pass). */
+export const OUTBOX_BATCH_SIZE = 50;
+
 export interface NoticeFilter {
   status?: NoticeStatus;
   service?: Service;
@@ -313,7 +320,7 @@ export class NoticeStore {
       .run({ ...a, endsAt: a.endsAt ?? null });
   }
 
-  listAlerts(limit = 200): { fingerprint: string; alertname: string; status: string; labels: string; annotations: string; starts_at: string; ends_at: string | null; last_seen: number }[] {
+  listAlerts(limit = RECENT_ALERTS_LIMIT): { fingerprint: string; alertname: string; status: string; labels: string; annotations: string; starts_at: string; ends_at: string | null; last_seen: number }[] {
     return this.stmt("SELECT fingerprint, alertname, status, labels, annotations, starts_at, ends_at, last_seen FROM alerts ORDER BY last_seen DESC LIMIT ?").all(limit) as never;
   }
 
@@ -416,7 +423,7 @@ export class NoticeStore {
 
   listNotices(filter: NoticeFilter = {}): NoticeRow[] {
     const where: string[] = [];
-    const params: Record<string, unknown> = { limit: Math.min(Math.max(filter.limit ?? 200, 1), 1000) };
+    const params: Record<string, unknown> = { limit: Math.min(Math.max(filter.limit ?? NOTICE_PAGE_SIZE.default, 1), NOTICE_PAGE_SIZE.max) };
     if (filter.status) {
       where.push("status = @status");
       params.status = filter.status;
@@ -452,7 +459,7 @@ export class NoticeStore {
     this.stmt("INSERT OR IGNORE INTO outbox (notice_id, channel, status, attempts, next_attempt_at, created_at) VALUES (?, ?, 'pending', 0, ?, ?)").run(noticeId, channel, at, at);
   }
 
-  dueOutbox(now: number, limit = 20): OutboxRow[] {
+  dueOutbox(now: number, limit = OUTBOX_BATCH_SIZE): OutboxRow[] {
     return this.stmt("SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?").all(now, limit) as OutboxRow[];
   }
 

@@ -4,7 +4,7 @@ import { SERVICES, type Service } from "../config/schema.js";
 import { VERSION } from "../version.js";
 import { emlFileName, renderEml } from "./notice-eml.js";
 import { approveNotice, editNotice, markNoticeSent, REVIEW_FORM_MAX_BYTES, REVIEW_JSON_MAX_BYTES, type ReviewOutcome } from "./notice-review.js";
-import { NOTICE_STATUSES, type NoticeRow, type NoticeStatus } from "./notice-store.js";
+import { NOTICE_PAGE_SIZE, NOTICE_STATUSES, type NoticeRow, type NoticeStatus } from "./notice-store.js";
 import type { WebhookOutcome } from "./notifier-metrics.js";
 import { bearerToken, ReviewerAuth, sameOrigin, secretEquals, securityHeaders } from "./review-auth.js";
 import { NOTICES_CSS, NOTICES_JS, errorPage, noticeListPage, noticePage } from "./review-pages.js";
@@ -330,8 +330,9 @@ function listFilter(req: Request): { status?: NoticeStatus; service?: Service; l
     out.service = q.service as Service;
   }
   if (q.limit) {
-    if (!/^\d{1,4}$/.test(q.limit)) return { error: "limit: expected a number 1-1000" };
-    out.limit = Number(q.limit);
+    const limit = /^\d{1,7}$/.test(q.limit) ? Number(q.limit) : NaN;
+    if (!(limit >= 1 && limit <= NOTICE_PAGE_SIZE.max)) return { error: `limit: expected a whole number from 1 to ${NOTICE_PAGE_SIZE.max}` };
+    out.limit = limit;
   }
   return out;
 }

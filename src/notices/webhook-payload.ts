@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ALERT_LABELS } from "../rules/alert-contract.js";
 import { parseRfc3339 } from "./alert-time.js";
 
 /**
@@ -19,7 +20,7 @@ const timestamp = z.string().refine((text) => parseRfc3339(text) !== undefined, 
 
 export const webhookAlert = z.looseObject({
   status: z.enum(["firing", "resolved"]),
-  labels: labelSet.refine((l) => typeof l.alertname === "string" && l.alertname !== "", { message: "expected labels.alertname" }),
+  labels: labelSet.refine((l) => typeof l[ALERT_LABELS.alertname] === "string" && l[ALERT_LABELS.alertname] !== "", { message: `expected labels.${ALERT_LABELS.alertname}` }),
   annotations: labelSet.default({}),
   startsAt: timestamp,
   endsAt: timestamp.optional(),

@@ -6,6 +6,7 @@ import { basicAuthHeader, expectBody, expectStatus, hasHeader } from "./http-che
 import { readJsonPath } from "./json-path.js";
 import { ProbeFailure, type Prober, type ProbeContext } from "./probe.js";
 import { expandJson, expandTemplate, type TemplateScope } from "./template.js";
+import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 
 type ApiCheck = Extract<ResolvedCheck, { kind: "api" }>;
 
@@ -25,7 +26,7 @@ export const probeApi: Prober<ApiCheck> = async (check, ctx) => {
  * before templates are expanded (e.g. to insert the canary ESIIDs).
  */
 export async function runApiSteps(check: ApiCheck, ctx: ProbeContext, rewriteJson: (json: unknown) => unknown = (j) => j): Promise<ExchangeResponse> {
-  const scope: TemplateScope = { secret: check.secrets, vars: {}, now: ctx.now(), zone: "America/Chicago" };
+  const scope: TemplateScope = { secret: check.secrets, vars: {}, now: ctx.now(), zone: CENTRAL_TIME_ZONE };
   let last: ExchangeResponse | undefined;
   try {
     for (const step of check.api.steps) {

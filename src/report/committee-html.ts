@@ -3,6 +3,7 @@ import { serviceName } from "./committee-format.js";
 import type { CommitteeMonthReport, CommitteeYearReport } from "./committee-report.js";
 import { AVAILABILITY_OBJECTIVE, AVAILABILITY_OBJECTIVE_PERCENT, type ServiceAvailability } from "./service-availability.js";
 import { columns, esc, horizontalBars, stackedBars, statusStrip } from "./svg-charts.js";
+import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 
 /**
  * The committee report as one self-contained HTML file: inline CSS and inline SVG charts, no script,
@@ -48,7 +49,7 @@ const pct = (x: number | null, digits = 3) => (x === null ? "n/a" : `${(x * 100)
 const num = (n: number) => n.toLocaleString("en-US");
 
 function page(title: string, subtitle: string, body: string, generatedAt: number): string {
-  const generated = DateTime.fromMillis(generatedAt, { zone: "America/Chicago" }).toFormat("yyyy-LL-dd HH:mm ZZZZ");
+  const generated = DateTime.fromMillis(generatedAt, { zone: CENTRAL_TIME_ZONE }).toFormat("yyyy-LL-dd HH:mm ZZZZ");
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -193,7 +194,7 @@ ${(() => {
         ["service", "usage day", "status", "seen at (Central)", "minutes late"],
         bad.map(({ t, d }) => ({
           attrs: ` data-service="${t.service}" data-day="${d.usage_day}"`,
-          cells: [esc(serviceName(t.service)), esc(d.usage_day), esc(d.status), d.delivered_at ? esc(DateTime.fromISO(d.delivered_at).setZone("America/Chicago").toFormat("yyyy-LL-dd HH:mm ZZZZ")) : "not seen", d.minutes_late === null ? "" : num(d.minutes_late)],
+          cells: [esc(serviceName(t.service)), esc(d.usage_day), esc(d.status), d.delivered_at ? esc(DateTime.fromISO(d.delivered_at).setZone(CENTRAL_TIME_ZONE).toFormat("yyyy-LL-dd HH:mm ZZZZ")) : "not seen", d.minutes_late === null ? "" : num(d.minutes_late)],
         })),
         [0, 1, 2, 3],
       )
@@ -279,7 +280,7 @@ ${table(
 }
 
 export function committeeMonthHtml(r: CommitteeMonthReport, generatedAt: number): string {
-  const label = DateTime.fromFormat(r.month, "yyyy-LL", { zone: "America/Chicago" }).toFormat("LLLL yyyy");
+  const label = DateTime.fromFormat(r.month, "yyyy-LL", { zone: CENTRAL_TIME_ZONE }).toFormat("LLLL yyyy");
   return page(`Smart Meter Texas service-level report, ${label}`, `Monthly report for the JDOA committee (SLO document section 3.4 ff.). Central time (${r.timezone}).`, monthSections(r, (k) => `${k}.`), generatedAt);
 }
 

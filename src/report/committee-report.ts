@@ -7,8 +7,9 @@ import { monthlyReport, MonthUnavailableError, type MonthlyReport } from "./mont
 import type { NoticeLookup } from "./notice-lookup.js";
 import { outageRuns, recordedMinuteFlags, type ShortOutages } from "./outage-list.js";
 import type { PrometheusQueryOptions } from "./prometheus-query.js";
-import { REPORT_TIME_ZONE, reportMonth, ReportUsageError, type ReportMonth } from "./report-month.js";
+import { reportMonth, ReportUsageError, type ReportMonth } from "./report-month.js";
 import { AVAILABILITY_OBJECTIVE, AVAILABILITY_OBJECTIVE_PERCENT, type ServiceAvailability } from "./service-availability.js";
+import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 
 /**
  * The committee report (SLO document, "Reporting"; issue 6): for a month or a year, per service the
@@ -87,7 +88,7 @@ export interface CommitteeReportOptions extends PrometheusQueryOptions {
 }
 
 export function centralTime(ms: number): string {
-  return DateTime.fromMillis(ms, { zone: REPORT_TIME_ZONE }).toFormat("yyyy-LL-dd HH:mm ZZZZ");
+  return DateTime.fromMillis(ms, { zone: CENTRAL_TIME_ZONE }).toFormat("yyyy-LL-dd HH:mm ZZZZ");
 }
 
 export async function committeeMonthReport(month: ReportMonth, options: CommitteeReportOptions): Promise<CommitteeMonthReport> {
@@ -150,7 +151,7 @@ export async function committeeYearReport(year: string, options: CommitteeReport
     }
   }
   if (months.length === 0) throw new MonthUnavailableError(`no month of ${year} can be reported: ${missing.map((m) => m.reason).join("; ")}`);
-  return { year, timezone: REPORT_TIME_ZONE, months, months_missing: missing, annual: annualSummary(months) };
+  return { year, timezone: CENTRAL_TIME_ZONE, months, months_missing: missing, annual: annualSummary(months) };
 }
 
 /** Sums of the months (availability over the year's minutes, not an average of ratios). Pure. */

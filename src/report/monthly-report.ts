@@ -2,8 +2,9 @@ import { SERVICES, type Service } from "../config/services.js";
 import { MINUTE_STATE_SERIES, type MinuteState } from "../rules/availability-rules.js";
 import { recordedSampleRange } from "../rules/minute-timing.js";
 import { queryInstantVector, type PrometheusQueryOptions } from "./prometheus-query.js";
-import { REPORT_TIME_ZONE, type ReportMonth } from "./report-month.js";
+import { type ReportMonth } from "./report-month.js";
 import { serviceAvailability, type RecordedMinutes, type ServiceAvailability } from "./service-availability.js";
+import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 
 /** The monthly report; the key order is the JSON contract of `report --format json`. */
 export interface MonthlyReport {
@@ -67,7 +68,7 @@ export async function monthlyReport(options: MonthlyReportOptions): Promise<Mont
   }
   return {
     month: month.label,
-    timezone: REPORT_TIME_ZONE,
+    timezone: CENTRAL_TIME_ZONE,
     services: SERVICES.map((service) =>
       serviceAvailability(service, month.totalMinutes, recorded.get(service) ?? { maintenance: 0, unavailable: 0, available: 0 }),
     ),

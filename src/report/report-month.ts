@@ -1,6 +1,6 @@
 import { DateTime } from "luxon";
+import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 
-export const REPORT_TIME_ZONE = "America/Chicago";
 
 /** A calendar month in Central time, as the UTC instants it spans. */
 export interface ReportMonth {
@@ -17,7 +17,7 @@ export interface ReportMonth {
 export class ReportUsageError extends Error {}
 
 /** Parses "YYYY-MM" into the month's bounds in America/Chicago (DST-aware); throws ReportUsageError. */
-export function reportMonth(text: string, timeZone = REPORT_TIME_ZONE): ReportMonth {
+export function reportMonth(text: string, timeZone = CENTRAL_TIME_ZONE): ReportMonth {
   const m = /^(\d{4})-(\d{2})$/.exec(text);
   const year = Number(m?.[1]);
   const month = Number(m?.[2]);

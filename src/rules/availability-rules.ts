@@ -1,5 +1,6 @@
 import { SERVICES } from "../config/services.js";
 import { NOTIFIER_STORAGE_ERRORS_METRIC } from "../notices/notifier-metric-names.js";
+import { ALERT_ANNOTATIONS as A, ALERT_LABELS, ALERT_NAMES, type AlertAnnotation, SEVERITIES } from "./alert-contract.js";
 import { MINUTE_SECONDS, RECORDING_DELAY_SECONDS } from "./minute-timing.js";
 
 /**
@@ -82,7 +83,8 @@ export interface AlertingRule {
   expr: string;
   for?: string;
   labels: Record<string, string>;
-  annotations: Record<string, string>;
+  /** Keys from the alert contract only (alert-contract.ts), so a reader and the rules cannot drift apart. */
+  annotations: Partial<Record<AlertAnnotation, string>>;
 }
 export type Rule = RecordingRule | AlertingRule;
 export interface RuleGroup {
@@ -116,7 +118,7 @@ const MINUTE_END = `scalar(floor(vector(time() - ${RECORDING_DELAY_SECONDS}) / $
 const MINUTE_START = `scalar(floor(vector(time() - ${RECORDING_DELAY_SECONDS}) / ${MINUTE_SECONDS}) * ${MINUTE_SECONDS} - ${MINUTE_SECONDS})`;
 
 /** 0 for every service of the SLO, so that every service gets a sample every minute even without any data. */
-const EVERY_SERVICE_ZERO = SERVICES.map((s) => `label_replace(vector(0), "service", "${s}", "", "")`).join("\nor\n");
+const EVERY_SERVICE_ZERO = SERVICES.map((s) => `label_replace(vector(0), "${ALERT_LABELS.service}", "${s}", "", "")`).join("\nor\n");
 
 /**
  * Per service, present when any probe data of the service arrived in the minute (else absent:
@@ -204,7 +206,7 @@ function centralTimeOf(valueVar: string): string {
 }
 
 const unixSeconds = (valueVar: string) => `{{ printf "%.0f" ${valueVar} }}`;
-const serviceName = `{{ $labels.service | toUpper }}`;
+const serviceName = `{{ $labels.${ALERT_LABELS.service} | toUpper }}`;
 
 // ---------------------------------------------------------------------------------------------
 
@@ -284,69 +286,69 @@ or
 ${PROBE_LAST_RUN_SERIES}`,
       },
       {
-        alert: "SMTUnplannedOutage",
+        alert: ALERT_NAMES.unplannedOutage,
         // The value is the outage's start; the alert exists from the (threshold + 1)th consecutive minute.
         expr: `${OUTAGE_START_SERIES}
 and on (service)
 ${OUTAGE_MINUTES_SERIES} > ${threshold}`,
-        labels: { severity: "critical" },
+        labels: { [ALERT_LABELS.severity]: SEVERITIES.critical },
         annotations: {
-          summary: `SMT ${serviceName} unavailable for more than ${threshold} minutes outside planned maintenance`,
-          description:
+          [A.summary]: `SMT ${serviceName} unavailable for more than ${threshold} minutes outside planned maintenance`,
+          [A.description]:
             `SMT ${serviceName} has been unavailable at a majority of the probe locations since ${centralTimeOf("$value")} ` +
             `(${outageMinutesNow} consecutive minutes), outside any planned maintenance window. ` +
             `SMT reports unplanned outages over 15 minutes to the market.`,
-          runbook_url: runbook("SMTUnplannedOutage"),
-          outage_start_timestamp: unixSeconds("$value"),
-          outage_start_central: centralTimeOf("$value"),
+          [A.runbookUrl]: runbook(ALERT_NAMES.unplannedOutage),
+          [A.outageStartTimestamp]: unixSeconds("$value"),
+          [A.outageStartCentral]: centralTimeOf("$value"),
         },
       },
       {
-        alert: "SMTMaintenanceOverrun",
+        alert: ALERT_NAMES.maintenanceOverrun,
         // The unavailable run started right at the end of the last maintenance window; the value is that end.
         expr: `${OUTAGE_START_SERIES}
 == on (service)
 ${MAINTENANCE_LAST_END_SERIES}`,
-        labels: { severity: "warning" },
+        labels: { [ALERT_LABELS.severity]: SEVERITIES.warning },
         annotations: {
-          summary: `SMT ${serviceName} still unavailable after its maintenance window ended`,
-          description:
+          [A.summary]: `SMT ${serviceName} still unavailable after its maintenance window ended`,
+          [A.description]:
             `The planned maintenance window of SMT ${serviceName} ended at ${centralTimeOf("$value")} ` +
             `and the service has been unavailable ever since (${outageMinutesNow} minutes so far). ` +
             `An update to the planned-maintenance notice is due; after ${threshold} minutes it is an unplanned outage.`,
-          runbook_url: runbook("SMTMaintenanceOverrun"),
-          window_end_timestamp: unixSeconds("$value"),
-          window_end_central: centralTimeOf("$value"),
+          [A.runbookUrl]: runbook(ALERT_NAMES.maintenanceOverrun),
+          [A.windowEndTimestamp]: unixSeconds("$value"),
+          [A.windowEndCentral]: centralTimeOf("$value"),
         },
       },
       {
-        alert: "SMTProbeDataMissing",
+        alert: ALERT_NAMES.probeDataMissing,
         expr: `time() - ${PROBE_LAST_RUN_SERIES} > ${params.probeDataMissingMinutes * 60}`,
-        labels: { severity: "warning" },
+        labels: { [ALERT_LABELS.severity]: SEVERITIES.warning },
         annotations: {
-          summary: `No probe data for SMT ${serviceName} for ${params.probeDataMissingMinutes} minutes`,
-          description:
+          [A.summary]: `No probe data for SMT ${serviceName} for ${params.probeDataMissingMinutes} minutes`,
+          [A.description]:
             `No check of SMT ${serviceName} has finished a run at any location for {{ $value | humanizeDuration }} ` +
             `(exporters down, not scraped, or their checks stuck). Outside maintenance these minutes count as ` +
             `unmeasured, which lowers the availability.`,
-          runbook_url: runbook("SMTProbeDataMissing"),
+          [A.runbookUrl]: runbook(ALERT_NAMES.probeDataMissing),
         },
       },
       {
-        alert: "SMTTLSCertificateExpiring",
+        alert: ALERT_NAMES.tlsCertificateExpiring,
         expr: `min by (service, check) (smt_tls_cert_not_after_timestamp_seconds) - time() < ${params.tlsCertificateWarningDays * 86_400}`,
         for: "15m",
-        labels: { severity: "warning" },
+        labels: { [ALERT_LABELS.severity]: SEVERITIES.warning },
         annotations: {
-          summary: `TLS certificate of SMT ${serviceName} check {{ $labels.check }} expires within ${params.tlsCertificateWarningDays} days`,
-          description:
-            `{{ if lt $value 0.0 }}The certificate presented to check {{ $labels.check }} has expired.` +
-            `{{ else }}The certificate presented to check {{ $labels.check }} expires in {{ $value | humanizeDuration }}.{{ end }}`,
-          runbook_url: runbook("SMTTLSCertificateExpiring"),
+          [A.summary]: `TLS certificate of SMT ${serviceName} check {{ $labels.${ALERT_LABELS.check} }} expires within ${params.tlsCertificateWarningDays} days`,
+          [A.description]:
+            `{{ if lt $value 0.0 }}The certificate presented to check {{ $labels.${ALERT_LABELS.check} }} has expired.` +
+            `{{ else }}The certificate presented to check {{ $labels.${ALERT_LABELS.check} }} expires in {{ $value | humanizeDuration }}.{{ end }}`,
+          [A.runbookUrl]: runbook(ALERT_NAMES.tlsCertificateExpiring),
         },
       },
       {
-        alert: "SMTDataDeliveryLate",
+        alert: ALERT_NAMES.dataDeliveryLate,
         // The exporters compute the newest usage day whose deadline has passed (Central time, DST-aware)
         // at each scrape; the data is late when no check of the service saw that day in the last hour
         // (or saw no day at all). The value is the overdue usage day (00:00 Central).
@@ -357,47 +359,47 @@ max by (service) (smt_data_expected_usage_day_timestamp_seconds)
 unless on (service)
 max by (service) (max_over_time(smt_data_latest_usage_day_timestamp_seconds[1h]))`,
         for: `${params.dataDeliveryLateMinutes}m`,
-        labels: { severity: "warning" },
+        labels: { [ALERT_LABELS.severity]: SEVERITIES.warning },
         annotations: {
-          summary: `SMT ${serviceName} energy data for {{ ($value | toTime).Format "2006-01-02" }} is late`,
-          description:
+          [A.summary]: `SMT ${serviceName} energy data for {{ ($value | toTime).Format "2006-01-02" }} is late`,
+          [A.description]:
             `The energy data of usage day {{ ($value | toTime).Format "2006-01-02" }} is not available on SMT ${serviceName} ` +
             `although its delivery deadline has passed (FTPS: 23:00 Central on the next day; GUI and API: 06:00 Central two days later). ` +
             `The newest usage day the energy-data checks see is ` +
             `{{ with printf "max(max_over_time(smt_data_latest_usage_day_timestamp_seconds{service=%q}[1h]))" $labels.service | query }}` +
             `{{ (. | first | value | toTime).Format "2006-01-02" }}{{ else }}none{{ end }}. ` +
             `Time to market is reported to the market monthly.`,
-          runbook_url: runbook("SMTDataDeliveryLate"),
-          usage_day: `{{ ($value | toTime).Format "2006-01-02" }}`,
+          [A.runbookUrl]: runbook(ALERT_NAMES.dataDeliveryLate),
+          [A.usageDay]: `{{ ($value | toTime).Format "2006-01-02" }}`,
         },
       },
       {
-        alert: "SMTExporterConfigReloadFailed",
+        alert: ALERT_NAMES.exporterConfigReloadFailed,
         expr: `smt_exporter_config_last_reload_successful == 0`,
         for: "5m",
-        labels: { severity: "warning" },
+        labels: { [ALERT_LABELS.severity]: SEVERITIES.warning },
         annotations: {
-          summary: `smt-monitor exporter {{ $labels.instance }} rejected its configuration`,
-          description:
+          [A.summary]: `smt-monitor exporter {{ $labels.instance }} rejected its configuration`,
+          [A.description]:
             `The last load or reload of the exporter's configuration at {{ $labels.instance }} failed; it keeps ` +
             `running the previous configuration. Run "smt-monitor check-config" on the file and see the exporter's log.`,
-          runbook_url: runbook("SMTExporterConfigReloadFailed"),
+          [A.runbookUrl]: runbook(ALERT_NAMES.exporterConfigReloadFailed),
         },
       },
       {
-        alert: "SMTNotifierStorageFailing",
+        alert: ALERT_NAMES.notifierStorageFailing,
         // The notifier's periodic tick writes a heartbeat every 15 s, so a store that takes no
         // writes fails about 20 times in 5 minutes; a one-off failure (a lock, a retried webhook) stays below 3.
         expr: `sum by (job, instance) (increase(${NOTIFIER_STORAGE_ERRORS_METRIC}[5m])) > ${NOTIFIER_STORAGE_ERRORS_THRESHOLD}`,
         for: "2m",
-        labels: { severity: "critical" },
+        labels: { [ALERT_LABELS.severity]: SEVERITIES.critical },
         annotations: {
-          summary: `The notice store of smt-monitor notifier {{ $labels.instance }} cannot be written`,
-          description:
+          [A.summary]: `The notice store of smt-monitor notifier {{ $labels.instance }} cannot be written`,
+          [A.description]:
             `{{ $value | printf "%.0f" }} writes to the notifier's SQLite store failed in the last 5 minutes (disk full, read-only ` +
             `file system, I/O error, corruption or a lock). Alertmanager notifications get 500 and are retried, no notice drafts are ` +
             `made, and /-/ready answers 503 with the reason. See the notifier's log.`,
-          runbook_url: runbook("SMTNotifierStorageFailing"),
+          [A.runbookUrl]: runbook(ALERT_NAMES.notifierStorageFailing),
         },
       },
     ],

@@ -3,9 +3,10 @@ import express, { type Express, type Request } from "express";
 import { DateTime } from "luxon";
 import type { FaultBoard } from "./fault-board.js";
 import { httpFaults } from "./http-faults.js";
-import { CENTRAL, intervalRows, SIMULATED_ESIIDS } from "./energy-data.js";
+import { intervalRows, SIMULATED_ESIIDS } from "./energy-data.js";
 import { requireToken, tokenEndpoint, type TokenIssuer } from "./token-issuer.js";
 import { dataLateness, FLAWED_ESIID, flawRows } from "./energy-data-faults.js";
+import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 
 const NOT_READY = { errorCode: "1", errorMessage: "No data received from the respective TDSP" };
 
@@ -32,7 +33,7 @@ export function createEnergyApi(faults: FaultBoard, tokens: TokenIssuer, now: ()
 
   /** Interval data for day D is posted by 06:00 on D+2 (Central time). */
   const latestDay = (): DateTime => {
-    const local = DateTime.fromMillis(now() - dataLateness(faults, "api"), { zone: CENTRAL });
+    const local = DateTime.fromMillis(now() - dataLateness(faults, "api"), { zone: CENTRAL_TIME_ZONE });
     return local.hour >= 6 ? local.minus({ days: 2 }).startOf("day") : local.minus({ days: 3 }).startOf("day");
   };
 
@@ -43,8 +44,8 @@ export function createEnergyApi(faults: FaultBoard, tokens: TokenIssuer, now: ()
       res.status(400).json({ errorCode: "2", errorMessage: "esiid and startDate (MM/DD/YYYY) are required" });
       return;
     }
-    const start = DateTime.fromFormat(body.startDate, "MM/dd/yyyy", { zone: CENTRAL });
-    const end = typeof body.endDate === "string" ? DateTime.fromFormat(body.endDate, "MM/dd/yyyy", { zone: CENTRAL }) : start;
+    const start = DateTime.fromFormat(body.startDate, "MM/dd/yyyy", { zone: CENTRAL_TIME_ZONE });
+    const end = typeof body.endDate === "string" ? DateTime.fromFormat(body.endDate, "MM/dd/yyyy", { zone: CENTRAL_TIME_ZONE }) : start;
     if (!start.isValid || !end.isValid || end < start) {
       res.status(400).json({ errorCode: "2", errorMessage: "startDate and endDate must be MM/DD/YYYY, start before end" });
       return;

@@ -1,8 +1,9 @@
 import { mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DateTime } from "luxon";
-import { armor, CENTRAL, intervalCsv, intervalFileName, intervalRows, SIMULATED_ESIIDS, type IntervalRow } from "./energy-data.js";
+import { armor, intervalCsv, intervalFileName, intervalRows, SIMULATED_ESIIDS, type IntervalRow } from "./energy-data.js";
 import type { FaultBoard } from "./fault-board.js";
+import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 
 /**
  * The simulator's energy-data faults (time to market and data quality):
@@ -52,7 +53,7 @@ const DELIVERY = { hour: 5, minute: 30 };
  */
 export function fillIntervalDeliveries(dir: string, now: number, options: { latenessMs: number; flawed: boolean }): void {
   mkdirSync(dir, { recursive: true });
-  const local = DateTime.fromMillis(now, { zone: CENTRAL });
+  const local = DateTime.fromMillis(now, { zone: CENTRAL_TIME_ZONE });
   const deliveredAt = (day: DateTime) => day.plus({ days: 1 }).set(DELIVERY).plus({ milliseconds: options.latenessMs });
   // The newest usage day whose (late) delivery time has passed.
   let usageDay = local.startOf("day").minus({ days: 1 });

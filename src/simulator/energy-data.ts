@@ -1,6 +1,6 @@
 import { DateTime } from "luxon";
+import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 
-export const CENTRAL = "America/Chicago";
 
 /** Canary meters the simulator knows (ESIIDs: "10" + TDSP code; CenterPoint's are 22 digits). */
 export const SIMULATED_ESIIDS = [
@@ -15,7 +15,7 @@ export const SIMULATED_DUNS = "183529049";
 
 /** 15-minute intervals in a Central-time day: 96, or 92 / 100 on the DST change days. */
 export function intervalsInDay(day: DateTime): number {
-  const start = day.setZone(CENTRAL).startOf("day");
+  const start = day.setZone(CENTRAL_TIME_ZONE).startOf("day");
   const end = start.plus({ days: 1 });
   return Math.round(end.diff(start, "minutes").minutes / 15);
 }
@@ -40,7 +40,7 @@ export interface IntervalRow {
 
 /** The intervals of one usage day, in local clock times (the repeated hour of the fall day appears twice). */
 export function intervalRows(esiid: string, day: DateTime): IntervalRow[] {
-  const start = day.setZone(CENTRAL).startOf("day");
+  const start = day.setZone(CENTRAL_TIME_ZONE).startOf("day");
   const usageDate = start.toFormat("MM/dd/yyyy");
   const rows: IntervalRow[] = [];
   const count = intervalsInDay(start);
@@ -55,7 +55,7 @@ export function intervalRows(esiid: string, day: DateTime): IntervalRow[] {
 /** The CSV inside an SMT interval file. */
 export function intervalCsv(rows: IntervalRow[], revision: DateTime): string {
   const lines = ["ESIID,USAGE_DATE,REVISION_DATE,USAGE_START_TIME,USAGE_END_TIME,USAGE_KWH,ESTIMATED_ACTUAL,CONSUMPTION_SURPLUSGENERATION"];
-  const rev = revision.setZone(CENTRAL).toFormat("MM/dd/yyyy HH:mm:ss");
+  const rev = revision.setZone(CENTRAL_TIME_ZONE).toFormat("MM/dd/yyyy HH:mm:ss");
   for (const r of rows) lines.push(`${r.esiid},${r.usageDate},${rev},${r.startTime},${r.endTime},${r.kwh.toFixed(3)},${r.estimated ? "E" : "A"},Consumption`);
   return `${lines.join("\n")}\n`;
 }
@@ -68,5 +68,5 @@ export function armor(text: string): string {
 
 /** SMT-style name of an interval file delivered at `delivered` (Central time stamp in the name). */
 export function intervalFileName(delivered: DateTime, sequence: number): string {
-  return `IntervalMeterUsage${delivered.setZone(CENTRAL).toFormat("yyyyMMddHHmmss")}_${String(sequence).padStart(5, "0")}.CSV.${SIMULATED_DUNS}.asc`;
+  return `IntervalMeterUsage${delivered.setZone(CENTRAL_TIME_ZONE).toFormat("yyyyMMddHHmmss")}_${String(sequence).padStart(5, "0")}.CSV.${SIMULATED_DUNS}.asc`;
 }

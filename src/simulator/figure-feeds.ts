@@ -2,7 +2,7 @@ import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import express, { type Router } from "express";
 import { DateTime } from "luxon";
-import { CENTRAL } from "./energy-data.js";
+import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 
 /**
  * The simulator's call-center and HAN figure feeds, as a file drop (`<state dir>/feeds/`) and over
@@ -34,13 +34,13 @@ function hash(text: string): number {
 /** Tickets of a type in a month; the current month counts only the days so far. */
 export function simulatedTickets(month: string, type: string, now: number): number {
   const full = 20 + (hash(`${month}|${type}`) % 180);
-  const local = DateTime.fromMillis(now, { zone: CENTRAL });
+  const local = DateTime.fromMillis(now, { zone: CENTRAL_TIME_ZONE });
   if (month !== local.toFormat("yyyy-MM")) return full;
   return Math.floor((full * local.day) / local.daysInMonth!);
 }
 
 export function ticketsCsv(now: number, badRows: boolean): string {
-  const current = DateTime.fromMillis(now, { zone: CENTRAL }).startOf("month");
+  const current = DateTime.fromMillis(now, { zone: CENTRAL_TIME_ZONE }).startOf("month");
   const lines = ["month,type,count"];
   for (let i = 12; i >= 0; i--) {
     const month = current.minus({ months: i }).toFormat("yyyy-MM");

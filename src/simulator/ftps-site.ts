@@ -7,9 +7,10 @@ import { DateTime } from "luxon";
 import ftpSrvModule from "ftp-srv";
 const { FtpSrv } = ftpSrvModule;
 import type { FaultBoard } from "./fault-board.js";
-import { armor, CENTRAL, intervalCsv, intervalFileName, intervalRows, SIMULATED_ESIIDS } from "./energy-data.js";
+import { armor, intervalCsv, intervalFileName, intervalRows, SIMULATED_ESIIDS } from "./energy-data.js";
 import type { KeyAndCert } from "./certificates.js";
 import { dataLateness, fillIntervalDeliveries } from "./energy-data-faults.js";
+import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 
 /**
  * ftp-srv's AUTH TLS answers 234 and wraps the socket in TLS only after the write completes, so a
@@ -133,7 +134,7 @@ export class FtpsSite {
 
   /** Keeps three days of deliveries in `dir`, the newest `daysBack` days before today's. */
   private fill(dir: string, daysBack: number): void {
-    const now = DateTime.fromMillis(this.options.now(), { zone: CENTRAL });
+    const now = DateTime.fromMillis(this.options.now(), { zone: CENTRAL_TIME_ZONE });
     let latest = now.startOf("day").set({ hour: DELIVERY_HOUR, minute: DELIVERY_MINUTE });
     if (latest > now) latest = latest.minus({ days: 1 });
     latest = latest.minus({ days: daysBack });

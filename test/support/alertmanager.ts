@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
+import { ALERT_ANNOTATIONS as A, ALERT_NAMES } from "../../src/rules/alert-contract.js";
 import { freePort } from "./notifier-fixture.js";
 import { waitFor } from "./http.js";
 
@@ -97,15 +98,15 @@ export async function startAlertmanager(dir: string, configFile: string): Promis
 
 /** An alert as Prometheus sends it to Alertmanager. */
 export function promAlert(o: { alertname?: string; service: string; start: number; endsAt?: Date; extraLabels?: Record<string, string> }): Record<string, unknown> {
-  const alertname = o.alertname ?? "SMTUnplannedOutage";
+  const alertname = o.alertname ?? ALERT_NAMES.unplannedOutage;
   return {
     labels: { alertname, service: o.service, severity: "critical", ...o.extraLabels },
     annotations: {
       summary: `SMT ${o.service} unavailable for over 15 minutes`,
       description: `Every probe of the ${o.service} service has failed since the outage start.`,
-      runbook_url: "https://runbooks.example/smt-unplanned-outage",
-      outage_start_timestamp: String(o.start),
-      outage_start_central: "n/a",
+      [A.runbookUrl]: "https://runbooks.example/smt-unplanned-outage",
+      [A.outageStartTimestamp]: String(o.start),
+      [A.outageStartCentral]: "n/a",
     },
     startsAt: new Date((o.start + 900) * 1000).toISOString(),
     endsAt: (o.endsAt ?? new Date(Date.now() + 3_600_000)).toISOString(),

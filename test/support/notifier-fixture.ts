@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { createServer } from "node:net";
 import { loadNotifierConfig } from "../../src/config/notifier-load.js";
 import { Notifier } from "../../src/notices/notifier.js";
+import { ALERT_ANNOTATIONS as A, ALERT_NAMES } from "../../src/rules/alert-contract.js";
 import type { Logger } from "../../src/log/logger.js";
 import { captureLogger } from "./capture-logger.js";
 
@@ -112,16 +113,16 @@ export interface AlertSpec {
 }
 
 /** An Alertmanager v4 webhook payload. */
-export function payload(alerts: AlertSpec[], groupKey = `{}:{alertname="SMTUnplannedOutage"}`): Record<string, unknown> {
+export function payload(alerts: AlertSpec[], groupKey = `{}:{alertname="${ALERT_NAMES.unplannedOutage}"}`): Record<string, unknown> {
   const list = alerts.map((a) => {
-    const alertname = a.alertname ?? "SMTUnplannedOutage";
+    const alertname = a.alertname ?? ALERT_NAMES.unplannedOutage;
     const start = a.start ?? 1_773_000_000;
     const annotations: Record<string, string> = {
-      summary: `SMT ${a.service ?? "gui"} is down`,
-      description: `Probes of the ${a.service ?? "gui"} service fail.`,
-      runbook_url: "https://runbooks.example/smt-outage",
-      ...(alertname === "SMTUnplannedOutage" ? { outage_start_timestamp: String(start), outage_start_central: "x" } : {}),
-      ...(alertname === "SMTMaintenanceOverrun" ? { window_end_timestamp: String(start) } : {}),
+      [A.summary]: `SMT ${a.service ?? "gui"} is down`,
+      [A.description]: `Probes of the ${a.service ?? "gui"} service fail.`,
+      [A.runbookUrl]: "https://runbooks.example/smt-outage",
+      ...(alertname === ALERT_NAMES.unplannedOutage ? { [A.outageStartTimestamp]: String(start), [A.outageStartCentral]: "x" } : {}),
+      ...(alertname === ALERT_NAMES.maintenanceOverrun ? { [A.windowEndTimestamp]: String(start) } : {}),
       ...a.annotations,
     };
     return {

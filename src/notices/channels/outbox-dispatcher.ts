@@ -12,6 +12,12 @@ import { armTimer } from "../../scheduler/timer.js";
  * another channel, or the draft itself. Delivery is at least once: a crash between the send and
  * the commit of "delivered" sends that message again after the restart.
  */
+/**
+ * The backoff doubles with each failed attempt up to this many times (then max_backoff caps it
+ * anyway): keeps 2 ** attempts finite however long a channel has been failing.
+ */
+export const MAX_BACKOFF_DOUBLINGS = 20;
+
 export interface OutboxSettings {
   initialBackoffMs: number;
   maxBackoffMs: number;
@@ -72,7 +78,7 @@ export class OutboxDispatcher {
   async pass(): Promise<void> {
     let due: OutboxRow[];
     try {
-      due = this.store.dueOutbox(this.clock(), 50);
+      due = this.store.dueOutbox(this.clock());
     } catch (err) {
       this.logger.error({ err }, "cannot read the outbox");
       return;
@@ -117,7 +123,7 @@ export class OutboxDispatcher {
         this.metrics.channelDeliveries.inc({ channel: row.channel });
         this.logger.info({ channel: row.channel, notice: row.notice_id }, "draft announced");
       } else {
-        const backoff = Math.min(this.settings.maxBackoffMs, this.settings.initialBackoffMs * 2 ** Math.min(row.attempts, 20));
+        const backoff = Math.min(this.settings.maxBackoffMs, this.settings.initialBackoffMs * 2 ** Math.min(row.attempts, MAX_BACKOFF_DOUBLINGS));
         const next = now + Math.round(backoff * (0.8 + Math.random() * 0.4));
         this.store.outboxFailed(row.id, next, error);
         this.metrics.channelFailures.inc({ channel: row.channel });

@@ -1,0 +1,70 @@
+/**
+ * The contract between the alert rules and the rooms that read their alerts: the alert names, the
+ * label names and the annotation keys. The rule generator (availability-rules.ts) writes them, the
+ * notifier (src/notices/), the dashboards (src/dashboards/) and the report read them, and all of them
+ * import the names from here, so a rename is one edit here (or breaks the build), never a silent
+ * mismatch in production. test/alert-contract.test.ts checks the checked-in rule files against it.
+ * A leaf module: it imports nothing. Overview: docs/notices.md, "The alert contract".
+ */
+
+/** Every alert of the generated rules (prometheus/rules/smt-alerts.rules.yml). */
+export const ALERT_NAMES = {
+  unplannedOutage: "SMTUnplannedOutage",
+  maintenanceOverrun: "SMTMaintenanceOverrun",
+  probeDataMissing: "SMTProbeDataMissing",
+  tlsCertificateExpiring: "SMTTLSCertificateExpiring",
+  dataDeliveryLate: "SMTDataDeliveryLate",
+  exporterConfigReloadFailed: "SMTExporterConfigReloadFailed",
+  notifierStorageFailing: "SMTNotifierStorageFailing",
+} as const;
+export type AlertName = (typeof ALERT_NAMES)[keyof typeof ALERT_NAMES];
+
+/** The alerts about the notice service, written by hand in prometheus/notices/smt-notices.rules.yml. */
+export const NOTICE_ALERT_NAMES = {
+  plannedNoticeOverdue: "SMTPlannedNoticeOverdue",
+  noticeChannelFailing: "SMTNoticeChannelFailing",
+} as const;
+
+/**
+ * Every smt-monitor alert name starts with this; Alertmanager routes `alertname =~ "SMT.+"` to the
+ * notifier and the dashboards list `ALERTS{alertname=~"SMT.+"}`.
+ */
+export const ALERT_NAME_PREFIX = "SMT";
+/** The regular expression (PromQL and Alertmanager matchers) that matches every smt-monitor alert name. */
+export const ALERT_NAME_PATTERN = `${ALERT_NAME_PREFIX}.+`;
+
+/** Label names on the alerts (and on the series the rules aggregate by). */
+export const ALERT_LABELS = {
+  /** Set by Prometheus: the alert's name. */
+  alertname: "alertname",
+  /** The SLO service (gui, api, ftps, han) the alert is about. */
+  service: "service",
+  /** The check (config `checks[].name`) of SMTTLSCertificateExpiring. */
+  check: "check",
+  severity: "severity",
+} as const;
+
+export const SEVERITIES = { critical: "critical", warning: "warning" } as const;
+export type Severity = (typeof SEVERITIES)[keyof typeof SEVERITIES];
+
+/** Prometheus's own series of pending and firing alerts, and its state label. */
+export const ALERTS_SERIES = "ALERTS";
+export const ALERT_STATE_LABEL = "alertstate";
+
+/** Annotation keys the rules write. */
+export const ALERT_ANNOTATIONS = {
+  summary: "summary",
+  description: "description",
+  runbookUrl: "runbook_url",
+  /** SMTUnplannedOutage: the outage's first unavailable minute, whole Unix seconds. */
+  outageStartTimestamp: "outage_start_timestamp",
+  /** SMTUnplannedOutage: the same instant in Central time, for people. */
+  outageStartCentral: "outage_start_central",
+  /** SMTMaintenanceOverrun: the end of the maintenance window the service did not come back from, Unix seconds. */
+  windowEndTimestamp: "window_end_timestamp",
+  /** SMTMaintenanceOverrun: the same instant in Central time, for people. */
+  windowEndCentral: "window_end_central",
+  /** SMTDataDeliveryLate: the overdue usage day, YYYY-MM-DD. */
+  usageDay: "usage_day",
+} as const;
+export type AlertAnnotation = (typeof ALERT_ANNOTATIONS)[keyof typeof ALERT_ANNOTATIONS];
