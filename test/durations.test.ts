@@ -86,8 +86,9 @@ describe("a check with an interval beyond the timer limit never runs in a loop",
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const outcome = await new Promise<number | string>((resolve) => {
       child.once("exit", (code) => resolve(code ?? -1));
-      // Still running after 5 s: it accepted the config (and, before the fix, looped on the target).
-      armTimer(5_000, () => resolve(`still running after 5 s with ${target.requests()} requests to the target`), { unref: true });
+      // Still running after 20 s: it accepted the config (and, before the fix, looped on the target).
+      // A ceiling, not a wait: the refusal ends the process in about 2 s, later on a loaded machine.
+      armTimer(20_000, () => resolve(`still running after 20 s with ${target.requests()} requests to the target`), { unref: true });
     });
     expect(outcome).toBe(2); // a config error (exit codes: docs/configuration.md)
     expect(stderr).toContain(`${file}:5:15: checks[0].interval: expected a duration between 1s and 24h like "30s", "5m" or "1h30m", got "25d" (longer than 24h)`);

@@ -24,7 +24,8 @@ describe("exporter endpoints", () => {
   const log = captureLogger();
 
   beforeAll(async () => {
-    configFile = fx.writeConfig({ interval: "1s", timeout: "1s" });
+    // 2 s each: a loopback TLS probe that takes over a second on a loaded machine is no failure of SMT.
+    configFile = fx.writeConfig({ interval: "2s", timeout: "2s" });
     exporter = new Exporter({ configFile, logger: log.logger, enableLifecycle: true });
     const { port } = await exporter.start();
     base = `http://127.0.0.1:${port}`;
@@ -93,7 +94,7 @@ describe("exporter endpoints", () => {
     await waitFor("old config still probing", async () => {
       const now = sample((await get(`${base}/metrics`)).text, "smt_probe_runs_total", { check: "gui_home", result: "success" })!;
       return now > runsBefore ? true : undefined;
-    }, 5000);
+    }, 15_000);
     const failed = log.lines().find((l) => l.msg === "configuration reload failed; keeping the previous configuration");
     expect(String(failed?.error)).toContain("portal");
     writeFileSync(configFile, good);
@@ -142,10 +143,10 @@ describe("the exporter process", () => {
     const good = readFileSync(configFile, "utf8");
     writeFileSync(configFile, good.replace("password_file:", "password:"));
     child.kill("SIGHUP");
-    await waitFor("reload gauge 0", async () => (sample((await get(`${base}/metrics`)).text, "smt_exporter_config_last_reload_successful") === 0 ? true : undefined), 5000);
+    await waitFor("reload gauge 0", async () => (sample((await get(`${base}/metrics`)).text, "smt_exporter_config_last_reload_successful") === 0 ? true : undefined), 20_000);
     writeFileSync(configFile, good);
     child.kill("SIGHUP");
-    await waitFor("reload gauge 1", async () => (sample((await get(`${base}/metrics`)).text, "smt_exporter_config_last_reload_successful") === 1 ? true : undefined), 5000);
+    await waitFor("reload gauge 1", async () => (sample((await get(`${base}/metrics`)).text, "smt_exporter_config_last_reload_successful") === 1 ? true : undefined), 20_000);
 
     const metrics = (await get(`${base}/metrics`)).text;
     child.kill("SIGTERM");
