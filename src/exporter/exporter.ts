@@ -11,7 +11,7 @@ import { MaintenanceMetrics } from "./maintenance-metrics.js";
 import { maintenanceCalendar } from "../maintenance/maintenance-calendar.js";
 import { createExporterApp, type CheckStatus } from "./http-api.js";
 import { MarketDataExporter } from "./market-data.js";
-import { listenOn } from "../web/listen.js";
+import { serveWeb } from "../web/listen.js";
 import { WebSecurity } from "../web/web-security.js";
 
 export interface ExporterOptions {
@@ -94,15 +94,13 @@ export class Exporter {
     await this.apply(config);
     const listen = this.options.listenAddress ?? config.listen;
     const app = createExporterApp(this, { lifecycle: this.options.enableLifecycle ?? false, security: this.security, onQuit: this.options.onQuit });
+    let port: number;
     try {
-      this.server = await listenOn(app, listen, this.security?.config.tls);
-      this.security?.attach(this.server);
+      ({ server: this.server, port } = await serveWeb(app, listen, this.security));
     } catch (err) {
       await this.stop();
       throw err;
     }
-    const address = this.server.address();
-    const port = typeof address === "object" && address ? address.port : listen.port;
     this.ready = true;
     this.options.logger.info({ address: `${listen.host ?? "0.0.0.0"}:${port}`, tls: Boolean(this.security?.config.tls), basic_auth: (this.security?.config.users.size ?? 0) > 0, lifecycle: this.options.enableLifecycle ?? false, checks: config.checks.length, location: config.location }, "exporter listening");
     return { host: listen.host, port };

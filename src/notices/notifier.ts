@@ -15,7 +15,7 @@ import { describeStoreFailure, isStorageFailure } from "./store-failure.js";
 import { overduePlannedNotices, syncPlannedNotices, type PlannedNoticeSettings } from "./planned-notices.js";
 import type { WebhookPayload } from "./webhook-payload.js";
 import { armRepeatingTimer } from "../scheduler/timer.js";
-import { listenOn } from "../web/listen.js";
+import { serveWeb } from "../web/listen.js";
 import { WebSecurity } from "../web/web-security.js";
 
 export interface NotifierOptions {
@@ -266,16 +266,16 @@ export class Notifier {
   async start(): Promise<{ host?: string; port: number }> {
     const listen = this.options.listenAddress ?? this.config.listen;
     const app = createNotifierApp(this);
+    let server: Server;
+    let port: number;
     try {
-      this.server = await listenOn(app, listen, this.security?.config.tls);
-      this.security?.attach(this.server);
+      ({ server, port } = await serveWeb(app, listen, this.security));
     } catch (err) {
       await this.stop();
       throw err;
     }
-    this.server.keepAliveTimeout = 65_000;
-    const address = this.server.address();
-    const port = typeof address === "object" && address ? address.port : listen.port;
+    this.server = server;
+    server.keepAliveTimeout = 65_000;
     this.tick();
     const interval = this.options.tickIntervalMs ?? 15_000;
     this.tickTimer = armRepeatingTimer(interval, () => this.tick(), { unref: true });

@@ -2,6 +2,7 @@ import { createServer, type RequestListener, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { TLSSocket } from "node:tls";
 import type { WebTls } from "./web-config.js";
+import type { WebSecurity } from "./web-security.js";
 
 /** A listen address that cannot be bound: a runtime failure (exit 1), said in one line. */
 export class ListenError extends Error {
@@ -43,6 +44,18 @@ export function listenOn(app: RequestListener, listenAddress: { host?: string; p
       resolve(server);
     });
   });
+}
+
+/**
+ * Serves `app` with the web config's TLS, when there is one, and hands the server to the web security
+ * so a reload can swap its certificate. Resolves with the server and the port it got (port 0 asks the
+ * system for one); rejects with a ListenError.
+ */
+export async function serveWeb(app: RequestListener, listenAddress: { host?: string; port: number }, security?: WebSecurity): Promise<{ server: Server; port: number }> {
+  const server = await listenOn(app, listenAddress, security?.config.tls);
+  security?.attach(server);
+  const address = server.address();
+  return { server, port: typeof address === "object" && address ? address.port : listenAddress.port };
 }
 
 /**
