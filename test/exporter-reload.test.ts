@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { get, sample, waitFor } from "./support/http.js";
+import { startExporterProcess } from "./support/exporter-process.js";
 
 /**
  * Issue 16 item 9: a reload of a config with 10,000 checks blocked the event loop for seconds
@@ -12,7 +13,6 @@ import { get, sample, waitFor } from "./support/http.js";
  * on the main thread runs in short slices.
  */
 
-const CLI = join(__dirname, "..", "dist", "cli", "main.js");
 const dir = mkdtempSync(join(tmpdir(), "smt-reload-"));
 const CHECKS = 10_000;
 
@@ -40,17 +40,9 @@ describe("reload of a big config", () => {
     const file = join(dir, "big.yaml");
     writeFileSync(file, bigConfig(CHECKS, url));
 
-    child = spawn(process.execPath, [CLI, "exporter", "--config", file, "--web.listen-address", "127.0.0.1:0", "--web.enable-lifecycle"], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-    const port = await waitFor("listening log line", async () => {
-      if (child!.exitCode !== null) throw new Error(`exporter exited ${child!.exitCode}: ${stderr}`);
-      const line = stdout.split("\n").find((l) => l.includes('"exporter listening"'));
-      return line ? Number((JSON.parse(line) as { address: string }).address.split(":").pop()) : undefined;
-    }, 60_000);
-    const base = `http://127.0.0.1:${port}`;
+    const exporterProcess = await startExporterProcess(["--config", file, "--web.enable-lifecycle"], 60_000);
+    child = exporterProcess.child;
+    const { base } = exporterProcess;
 
     // The new config: one check more.
     writeFileSync(file, bigConfig(CHECKS, url, `  - name: added_by_reload\n    service: api\n    kind: http\n    http: { url: "${url}added" }\n`));

@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Exporter } from "../src/exporter/exporter.js";
 import { captureLogger } from "./support/capture-logger.js";
 import { get, sample, waitFor } from "./support/http.js";
 import { startSimulatorFixture, type SimulatorFixture } from "./support/simulator-fixture.js";
+import { startExporterProcess } from "./support/exporter-process.js";
 
 let fx: SimulatorFixture;
 beforeAll(async () => {
@@ -15,7 +15,6 @@ afterAll(async () => {
   await fx?.stop();
 });
 
-const CLI = join(__dirname, "..", "dist", "cli", "main.js");
 
 describe("exporter endpoints", () => {
   let exporter: Exporter;
@@ -125,17 +124,9 @@ describe("the exporter process", () => {
           url: https://127.0.0.1:${fx.sim.ports.api}/v2/{{ secret.password }}/
           valid_status_codes: [200]`;
     const configFile = fx.writeConfig({ interval: "1s", timeout: "1s", extraChecks: leaky });
-    child = spawn(process.execPath, [CLI, "exporter", "--config", configFile, "--web.listen-address", "127.0.0.1:0", "--log.level", "debug"], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-    const port = await waitFor("listening log line", async () => {
-      if (child!.exitCode !== null) throw new Error(`exporter exited ${child!.exitCode}: ${stderr}`);
-      const line = stdout.split("\n").find((l) => l.includes('"exporter listening"'));
-      return line ? Number((JSON.parse(line) as { address: string }).address.split(":").pop()) : undefined;
-    }, 10_000);
-    const base = `http://127.0.0.1:${port}`;
+    const exporterProcess = await startExporterProcess(["--config", configFile, "--log.level", "debug"], 10_000);
+    child = exporterProcess.child;
+    const { base } = exporterProcess;
     await waitFor("the leaky check to fail", async () => (sample((await get(`${base}/metrics`)).text, "smt_probe_failures_total", { check: "api_leaky_path", reason: "http_status" }) ? true : undefined), 10_000);
     await waitFor("ftps up", async () => (sample((await get(`${base}/metrics`)).text, "smt_probe_success", { check: "ftps_interval_files" }) === 1 ? true : undefined), 10_000);
 
@@ -152,15 +143,15 @@ describe("the exporter process", () => {
     child.kill("SIGTERM");
     await new Promise((r) => child!.once("exit", r));
 
-    const lines = stdout.split("\n").filter((l) => l !== "");
+    const lines = exporterProcess.stdout().split("\n").filter((l) => l !== "");
     expect(lines.length).toBeGreaterThan(5);
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
     const reloadFailure = lines.map((l) => JSON.parse(l) as Record<string, string>).find((l) => l.msg?.startsWith("configuration reload failed"));
     expect(reloadFailure?.error).toMatch(/checks\[2\]\.ftps\.password: inline secrets are not accepted/);
-    expect(stdout).toContain("<redacted>");
+    expect(exporterProcess.stdout()).toContain("<redacted>");
     for (const secret of [fx.sim.credentials.apiPassword, fx.sim.credentials.ftpsPassword]) {
-      expect(stdout).not.toContain(secret);
-      expect(stderr).not.toContain(secret);
+      expect(exporterProcess.stdout()).not.toContain(secret);
+      expect(exporterProcess.stderr()).not.toContain(secret);
       expect(metrics).not.toContain(secret);
     }
   });

@@ -8,11 +8,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../src/config/errors.js";
 import { parseConfig } from "../src/config/load.js";
 import { sample, waitFor } from "./support/http.js";
+import { CLI, startExporterProcess } from "./support/exporter-process.js";
 
 // Issue 16, item 3: a body_must_match pattern with catastrophic backtracking, on a body the target
 // chooses, must not stop the exporter. These run the built CLI (npm run build first) in a child
 // process, so that a blocked event loop there fails the test here instead of hanging it.
-const CLI = join(__dirname, "..", "dist", "cli", "main.js");
 const dir = mkdtempSync(join(tmpdir(), "smt-patterns-"));
 const HOSTILE_BODY = `${"a".repeat(40)}!`;
 
@@ -89,16 +89,9 @@ describe("regexes from config run in linear time against a hostile body", () => 
   });
 
   it("exporter: /metrics keeps answering and the other check keeps running while the hostile one fails", async () => {
-    child = spawn(process.execPath, [CLI, "exporter", "--config", writeConfig("exporter", "1s"), "--web.listen-address", "127.0.0.1:0"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
-    const port = await waitFor("listening log line", async () => {
-      const line = stdout.split("\n").find((l) => l.includes('"exporter listening"'));
-      return line ? Number((JSON.parse(line) as { address: string }).address.split(":").pop()) : undefined;
-    }, 10_000);
-    const base = `http://127.0.0.1:${port}`;
+    const exporterProcess = await startExporterProcess(["--config", writeConfig("exporter", "1s")], 10_000);
+    child = exporterProcess.child;
+    const { base } = exporterProcess;
 
     // Two failed runs of the hostile check (the scheduler went on after the first), each scrape answered in time.
     const failures = { check: "hostile_body", reason: "body_mismatch" };
