@@ -8,7 +8,7 @@ import { assertMonthOver, availabilityNeed, availabilitySection, MonthUnavailabl
 import { minuteFlags, minuteFlagsNeed, outageRuns, type ShortOutages } from "./outage-list.js";
 import { noticeEvidencePeriod, outageNoticeIds } from "./outage-notices.js";
 import type { InstantSample, PromqlClient, RangeSeries } from "./promql-client.js";
-import { fetchNeeds, planFetch, type InstantNeed, type PromqlNeed, type RangeNeed } from "./promql-fetch.js";
+import { PromqlFetcher, type InstantNeed, type PromqlNeed, type RangeNeed } from "./promql-fetch.js";
 import { reportMonth, ReportUsageError, type ReportMonth } from "./report-month.js";
 import { AVAILABILITY_OBJECTIVE, AVAILABILITY_OBJECTIVE_PERCENT, type ServiceAvailability } from "./service-availability.js";
 import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
@@ -168,9 +168,11 @@ export function committeeMonth(
 }
 
 /**
- * Fetch, then compute: the availability of every month that is over (one request each), then every
- * other query of the months that have recorded minutes, each range once (a year's months share
- * their ranges), then the pure sections. Months that cannot be reported come back with the reason.
+ * Fetch, then compute: the availability of every month that is over (one request each, together),
+ * then month by month the other queries of the months with recorded minutes and their pure
+ * sections. Each step of a range is fetched once: a month's ranges reach into the next month's,
+ * and the next month fetches only what follows (PromqlFetcher). Months that cannot be reported
+ * come back with the reason.
  */
 async function committeeMonths(
   months: readonly ReportMonth[],
@@ -180,6 +182,7 @@ async function committeeMonths(
   const nowMs = (options.now ?? Date.now)();
   const progress = options.progress ?? (() => {});
   const settings = { outageThresholdMinutes: options.outageThresholdMinutes ?? 15, deadlines: options.deadlines ?? SLO_DELIVERY_DEADLINES };
+  const fetcher = new PromqlFetcher(sources.prometheus);
   const reasons = new Map<string, string>();
   const unavailable = (month: ReportMonth, f: () => void) => {
     try {
@@ -192,30 +195,31 @@ async function committeeMonths(
     }
   };
   const over = months.filter((m) => !unavailable(m, () => assertMonthOver(m, nowMs)));
-  progress(`fetching the recorded minutes of ${over.length} month${over.length === 1 ? "" : "s"}`);
-  const minutes = await fetchNeeds(sources.prometheus, over.map(availabilityNeed));
-  const recorded = over.filter((m) => !unavailable(m, () => availabilitySection(m, minutes.instant(availabilityNeed(m)))));
-  const needs = new Map(recorded.map((m) => [m.label, committeeMonthNeeds(m, nowMs, settings.deadlines)]));
-  const all = [...needs.values()].flatMap(needList);
-  const plan = planFetch(all);
-  progress(`fetching outages, energy data, tickets and HAN devices of ${recorded.length} month${recorded.length === 1 ? "" : "s"}: ${plan.ranges.length} ranges, ${plan.instants.length} instant queries`);
-  const fetched = await fetchNeeds(sources.prometheus, all);
-  return months.map((month, i) => {
+  progress(`availability: the recorded minutes of ${over.length} month${over.length === 1 ? "" : "s"}`);
+  const minutes = await fetcher.fetch(over.map(availabilityNeed));
+  const recorded = new Set(over.filter((m) => !unavailable(m, () => availabilitySection(m, minutes.instant(availabilityNeed(m))))).map((m) => m.label));
+  const results: { label: string; report?: CommitteeMonthReport; reason?: string }[] = [];
+  for (const [i, month] of months.entries()) {
     if (months.length > 1) progress(`month ${i + 1}/${months.length}: ${month.label}`);
-    const n = needs.get(month.label);
-    if (!n) return { label: month.label, reason: reasons.get(month.label)! };
+    if (!recorded.has(month.label)) {
+      results.push({ label: month.label, reason: reasons.get(month.label)! });
+      continue;
+    }
     progress(`${month.label}: outages, time to market and data quality, call-center tickets and HAN devices`);
+    const needs = committeeMonthNeeds(month, nowMs, settings.deadlines);
+    const fetched = await fetcher.fetch(needList(needs));
     const period = noticeEvidencePeriod(month);
     const data: CommitteeMonthData = {
       availability: minutes.instant(availabilityNeed(month)),
-      minuteFlags: fetched.range(n.minuteFlags),
-      energy: { latest: fetched.range(n.energy.latest), qualityDay: fetched.range(n.energy.qualityDay), qualityFigures: fetched.range(n.energy.qualityFigures) },
-      callCenter: fetched.instant(n.callCenter),
-      han: fetched.instant(n.han),
+      minuteFlags: fetched.range(needs.minuteFlags),
+      energy: { latest: fetched.range(needs.energy.latest), qualityDay: fetched.range(needs.energy.qualityDay), qualityFigures: fetched.range(needs.energy.qualityFigures) },
+      callCenter: fetched.instant(needs.callCenter),
+      han: fetched.instant(needs.han),
       notices: sources.notices ? sources.notices.noticeEvidence(period.fromMs, period.toMs) : null,
     };
-    return { label: month.label, report: committeeMonth(month, nowMs, n, data, settings) };
-  });
+    results.push({ label: month.label, report: committeeMonth(month, nowMs, needs, data, settings) });
+  }
+  return results;
 }
 
 /** The committee report of one month; MonthUnavailableError when it cannot be reported. */

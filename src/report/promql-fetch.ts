@@ -1,12 +1,13 @@
-import type { InstantSample, PromqlClient, RangeSeries } from "./promql-client.js";
+import { seriesKey, type InstantSample, type PromqlClient, type RangeSeries } from "./promql-client.js";
 
 /**
  * The fetch step of a report: sections say which queries they need (PromqlNeed, plain data), this
  * module fetches them all through the one PromQL client and hands back what each need asked for.
- * Each query is fetched once: equal needs share one request, and range needs of the same query
- * and step whose steps line up and whose spans overlap or touch (a month's ranges reach into the
- * next month's) are fetched as one range and cut back to each need's span. A range query
- * evaluates every step on its own, so the cut is exactly what the need's own query would answer.
+ * Each query is fetched once: equal needs share one request, range needs of the same query and
+ * step whose steps line up and whose spans overlap or touch are fetched as one range, and a range
+ * that reaches into the range fetched for the previous month fetches only the steps after it.
+ * Each need gets its own span cut out; a range query evaluates every step on its own, so the cut
+ * is exactly what the need's own query would answer.
  */
 
 export interface InstantNeed {
@@ -80,27 +81,66 @@ function lastStep(r: { startMs: number; endMs: number; stepMs: number }): number
   return r.startMs + Math.floor((r.endMs - r.startMs) / r.stepMs) * r.stepMs;
 }
 
-/** Fetches every need once through `client` (at most REPORT_FETCH_CONCURRENCY requests at a time). */
+/**
+ * Fetches needs through the one client, each query once across calls: a report of several months
+ * calls `fetch` month by month, and a range that reaches into the previous call's range of the same
+ * query and step grid fetches only the steps after it, the rest coming from what that call
+ * fetched. Only the latest range of each query is kept, so memory stays that of about two months.
+ */
+export class PromqlFetcher {
+  /** The latest range fetched per query and step grid, and its series. */
+  private readonly held = new Map<string, Required<MergedRange>>();
+
+  constructor(private readonly client: Pick<PromqlClient, "instant" | "range">) {}
+
+  /** Fetches every need (at most REPORT_FETCH_CONCURRENCY requests at a time). */
+  async fetch(needs: readonly PromqlNeed[]): Promise<PromqlFetched> {
+    const plan = planFetch(needs);
+    const instants = new Map<string, InstantSample[]>();
+    const ranges = new Map<string, Required<MergedRange>>();
+    const jobs: (() => Promise<void>)[] = [
+      ...plan.ranges.map((r) => async () => void ranges.set(rangeGroup({ ...r, kind: "range" }), await this.range(r))),
+      ...plan.instants.map((n) => async () => void instants.set(instantKey(n), await this.client.instant(n.query, n.timeMs))),
+    ];
+    await runLimited(jobs, REPORT_FETCH_CONCURRENCY);
+    for (const [group, r] of ranges) this.held.set(group, r);
+    return {
+      instant(need) {
+        const samples = instants.get(instantKey(need));
+        if (!samples) throw new Error(`bug: instant query not fetched: ${need.query}`);
+        return samples;
+      },
+      range(need) {
+        const merged = ranges.get(rangeGroup(need));
+        if (!merged || need.startMs < merged.startMs || need.endMs > merged.endMs) throw new Error(`bug: range query not fetched: ${need.query}`);
+        return sliceSeries(merged.series, need.startMs, need.endMs);
+      },
+    };
+  }
+
+  /** One merged range: the steps the held range of its group has already, and a request for the others. */
+  private async range(r: MergedRange): Promise<Required<MergedRange>> {
+    const held = this.held.get(rangeGroup({ ...r, kind: "range" }));
+    const heldLast = held ? lastStep(held) : undefined;
+    if (!held || heldLast === undefined || r.startMs < held.startMs || r.startMs > heldLast + r.stepMs) {
+      return { ...r, series: await this.client.range(r.query, r.startMs, r.endMs, r.stepMs) };
+    }
+    const kept = sliceSeries(held.series, r.startMs, r.endMs);
+    if (r.endMs < heldLast + r.stepMs) return { ...r, series: kept };
+    const fresh = await this.client.range(r.query, heldLast + r.stepMs, r.endMs, r.stepMs);
+    const byLabels = new Map(kept.map((s) => [seriesKey(s.metric), s]));
+    for (const s of fresh) {
+      const target = byLabels.get(seriesKey(s.metric));
+      if (!target) byLabels.set(seriesKey(s.metric), s);
+      else for (const [t, v] of s.points) target.points.set(t, v);
+    }
+    return { ...r, series: [...byLabels.values()] };
+  }
+}
+
+/** Fetches every need once through `client` (one PromqlFetcher call). */
 export async function fetchNeeds(client: Pick<PromqlClient, "instant" | "range">, needs: readonly PromqlNeed[]): Promise<PromqlFetched> {
-  const plan = planFetch(needs);
-  const instants = new Map<string, InstantSample[]>();
-  const jobs: (() => Promise<void>)[] = [
-    ...plan.ranges.map((r) => async () => void (r.series = await client.range(r.query, r.startMs, r.endMs, r.stepMs))),
-    ...plan.instants.map((n) => async () => void instants.set(instantKey(n), await client.instant(n.query, n.timeMs))),
-  ];
-  await runLimited(jobs, REPORT_FETCH_CONCURRENCY);
-  return {
-    instant(need) {
-      const samples = instants.get(instantKey(need));
-      if (!samples) throw new Error(`bug: instant query not fetched: ${need.query}`);
-      return samples;
-    },
-    range(need) {
-      const merged = plan.ranges.find((r) => rangeGroup({ ...r, kind: "range" }) === rangeGroup(need) && r.startMs <= need.startMs && need.endMs <= r.endMs);
-      if (!merged?.series) throw new Error(`bug: range query not fetched: ${need.query}`);
-      return sliceSeries(merged.series, need.startMs, need.endMs);
-    },
-  };
+  return new PromqlFetcher(client).fetch(needs);
 }
 
 /** The points of `series` in [startMs, endMs]; a series without any there is left out, as Prometheus does. Pure. */
