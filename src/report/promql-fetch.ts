@@ -138,11 +138,6 @@ export class PromqlFetcher {
   }
 }
 
-/** Fetches every need once through `client` (one PromqlFetcher call). */
-export async function fetchNeeds(client: Pick<PromqlClient, "instant" | "range">, needs: readonly PromqlNeed[]): Promise<PromqlFetched> {
-  return new PromqlFetcher(client).fetch(needs);
-}
-
 /** The points of `series` in [startMs, endMs]; a series without any there is left out, as Prometheus does. Pure. */
 export function sliceSeries(series: readonly RangeSeries[], startMs: number, endMs: number): RangeSeries[] {
   const out: RangeSeries[] = [];
