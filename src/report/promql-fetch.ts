@@ -33,8 +33,11 @@ export interface PromqlFetched {
   range(need: RangeNeed): RangeSeries[];
 }
 
-/** At most this many requests of a report run at once (Prometheus evaluates them in parallel). */
-export const REPORT_FETCH_CONCURRENCY = 4;
+/**
+ * At most this many requests of a report run at once: Prometheus evaluates them in parallel, and
+ * the answers held at once stay at most twice the byte cap (as before the fetch step).
+ */
+export const REPORT_FETCH_CONCURRENCY = 2;
 
 const instantKey = (n: InstantNeed) => `${n.timeMs}\n${n.query}`;
 /** Ranges that can share a request: same query, same step, steps on the same grid. */
