@@ -205,7 +205,7 @@ async function committeeMonths(
       results.push({ label: month.label, reason: reasons.get(month.label)! });
       continue;
     }
-    progress(`${month.label}: outages, time to market and data quality, call-center tickets and HAN devices`);
+    progress(`${month.label}: time to market and data quality, outages, call-center tickets and HAN devices`);
     const needs = committeeMonthNeeds(month, nowMs, settings.deadlines);
     const fetched = await fetcher.fetch(needList(needs));
     const period = noticeEvidencePeriod(month);
