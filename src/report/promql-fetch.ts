@@ -131,7 +131,8 @@ export class PromqlFetcher {
     const kept = sliceSeries(held.series, r.startMs, r.endMs);
     if (r.endMs < heldLast + r.stepMs) return { ...r, series: kept };
     const fresh = await this.client.range(r.query, heldLast + r.stepMs, r.endMs, r.stepMs);
-    const byLabels = new Map(kept.map((s) => [seriesKey(s.metric), s]));
+    // copies: the held series may be shared with what the previous call handed out
+    const byLabels = new Map(kept.map((s) => [seriesKey(s.metric), { metric: s.metric, points: new Map(s.points) }]));
     for (const s of fresh) {
       const target = byLabels.get(seriesKey(s.metric));
       if (!target) byLabels.set(seriesKey(s.metric), s);
@@ -145,9 +146,16 @@ export class PromqlFetcher {
 export function sliceSeries(series: readonly RangeSeries[], startMs: number, endMs: number): RangeSeries[] {
   const out: RangeSeries[] = [];
   for (const s of series) {
+    let inside = 0;
+    for (const t of s.points.keys()) if (t >= startMs && t <= endMs) inside++;
+    if (inside === 0) continue;
+    if (inside === s.points.size) {
+      out.push(s); // all of it: no copy
+      continue;
+    }
     const points = new Map<number, number>();
     for (const [t, v] of s.points) if (t >= startMs && t <= endMs) points.set(t, v);
-    if (points.size > 0) out.push({ metric: s.metric, points });
+    out.push({ metric: s.metric, points });
   }
   return out;
 }
