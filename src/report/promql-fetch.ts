@@ -131,9 +131,9 @@ export class PromqlFetcher {
     const kept = sliceSeries(held.series, r.startMs, r.endMs);
     if (r.endMs < heldLast + r.stepMs) return { ...r, series: kept };
     const fresh = await this.client.range(r.query, heldLast + r.stepMs, r.endMs, r.stepMs);
-    // copies: the held series may be shared with what the previous call handed out
-    const byLabels = new Map(kept.map((s) => [seriesKey(s.metric), { metric: s.metric, points: new Map(s.points) }]));
-    for (const s of fresh) {
+    // the few held steps go into the fresh series (never the other way: held series may be shared)
+    const byLabels = new Map(fresh.map((s) => [seriesKey(s.metric), s]));
+    for (const s of kept) {
       const target = byLabels.get(seriesKey(s.metric));
       if (!target) byLabels.set(seriesKey(s.metric), s);
       else for (const [t, v] of s.points) target.points.set(t, v);
