@@ -19,6 +19,7 @@ import { join, resolve } from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { DateTime } from "luxon";
 import { monthlyReport } from "../dist/report/monthly-report.js";
+import { PromqlClient } from "../dist/report/promql-client.js";
 import { reportMonth } from "../dist/report/report-month.js";
 import { MINUTE_STATE_SERIES } from "../dist/rules/availability-rules.js";
 import { recordedMinuteStart } from "../dist/rules/minute-timing.js";
@@ -177,15 +178,16 @@ const measured = async (f) => {
   return { ...r, prometheusCpu: cpuSeconds(prometheus.pid) - cpu0 };
 };
 
+const client = new PromqlClient(url);
 const sequential = async () => {
   const reports = [];
-  for (const month of months) reports.push(await monthlyReport({ baseUrl: url, month }));
+  for (const month of months) reports.push(await monthlyReport(client, month));
   return reports;
 };
 const cold = await measured(sequential);
 cold.value.forEach((r, i) => check(labels[i], r));
 const warm = await measured(sequential);
-const parallel = await measured(() => Promise.all(months.map((month) => monthlyReport({ baseUrl: url, month }))));
+const parallel = await measured(() => Promise.all(months.map((month) => monthlyReport(client, month))));
 parallel.value.forEach((r, i) => check(labels[i], r));
 const viaCli = await t(async () => {
   for (const l of labels) await run(process.execPath, [CLI, "report", "--prometheus", url, "--month", l, "--format", "json"]);

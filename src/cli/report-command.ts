@@ -3,7 +3,8 @@ import type { Command } from "commander";
 import { ConfigError } from "../config/errors.js";
 import { REPORT_FORMATS } from "../report/report-format.js";
 import { MonthUnavailableError } from "../report/monthly-report.js";
-import { DEFAULT_PROMETHEUS_ANSWER_BYTES, MAX_PROMETHEUS_ANSWER_BYTES, PrometheusQueryError } from "../report/prometheus-query.js";
+import { NoticeStoreError } from "../notices/store-failure.js";
+import { DEFAULT_PROMETHEUS_ANSWER_BYTES, MAX_PROMETHEUS_ANSWER_BYTES, PromqlClient, PromqlError } from "../report/promql-client.js";
 import { reportMonth, ReportUsageError } from "../report/report-month.js";
 import { InconsistentMinutesError } from "../report/service-availability.js";
 
@@ -69,31 +70,26 @@ export function registerReport(program: Command): void {
       const { formatCommitteeMonth, formatCommitteeYear } = await import("../report/committee-format.js");
       const { committeeMonthHtml, committeeYearHtml } = await import("../report/committee-html.js");
       const { loadReportDeadlines } = await import("../report/report-deadlines.js");
-      let notices: import("../report/notice-lookup.js").NoticeLookup | undefined;
+      let notices: import("../notices/notice-store.js").NoticeStoreReader | undefined;
       // Progress for long runs: a year always, a month when stderr is a terminal.
       const progress = (line: string) => process.stderr.write(`smt-monitor report: ${line}\n`);
       try {
         const month = opts.month !== undefined ? reportMonth(opts.month) : undefined;
         if (opts.year !== undefined) reportYear(opts.year);
         const deadlines = (opts["config.file"] ?? opts.config) ? loadReportDeadlines((opts["config.file"] ?? opts.config)!) : undefined;
+        const prometheus = new PromqlClient(opts.prometheus, { timeoutMs: timeoutSeconds * 1000, maxAnswerBytes: maxAnswerMib << 20 });
         if (opts.notices) {
-          const { openNoticeLookup } = await import("../report/notice-lookup.js");
-          notices = openNoticeLookup(opts.notices);
+          const { NoticeStoreReader } = await import("../notices/notice-store.js");
+          notices = NoticeStoreReader.open(opts.notices);
         }
-        const common = {
-          baseUrl: opts.prometheus,
-          timeoutMs: timeoutSeconds * 1000,
-          maxAnswerBytes: maxAnswerMib << 20,
-          notices,
-          outageThresholdMinutes: outageMinutes,
-          deadlines,
-        };
+        const sources = { prometheus, notices };
+        const settings = { outageThresholdMinutes: outageMinutes, deadlines };
         let text: string;
         if (month) {
-          const report = await committeeMonthReport(month, { ...common, progress: process.stderr.isTTY ? progress : undefined });
+          const report = await committeeMonthReport(month, sources, { ...settings, progress: process.stderr.isTTY ? progress : undefined });
           text = opts.format === "html" ? committeeMonthHtml(report, Date.now()) : formatCommitteeMonth(report, opts.format as Exclude<(typeof COMMITTEE_FORMATS)[number], "html">);
         } else {
-          const report = await committeeYearReport(opts.year!, { ...common, progress });
+          const report = await committeeYearReport(opts.year!, sources, { ...settings, progress });
           text = opts.format === "html" ? committeeYearHtml(report, Date.now()) : formatCommitteeYear(report, opts.format as Exclude<(typeof COMMITTEE_FORMATS)[number], "html">);
         }
         if (opts.output) {
@@ -101,14 +97,28 @@ export function registerReport(program: Command): void {
           process.stderr.write(`smt-monitor report: wrote ${opts.output}\n`);
         } else process.stdout.write(text);
       } catch (err) {
-        const { NoticeLookupError } = await import("../report/notice-lookup.js");
-        if (err instanceof ReportUsageError || err instanceof ConfigError || err instanceof NoticeLookupError) return fail(err.message, 2);
-        if (err instanceof PrometheusQueryError || err instanceof MonthUnavailableError || err instanceof InconsistentMinutesError) {
-          return fail(err.message, 1);
-        }
+        const failure = reportFailure(err);
+        if (failure) return fail(failure.message, failure.code);
         throw err;
       } finally {
         notices?.close();
       }
     });
+}
+
+/**
+ * A library error as the user's flag sees it: the report's modules name no flag, so this maps each
+ * error to the flag it is about (exit 2 for what the user wrote, 1 for what happened). Undefined for a bug.
+ */
+export function reportFailure(err: unknown): { message: string; code: 1 | 2 } | undefined {
+  if (err instanceof ReportUsageError) return { message: `--${err.field}: ${err.message}`, code: 2 };
+  if (err instanceof ConfigError) return { message: err.message, code: 2 };
+  if (err instanceof NoticeStoreError) return { message: `--notices: ${err.message}`, code: 2 };
+  if (err instanceof PromqlError) {
+    if (err.kind === "bad_url") return { message: `--prometheus: ${err.message}`, code: 2 };
+    if (err.kind === "not_prometheus") return { message: `${err.message} (is --prometheus the server's base URL?)`, code: 1 };
+    return { message: err.message, code: 1 };
+  }
+  if (err instanceof MonthUnavailableError || err instanceof InconsistentMinutesError) return { message: err.message, code: 1 };
+  return undefined;
 }

@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { SERVICES, type Service } from "../config/schema.js";
 import type { NoticeKind } from "./notice-template.js";
-import { describeStoreFailure, STORE_BUSY_TIMEOUT_MS } from "./store-failure.js";
+import { describeStoreFailure, NoticeStoreError, STORE_BUSY_TIMEOUT_MS, storeErrorCode } from "./store-failure.js";
 
 /**
  * The notifier's durable state in one SQLite file (better-sqlite3): every webhook delivery, the
@@ -477,6 +477,90 @@ export class NoticeStore {
 
   pendingOutbox(): { channel: string; n: number }[] {
     return this.stmt("SELECT channel, count(*) AS n FROM outbox WHERE status = 'pending' GROUP BY channel").all() as { channel: string; n: number }[];
+  }
+}
+
+/** What a report needs of the store to give each outage of a period its market notices. */
+export interface NoticeEvidence {
+  /** Alert outages (one per service and alert start) and the incident each belongs to. */
+  outages: { service: string; startMs: number; incidentId: number }[];
+  /** Planned incidents (maintenance windows), with the services they cover. */
+  plannedIncidents: { incidentId: number; startMs: number; endMs: number | null; services: string[] }[];
+  /** The notice ids of each incident above, in the order they were issued. */
+  noticeIds: Map<number, string[]>;
+}
+
+/**
+ * The store opened read-only, for `smt-monitor report`: it never writes (not even the schema), and
+ * refuses a file that is not the notifier's store. Errors are NoticeStoreError (exit code 2: the
+ * path is wrong) with a message that names the file and never a flag.
+ */
+export class NoticeStoreReader {
+  private constructor(private readonly db: Database.Database) {}
+
+  static open(path: string): NoticeStoreReader {
+    let db: Database.Database | undefined;
+    let tables: Set<string>;
+    const fail = (text: string, code?: string) => new NoticeStoreError(path, text, 2, code);
+    try {
+      db = new Database(path, { readonly: true, fileMustExist: true });
+      // better-sqlite3 opens lazily: the first read is what finds a file that is not SQLite.
+      tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
+    } catch (err) {
+      if (db?.open) db.close();
+      const code = storeErrorCode(err);
+      if (code === "SQLITE_NOTADB") throw fail(`${path} is not an SQLite database: expected the notifier's store file (its storage.path)`, code);
+      throw fail(`cannot open the notifier's store ${path} (${code ?? "error"}: ${(err as Error).message}): expected the notifier's store file (its storage.path), readable by this user`, code);
+    }
+    for (const t of ["incidents", "outages", "notices"]) {
+      if (!tables.has(t)) {
+        db.close();
+        throw fail(`${path} is not the notifier's store (no table ${t}): expected the notifier's storage.path file`);
+      }
+    }
+    return new NoticeStoreReader(db);
+  }
+
+  /**
+   * The alert outages that started in [fromMs, toMs), the planned incidents overlapping it and the
+   * notices of both. Services of an incident that are not valid JSON count as none.
+   */
+  noticeEvidence(fromMs: number, toMs: number): NoticeEvidence {
+    const outages = (
+      this.db.prepare("SELECT service, start_s, incident_id FROM outages WHERE start_s * 1000 >= ? AND start_s * 1000 < ? ORDER BY service, start_s, incident_id").all(fromMs, toMs) as {
+        service: string;
+        start_s: number;
+        incident_id: number;
+      }[]
+    ).map((r) => ({ service: r.service, startMs: r.start_s * 1000, incidentId: r.incident_id }));
+    const planned = (
+      this.db.prepare("SELECT id, start_ms, end_ms, services FROM incidents WHERE kind = 'planned' AND start_ms < ? AND (end_ms IS NULL OR end_ms > ?) ORDER BY start_ms, id").all(toMs, fromMs) as {
+        id: number;
+        start_ms: number;
+        end_ms: number | null;
+        services: string;
+      }[]
+    ).map((r) => ({ incidentId: r.id, startMs: r.start_ms, endMs: r.end_ms, services: jsonStrings(r.services) }));
+    const notices = this.db.prepare("SELECT id FROM notices WHERE incident_id = ? ORDER BY sequence");
+    const noticeIds = new Map<number, string[]>();
+    for (const id of new Set([...outages.map((o) => o.incidentId), ...planned.map((p) => p.incidentId)])) {
+      noticeIds.set(id, (notices.all(id) as { id: string }[]).map((r) => r.id));
+    }
+    return { outages, plannedIncidents: planned, noticeIds };
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/** The strings of a JSON array (an incident's services); none when it is not one. */
+function jsonStrings(text: string): string[] {
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+  } catch {
+    return [];
   }
 }
 

@@ -1,12 +1,14 @@
 import { DateTime } from "luxon";
 import { SERVICES, type Service } from "../config/services.js";
 import { SLO_DELIVERY_DEADLINES, type DataService, type DeliveryDeadline } from "../energy-data/delivery-deadline.js";
-import { energyDataSection, type ServiceDataQuality, type ServiceTimeToMarket } from "./energy-data-report.js";
-import { callCenterSection, hanSection, type CallCenterSection, type HanSection } from "./market-figures-report.js";
-import { monthlyReport, MonthUnavailableError, type MonthlyReport } from "./monthly-report.js";
-import type { NoticeLookup } from "./notice-lookup.js";
-import { outageRuns, recordedMinuteFlags, type ShortOutages } from "./outage-list.js";
-import type { PrometheusQueryOptions } from "./prometheus-query.js";
+import type { NoticeEvidence, NoticeStoreReader } from "../notices/notice-store.js";
+import { energyDataNeeds, energyDataSection, type EnergyDataNeeds, type EnergyDataSeries, type ServiceDataQuality, type ServiceTimeToMarket } from "./energy-data-report.js";
+import { callCenterFromSamples, callCenterNeed, hanFromSamples, hanNeed, type CallCenterSection, type HanSection } from "./market-figures-report.js";
+import { assertMonthOver, availabilityNeed, availabilitySection, MonthUnavailableError, type MonthlyReport } from "./monthly-report.js";
+import { minuteFlags, minuteFlagsNeed, outageRuns, type ShortOutages } from "./outage-list.js";
+import { noticeEvidencePeriod, outageNoticeIds } from "./outage-notices.js";
+import type { InstantSample, PromqlClient, RangeSeries } from "./promql-client.js";
+import { PromqlFetcher, type InstantNeed, type PromqlNeed, type RangeNeed } from "./promql-fetch.js";
 import { reportMonth, ReportUsageError, type ReportMonth } from "./report-month.js";
 import { AVAILABILITY_OBJECTIVE, AVAILABILITY_OBJECTIVE_PERCENT, type ServiceAvailability } from "./service-availability.js";
 import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
@@ -19,7 +21,6 @@ import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
  * contract of `report --format json`: the availability report's keys first.
  */
 
-const MINUTE_MS = 60_000;
 
 export interface OutageEntry {
   service: Service;
@@ -77,10 +78,16 @@ export interface CommitteeYearReport {
   };
 }
 
-export interface CommitteeReportOptions extends PrometheusQueryOptions {
+/** Where a committee report reads from: built by the CLI and passed in. */
+export interface CommitteeReportSources {
+  /** The one PromQL client (src/report/promql-client.ts). */
+  prometheus: Pick<PromqlClient, "instant" | "range">;
+  /** The notifier's store, opened read-only, for notice ids (optional). */
+  notices?: Pick<NoticeStoreReader, "noticeEvidence">;
+}
+
+export interface CommitteeReportOptions {
   now?: () => number;
-  /** The notifier's store, for notice ids (optional). */
-  notices?: NoticeLookup;
   outageThresholdMinutes?: number;
   deadlines?: Readonly<Record<DataService, DeliveryDeadline>>;
   /** Progress lines for long runs (stderr). */
@@ -91,15 +98,48 @@ export function centralTime(ms: number): string {
   return DateTime.fromMillis(ms, { zone: CENTRAL_TIME_ZONE }).toFormat("yyyy-LL-dd HH:mm ZZZZ");
 }
 
-export async function committeeMonthReport(month: ReportMonth, options: CommitteeReportOptions): Promise<CommitteeMonthReport> {
-  const now = options.now ?? Date.now;
-  const progress = options.progress ?? (() => {});
-  const threshold = options.outageThresholdMinutes ?? 15;
-  progress(`${month.label}: availability`);
-  const availability = await monthlyReport({ ...options, month, now });
-  progress(`${month.label}: outages`);
-  const flags = await recordedMinuteFlags(options, month.fromMs - MINUTE_MS, month.toMs + MINUTE_MS);
-  const runs = outageRuns(flags, month, threshold);
+/** The queries of a month's sections after availability (which decides whether the month is reported at all). */
+export interface CommitteeMonthNeeds {
+  minuteFlags: RangeNeed;
+  energy: EnergyDataNeeds;
+  callCenter: InstantNeed;
+  han: InstantNeed;
+}
+
+/** What a month's sections need fetched, for a report run at `nowMs`. Pure. */
+export function committeeMonthNeeds(month: ReportMonth, nowMs: number, deadlines: Readonly<Record<DataService, DeliveryDeadline>> = SLO_DELIVERY_DEADLINES): CommitteeMonthNeeds {
+  return { minuteFlags: minuteFlagsNeed(month), energy: energyDataNeeds(month, nowMs, deadlines), callCenter: callCenterNeed(month, nowMs), han: hanNeed(month) };
+}
+
+function needList(n: CommitteeMonthNeeds): PromqlNeed[] {
+  return [n.minuteFlags, n.energy.latest, n.energy.qualityDay, n.energy.qualityFigures, n.callCenter, n.han];
+}
+
+/** Everything fetched for one month: the answers to its needs and the notice store's evidence. */
+export interface CommitteeMonthData {
+  availability: readonly InstantSample[];
+  minuteFlags: readonly RangeSeries[];
+  energy: EnergyDataSeries;
+  callCenter: readonly InstantSample[];
+  han: readonly InstantSample[];
+  /** null when no notice store was given. */
+  notices: NoticeEvidence | null;
+}
+
+/**
+ * The committee report of a month from its fetched data (the middle step: no I/O, no clock but
+ * `nowMs`). Throws MonthUnavailableError when no minute of the month was recorded. Pure.
+ */
+export function committeeMonth(
+  month: ReportMonth,
+  nowMs: number,
+  needs: CommitteeMonthNeeds,
+  data: CommitteeMonthData,
+  settings: { outageThresholdMinutes: number; deadlines: Readonly<Record<DataService, DeliveryDeadline>> },
+): CommitteeMonthReport {
+  const availability = availabilitySection(month, data.availability);
+  const threshold = settings.outageThresholdMinutes;
+  const runs = outageRuns(minuteFlags(data.minuteFlags), month, threshold);
   const outages = runs.outages.map(
     (o): OutageEntry => ({
       service: o.service,
@@ -111,13 +151,10 @@ export async function committeeMonthReport(month: ReportMonth, options: Committe
       minutes: o.minutes,
       starts_before_month: o.startsBeforeMonth,
       ends_after_month: o.endsAfterMonth,
-      notice_ids: options.notices ? options.notices.noticeIds(o) : null,
+      notice_ids: data.notices ? outageNoticeIds(o, data.notices) : null,
     }),
   );
-  progress(`${month.label}: time to market and data quality`);
-  const energy = await energyDataSection(options, month, now(), options.deadlines ?? SLO_DELIVERY_DEADLINES);
-  progress(`${month.label}: call-center tickets and HAN devices`);
-  const [callCenter, han] = await Promise.all([callCenterSection(options, month, now()), hanSection(options, month)]);
+  const energy = energyDataSection(month, nowMs, needs.energy, data.energy, settings.deadlines);
   return {
     ...availability,
     outage_threshold_minutes: threshold,
@@ -125,31 +162,84 @@ export async function committeeMonthReport(month: ReportMonth, options: Committe
     short_unplanned_outages: runs.short,
     time_to_market: energy.time_to_market,
     data_quality: energy.data_quality,
-    call_center: callCenter,
-    han_devices: han,
+    call_center: callCenterFromSamples(month.label, data.callCenter),
+    han_devices: hanFromSamples(month.toMs, data.han),
   };
+}
+
+/**
+ * Fetch, then compute: the availability of every month that is over (one request each, together),
+ * then month by month the other queries of the months with recorded minutes and their pure
+ * sections. Each step of a range is fetched once: a month's ranges reach into the next month's,
+ * and the next month fetches only what follows (PromqlFetcher). Months that cannot be reported
+ * come back with the reason.
+ */
+async function committeeMonths(
+  months: readonly ReportMonth[],
+  sources: CommitteeReportSources,
+  options: CommitteeReportOptions,
+): Promise<{ label: string; report?: CommitteeMonthReport; reason?: string }[]> {
+  const nowMs = (options.now ?? Date.now)();
+  const progress = options.progress ?? (() => {});
+  const settings = { outageThresholdMinutes: options.outageThresholdMinutes ?? 15, deadlines: options.deadlines ?? SLO_DELIVERY_DEADLINES };
+  const fetcher = new PromqlFetcher(sources.prometheus);
+  const reasons = new Map<string, string>();
+  const unavailable = (month: ReportMonth, f: () => void) => {
+    try {
+      f();
+      return false;
+    } catch (err) {
+      if (!(err instanceof MonthUnavailableError)) throw err;
+      reasons.set(month.label, err.message);
+      return true;
+    }
+  };
+  const over = months.filter((m) => !unavailable(m, () => assertMonthOver(m, nowMs)));
+  progress(`availability: the recorded minutes of ${over.length} month${over.length === 1 ? "" : "s"}`);
+  const minutes = await fetcher.fetch(over.map(availabilityNeed));
+  const recorded = new Set(over.filter((m) => !unavailable(m, () => availabilitySection(m, minutes.instant(availabilityNeed(m))))).map((m) => m.label));
+  const results: { label: string; report?: CommitteeMonthReport; reason?: string }[] = [];
+  for (const [i, month] of months.entries()) {
+    if (months.length > 1) progress(`month ${i + 1}/${months.length}: ${month.label}`);
+    if (!recorded.has(month.label)) {
+      results.push({ label: month.label, reason: reasons.get(month.label)! });
+      continue;
+    }
+    progress(`${month.label}: time to market and data quality, outages, call-center tickets and HAN devices`);
+    const needs = committeeMonthNeeds(month, nowMs, settings.deadlines);
+    const fetched = await fetcher.fetch(needList(needs));
+    const period = noticeEvidencePeriod(month);
+    const data: CommitteeMonthData = {
+      availability: minutes.instant(availabilityNeed(month)),
+      minuteFlags: fetched.range(needs.minuteFlags),
+      energy: { latest: fetched.range(needs.energy.latest), qualityDay: fetched.range(needs.energy.qualityDay), qualityFigures: fetched.range(needs.energy.qualityFigures) },
+      callCenter: fetched.instant(needs.callCenter),
+      han: fetched.instant(needs.han),
+      notices: sources.notices ? sources.notices.noticeEvidence(period.fromMs, period.toMs) : null,
+    };
+    results.push({ label: month.label, report: committeeMonth(month, nowMs, needs, data, settings) });
+  }
+  return results;
+}
+
+/** The committee report of one month; MonthUnavailableError when it cannot be reported. */
+export async function committeeMonthReport(month: ReportMonth, sources: CommitteeReportSources, options: CommitteeReportOptions = {}): Promise<CommitteeMonthReport> {
+  const [result] = await committeeMonths([month], sources, options);
+  if (!result?.report) throw new MonthUnavailableError(result?.reason ?? `${month.label} cannot be reported`);
+  return result.report;
 }
 
 /** "YYYY" into its twelve months; throws ReportUsageError. */
 export function reportYear(text: string): ReportMonth[] {
-  if (!/^\d{4}$/.test(text) || Number(text) < 1970) throw new ReportUsageError(`--year: expected a year as YYYY (e.g. 2026), got "${text}"`);
+  if (!/^\d{4}$/.test(text) || Number(text) < 1970) throw new ReportUsageError("year", `expected a year as YYYY (e.g. 2026), got "${text}"`);
   return Array.from({ length: 12 }, (_, i) => reportMonth(`${text}-${String(i + 1).padStart(2, "0")}`));
 }
 
 /** The months of a year that can be reported; the others are listed with the reason. */
-export async function committeeYearReport(year: string, options: CommitteeReportOptions): Promise<CommitteeYearReport> {
-  const months: CommitteeMonthReport[] = [];
-  const missing: { month: string; reason: string }[] = [];
-  const list = reportYear(year);
-  for (const [i, month] of list.entries()) {
-    options.progress?.(`month ${i + 1}/12: ${month.label}`);
-    try {
-      months.push(await committeeMonthReport(month, options));
-    } catch (err) {
-      if (!(err instanceof MonthUnavailableError)) throw err;
-      missing.push({ month: month.label, reason: err.message });
-    }
-  }
+export async function committeeYearReport(year: string, sources: CommitteeReportSources, options: CommitteeReportOptions = {}): Promise<CommitteeYearReport> {
+  const results = await committeeMonths(reportYear(year), sources, options);
+  const months = results.flatMap((r) => (r.report ? [r.report] : []));
+  const missing = results.flatMap((r) => (r.report ? [] : [{ month: r.label, reason: r.reason! }]));
   if (months.length === 0) throw new MonthUnavailableError(`no month of ${year} can be reported: ${missing.map((m) => m.reason).join("; ")}`);
   return { year, timezone: CENTRAL_TIME_ZONE, months, months_missing: missing, annual: annualSummary(months) };
 }

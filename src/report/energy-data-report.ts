@@ -1,7 +1,7 @@
 import { DATA_SERVICES, deliveryDeadline, formatCivilDate, SLO_DELIVERY_DEADLINES, usageDayStart, usageDaysOfMonth, type DataService, type DeliveryDeadline } from "../energy-data/delivery-deadline.js";
 import { QUALITY_FIGURES, type IntervalQuality } from "../energy-data/interval-quality.js";
-import type { PrometheusQueryOptions } from "./prometheus-query.js";
-import { queryRange, type RangeSeries } from "./prometheus-range-query.js";
+import type { RangeSeries } from "./promql-client.js";
+import type { RangeNeed } from "./promql-fetch.js";
 import type { ReportMonth } from "./report-month.js";
 
 /**
@@ -162,48 +162,72 @@ export interface EnergyDataSection {
   data_quality: ServiceDataQuality[];
 }
 
-/** Queries Prometheus for the month's energy-data figures. */
-export async function energyDataSection(
-  options: PrometheusQueryOptions,
-  month: ReportMonth,
-  nowMs: number,
-  deadlines: Readonly<Record<DataService, DeliveryDeadline>> = SLO_DELIVERY_DEADLINES,
-): Promise<EnergyDataSection> {
+/** The queries of the energy-data section, and the instants that bound its search. */
+export interface EnergyDataNeeds {
+  /** Newest usage day seen per service, every minute from the month's start to searchEndMs. */
+  latest: RangeNeed;
+  /** The usage day each check's quality figures describe, every 5 minutes to a few days after the month. */
+  qualityDay: RangeNeed;
+  /** The quality figures themselves, at the same steps. */
+  qualityFigures: RangeNeed;
+  /** Late deliveries are searched for up to this instant. */
+  searchEndMs: number;
+}
+
+/** What the energy-data section needs fetched for a month reported at `nowMs`. Pure. */
+export function energyDataNeeds(month: ReportMonth, nowMs: number, deadlines: Readonly<Record<DataService, DeliveryDeadline>> = SLO_DELIVERY_DEADLINES): EnergyDataNeeds {
   const lastDay = usageDaysOfMonth(month.label).pop()!;
   const lastDeadline = Math.max(...DATA_SERVICES.map((s) => deliveryDeadline(lastDay, deadlines[s])));
-  const searchEnd = Math.floor(Math.min(nowMs, lastDeadline + LATE_SEARCH_MS) / MINUTE_MS) * MINUTE_MS;
-  const latestSeries = await queryRange(
-    options,
-    `max by (service) (last_over_time(smt_data_latest_usage_day_timestamp_seconds[${OBSERVATION_LOOKBACK}]))`,
-    month.fromMs,
-    Math.max(month.fromMs, searchEnd),
-    MINUTE_MS,
-  );
+  const searchEndMs = Math.floor(Math.min(nowMs, lastDeadline + LATE_SEARCH_MS) / MINUTE_MS) * MINUTE_MS;
+  const qualityEnd = Math.max(month.fromMs, Math.floor(Math.min(nowMs, month.toMs + 3 * DAY_MS) / QUALITY_STEP_MS) * QUALITY_STEP_MS);
+  return {
+    latest: {
+      kind: "range",
+      query: `max by (service) (last_over_time(smt_data_latest_usage_day_timestamp_seconds[${OBSERVATION_LOOKBACK}]))`,
+      startMs: month.fromMs,
+      endMs: Math.max(month.fromMs, searchEndMs),
+      stepMs: MINUTE_MS,
+    },
+    qualityDay: { kind: "range", query: `last_over_time(smt_data_quality_usage_day_timestamp_seconds[${OBSERVATION_LOOKBACK}])`, startMs: month.fromMs, endMs: qualityEnd, stepMs: QUALITY_STEP_MS },
+    qualityFigures: { kind: "range", query: `last_over_time(smt_data_quality_intervals[${OBSERVATION_LOOKBACK}])`, startMs: month.fromMs, endMs: qualityEnd, stepMs: QUALITY_STEP_MS },
+    searchEndMs,
+  };
+}
+
+/** The series fetched for EnergyDataNeeds. */
+export interface EnergyDataSeries {
+  latest: readonly RangeSeries[];
+  qualityDay: readonly RangeSeries[];
+  qualityFigures: readonly RangeSeries[];
+}
+
+/** The month's time to market and data quality from the fetched series. Pure. */
+export function energyDataSection(
+  month: ReportMonth,
+  nowMs: number,
+  needs: EnergyDataNeeds,
+  fetched: EnergyDataSeries,
+  deadlines: Readonly<Record<DataService, DeliveryDeadline>> = SLO_DELIVERY_DEADLINES,
+): EnergyDataSection {
   const latestByService = new Map<DataService, Map<number, number>>();
-  for (const s of latestSeries) {
+  for (const s of fetched.latest) {
     const service = s.metric.service as DataService;
     if ((DATA_SERVICES as readonly string[]).includes(service)) latestByService.set(service, s.points);
   }
-
-  const qualityEnd = Math.max(month.fromMs, Math.floor(Math.min(nowMs, month.toMs + 3 * DAY_MS) / QUALITY_STEP_MS) * QUALITY_STEP_MS);
-  const [daySeries, figureSeries] = await Promise.all([
-    queryRange(options, `last_over_time(smt_data_quality_usage_day_timestamp_seconds[${OBSERVATION_LOOKBACK}])`, month.fromMs, qualityEnd, QUALITY_STEP_MS),
-    queryRange(options, `last_over_time(smt_data_quality_intervals[${OBSERVATION_LOOKBACK}])`, month.fromMs, qualityEnd, QUALITY_STEP_MS),
-  ]);
   const key = (m: Record<string, string>) => `${m.service}\t${m.check}\t${m.location}`;
   const quality = new Map<string, QualitySeries>();
-  for (const s of daySeries) {
+  for (const s of fetched.qualityDay) {
     const service = s.metric.service as DataService;
     if (!(DATA_SERVICES as readonly string[]).includes(service)) continue;
     quality.set(key(s.metric), { service, check: s.metric.check ?? "", location: s.metric.location ?? "", day: s, figures: {} });
   }
-  for (const s of figureSeries) {
+  for (const s of fetched.qualityFigures) {
     const q = quality.get(key(s.metric));
     const figure = s.metric.figure as (typeof QUALITY_FIGURES)[number];
     if (q && (QUALITY_FIGURES as readonly string[]).includes(figure)) q.figures[figure] = s;
   }
   return {
-    time_to_market: timeToMarket(month, latestByService, deadlines, nowMs, searchEnd),
+    time_to_market: timeToMarket(month, latestByService, deadlines, nowMs, needs.searchEndMs),
     data_quality: dataQuality(month, [...quality.values()]),
   };
 }

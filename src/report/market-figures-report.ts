@@ -1,5 +1,6 @@
 import { TDSP_TERRITORIES, tdspName } from "../market-figures/tdsp-territory.js";
-import { queryInstantVector, type InstantSample, type PrometheusQueryOptions } from "./prometheus-query.js";
+import type { InstantSample } from "./promql-client.js";
+import type { InstantNeed } from "./promql-fetch.js";
 import type { ReportMonth } from "./report-month.js";
 
 /**
@@ -75,14 +76,18 @@ export function hanFromSamples(atMs: number, samples: readonly InstantSample[]):
   };
 }
 
-export async function callCenterSection(options: PrometheusQueryOptions, month: ReportMonth, nowMs: number): Promise<CallCenterSection | null> {
+/** The query of the month's tickets, as last reported up to a week after the month (or now). Pure. */
+export function callCenterNeed(month: ReportMonth, nowMs: number): InstantNeed {
   const until = Math.min(nowMs, month.toMs + TICKETS_SETTLE_MS);
-  const query = `max by (source, type) (last_over_time(smt_call_center_tickets{month="${month.label}"}[${promMs(until - month.fromMs)}] @ ${at(until)}))`;
-  return callCenterFromSamples(month.label, await queryInstantVector(options, query));
+  return {
+    kind: "instant",
+    query: `max by (source, type) (last_over_time(smt_call_center_tickets{month="${month.label}"}[${promMs(until - month.fromMs)}] @ ${at(until)}))`,
+    timeMs: until,
+  };
 }
 
-export async function hanSection(options: PrometheusQueryOptions, month: ReportMonth): Promise<HanSection | null> {
+/** The query of the HAN devices at the month's last instant. Pure. */
+export function hanNeed(month: ReportMonth): InstantNeed {
   const end = month.toMs - 1;
-  const query = `max by (source, status, tdsp) (last_over_time(smt_han_devices[1d] @ ${at(end)}))`;
-  return hanFromSamples(month.toMs, await queryInstantVector(options, query));
+  return { kind: "instant", query: `max by (source, status, tdsp) (last_over_time(smt_han_devices[1d] @ ${at(end)}))`, timeMs: end };
 }

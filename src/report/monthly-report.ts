@@ -1,7 +1,8 @@
 import { SERVICES, type Service } from "../config/services.js";
 import { MINUTE_STATE_SERIES, type MinuteState } from "../rules/availability-rules.js";
 import { recordedSampleRange } from "../rules/minute-timing.js";
-import { queryInstantVector, type PrometheusQueryOptions } from "./prometheus-query.js";
+import type { InstantSample, PromqlClient } from "./promql-client.js";
+import type { InstantNeed } from "./promql-fetch.js";
 import { type ReportMonth } from "./report-month.js";
 import { serviceAvailability, type RecordedMinutes, type ServiceAvailability } from "./service-availability.js";
 import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
@@ -33,24 +34,24 @@ export function monthlyMinutesQuery(month: ReportMonth): string {
   ).join("\nor\n");
 }
 
-export interface MonthlyReportOptions extends PrometheusQueryOptions {
-  month: ReportMonth;
-  /** The clock (Unix ms); a month is reportable once its last minute has been recorded. */
-  now?: () => number;
+/** The query of the availability section: evaluated at the month's last recorded sample. */
+export function availabilityNeed(month: ReportMonth): InstantNeed {
+  return { kind: "instant", query: monthlyMinutesQuery(month), timeMs: recordedSampleRange(month.fromMs, month.toMs).lastMs };
 }
 
-/** Builds the report for one month from Prometheus' recorded minute series. */
-export async function monthlyReport(options: MonthlyReportOptions): Promise<MonthlyReport> {
-  const { month } = options;
-  const now = options.now ?? Date.now;
+/** Throws MonthUnavailableError when the month's last minute is not recorded yet at `nowMs`. Pure. */
+export function assertMonthOver(month: ReportMonth, nowMs: number): void {
   const { lastMs } = recordedSampleRange(month.fromMs, month.toMs);
-  if (now() <= lastMs) {
+  if (nowMs <= lastMs) {
     throw new MonthUnavailableError(
       `${month.label} is not over yet: it ends at ${new Date(month.toMs).toISOString()} and its last minute is recorded ` +
         `about a minute later; only whole months are reported`,
     );
   }
-  const samples = await queryInstantVector(options, monthlyMinutesQuery(month));
+}
+
+/** The availability section from the samples of availabilityNeed; MonthUnavailableError without any. Pure. */
+export function availabilitySection(month: ReportMonth, samples: readonly InstantSample[]): MonthlyReport {
   const recorded = new Map<Service, RecordedMinutes>();
   for (const s of samples) {
     const service = s.metric.service as Service;
@@ -73,4 +74,11 @@ export async function monthlyReport(options: MonthlyReportOptions): Promise<Mont
       serviceAvailability(service, month.totalMinutes, recorded.get(service) ?? { maintenance: 0, unavailable: 0, available: 0 }),
     ),
   };
+}
+
+/** The availability of one month from Prometheus' recorded minute series: fetch, then compute. */
+export async function monthlyReport(client: Pick<PromqlClient, "instant">, month: ReportMonth, nowMs: number = Date.now()): Promise<MonthlyReport> {
+  assertMonthOver(month, nowMs);
+  const need = availabilityNeed(month);
+  return availabilitySection(month, await client.instant(need.query, need.timeMs));
 }

@@ -1,8 +1,8 @@
 import { SERVICES, type Service } from "../config/services.js";
 import { MINUTE_STATE_SERIES } from "../rules/availability-rules.js";
 import { RECORDING_DELAY_SECONDS } from "../rules/minute-timing.js";
-import type { PrometheusQueryOptions } from "./prometheus-query.js";
-import { queryRange } from "./prometheus-range-query.js";
+import type { RangeSeries } from "./promql-client.js";
+import type { RangeNeed } from "./promql-fetch.js";
 import type { ReportMonth } from "./report-month.js";
 
 const MINUTE_MS = 60_000;
@@ -39,15 +39,22 @@ export interface MonthOutages {
 export type MinuteFlags = Map<Service, Map<number, { unavailable: boolean; maintenance: boolean }>>;
 
 /**
- * The recorded unavailable and maintenance minutes of [fromMs, toMs): a range query whose steps
- * fall at m + 129.999 s, where `last_over_time(x[59s999ms])` holds exactly minute m's sample.
+ * The query of the recorded unavailable and maintenance minutes of a month and the minute on either
+ * side of it: a range query whose steps fall at m + 129.999 s, where `last_over_time(x[59s999ms])`
+ * holds exactly minute m's sample.
  */
-export async function recordedMinuteFlags(options: PrometheusQueryOptions, fromMs: number, toMs: number): Promise<MinuteFlags> {
+export function minuteFlagsNeed(month: ReportMonth): RangeNeed {
   const query = [
     `label_replace(last_over_time(${MINUTE_STATE_SERIES.unavailable}[59s999ms]), "state", "unavailable", "", "")`,
     `label_replace(last_over_time(${MINUTE_STATE_SERIES.maintenance}[59s999ms]), "state", "maintenance", "", "")`,
   ].join(" or ");
-  const series = await queryRange(options, query, fromMs + SAMPLE_END_OFFSET_MS, toMs - MINUTE_MS + SAMPLE_END_OFFSET_MS, MINUTE_MS);
+  const fromMs = month.fromMs - MINUTE_MS;
+  const toMs = month.toMs + MINUTE_MS;
+  return { kind: "range", query, startMs: fromMs + SAMPLE_END_OFFSET_MS, endMs: toMs - MINUTE_MS + SAMPLE_END_OFFSET_MS, stepMs: MINUTE_MS };
+}
+
+/** The flags of each service's recorded minutes from the series of minuteFlagsNeed. Pure. */
+export function minuteFlags(series: readonly RangeSeries[]): MinuteFlags {
   const flags: MinuteFlags = new Map();
   for (const s of series) {
     const service = s.metric.service as Service;

@@ -14,7 +14,16 @@ export interface ReportMonth {
   totalMinutes: number;
 }
 
-export class ReportUsageError extends Error {}
+/** A month or year the user wrote wrong; `field` says which (the CLI names its flag), the message what was expected. */
+export class ReportUsageError extends Error {
+  constructor(
+    readonly field: "month" | "year",
+    message: string,
+  ) {
+    super(message);
+    this.name = "ReportUsageError";
+  }
+}
 
 /** Parses "YYYY-MM" into the month's bounds in America/Chicago (DST-aware); throws ReportUsageError. */
 export function reportMonth(text: string, timeZone = CENTRAL_TIME_ZONE): ReportMonth {
@@ -22,10 +31,10 @@ export function reportMonth(text: string, timeZone = CENTRAL_TIME_ZONE): ReportM
   const year = Number(m?.[1]);
   const month = Number(m?.[2]);
   if (!m || month < 1 || month > 12 || year < 1970) {
-    throw new ReportUsageError(`--month: expected a calendar month as YYYY-MM (e.g. 2026-03), got "${text}"`);
+    throw new ReportUsageError("month", `expected a calendar month as YYYY-MM (e.g. 2026-03), got "${text}"`);
   }
   const start = DateTime.fromObject({ year, month, day: 1 }, { zone: timeZone });
-  if (!start.isValid) throw new ReportUsageError(`--month: ${start.invalidExplanation ?? "invalid month"}`);
+  if (!start.isValid) throw new ReportUsageError("month", start.invalidExplanation ?? "invalid month");
   const end = start.plus({ months: 1 });
   const fromMs = start.toMillis();
   const toMs = end.toMillis();
