@@ -43,6 +43,7 @@ describe("html`` escapes by default", () => {
     // SafeHtml attributes and optional ones are fine where an attribute name goes
     expect(String(html`<tr${dataAttributes({ service: `a"b` })}${false}>`)).toBe(`<tr data-service="a&#34;b">`);
     expect(String(html`<option${true && raw(" selected")}>`)).toBe("<option selected>");
+    expect(String(html`<g class="bar"${dataAttributes({ label: "x" })}>`)).toBe(`<g class="bar" data-label="x">`);
     expect(() => dataAttributes({ "x onload": 1 })).toThrow(/not a valid attribute name/);
     // text that merely contains "=" is text
     expect(String(html`<p>a = ${"<b>"}</p>`)).toBe("<p>a = &#60;b&#62;</p>");

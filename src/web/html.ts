@@ -75,7 +75,7 @@ function contextBefore(markup: string): Context {
   }
   const open = markup.lastIndexOf("<");
   if (open <= markup.lastIndexOf(">")) return "text";
-  const tag = markup.slice(open).replace(/"[^"]*"|'[^']*'/g, "");
+  const tag = markup.slice(open).replace(/"[^"]*"|'[^']*'/g, "v");
   if (/["']/.test(tag)) return "attribute"; // inside a quoted value, after its start
   return /=\s*$/.test(tag) ? "unquoted-value" : "attribute-name";
 }
