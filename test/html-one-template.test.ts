@@ -40,6 +40,12 @@ export function htmlOutsideTemplate(path: string, text: string): string[] {
     if ((ts.isFunctionDeclaration(node) || ts.isVariableDeclaration(node)) && node.name && ts.isIdentifier(node.name) && ESCAPE_HELPER.test(node.name.text) && WRITES_REFERENCES.test(node.getText(file))) {
       at(node, `escape helper ${node.name.text}`);
     }
+    // raw() takes constant markup only: a literal without ${}, or a CONSTANT_NAME bound to one.
+    if (ts.isCallExpression(node) && node.expression.getText(file) === "raw") {
+      const arg = node.arguments[0];
+      const constant = arg && (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg) || (ts.isIdentifier(arg) && /^[A-Z][A-Z0-9_]*$/.test(arg.text)));
+      if (!constant) at(node, `raw() of a value that is not a constant: ${node.getText(file).slice(0, 60)}`);
+    }
     if (ts.isRegularExpressionLiteral(node) && /\[[^\]]*&[^\]]*<|\[[^\]]*<[^\]]*&/.test(node.text)) at(node, `escaping regex ${node.text}`);
     ts.forEachChild(node, visit);
   };
@@ -62,9 +68,11 @@ describe("one HTML template", () => {
       "const row = `<tr><td>${name}</td></tr>`;",
       "const row = '<td>' + name + '</td>';",
       "const svg = `<svg id=\"${id}\">`;",
+      "const cell = raw(notice.subject);",
+      "const cell = raw(`<b>${name}</b>`);",
     ];
     for (const line of bad) expect(htmlOutsideTemplate("x.ts", line).length, line).toBeGreaterThan(0);
-    const fine = ["const row = html`<tr><td>${name}</td></tr>`;", "const page = `<!doctype html><p>constant</p>`;", "const opt = `--from <date> ${x}`.length;", "if (a < b && c > d) f(`${a}<${b}`);", "const m = `expected secret.<name> or date(<days>) in ${path}`;", "const esc = (c: string) => c.replace(/\\|/g, '\\\\|');"];
+    const fine = ["const row = html`<tr><td>${name}</td></tr>`;", "const s = raw(STYLE);", "const t = raw(' selected');", "const page = `<!doctype html><p>constant</p>`;", "const opt = `--from <date> ${x}`.length;", "if (a < b && c > d) f(`${a}<${b}`);", "const m = `expected secret.<name> or date(<days>) in ${path}`;", "const esc = (c: string) => c.replace(/\\|/g, '\\\\|');"];
     for (const line of fine) expect(htmlOutsideTemplate("x.ts", line), line).toEqual([]);
   });
 });

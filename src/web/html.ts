@@ -38,7 +38,7 @@ const SAFE_HTML_BRAND = Symbol("SafeHtml");
 export type HtmlValue = SafeHtml | string | number | boolean | null | undefined | readonly HtmlValue[];
 
 /** & < > " ' as numeric character references: safe in text and in quoted attribute values. */
-export function escapeText(value: string | number): string {
+function escapeText(value: string | number): string {
   return String(value).replace(ESCAPED, (c) => `&#${c.charCodeAt(0)};`);
 }
 
