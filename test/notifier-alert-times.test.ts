@@ -87,7 +87,7 @@ describe("Unix-seconds annotations", () => {
       const notes = n.notifier.store
         .auditOf(notice.id)
         .filter((a) => a.action === "check input")
-        .flatMap((a) => (JSON.parse(a.detail) as { notes: string[] }).notes);
+        .flatMap((a) => (a.detail as { notes: string[] }).notes);
       expect(notes).toEqual([expect.stringMatching(note)]);
       expect(notes[0]).toContain("the outage start is the alert's startsAt (2026-05-14T14:52:00.000Z): check it before approving");
       // The review page shows it.

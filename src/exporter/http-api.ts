@@ -2,6 +2,7 @@ import express, { type Express } from "express";
 import type { Registry } from "prom-client";
 import type { ProbeResult } from "../probes/probe.js";
 import { VERSION } from "../version.js";
+import { html, joinHtml } from "../web/html.js";
 import type { WebSecurity } from "../web/web-security.js";
 
 export interface ExporterAppOptions {
@@ -87,27 +88,26 @@ export function createExporterApp(exporter: ExporterEndpoints, options: Exporter
   }
 
   app.get("/", (_req, res) => {
-    const rows = [...exporter.status.entries()]
-      .map(([name, s]) => {
-        const state = s.result ? (s.result.success ? "up" : `down: ${s.result.failure?.reason}`) : "pending";
-        const when = s.finishedAt ? new Date(s.finishedAt).toISOString() : "";
-        const detail = s.result?.failure?.message ?? "";
-        return `<tr><td>${esc(name)}</td><td>${esc(s.service)}</td><td>${esc(s.kind)}</td><td>${esc(state)}</td><td>${esc(when)}</td><td>${esc(detail)}</td></tr>`;
-      })
-      .join("\n");
     res
       .type("html")
       .set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
       .set("X-Content-Type-Options", "nosniff")
-      .send(`<!doctype html><html><head><meta charset="utf-8"><title>SMT exporter</title></head><body>
-<h1>SMT exporter ${esc(VERSION)}</h1><p>location: ${esc(exporter.location)} &middot; <a href="/metrics">metrics</a> &middot; <a href="/-/healthy">healthy</a> &middot; <a href="/-/ready">ready</a></p>
-<table border="1" cellpadding="4"><tr><th>check</th><th>service</th><th>kind</th><th>latest</th><th>finished</th><th>detail</th></tr>
-${rows}</table></body></html>`);
+      .send(landingPage(exporter));
   });
 
   return app;
 }
 
-function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** The landing page: the latest result of every check, escaped by the html`` template. */
+function landingPage(exporter: ExporterEndpoints): string {
+  const rows = [...exporter.status.entries()].map(([name, s]) => {
+    const state = s.result ? (s.result.success ? "up" : `down: ${s.result.failure?.reason}`) : "pending";
+    const when = s.finishedAt ? new Date(s.finishedAt).toISOString() : "";
+    const detail = s.result?.failure?.message ?? "";
+    return html`<tr><td>${name}</td><td>${s.service}</td><td>${s.kind}</td><td>${state}</td><td>${when}</td><td>${detail}</td></tr>`;
+  });
+  return String(html`<!doctype html><html><head><meta charset="utf-8"><title>SMT exporter</title></head><body>
+<h1>SMT exporter ${VERSION}</h1><p>location: ${exporter.location} &middot; <a href="/metrics">metrics</a> &middot; <a href="/-/healthy">healthy</a> &middot; <a href="/-/ready">ready</a></p>
+<table border="1" cellpadding="4"><tr><th>check</th><th>service</th><th>kind</th><th>latest</th><th>finished</th><th>detail</th></tr>
+${joinHtml(rows, "\n")}</table></body></html>`);
 }

@@ -1,4 +1,4 @@
-import type { NoticeRow, NoticeStore } from "./notice-store.js";
+import type { Notice, NoticeStore } from "./notice-store.js";
 
 /**
  * What a reviewer can do to a notice, shared by the review pages and the JSON API:
@@ -6,7 +6,7 @@ import type { NoticeRow, NoticeStore } from "./notice-store.js";
  * (a draft) and mark sent (an approved notice). Each is one transaction; `version` guards against
  * two reviewers overwriting each other (the second gets a conflict).
  */
-export type ReviewOutcome = { ok: true; notice: NoticeRow } | { ok: false; status: 400 | 404 | 409; message: string };
+export type ReviewOutcome = { ok: true; notice: Notice } | { ok: false; status: 400 | 404 | 409; message: string };
 
 /** What a reviewer may save (UTF-16 code units): above the largest draft (MAX_DRAFT_SUBJECT, MAX_DRAFT_BODY in notice-render.ts). */
 export const MAX_SUBJECT = 998 - "Subject: ".length;
@@ -21,7 +21,7 @@ export const MAX_BODY = 100_000;
 export const REVIEW_FORM_MAX_BYTES = 9 * (MAX_SUBJECT + MAX_BODY) + 4096;
 export const REVIEW_JSON_MAX_BYTES = 6 * (MAX_SUBJECT + MAX_BODY) + 4096;
 
-function check(store: NoticeStore, id: string, version: number | undefined, allowed: NoticeRow["status"], action: string): ReviewOutcome {
+function check(store: NoticeStore, id: string, version: number | undefined, allowed: Notice["status"], action: string): ReviewOutcome {
   const notice = store.notice(id);
   if (!notice) return { ok: false, status: 404, message: `no notice ${id}` };
   if (version !== undefined && version !== notice.version) {

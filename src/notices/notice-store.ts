@@ -66,6 +66,11 @@ export interface NoticeRow {
   sent_at: number | null;
 }
 
+/** A notice as the pages, the API and the channels see it: the services column parsed. */
+export interface Notice extends Omit<NoticeRow, "services"> {
+  services: Service[];
+}
+
 export interface AuditRow {
   id: number;
   notice_id: string;
@@ -73,6 +78,25 @@ export interface AuditRow {
   actor: string;
   action: string;
   detail: string; // JSON
+}
+
+/** One field an "edited" audit entry records. */
+export interface FieldEdit {
+  before: string;
+  after: string;
+}
+
+/** An audit entry with its detail parsed; an "edited" entry's detail maps each field to a FieldEdit. */
+export interface AuditEntry extends Omit<AuditRow, "detail"> {
+  detail: Record<string, unknown>;
+}
+
+function noticeOf(row: NoticeRow): Notice {
+  return { ...row, services: JSON.parse(row.services) as Service[] };
+}
+
+function auditEntryOf(row: AuditRow): AuditEntry {
+  return { ...row, detail: JSON.parse(row.detail) as Record<string, unknown> };
 }
 
 export interface OutboxRow {
@@ -413,15 +437,16 @@ export class NoticeStore {
       .run(n);
   }
 
-  notice(id: string): NoticeRow | undefined {
-    return this.stmt("SELECT * FROM notices WHERE id = ?").get(id) as NoticeRow | undefined;
+  notice(id: string): Notice | undefined {
+    const row = this.stmt("SELECT * FROM notices WHERE id = ?").get(id) as NoticeRow | undefined;
+    return row && noticeOf(row);
   }
 
-  noticesOf(incidentId: number): NoticeRow[] {
-    return this.stmt("SELECT * FROM notices WHERE incident_id = ? ORDER BY sequence").all(incidentId) as NoticeRow[];
+  noticesOf(incidentId: number): Notice[] {
+    return (this.stmt("SELECT * FROM notices WHERE incident_id = ? ORDER BY sequence").all(incidentId) as NoticeRow[]).map(noticeOf);
   }
 
-  listNotices(filter: NoticeFilter = {}): NoticeRow[] {
+  listNotices(filter: NoticeFilter = {}): Notice[] {
     const where: string[] = [];
     const params: Record<string, unknown> = { limit: Math.min(Math.max(filter.limit ?? NOTICE_PAGE_SIZE.default, 1), NOTICE_PAGE_SIZE.max) };
     if (filter.status) {
@@ -433,7 +458,7 @@ export class NoticeStore {
       params.service = filter.service;
     }
     const sql = `SELECT * FROM notices ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC, id DESC LIMIT @limit`;
-    return this.stmt(sql).all(params) as NoticeRow[];
+    return (this.stmt(sql).all(params) as NoticeRow[]).map(noticeOf);
   }
 
   updateNotice(id: string, fields: Partial<Omit<NoticeRow, "id" | "incident_id" | "sequence">>): void {
@@ -449,8 +474,8 @@ export class NoticeStore {
     this.stmt("INSERT INTO notice_audit (notice_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)").run(noticeId, at, actor, action, JSON.stringify(detail));
   }
 
-  auditOf(noticeId: string): AuditRow[] {
-    return this.stmt("SELECT * FROM notice_audit WHERE notice_id = ? ORDER BY id").all(noticeId) as AuditRow[];
+  auditOf(noticeId: string): AuditEntry[] {
+    return (this.stmt("SELECT * FROM notice_audit WHERE notice_id = ? ORDER BY id").all(noticeId) as AuditRow[]).map(auditEntryOf);
   }
 
   // outbox

@@ -4,7 +4,7 @@ import { SERVICES, type Service } from "../config/schema.js";
 import { VERSION } from "../version.js";
 import { emlFileName, renderEml } from "./notice-eml.js";
 import { approveNotice, editNotice, markNoticeSent, REVIEW_FORM_MAX_BYTES, REVIEW_JSON_MAX_BYTES, type ReviewOutcome } from "./notice-review.js";
-import { NOTICE_PAGE_SIZE, NOTICE_STATUSES, type NoticeRow, type NoticeStatus } from "./notice-store.js";
+import { NOTICE_PAGE_SIZE, NOTICE_STATUSES, type Notice, type NoticeStatus } from "./notice-store.js";
 import type { WebhookOutcome } from "./notifier-metrics.js";
 import { bearerToken, ReviewerAuth, sameOrigin, secretEquals, securityHeaders } from "./review-auth.js";
 import { NOTICES_CSS, NOTICES_JS, errorPage, noticeListPage, noticePage } from "./review-pages.js";
@@ -208,7 +208,7 @@ export function createNotifierApp(notifier: NotifierService): Express {
     }
     res.json({
       notice: noticeJson(notice),
-      audit: notifier.store.auditOf(notice.id).map((a) => ({ at: new Date(a.at).toISOString(), actor: a.actor, action: a.action, detail: JSON.parse(a.detail) })),
+      audit: notifier.store.auditOf(notice.id).map((a) => ({ at: new Date(a.at).toISOString(), actor: a.actor, action: a.action, detail: a.detail })),
       announcements: notifier.store.outboxOf(notice.id).map((o) => ({ channel: o.channel, status: o.status, attempts: o.attempts, last_error: o.last_error })),
     });
   });
@@ -284,7 +284,7 @@ export function createNotifierApp(notifier: NotifierService): Express {
     return String(res.locals.reviewer);
   }
 
-  function pageOf(notice: NoticeRow, who: string): string {
+  function pageOf(notice: Notice, who: string): string {
     return noticePage({
       notice,
       audit: notifier.store.auditOf(notice.id),
@@ -337,14 +337,14 @@ function listFilter(req: Request): { status?: NoticeStatus; service?: Service; l
   return out;
 }
 
-export function noticeJson(n: NoticeRow) {
+export function noticeJson(n: Notice) {
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
   return {
     id: n.id,
     sequence: n.sequence,
     kind: n.kind,
     status: n.status,
-    services: JSON.parse(n.services) as string[],
+    services: n.services,
     subject: n.subject,
     body: n.body,
     version: n.version,

@@ -1,27 +1,25 @@
 import { SERVICES } from "../config/schema.js";
+import { html, joinHtml, raw, type SafeHtml } from "../web/html.js";
 import { formatDateTime } from "./central-time.js";
 import { MAX_BODY, MAX_SUBJECT } from "./notice-review.js";
-import { NOTICE_STATUSES, type AuditRow, type NoticeRow, type OutboxRow } from "./notice-store.js";
+import { NOTICE_STATUSES, type AuditEntry, type FieldEdit, type Notice, type OutboxRow } from "./notice-store.js";
 
 /**
- * The review pages as HTML strings (no template engine): every value is escaped, the only script
- * is /static/notices.js (the copy button), so the CSP can forbid inline script and style.
+ * The review pages, written with the html`` template (src/web/html.ts): every value is escaped,
+ * the only script is /static/notices.js (the copy button), so the CSP can forbid inline script and
+ * style. The pages get Notice and AuditEntry objects from the store, with their JSON columns parsed.
  */
-
-export function esc(text: string | number | null | undefined): string {
-  return String(text ?? "").replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 function when(ms: number | null, zone: string): string {
   return ms === null ? "" : formatDateTime(ms, zone);
 }
 
-function layout(title: string, reviewer: string, content: string): string {
-  return `<!doctype html>
+function layout(title: string, reviewer: string, content: SafeHtml): string {
+  return String(html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)}</title><link rel="stylesheet" href="/static/notices.css"><script src="/static/notices.js" defer></script></head>
-<body><header><a href="/notices">SMT market notices</a><span class="who">signed in as ${esc(reviewer)}</span></header>
-<main>${content}</main></body></html>`;
+<title>${title}</title><link rel="stylesheet" href="/static/notices.css"><script src="/static/notices.js" defer></script></head>
+<body><header><a href="/notices">SMT market notices</a><span class="who">signed in as ${reviewer}</span></header>
+<main>${content}</main></body></html>`);
 }
 
 export interface ListFilter {
@@ -29,31 +27,29 @@ export interface ListFilter {
   service?: string;
 }
 
-export function noticeListPage(notices: NoticeRow[], filter: ListFilter, reviewer: string, zone: string): string {
-  const option = (value: string, selected: string | undefined) => `<option value="${esc(value)}"${value === (selected ?? "") ? " selected" : ""}>${esc(value || "any")}</option>`;
-  const rows = notices
-    .map(
-      (n) => `<tr class="status-${esc(n.status)}"><td><a href="/notices/${encodeURIComponent(n.id)}">${esc(n.id)}</a></td><td>${esc(n.kind)}</td>
-<td>${esc((JSON.parse(n.services) as string[]).join(", "))}</td><td><span class="badge ${esc(n.status)}">${esc(n.status)}</span></td>
-<td>${esc(n.subject)}</td><td>${esc(when(n.created_at, zone))}</td></tr>`,
-    )
-    .join("\n");
+export function noticeListPage(notices: Notice[], filter: ListFilter, reviewer: string, zone: string): string {
+  const option = (value: string, selected: string | undefined) => html`<option value="${value}"${value === (selected ?? "") && raw(" selected")}>${value || "any"}</option>`;
+  const rows = notices.map(
+    (n) => html`<tr class="status-${n.status}"><td><a href="/notices/${encodeURIComponent(n.id)}">${n.id}</a></td><td>${n.kind}</td>
+<td>${n.services.join(", ")}</td><td><span class="badge ${n.status}">${n.status}</span></td>
+<td>${n.subject}</td><td>${when(n.created_at, zone)}</td></tr>`,
+  );
   return layout(
     "SMT market notices",
     reviewer,
-    `<h1>Market notices</h1>
+    html`<h1>Market notices</h1>
 <form method="get" action="/notices" class="filter">
-<label>status <select name="status">${["", ...NOTICE_STATUSES].map((s) => option(s, filter.status)).join("")}</select></label>
-<label>service <select name="service">${["", ...SERVICES].map((s) => option(s, filter.service)).join("")}</select></label>
+<label>status <select name="status">${["", ...NOTICE_STATUSES].map((s) => option(s, filter.status))}</select></label>
+<label>service <select name="service">${["", ...SERVICES].map((s) => option(s, filter.service))}</select></label>
 <button type="submit">Filter</button></form>
 <table class="notices"><thead><tr><th>notice</th><th>kind</th><th>services</th><th>status</th><th>subject</th><th>created</th></tr></thead>
-<tbody>${rows || `<tr><td colspan="6">No notices${filter.status || filter.service ? " match the filter" : " yet"}.</td></tr>`}</tbody></table>`,
+<tbody>${rows.length ? joinHtml(rows, "\n") : html`<tr><td colspan="6">No notices${filter.status || filter.service ? " match the filter" : " yet"}.</td></tr>`}</tbody></table>`,
   );
 }
 
 export interface NoticePageData {
-  notice: NoticeRow;
-  audit: AuditRow[];
+  notice: Notice;
+  audit: AuditEntry[];
   outbox: OutboxRow[];
   to: readonly string[];
   reviewer: string;
@@ -65,56 +61,48 @@ export interface NoticePageData {
 export function noticePage(d: NoticePageData): string {
   const n = d.notice;
   const id = encodeURIComponent(n.id);
-  const hidden = `<input type="hidden" name="csrf" value="${esc(d.csrf)}"><input type="hidden" name="version" value="${n.version}">`;
-  const actions: string[] = [];
+  const hidden = html`<input type="hidden" name="csrf" value="${d.csrf}"><input type="hidden" name="version" value="${n.version}">`;
+  const actions: SafeHtml[] = [];
   if (n.status === "draft") {
-    actions.push(`<form method="post" action="/notices/${id}/edit" class="edit"><h2>Edit</h2>${hidden}
-<label>Subject <input type="text" name="subject" value="${esc(n.subject)}" maxlength="${MAX_SUBJECT}" required></label>
-<label>Text <textarea name="body" rows="24" maxlength="${MAX_BODY}" required>${esc(n.body)}</textarea></label>
+    actions.push(html`<form method="post" action="/notices/${id}/edit" class="edit"><h2>Edit</h2>${hidden}
+<label>Subject <input type="text" name="subject" value="${n.subject}" maxlength="${MAX_SUBJECT}" required></label>
+<label>Text <textarea name="body" rows="24" maxlength="${MAX_BODY}" required>${n.body}</textarea></label>
 <button type="submit" name="action" value="edit">Save edit</button></form>`);
-    actions.push(`<form method="post" action="/notices/${id}/approve" class="approve">${hidden}<button type="submit">Approve as ${esc(d.reviewer)}</button></form>`);
+    actions.push(html`<form method="post" action="/notices/${id}/approve" class="approve">${hidden}<button type="submit">Approve as ${d.reviewer}</button></form>`);
   }
   if (n.status === "approved") {
-    actions.push(`<form method="post" action="/notices/${id}/sent" class="sent">${hidden}<button type="submit">Mark sent (by ${esc(d.reviewer)})</button></form>`);
+    actions.push(html`<form method="post" action="/notices/${id}/sent" class="sent">${hidden}<button type="submit">Mark sent (by ${d.reviewer})</button></form>`);
   }
-  const audit = d.audit
-    .map((a) => `<tr><td>${esc(when(a.at, d.zone))}</td><td>${esc(a.actor)}</td><td>${esc(a.action)}</td><td>${auditDetail(a)}</td></tr>`)
-    .join("\n");
-  const outbox = d.outbox
-    .map((o) => `<tr><td>${esc(o.channel)}</td><td>${esc(o.status)}</td><td>${o.attempts}</td><td>${esc(o.last_error ?? "")}</td></tr>`)
-    .join("\n");
+  const audit = d.audit.map((a) => html`<tr><td>${when(a.at, d.zone)}</td><td>${a.actor}</td><td>${a.action}</td><td>${auditDetail(a)}</td></tr>`);
+  const outbox = d.outbox.map((o) => html`<tr><td>${o.channel}</td><td>${o.status}</td><td>${o.attempts}</td><td>${o.last_error ?? ""}</td></tr>`);
   return layout(
     `${n.id} ${n.subject}`,
     d.reviewer,
-    `${d.message ? `<p class="message">${esc(d.message)}</p>` : ""}
-<h1>${esc(n.id)} <span class="badge ${esc(n.status)}">${esc(n.status)}</span></h1>
-<dl class="meta"><dt>kind</dt><dd>${esc(n.kind)}</dd><dt>services</dt><dd>${esc((JSON.parse(n.services) as string[]).join(", "))}</dd>
-<dt>created</dt><dd>${esc(when(n.created_at, d.zone))}</dd>
-<dt>approved</dt><dd>${n.approved_by ? `${esc(n.approved_by)}, ${esc(when(n.approved_at, d.zone))}` : "no"}</dd>
-<dt>sent</dt><dd>${n.sent_by ? `${esc(n.sent_by)}, ${esc(when(n.sent_at, d.zone))}` : "no"}</dd>
-<dt>to</dt><dd>${esc(d.to.join(", "))}</dd></dl>
-<section class="text"><p class="subject" id="notice-subject">${esc(n.subject)}</p><pre id="notice-body">${esc(n.body)}</pre>
+    html`${d.message && html`<p class="message">${d.message}</p>`}
+<h1>${n.id} <span class="badge ${n.status}">${n.status}</span></h1>
+<dl class="meta"><dt>kind</dt><dd>${n.kind}</dd><dt>services</dt><dd>${n.services.join(", ")}</dd>
+<dt>created</dt><dd>${when(n.created_at, d.zone)}</dd>
+<dt>approved</dt><dd>${n.approved_by ? html`${n.approved_by}, ${when(n.approved_at, d.zone)}` : "no"}</dd>
+<dt>sent</dt><dd>${n.sent_by ? html`${n.sent_by}, ${when(n.sent_at, d.zone)}` : "no"}</dd>
+<dt>to</dt><dd>${d.to.join(", ")}</dd></dl>
+<section class="text"><p class="subject" id="notice-subject">${n.subject}</p><pre id="notice-body">${n.body}</pre>
 <p class="tools"><button type="button" id="copy" data-copy-target="notice-body">Copy text</button>
 <a href="/notices/${id}/eml" download>Download .eml draft</a></p></section>
-${actions.join("\n")}
-<h2>Audit trail</h2><table class="audit"><thead><tr><th>when</th><th>who</th><th>what</th><th>detail</th></tr></thead><tbody>${audit}</tbody></table>
-<h2>On-call announcements</h2><table class="outbox"><thead><tr><th>channel</th><th>status</th><th>attempts</th><th>last error</th></tr></thead><tbody>${outbox || '<tr><td colspan="4">No channels configured.</td></tr>'}</tbody></table>`,
+${joinHtml(actions, "\n")}
+<h2>Audit trail</h2><table class="audit"><thead><tr><th>when</th><th>who</th><th>what</th><th>detail</th></tr></thead><tbody>${joinHtml(audit, "\n")}</tbody></table>
+<h2>On-call announcements</h2><table class="outbox"><thead><tr><th>channel</th><th>status</th><th>attempts</th><th>last error</th></tr></thead><tbody>${outbox.length ? joinHtml(outbox, "\n") : html`<tr><td colspan="4">No channels configured.</td></tr>`}</tbody></table>`,
   );
 }
 
-function auditDetail(a: AuditRow): string {
-  const detail = JSON.parse(a.detail) as Record<string, unknown>;
-  if (a.action !== "edited") return esc(Object.entries(detail).map(([k, v]) => `${k}: ${String(v)}`).join("; "));
-  return Object.entries(detail)
-    .map(([field, change]) => {
-      const c = change as { before: string; after: string };
-      return `<details><summary>${esc(field)} changed</summary><div class="diff"><pre class="before">${esc(c.before)}</pre><pre class="after">${esc(c.after)}</pre></div></details>`;
-    })
-    .join("");
+function auditDetail(a: AuditEntry): SafeHtml | string {
+  if (a.action !== "edited") return Object.entries(a.detail).map(([k, v]) => `${k}: ${String(v)}`).join("; ");
+  return html`${Object.entries(a.detail as Record<string, FieldEdit>).map(
+    ([field, c]) => html`<details><summary>${field} changed</summary><div class="diff"><pre class="before">${c.before}</pre><pre class="after">${c.after}</pre></div></details>`,
+  )}`;
 }
 
 export function errorPage(status: number, message: string, reviewer: string, backTo?: string): string {
-  return layout(`Error ${status}`, reviewer, `<h1>Error ${status}</h1><p class="message">${esc(message)}</p>${backTo ? `<p><a href="${esc(backTo)}">Back</a></p>` : ""}`);
+  return layout(`Error ${status}`, reviewer, html`<h1>Error ${status}</h1><p class="message">${message}</p>${backTo && html`<p><a href="${backTo}">Back</a></p>`}`);
 }
 
 export const NOTICES_CSS = `body{font-family:system-ui,sans-serif;margin:0;color:#1d1d1f}

@@ -2,7 +2,8 @@ import { DateTime } from "luxon";
 import { serviceName } from "./committee-format.js";
 import type { CommitteeMonthReport, CommitteeYearReport } from "./committee-report.js";
 import { AVAILABILITY_OBJECTIVE, AVAILABILITY_OBJECTIVE_PERCENT, type ServiceAvailability } from "./service-availability.js";
-import { columns, esc, horizontalBars, stackedBars, statusStrip } from "./svg-charts.js";
+import { columns, horizontalBars, stackedBars, statusStrip } from "./svg-charts.js";
+import { html, joinHtml, raw, type HtmlValue, type SafeHtml } from "../web/html.js";
 import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 
 /**
@@ -45,25 +46,27 @@ const STATUS_PALETTE = ["#6a1b9a", "#00838f", "#8d6e63", "#546e7a", "#f9a825", "
 /** The usual HAN statuses get their meaning's color; others a palette color. */
 const HAN_STATUS_COLORS: Record<string, string> = { joined: "#2e7d32", provisioned: "#2e7d32", pending: "#1565c0", failed: "#c62828", deprovisioned: "#9e9e9e", de_provisioned: "#9e9e9e" };
 
+const NO_NOTICE_STORE = html`<em>no notice store given</em>`;
+
 const pct = (x: number | null, digits = 3) => (x === null ? "n/a" : `${(x * 100).toFixed(digits)} %`);
 const num = (n: number) => n.toLocaleString("en-US");
 
-function page(title: string, subtitle: string, body: string, generatedAt: number): string {
+function page(title: string, subtitle: string, body: SafeHtml, generatedAt: number): string {
   const generated = DateTime.fromMillis(generatedAt, { zone: CENTRAL_TIME_ZONE }).toFormat("yyyy-LL-dd HH:mm ZZZZ");
-  return `<!doctype html>
+  return String(html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>${esc(title)}</title>
-<style>${STYLE}</style>
+<title>${title}</title>
+<style>${raw(STYLE)}</style>
 </head>
 <body>
 <header>
-<h1>${esc(title)}</h1>
-<p>${esc(subtitle)}</p>
-<p>Generated ${esc(generated)} by smt-monitor. Objective: over ${AVAILABILITY_OBJECTIVE_PERCENT} % availability per service and month, counted in minutes, excluding planned maintenance.</p>
+<h1>${title}</h1>
+<p>${subtitle}</p>
+<p>Generated ${generated} by smt-monitor. Objective: over ${AVAILABILITY_OBJECTIVE_PERCENT} % availability per service and month, counted in minutes, excluding planned maintenance.</p>
 </header>
 ${body}
 <footer>
@@ -74,19 +77,29 @@ Data quality: the 15-minute intervals of the canary ESIIDs (96 a day, 92 and 100
 </footer>
 </body>
 </html>
-`;
+`);
 }
 
-function table(id: string, headers: string[], rows: { cells: string[]; attrs?: string }[], left: number[] = [0]): string {
+/** A table cell: text (escaped) or markup made with html``. */
+type Cell = HtmlValue;
+/** A table row: its cells and the attributes of its <tr>, e.g. html` data-service="${service}"`. */
+interface Row {
+  cells: Cell[];
+  attrs?: SafeHtml;
+}
+
+const LEFT = raw(' class="l"');
+
+function table(id: string, headers: string[], rows: Row[], left: number[] = [0]): SafeHtml {
   const l = new Set(left);
-  const th = headers.map((h, i) => `<th${l.has(i) ? ' class="l"' : ""} scope="col">${esc(h)}</th>`).join("");
+  const th = headers.map((h, i) => html`<th${l.has(i) && LEFT} scope="col">${h}</th>`);
   const body = rows.length
-    ? rows.map((r) => `<tr${r.attrs ?? ""}>${r.cells.map((c, i) => `<td${l.has(i) ? ' class="l"' : ""}>${c}</td>`).join("")}</tr>`).join("\n")
-    : `<tr><td class="l" colspan="${headers.length}">none</td></tr>`;
-  return `<table id="${esc(id)}"><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+    ? joinHtml(rows.map((r) => html`<tr${r.attrs}>${r.cells.map((c, i) => html`<td${l.has(i) && LEFT}>${c}</td>`)}</tr>`), "\n")
+    : html`<tr><td class="l" colspan="${headers.length}">none</td></tr>`;
+  return html`<table id="${id}"><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
-function availabilityChart(id: string, title: string, services: { service: string; availability: number | null; met: boolean | null }[]): string {
+function availabilityChart(id: string, title: string, services: { service: string; availability: number | null; met: boolean | null }[]): SafeHtml {
   const values = services.map((s) => s.availability).filter((v): v is number => v !== null);
   const lowest = Math.min(AVAILABILITY_OBJECTIVE, ...values);
   const min = Math.max(0, Math.floor(lowest * 100 - 1) / 100);
@@ -111,59 +124,59 @@ function availabilityChart(id: string, title: string, services: { service: strin
   });
 }
 
-function availabilityRows(services: ServiceAvailability[]): { cells: string[]; attrs: string }[] {
+function availabilityRows(services: ServiceAvailability[]): Row[] {
   return services.map((s) => ({
-    attrs: ` data-service="${s.service}" class="${s.met === null ? "na" : s.met ? "met" : "missed"}"`,
+    attrs: html` data-service="${s.service}" class="${s.met === null ? "na" : s.met ? "met" : "missed"}"`,
     cells: [
-      esc(serviceName(s.service)),
+      serviceName(s.service),
       num(s.total_minutes),
       num(s.maintenance_minutes),
       num(s.unavailable_minutes),
       num(s.unmeasured_minutes),
       num(s.available_minutes),
-      esc(pct(s.availability)),
-      esc(pct(s.objective, 0)),
-      `<span class="verdict">${s.met === null ? "n/a" : s.met ? "met" : "MISSED"}</span>`,
+      pct(s.availability),
+      pct(s.objective, 0),
+      html`<span class="verdict">${s.met === null ? "n/a" : s.met ? "met" : "MISSED"}</span>`,
     ],
   }));
 }
 
-function monthSections(r: CommitteeMonthReport, n: (k: number) => string): string {
-  const parts: string[] = [];
+function monthSections(r: CommitteeMonthReport, n: (k: number) => string): SafeHtml {
+  const parts: SafeHtml[] = [];
   const availHeaders = ["service", "total min", "maintenance", "unavailable", "unmeasured", "available", "availability", "objective", "verdict"];
-  parts.push(`<section id="availability"><h2>${n(1)} Availability against the objective</h2>
+  parts.push(html`<section id="availability"><h2>${n(1)} Availability against the objective</h2>
 ${availabilityChart("chart-availability", `Availability per service, ${r.month}`, r.services)}
 ${table("table-availability", availHeaders, availabilityRows(r.services))}
 </section>`);
 
   const unplanned = r.outages.filter((o) => o.kind === "unplanned");
-  parts.push(`<section id="outages"><h2>${n(2)} Outages</h2>
+  parts.push(html`<section id="outages"><h2>${n(2)} Outages</h2>
 <p class="note">Unplanned outages of more than ${r.outage_threshold_minutes} minutes (${unplanned.length}, noticed to the market) and the planned maintenance windows, with the market notices sent for them.</p>
 ${table(
   "table-outages",
   ["service", "kind", "start (Central)", "end (Central)", "minutes", "notice ids"],
   r.outages.map((o) => ({
-    attrs: ` data-service="${o.service}" data-kind="${o.kind}"`,
+    attrs: html` data-service="${o.service}" data-kind="${o.kind}"`,
     cells: [
-      esc(serviceName(o.service)),
-      o.kind === "planned" ? "planned" : "<strong>unplanned</strong>",
-      esc(`${o.starts_before_month ? "(before) " : ""}${o.start_central}`),
-      esc(`${o.end_central}${o.ends_after_month ? " (after)" : ""}`),
+      serviceName(o.service),
+      o.kind === "planned" ? "planned" : html`<strong>unplanned</strong>`,
+      `${o.starts_before_month ? "(before) " : ""}${o.start_central}`,
+      `${o.end_central}${o.ends_after_month ? " (after)" : ""}`,
       num(o.minutes),
-      o.notice_ids === null ? "<em>no notice store given</em>" : o.notice_ids.length ? o.notice_ids.map((id) => `<code>${esc(id)}</code>`).join(" ") : "none",
+      o.notice_ids === null ? NO_NOTICE_STORE : o.notice_ids.length ? joinHtml(o.notice_ids.map((id) => html`<code>${id}</code>`), " ") : "none",
     ],
   })),
   [0, 1, 2, 3, 5],
 )}
-<p class="note">Shorter unplanned outages: ${r.short_unplanned_outages.map((s) => `${esc(serviceName(s.service))} ${s.count} (${s.minutes} min)`).join(", ")}.</p>
+<p class="note">Shorter unplanned outages: ${r.short_unplanned_outages.map((s) => `${serviceName(s.service)} ${s.count} (${s.minutes} min)`).join(", ")}.</p>
 </section>`);
 
   const ttm = r.time_to_market;
-  parts.push(`<section id="time-to-market"><h2>${n(3)} Time to market of energy data</h2>
+  parts.push(html`<section id="time-to-market"><h2>${n(3)} Time to market of energy data</h2>
 ${
   ttm.length === 0
-    ? `<p class="note">No energy-data check was recorded in ${esc(r.month)}.</p>`
-    : `${statusStrip({
+    ? html`<p class="note">No energy-data check was recorded in ${r.month}.</p>`
+    : html`${statusStrip({
         id: "chart-time-to-market",
         title: `Usage days of ${r.month} by delivery status`,
         rows: ttm.map((t) => ({
@@ -181,8 +194,8 @@ ${table(
   "table-time-to-market",
   ["service", "deadline", "days", "on time", "late", "missing", "unmeasured", "pending", "share on time"],
   ttm.map((t) => ({
-    attrs: ` data-service="${t.service}"`,
-    cells: [esc(serviceName(t.service)), esc(t.deadline), String(t.days), String(t.on_time), String(t.late), String(t.missing), String(t.unmeasured), String(t.pending), esc(pct(t.share_on_time, 1))],
+    attrs: html` data-service="${t.service}"`,
+    cells: [serviceName(t.service), t.deadline, String(t.days), String(t.on_time), String(t.late), String(t.missing), String(t.unmeasured), String(t.pending), pct(t.share_on_time, 1)],
   })),
   [0, 1],
 )}
@@ -193,22 +206,22 @@ ${(() => {
         "table-late-days",
         ["service", "usage day", "status", "seen at (Central)", "minutes late"],
         bad.map(({ t, d }) => ({
-          attrs: ` data-service="${t.service}" data-day="${d.usage_day}"`,
-          cells: [esc(serviceName(t.service)), esc(d.usage_day), esc(d.status), d.delivered_at ? esc(DateTime.fromISO(d.delivered_at).setZone(CENTRAL_TIME_ZONE).toFormat("yyyy-LL-dd HH:mm ZZZZ")) : "not seen", d.minutes_late === null ? "" : num(d.minutes_late)],
+          attrs: html` data-service="${t.service}" data-day="${d.usage_day}"`,
+          cells: [serviceName(t.service), d.usage_day, d.status, d.delivered_at ? DateTime.fromISO(d.delivered_at).setZone(CENTRAL_TIME_ZONE).toFormat("yyyy-LL-dd HH:mm ZZZZ") : "not seen", d.minutes_late === null ? "" : num(d.minutes_late)],
         })),
         [0, 1, 2, 3],
       )
-    : `<p class="note">No late or missing usage day.</p>`;
+    : html`<p class="note">No late or missing usage day.</p>`;
 })()}`
 }
 </section>`);
 
   const dq = r.data_quality;
-  parts.push(`<section id="data-quality"><h2>${n(4)} Data quality of energy data</h2>
+  parts.push(html`<section id="data-quality"><h2>${n(4)} Data quality of energy data</h2>
 ${
   dq.length === 0
-    ? `<p class="note">No data-quality observation was recorded in ${esc(r.month)}.</p>`
-    : `${horizontalBars({
+    ? html`<p class="note">No data-quality observation was recorded in ${r.month}.</p>`
+    : html`${horizontalBars({
         id: "chart-data-quality",
         title: `Flawed intervals of the canary ESIIDs, ${r.month}`,
         max: Math.max(1, ...dq.flatMap((q) => [q.missing, q.duplicate, q.negative, q.estimated])),
@@ -225,43 +238,43 @@ ${table(
   "table-data-quality",
   ["service", "days", "expected", "received", "missing", "duplicate", "negative", "estimated", "complete", "estimated share"],
   dq.map((q) => ({
-    attrs: ` data-service="${q.service}"`,
-    cells: [esc(serviceName(q.service)), String(q.days_measured), num(q.expected), num(q.received), num(q.missing), num(q.duplicate), num(q.negative), num(q.estimated), esc(pct(q.completeness, 2)), esc(pct(q.estimated_share, 2))],
+    attrs: html` data-service="${q.service}"`,
+    cells: [serviceName(q.service), String(q.days_measured), num(q.expected), num(q.received), num(q.missing), num(q.duplicate), num(q.negative), num(q.estimated), pct(q.completeness, 2), pct(q.estimated_share, 2)],
   })),
 )}
 ${(() => {
   const days = dq.flatMap((q) => q.days_with_issues.map((d) => ({ q, d })));
   return days.length
-    ? `<p class="note">Days with a missing, duplicate or negative interval: ${days.map(({ q, d }) => `${esc(serviceName(q.service))} ${esc(d.usage_day)} (${d.missing} missing, ${d.duplicate} duplicate, ${d.negative} negative)`).join("; ")}.</p>`
-    : `<p class="note">No day with a missing, duplicate or negative interval.</p>`;
+    ? html`<p class="note">Days with a missing, duplicate or negative interval: ${days.map(({ q, d }) => `${serviceName(q.service)} ${d.usage_day} (${d.missing} missing, ${d.duplicate} duplicate, ${d.negative} negative)`).join("; ")}.</p>`
+    : html`<p class="note">No day with a missing, duplicate or negative interval.</p>`;
 })()}`
 }
 </section>`);
 
   const cc = r.call_center;
-  parts.push(`<section id="call-center"><h2>${n(5)} Call-center tickets</h2>
+  parts.push(html`<section id="call-center"><h2>${n(5)} Call-center tickets</h2>
 ${
   cc
-    ? `<p class="note">${num(cc.total)} tickets in ${esc(r.month)} (sources: ${esc(cc.sources.join(", "))}).</p>
+    ? html`<p class="note">${num(cc.total)} tickets in ${r.month} (sources: ${cc.sources.join(", ")}).</p>
 ${horizontalBars({ id: "chart-call-center", title: `Call-center tickets by type, ${r.month}`, max: Math.max(1, ...cc.by_type.map((t) => t.tickets)), bars: cc.by_type.map((t) => ({ label: t.type, value: t.tickets, data: { type: t.type } })) })}
-${table("table-call-center", ["type", "tickets", "share"], cc.by_type.map((t) => ({ attrs: ` data-type="${esc(t.type)}"`, cells: [esc(t.type), num(t.tickets), esc(pct(cc.total ? t.tickets / cc.total : null, 1))] })))}`
-    : `<p class="note">No call-center figures were recorded for ${esc(r.month)}.</p>`
+${table("table-call-center", ["type", "tickets", "share"], cc.by_type.map((t) => ({ attrs: html` data-type="${t.type}"`, cells: [t.type, num(t.tickets), pct(cc.total ? t.tickets / cc.total : null, 1)] })))}`
+    : html`<p class="note">No call-center figures were recorded for ${r.month}.</p>`
 }
 </section>`);
 
   parts.push(hanSection(r, n(6)));
-  return parts.join("\n");
+  return joinHtml(parts, "\n");
 }
 
-function hanSection(r: CommitteeMonthReport, number: string): string {
+function hanSection(r: CommitteeMonthReport, number: string): SafeHtml {
   const han = r.han_devices;
-  if (!han) return `<section id="han-devices"><h2>${number} HAN devices</h2><p class="note">No HAN device figures were recorded at the end of ${esc(r.month)}.</p></section>`;
+  if (!han) return html`<section id="han-devices"><h2>${number} HAN devices</h2><p class="note">No HAN device figures were recorded at the end of ${r.month}.</p></section>`;
   const statuses = han.by_status.map((s) => s.status);
   let other = 0;
   const colors = Object.fromEntries(statuses.map((s) => [s, HAN_STATUS_COLORS[s] ?? STATUS_PALETTE[other++ % STATUS_PALETTE.length]!]));
   const cell = (status: string, tdsp: string) => han.by_status_and_tdsp.find((e) => e.status === status && e.tdsp === tdsp)?.devices ?? 0;
-  return `<section id="han-devices"><h2>${number} HAN devices provisioned</h2>
-<p class="note">${num(han.total)} devices at the end of ${esc(r.month)}, by status and by TDSP territory.</p>
+  return html`<section id="han-devices"><h2>${number} HAN devices provisioned</h2>
+<p class="note">${num(han.total)} devices at the end of ${r.month}, by status and by TDSP territory.</p>
 ${stackedBars({
   id: "chart-han-devices",
   title: `HAN devices by TDSP territory and status, end of ${r.month}`,
@@ -272,8 +285,8 @@ ${table(
   "table-han-devices",
   ["status", ...han.by_tdsp.map((t) => t.name), "total"],
   [
-    ...statuses.map((s) => ({ attrs: ` data-status="${esc(s)}"`, cells: [esc(s), ...han.by_tdsp.map((t) => num(cell(s, t.tdsp))), num(han.by_status.find((x) => x.status === s)!.devices)] })),
-    { attrs: ' data-status="total"', cells: ["<strong>total</strong>", ...han.by_tdsp.map((t) => `<strong>${num(t.devices)}</strong>`), `<strong>${num(han.total)}</strong>`] },
+    ...statuses.map((s) => ({ attrs: html` data-status="${s}"`, cells: [s, ...han.by_tdsp.map((t) => num(cell(s, t.tdsp))), num(han.by_status.find((x) => x.status === s)!.devices)] })),
+    { attrs: html` data-status="total"`, cells: [html`<strong>total</strong>`, ...han.by_tdsp.map((t) => html`<strong>${num(t.devices)}</strong>`), html`<strong>${num(han.total)}</strong>`] },
   ],
 )}
 </section>`;
@@ -286,65 +299,65 @@ export function committeeMonthHtml(r: CommitteeMonthReport, generatedAt: number)
 
 export function committeeYearHtml(r: CommitteeYearReport, generatedAt: number): string {
   const a = r.annual;
-  const parts: string[] = [];
-  parts.push(`<section id="availability"><h2>1. Annual availability against the objective</h2>
+  const parts: SafeHtml[] = [];
+  parts.push(html`<section id="availability"><h2>1. Annual availability against the objective</h2>
 ${availabilityChart("chart-availability", `Availability per service, ${r.year}`, a.services)}
 ${table(
   "table-availability",
   ["service", "months", "total min", "maintenance", "unavailable", "unmeasured", "available", "availability", "verdict", "months met"],
   a.services.map((s) => ({
-    attrs: ` data-service="${s.service}" class="${s.met === null ? "na" : s.met ? "met" : "missed"}"`,
-    cells: [esc(serviceName(s.service)), String(s.months), num(s.total_minutes), num(s.maintenance_minutes), num(s.unavailable_minutes), num(s.unmeasured_minutes), num(s.available_minutes), esc(pct(s.availability)), `<span class="verdict">${s.met === null ? "n/a" : s.met ? "met" : "MISSED"}</span>`, `${s.months_met}/${s.months}`],
+    attrs: html` data-service="${s.service}" class="${s.met === null ? "na" : s.met ? "met" : "missed"}"`,
+    cells: [serviceName(s.service), String(s.months), num(s.total_minutes), num(s.maintenance_minutes), num(s.unavailable_minutes), num(s.unmeasured_minutes), num(s.available_minutes), pct(s.availability), html`<span class="verdict">${s.met === null ? "n/a" : s.met ? "met" : "MISSED"}</span>`, `${s.months_met}/${s.months}`],
   })),
 )}
-${r.months_missing.length ? `<p class="note">Not reported: ${r.months_missing.map((m) => esc(m.month)).join(", ")}.</p>` : ""}
+${r.months_missing.length ? html`<p class="note">Not reported: ${r.months_missing.map((m) => m.month).join(", ")}.</p>` : ""}
 ${table(
   "table-monthly-availability",
   ["month", ...a.services.map((s) => serviceName(s.service))],
   r.months.map((m) => ({
-    attrs: ` data-month="${m.month}"`,
-    cells: [esc(m.month), ...a.services.map((s) => {
+    attrs: html` data-month="${m.month}"`,
+    cells: [m.month, ...a.services.map((s) => {
       const line = m.services.find((x) => x.service === s.service);
-      return `<span style="color:${line?.met === false ? COLORS.missed : "inherit"}">${esc(pct(line?.availability ?? null))}</span>`;
+      return html`<span style="color:${line?.met === false ? COLORS.missed : "inherit"}">${pct(line?.availability ?? null)}</span>`;
     })],
   })),
 )}
 </section>`);
   const unplanned = r.months.flatMap((m) => m.outages.filter((o) => o.kind === "unplanned"));
-  parts.push(`<section id="outages"><h2>2. Unplanned outages over ${r.months[0]?.outage_threshold_minutes ?? 15} minutes</h2>
+  parts.push(html`<section id="outages"><h2>2. Unplanned outages over ${r.months[0]?.outage_threshold_minutes ?? 15} minutes</h2>
 <p class="note">${a.unplanned_outages} outages, ${num(a.unplanned_outage_minutes)} minutes in total.</p>
 ${table(
   "table-outages",
   ["service", "start (Central)", "end (Central)", "minutes", "notice ids"],
-  unplanned.map((o) => ({ attrs: ` data-service="${o.service}"`, cells: [esc(serviceName(o.service)), esc(o.start_central), esc(o.end_central), num(o.minutes), o.notice_ids === null ? "<em>no notice store given</em>" : o.notice_ids.map((id) => `<code>${esc(id)}</code>`).join(" ") || "none"] })),
+  unplanned.map((o) => ({ attrs: html` data-service="${o.service}"`, cells: [serviceName(o.service), o.start_central, o.end_central, num(o.minutes), o.notice_ids === null ? NO_NOTICE_STORE : o.notice_ids.length ? joinHtml(o.notice_ids.map((id) => html`<code>${id}</code>`), " ") : "none"] })),
   [0, 1, 2, 4],
 )}
 </section>`);
-  parts.push(`<section id="time-to-market"><h2>3. Time to market of energy data</h2>
+  parts.push(html`<section id="time-to-market"><h2>3. Time to market of energy data</h2>
 ${table(
   "table-time-to-market",
   ["service", "on time", "late", "missing", "unmeasured", "share on time"],
-  a.time_to_market.map((t) => ({ attrs: ` data-service="${t.service}"`, cells: [esc(serviceName(t.service)), String(t.on_time), String(t.late), String(t.missing), String(t.unmeasured), esc(pct(t.share_on_time, 1))] })),
+  a.time_to_market.map((t) => ({ attrs: html` data-service="${t.service}"`, cells: [serviceName(t.service), String(t.on_time), String(t.late), String(t.missing), String(t.unmeasured), pct(t.share_on_time, 1)] })),
 )}
 </section>`);
-  parts.push(`<section id="data-quality"><h2>4. Data quality of energy data</h2>
+  parts.push(html`<section id="data-quality"><h2>4. Data quality of energy data</h2>
 ${table(
   "table-data-quality",
   ["service", "days", "expected", "received", "missing", "duplicate", "negative", "estimated", "complete", "estimated share"],
-  a.data_quality.map((q) => ({ attrs: ` data-service="${q.service}"`, cells: [esc(serviceName(q.service)), String(q.days_measured), num(q.expected), num(q.received), num(q.missing), num(q.duplicate), num(q.negative), num(q.estimated), esc(pct(q.completeness, 2)), esc(pct(q.estimated_share, 2))] })),
+  a.data_quality.map((q) => ({ attrs: html` data-service="${q.service}"`, cells: [serviceName(q.service), String(q.days_measured), num(q.expected), num(q.received), num(q.missing), num(q.duplicate), num(q.negative), num(q.estimated), pct(q.completeness, 2), pct(q.estimated_share, 2)] })),
 )}
 </section>`);
   const cc = a.call_center;
-  parts.push(`<section id="call-center"><h2>5. Call-center tickets</h2>
+  parts.push(html`<section id="call-center"><h2>5. Call-center tickets</h2>
 ${
   cc
-    ? `<p class="note">${num(cc.total)} tickets in the reported months.</p>
+    ? html`<p class="note">${num(cc.total)} tickets in the reported months.</p>
 ${columns({ id: "chart-call-center-months", title: `Call-center tickets by month, ${r.year}`, columns: cc.by_month.map((m) => ({ label: m.month.slice(5), value: m.tickets })) })}
-${table("table-call-center", ["type", "tickets"], cc.by_type.map((t) => ({ attrs: ` data-type="${esc(t.type)}"`, cells: [esc(t.type), num(t.tickets)] })))}`
-    : `<p class="note">No call-center figures were recorded.</p>`
+${table("table-call-center", ["type", "tickets"], cc.by_type.map((t) => ({ attrs: html` data-type="${t.type}"`, cells: [t.type, num(t.tickets)] })))}`
+    : html`<p class="note">No call-center figures were recorded.</p>`
 }
 </section>`);
   parts.push(hanSection(r.months[r.months.length - 1]!, "6."));
-  return page(`Smart Meter Texas service-level report, ${r.year}`, `Annual review for the JDOA committee: ${r.months.length} month(s) reported. Central time (${r.timezone}).`, parts.join("\n"), generatedAt);
+  return page(`Smart Meter Texas service-level report, ${r.year}`, `Annual review for the JDOA committee: ${r.months.length} month(s) reported. Central time (${r.timezone}).`, joinHtml(parts, "\n"), generatedAt);
 }
 

@@ -105,7 +105,7 @@ export class OutboxDispatcher {
         noticeId: notice.id,
         kind: notice.kind,
         subject: notice.subject,
-        services: JSON.parse(notice.services) as string[],
+        services: notice.services,
         reviewUrl: this.reviewUrl(notice.id),
         createdAt: notice.created_at,
         body: notice.body,
