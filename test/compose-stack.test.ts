@@ -53,7 +53,9 @@ describe("docker compose --profile demo up (testcontainers)", () => {
 
       const grafana = env.getContainer("grafana-1");
       const auth = `Basic ${Buffer.from("admin:admin").toString("base64")}`;
-      const search = (await (await fetch(`http://${grafana.getHost()}:${grafana.getMappedPort(3000)}/api/search?tag=smt`, { headers: { authorization: auth } })).json()) as { uid: string }[];
+      const search = (await (
+        await fetch(`http://${grafana.getHost()}:${grafana.getMappedPort(3000)}/api/search?tag=smt`, { headers: { authorization: auth } })
+      ).json()) as { uid: string }[];
       expect(search.map((d) => d.uid).sort()).toEqual(["smt-availability-monthly", "smt-notices", "smt-service-detail"]);
     } finally {
       await env.down({ removeVolumes: true });

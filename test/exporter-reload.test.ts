@@ -29,7 +29,11 @@ let child: ChildProcess | undefined;
 let target: Server | undefined;
 afterAll(async () => {
   child?.kill("SIGKILL");
-  if (target) await new Promise<void>((r) => { target!.closeAllConnections(); target!.close(() => r()); });
+  if (target)
+    await new Promise<void>((r) => {
+      target!.closeAllConnections();
+      target!.close(() => r());
+    });
 });
 
 describe("reload of a big config", () => {
@@ -40,16 +44,22 @@ describe("reload of a big config", () => {
     const file = join(dir, "big.yaml");
     writeFileSync(file, bigConfig(CHECKS, url));
 
-    child = spawn(process.execPath, [CLI, "exporter", "--config", file, "--web.listen-address", "127.0.0.1:0", "--web.enable-lifecycle"], { stdio: ["ignore", "pipe", "pipe"] });
+    child = spawn(process.execPath, [CLI, "exporter", "--config", file, "--web.listen-address", "127.0.0.1:0", "--web.enable-lifecycle"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
     child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-    const port = await waitFor("listening log line", async () => {
-      if (child!.exitCode !== null) throw new Error(`exporter exited ${child!.exitCode}: ${stderr}`);
-      const line = stdout.split("\n").find((l) => l.includes('"exporter listening"'));
-      return line ? Number((JSON.parse(line) as { address: string }).address.split(":").pop()) : undefined;
-    }, 60_000);
+    const port = await waitFor(
+      "listening log line",
+      async () => {
+        if (child!.exitCode !== null) throw new Error(`exporter exited ${child!.exitCode}: ${stderr}`);
+        const line = stdout.split("\n").find((l) => l.includes('"exporter listening"'));
+        return line ? Number((JSON.parse(line) as { address: string }).address.split(":").pop()) : undefined;
+      },
+      60_000,
+    );
     const base = `http://127.0.0.1:${port}`;
 
     // The new config: one check more.
@@ -80,7 +90,9 @@ describe("reload of a big config", () => {
     writeFileSync(file, bigConfig(CHECKS, url).replace("    http:\n      url: " + url + "c9999", "    interval: 25d\n    http:\n      url: " + url + "c9999"));
     const bad = await get(`${base}/-/reload`, { method: "POST" });
     expect(bad.status).toBe(500);
-    expect(bad.text).toContain(`${file}:${4 + 9999 * 6 + 4}:15: checks[9999].interval: expected a duration between 1s and 24h like "30s", "5m" or "1h30m", got "25d" (longer than 24h)`);
+    expect(bad.text).toContain(
+      `${file}:${4 + 9999 * 6 + 4}:15: checks[9999].interval: expected a duration between 1s and 24h like "30s", "5m" or "1h30m", got "25d" (longer than 24h)`,
+    );
     expect((await get(`${base}/metrics`)).text).toContain('check="added_by_reload"');
   });
 });

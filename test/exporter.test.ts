@@ -44,7 +44,12 @@ describe("exporter endpoints", () => {
   });
 
   it("shows all four services up with their labels within a few intervals", async () => {
-    for (const [service, check] of [["gui", "gui_home"], ["api", "api_interval_reads"], ["ftps", "ftps_interval_files"], ["han", "han_device_status"]]) {
+    for (const [service, check] of [
+      ["gui", "gui_home"],
+      ["api", "api_interval_reads"],
+      ["ftps", "ftps_interval_files"],
+      ["han", "han_device_status"],
+    ]) {
       const labels = { service: service!, check: check!, location: "test-a" };
       await waitFor(`${check} up`, async () => (sample((await get(`${base}/metrics`)).text, "smt_probe_success", labels) === 1 ? true : undefined), 10_000);
       const text = (await get(`${base}/metrics`)).text;
@@ -90,10 +95,14 @@ describe("exporter endpoints", () => {
     let text = (await get(`${base}/metrics`)).text;
     expect(sample(text, "smt_exporter_config_last_reload_successful")).toBe(0);
     const runsBefore = sample(text, "smt_probe_runs_total", { check: "gui_home", result: "success" })!;
-    await waitFor("old config still probing", async () => {
-      const now = sample((await get(`${base}/metrics`)).text, "smt_probe_runs_total", { check: "gui_home", result: "success" })!;
-      return now > runsBefore ? true : undefined;
-    }, 5000);
+    await waitFor(
+      "old config still probing",
+      async () => {
+        const now = sample((await get(`${base}/metrics`)).text, "smt_probe_runs_total", { check: "gui_home", result: "success" })!;
+        return now > runsBefore ? true : undefined;
+      },
+      5000,
+    );
     const failed = log.lines().find((l) => l.msg === "configuration reload failed; keeping the previous configuration");
     expect(String(failed?.error)).toContain("portal");
     writeFileSync(configFile, good);
@@ -124,28 +133,51 @@ describe("the exporter process", () => {
           url: https://127.0.0.1:${fx.sim.ports.api}/v2/{{ secret.password }}/
           valid_status_codes: [200]`;
     const configFile = fx.writeConfig({ interval: "1s", timeout: "1s", extraChecks: leaky });
-    child = spawn(process.execPath, [CLI, "exporter", "--config", configFile, "--web.listen-address", "127.0.0.1:0", "--log.level", "debug"], { stdio: ["ignore", "pipe", "pipe"] });
+    child = spawn(process.execPath, [CLI, "exporter", "--config", configFile, "--web.listen-address", "127.0.0.1:0", "--log.level", "debug"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
     child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-    const port = await waitFor("listening log line", async () => {
-      if (child!.exitCode !== null) throw new Error(`exporter exited ${child!.exitCode}: ${stderr}`);
-      const line = stdout.split("\n").find((l) => l.includes('"exporter listening"'));
-      return line ? Number((JSON.parse(line) as { address: string }).address.split(":").pop()) : undefined;
-    }, 10_000);
+    const port = await waitFor(
+      "listening log line",
+      async () => {
+        if (child!.exitCode !== null) throw new Error(`exporter exited ${child!.exitCode}: ${stderr}`);
+        const line = stdout.split("\n").find((l) => l.includes('"exporter listening"'));
+        return line ? Number((JSON.parse(line) as { address: string }).address.split(":").pop()) : undefined;
+      },
+      10_000,
+    );
     const base = `http://127.0.0.1:${port}`;
-    await waitFor("the leaky check to fail", async () => (sample((await get(`${base}/metrics`)).text, "smt_probe_failures_total", { check: "api_leaky_path", reason: "http_status" }) ? true : undefined), 10_000);
-    await waitFor("ftps up", async () => (sample((await get(`${base}/metrics`)).text, "smt_probe_success", { check: "ftps_interval_files" }) === 1 ? true : undefined), 10_000);
+    await waitFor(
+      "the leaky check to fail",
+      async () =>
+        sample((await get(`${base}/metrics`)).text, "smt_probe_failures_total", { check: "api_leaky_path", reason: "http_status" }) ? true : undefined,
+      10_000,
+    );
+    await waitFor(
+      "ftps up",
+      async () => (sample((await get(`${base}/metrics`)).text, "smt_probe_success", { check: "ftps_interval_files" }) === 1 ? true : undefined),
+      10_000,
+    );
 
     // A bad config by SIGHUP: the error names the file and field; the gauge drops to 0.
     const good = readFileSync(configFile, "utf8");
     writeFileSync(configFile, good.replace("password_file:", "password:"));
     child.kill("SIGHUP");
-    await waitFor("reload gauge 0", async () => (sample((await get(`${base}/metrics`)).text, "smt_exporter_config_last_reload_successful") === 0 ? true : undefined), 5000);
+    await waitFor(
+      "reload gauge 0",
+      async () => (sample((await get(`${base}/metrics`)).text, "smt_exporter_config_last_reload_successful") === 0 ? true : undefined),
+      5000,
+    );
     writeFileSync(configFile, good);
     child.kill("SIGHUP");
-    await waitFor("reload gauge 1", async () => (sample((await get(`${base}/metrics`)).text, "smt_exporter_config_last_reload_successful") === 1 ? true : undefined), 5000);
+    await waitFor(
+      "reload gauge 1",
+      async () => (sample((await get(`${base}/metrics`)).text, "smt_exporter_config_last_reload_successful") === 1 ? true : undefined),
+      5000,
+    );
 
     const metrics = (await get(`${base}/metrics`)).text;
     child.kill("SIGTERM");

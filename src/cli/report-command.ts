@@ -64,7 +64,8 @@ export function registerReport(program: Command): void {
         return fail(`--max-answer-mib: expected a whole number of MiB from 1 to ${MAX_PROMETHEUS_ANSWER_BYTES >> 20}, got "${opts.maxAnswerMib}"`, 2);
       }
       const outageMinutes = Number(opts.outageMinutes);
-      if (!Number.isInteger(outageMinutes) || outageMinutes < 0) return fail(`--outage-minutes: expected a whole number of minutes, got "${opts.outageMinutes}"`, 2);
+      if (!Number.isInteger(outageMinutes) || outageMinutes < 0)
+        return fail(`--outage-minutes: expected a whole number of minutes, got "${opts.outageMinutes}"`, 2);
       const { committeeMonthReport, committeeYearReport, reportYear } = await import("../report/committee-report.js");
       const { formatCommitteeMonth, formatCommitteeYear } = await import("../report/committee-format.js");
       const { committeeMonthHtml, committeeYearHtml } = await import("../report/committee-html.js");
@@ -91,10 +92,16 @@ export function registerReport(program: Command): void {
         let text: string;
         if (month) {
           const report = await committeeMonthReport(month, { ...common, progress: process.stderr.isTTY ? progress : undefined });
-          text = opts.format === "html" ? committeeMonthHtml(report, Date.now()) : formatCommitteeMonth(report, opts.format as Exclude<(typeof COMMITTEE_FORMATS)[number], "html">);
+          text =
+            opts.format === "html"
+              ? committeeMonthHtml(report, Date.now())
+              : formatCommitteeMonth(report, opts.format as Exclude<(typeof COMMITTEE_FORMATS)[number], "html">);
         } else {
           const report = await committeeYearReport(opts.year!, { ...common, progress });
-          text = opts.format === "html" ? committeeYearHtml(report, Date.now()) : formatCommitteeYear(report, opts.format as Exclude<(typeof COMMITTEE_FORMATS)[number], "html">);
+          text =
+            opts.format === "html"
+              ? committeeYearHtml(report, Date.now())
+              : formatCommitteeYear(report, opts.format as Exclude<(typeof COMMITTEE_FORMATS)[number], "html">);
         }
         if (opts.output) {
           writeFileSync(opts.output, text);

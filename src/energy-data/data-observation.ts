@@ -1,7 +1,15 @@
 import { readJsonPath } from "../probes/json-path.js";
 import { parseCivilDate, type CivilDate } from "./delivery-deadline.js";
 import { parseUsDate, type IntervalRowsByDay } from "./interval-file.js";
-import { addQuality, emptyQuality, parseReadingList, positionalQuality, timedRowsQuality, type IntervalQuality, type PositionalReading } from "./interval-quality.js";
+import {
+  addQuality,
+  emptyQuality,
+  parseReadingList,
+  positionalQuality,
+  timedRowsQuality,
+  type IntervalQuality,
+  type PositionalReading,
+} from "./interval-quality.js";
 
 /**
  * What one run of an energy-data check saw: the newest usage day that **every** canary ESIID has

@@ -47,7 +47,10 @@ export function createExporterApp(exporter: ExporterEndpoints, options: Exporter
       const body = await exporter.metrics.registry.metrics();
       res.type(exporter.metrics.registry.contentType).send(body);
     } catch (err) {
-      res.status(500).type("text/plain").send(`error collecting metrics: ${(err as Error).message}\n`);
+      res
+        .status(500)
+        .type("text/plain")
+        .send(`error collecting metrics: ${(err as Error).message}\n`);
     }
   });
 
@@ -95,10 +98,7 @@ export function createExporterApp(exporter: ExporterEndpoints, options: Exporter
         return `<tr><td>${esc(name)}</td><td>${esc(s.service)}</td><td>${esc(s.kind)}</td><td>${esc(state)}</td><td>${esc(when)}</td><td>${esc(detail)}</td></tr>`;
       })
       .join("\n");
-    res
-      .type("html")
-      .set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
-      .set("X-Content-Type-Options", "nosniff")
+    res.type("html").set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'").set("X-Content-Type-Options", "nosniff")
       .send(`<!doctype html><html><head><meta charset="utf-8"><title>SMT exporter</title></head><body>
 <h1>SMT exporter ${esc(VERSION)}</h1><p>location: ${esc(exporter.location)} &middot; <a href="/metrics">metrics</a> &middot; <a href="/-/healthy">healthy</a> &middot; <a href="/-/ready">ready</a></p>
 <table border="1" cellpadding="4"><tr><th>check</th><th>service</th><th>kind</th><th>latest</th><th>finished</th><th>detail</th></tr>

@@ -19,7 +19,6 @@ export interface TicketCounts {
   unreadable: Set<string>;
 }
 
-
 /** The Central-time month of a ticket's creation time, or undefined. */
 export function ticketMonth(text: string, zone = CENTRAL_TIME_ZONE): string | undefined {
   const t = text.trim();

@@ -30,7 +30,8 @@ export interface ListFilter {
 }
 
 export function noticeListPage(notices: NoticeRow[], filter: ListFilter, reviewer: string, zone: string): string {
-  const option = (value: string, selected: string | undefined) => `<option value="${esc(value)}"${value === (selected ?? "") ? " selected" : ""}>${esc(value || "any")}</option>`;
+  const option = (value: string, selected: string | undefined) =>
+    `<option value="${esc(value)}"${value === (selected ?? "") ? " selected" : ""}>${esc(value || "any")}</option>`;
   const rows = notices
     .map(
       (n) => `<tr class="status-${esc(n.status)}"><td><a href="/notices/${encodeURIComponent(n.id)}">${esc(n.id)}</a></td><td>${esc(n.kind)}</td>
@@ -72,10 +73,14 @@ export function noticePage(d: NoticePageData): string {
 <label>Subject <input type="text" name="subject" value="${esc(n.subject)}" maxlength="${MAX_SUBJECT}" required></label>
 <label>Text <textarea name="body" rows="24" maxlength="${MAX_BODY}" required>${esc(n.body)}</textarea></label>
 <button type="submit" name="action" value="edit">Save edit</button></form>`);
-    actions.push(`<form method="post" action="/notices/${id}/approve" class="approve">${hidden}<button type="submit">Approve as ${esc(d.reviewer)}</button></form>`);
+    actions.push(
+      `<form method="post" action="/notices/${id}/approve" class="approve">${hidden}<button type="submit">Approve as ${esc(d.reviewer)}</button></form>`,
+    );
   }
   if (n.status === "approved") {
-    actions.push(`<form method="post" action="/notices/${id}/sent" class="sent">${hidden}<button type="submit">Mark sent (by ${esc(d.reviewer)})</button></form>`);
+    actions.push(
+      `<form method="post" action="/notices/${id}/sent" class="sent">${hidden}<button type="submit">Mark sent (by ${esc(d.reviewer)})</button></form>`,
+    );
   }
   const audit = d.audit
     .map((a) => `<tr><td>${esc(when(a.at, d.zone))}</td><td>${esc(a.actor)}</td><td>${esc(a.action)}</td><td>${auditDetail(a)}</td></tr>`)
@@ -104,7 +109,12 @@ ${actions.join("\n")}
 
 function auditDetail(a: AuditRow): string {
   const detail = JSON.parse(a.detail) as Record<string, unknown>;
-  if (a.action !== "edited") return esc(Object.entries(detail).map(([k, v]) => `${k}: ${String(v)}`).join("; "));
+  if (a.action !== "edited")
+    return esc(
+      Object.entries(detail)
+        .map(([k, v]) => `${k}: ${String(v)}`)
+        .join("; "),
+    );
   return Object.entries(detail)
     .map(([field, change]) => {
       const c = change as { before: string; after: string };
@@ -114,7 +124,11 @@ function auditDetail(a: AuditRow): string {
 }
 
 export function errorPage(status: number, message: string, reviewer: string, backTo?: string): string {
-  return layout(`Error ${status}`, reviewer, `<h1>Error ${status}</h1><p class="message">${esc(message)}</p>${backTo ? `<p><a href="${esc(backTo)}">Back</a></p>` : ""}`);
+  return layout(
+    `Error ${status}`,
+    reviewer,
+    `<h1>Error ${status}</h1><p class="message">${esc(message)}</p>${backTo ? `<p><a href="${esc(backTo)}">Back</a></p>` : ""}`,
+  );
 }
 
 export const NOTICES_CSS = `body{font-family:system-ui,sans-serif;margin:0;color:#1d1d1f}

@@ -43,7 +43,14 @@ const COLORS = {
 };
 const STATUS_PALETTE = ["#6a1b9a", "#00838f", "#8d6e63", "#546e7a", "#f9a825", "#ad1457"];
 /** The usual HAN statuses get their meaning's color; others a palette color. */
-const HAN_STATUS_COLORS: Record<string, string> = { joined: "#2e7d32", provisioned: "#2e7d32", pending: "#1565c0", failed: "#c62828", deprovisioned: "#9e9e9e", de_provisioned: "#9e9e9e" };
+const HAN_STATUS_COLORS: Record<string, string> = {
+  joined: "#2e7d32",
+  provisioned: "#2e7d32",
+  pending: "#1565c0",
+  failed: "#c62828",
+  deprovisioned: "#9e9e9e",
+  de_provisioned: "#9e9e9e",
+};
 
 const pct = (x: number | null, digits = 3) => (x === null ? "n/a" : `${(x * 100).toFixed(digits)} %`);
 const num = (n: number) => n.toLocaleString("en-US");
@@ -93,7 +100,8 @@ function availabilityChart(id: string, title: string, services: { service: strin
   const step = 1 - min > 0.1 ? 0.05 : 1 - min > 0.03 ? 0.01 : 0.005;
   const ticks = [];
   // the objective's own line is labelled: no tick label under it
-  for (let v = min; v <= 1.000001; v += step) if (Math.abs(v - AVAILABILITY_OBJECTIVE) > 1e-9) ticks.push({ value: v, label: `${(v * 100).toFixed(step < 0.01 ? 1 : 0)} %` });
+  for (let v = min; v <= 1.000001; v += step)
+    if (Math.abs(v - AVAILABILITY_OBJECTIVE) > 1e-9) ticks.push({ value: v, label: `${(v * 100).toFixed(step < 0.01 ? 1 : 0)} %` });
   return horizontalBars({
     id,
     title,
@@ -182,7 +190,17 @@ ${table(
   ["service", "deadline", "days", "on time", "late", "missing", "unmeasured", "pending", "share on time"],
   ttm.map((t) => ({
     attrs: ` data-service="${t.service}"`,
-    cells: [esc(serviceName(t.service)), esc(t.deadline), String(t.days), String(t.on_time), String(t.late), String(t.missing), String(t.unmeasured), String(t.pending), esc(pct(t.share_on_time, 1))],
+    cells: [
+      esc(serviceName(t.service)),
+      esc(t.deadline),
+      String(t.days),
+      String(t.on_time),
+      String(t.late),
+      String(t.missing),
+      String(t.unmeasured),
+      String(t.pending),
+      esc(pct(t.share_on_time, 1)),
+    ],
   })),
   [0, 1],
 )}
@@ -194,7 +212,13 @@ ${(() => {
         ["service", "usage day", "status", "seen at (Central)", "minutes late"],
         bad.map(({ t, d }) => ({
           attrs: ` data-service="${t.service}" data-day="${d.usage_day}"`,
-          cells: [esc(serviceName(t.service)), esc(d.usage_day), esc(d.status), d.delivered_at ? esc(DateTime.fromISO(d.delivered_at).setZone(CENTRAL_TIME_ZONE).toFormat("yyyy-LL-dd HH:mm ZZZZ")) : "not seen", d.minutes_late === null ? "" : num(d.minutes_late)],
+          cells: [
+            esc(serviceName(t.service)),
+            esc(d.usage_day),
+            esc(d.status),
+            d.delivered_at ? esc(DateTime.fromISO(d.delivered_at).setZone(CENTRAL_TIME_ZONE).toFormat("yyyy-LL-dd HH:mm ZZZZ")) : "not seen",
+            d.minutes_late === null ? "" : num(d.minutes_late),
+          ],
         })),
         [0, 1, 2, 3],
       )
@@ -226,7 +250,18 @@ ${table(
   ["service", "days", "expected", "received", "missing", "duplicate", "negative", "estimated", "complete", "estimated share"],
   dq.map((q) => ({
     attrs: ` data-service="${q.service}"`,
-    cells: [esc(serviceName(q.service)), String(q.days_measured), num(q.expected), num(q.received), num(q.missing), num(q.duplicate), num(q.negative), num(q.estimated), esc(pct(q.completeness, 2)), esc(pct(q.estimated_share, 2))],
+    cells: [
+      esc(serviceName(q.service)),
+      String(q.days_measured),
+      num(q.expected),
+      num(q.received),
+      num(q.missing),
+      num(q.duplicate),
+      num(q.negative),
+      num(q.estimated),
+      esc(pct(q.completeness, 2)),
+      esc(pct(q.estimated_share, 2)),
+    ],
   })),
 )}
 ${(() => {
@@ -244,7 +279,11 @@ ${
   cc
     ? `<p class="note">${num(cc.total)} tickets in ${esc(r.month)} (sources: ${esc(cc.sources.join(", "))}).</p>
 ${horizontalBars({ id: "chart-call-center", title: `Call-center tickets by type, ${r.month}`, max: Math.max(1, ...cc.by_type.map((t) => t.tickets)), bars: cc.by_type.map((t) => ({ label: t.type, value: t.tickets, data: { type: t.type } })) })}
-${table("table-call-center", ["type", "tickets", "share"], cc.by_type.map((t) => ({ attrs: ` data-type="${esc(t.type)}"`, cells: [esc(t.type), num(t.tickets), esc(pct(cc.total ? t.tickets / cc.total : null, 1))] })))}`
+${table(
+  "table-call-center",
+  ["type", "tickets", "share"],
+  cc.by_type.map((t) => ({ attrs: ` data-type="${esc(t.type)}"`, cells: [esc(t.type), num(t.tickets), esc(pct(cc.total ? t.tickets / cc.total : null, 1))] })),
+)}`
     : `<p class="note">No call-center figures were recorded for ${esc(r.month)}.</p>`
 }
 </section>`);
@@ -255,7 +294,8 @@ ${table("table-call-center", ["type", "tickets", "share"], cc.by_type.map((t) =>
 
 function hanSection(r: CommitteeMonthReport, number: string): string {
   const han = r.han_devices;
-  if (!han) return `<section id="han-devices"><h2>${number} HAN devices</h2><p class="note">No HAN device figures were recorded at the end of ${esc(r.month)}.</p></section>`;
+  if (!han)
+    return `<section id="han-devices"><h2>${number} HAN devices</h2><p class="note">No HAN device figures were recorded at the end of ${esc(r.month)}.</p></section>`;
   const statuses = han.by_status.map((s) => s.status);
   let other = 0;
   const colors = Object.fromEntries(statuses.map((s) => [s, HAN_STATUS_COLORS[s] ?? STATUS_PALETTE[other++ % STATUS_PALETTE.length]!]));
@@ -272,8 +312,14 @@ ${table(
   "table-han-devices",
   ["status", ...han.by_tdsp.map((t) => t.name), "total"],
   [
-    ...statuses.map((s) => ({ attrs: ` data-status="${esc(s)}"`, cells: [esc(s), ...han.by_tdsp.map((t) => num(cell(s, t.tdsp))), num(han.by_status.find((x) => x.status === s)!.devices)] })),
-    { attrs: ' data-status="total"', cells: ["<strong>total</strong>", ...han.by_tdsp.map((t) => `<strong>${num(t.devices)}</strong>`), `<strong>${num(han.total)}</strong>`] },
+    ...statuses.map((s) => ({
+      attrs: ` data-status="${esc(s)}"`,
+      cells: [esc(s), ...han.by_tdsp.map((t) => num(cell(s, t.tdsp))), num(han.by_status.find((x) => x.status === s)!.devices)],
+    })),
+    {
+      attrs: ' data-status="total"',
+      cells: ["<strong>total</strong>", ...han.by_tdsp.map((t) => `<strong>${num(t.devices)}</strong>`), `<strong>${num(han.total)}</strong>`],
+    },
   ],
 )}
 </section>`;
@@ -281,7 +327,12 @@ ${table(
 
 export function committeeMonthHtml(r: CommitteeMonthReport, generatedAt: number): string {
   const label = DateTime.fromFormat(r.month, "yyyy-LL", { zone: CENTRAL_TIME_ZONE }).toFormat("LLLL yyyy");
-  return page(`Smart Meter Texas service-level report, ${label}`, `Monthly report for the JDOA committee (SLO document section 3.4 ff.). Central time (${r.timezone}).`, monthSections(r, (k) => `${k}.`), generatedAt);
+  return page(
+    `Smart Meter Texas service-level report, ${label}`,
+    `Monthly report for the JDOA committee (SLO document section 3.4 ff.). Central time (${r.timezone}).`,
+    monthSections(r, (k) => `${k}.`),
+    generatedAt,
+  );
 }
 
 export function committeeYearHtml(r: CommitteeYearReport, generatedAt: number): string {
@@ -294,7 +345,18 @@ ${table(
   ["service", "months", "total min", "maintenance", "unavailable", "unmeasured", "available", "availability", "verdict", "months met"],
   a.services.map((s) => ({
     attrs: ` data-service="${s.service}" class="${s.met === null ? "na" : s.met ? "met" : "missed"}"`,
-    cells: [esc(serviceName(s.service)), String(s.months), num(s.total_minutes), num(s.maintenance_minutes), num(s.unavailable_minutes), num(s.unmeasured_minutes), num(s.available_minutes), esc(pct(s.availability)), `<span class="verdict">${s.met === null ? "n/a" : s.met ? "met" : "MISSED"}</span>`, `${s.months_met}/${s.months}`],
+    cells: [
+      esc(serviceName(s.service)),
+      String(s.months),
+      num(s.total_minutes),
+      num(s.maintenance_minutes),
+      num(s.unavailable_minutes),
+      num(s.unmeasured_minutes),
+      num(s.available_minutes),
+      esc(pct(s.availability)),
+      `<span class="verdict">${s.met === null ? "n/a" : s.met ? "met" : "MISSED"}</span>`,
+      `${s.months_met}/${s.months}`,
+    ],
   })),
 )}
 ${r.months_missing.length ? `<p class="note">Not reported: ${r.months_missing.map((m) => esc(m.month)).join(", ")}.</p>` : ""}
@@ -303,10 +365,13 @@ ${table(
   ["month", ...a.services.map((s) => serviceName(s.service))],
   r.months.map((m) => ({
     attrs: ` data-month="${m.month}"`,
-    cells: [esc(m.month), ...a.services.map((s) => {
-      const line = m.services.find((x) => x.service === s.service);
-      return `<span style="color:${line?.met === false ? COLORS.missed : "inherit"}">${esc(pct(line?.availability ?? null))}</span>`;
-    })],
+    cells: [
+      esc(m.month),
+      ...a.services.map((s) => {
+        const line = m.services.find((x) => x.service === s.service);
+        return `<span style="color:${line?.met === false ? COLORS.missed : "inherit"}">${esc(pct(line?.availability ?? null))}</span>`;
+      }),
+    ],
   })),
 )}
 </section>`);
@@ -316,7 +381,16 @@ ${table(
 ${table(
   "table-outages",
   ["service", "start (Central)", "end (Central)", "minutes", "notice ids"],
-  unplanned.map((o) => ({ attrs: ` data-service="${o.service}"`, cells: [esc(serviceName(o.service)), esc(o.start_central), esc(o.end_central), num(o.minutes), o.notice_ids === null ? "<em>no notice store given</em>" : o.notice_ids.map((id) => `<code>${esc(id)}</code>`).join(" ") || "none"] })),
+  unplanned.map((o) => ({
+    attrs: ` data-service="${o.service}"`,
+    cells: [
+      esc(serviceName(o.service)),
+      esc(o.start_central),
+      esc(o.end_central),
+      num(o.minutes),
+      o.notice_ids === null ? "<em>no notice store given</em>" : o.notice_ids.map((id) => `<code>${esc(id)}</code>`).join(" ") || "none",
+    ],
+  })),
   [0, 1, 2, 4],
 )}
 </section>`);
@@ -324,14 +398,31 @@ ${table(
 ${table(
   "table-time-to-market",
   ["service", "on time", "late", "missing", "unmeasured", "share on time"],
-  a.time_to_market.map((t) => ({ attrs: ` data-service="${t.service}"`, cells: [esc(serviceName(t.service)), String(t.on_time), String(t.late), String(t.missing), String(t.unmeasured), esc(pct(t.share_on_time, 1))] })),
+  a.time_to_market.map((t) => ({
+    attrs: ` data-service="${t.service}"`,
+    cells: [esc(serviceName(t.service)), String(t.on_time), String(t.late), String(t.missing), String(t.unmeasured), esc(pct(t.share_on_time, 1))],
+  })),
 )}
 </section>`);
   parts.push(`<section id="data-quality"><h2>4. Data quality of energy data</h2>
 ${table(
   "table-data-quality",
   ["service", "days", "expected", "received", "missing", "duplicate", "negative", "estimated", "complete", "estimated share"],
-  a.data_quality.map((q) => ({ attrs: ` data-service="${q.service}"`, cells: [esc(serviceName(q.service)), String(q.days_measured), num(q.expected), num(q.received), num(q.missing), num(q.duplicate), num(q.negative), num(q.estimated), esc(pct(q.completeness, 2)), esc(pct(q.estimated_share, 2))] })),
+  a.data_quality.map((q) => ({
+    attrs: ` data-service="${q.service}"`,
+    cells: [
+      esc(serviceName(q.service)),
+      String(q.days_measured),
+      num(q.expected),
+      num(q.received),
+      num(q.missing),
+      num(q.duplicate),
+      num(q.negative),
+      num(q.estimated),
+      esc(pct(q.completeness, 2)),
+      esc(pct(q.estimated_share, 2)),
+    ],
+  })),
 )}
 </section>`);
   const cc = a.call_center;
@@ -340,11 +431,19 @@ ${
   cc
     ? `<p class="note">${num(cc.total)} tickets in the reported months.</p>
 ${columns({ id: "chart-call-center-months", title: `Call-center tickets by month, ${r.year}`, columns: cc.by_month.map((m) => ({ label: m.month.slice(5), value: m.tickets })) })}
-${table("table-call-center", ["type", "tickets"], cc.by_type.map((t) => ({ attrs: ` data-type="${esc(t.type)}"`, cells: [esc(t.type), num(t.tickets)] })))}`
+${table(
+  "table-call-center",
+  ["type", "tickets"],
+  cc.by_type.map((t) => ({ attrs: ` data-type="${esc(t.type)}"`, cells: [esc(t.type), num(t.tickets)] })),
+)}`
     : `<p class="note">No call-center figures were recorded.</p>`
 }
 </section>`);
   parts.push(hanSection(r.months[r.months.length - 1]!, "6."));
-  return page(`Smart Meter Texas service-level report, ${r.year}`, `Annual review for the JDOA committee: ${r.months.length} month(s) reported. Central time (${r.timezone}).`, parts.join("\n"), generatedAt);
+  return page(
+    `Smart Meter Texas service-level report, ${r.year}`,
+    `Annual review for the JDOA committee: ${r.months.length} month(s) reported. Central time (${r.timezone}).`,
+    parts.join("\n"),
+    generatedAt,
+  );
 }
-

@@ -72,7 +72,18 @@ export interface CommitteeYearReport {
     unplanned_outages: number;
     unplanned_outage_minutes: number;
     time_to_market: { service: DataService; on_time: number; late: number; missing: number; unmeasured: number; share_on_time: number | null }[];
-    data_quality: { service: DataService; days_measured: number; expected: number; received: number; missing: number; duplicate: number; negative: number; estimated: number; completeness: number | null; estimated_share: number | null }[];
+    data_quality: {
+      service: DataService;
+      days_measured: number;
+      expected: number;
+      received: number;
+      missing: number;
+      duplicate: number;
+      negative: number;
+      estimated: number;
+      completeness: number | null;
+      estimated_share: number | null;
+    }[];
     call_center: { total: number; by_month: { month: string; tickets: number }[]; by_type: { type: string; tickets: number }[] } | null;
   };
 }
@@ -100,20 +111,18 @@ export async function committeeMonthReport(month: ReportMonth, options: Committe
   progress(`${month.label}: outages`);
   const flags = await recordedMinuteFlags(options, month.fromMs - MINUTE_MS, month.toMs + MINUTE_MS);
   const runs = outageRuns(flags, month, threshold);
-  const outages = runs.outages.map(
-    (o): OutageEntry => ({
-      service: o.service,
-      kind: o.kind,
-      start: new Date(o.startMs).toISOString(),
-      end: new Date(o.endMs).toISOString(),
-      start_central: centralTime(o.startMs),
-      end_central: centralTime(o.endMs),
-      minutes: o.minutes,
-      starts_before_month: o.startsBeforeMonth,
-      ends_after_month: o.endsAfterMonth,
-      notice_ids: options.notices ? options.notices.noticeIds(o) : null,
-    }),
-  );
+  const outages = runs.outages.map((o): OutageEntry => ({
+    service: o.service,
+    kind: o.kind,
+    start: new Date(o.startMs).toISOString(),
+    end: new Date(o.endMs).toISOString(),
+    start_central: centralTime(o.startMs),
+    end_central: centralTime(o.endMs),
+    minutes: o.minutes,
+    starts_before_month: o.startsBeforeMonth,
+    ends_after_month: o.endsAfterMonth,
+    notice_ids: options.notices ? options.notices.noticeIds(o) : null,
+  }));
   progress(`${month.label}: time to market and data quality`);
   const energy = await energyDataSection(options, month, now(), options.deadlines ?? SLO_DELIVERY_DEADLINES);
   progress(`${month.label}: call-center tickets and HAN devices`);
@@ -158,7 +167,8 @@ export async function committeeYearReport(year: string, options: CommitteeReport
 export function annualSummary(months: readonly CommitteeMonthReport[]): CommitteeYearReport["annual"] {
   const services = SERVICES.map((service): AnnualServiceAvailability => {
     const lines = months.map((m) => m.services.find((s) => s.service === service)).filter((s): s is ServiceAvailability => s !== undefined);
-    const sum = (k: "total_minutes" | "maintenance_minutes" | "unavailable_minutes" | "unmeasured_minutes" | "available_minutes") => lines.reduce((n, l) => n + l[k], 0);
+    const sum = (k: "total_minutes" | "maintenance_minutes" | "unavailable_minutes" | "unmeasured_minutes" | "available_minutes") =>
+      lines.reduce((n, l) => n + l[k], 0);
     const total = sum("total_minutes");
     const maintenance = sum("maintenance_minutes");
     const available = sum("available_minutes");
@@ -183,7 +193,14 @@ export function annualSummary(months: readonly CommitteeMonthReport[]): Committe
     const rows = months.flatMap((m) => m.time_to_market.filter((t) => t.service === service));
     const n = (k: "on_time" | "late" | "missing" | "unmeasured") => rows.reduce((a, r) => a + r[k], 0);
     const counted = n("on_time") + n("late") + n("missing");
-    return { service, on_time: n("on_time"), late: n("late"), missing: n("missing"), unmeasured: n("unmeasured"), share_on_time: counted > 0 ? n("on_time") / counted : null };
+    return {
+      service,
+      on_time: n("on_time"),
+      late: n("late"),
+      missing: n("missing"),
+      unmeasured: n("unmeasured"),
+      share_on_time: counted > 0 ? n("on_time") / counted : null,
+    };
   });
   const dqServices = [...new Set(months.flatMap((m) => m.data_quality.map((q) => q.service)))];
   const data_quality = dqServices.map((service) => {

@@ -1,4 +1,13 @@
-import { DATA_SERVICES, deliveryDeadline, formatCivilDate, SLO_DELIVERY_DEADLINES, usageDayStart, usageDaysOfMonth, type DataService, type DeliveryDeadline } from "../energy-data/delivery-deadline.js";
+import {
+  DATA_SERVICES,
+  deliveryDeadline,
+  formatCivilDate,
+  SLO_DELIVERY_DEADLINES,
+  usageDayStart,
+  usageDaysOfMonth,
+  type DataService,
+  type DeliveryDeadline,
+} from "../energy-data/delivery-deadline.js";
 import { QUALITY_FIGURES, type IntervalQuality } from "../energy-data/interval-quality.js";
 import type { PrometheusQueryOptions } from "./prometheus-query.js";
 import { queryRange, type RangeSeries } from "./prometheus-range-query.js";
@@ -82,11 +91,28 @@ export function timeToMarket(
     const latest = latestByService.get(service);
     if (!latest || latest.size === 0) continue;
     const times = [...latest.keys()].sort((a, b) => a - b);
-    const r: ServiceTimeToMarket = { service, deadline: describeDeadline(deadlines[service]), days: days.length, on_time: 0, late: 0, missing: 0, unmeasured: 0, pending: 0, share_on_time: null, days_detail: [] };
+    const r: ServiceTimeToMarket = {
+      service,
+      deadline: describeDeadline(deadlines[service]),
+      days: days.length,
+      on_time: 0,
+      late: 0,
+      missing: 0,
+      unmeasured: 0,
+      pending: 0,
+      share_on_time: null,
+      days_detail: [],
+    };
     for (const day of days) {
       const dayStart = usageDayStart(day);
       const deadline = deliveryDeadline(day, deadlines[service]);
-      const detail: DeliveryDay = { usage_day: formatCivilDate(day), deadline: new Date(deadline).toISOString(), status: "pending", delivered_at: null, minutes_late: null };
+      const detail: DeliveryDay = {
+        usage_day: formatCivilDate(day),
+        deadline: new Date(deadline).toISOString(),
+        status: "pending",
+        delivered_at: null,
+        minutes_late: null,
+      };
       if (deadline > nowMs) {
         r.pending++;
       } else {
@@ -135,7 +161,20 @@ export function dataQuality(month: ReportMonth, series: readonly QualitySeries[]
   for (const service of DATA_SERVICES) {
     const mine = series.filter((s) => s.service === service).sort((a, b) => `${a.check}\t${a.location}`.localeCompare(`${b.check}\t${b.location}`));
     if (mine.length === 0) continue;
-    const r: ServiceDataQuality = { service, days_measured: 0, expected: 0, received: 0, missing: 0, duplicate: 0, negative: 0, estimated: 0, completeness: null, estimated_share: null, days_with_issues: [], days_detail: [] };
+    const r: ServiceDataQuality = {
+      service,
+      days_measured: 0,
+      expected: 0,
+      received: 0,
+      missing: 0,
+      duplicate: 0,
+      negative: 0,
+      estimated: 0,
+      completeness: null,
+      estimated_share: null,
+      days_with_issues: [],
+      days_detail: [],
+    };
     for (const day of days) {
       const daySeconds = usageDayStart(day) / 1000;
       let best: { t: number; s: QualitySeries } | undefined;

@@ -29,8 +29,11 @@ export function openNoticeLookup(path: string): NoticeLookup {
   } catch (err) {
     if (db?.open) db.close();
     const code = storeErrorCode(err);
-    if (code === "SQLITE_NOTADB") throw new NoticeLookupError(`--notices: ${path} is not an SQLite database: expected the notifier's store file (its storage.path)`);
-    throw new NoticeLookupError(`--notices: cannot open the notifier's store ${path} (${code ?? "error"}: ${(err as Error).message}): expected the notifier's store file (its storage.path), readable by this user`);
+    if (code === "SQLITE_NOTADB")
+      throw new NoticeLookupError(`--notices: ${path} is not an SQLite database: expected the notifier's store file (its storage.path)`);
+    throw new NoticeLookupError(
+      `--notices: cannot open the notifier's store ${path} (${code ?? "error"}: ${(err as Error).message}): expected the notifier's store file (its storage.path), readable by this user`,
+    );
   }
   for (const t of ["incidents", "outages", "notices"]) {
     if (!tables.has(t)) {
@@ -38,7 +41,9 @@ export function openNoticeLookup(path: string): NoticeLookup {
       throw new NoticeLookupError(`--notices: ${path} is not the notifier's store (no table ${t}): expected the notifier's storage.path file`);
     }
   }
-  const unplanned = db.prepare("SELECT DISTINCT incident_id FROM outages WHERE service = ? AND start_s * 1000 >= ? AND start_s * 1000 < ? ORDER BY incident_id");
+  const unplanned = db.prepare(
+    "SELECT DISTINCT incident_id FROM outages WHERE service = ? AND start_s * 1000 >= ? AND start_s * 1000 < ? ORDER BY incident_id",
+  );
   const planned = db.prepare(
     `SELECT id FROM incidents WHERE kind = 'planned' AND start_ms < ? AND (end_ms IS NULL OR end_ms > ?)
        AND EXISTS (SELECT 1 FROM json_each(incidents.services) WHERE json_each.value = ?) ORDER BY start_ms, id`,

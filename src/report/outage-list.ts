@@ -86,7 +86,16 @@ export function outageRuns(flags: MinuteFlags, month: ReportMonth, thresholdMinu
           shortRuns.count++;
           shortRuns.minutes += minutes;
         } else {
-          outages.push({ service, kind, startMs: start, endMs: end, minutes, startsBeforeMonth: start === month.fromMs && wasOn(byMinute, start - MINUTE_MS, flag), endsAfterMonth: false, noticeIds: [] });
+          outages.push({
+            service,
+            kind,
+            startMs: start,
+            endMs: end,
+            minutes,
+            startsBeforeMonth: start === month.fromMs && wasOn(byMinute, start - MINUTE_MS, flag),
+            endsAfterMonth: false,
+            noticeIds: [],
+          });
         }
         start = undefined;
       };

@@ -37,7 +37,11 @@ export function prometheusBaseUrl(text: string): URL {
  * POSTs a form to Prometheus's HTTP API at `apiPath` and returns the status and the answer's text,
  * read under a total deadline (timeoutMs) and a byte cap (maxAnswerBytes).
  */
-export async function postPrometheusForm(options: PrometheusQueryOptions, apiPath: string, form: Record<string, string>): Promise<{ base: URL; status: number; text: string }> {
+export async function postPrometheusForm(
+  options: PrometheusQueryOptions,
+  apiPath: string,
+  form: Record<string, string>,
+): Promise<{ base: URL; status: number; text: string }> {
   const base = prometheusBaseUrl(options.baseUrl);
   const url = new URL(`${base.pathname.replace(/\/+$/, "")}${apiPath}`, base);
   const timeout = options.timeoutMs ?? 60_000;

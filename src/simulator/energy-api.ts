@@ -28,7 +28,7 @@ export function createEnergyApi(faults: FaultBoard, tokens: TokenIssuer, now: ()
   const esiidsOf = (req: Request): string[] | undefined => {
     const esiid = (req.body as { esiid?: unknown })?.esiid;
     const list = Array.isArray(esiid) ? esiid : typeof esiid === "string" ? [esiid] : undefined;
-    return list?.every((e) => typeof e === "string") ? (list as string[]) : undefined;
+    return list?.every((e) => typeof e === "string") ? (list) : undefined;
   };
 
   /** Interval data for day D is posted by 06:00 on D+2 (Central time). */
@@ -85,19 +85,27 @@ export function createEnergyApi(faults: FaultBoard, tokens: TokenIssuer, now: ()
       registerData: esiids.map((esiid) => ({
         esiid,
         readDate: day.toFormat("MM/dd/yyyy"),
-        energyDataKwh: intervalRows(esiid, day).reduce((sum, r) => sum + r.kwh, 0).toFixed(3),
+        energyDataKwh: intervalRows(esiid, day)
+          .reduce((sum, r) => sum + r.kwh, 0)
+          .toFixed(3),
       })),
     });
   });
 
   app.post("/v2/meterInfo/", tokenRequired, (req, res) => {
     const esiids = esiidsOf(req) ?? [];
-    res.json({ trans_id: (req.body as { trans_id?: string }).trans_id ?? "", MeterData: esiids.map((esiid) => ({ esiid, meterNumber: `M${esiid.slice(-8)}`, meterStatus: "ACTIVE", meterMultiplier: 1 })) });
+    res.json({
+      trans_id: (req.body as { trans_id?: string }).trans_id ?? "",
+      MeterData: esiids.map((esiid) => ({ esiid, meterNumber: `M${esiid.slice(-8)}`, meterStatus: "ACTIVE", meterMultiplier: 1 })),
+    });
   });
 
   app.post("/v2/premise/", tokenRequired, (req, res) => {
     const esiids = esiidsOf(req) ?? [];
-    res.json({ trans_id: (req.body as { trans_id?: string }).trans_id ?? "", premiseData: esiids.map((esiid) => ({ esiid, status: "Active", premiseType: "Residential" })) });
+    res.json({
+      trans_id: (req.body as { trans_id?: string }).trans_id ?? "",
+      premiseData: esiids.map((esiid) => ({ esiid, status: "Active", premiseType: "Residential" })),
+    });
   });
 
   const odr = new Map<string, number>();
@@ -114,7 +122,12 @@ export function createEnergyApi(faults: FaultBoard, tokens: TokenIssuer, now: ()
       return;
     }
     const done = now() - at > 2000;
-    res.json({ correlationId: id, statusCode: done ? "0" : "PEN", statusReason: done ? "COMPLETED" : "PENDING", odrRead: done ? { registerReading: "12345.678", readingDate: new Date(now()).toISOString() } : undefined });
+    res.json({
+      correlationId: id,
+      statusCode: done ? "0" : "PEN",
+      statusReason: done ? "COMPLETED" : "PENDING",
+      odrRead: done ? { registerReading: "12345.678", readingDate: new Date(now()).toISOString() } : undefined,
+    });
   });
 
   app.get("/v1/ping/", (req, res) => {
