@@ -83,7 +83,7 @@ function describeType(input: unknown): string {
 /** The limit a too_small / too_big issue enforces, in the words of its origin. */
 function boundText(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): string {
   const small = issue.code === "too_small";
-  const bound = Number(small ? (issue).minimum : (issue).maximum);
+  const bound = Number(small ? issue.minimum : issue.maximum);
   const inclusive = issue.inclusive !== false;
   const unit = issue.origin === "array" || issue.origin === "set" ? "item" : issue.origin === "string" ? "character" : "";
   if (unit) {

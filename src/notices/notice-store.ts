@@ -340,9 +340,7 @@ export class NoticeStore {
     ).run({ ...a, endsAt: a.endsAt ?? null });
   }
 
-  listAlerts(
-    limit = RECENT_ALERTS_LIMIT,
-  ): {
+  listAlerts(limit = RECENT_ALERTS_LIMIT): {
     fingerprint: string;
     alertname: string;
     status: string;
