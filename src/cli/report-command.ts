@@ -6,6 +6,7 @@ import { MonthUnavailableError } from "../report/monthly-report.js";
 import { DEFAULT_PROMETHEUS_ANSWER_BYTES, MAX_PROMETHEUS_ANSWER_BYTES, PrometheusQueryError } from "../report/prometheus-query.js";
 import { reportMonth, ReportUsageError } from "../report/report-month.js";
 import { InconsistentMinutesError } from "../report/service-availability.js";
+import type { NoticeLookup } from "../report/notice-lookup.js";
 
 /** `--format html` is the committee report's self-contained page; the others are the text formats. */
 export const COMMITTEE_FORMATS = [...REPORT_FORMATS, "html"] as const;
@@ -70,7 +71,7 @@ export function registerReport(program: Command): void {
       const { formatCommitteeMonth, formatCommitteeYear } = await import("../report/committee-format.js");
       const { committeeMonthHtml, committeeYearHtml } = await import("../report/committee-html.js");
       const { loadReportDeadlines } = await import("../report/report-deadlines.js");
-      let notices: import("../report/notice-lookup.js").NoticeLookup | undefined;
+      let notices: NoticeLookup | undefined;
       // Progress for long runs: a year always, a month when stderr is a terminal.
       const progress = (line: string) => process.stderr.write(`smt-monitor report: ${line}\n`);
       try {

@@ -3,6 +3,8 @@ import { createLogger } from "../log/logger.js";
 import { DEFAULT_SIMULATOR_PORTS } from "../simulator/ports.js";
 import { addLogOptions } from "./log-options.js";
 import { missingSimulatorPackage, simulatorPackagesMissingMessage } from "../simulator/simulator-packages.js";
+// Types only: the module itself is imported when the command runs, so production never loads the simulator.
+import type * as SimulatorModule from "../simulator/simulator.js";
 import { EXIT_RUNTIME } from "./command-failure.js";
 
 export function registerSimulate(program: Command): void {
@@ -20,7 +22,7 @@ export function registerSimulate(program: Command): void {
     .option("--ftps-port <port>", "FTPS (explicit TLS) control port", String(DEFAULT_SIMULATOR_PORTS.ftps))
     .option("--pasv-range <from-to>", "FTPS passive data ports (two simulators on one machine need disjoint ranges)", "40000-40999");
   addLogOptions(cmd).action(async (opts: Record<string, string>) => {
-    let simulator: typeof import("../simulator/simulator.js");
+    let simulator: typeof SimulatorModule;
     try {
       simulator = await import("../simulator/simulator.js");
     } catch (err) {

@@ -42,7 +42,6 @@ const timeZone = z.string().superRefine((text, ctx) => {
 /** Also checks a URL read from url_file or url_env (notifier-load.ts). */
 export const httpUrl = httpUrlSchema("use bearer_token_file or bearer_token_env");
 
-const emailAddress = z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'expected an e-mail address like "name@example.com"');
 /** "Name <addr@host>" or a bare address. */
 const mailbox = z
   .string()

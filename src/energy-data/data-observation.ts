@@ -84,7 +84,7 @@ export function observeApiEnergyData(json: unknown, path: string, canaries: read
     const day = `${date.year}-${String(date.month).padStart(2, "0")}-${String(date.day).padStart(2, "0")}`;
     const parsed = parseReadingList(item.RD).readings;
     let byEsiid = readings.get(day);
-    if (!byEsiid) readings.set(day, (byEsiid = new Map()));
+    if (!byEsiid) readings.set(day, (byEsiid = new Map<string, PositionalReading[]>()));
     byEsiid.set(item.esiid, [...(byEsiid.get(item.esiid) ?? []), ...parsed]);
     if (parsed.length > 0) {
       let set = present.get(day);

@@ -151,7 +151,7 @@ export function parseIntervalCsv(text: string, esiids?: ReadonlySet<string>): Pa
     const day = formatCivilDate(date);
     result.days.add(day);
     let byEsiid = result.rows.get(day);
-    if (!byEsiid) result.rows.set(day, (byEsiid = new Map()));
+    if (!byEsiid) result.rows.set(day, (byEsiid = new Map<string, IntervalRow[]>()));
     let list = byEsiid.get(esiid);
     if (!list) byEsiid.set(esiid, (list = []));
     list.push({ startTime, kwh, estimated: flag === "E" });
@@ -167,7 +167,7 @@ export function parseIntervalCsv(text: string, esiids?: ReadonlySet<string>): Pa
 export function addOlderFileRows(into: IntervalRowsByDay, older: IntervalRowsByDay): void {
   for (const [day, byEsiid] of older) {
     let target = into.get(day);
-    if (!target) into.set(day, (target = new Map()));
+    if (!target) into.set(day, (target = new Map<string, IntervalRow[]>()));
     for (const [esiid, rows] of byEsiid) if (!target.has(esiid)) target.set(esiid, rows);
   }
 }

@@ -102,7 +102,7 @@ export function ticketCounts(records: readonly SourceRecord[], zone = CENTRAL_TI
     }
     types.add(type!);
     let byType = result.counts.get(month);
-    if (!byType) result.counts.set(month, (byType = new Map()));
+    if (!byType) result.counts.set(month, (byType = new Map<string, number>()));
     byType.set(type!, (byType.get(type!) ?? 0) + count);
     result.accepted++;
   }

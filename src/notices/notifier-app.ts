@@ -235,7 +235,7 @@ export function createNotifierApp(notifier: NotifierService): Express {
       notice: noticeJson(notice),
       audit: notifier.store
         .auditOf(notice.id)
-        .map((a) => ({ at: new Date(a.at).toISOString(), actor: a.actor, action: a.action, detail: JSON.parse(a.detail) })),
+        .map((a) => ({ at: new Date(a.at).toISOString(), actor: a.actor, action: a.action, detail: JSON.parse(a.detail) as unknown })),
       announcements: notifier.store.outboxOf(notice.id).map((o) => ({ channel: o.channel, status: o.status, attempts: o.attempts, last_error: o.last_error })),
     });
   });

@@ -74,7 +74,7 @@ export async function queryInstantVector(options: PrometheusQueryOptions, query:
   const { base, status, text } = await postPrometheusForm(options, "/api/v1/query", { query });
   let body: { status?: string; errorType?: string; error?: string; data?: { resultType?: string; result?: unknown } };
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(text) as typeof body;
   } catch {
     throw new PrometheusQueryError(
       `Prometheus at ${base.href} answered HTTP ${status} with something else than its JSON API (is --prometheus the server's base URL?): ${text.slice(0, 200)}`,

@@ -39,7 +39,7 @@ async function rangeChunk(options: PrometheusQueryOptions, query: string, startM
   });
   let body: { status?: string; errorType?: string; error?: string; data?: { resultType?: string; result?: unknown } };
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(text) as typeof body;
   } catch {
     throw new PrometheusQueryError(`Prometheus at ${base.href} answered HTTP ${status} with something else than its JSON API: ${text.slice(0, 200)}`);
   }

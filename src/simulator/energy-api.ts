@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { TLSSocket } from "node:tls";
 import express, { type Express, type Request } from "express";
 import { DateTime } from "luxon";
 import type { FaultBoard } from "./fault-board.js";
@@ -28,7 +29,7 @@ export function createEnergyApi(faults: FaultBoard, tokens: TokenIssuer, now: ()
   const esiidsOf = (req: Request): string[] | undefined => {
     const esiid = (req.body as { esiid?: unknown })?.esiid;
     const list = Array.isArray(esiid) ? esiid : typeof esiid === "string" ? [esiid] : undefined;
-    return list?.every((e) => typeof e === "string") ? (list) : undefined;
+    return list?.every((e) => typeof e === "string") ? list : undefined;
   };
 
   /** Interval data for day D is posted by 06:00 on D+2 (Central time). */
@@ -131,7 +132,9 @@ export function createEnergyApi(faults: FaultBoard, tokens: TokenIssuer, now: ()
   });
 
   app.get("/v1/ping/", (req, res) => {
-    const socket = req.socket as import("node:tls").TLSSocket;
+    // The energy API listens on HTTPS only, so its request sockets are TLS sockets.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
+    const socket = req.socket as TLSSocket;
     if (!socket.authorized) {
       res.status(403).json({ errorCode: "403", errorMessage: "a client certificate signed by the SMT CA is required" });
       return;

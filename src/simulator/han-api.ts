@@ -1,4 +1,4 @@
-import express, { type Express, type Request } from "express";
+import express, { type Express } from "express";
 import type { FaultBoard } from "./fault-board.js";
 import { httpFaults } from "./http-faults.js";
 import { requireToken, tokenEndpoint, type TokenIssuer } from "./token-issuer.js";
