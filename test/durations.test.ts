@@ -66,7 +66,9 @@ describe("a check with an interval beyond the timer limit never runs in a loop",
     const scheduler = new FixedRateScheduler<ResolvedCheck>({
       maxConcurrency: 4,
       clock: systemClock({}, { now: Date.now, random: () => 0.999 }),
-      run: async (c, signal) => void (await runCheck(c, { signal })),
+      run: async (c, signal) => {
+        await runCheck(c, { signal });
+      },
     });
     closers.push(() => scheduler.stop());
     // The config can no longer say 25d; a resolved check built by other code still cannot loop.

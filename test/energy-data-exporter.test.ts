@@ -19,7 +19,6 @@ const run = promisify(execFile);
 const ZONE = "America/Chicago";
 const ONCOR = "10443720000000001";
 const CNP = "1008901000000000000001";
-const CANARIES = [ONCOR, CNP];
 
 /** The latest US DST change day (second Sunday of March, first Sunday of November) at least 3 days ago. */
 function latestDstDay(now: DateTime): DateTime {

@@ -35,8 +35,6 @@ export interface DashboardYear {
   locations: string[];
 }
 
-const central = (iso: string) => DateTime.fromISO(iso, { zone: ZONE }).toMillis();
-
 export function dashboardYear(nowIso = "2026-03-17T15:42:30"): DashboardYear {
   const now = DateTime.fromISO(nowIso, { zone: ZONE });
   const nowMs = now.toMillis();

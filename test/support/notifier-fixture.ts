@@ -166,7 +166,7 @@ export async function postWebhook(
   if (init.token !== null) headers.authorization = `Bearer ${init.token ?? WEBHOOK_TOKEN}`;
   const res = await fetch(`${url}/alertmanager/webhook`, { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) });
   const text = await res.text();
-  let json: Record<string, unknown> = {};
+  let json: Record<string, unknown>;
   try {
     json = JSON.parse(text) as Record<string, unknown>;
   } catch {
