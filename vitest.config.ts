@@ -15,7 +15,10 @@ class MinuteBoundFirst extends BaseSequencer {
       const index = MINUTE_BOUND.findIndex((name) => spec.moduleId.endsWith(`/${name}`));
       return index < 0 ? MINUTE_BOUND.length : index;
     };
-    return sorted.map((spec, order) => ({ spec, order })).sort((a, b) => rank(a.spec) - rank(b.spec) || a.order - b.order).map((x) => x.spec);
+    return sorted
+      .map((spec, order) => ({ spec, order }))
+      .sort((a, b) => rank(a.spec) - rank(b.spec) || a.order - b.order)
+      .map((x) => x.spec);
   }
 }
 

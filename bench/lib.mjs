@@ -22,7 +22,11 @@ export function parseArgs(defaults, argv = process.argv.slice(2)) {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--help" || arg === "-h") {
-      process.stdout.write(`options (defaults):\n${Object.entries(defaults).map(([k, v]) => `  --${k} ${v}`).join("\n")}\n`);
+      process.stdout.write(
+        `options (defaults):\n${Object.entries(defaults)
+          .map(([k, v]) => `  --${k} ${v}`)
+          .join("\n")}\n`,
+      );
       process.exit(0);
     }
     const m = /^--([\w-]+)(?:=(.*))?$/.exec(arg);
@@ -187,7 +191,9 @@ export function machineCpu() {
 }
 
 export function load() {
-  return loadavg().map((x) => x.toFixed(2)).join(" ");
+  return loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ");
 }
 
 export function machineDescription() {
@@ -285,14 +291,7 @@ export async function startTarget(files, { cpu } = {}) {
 
 /** The exporter config: `checks` identical HTTP checks (the demo's GUI check) on the target. */
 export function writeExporterConfig(dir, { targetUrl, caFile, checks, interval, port, timeout = "5s" }) {
-  const lines = [
-    `listen_address: "127.0.0.1:${port}"`,
-    "location: bench",
-    "defaults:",
-    `  interval: ${interval}`,
-    `  timeout: ${timeout}`,
-    "checks:",
-  ];
+  const lines = [`listen_address: "127.0.0.1:${port}"`, "location: bench", "defaults:", `  interval: ${interval}`, `  timeout: ${timeout}`, "checks:"];
   for (let i = 0; i < checks; i++) {
     lines.push(
       `  - name: gui_home_${String(i).padStart(4, "0")}`,

@@ -39,7 +39,9 @@ reviewers: [{ name: alice, password_file: alice }]
 notices: { from: "notices@smt.example", to: ["rms@lists.example.org"] }
 `,
 );
-const child = spawn(process.execPath, [CLI, "notifier", "--config", join(dir, "notifier.yaml"), "--log.level", "warn"], { stdio: ["ignore", "inherit", "inherit"] });
+const child = spawn(process.execPath, [CLI, "notifier", "--config", join(dir, "notifier.yaml"), "--log.level", "warn"], {
+  stdio: ["ignore", "inherit", "inherit"],
+});
 const stop = () => {
   if (child.exitCode === null) child.kill("SIGKILL");
   rmSync(dir, { recursive: true, force: true });
@@ -94,7 +96,12 @@ function body() {
 
 async function post(latencies, scheduledAt) {
   const t0 = scheduledAt ?? performance.now();
-  const res = await request(`${url}/alertmanager/webhook`, { method: "POST", dispatcher, headers: { "content-type": "application/json", authorization: `Bearer ${TOKEN}` }, body: body() });
+  const res = await request(`${url}/alertmanager/webhook`, {
+    method: "POST",
+    dispatcher,
+    headers: { "content-type": "application/json", authorization: `Bearer ${TOKEN}` },
+    body: body(),
+  });
   await res.body.text();
   if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}`);
   latencies?.push(performance.now() - t0);

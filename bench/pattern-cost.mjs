@@ -38,7 +38,10 @@ const js = PATTERNS.map((p) => (p.startsWith("(?i)") ? new RegExp(p.slice(4), "i
 const check = (engines, body) => () => engines.forEach((e) => e.test(body));
 
 console.log(`body check of the demo GUI check (${PATTERNS.length} patterns), CPU-ms, median of ${opts.runs}:`);
-for (const [name, body] of [["portal page, 440 B", PORTAL], ["HTML page, 1 MiB", big]]) {
+for (const [name, body] of [
+  ["portal page, 440 B", PORTAL],
+  ["HTML page, 1 MiB", big],
+]) {
   const runs = body.length > 10_000 ? Math.min(opts.runs, 20) : opts.runs * 100;
   console.log(`  ${name.padEnd(20)} re2js ${time(check(re2, body), runs).toFixed(3)}   JavaScript RegExp ${time(check(js, body), runs).toFixed(3)}`);
 }
@@ -58,4 +61,6 @@ const cold = process.cpuUsage();
 worst.test(text);
 const coldUsed = process.cpuUsage(cold);
 const coldMs = (coldUsed.user + coldUsed.system) / 1000;
-console.log(`  (?i)(\\w+\\s*){1,70}[0-9] (492 instructions) on 1 MiB of letters: re2js first run ${coldMs.toFixed(0)} CPU-ms, then ${time(() => worst.test(text), 3).toFixed(1)}`);
+console.log(
+  `  (?i)(\\w+\\s*){1,70}[0-9] (492 instructions) on 1 MiB of letters: re2js first run ${coldMs.toFixed(0)} CPU-ms, then ${time(() => worst.test(text), 3).toFixed(1)}`,
+);

@@ -229,7 +229,11 @@ console.log(
     ["", ...exporters.map((e) => `${e.label} exporter`), "blackbox_exporter 0.23"],
     ["CPU-ms per HTTPS probe, as deployed (median of windows)", ...exMs.map((v) => L.fmt(v, 3)), L.fmt(bbMs, 3)],
     ["  spread over windows (min-max)", ...exSpread, spread(windows.map((x) => x.bbMs))],
-    [`  of which serving scrapes (smt: /metrics every ${opts.scrape} s; blackbox: one /probe per probe)`, ...scrapeMsPerProbe.map((v) => L.fmt(v, 3)), L.fmt(overheadNoNetwork, 3)],
+    [
+      `  of which serving scrapes (smt: /metrics every ${opts.scrape} s; blackbox: one /probe per probe)`,
+      ...scrapeMsPerProbe.map((v) => L.fmt(v, 3)),
+      L.fmt(overheadNoNetwork, 3),
+    ],
     ["CPU-ms per probe without serving scrapes", ...exMs.map((v, k) => L.fmt(v - scrapeMsPerProbe[k], 3)), L.fmt(bbProbeOnly, 3)],
     ["resident memory at end (VmRSS), MiB", ...memEx.map((m) => L.fmt(m.rss, 1)), L.fmt(memBb.rss, 1)],
     ["peak resident memory (VmHWM), MiB", ...memEx.map((m) => L.fmt(m.hwm, 1)), L.fmt(memBb.hwm, 1)],
@@ -237,9 +241,13 @@ console.log(
   ]),
 );
 console.log("");
-console.log(`blackbox /probe serving without the network part: ${L.fmt(overheadNoNetwork, 3)} CPU-ms (target URL does not parse), ${L.fmt(overheadHttpOnly, 3)} CPU-ms (no target, 400)`);
+console.log(
+  `blackbox /probe serving without the network part: ${L.fmt(overheadNoNetwork, 3)} CPU-ms (target URL does not parse), ${L.fmt(overheadHttpOnly, 3)} CPU-ms (no target, 400)`,
+);
 for (const [k, e] of exporters.entries()) {
-  console.log(`${e.label} /metrics scrape of ${opts.checks} checks (${(last.ex[k].scrapeBytes / 1024).toFixed(0)} KiB): about ${L.fmt(scrapeMs[k], 1)} CPU-ms each, i.e. ${L.fmt(scrapeMsPerProbe[k], 3)} CPU-ms per probe at one scrape per ${opts.scrape} s`);
+  console.log(
+    `${e.label} /metrics scrape of ${opts.checks} checks (${(last.ex[k].scrapeBytes / 1024).toFixed(0)} KiB): about ${L.fmt(scrapeMs[k], 1)} CPU-ms each, i.e. ${L.fmt(scrapeMsPerProbe[k], 3)} CPU-ms per probe at one scrape per ${opts.scrape} s`,
+  );
 }
 console.log(`target server: ${L.fmt(L.median(windows.map((x) => x.targetMs)), 3)} CPU-ms per request (TLS handshake + response)`);
 console.log(`failures in the windows: ${failures}, skipped runs: ${skipped}${bb.lastFailure && failures ? `; last blackbox failure: ${bb.lastFailure}` : ""}`);

@@ -76,7 +76,9 @@ function generate(path /* undefined: only count */) {
   const rnd = prng(1);
   const from = months[0].fromMs - 2 * 3_600_000;
   const to = months.at(-1).toMs + 2 * 3_600_000;
-  const expected = new Map(labels.map((l) => [l, Object.fromEntries(SERVICES.map((s) => [s, { maintenance: 0, unmeasured: 0, unavailable: 0, available: 0 }]))]));
+  const expected = new Map(
+    labels.map((l) => [l, Object.fromEntries(SERVICES.map((s) => [s, { maintenance: 0, unmeasured: 0, unavailable: 0, available: 0 }]))]),
+  );
   const run = Object.fromEntries(SERVICES.map((s) => [s, { state: "available", left: 0 }]));
   const fd = path ? openSync(path, "w") : undefined;
   let buffer = "";
@@ -115,12 +117,17 @@ function generate(path /* undefined: only count */) {
   return { samples, expected };
 }
 
-
 async function startPrometheus(dataDir) {
   const port = await freePort();
   const child = spawn(
     "/usr/bin/prometheus",
-    [`--config.file=${join(dir, "prometheus.yml")}`, `--storage.tsdb.path=${dataDir}`, `--web.listen-address=127.0.0.1:${port}`, "--storage.tsdb.retention.time=100y", "--log.level=warn"],
+    [
+      `--config.file=${join(dir, "prometheus.yml")}`,
+      `--storage.tsdb.path=${dataDir}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      "--storage.tsdb.retention.time=100y",
+      "--log.level=warn",
+    ],
     { stdio: ["ignore", "ignore", "pipe"] },
   );
   let log = "";
@@ -138,7 +145,11 @@ async function startPrometheus(dataDir) {
 
 // ------------------------------------------------------------------ run
 console.log(`report benchmark: ${labels[0]} .. ${labels.at(-1)} (${monthCount} months), group offset ${offsetMs / 1000} s`);
-console.log(`machine: ${cpus().length} x ${cpus()[0]?.model}, load ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+console.log(
+  `machine: ${cpus().length} x ${cpus()[0]?.model}, load ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ")}`,
+);
 const data = args.data ? resolve(args.data) : join(dir, "data");
 const reuse = args.data !== undefined && existsSync(join(data, "backfill-done"));
 const input = join(dir, "minutes.om.txt");
@@ -147,7 +158,9 @@ if (reuse) {
   console.log(`reusing the backfilled data in ${data}`);
 } else {
   console.log(`generated ${gen.value.samples.toLocaleString("en-US")} samples in ${(gen.ms / 1000).toFixed(1)} s`);
-  const blocks = await t(() => run("promtool", ["tsdb", "create-blocks-from", "openmetrics", "--max-block-duration=486h", input, data], { maxBuffer: 64 << 20 }));
+  const blocks = await t(() =>
+    run("promtool", ["tsdb", "create-blocks-from", "openmetrics", "--max-block-duration=486h", input, data], { maxBuffer: 64 << 20 }),
+  );
   console.log(`promtool create-blocks-from openmetrics: ${(blocks.ms / 1000).toFixed(1)} s`);
   rmSync(input);
   writeFileSync(join(data, "backfill-done"), `${labels[0]}..${labels.at(-1)} offset ${offsetMs}\n`);
@@ -162,7 +175,12 @@ const check = (label, report) => {
   const want = gen.value.expected.get(label);
   for (const line of report.services) {
     const w = want[line.service];
-    const got = { maintenance: line.maintenance_minutes, unmeasured: line.unmeasured_minutes, unavailable: line.unavailable_minutes, available: line.available_minutes };
+    const got = {
+      maintenance: line.maintenance_minutes,
+      unmeasured: line.unmeasured_minutes,
+      unavailable: line.unavailable_minutes,
+      available: line.available_minutes,
+    };
     if (JSON.stringify(got) !== JSON.stringify(w)) throw new Error(`${label} ${line.service}: report ${JSON.stringify(got)} != generated ${JSON.stringify(w)}`);
   }
 };
@@ -209,7 +227,11 @@ const cpu = (r) => `(Prometheus CPU ${r.prometheusCpu.toFixed(2)} s)`;
 console.log(`${monthCount}-month report, in-process, one query per month, sequential, first run: ${fmt(cold.ms)} ${cpu(cold)}`);
 console.log(`${monthCount}-month report, in-process, sequential, second run:                   ${fmt(warm.ms)} ${cpu(warm)}`);
 console.log(`${monthCount}-month report, in-process, all months in parallel:                   ${fmt(parallel.ms)} ${cpu(parallel)}`);
-console.log(`${monthCount} x \`smt-monitor report --format json\` (a node process each):         ${fmt(viaCli.ms)} (${fmt(viaCli.ms / monthCount)} each, mostly Node starting the CLI)`);
-console.log(`target: under 2 s for all services -> ${cold.ms < 2000 ? "met" : "MISSED"} (first run; load average now ${loadavg()[0].toFixed(2)} on ${cpus().length} CPUs)`);
+console.log(
+  `${monthCount} x \`smt-monitor report --format json\` (a node process each):         ${fmt(viaCli.ms)} (${fmt(viaCli.ms / monthCount)} each, mostly Node starting the CLI)`,
+);
+console.log(
+  `target: under 2 s for all services -> ${cold.ms < 2000 ? "met" : "MISSED"} (first run; load average now ${loadavg()[0].toFixed(2)} on ${cpus().length} CPUs)`,
+);
 prometheus.kill("SIGTERM");
 await new Promise((r) => prometheus.once("exit", r));

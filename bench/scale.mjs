@@ -139,17 +139,29 @@ console.log(
     row("exporter CPU per probe (incl. scrapes)", (x) => `${L.fmt(x.cpuMsPerProbe, 3)} ms`),
     ["VmRSS max over samples", `${L.fmt(rssMax, 1)} MiB (${L.fmt(rssMax / MB, 1)} MB)`, `${L.fmt(rssMaxWhole, 1)} MiB (${L.fmt(rssMaxWhole / MB, 1)} MB)`],
     ["VmHWM (peak, incl. config load)", "", `${L.fmt(hwm, 1)} MiB (${L.fmt(hwm / MB, 1)} MB)`],
-    ["/metrics scrape wall time max", `${L.fmt(Math.max(...series.filter((s) => s.at >= afterWarmup.at).map((s) => s.scrapeMs)), 0)} ms`, `${L.fmt(Math.max(...series.map((s) => s.scrapeMs)), 0)} ms`],
+    [
+      "/metrics scrape wall time max",
+      `${L.fmt(Math.max(...series.filter((s) => s.at >= afterWarmup.at).map((s) => s.scrapeMs)), 0)} ms`,
+      `${L.fmt(Math.max(...series.map((s) => s.scrapeMs)), 0)} ms`,
+    ],
   ]),
 );
-console.log(`target server: ${L.fmt((targetCpu * 1000) / last.runs, 3)} CPU-ms per request; exporter ready (config loaded, listening) ${L.fmt(readySeconds, 1)} s after start`);
+console.log(
+  `target server: ${L.fmt((targetCpu * 1000) / last.runs, 3)} CPU-ms per request; exporter ready (config loaded, listening) ${L.fmt(readySeconds, 1)} s after start`,
+);
 
 const perWindow = steady.seconds / opts.interval;
-const rateOk = steady.perCheckMin >= Math.floor(perWindow) - 1 && steady.perCheckMax <= Math.ceil(perWindow) + 1 && Math.abs(steady.runs - steady.expected) <= 0.02 * steady.expected;
+const rateOk =
+  steady.perCheckMin >= Math.floor(perWindow) - 1 &&
+  steady.perCheckMax <= Math.ceil(perWindow) + 1 &&
+  Math.abs(steady.runs - steady.expected) <= 0.02 * steady.expected;
 const verdicts = [
   [`p99 start lag ${L.fmt(steady.p99 * 1000, 1)} ms < ${opts["max-p99-lag"] * 1000} ms`, steady.p99 < opts["max-p99-lag"]],
   [`no skipped runs (${steady.skipped})`, steady.skipped === 0 && whole.skipped === 0],
-  [`runs at the configured rate (${steady.runs} of ${Math.round(steady.expected)}; every check ${steady.perCheckMin}-${steady.perCheckMax} times in ${L.fmt(perWindow, 2)} intervals)`, rateOk],
+  [
+    `runs at the configured rate (${steady.runs} of ${Math.round(steady.expected)}; every check ${steady.perCheckMin}-${steady.perCheckMax} times in ${L.fmt(perWindow, 2)} intervals)`,
+    rateOk,
+  ],
   [`no failed runs (${whole.failed})`, whole.failed === 0],
   [`VmRSS ${L.fmt(rssMax / MB, 1)} MB < ${opts["max-rss-mb"]} MB`, rssMax / MB < opts["max-rss-mb"]],
 ];

@@ -5,7 +5,9 @@ import { readFileSync } from "node:fs";
 
 const args = process.argv.slice(2);
 if (args.includes("--help")) {
-  process.stdout.write("usage: node scripts/slowest-tests.mjs [--count N] [--report FILE]\nPrints the slowest test files of the last npm test run (vitest's JSON report, .test-report/vitest.json).\n");
+  process.stdout.write(
+    "usage: node scripts/slowest-tests.mjs [--count N] [--report FILE]\nPrints the slowest test files of the last npm test run (vitest's JSON report, .test-report/vitest.json).\n",
+  );
   process.exit(0);
 }
 const option = (name, fallback) => {
@@ -30,4 +32,6 @@ const wall = Math.max(...report.testResults.map((r) => r.endTime)) - report.star
 process.stdout.write(`Slowest ${files.length} test files (the whole run took ${(wall / 1000).toFixed(0)} s):\n`);
 for (const f of files) process.stdout.write(`${(f.ms / 1000).toFixed(1).padStart(8)} s  ${f.name}\n`);
 // The plain closing line CI reads: "N passed, N failed, N skipped".
-process.stdout.write(`tests: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${report.numPendingTests + (report.numTodoTests ?? 0)} skipped\n`);
+process.stdout.write(
+  `tests: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${report.numPendingTests + (report.numTodoTests ?? 0)} skipped\n`,
+);

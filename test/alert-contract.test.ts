@@ -45,7 +45,9 @@ describe("the alert contract and the rule files under prometheus/", () => {
     for (const r of allRules) {
       for (const key of Object.keys(r.annotations ?? {})) expect(contractAnnotations, `${r.alert} annotation ${key}`).toContain(key);
       for (const key of Object.keys(r.labels ?? {})) expect(contractLabels, `${r.alert} label ${key}`).toContain(key);
-      expect(Object.keys(r.annotations ?? {}), r.alert).toEqual(expect.arrayContaining([ALERT_ANNOTATIONS.summary, ALERT_ANNOTATIONS.description, ALERT_ANNOTATIONS.runbookUrl]));
+      expect(Object.keys(r.annotations ?? {}), r.alert).toEqual(
+        expect.arrayContaining([ALERT_ANNOTATIONS.summary, ALERT_ANNOTATIONS.description, ALERT_ANNOTATIONS.runbookUrl]),
+      );
     }
   });
 
@@ -96,7 +98,11 @@ describe("alertmanager/alertmanager.yml (hand-written) and the contract", () => 
     for (const r of routes) {
       for (const m of (r.matchers ?? []).map(matcher).filter((x) => x.label === ALERT_LABELS.alertname)) {
         if (m.op === "=" || m.op === "!=") expect(every, `matcher ${m.label}${m.op}"${m.value}"`).toContain(m.value);
-        else expect(every.some((name) => new RegExp(`^(?:${m.value})$`).test(name)), `matcher ${m.label}${m.op}"${m.value}" matches no exported alert`).toBe(true);
+        else
+          expect(
+            every.some((name) => new RegExp(`^(?:${m.value})$`).test(name)),
+            `matcher ${m.label}${m.op}"${m.value}" matches no exported alert`,
+          ).toBe(true);
       }
     }
     const alertnameMatchers = (notifierRoute!.matchers ?? []).map(matcher).filter((m) => m.label === ALERT_LABELS.alertname);
@@ -122,7 +128,12 @@ describe("src/ names the contract's strings once", () => {
     });
   const sources = files(join(root, "src")).map((path) => ({ path: relative(root, path), text: readFileSync(path, "utf8") }));
   const owner = "src/rules/alert-contract.ts";
-  const specificAnnotations = [ALERT_ANNOTATIONS.outageStartTimestamp, ALERT_ANNOTATIONS.outageStartCentral, ALERT_ANNOTATIONS.windowEndTimestamp, ALERT_ANNOTATIONS.windowEndCentral];
+  const specificAnnotations = [
+    ALERT_ANNOTATIONS.outageStartTimestamp,
+    ALERT_ANNOTATIONS.outageStartCentral,
+    ALERT_ANNOTATIONS.windowEndTimestamp,
+    ALERT_ANNOTATIONS.windowEndCentral,
+  ];
 
   it(`no source file but ${owner} spells an alert name or an alert-specific annotation key as a string`, () => {
     const quoted = new RegExp(`["'](?:${ALERT_NAME_PREFIX}[A-Z][A-Za-z]+|${specificAnnotations.join("|")})["']`, "g");
@@ -134,7 +145,9 @@ describe("src/ names the contract's strings once", () => {
     const name = new RegExp(`\\b${ALERT_NAME_PREFIX}[A-Z][a-z][A-Za-z]+`);
     const found = sources
       .filter((s) => s.path !== owner)
-      .flatMap((s) => s.text.split("\n").flatMap((line, i) => (!/^\s*(\/\/|\/?\*)/.test(line) && name.test(line) ? [`${s.path}:${i + 1}: ${line.trim()}`] : [])));
+      .flatMap((s) =>
+        s.text.split("\n").flatMap((line, i) => (!/^\s*(\/\/|\/?\*)/.test(line) && name.test(line) ? [`${s.path}:${i + 1}: ${line.trim()}`] : [])),
+      );
     expect(found).toEqual([]);
   });
 });

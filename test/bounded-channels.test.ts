@@ -93,7 +93,16 @@ describe("webhook channel", () => {
 
 describe("SMTP channel", () => {
   const channel = (port: number, timeoutMs: number) =>
-    new SmtpChannel({ name: "mail", host: "127.0.0.1", port, security: "none", from: "smt@example.net", to: ["oncall@example.net"], timeoutMs, insecureSkipVerify: false });
+    new SmtpChannel({
+      name: "mail",
+      host: "127.0.0.1",
+      port,
+      security: "none",
+      from: "smt@example.net",
+      to: ["oncall@example.net"],
+      timeoutMs,
+      insecureSkipVerify: false,
+    });
 
   it("a server that trickles an endless reply (each line in time, the reply never complete) fails within the channel's timeout", async () => {
     const port = await listen(

@@ -42,7 +42,13 @@ describe("byte caps in the config have upper bounds", () => {
 `);
     expect(out).toContain("smt.yaml:7:23: checks[0].http.max_body_bytes: expected a whole number of bytes from 1 to 67108864 (64 MiB), got 10000000000");
     expect(out).toContain("smt.yaml:15:27: checks[1].api.steps[0].max_body_bytes: expected a whole number of bytes from 1 to 67108864 (64 MiB), got 67108865");
-    expect(out.some((l) => l.startsWith("smt.yaml:24:") && l.includes("checks[2].ftps.download.max_bytes: expected a whole number of bytes from 1 to 67108864 (64 MiB), got 1000000000000"))).toBe(true);
+    expect(
+      out.some(
+        (l) =>
+          l.startsWith("smt.yaml:24:") &&
+          l.includes("checks[2].ftps.download.max_bytes: expected a whole number of bytes from 1 to 67108864 (64 MiB), got 1000000000000"),
+      ),
+    ).toBe(true);
   });
 
   it("a figure source's max_bytes above 256 MiB is a config error", () => {

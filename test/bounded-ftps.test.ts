@@ -54,12 +54,22 @@ beforeAll(async () => {
     anonymous: false,
     // One short line per entry, as SMT's server writes them (ftp-srv's own format adds a date library call per entry).
     file_format: (f: Stats) => `-rw-r--r-- 1 1 1 ${f.size} Mar 01 05:30 ${(f as Stats & { name: string }).name}`,
-    log: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, fatal() {}, child() { return this; } } as never,
+    log: {
+      trace() {},
+      debug() {},
+      info() {},
+      warn() {},
+      error() {},
+      fatal() {},
+      child() {
+        return this;
+      },
+    } as never,
   });
   for (const [signal, keep] of signals) for (const l of process.listeners(signal as NodeJS.Signals)) if (!keep.has(l)) process.removeListener(signal, l);
   server.on("login", (_data, resolve) => resolve({ fs: new ListingSite(null as never, { root: dir, cwd: "/" }) }));
   await server.listen();
-  port = ((server as unknown as { server: { address(): AddressInfo } }).server.address()).port;
+  port = (server as unknown as { server: { address(): AddressInfo } }).server.address().port;
 }, 60_000);
 
 afterAll(async () => {

@@ -22,7 +22,9 @@ const COMMANDS = ["exporter", "probe", "check-config", "maintenance", "notifier"
 /** Runs the CLI to its end; the runs of one test go in parallel (Promise.all) to keep it quick. */
 function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [CLI, ...args], { encoding: "utf8", timeout: 20_000 }, (_err, stdout, stderr) => resolve({ status: child.exitCode, stdout, stderr }));
+    const child = execFile(process.execPath, [CLI, ...args], { encoding: "utf8", timeout: 20_000 }, (_err, stdout, stderr) =>
+      resolve({ status: child.exitCode, stdout, stderr }),
+    );
   });
 }
 
@@ -37,14 +39,14 @@ function start(args: string[]) {
   children.push(child);
   let stdout = "";
   let stderr = "";
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const line = (match: RegExp) =>
     new Promise<string>((resolve, reject) => {
       const look = () => {
         const found = stdout.split("\n").find((l) => match.test(l));
         if (found) {
-          child.stdout!.off("data", onData);
+          child.stdout.off("data", onData);
           resolve(found);
         }
       };
@@ -52,7 +54,7 @@ function start(args: string[]) {
         stdout += d.toString();
         look();
       };
-      child.stdout!.on("data", onData);
+      child.stdout.on("data", onData);
       void exited.then((code) => reject(new Error(`exited ${code} before ${match}: ${stderr}`)));
       look();
     });
@@ -65,7 +67,10 @@ describe("usage errors: one line on stderr, exit 2", () => {
   it("refuses --log.level verbose and --log.format xml on the long-running commands", async () => {
     const notifierConfig = writeNotifierConfig(mkdtempSync(join(dir, "n-")));
     const cases = (["exporter", "notifier", "simulate"] as const).flatMap((command) =>
-      [["--log.level", "verbose"], ["--log.format", "xml"]].map(([flag, value]) => ({ command, flag: flag!, value: value! })),
+      [
+        ["--log.level", "verbose"],
+        ["--log.format", "xml"],
+      ].map(([flag, value]) => ({ command, flag: flag!, value: value! })),
     );
     const configOf = { exporter: ["--config.file", exporterConfig], notifier: ["--config.file", notifierConfig], simulate: [] };
     const results = await Promise.all(cases.map((c) => run([c.command, ...configOf[c.command], c.flag, c.value])));
@@ -81,7 +86,13 @@ describe("usage errors: one line on stderr, exit 2", () => {
   });
 
   it("answers a missing config file flag, an unknown option and a bad web config with exit 2", async () => {
-    const missingFlag = [["exporter"], ["notifier"], ["probe", "--check", "x"], ["maintenance", "--from", "2026-03-01", "--to", "2026-03-02"], ["check-config"]];
+    const missingFlag = [
+      ["exporter"],
+      ["notifier"],
+      ["probe", "--check", "x"],
+      ["maintenance", "--from", "2026-03-01", "--to", "2026-03-02"],
+      ["check-config"],
+    ];
     for (const [i, r] of (await Promise.all(missingFlag.map(run))).entries()) {
       expect(r.status, missingFlag[i]![0]).toBe(2);
       expect(r.stderr).toContain("--config.file");

@@ -12,7 +12,11 @@ const MINUTE = 60_000;
 const central = (iso: string) => DateTime.fromISO(iso, { zone: "America/Chicago" }).toMillis();
 const march = reportMonth("2026-03");
 
-function flags(service: "gui" | "api", runs: { from: number; to: number; state: "unavailable" | "maintenance" }[], recorded: { from: number; to: number }): MinuteFlags {
+function flags(
+  service: "gui" | "api",
+  runs: { from: number; to: number; state: "unavailable" | "maintenance" }[],
+  recorded: { from: number; to: number },
+): MinuteFlags {
   const byMinute = new Map<number, { unavailable: boolean; maintenance: boolean }>();
   for (let m = recorded.from; m < recorded.to; m += MINUTE) byMinute.set(m, { unavailable: false, maintenance: false });
   for (const r of runs) for (let m = r.from; m < r.to; m += MINUTE) if (byMinute.has(m)) byMinute.get(m)![r.state] = true;
@@ -44,7 +48,10 @@ describe("outage runs", () => {
   });
 
   it("a minute that was not recorded ends a run (Prometheus down is unmeasured, not an outage)", () => {
-    const f = flags("api", [{ from: central("2026-03-05T09:00"), to: central("2026-03-05T10:00"), state: "unavailable" }], { from: march.fromMs, to: march.toMs });
+    const f = flags("api", [{ from: central("2026-03-05T09:00"), to: central("2026-03-05T10:00"), state: "unavailable" }], {
+      from: march.fromMs,
+      to: march.toMs,
+    });
     f.get("api")!.delete(central("2026-03-05T09:30"));
     const r = outageRuns(f, march, 15);
     expect(r.outages.map((o) => o.minutes)).toEqual([30, 29]);
@@ -58,8 +65,12 @@ describe("time to market and data quality from the series", () => {
   for (let t = march.fromMs; t < central("2026-04-10T00:00"); t += MINUTE) {
     let newest: string;
     if (t < central("2026-03-02T05:30")) newest = "2026-02-28";
-    else if (t < central("2026-03-03T23:40")) newest = "2026-03-01"; // 03-02 arrives 40 minutes late
-    else newest = DateTime.fromMillis(Math.min(t, central("2026-03-31T12:00")) - 5.5 * 3_600_000, { zone: "America/Chicago" }).minus({ days: 1 }).toISODate()!;
+    else if (t < central("2026-03-03T23:40"))
+      newest = "2026-03-01"; // 03-02 arrives 40 minutes late
+    else
+      newest = DateTime.fromMillis(Math.min(t, central("2026-03-31T12:00")) - 5.5 * 3_600_000, { zone: "America/Chicago" })
+        .minus({ days: 1 })
+        .toISODate()!;
     if (t >= central("2026-03-08T22:00") && t < central("2026-03-09T00:00")) continue; // nothing recorded around a deadline
     latest.set(t, day(newest));
   }
@@ -87,11 +98,39 @@ describe("time to market and data quality from the series", () => {
         service: "api",
         check: "a",
         location: "x",
-        day: { metric: {}, points: points([["2026-03-05T06:00", day("2026-03-03")], ["2026-03-05T07:00", day("2026-03-03")], ["2026-03-06T07:00", day("2026-03-04")]]) },
+        day: {
+          metric: {},
+          points: points([
+            ["2026-03-05T06:00", day("2026-03-03")],
+            ["2026-03-05T07:00", day("2026-03-03")],
+            ["2026-03-06T07:00", day("2026-03-04")],
+          ]),
+        },
         figures: {
-          expected: { metric: {}, points: points([["2026-03-05T06:00", 96], ["2026-03-05T07:00", 96], ["2026-03-06T07:00", 96]]) },
-          received: { metric: {}, points: points([["2026-03-05T06:00", 90], ["2026-03-05T07:00", 95], ["2026-03-06T07:00", 96]]) },
-          missing: { metric: {}, points: points([["2026-03-05T06:00", 6], ["2026-03-05T07:00", 1], ["2026-03-06T07:00", 0]]) },
+          expected: {
+            metric: {},
+            points: points([
+              ["2026-03-05T06:00", 96],
+              ["2026-03-05T07:00", 96],
+              ["2026-03-06T07:00", 96],
+            ]),
+          },
+          received: {
+            metric: {},
+            points: points([
+              ["2026-03-05T06:00", 90],
+              ["2026-03-05T07:00", 95],
+              ["2026-03-06T07:00", 96],
+            ]),
+          },
+          missing: {
+            metric: {},
+            points: points([
+              ["2026-03-05T06:00", 6],
+              ["2026-03-05T07:00", 1],
+              ["2026-03-06T07:00", 0],
+            ]),
+          },
         },
       },
     ])[0]!;
@@ -105,11 +144,31 @@ describe("rendering", () => {
     month: "2026-03",
     timezone: "America/Chicago",
     services: (["gui", "api", "ftps", "han"] as const).map((service, i) => ({
-      service, total_minutes: 44580, maintenance_minutes: 2400, unavailable_minutes: 100 * i, unmeasured_minutes: 0, available_minutes: 42180 - 100 * i,
-      availability: (42180 - 100 * i) / 42180, objective: 0.99, met: (42180 - 100 * i) / 42180 > 0.99,
+      service,
+      total_minutes: 44580,
+      maintenance_minutes: 2400,
+      unavailable_minutes: 100 * i,
+      unmeasured_minutes: 0,
+      available_minutes: 42180 - 100 * i,
+      availability: (42180 - 100 * i) / 42180,
+      objective: 0.99,
+      met: (42180 - 100 * i) / 42180 > 0.99,
     })),
     outage_threshold_minutes: 15,
-    outages: [{ service: "gui", kind: "unplanned", start: "x", end: "y", start_central: "2026-03-02 10:00 CST", end_central: "2026-03-02 11:00 CST", minutes: 60, starts_before_month: false, ends_after_month: false, notice_ids: ["SMT-M-A030226-01"] }],
+    outages: [
+      {
+        service: "gui",
+        kind: "unplanned",
+        start: "x",
+        end: "y",
+        start_central: "2026-03-02 10:00 CST",
+        end_central: "2026-03-02 11:00 CST",
+        minutes: 60,
+        starts_before_month: false,
+        ends_after_month: false,
+        notice_ids: ["SMT-M-A030226-01"],
+      },
+    ],
     short_unplanned_outages: [],
     time_to_market: [],
     data_quality: [],
@@ -127,10 +186,19 @@ describe("rendering", () => {
     const md = formatCommitteeMonth(report, "md");
     expect(md.indexOf("## SMT availability, 2026-03")).toBeLessThan(md.indexOf("### Outages"));
     const csv = formatCommitteeMonth(report, "csv");
-    expect(csv.split("\n")[0]).toBe("month,service,total_minutes,maintenance_minutes,unavailable_minutes,unmeasured_minutes,available_minutes,availability,objective,met");
+    expect(csv.split("\n")[0]).toBe(
+      "month,service,total_minutes,maintenance_minutes,unavailable_minutes,unmeasured_minutes,available_minutes,availability,objective,met",
+    );
     expect(csv).toContain("\n\nmonth,ticket_type,tickets\n2026-03,<script>alert(1)</script>,3");
     const a = annualSummary([report, { ...report, month: "2026-04", call_center: { ...report.call_center!, month: "2026-04" } }]);
     expect(a.services[1]).toMatchObject({ months: 2, available_minutes: 2 * 42080, months_met: 2 });
-    expect(a.call_center).toEqual({ total: 6, by_month: [{ month: "2026-03", tickets: 3 }, { month: "2026-04", tickets: 3 }], by_type: [{ type: "<script>alert(1)</script>", tickets: 6 }] });
+    expect(a.call_center).toEqual({
+      total: 6,
+      by_month: [
+        { month: "2026-03", tickets: 3 },
+        { month: "2026-04", tickets: 3 },
+      ],
+      by_type: [{ type: "<script>alert(1)</script>", tickets: 6 }],
+    });
   });
 });

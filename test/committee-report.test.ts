@@ -32,7 +32,6 @@ let energy: EnergyTruth;
 let noticesDb: string;
 const month = reportMonth("2026-03");
 
-
 interface Run {
   service: string;
   kind: "unplanned" | "planned";
@@ -44,7 +43,10 @@ interface Run {
 function truthRuns(): Run[] {
   const runs: Run[] = [];
   for (const service of SERVICES_IN_ORDER) {
-    for (const [kind, state] of [["unplanned", "unavailable"], ["planned", "maintenance"]] as const) {
+    for (const [kind, state] of [
+      ["unplanned", "unavailable"],
+      ["planned", "maintenance"],
+    ] as const) {
       let start: number | undefined;
       for (let m = month.fromMs; m <= month.toMs; m += MINUTE) {
         const on = m < month.toMs && truth.state(service, m) === state;
@@ -68,30 +70,90 @@ function writeNotices(runs: Run[]): Map<string, string[]> {
   picks.forEach((r, i) => {
     const series = `SMT-M-${"AB"[i]}0${i + 3}0126`;
     const incident = store.insertIncident({
-      kind: "unplanned", series_id: series, planned_key: null, status: "resolved", start_ms: r.startMs, end_ms: r.endMs, services: JSON.stringify([r.service]),
-      summary: null, description: null, runbook_url: null, due_date: null, overrun: 0, created_at: r.startMs + 16 * MINUTE, next_update_at: null,
+      kind: "unplanned",
+      series_id: series,
+      planned_key: null,
+      status: "resolved",
+      start_ms: r.startMs,
+      end_ms: r.endMs,
+      services: JSON.stringify([r.service]),
+      summary: null,
+      description: null,
+      runbook_url: null,
+      due_date: null,
+      overrun: 0,
+      created_at: r.startMs + 16 * MINUTE,
+      next_update_at: null,
     });
     // the alert's outage start is the first unavailable minute
-    store.insertOutage({ service: r.service as "gui", start_s: r.startMs / 1000, incident_id: incident.id, status: "resolved", end_ms: r.endMs, alertname: "SMTUnplannedOutage", first_seen: r.startMs, last_seen: r.endMs });
+    store.insertOutage({
+      service: r.service as "gui",
+      start_s: r.startMs / 1000,
+      incident_id: incident.id,
+      status: "resolved",
+      end_ms: r.endMs,
+      alertname: "SMTUnplannedOutage",
+      first_seen: r.startMs,
+      last_seen: r.endMs,
+    });
     const ids = [`${series}-01`, `${series}-02`];
     ids.forEach((id, k) =>
       store.insertNotice({
-        id, incident_id: incident.id, sequence: k + 1, kind: k === 0 ? "INITIAL" : "COMPLETION", status: "sent", services: JSON.stringify([r.service]), subject: id, body: "", version: 1,
-        created_at: r.startMs + (16 + k) * MINUTE, updated_at: r.startMs, approved_by: null, approved_at: null, sent_by: null, sent_at: null,
+        id,
+        incident_id: incident.id,
+        sequence: k + 1,
+        kind: k === 0 ? "INITIAL" : "COMPLETION",
+        status: "sent",
+        services: JSON.stringify([r.service]),
+        subject: id,
+        body: "",
+        version: 1,
+        created_at: r.startMs + (16 + k) * MINUTE,
+        updated_at: r.startMs,
+        approved_by: null,
+        approved_at: null,
+        sent_by: null,
+        sent_at: null,
       }),
     );
     expected.set(`${r.service} ${r.startMs}`, ids);
   });
   const windowStart = Date.UTC(2026, 2, 7, 8); // 02:00 CST
   const planned = store.insertIncident({
-    kind: "planned", series_id: "SMT-M-A030226", planned_key: "saturday-maintenance@2026-03-07", status: "scheduled", start_ms: windowStart, end_ms: windowStart + 10 * 3_600_000,
-    services: JSON.stringify(["gui", "api", "ftps", "han"]), summary: null, description: null, runbook_url: null, due_date: "2026-03-04", overrun: 0, created_at: windowStart - 5 * 86_400_000, next_update_at: null,
+    kind: "planned",
+    series_id: "SMT-M-A030226",
+    planned_key: "saturday-maintenance@2026-03-07",
+    status: "scheduled",
+    start_ms: windowStart,
+    end_ms: windowStart + 10 * 3_600_000,
+    services: JSON.stringify(["gui", "api", "ftps", "han"]),
+    summary: null,
+    description: null,
+    runbook_url: null,
+    due_date: "2026-03-04",
+    overrun: 0,
+    created_at: windowStart - 5 * 86_400_000,
+    next_update_at: null,
   });
   store.insertNotice({
-    id: "SMT-M-A030226-01", incident_id: planned.id, sequence: 1, kind: "PLANNED", status: "sent", services: JSON.stringify(["gui", "api", "ftps", "han"]), subject: "x", body: "", version: 1,
-    created_at: windowStart - 5 * 86_400_000, updated_at: 0, approved_by: null, approved_at: null, sent_by: null, sent_at: null,
+    id: "SMT-M-A030226-01",
+    incident_id: planned.id,
+    sequence: 1,
+    kind: "PLANNED",
+    status: "sent",
+    services: JSON.stringify(["gui", "api", "ftps", "han"]),
+    subject: "x",
+    body: "",
+    version: 1,
+    created_at: windowStart - 5 * 86_400_000,
+    updated_at: 0,
+    approved_by: null,
+    approved_at: null,
+    sent_by: null,
+    sent_at: null,
   });
-  for (const r of runs.filter((x) => x.kind === "planned" && x.startMs < windowStart + 10 * 3_600_000 && x.endMs > windowStart)) expected.set(`${r.service} ${r.startMs}`, ["SMT-M-A030226-01"]);
+  for (const r of runs.filter((x) => x.kind === "planned" && x.startMs < windowStart + 10 * 3_600_000 && x.endMs > windowStart))
+    expected.set(`${r.service} ${r.startMs}`, ["SMT-M-A030226-01"]);
   store.close();
   return expected;
 }
@@ -109,7 +171,9 @@ beforeAll(async () => {
   ({ truth } = await timed("generate probes", () => writeSyntheticOpenMetrics(syntheticMarch2026(), probes)));
   energy = await timed("generate market data", () => writeSyntheticEnergyData(market));
   for (const input of [probes, market]) {
-    await timed(`create-blocks-from openmetrics ${input.replace(/.*\//, "")}`, () => run("promtool", ["tsdb", "create-blocks-from", "openmetrics", "--max-block-duration=486h", input, data], { maxBuffer: 16 << 20 }));
+    await timed(`create-blocks-from openmetrics ${input.replace(/.*\//, "")}`, () =>
+      run("promtool", ["tsdb", "create-blocks-from", "openmetrics", "--max-block-duration=486h", input, data], { maxBuffer: 16 << 20 }),
+    );
     rmSync(input);
   }
   prometheus = await startPrometheus({ dir });
@@ -117,7 +181,17 @@ beforeAll(async () => {
   await timed("create-blocks-from rules", () =>
     run(
       "promtool",
-      ["tsdb", "create-blocks-from", "rules", `--url=${prometheus!.url}`, "--start=2026-02-27T06:00:00Z", "--end=2026-04-01T07:00:00Z", `--output-dir=${rulesOut}`, "--max-block-duration=162h", "prometheus/rules/smt-availability.rules.yml"],
+      [
+        "tsdb",
+        "create-blocks-from",
+        "rules",
+        `--url=${prometheus!.url}`,
+        "--start=2026-02-27T06:00:00Z",
+        "--end=2026-04-01T07:00:00Z",
+        `--output-dir=${rulesOut}`,
+        "--max-block-duration=162h",
+        "prometheus/rules/smt-availability.rules.yml",
+      ],
       { cwd: root, maxBuffer: 16 << 20 },
     ),
   );
@@ -139,10 +213,39 @@ interface Json {
   month: string;
   services: { service: string; available_minutes: number; maintenance_minutes: number; availability: number; met: boolean }[];
   outage_threshold_minutes: number;
-  outages: { service: string; kind: string; start: string; end: string; minutes: number; starts_before_month: boolean; ends_after_month: boolean; notice_ids: string[] | null }[];
+  outages: {
+    service: string;
+    kind: string;
+    start: string;
+    end: string;
+    minutes: number;
+    starts_before_month: boolean;
+    ends_after_month: boolean;
+    notice_ids: string[] | null;
+  }[];
   short_unplanned_outages: { service: string; count: number; minutes: number }[];
-  time_to_market: { service: string; days: number; on_time: number; late: number; missing: number; unmeasured: number; pending: number; share_on_time: number | null; days_detail: { usage_day: string; status: string; minutes_late: number | null }[] }[];
-  data_quality: { service: string; days_measured: number; expected: number; received: number; missing: number; duplicate: number; negative: number; estimated: number; days_with_issues: { usage_day: string }[] }[];
+  time_to_market: {
+    service: string;
+    days: number;
+    on_time: number;
+    late: number;
+    missing: number;
+    unmeasured: number;
+    pending: number;
+    share_on_time: number | null;
+    days_detail: { usage_day: string; status: string; minutes_late: number | null }[];
+  }[];
+  data_quality: {
+    service: string;
+    days_measured: number;
+    expected: number;
+    received: number;
+    missing: number;
+    duplicate: number;
+    negative: number;
+    estimated: number;
+    days_with_issues: { usage_day: string }[];
+  }[];
   call_center: { total: number; by_type: { type: string; tickets: number }[] } | null;
   han_devices: { total: number; by_status_and_tdsp: { status: string; tdsp: string; devices: number }[]; by_tdsp: { tdsp: string; devices: number }[] } | null;
 }
@@ -162,13 +265,22 @@ describe("committee report of a backfilled DST month (real promtool, Prometheus 
     }
 
     // outages: unplanned runs over 15 minutes and every maintenance window, with notice ids
-    const listed = runs.filter((x) => x.kind === "planned" || (x.endMs - x.startMs) / MINUTE > 15).sort((a, b) => a.startMs - b.startMs || SERVICES_IN_ORDER.indexOf(a.service as "gui") - SERVICES_IN_ORDER.indexOf(b.service as "gui"));
-    expect(json.outages.map((o) => `${o.service} ${o.kind} ${o.start} ${o.minutes}`)).toEqual(listed.map((x) => `${x.service} ${x.kind} ${new Date(x.startMs).toISOString()} ${(x.endMs - x.startMs) / MINUTE}`));
+    const listed = runs
+      .filter((x) => x.kind === "planned" || (x.endMs - x.startMs) / MINUTE > 15)
+      .sort((a, b) => a.startMs - b.startMs || SERVICES_IN_ORDER.indexOf(a.service as "gui") - SERVICES_IN_ORDER.indexOf(b.service as "gui"));
+    expect(json.outages.map((o) => `${o.service} ${o.kind} ${o.start} ${o.minutes}`)).toEqual(
+      listed.map((x) => `${x.service} ${x.kind} ${new Date(x.startMs).toISOString()} ${(x.endMs - x.startMs) / MINUTE}`),
+    );
     for (const o of json.outages) {
       const key = `${o.service} ${Date.parse(o.start)}`;
       expect(o.notice_ids, key).toEqual(expectedNotices.get(key) ?? []);
-      expect(o.starts_before_month).toBe(Date.parse(o.start) === month.fromMs && truth.state(o.service as "gui", month.fromMs - MINUTE) === (o.kind === "planned" ? "maintenance" : "unavailable"));
-      expect(o.ends_after_month).toBe(Date.parse(o.end) === month.toMs && truth.state(o.service as "gui", month.toMs) === (o.kind === "planned" ? "maintenance" : "unavailable"));
+      expect(o.starts_before_month).toBe(
+        Date.parse(o.start) === month.fromMs &&
+          truth.state(o.service as "gui", month.fromMs - MINUTE) === (o.kind === "planned" ? "maintenance" : "unavailable"),
+      );
+      expect(o.ends_after_month).toBe(
+        Date.parse(o.end) === month.toMs && truth.state(o.service as "gui", month.toMs) === (o.kind === "planned" ? "maintenance" : "unavailable"),
+      );
     }
     expect([...expectedNotices.values()].flat().length).toBeGreaterThan(2);
     expect(json.outages.some((o) => o.starts_before_month)).toBe(true); // gui's outage across the month's start
@@ -181,7 +293,10 @@ describe("committee report of a backfilled DST month (real promtool, Prometheus 
     expect(json.time_to_market.map((t) => t.service).sort()).toEqual(["api", "ftps", "gui"]);
     for (const t of json.time_to_market) {
       const expected = energy.timeToMarket.get(t.service as "api")!;
-      expect(t.days_detail.map((d) => `${d.usage_day} ${d.status} ${d.minutes_late}`), t.service).toEqual([...expected].map(([day, e]) => `${day} ${e.status} ${e.minutesLate}`));
+      expect(
+        t.days_detail.map((d) => `${d.usage_day} ${d.status} ${d.minutes_late}`),
+        t.service,
+      ).toEqual([...expected].map(([day, e]) => `${day} ${e.status} ${e.minutesLate}`));
       const count = (s: string) => [...expected.values()].filter((e) => e.status === s).length;
       expect([t.on_time, t.late, t.missing, t.unmeasured, t.pending]).toEqual([count("on_time"), count("late"), count("missing"), count("unmeasured"), 0]);
       expect(t.share_on_time).toBeCloseTo(count("on_time") / (count("on_time") + count("late") + count("missing")), 12);
@@ -195,8 +310,25 @@ describe("committee report of a backfilled DST month (real promtool, Prometheus 
     // data quality, summed over the days observed
     for (const q of json.data_quality) {
       const e = energy.quality.get(q.service as "api")!;
-      expect({ days: q.days_measured, expected: q.expected, received: q.received, missing: q.missing, duplicate: q.duplicate, negative: q.negative, estimated: q.estimated }, q.service).toEqual({
-        days: e.days, expected: e.expected, received: e.received, missing: e.missing, duplicate: e.duplicate, negative: e.negative, estimated: e.estimated,
+      expect(
+        {
+          days: q.days_measured,
+          expected: q.expected,
+          received: q.received,
+          missing: q.missing,
+          duplicate: q.duplicate,
+          negative: q.negative,
+          estimated: q.estimated,
+        },
+        q.service,
+      ).toEqual({
+        days: e.days,
+        expected: e.expected,
+        received: e.received,
+        missing: e.missing,
+        duplicate: e.duplicate,
+        negative: e.negative,
+        estimated: e.estimated,
       });
       expect(q.days_with_issues.map((d) => d.usage_day)).toEqual(e.daysWithIssues);
     }
@@ -211,11 +343,20 @@ describe("committee report of a backfilled DST month (real promtool, Prometheus 
   it("the text formats carry the same sections", async () => {
     const md = await report(["--prometheus", prometheus!.url, "--month", "2026-03", "--format", "md", "--notices", noticesDb]);
     expect(md.code, md.stderr).toBe(0);
-    for (const title of ["### Outages, 2026-03", "### Time to market, 2026-03", "### Data quality, 2026-03", "### Call-center tickets, 2026-03", "### HAN devices at the end of 2026-03"]) expect(md.stdout).toContain(title);
+    for (const title of [
+      "### Outages, 2026-03",
+      "### Time to market, 2026-03",
+      "### Data quality, 2026-03",
+      "### Call-center tickets, 2026-03",
+      "### HAN devices at the end of 2026-03",
+    ])
+      expect(md.stdout).toContain(title);
     expect(md.stdout).toContain("SMT-M-A030226-01");
     const csv = await report(["--prometheus", prometheus!.url, "--month", "2026-03", "--format", "csv"]);
     const blocks = csv.stdout.trim().split("\n\n");
-    expect(blocks[0]!.split("\n")[0]).toBe("month,service,total_minutes,maintenance_minutes,unavailable_minutes,unmeasured_minutes,available_minutes,availability,objective,met");
+    expect(blocks[0]!.split("\n")[0]).toBe(
+      "month,service,total_minutes,maintenance_minutes,unavailable_minutes,unmeasured_minutes,available_minutes,availability,objective,met",
+    );
     const ttm = blocks.find((b) => b.startsWith("month,delivery_service,"))!.split("\n");
     expect(ttm.length).toBe(1 + 3 * 31);
     expect(ttm).toContain(`2026-03,ftps,2026-03-31,${new Date(Date.UTC(2026, 3, 2, 4)).toISOString()},missing,,`);
@@ -227,17 +368,36 @@ describe("committee report of a backfilled DST month (real promtool, Prometheus 
     const r = await report(["--prometheus", prometheus!.url, "--year", "2026", "--format", "json"]);
     expect(r.code, r.stderr).toBe(0);
     type Line = { service: string; available_minutes: number; maintenance_minutes: number; total_minutes: number; availability: number | null; months: number };
-    const year = JSON.parse(r.stdout) as { months: { month: string; services: Line[] }[]; months_missing: { month: string }[]; annual: { services: Line[]; call_center: { total: number; by_month: { month: string; tickets: number }[] } } };
+    const year = JSON.parse(r.stdout) as {
+      months: { month: string; services: Line[] }[];
+      months_missing: { month: string }[];
+      annual: { services: Line[]; call_center: { total: number; by_month: { month: string; tickets: number }[] } };
+    };
     // the data begins on February 26 and the rules were run from February 27 to April 1, 02:00 Central
     expect(year.months.map((m) => m.month)).toEqual(["2026-02", "2026-03", "2026-04"]);
-    expect(year.months_missing.map((m) => m.month)).toEqual(["2026-01", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11", "2026-12"]);
+    expect(year.months_missing.map((m) => m.month)).toEqual([
+      "2026-01",
+      "2026-05",
+      "2026-06",
+      "2026-07",
+      "2026-08",
+      "2026-09",
+      "2026-10",
+      "2026-11",
+      "2026-12",
+    ]);
     const march = year.months.find((m) => m.month === "2026-03")!;
     for (const s of year.annual.services) {
       const service = s.service as "gui";
       const lines = year.months.map((m) => m.services.find((x) => x.service === service)!);
       const sum = (k: "available_minutes" | "maintenance_minutes" | "total_minutes") => lines.reduce((n, l) => n + l[k], 0);
       expect(march.services.find((x) => x.service === service)!.available_minutes).toBe(truth.count(service, month.fromMs, month.toMs).available);
-      expect([s.available_minutes, s.maintenance_minutes, s.total_minutes, s.months], s.service).toEqual([sum("available_minutes"), sum("maintenance_minutes"), sum("total_minutes"), 3]);
+      expect([s.available_minutes, s.maintenance_minutes, s.total_minutes, s.months], s.service).toEqual([
+        sum("available_minutes"),
+        sum("maintenance_minutes"),
+        sum("total_minutes"),
+        3,
+      ]);
       // over the year's minutes, not an average of the monthly ratios
       expect(s.total_minutes).toBe(["2026-02", "2026-03", "2026-04"].map((m) => reportMonth(m).totalMinutes).reduce((a, b) => a + b, 0));
       expect(s.availability).toBeCloseTo(sum("available_minutes") / (sum("total_minutes") - sum("maintenance_minutes")), 12);
@@ -278,7 +438,16 @@ describe("committee report of a backfilled DST month (real promtool, Prometheus 
       context = await chromium.launchPersistentContext(profile, {
         executablePath: CHROMIUM,
         headless: true,
-        args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        args: [
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-quic",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+        ],
       });
     }, 120_000);
     afterAll(async () => {
@@ -308,7 +477,14 @@ describe("committee report of a backfilled DST month (real promtool, Prometheus 
       await page.goto(pathToFileURL(htmlFile).href);
       expect(await page.title()).toBe("Smart Meter Texas service-level report, March 2026");
       // availability: one bar per service, its value and verdict; the objective line at 99 %
-      const bars = await page.$$eval("svg#chart-availability g.bar", (gs) => gs.map((g) => ({ service: g.getAttribute("data-service"), availability: Number(g.getAttribute("data-availability")), met: g.getAttribute("data-met"), width: Number(g.querySelector("rect")!.getAttribute("width")) })));
+      const bars = await page.$$eval("svg#chart-availability g.bar", (gs) =>
+        gs.map((g) => ({
+          service: g.getAttribute("data-service"),
+          availability: Number(g.getAttribute("data-availability")),
+          met: g.getAttribute("data-met"),
+          width: Number(g.querySelector("rect")!.getAttribute("width")),
+        })),
+      );
       expect(bars.map((b) => b.service)).toEqual(["gui", "api", "ftps", "han"]);
       for (const b of bars) {
         const s = json.services.find((x) => x.service === b.service)!;
@@ -327,7 +503,9 @@ describe("committee report of a backfilled DST month (real promtool, Prometheus 
 
       // time to market: one square per usage day and service, colored by the day's status
       for (const t of json.time_to_market) {
-        const statuses = await page.$$eval(`svg#chart-time-to-market g.strip[data-label="${t.service.toUpperCase()}"] rect.cell`, (rs) => rs.map((r) => r.getAttribute("data-status")));
+        const statuses = await page.$$eval(`svg#chart-time-to-market g.strip[data-label="${t.service.toUpperCase()}"] rect.cell`, (rs) =>
+          rs.map((r) => r.getAttribute("data-status")),
+        );
         expect(statuses, t.service).toEqual(t.days_detail.map((d) => d.status));
         const cells = await page.$$eval(`#table-time-to-market tr[data-service="${t.service}"] td`, (tds) => tds.map((td) => td.textContent));
         expect(cells.slice(2, 8)).toEqual([t.days, t.on_time, t.late, t.missing, t.unmeasured, t.pending].map(String));
@@ -339,14 +517,18 @@ describe("committee report of a backfilled DST month (real promtool, Prometheus 
         const v = await page.getAttribute(`svg#chart-data-quality g.bar[data-service="${q.service}"][data-figure="missing"]`, "data-value");
         expect(Number(v)).toBe(q.missing);
       }
-      const ticketBars = await page.$$eval("svg#chart-call-center g.bar", (gs) => gs.map((g) => [g.getAttribute("data-type"), Number(g.getAttribute("data-value"))]));
+      const ticketBars = await page.$$eval("svg#chart-call-center g.bar", (gs) =>
+        gs.map((g) => [g.getAttribute("data-type"), Number(g.getAttribute("data-value"))]),
+      );
       expect(ticketBars).toEqual(json.call_center!.by_type.map((t) => [t.type, t.tickets]));
       const stacks = await page.$$eval("svg#chart-han-devices g.stack", (gs) => gs.map((g) => Number(g.getAttribute("data-value"))));
       expect(stacks).toEqual(json.han_devices!.by_tdsp.map((t) => t.devices));
       expect(await page.textContent('#table-han-devices tr[data-status="total"] td:last-child')).toBe(String(json.han_devices!.total));
 
       // every chart is drawn, inside the page
-      const boxes = await page.$$eval("svg.chart", (svgs) => svgs.map((s) => s.getBoundingClientRect()).map((r) => ({ w: r.width, h: r.height, right: r.right })));
+      const boxes = await page.$$eval("svg.chart", (svgs) =>
+        svgs.map((s) => s.getBoundingClientRect()).map((r) => ({ w: r.width, h: r.height, right: r.right })),
+      );
       expect(boxes.length).toBe(5);
       const width = await page.evaluate(() => document.documentElement.clientWidth);
       for (const b of boxes) {
@@ -371,8 +553,13 @@ describe("committee report of a backfilled DST month (real promtool, Prometheus 
       expect(await page.title()).toBe("Smart Meter Texas service-level report, 2026");
       expect(await page.locator("#table-monthly-availability tbody tr").count()).toBe(3);
       expect(await page.locator("svg#chart-availability g.bar").count()).toBe(4);
-      const columns = await page.$$eval("svg#chart-call-center-months g.column", (gs) => gs.map((g) => [g.getAttribute("data-label"), Number(g.getAttribute("data-value"))]));
-      expect(columns).toEqual([["02", 2 * 3 * 999], ["03", json.call_center!.total]]);
+      const columns = await page.$$eval("svg#chart-call-center-months g.column", (gs) =>
+        gs.map((g) => [g.getAttribute("data-label"), Number(g.getAttribute("data-value"))]),
+      );
+      expect(columns).toEqual([
+        ["02", 2 * 3 * 999],
+        ["03", json.call_center!.total],
+      ]);
       await page.close();
     });
 

@@ -17,7 +17,10 @@ const root = join(import.meta.dirname, "..");
 
 async function compose(...args: string[]): Promise<string> {
   try {
-    const { stdout } = await run("docker-compose", ["-f", "docker-compose.yml", ...args], { cwd: root, env: { ...process.env, COMPOSE_INTERACTIVE_NO_CLI: "1" } });
+    const { stdout } = await run("docker-compose", ["-f", "docker-compose.yml", ...args], {
+      cwd: root,
+      env: { ...process.env, COMPOSE_INTERACTIVE_NO_CLI: "1" },
+    });
     return stdout;
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stderr?: string };
@@ -62,7 +65,9 @@ describe("docker-compose.yml (Debian's docker-compose, no engine)", () => {
   it("has every service, the simulator only under the demo profile", async () => {
     const c = parse(await compose("--profile", "demo", "config")) as ComposeFile;
     expect(Object.keys(c.services).sort()).toEqual(["alertmanager", "demo-exporter", "exporter", "grafana", "notifier", "prometheus", "simulator"]);
-    const profiled = Object.entries(c.services).filter(([, s]) => s.profiles).map(([name, s]) => [name, s.profiles]);
+    const profiled = Object.entries(c.services)
+      .filter(([, s]) => s.profiles)
+      .map(([name, s]) => [name, s.profiles]);
     expect(profiled.sort()).toEqual([
       ["demo-exporter", ["demo"]],
       ["simulator", ["demo"]],

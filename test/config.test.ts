@@ -82,7 +82,9 @@ describe("config validation names the file, line, field and what was expected", 
     ftps: { host: ftp.example, username: rep, ${src}, file_pattern: "x" }`;
     expect(parseConfig(yaml("password_env: SMT_FTPS_PW"), join(dir, "c.yaml"), { SMT_FTPS_PW: "from-env" }).checks[0]!.secrets.password).toBe("from-env");
     expect(parseConfig(yaml("password_file: pw"), join(dir, "c.yaml"), {}).checks[0]!.secrets.password).toBe("from-file");
-    expect(problems(yaml("password_env: SMT_FTPS_PW"))).toEqual(["smt.yaml:5:61: checks[0].ftps.password_env: environment variable SMT_FTPS_PW is not set or empty"]);
+    expect(problems(yaml("password_env: SMT_FTPS_PW"))).toEqual([
+      "smt.yaml:5:61: checks[0].ftps.password_env: environment variable SMT_FTPS_PW is not set or empty",
+    ]);
     expect(problems(yaml("password_file: /nonexistent/pw"))[0]).toMatch(/checks\[0\]\.ftps\.password_file: cannot read secret file \/nonexistent\/pw: ENOENT/);
   });
 
@@ -164,7 +166,12 @@ describe("every duration has a range, said in its message (issue 16 items 1 and 
   const withInterval = (value: string) => `checks:${GUI}\n    interval: ${value}\n`;
 
   it("an interval over a timer's limit, zero or under the 1s minimum is a config error naming file, line and field", () => {
-    for (const [value, why] of [["25d", "longer than 24h"], ["0s", "shorter than 1s"], ["1ms", "shorter than 1s"], ["999ms", "shorter than 1s"]] as const) {
+    for (const [value, why] of [
+      ["25d", "longer than 24h"],
+      ["0s", "shorter than 1s"],
+      ["1ms", "shorter than 1s"],
+      ["999ms", "shorter than 1s"],
+    ] as const) {
       expect(problems(withInterval(value))).toEqual([
         `smt.yaml:7:15: checks[0].interval: expected a duration between 1s and 24h like "30s", "5m" or "1h30m", got "${value}" (${why})`,
       ]);
@@ -204,8 +211,12 @@ describe("every duration has a range, said in its message (issue 16 items 1 and 
   it("a limit said in a message is the limit enforced", () => {
     // positive(): 0 is refused, so the message may not say "at least 0".
     expect(problems(`max_concurrency: 0\nchecks:${GUI}`)).toEqual(["smt.yaml:1:18: max_concurrency: expected a number greater than 0, got 0"]);
-    expect(problems(`checks:${GUI}\n      max_redirects: 21\n`)).toEqual(["smt.yaml:7:22: checks[0].http.max_redirects: expected a number of at most 20, got 21"]);
-    expect(problems(`checks:${GUI}\n      valid_status_codes: []\n`)).toEqual(["smt.yaml:7:27: checks[0].http.valid_status_codes: expected a list of at least 1 item, got 0 items"]);
+    expect(problems(`checks:${GUI}\n      max_redirects: 21\n`)).toEqual([
+      "smt.yaml:7:22: checks[0].http.max_redirects: expected a number of at most 20, got 21",
+    ]);
+    expect(problems(`checks:${GUI}\n      valid_status_codes: []\n`)).toEqual([
+      "smt.yaml:7:27: checks[0].http.valid_status_codes: expected a list of at least 1 item, got 0 items",
+    ]);
     expect(problems(`energy_data:\n  canary_esiids: [${Array.from({ length: 101 }, (_, i) => `"${10443720000000000 + i}"`).join(", ")}]\n`)).toEqual([
       "smt.yaml:2:18: energy_data.canary_esiids: expected a list of at most 100 items, got 101 items",
     ]);
@@ -235,7 +246,9 @@ describe("smt-monitor check-config", () => {
     writeFileSync(file, `checks:${GUI}\n    interval: 25d\n`);
     const run = spawnSync(process.execPath, [CLI, "check-config", file]);
     expect(run.status).toBe(1);
-    expect(run.stderr.toString()).toContain(`${file}:7:15: checks[0].interval: expected a duration between 1s and 24h like "30s", "5m" or "1h30m", got "25d" (longer than 24h)`);
+    expect(run.stderr.toString()).toContain(
+      `${file}:7:15: checks[0].interval: expected a duration between 1s and 24h like "30s", "5m" or "1h30m", got "25d" (longer than 24h)`,
+    );
   });
 
   it("accepts the shipped example config for the real SMT hosts", () => {
@@ -244,7 +257,9 @@ describe("smt-monitor check-config", () => {
     });
     expect(run.stderr.toString()).toBe("");
     expect(run.stdout.toString()).toContain("OK (4 checks; services: gui, api, ftps, han");
-    const withoutEnv = spawnSync(process.execPath, [CLI, "check-config", join(__dirname, "..", "config", "smt-monitor.example.yaml")], { env: { PATH: process.env.PATH } });
+    const withoutEnv = spawnSync(process.execPath, [CLI, "check-config", join(__dirname, "..", "config", "smt-monitor.example.yaml")], {
+      env: { PATH: process.env.PATH },
+    });
     expect(withoutEnv.status).toBe(1);
     expect(withoutEnv.stderr.toString()).toContain("environment variable SMT_FTPS_PASSWORD is not set or empty");
   });

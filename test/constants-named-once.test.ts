@@ -15,7 +15,9 @@ const files = (dir: string): string[] =>
   });
 const sources = files(join(root, "src")).map((path) => ({ path: relative(root, path), text: readFileSync(path, "utf8") }));
 const occurrences = (pattern: RegExp, owner: string) =>
-  sources.filter((s) => s.path !== owner).flatMap((s) => s.text.split("\n").flatMap((line, i) => (pattern.test(line) ? [`${s.path}:${i + 1}: ${line.trim()}`] : [])));
+  sources
+    .filter((s) => s.path !== owner)
+    .flatMap((s) => s.text.split("\n").flatMap((line, i) => (pattern.test(line) ? [`${s.path}:${i + 1}: ${line.trim()}`] : [])));
 
 describe("constants named once", () => {
   it("the Central time zone is a string only in src/maintenance/central-time.ts", () => {

@@ -16,7 +16,11 @@ import { instantQuery, rangeQuery, startPrometheus, type PrometheusServer } from
 const run = promisify(execFile);
 const root = join(import.meta.dirname, "..");
 const dashboardsDir = join(root, "grafana", "dashboards");
-const checkedIn = new Map(readdirSync(dashboardsDir).filter((f) => f.endsWith(".json")).map((f) => [f, JSON.parse(readFileSync(join(dashboardsDir, f), "utf8")) as unknown]));
+const checkedIn = new Map(
+  readdirSync(dashboardsDir)
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => [f, JSON.parse(readFileSync(join(dashboardsDir, f), "utf8")) as unknown]),
+);
 
 describe("grafana/dashboards (generated from src/dashboards/)", () => {
   it("the checked-in JSON is the generator's output", () => {
@@ -37,7 +41,7 @@ describe("grafana/dashboards (generated from src/dashboards/)", () => {
   it("the schema catches what Grafana would not show right", () => {
     const d = structuredClone(checkedIn.get("smt-service-detail.json")) as GrafanaDashboard;
     const panel = d.panels[1] as GrafanaPanel;
-    panel.targets[0]!.expr += ' + on() vector($undefined_var)';
+    panel.targets[0]!.expr += " + on() vector($undefined_var)";
     panel.targets[0]!.datasource.uid = "some-other";
     (d.panels[2] as GrafanaPanel).gridPos = { ...(d.panels[1] as GrafanaPanel).gridPos };
     (d.panels[3] as GrafanaPanel).id = (d.panels[4] as GrafanaPanel).id;
@@ -53,11 +57,7 @@ describe("grafana/dashboards (generated from src/dashboards/)", () => {
 
 describe("the dashboards query metrics that exist", () => {
   const used = (prefix: RegExp) =>
-    new Set(
-      [...checkedIn.values()]
-        .flatMap((d) => JSON.stringify(d).match(prefix) ?? [])
-        .map((name) => name.replace(/_(bucket|count|sum)$/, "")),
-    );
+    new Set([...checkedIn.values()].flatMap((d) => JSON.stringify(d).match(prefix) ?? []).map((name) => name.replace(/_(bucket|count|sum)$/, "")));
 
   it("every smt_notice*/smt_notifier* name is one the notifier registers (src/notices/notifier-metrics.ts)", async () => {
     const { NotifierMetrics } = await import("../src/notices/notifier-metrics.js");
@@ -80,12 +80,16 @@ describe("the dashboards query metrics that exist", () => {
 
 describe("grafana/provisioning", () => {
   it("the data source has the uid every dashboard query uses", () => {
-    const ds = parse(readFileSync(join(root, "grafana/provisioning/datasources/prometheus.yaml"), "utf8")) as { datasources: { uid: string; type: string; url: string }[] };
+    const ds = parse(readFileSync(join(root, "grafana/provisioning/datasources/prometheus.yaml"), "utf8")) as {
+      datasources: { uid: string; type: string; url: string }[];
+    };
     expect(ds.datasources).toHaveLength(1);
     expect(ds.datasources[0]).toMatchObject({ uid: PROMETHEUS_DATASOURCE_UID, type: "prometheus", url: "http://prometheus:9090" });
   });
   it("the dashboard provider reads the folder docker-compose.yml mounts grafana/dashboards on", () => {
-    const p = parse(readFileSync(join(root, "grafana/provisioning/dashboards/smt.yaml"), "utf8")) as { providers: { type: string; options: { path: string } }[] };
+    const p = parse(readFileSync(join(root, "grafana/provisioning/dashboards/smt.yaml"), "utf8")) as {
+      providers: { type: string; options: { path: string } }[];
+    };
     const compose = readFileSync(join(root, "docker-compose.yml"), "utf8");
     expect(p.providers[0]!.type).toBe("file");
     expect(compose).toContain(`./grafana/dashboards:${p.providers[0]!.options.path}:ro`);
@@ -101,165 +105,174 @@ let prometheus: PrometheusServer;
 const dir = mkdtempSync(join(tmpdir(), "smt-dashboards-"));
 
 describe("against a real Prometheus holding a backfilled year", () => {
-beforeAll(async () => {
-  const inputs = writeDashboardYear(year, (i) => join(dir, `part-${i}.om`));
-  const data = join(dir, "data");
-  // One promtool per part, in parallel; overlapping blocks are fine for Prometheus 2.42.
-  await Promise.all(inputs.map((input) => run("promtool", ["tsdb", "create-blocks-from", "openmetrics", "--max-block-duration=10000h", input, data], { maxBuffer: 64 << 20 })));
-  for (const input of inputs) rmSync(input);
-  prometheus = await startPrometheus({ dir, dataDir: data });
-}, 300_000);
+  beforeAll(async () => {
+    const inputs = writeDashboardYear(year, (i) => join(dir, `part-${i}.om`));
+    const data = join(dir, "data");
+    // One promtool per part, in parallel; overlapping blocks are fine for Prometheus 2.42.
+    await Promise.all(
+      inputs.map((input) =>
+        run("promtool", ["tsdb", "create-blocks-from", "openmetrics", "--max-block-duration=10000h", input, data], { maxBuffer: 64 << 20 }),
+      ),
+    );
+    for (const input of inputs) rmSync(input);
+    prometheus = await startPrometheus({ dir, dataDir: data });
+  }, 300_000);
 
-afterAll(async () => {
-  await prometheus?.stop();
-  rmSync(dir, { recursive: true, force: true });
-});
+  afterAll(async () => {
+    await prometheus?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
-/** Grafana's time range of a panel: the dashboard's, or its own relative time and time shift. */
-interface Range {
-  from: number;
-  to: number;
-}
-function resolveRelative(expr: string, now: DateTime): DateTime {
-  const m = /^now(?:-(\d+)([smhdwMy]))?(?:\/([smhdwMy]))?$/.exec(expr);
-  if (!m) throw new Error(`unsupported relative time ${expr}`);
-  const unit = { s: "seconds", m: "minutes", h: "hours", d: "days", w: "weeks", M: "months", y: "years" } as const;
-  let t = now;
-  if (m[1]) t = t.minus({ [unit[m[2] as keyof typeof unit]]: Number(m[1]) });
-  if (m[3]) t = t.startOf(unit[m[3] as keyof typeof unit].slice(0, -1) as "month");
-  return t;
-}
-function dashboardRange(d: GrafanaDashboard): Range {
-  const now = DateTime.fromMillis(NOW, { zone: ZONE });
-  const to = d.time.to === "now" ? now : resolveRelative(d.time.to, now).endOf("month");
-  return { from: resolveRelative(d.time.from, now).toMillis(), to: to.toMillis() };
-}
-function panelRange(d: GrafanaDashboard, p: GrafanaPanel): Range {
-  const now = DateTime.fromMillis(NOW, { zone: ZONE });
-  let r = dashboardRange(d);
-  if (p.timeFrom) {
-    const m = /^(\d+)([smhd])$/.exec(p.timeFrom);
-    r = m ? { from: now.minus({ [{ s: "seconds", m: "minutes", h: "hours", d: "days" }[m[2] as "s"]]: Number(m[1]) }).toMillis(), to: NOW } : { from: resolveRelative(p.timeFrom, now).toMillis(), to: NOW };
+  /** Grafana's time range of a panel: the dashboard's, or its own relative time and time shift. */
+  interface Range {
+    from: number;
+    to: number;
   }
-  if (p.timeShift) {
-    const m = /^(\d+)M\/M$/.exec(p.timeShift);
-    if (!m) throw new Error(`unsupported time shift ${p.timeShift}`);
-    const start = now.startOf("month").minus({ months: Number(m[1]) });
-    r = { from: start.toMillis(), to: start.endOf("month").toMillis() };
+  function resolveRelative(expr: string, now: DateTime): DateTime {
+    const m = /^now(?:-(\d+)([smhdwMy]))?(?:\/([smhdwMy]))?$/.exec(expr);
+    if (!m) throw new Error(`unsupported relative time ${expr}`);
+    const unit = { s: "seconds", m: "minutes", h: "hours", d: "days", w: "weeks", M: "months", y: "years" } as const;
+    let t = now;
+    if (m[1]) t = t.minus({ [unit[m[2] as keyof typeof unit]]: Number(m[1]) });
+    if (m[3]) t = t.startOf(unit[m[3] as keyof typeof unit].slice(0, -1) as "month");
+    return t;
   }
-  return r;
-}
-/** Grafana's $__interval: range / max data points, rounded to a "nice" interval, at least the panel's min interval. */
-function intervalOf(r: Range, p: { interval?: string; maxDataPoints?: number }): number {
-  const raw = (r.to - r.from) / (p.maxDataPoints ?? 1000);
-  const nice = [10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 15_000, 20_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_200_000, 1_800_000, 3_600_000, 7_200_000, 10_800_000, 21_600_000, 43_200_000, 86_400_000];
-  const rounded = nice.find((n) => n >= raw) ?? 86_400_000;
-  const min = p.interval ? Number(p.interval.slice(0, -1)) * { s: 1000, m: 60_000, h: 3_600_000 }[p.interval.slice(-1) as "s"] : 15_000;
-  return Math.max(rounded, min);
-}
-function substitute(expr: string, r: Range, intervalMs: number, vars: Record<string, string>): string {
-  const rangeS = Math.round((r.to - r.from) / 1000);
-  const rateInterval = Math.max(intervalMs / 1000 + 15, 60);
-  let out = expr
-    .replaceAll("$__range_s", String(rangeS))
-    .replaceAll("$__range", `${rangeS}s`)
-    .replaceAll("$__rate_interval", `${rateInterval}s`)
-    .replaceAll("$__interval", `${intervalMs / 1000}s`);
-  for (const [k, v] of Object.entries(vars)) out = out.replaceAll(`$${k}`, v);
-  return out;
-}
+  function dashboardRange(d: GrafanaDashboard): Range {
+    const now = DateTime.fromMillis(NOW, { zone: ZONE });
+    const to = d.time.to === "now" ? now : resolveRelative(d.time.to, now).endOf("month");
+    return { from: resolveRelative(d.time.from, now).toMillis(), to: to.toMillis() };
+  }
+  function panelRange(d: GrafanaDashboard, p: GrafanaPanel): Range {
+    const now = DateTime.fromMillis(NOW, { zone: ZONE });
+    let r = dashboardRange(d);
+    if (p.timeFrom) {
+      const m = /^(\d+)([smhd])$/.exec(p.timeFrom);
+      r = m
+        ? { from: now.minus({ [{ s: "seconds", m: "minutes", h: "hours", d: "days" }[m[2] as "s"]]: Number(m[1]) }).toMillis(), to: NOW }
+        : { from: resolveRelative(p.timeFrom, now).toMillis(), to: NOW };
+    }
+    if (p.timeShift) {
+      const m = /^(\d+)M\/M$/.exec(p.timeShift);
+      if (!m) throw new Error(`unsupported time shift ${p.timeShift}`);
+      const start = now.startOf("month").minus({ months: Number(m[1]) });
+      r = { from: start.toMillis(), to: start.endOf("month").toMillis() };
+    }
+    return r;
+  }
+  /** Grafana's $__interval: range / max data points, rounded to a "nice" interval, at least the panel's min interval. */
+  function intervalOf(r: Range, p: { interval?: string; maxDataPoints?: number }): number {
+    const raw = (r.to - r.from) / (p.maxDataPoints ?? 1000);
+    const nice = [
+      10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 15_000, 20_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_200_000, 1_800_000,
+      3_600_000, 7_200_000, 10_800_000, 21_600_000, 43_200_000, 86_400_000,
+    ];
+    const rounded = nice.find((n) => n >= raw) ?? 86_400_000;
+    const min = p.interval ? Number(p.interval.slice(0, -1)) * { s: 1000, m: 60_000, h: 3_600_000 }[p.interval.slice(-1) as "s"] : 15_000;
+    return Math.max(rounded, min);
+  }
+  function substitute(expr: string, r: Range, intervalMs: number, vars: Record<string, string>): string {
+    const rangeS = Math.round((r.to - r.from) / 1000);
+    const rateInterval = Math.max(intervalMs / 1000 + 15, 60);
+    let out = expr
+      .replaceAll("$__range_s", String(rangeS))
+      .replaceAll("$__range", `${rangeS}s`)
+      .replaceAll("$__rate_interval", `${rateInterval}s`)
+      .replaceAll("$__interval", `${intervalMs / 1000}s`);
+    for (const [k, v] of Object.entries(vars)) out = out.replaceAll(`$${k}`, v);
+    return out;
+  }
 
-/** Variable values per dashboard to run the queries with (every service for the detail dashboard). */
-function variableSets(d: GrafanaDashboard): Record<string, string>[] {
-  if (d.templating.list.length === 0) return [{}];
-  return SERVICES.map((service) => ({ service, check: ".*", location: ".*" }));
-}
+  /** Variable values per dashboard to run the queries with (every service for the detail dashboard). */
+  function variableSets(d: GrafanaDashboard): Record<string, string>[] {
+    if (d.templating.list.length === 0) return [{}];
+    return SERVICES.map((service) => ({ service, check: ".*", location: ".*" }));
+  }
 
-const dashboards = [...checkedIn.entries()].map(([name, json]) => [name, dashboardSchema.parse(json)] as const);
+  const dashboards = [...checkedIn.entries()].map(([name, json]) => [name, dashboardSchema.parse(json)] as const);
 
-describe.each(dashboards)("every query of %s runs clean against real data (Prometheus 2.42, a backfilled year)", (_name, d) => {
-  const panels = d.panels.filter((p): p is GrafanaPanel => p.type !== "row");
-  const cases = panels.flatMap((p) => p.targets.map((t) => [`${p.id} ${p.title} / ${t.refId}`, p, t] as const));
+  describe.each(dashboards)("every query of %s runs clean against real data (Prometheus 2.42, a backfilled year)", (_name, d) => {
+    const panels = d.panels.filter((p): p is GrafanaPanel => p.type !== "row");
+    const cases = panels.flatMap((p) => p.targets.map((t) => [`${p.id} ${p.title} / ${t.refId}`, p, t] as const));
 
-  it.each(cases)("panel %s", async (_label, p, t) => {
-    const r = panelRange(d, p);
-    const interval = intervalOf(r, p);
-    for (const vars of variableSets(d)) {
-      const expr = substitute(t.expr, r, interval, vars);
-      if (t.instant) {
-        const result = await instantQuery(prometheus.url, expr, r.to / 1000);
-        expect(result.length, `${expr} (${JSON.stringify(vars)}) returned nothing`).toBeGreaterThan(0);
-        for (const s of result) expect(Number.isFinite(s.value), `${expr}: ${JSON.stringify(s)}`).toBe(true);
-      } else {
-        const step = interval / 1000;
-        const result = await rangeQuery(prometheus.url, expr, Math.floor(r.from / 1000 / step) * step, r.to / 1000, step);
-        expect(result.length, `${expr} (${JSON.stringify(vars)}) returned nothing`).toBeGreaterThan(0);
-        expect(result.some((s) => s.values.length > 0)).toBe(true);
+    it.each(cases)("panel %s", async (_label, p, t) => {
+      const r = panelRange(d, p);
+      const interval = intervalOf(r, p);
+      for (const vars of variableSets(d)) {
+        const expr = substitute(t.expr, r, interval, vars);
+        if (t.instant) {
+          const result = await instantQuery(prometheus.url, expr, r.to / 1000);
+          expect(result.length, `${expr} (${JSON.stringify(vars)}) returned nothing`).toBeGreaterThan(0);
+          for (const s of result) expect(Number.isFinite(s.value), `${expr}: ${JSON.stringify(s)}`).toBe(true);
+        } else {
+          const step = interval / 1000;
+          const result = await rangeQuery(prometheus.url, expr, Math.floor(r.from / 1000 / step) * step, r.to / 1000, step);
+          expect(result.length, `${expr} (${JSON.stringify(vars)}) returned nothing`).toBeGreaterThan(0);
+          expect(result.some((s) => s.values.length > 0)).toBe(true);
+        }
       }
-    }
+    });
+
+    it.each(d.annotations.list.map((a) => [a.name, a] as const))("annotation %s", async (_n, a) => {
+      const r = dashboardRange(d);
+      // Grafana raises an annotation's step to keep within Prometheus's 11,000 points per series.
+      const step = Math.max(Number(a.step.slice(0, -1)), Math.ceil((r.to - r.from) / 1000 / 11_000));
+      const result = await rangeQuery(prometheus.url, substitute(a.expr, r, 60_000, {}), r.from / 1000, r.to / 1000, step);
+      expect(result.length, a.expr).toBeGreaterThan(0);
+    });
+
+    it.each(d.templating.list.map((v) => [v.name, v] as const))("variable $%s", async (_n, v) => {
+      const m = /^label_values\((.*),\s*(\w+)\)$/.exec(v.query);
+      expect(m, v.query).not.toBeNull();
+      const r = dashboardRange(d);
+      for (const vars of variableSets(d)) {
+        const match = substitute(m![1]!, r, 60_000, vars);
+        const params = new URLSearchParams({ "match[]": match, start: String(r.from / 1000), end: String(r.to / 1000) });
+        const res = (await (await fetch(`${prometheus.url}/api/v1/label/${m![2]}/values?${params}`)).json()) as { status: string; data: string[] };
+        expect(res.status).toBe("success");
+        expect(res.data.length, `${v.query} with ${JSON.stringify(vars)}`).toBeGreaterThan(0);
+      }
+    });
   });
 
-  it.each(d.annotations.list.map((a) => [a.name, a] as const))("annotation %s", async (_n, a) => {
-    const r = dashboardRange(d);
-    // Grafana raises an annotation's step to keep within Prometheus's 11,000 points per series.
-    const step = Math.max(Number(a.step.slice(0, -1)), Math.ceil((r.to - r.from) / 1000 / 11_000));
-    const result = await rangeQuery(prometheus.url, substitute(a.expr, r, 60_000, {}), r.from / 1000, r.to / 1000, step);
-    expect(result.length, a.expr).toBeGreaterThan(0);
-  });
+  describe("the monthly figures are right (against the synthetic year's own minute counts)", () => {
+    const d = dashboards.find(([, x]) => x.uid === AVAILABILITY_MONTHLY_UID)![1];
+    const stats = d.panels.filter((p): p is GrafanaPanel => p.type === "stat");
 
-  it.each(d.templating.list.map((v) => [v.name, v] as const))("variable $%s", async (_n, v) => {
-    const m = /^label_values\((.*),\s*(\w+)\)$/.exec(v.query);
-    expect(m, v.query).not.toBeNull();
-    const r = dashboardRange(d);
-    for (const vars of variableSets(d)) {
-      const match = substitute(m![1]!, r, 60_000, vars);
-      const params = new URLSearchParams({ "match[]": match, start: String(r.from / 1000), end: String(r.to / 1000) });
-      const res = (await (await fetch(`${prometheus.url}/api/v1/label/${m![2]}/values?${params}`)).json()) as { status: string; data: string[] };
-      expect(res.status).toBe("success");
-      expect(res.data.length, `${v.query} with ${JSON.stringify(vars)}`).toBeGreaterThan(0);
-    }
-  });
-});
+    it(`${MONTHS_SHOWN} calendar months plus this month and the previous month`, () => {
+      expect(stats.map((p) => p.timeShift ?? "")).toEqual(["", "1M/M", "", ...Array.from({ length: MONTHS_SHOWN - 1 }, (_, k) => `${k + 1}M/M`)]);
+    });
 
-describe("the monthly figures are right (against the synthetic year's own minute counts)", () => {
-  const d = dashboards.find(([, x]) => x.uid === AVAILABILITY_MONTHLY_UID)![1];
-  const stats = d.panels.filter((p): p is GrafanaPanel => p.type === "stat");
+    it.each(stats.map((p) => [p.title, p] as const))("%s: availability per service = available / (minutes - maintenance)", async (_t, p) => {
+      const r = panelRange(d, p);
+      const result = await instantQuery(prometheus.url, substitute(p.targets[0]!.expr, r, 60_000, {}), r.to / 1000);
+      const from = r.from;
+      const to = Math.round(r.to / 60_000) * 60_000 > r.to ? Math.ceil(r.to / 60_000) * 60_000 : Math.floor(r.to / 60_000) * 60_000;
+      const minutes = Math.round((r.to - r.from) / 1000) / 60;
+      for (const service of SERVICES) {
+        const c = year.count(service, from, to);
+        const expected = c.available / (minutes - c.maintenance);
+        const got = result.find((s) => s.metric.service === service);
+        expect(got, service).toBeDefined();
+        expect(got!.value, `${service} ${p.title}: ${JSON.stringify(c)}`).toBeCloseTo(expected, 9);
+      }
+      // Outages every month: below 99 % somewhere, as the red threshold should show.
+      expect(result.some((s) => s.value < 0.9999)).toBe(true);
+    });
 
-  it(`${MONTHS_SHOWN} calendar months plus this month and the previous month`, () => {
-    expect(stats.map((p) => p.timeShift ?? "")).toEqual(["", "1M/M", "", ...Array.from({ length: MONTHS_SHOWN - 1 }, (_, k) => `${k + 1}M/M`)]);
+    it("the minutes table adds up to the minutes of the range, and matches the model per state", async () => {
+      const table = d.panels.find((p): p is GrafanaPanel => p.type === "table" && p.title.startsWith("Minutes"))!;
+      const r = panelRange(d, table);
+      const byRef: Record<string, Map<string, number>> = {};
+      for (const t of table.targets) {
+        const result = await instantQuery(prometheus.url, substitute(t.expr, r, 60_000, {}), r.to / 1000);
+        byRef[t.refId] = new Map(result.map((s) => [s.metric.service!, s.value]));
+      }
+      const minutes = Math.floor((r.to - r.from) / 60_000);
+      for (const service of SERVICES) {
+        const c = year.count(service, r.from, Math.floor(r.to / 60_000) * 60_000);
+        expect([byRef.A!.get(service), byRef.B!.get(service), byRef.C!.get(service)], service).toEqual([c.available, c.unavailable, c.maintenance]);
+        expect(byRef.A!.get(service)! + byRef.B!.get(service)! + byRef.C!.get(service)! + byRef.D!.get(service)!).toBe(minutes);
+      }
+    });
   });
-
-  it.each(stats.map((p) => [p.title, p] as const))("%s: availability per service = available / (minutes - maintenance)", async (_t, p) => {
-    const r = panelRange(d, p);
-    const result = await instantQuery(prometheus.url, substitute(p.targets[0]!.expr, r, 60_000, {}), r.to / 1000);
-    const from = r.from;
-    const to = Math.round(r.to / 60_000) * 60_000 > r.to ? Math.ceil(r.to / 60_000) * 60_000 : Math.floor(r.to / 60_000) * 60_000;
-    const minutes = Math.round((r.to - r.from) / 1000) / 60;
-    for (const service of SERVICES) {
-      const c = year.count(service, from, to);
-      const expected = c.available / (minutes - c.maintenance);
-      const got = result.find((s) => s.metric.service === service);
-      expect(got, service).toBeDefined();
-      expect(got!.value, `${service} ${p.title}: ${JSON.stringify(c)}`).toBeCloseTo(expected, 9);
-    }
-    // Outages every month: below 99 % somewhere, as the red threshold should show.
-    expect(result.some((s) => s.value < 0.9999)).toBe(true);
-  });
-
-  it("the minutes table adds up to the minutes of the range, and matches the model per state", async () => {
-    const table = d.panels.find((p): p is GrafanaPanel => p.type === "table" && p.title.startsWith("Minutes"))!;
-    const r = panelRange(d, table);
-    const byRef: Record<string, Map<string, number>> = {};
-    for (const t of table.targets) {
-      const result = await instantQuery(prometheus.url, substitute(t.expr, r, 60_000, {}), r.to / 1000);
-      byRef[t.refId] = new Map(result.map((s) => [s.metric.service!, s.value]));
-    }
-    const minutes = Math.floor((r.to - r.from) / 60_000);
-    for (const service of SERVICES) {
-      const c = year.count(service, r.from, Math.floor(r.to / 60_000) * 60_000);
-      expect([byRef.A!.get(service), byRef.B!.get(service), byRef.C!.get(service)], service).toEqual([c.available, c.unavailable, c.maintenance]);
-      expect(byRef.A!.get(service)! + byRef.B!.get(service)! + byRef.C!.get(service)! + byRef.D!.get(service)!).toBe(minutes);
-    }
-  });
-});
 });

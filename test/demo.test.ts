@@ -107,113 +107,142 @@ describe("process supervisor (src/demo/process-supervisor.ts)", () => {
 });
 
 describe("smt-monitor demo (real simulator, exporter, notifier, Prometheus, Alertmanager)", () => {
-  it(
-    "reaches a stored INITIAL draft for the injected outage, then stops every process on SIGINT",
-    async () => {
-      expect(existsSync(cli), "run `npx tsc -p .` first (npm test builds)").toBe(true);
-      const names = ["exporter", "notifier", "prometheus", "alertmanager", "simulator-admin", "simulator-gui", "simulator-api", "simulator-han", "simulator-ftps"];
-      const ports: number[] = [];
-      while (ports.length < names.length) {
-        const p = await freePort();
-        if (!ports.includes(p)) ports.push(p);
+  it("reaches a stored INITIAL draft for the injected outage, then stops every process on SIGINT", async () => {
+    expect(existsSync(cli), "run `npx tsc -p .` first (npm test builds)").toBe(true);
+    const names = [
+      "exporter",
+      "notifier",
+      "prometheus",
+      "alertmanager",
+      "simulator-admin",
+      "simulator-gui",
+      "simulator-api",
+      "simulator-han",
+      "simulator-ftps",
+    ];
+    const ports: number[] = [];
+    while (ports.length < names.length) {
+      const p = await freePort();
+      if (!ports.includes(p)) ports.push(p);
+    }
+    // FTPS passive ports apart from the other tests' simulators (41000-48999) and from a developer's npm start (40000-40999).
+    const pasv = 49_000 + (process.pid % 50) * 20;
+    const args = [
+      cli,
+      "demo",
+      "--data-dir",
+      join(dir, "demo"),
+      "--simulator-pasv-range",
+      `${pasv}-${pasv + 19}`,
+      ...names.flatMap((n, i) => [`--${n}-port`, String(ports[i])]),
+    ];
+    const started = Date.now();
+    // Its own process group, so that the cleanup can end it whatever state it is left in.
+    demo = spawn(process.execPath, args, { cwd: dir, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    groups.add(demo.pid!);
+    demo.stdout!.on("data", (d: Buffer) => (output += d.toString()));
+    demo.stderr!.on("data", (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => demo!.once("exit", (code, signal) => resolve({ code, signal })));
+
+    const until = async <T>(what: string, f: () => Promise<T | undefined> | T | undefined, ms: number): Promise<T> => {
+      const deadline = Date.now() + ms;
+      while (Date.now() < deadline) {
+        if (demo!.exitCode !== null) throw new Error(`the demo exited (${demo!.exitCode}) while waiting for ${what}:\n${output}`);
+        const v = await f();
+        if (v !== undefined) return v;
+        await new Promise((r) => setTimeout(r, 1_000));
       }
-      // FTPS passive ports apart from the other tests' simulators (41000-48999) and from a developer's npm start (40000-40999).
-      const pasv = 49_000 + (process.pid % 50) * 20;
-      const args = [cli, "demo", "--data-dir", join(dir, "demo"), "--simulator-pasv-range", `${pasv}-${pasv + 19}`, ...names.flatMap((n, i) => [`--${n}-port`, String(ports[i])])];
-      const started = Date.now();
-      // Its own process group, so that the cleanup can end it whatever state it is left in.
-      demo = spawn(process.execPath, args, { cwd: dir, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-      groups.add(demo.pid!);
-      demo.stdout!.on("data", (d: Buffer) => (output += d.toString()));
-      demo.stderr!.on("data", (d: Buffer) => (output += d.toString()));
-      const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => demo!.once("exit", (code, signal) => resolve({ code, signal })));
+      throw new Error(`timed out waiting for ${what}:\n${output}`);
+    };
 
-      const until = async <T>(what: string, f: () => Promise<T | undefined> | T | undefined, ms: number): Promise<T> => {
-        const deadline = Date.now() + ms;
-        while (Date.now() < deadline) {
-          if (demo!.exitCode !== null) throw new Error(`the demo exited (${demo!.exitCode}) while waiting for ${what}:\n${output}`);
-          const v = await f();
-          if (v !== undefined) return v;
-          await new Promise((r) => setTimeout(r, 1_000));
-        }
-        throw new Error(`timed out waiting for ${what}:\n${output}`);
-      };
+    await until("the component URLs", () => (output.includes("Press Ctrl-C") ? true : undefined), 90_000);
+    const notifierUrl = `http://127.0.0.1:${ports[1]}`;
+    for (const [i, n] of names.slice(0, 4).entries()) expect(output, n).toContain(`http://127.0.0.1:${ports[i]}`);
+    const password = readFileSync(join(dir, "demo", "secrets", "reviewer-password"), "utf8").trim();
+    expect(output).toContain(`password ${password}`);
 
-      await until("the component URLs", () => (output.includes("Press Ctrl-C") ? true : undefined), 90_000);
-      const notifierUrl = `http://127.0.0.1:${ports[1]}`;
-      for (const [i, n] of names.slice(0, 4).entries()) expect(output, n).toContain(`http://127.0.0.1:${ports[i]}`);
-      const password = readFileSync(join(dir, "demo", "secrets", "reviewer-password"), "utf8").trim();
-      expect(output).toContain(`password ${password}`);
+    // The components, each in its own process group (the demo's pid file).
+    const pids = readFileSync(join(dir, "demo", "demo.pids"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => Number(l.split(" ")[0]));
+    expect(pids.length).toBe(5);
+    for (const pid of pids) groups.add(pid);
+    expect(processesIn(groups).length).toBeGreaterThanOrEqual(6);
 
-      // The components, each in its own process group (the demo's pid file).
-      const pids = readFileSync(join(dir, "demo", "demo.pids"), "utf8").trim().split("\n").map((l) => Number(l.split(" ")[0]));
-      expect(pids.length).toBe(5);
-      for (const pid of pids) groups.add(pid);
-      expect(processesIn(groups).length).toBeGreaterThanOrEqual(6);
+    // Issue 2's "done when": all four services up in the exporter's /metrics within a minute of the start,
+    // and (issue 5) their probe results in Prometheus. The portal (gui) may already be red from the scenario.
+    const services = ["gui", "api", "ftps", "han"];
+    await until(
+      "smt_probe_success of all four services in the exporter's /metrics",
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${ports[0]}/metrics`).catch(() => undefined);
+        const text = res?.ok ? await res.text() : "";
+        return services.every((svc) => new RegExp(`^smt_probe_success\\{service="${svc}",[^}]*\\} [01]$`, "m").test(text)) ? true : undefined;
+      },
+      Math.max(1_000, started + 60_000 - Date.now()),
+    );
+    console.log(`all four services in /metrics after ${Math.round((Date.now() - started) / 1000)} s`);
+    const inPrometheus = await until(
+      "smt_probe_success of all four services in Prometheus",
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${ports[2]}/api/v1/query?query=${encodeURIComponent("count by (service) (smt_probe_success)")}`).catch(
+          () => undefined,
+        );
+        if (!res?.ok) return undefined;
+        const body = (await res.json()) as { data: { result: { metric: { service: string } }[] } };
+        const found = body.data.result.map((r) => r.metric.service).sort();
+        return services.every((svc) => found.includes(svc)) ? found : undefined;
+      },
+      60_000,
+    );
+    expect(inPrometheus).toEqual([...services].sort());
 
-      // Issue 2's "done when": all four services up in the exporter's /metrics within a minute of the start,
-      // and (issue 5) their probe results in Prometheus. The portal (gui) may already be red from the scenario.
-      const services = ["gui", "api", "ftps", "han"];
-      await until(
-        "smt_probe_success of all four services in the exporter's /metrics",
-        async () => {
-          const res = await fetch(`http://127.0.0.1:${ports[0]}/metrics`).catch(() => undefined);
-          const text = res?.ok ? await res.text() : "";
-          return services.every((svc) => new RegExp(`^smt_probe_success\\{service="${svc}",[^}]*\\} [01]$`, "m").test(text)) ? true : undefined;
-        },
-        Math.max(1_000, started + 60_000 - Date.now()),
-      );
-      console.log(`all four services in /metrics after ${Math.round((Date.now() - started) / 1000)} s`);
-      const inPrometheus = await until(
-        "smt_probe_success of all four services in Prometheus",
-        async () => {
-          const res = await fetch(`http://127.0.0.1:${ports[2]}/api/v1/query?query=${encodeURIComponent("count by (service) (smt_probe_success)")}`).catch(() => undefined);
-          if (!res?.ok) return undefined;
-          const body = (await res.json()) as { data: { result: { metric: { service: string } }[] } };
-          const found = body.data.result.map((r) => r.metric.service).sort();
-          return services.every((svc) => found.includes(svc)) ? found : undefined;
-        },
-        60_000,
-      );
-      expect(inPrometheus).toEqual([...services].sort());
+    const auth = `Basic ${Buffer.from(`oncall:${password}`).toString("base64")}`;
+    const initial = await until(
+      "a stored INITIAL notice draft",
+      async () => {
+        const res = await fetch(`${notifierUrl}/api/v1/notices`, { headers: { authorization: auth } }).catch(() => undefined);
+        if (!res?.ok) return undefined;
+        const { notices } = (await res.json()) as { notices: { id: string; kind: string; status: string; subject: string; services: string[] }[] };
+        return notices.find((n) => n.kind === "INITIAL");
+      },
+      270_000,
+    );
+    const seconds = Math.round((Date.now() - started) / 1000);
+    console.log(`INITIAL draft ${initial.id} after ${seconds} s: ${initial.subject}`);
+    expect(initial.status).toBe("draft");
+    expect(initial.subject).toMatch(/INITIAL: Unplanned Outage/);
+    // The review page shows it.
+    const page = await fetch(`${notifierUrl}/notices/${encodeURIComponent(initial.id)}`, { headers: { authorization: auth } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(initial.id);
+    // And the demo said so.
+    await until("the demo's draft line", () => (output.includes(`INITIAL draft ${initial.id}`) ? true : undefined), 15_000);
 
-      const auth = `Basic ${Buffer.from(`oncall:${password}`).toString("base64")}`;
-      const initial = await until(
-        "a stored INITIAL notice draft",
-        async () => {
-          const res = await fetch(`${notifierUrl}/api/v1/notices`, { headers: { authorization: auth } }).catch(() => undefined);
-          if (!res?.ok) return undefined;
-          const { notices } = (await res.json()) as { notices: { id: string; kind: string; status: string; subject: string; services: string[] }[] };
-          return notices.find((n) => n.kind === "INITIAL");
-        },
-        270_000,
-      );
-      const seconds = Math.round((Date.now() - started) / 1000);
-      console.log(`INITIAL draft ${initial.id} after ${seconds} s: ${initial.subject}`);
-      expect(initial.status).toBe("draft");
-      expect(initial.subject).toMatch(/INITIAL: Unplanned Outage/);
-      // The review page shows it.
-      const page = await fetch(`${notifierUrl}/notices/${encodeURIComponent(initial.id)}`, { headers: { authorization: auth } });
-      expect(page.status).toBe(200);
-      expect(await page.text()).toContain(initial.id);
-      // And the demo said so.
-      await until("the demo's draft line", () => (output.includes(`INITIAL draft ${initial.id}`) ? true : undefined), 15_000);
-
-      // Ctrl-C: SIGINT to the demo alone (the components run in their own groups).
-      process.kill(demo.pid!, "SIGINT");
-      const timer = setTimeout(() => process.kill(-demo!.pid!, "SIGKILL"), 40_000);
-      const end = await exited;
-      clearTimeout(timer);
-      expect(end, output).toEqual({ code: 0, signal: null });
-      expect(output).toContain("All components stopped.");
-      await new Promise((r) => setTimeout(r, 300));
-      expect(processesIn(groups), "processes left behind").toEqual([]);
-      for (const pid of [demo.pid!, ...pids]) expect(alive(pid), `pid ${pid}`).toBe(false);
-      // Their ports are free again.
-      const { busyPorts } = await import("../src/demo/demo-stack.js");
-      const keys = ["exporter", "notifier", "prometheus", "alertmanager", "simulatorAdmin", "simulatorGui", "simulatorApi", "simulatorHan", "simulatorFtps"] as const;
-      expect(await busyPorts(Object.fromEntries(keys.map((k, i) => [k, ports[i]!])) as never)).toEqual([]);
-    },
-    420_000,
-  );
+    // Ctrl-C: SIGINT to the demo alone (the components run in their own groups).
+    process.kill(demo.pid!, "SIGINT");
+    const timer = setTimeout(() => process.kill(-demo!.pid!, "SIGKILL"), 40_000);
+    const end = await exited;
+    clearTimeout(timer);
+    expect(end, output).toEqual({ code: 0, signal: null });
+    expect(output).toContain("All components stopped.");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(processesIn(groups), "processes left behind").toEqual([]);
+    for (const pid of [demo.pid!, ...pids]) expect(alive(pid), `pid ${pid}`).toBe(false);
+    // Their ports are free again.
+    const { busyPorts } = await import("../src/demo/demo-stack.js");
+    const keys = [
+      "exporter",
+      "notifier",
+      "prometheus",
+      "alertmanager",
+      "simulatorAdmin",
+      "simulatorGui",
+      "simulatorApi",
+      "simulatorHan",
+      "simulatorFtps",
+    ] as const;
+    expect(await busyPorts(Object.fromEntries(keys.map((k, i) => [k, ports[i]!])) as never)).toEqual([]);
+  }, 420_000);
 });

@@ -32,7 +32,13 @@ async function countingTarget(): Promise<{ url: string; requests: () => number }
     res.end("ok");
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  closers.push(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+  closers.push(
+    () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  );
   return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/`, requests: () => requests };
 }
 
@@ -60,7 +66,9 @@ describe("a check with an interval beyond the timer limit never runs in a loop",
     const scheduler = new FixedRateScheduler<ResolvedCheck>({
       maxConcurrency: 4,
       clock: systemClock({}, { now: Date.now, random: () => 0.999 }),
-      run: async (c, signal) => void (await runCheck(c, { signal })),
+      run: async (c, signal) => {
+        await runCheck(c, { signal });
+      },
     });
     closers.push(() => scheduler.stop());
     // The config can no longer say 25d; a resolved check built by other code still cannot loop.
@@ -91,7 +99,9 @@ describe("a check with an interval beyond the timer limit never runs in a loop",
       armTimer(20_000, () => resolve(`still running after 20 s with ${target.requests()} requests to the target`), { unref: true });
     });
     expect(outcome).toBe(2); // a config error (exit codes: docs/configuration.md)
-    expect(stderr).toContain(`${file}:5:15: checks[0].interval: expected a duration between 1s and 24h like "30s", "5m" or "1h30m", got "25d" (longer than 24h)`);
+    expect(stderr).toContain(
+      `${file}:5:15: checks[0].interval: expected a duration between 1s and 24h like "30s", "5m" or "1h30m", got "25d" (longer than 24h)`,
+    );
     expect(target.requests()).toBe(0);
   });
 });

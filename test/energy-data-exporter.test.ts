@@ -19,7 +19,6 @@ const run = promisify(execFile);
 const ZONE = "America/Chicago";
 const ONCOR = "10443720000000001";
 const CNP = "1008901000000000000001";
-const CANARIES = [ONCOR, CNP];
 
 /** The latest US DST change day (second Sunday of March, first Sunday of November) at least 3 days ago. */
 function latestDstDay(now: DateTime): DateTime {
@@ -64,7 +63,12 @@ async function runAll(): Promise<string> {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "smt-energy-"));
   setClock(dst.plus({ days: 1, hours: 12 }));
-  sim = await startSimulator({ stateDir: join(dir, "sim"), ports: { admin: 0, gui: 0, api: 0, han: 0, ftps: 0 }, pasvRange: [47000 + (process.pid % 50) * 20, 47019 + (process.pid % 50) * 20], now: clock.now });
+  sim = await startSimulator({
+    stateDir: join(dir, "sim"),
+    ports: { admin: 0, gui: 0, api: 0, han: 0, ftps: 0 },
+    pasvRange: [47000 + (process.pid % 50) * 20, 47019 + (process.pid % 50) * 20],
+    now: clock.now,
+  });
   const f = sim.files;
   ticketsDrop = join(dir, "drop", "tickets.csv");
   mkdirSync(join(dir, "drop"));
@@ -181,7 +185,9 @@ describe(`energy data on the days after the DST change of ${dst.toISODate()} (re
     await sim.clearFaults();
     const after = await runAll();
     for (const l of [labels("api", "api_interval_data"), labels("ftps", "ftps_interval_data")]) {
-      expect(sample(after, "smt_data_latest_usage_day_timestamp_seconds", l)!, l.service).toBeGreaterThanOrEqual(sample(after, "smt_data_expected_usage_day_timestamp_seconds", l)!);
+      expect(sample(after, "smt_data_latest_usage_day_timestamp_seconds", l)!, l.service).toBeGreaterThanOrEqual(
+        sample(after, "smt_data_expected_usage_day_timestamp_seconds", l)!,
+      );
     }
   });
 
@@ -196,8 +202,22 @@ describe(`energy data on the days after the DST change of ${dst.toISODate()} (re
     const apiDay = DateTime.fromSeconds(sample(text, "smt_data_quality_usage_day_timestamp_seconds", api)!, { zone: ZONE });
     const fq = (figure: string) => sample(text, "smt_data_quality_intervals", { ...ftps, figure });
     const aq = (figure: string) => sample(text, "smt_data_quality_intervals", { ...api, figure });
-    expect([fq("expected"), fq("received"), fq("missing"), fq("duplicate"), fq("negative"), fq("estimated")]).toEqual([2 * intervalsOf(ftpsDay), 2 * intervalsOf(ftpsDay), 1, 1, 1, 4]);
-    expect([aq("expected"), aq("received"), aq("missing"), aq("duplicate"), aq("negative"), aq("estimated")]).toEqual([2 * intervalsOf(apiDay), 2 * intervalsOf(apiDay) - 1, 1, 0, 1, 4]);
+    expect([fq("expected"), fq("received"), fq("missing"), fq("duplicate"), fq("negative"), fq("estimated")]).toEqual([
+      2 * intervalsOf(ftpsDay),
+      2 * intervalsOf(ftpsDay),
+      1,
+      1,
+      1,
+      4,
+    ]);
+    expect([aq("expected"), aq("received"), aq("missing"), aq("duplicate"), aq("negative"), aq("estimated")]).toEqual([
+      2 * intervalsOf(apiDay),
+      2 * intervalsOf(apiDay) - 1,
+      1,
+      0,
+      1,
+      4,
+    ]);
     await sim.clearFaults();
   });
 
@@ -229,18 +249,29 @@ describe("call-center and HAN figures (file drop and HTTP)", () => {
 
   it("bad rows are reported with file and line and not counted; good figures stay", async () => {
     const before = await metrics();
-    const res = await fetch(`http://127.0.0.1:${sim.ports.admin}/feeds`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"bad_rows": true}' });
+    const res = await fetch(`http://127.0.0.1:${sim.ports.admin}/feeds`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"bad_rows": true}',
+    });
     expect(res.status).toBe(200);
     copyFileSync(sim.feeds.files.tickets, ticketsDrop);
     const text = await runAll();
     expect(sample(text, "smt_figures_rows", { source: "han_feed", result: "malformed" })).toBe(3);
     expect(sample(text, "smt_figures_rows", { source: "call_center", result: "malformed" })).toBe(3);
-    for (const labelsOf of [{ source: "han_feed", status: "joined", tdsp: "oncor" }, { source: "han_feed", status: "failed", tdsp: "tnmp" }]) {
+    for (const labelsOf of [
+      { source: "han_feed", status: "joined", tdsp: "oncor" },
+      { source: "han_feed", status: "failed", tdsp: "tnmp" },
+    ]) {
       expect(sample(text, "smt_han_devices", labelsOf)).toBe(sample(before, "smt_han_devices", labelsOf));
     }
     const warnings = log.lines().filter((l) => l.msg === "figure source has malformed rows; they were not counted");
     const problems = warnings.flatMap((w) => w.problems as string[]);
-    expect(problems).toContainEqual(expect.stringMatching(new RegExp(`^${ticketsDrop.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}:\\d+: count: expected a whole number of tickets, got "twelve"$`)));
+    expect(problems).toContainEqual(
+      expect.stringMatching(
+        new RegExp(`^${ticketsDrop.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}:\\d+: count: expected a whole number of tickets, got "twelve"$`),
+      ),
+    );
     expect(problems).toContainEqual(expect.stringMatching(/\/feeds\/han-devices\.json:\d+: esiid: expected 17 digits/));
   });
 
@@ -258,7 +289,10 @@ describe("call-center and HAN figures (file drop and HTTP)", () => {
     text = await runAll();
     expect(sample(text, "smt_figures_read_success", { source: "call_center" })).toBe(0);
     expect(sample(text, "smt_call_center_tickets", key)).toBe(good);
-    const errors = log.lines().filter((l) => l.msg === "figure source not read; keeping the previous figures").map((l) => String(l.error));
+    const errors = log
+      .lines()
+      .filter((l) => l.msg === "figure source not read; keeping the previous figures")
+      .map((l) => String(l.error));
     expect(errors).toContainEqual(expect.stringMatching(/tickets\.csv: no row could be counted/));
     expect(errors).toContainEqual(expect.stringMatching(/cannot read .*tickets\.csv: ENOENT/));
     copyFileSync(sim.feeds.files.tickets, ticketsDrop);
@@ -290,6 +324,10 @@ market_figures:
     expect((r as { code?: number }).code).toBe(1);
     expect(out).toContain(`${bad}:3:19: energy_data.canary_esiids[0]: expected an ESIID of 17 digits (22 for CenterPoint) starting with "10", quoted`);
     expect(out).toContain(`${bad}:5:32: energy_data.deadlines.ftps.at: expected a local time "HH:MM", got "25:00"`);
-    expect(out).toMatch(new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}:9:15: market_figures\\.sources\\[0\\]\\.figure: expected one of "call_center_tickets", "han_devices"`));
+    expect(out).toMatch(
+      new RegExp(
+        `${bad.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}:9:15: market_figures\\.sources\\[0\\]\\.figure: expected one of "call_center_tickets", "han_devices"`,
+      ),
+    );
   });
 });

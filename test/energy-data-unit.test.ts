@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { DateTime } from "luxon";
 import { observeApiEnergyData, observeTimedRows, DataFormatFailure } from "../src/energy-data/data-observation.js";
-import { deliveryDeadline, expectedUsageDay, nextDeliveryDeadline, SLO_DELIVERY_DEADLINES, usageDayStart, usageDaysOfMonth, parseCivilDate } from "../src/energy-data/delivery-deadline.js";
+import {
+  deliveryDeadline,
+  expectedUsageDay,
+  nextDeliveryDeadline,
+  SLO_DELIVERY_DEADLINES,
+  usageDayStart,
+  usageDaysOfMonth,
+  parseCivilDate,
+} from "../src/energy-data/delivery-deadline.js";
 import { dearmor, parseIntervalCsv, addOlderFileRows, intervalFileText, type IntervalRowsByDay } from "../src/energy-data/interval-file.js";
 import { intervalsInDay, intervalStartTimes, parseReadingList, positionalQuality, timedRowsQuality } from "../src/energy-data/interval-quality.js";
 import { insertCanaries } from "../src/energy-data/api-data-check.js";
@@ -92,7 +100,9 @@ describe("interval quality", () => {
 describe("SMT interval files", () => {
   it("reads the simulator's armored files, canaries only, consumption only", () => {
     const d = DateTime.fromISO("2026-03-08", { zone: "America/Chicago" });
-    const csv = intervalCsv(intervalRows(ONCOR, d), d.plus({ days: 1 })) + `${CNP},03/08/2026,03/09/2026 05:30:00,00:00,00:15,0.500,E,Consumption\n${ONCOR},03/08/2026,03/09/2026 05:30:00,00:00,00:15,0.900,A,Surplus Generation\n99999999999999999,03/08/2026,x,00:00,00:15,1,A,Consumption\n`;
+    const csv =
+      intervalCsv(intervalRows(ONCOR, d), d.plus({ days: 1 })) +
+      `${CNP},03/08/2026,03/09/2026 05:30:00,00:00,00:15,0.500,E,Consumption\n${ONCOR},03/08/2026,03/09/2026 05:30:00,00:00,00:15,0.900,A,Surplus Generation\n99999999999999999,03/08/2026,x,00:00,00:15,1,A,Consumption\n`;
     const text = dearmor(armor(csv)).toString("utf8");
     expect(text).toBe(csv);
     const parsed = parseIntervalCsv(text, new Set([ONCOR, CNP]));
@@ -103,7 +113,8 @@ describe("SMT interval files", () => {
   });
 
   it("reports unreadable rows with their line, and refuses a file without the header", () => {
-    const text = "ESIID,USAGE_DATE,REVISION_DATE,USAGE_START_TIME,USAGE_END_TIME,USAGE_KWH,ESTIMATED_ACTUAL,CONSUMPTION_SURPLUSGENERATION\n" +
+    const text =
+      "ESIID,USAGE_DATE,REVISION_DATE,USAGE_START_TIME,USAGE_END_TIME,USAGE_KWH,ESTIMATED_ACTUAL,CONSUMPTION_SURPLUSGENERATION\n" +
       `${ONCOR},13/01/2026,x,00:00,00:15,0.1,A,Consumption\n${ONCOR},03/01/2026,x,0:15,00:30,abc,A,Consumption\n${ONCOR},03/01/2026,x,0:15,00:30,0.2,Z,Consumption\n${ONCOR},03/01/2026,x,0:15,00:30,0.2,A,Consumption\n`;
     const parsed = parseIntervalCsv(text);
     expect(parsed.badRows).toBe(3);
@@ -125,7 +136,15 @@ describe("SMT interval files", () => {
 
   it("a newer file's rows for a day replace an older file's (revisions are not duplicates)", () => {
     const newer: IntervalRowsByDay = new Map([["2026-03-01", new Map([[ONCOR, [{ startTime: "00:00", kwh: 1, estimated: false }]]])]]);
-    const older: IntervalRowsByDay = new Map([["2026-03-01", new Map([[ONCOR, [{ startTime: "00:00", kwh: 9, estimated: true }]], [CNP, [{ startTime: "00:00", kwh: 2, estimated: false }]]])]]);
+    const older: IntervalRowsByDay = new Map([
+      [
+        "2026-03-01",
+        new Map([
+          [ONCOR, [{ startTime: "00:00", kwh: 9, estimated: true }]],
+          [CNP, [{ startTime: "00:00", kwh: 2, estimated: false }]],
+        ]),
+      ],
+    ]);
     addOlderFileRows(newer, older);
     expect(newer.get("2026-03-01")!.get(ONCOR)).toEqual([{ startTime: "00:00", kwh: 1, estimated: false }]);
     expect(newer.get("2026-03-01")!.get(CNP)!.length).toBe(1);
@@ -138,7 +157,13 @@ describe("observations", () => {
   it("the latest day is the newest day every canary has", () => {
     const rows: IntervalRowsByDay = new Map([
       ["2026-03-09", new Map([[ONCOR, full("2026-03-09")]])], // CenterPoint's part not there yet
-      ["2026-03-08", new Map([[ONCOR, full("2026-03-08")], [CNP, full("2026-03-08").slice(1)]])],
+      [
+        "2026-03-08",
+        new Map([
+          [ONCOR, full("2026-03-08")],
+          [CNP, full("2026-03-08").slice(1)],
+        ]),
+      ],
     ]);
     const o = observeTimedRows(rows, [ONCOR, CNP]);
     expect(o.latestDay).toEqual(day("2026-03-08"));
@@ -160,14 +185,22 @@ describe("observations", () => {
     const o = observeApiEnergyData(answer, "energyData", [ONCOR, CNP]);
     expect(o.latestDay).toEqual(day("2026-03-08"));
     expect(o.quality!.figures).toMatchObject({ expected: 184, received: 183, missing: 1 });
-    expect(observeApiEnergyData({ errorCode: "1", errorMessage: "No data received from the respective TDSP" }, "energyData", [ONCOR]).latestDay).toBeUndefined();
+    expect(
+      observeApiEnergyData({ errorCode: "1", errorMessage: "No data received from the respective TDSP" }, "energyData", [ONCOR]).latestDay,
+    ).toBeUndefined();
     expect(() => observeApiEnergyData({ errorCode: "3", errorMessage: "ESIID not found" }, "energyData", [ONCOR])).toThrow(DataFormatFailure);
-    expect(() => observeApiEnergyData({ energyData: [{ esiid: ONCOR, DT: "2026-03-08", RD: "" }] }, "energyData", [ONCOR])).toThrow(/DT: expected MM\/DD\/YYYY/);
+    expect(() => observeApiEnergyData({ energyData: [{ esiid: ONCOR, DT: "2026-03-08", RD: "" }] }, "energyData", [ONCOR])).toThrow(
+      /DT: expected MM\/DD\/YYYY/,
+    );
     expect(() => observeApiEnergyData("<html>", "energyData", [ONCOR])).toThrow(/expected a JSON object/);
   });
 
   it("{{ canary_esiids }} becomes the list, or a comma-joined text inside a string", () => {
-    expect(insertCanaries({ esiid: "{{ canary_esiids }}", q: "ids={{canary_esiids}}", n: 1 }, [ONCOR, CNP])).toEqual({ esiid: [ONCOR, CNP], q: `ids=${ONCOR},${CNP}`, n: 1 });
+    expect(insertCanaries({ esiid: "{{ canary_esiids }}", q: "ids={{canary_esiids}}", n: 1 }, [ONCOR, CNP])).toEqual({
+      esiid: [ONCOR, CNP],
+      q: `ids=${ONCOR},${CNP}`,
+      n: 1,
+    });
   });
 });
 

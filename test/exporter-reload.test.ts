@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { get, sample, waitFor } from "./support/http.js";
+import { get, sample } from "./support/http.js";
 import { startExporterProcess } from "./support/exporter-process.js";
 
 /**
@@ -29,7 +29,11 @@ let child: ChildProcess | undefined;
 let target: Server | undefined;
 afterAll(async () => {
   child?.kill("SIGKILL");
-  if (target) await new Promise<void>((r) => { target!.closeAllConnections(); target!.close(() => r()); });
+  if (target)
+    await new Promise<void>((r) => {
+      target!.closeAllConnections();
+      target!.close(() => r());
+    });
 });
 
 describe("reload of a big config", () => {
@@ -72,7 +76,9 @@ describe("reload of a big config", () => {
     writeFileSync(file, bigConfig(CHECKS, url).replace("    http:\n      url: " + url + "c9999", "    interval: 25d\n    http:\n      url: " + url + "c9999"));
     const bad = await get(`${base}/-/reload`, { method: "POST" });
     expect(bad.status).toBe(500);
-    expect(bad.text).toContain(`${file}:${4 + 9999 * 6 + 4}:15: checks[9999].interval: expected a duration between 1s and 24h like "30s", "5m" or "1h30m", got "25d" (longer than 24h)`);
+    expect(bad.text).toContain(
+      `${file}:${4 + 9999 * 6 + 4}:15: checks[9999].interval: expected a duration between 1s and 24h like "30s", "5m" or "1h30m", got "25d" (longer than 24h)`,
+    );
     expect((await get(`${base}/metrics`)).text).toContain('check="added_by_reload"');
   });
 });

@@ -15,7 +15,6 @@ afterAll(async () => {
   await fx?.stop();
 });
 
-
 describe("exporter endpoints", () => {
   let exporter: Exporter;
   let base: string;
@@ -44,7 +43,12 @@ describe("exporter endpoints", () => {
   });
 
   it("shows all four services up with their labels within a few intervals", async () => {
-    for (const [service, check] of [["gui", "gui_home"], ["api", "api_interval_reads"], ["ftps", "ftps_interval_files"], ["han", "han_device_status"]]) {
+    for (const [service, check] of [
+      ["gui", "gui_home"],
+      ["api", "api_interval_reads"],
+      ["ftps", "ftps_interval_files"],
+      ["han", "han_device_status"],
+    ]) {
       const labels = { service: service!, check: check!, location: "test-a" };
       await waitFor(`${check} up`, async () => (sample((await get(`${base}/metrics`)).text, "smt_probe_success", labels) === 1 ? true : undefined), 10_000);
       const text = (await get(`${base}/metrics`)).text;
@@ -90,10 +94,14 @@ describe("exporter endpoints", () => {
     let text = (await get(`${base}/metrics`)).text;
     expect(sample(text, "smt_exporter_config_last_reload_successful")).toBe(0);
     const runsBefore = sample(text, "smt_probe_runs_total", { check: "gui_home", result: "success" })!;
-    await waitFor("old config still probing", async () => {
-      const now = sample((await get(`${base}/metrics`)).text, "smt_probe_runs_total", { check: "gui_home", result: "success" })!;
-      return now > runsBefore ? true : undefined;
-    }, 15_000);
+    await waitFor(
+      "old config still probing",
+      async () => {
+        const now = sample((await get(`${base}/metrics`)).text, "smt_probe_runs_total", { check: "gui_home", result: "success" })!;
+        return now > runsBefore ? true : undefined;
+      },
+      15_000,
+    );
     const failed = log.lines().find((l) => l.msg === "configuration reload failed; keeping the previous configuration");
     expect(String(failed?.error)).toContain("portal");
     writeFileSync(configFile, good);
@@ -127,23 +135,43 @@ describe("the exporter process", () => {
     const exporterProcess = await startExporterProcess(["--config", configFile, "--log.level", "debug"], 10_000);
     child = exporterProcess.child;
     const { base } = exporterProcess;
-    await waitFor("the leaky check to fail", async () => (sample((await get(`${base}/metrics`)).text, "smt_probe_failures_total", { check: "api_leaky_path", reason: "http_status" }) ? true : undefined), 10_000);
-    await waitFor("ftps up", async () => (sample((await get(`${base}/metrics`)).text, "smt_probe_success", { check: "ftps_interval_files" }) === 1 ? true : undefined), 10_000);
+    await waitFor(
+      "the leaky check to fail",
+      async () =>
+        sample((await get(`${base}/metrics`)).text, "smt_probe_failures_total", { check: "api_leaky_path", reason: "http_status" }) ? true : undefined,
+      10_000,
+    );
+    await waitFor(
+      "ftps up",
+      async () => (sample((await get(`${base}/metrics`)).text, "smt_probe_success", { check: "ftps_interval_files" }) === 1 ? true : undefined),
+      10_000,
+    );
 
     // A bad config by SIGHUP: the error names the file and field; the gauge drops to 0.
     const good = readFileSync(configFile, "utf8");
     writeFileSync(configFile, good.replace("password_file:", "password:"));
     child.kill("SIGHUP");
-    await waitFor("reload gauge 0", async () => (sample((await get(`${base}/metrics`)).text, "smt_exporter_config_last_reload_successful") === 0 ? true : undefined), 20_000);
+    await waitFor(
+      "reload gauge 0",
+      async () => (sample((await get(`${base}/metrics`)).text, "smt_exporter_config_last_reload_successful") === 0 ? true : undefined),
+      20_000,
+    );
     writeFileSync(configFile, good);
     child.kill("SIGHUP");
-    await waitFor("reload gauge 1", async () => (sample((await get(`${base}/metrics`)).text, "smt_exporter_config_last_reload_successful") === 1 ? true : undefined), 20_000);
+    await waitFor(
+      "reload gauge 1",
+      async () => (sample((await get(`${base}/metrics`)).text, "smt_exporter_config_last_reload_successful") === 1 ? true : undefined),
+      20_000,
+    );
 
     const metrics = (await get(`${base}/metrics`)).text;
     child.kill("SIGTERM");
     await new Promise((r) => child!.once("exit", r));
 
-    const lines = exporterProcess.stdout().split("\n").filter((l) => l !== "");
+    const lines = exporterProcess
+      .stdout()
+      .split("\n")
+      .filter((l) => l !== "");
     expect(lines.length).toBeGreaterThan(5);
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
     const reloadFailure = lines.map((l) => JSON.parse(l) as Record<string, string>).find((l) => l.msg?.startsWith("configuration reload failed"));

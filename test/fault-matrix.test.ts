@@ -72,7 +72,9 @@ afterAll(async () => {
 
 describe("fault matrix: every simulator fault turns the right check red with the right reason", () => {
   for (const row of MATRIX) {
-    it(`${row.fault} -> ${Object.entries(row.expect).map(([s, r]) => `${s}:${r}`).join(" ")}`, async () => {
+    it(`${row.fault} -> ${Object.entries(row.expect)
+      .map(([s, r]) => `${s}:${r}`)
+      .join(" ")}`, async () => {
       const services = Object.keys(row.expect) as Service[];
       const before = await metrics();
       const countBefore = (s: Service) => sample(before, "smt_probe_failures_total", { ...labels(s), reason: row.expect[s]! }) ?? 0;
@@ -130,7 +132,11 @@ describe("fault matrix: every simulator fault turns the right check red with the
   });
 
   it("rejects faults that do not apply to a service", async () => {
-    const res = await fetch(`http://127.0.0.1:${fx.sim.ports.admin}/faults`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ service: "ftps", fault: "http_500" }) });
+    const res = await fetch(`http://127.0.0.1:${fx.sim.ports.admin}/faults`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ service: "ftps", fault: "http_500" }),
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: string }).error).toContain("does not apply to service ftps");
   });

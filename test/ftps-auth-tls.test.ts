@@ -25,11 +25,34 @@ afterAll(() => {
  */
 it("many concurrent FTPS sessions against a separate simulator process all negotiate TLS", async () => {
   const state = join(dir, "sim");
-  sim = spawn(process.execPath, [CLI, "simulate", "--state-dir", state, "--admin-port", "0", "--gui-port", "0", "--api-port", "0", "--han-port", "0", "--ftps-port", "0", "--pasv-range", "47100-47299"], { stdio: "ignore" });
+  sim = spawn(
+    process.execPath,
+    [
+      CLI,
+      "simulate",
+      "--state-dir",
+      state,
+      "--admin-port",
+      "0",
+      "--gui-port",
+      "0",
+      "--api-port",
+      "0",
+      "--han-port",
+      "0",
+      "--ftps-port",
+      "0",
+      "--pasv-range",
+      "47100-47299",
+    ],
+    { stdio: "ignore" },
+  );
   await waitFor("simulator ports", async () => (existsSync(join(state, "ports.json")) ? true : undefined), 20_000);
   const ports = JSON.parse(readFileSync(join(state, "ports.json"), "utf8")) as { ftps: number };
   const file = join(dir, "c.yaml");
-  writeFileSync(file, `checks:
+  writeFileSync(
+    file,
+    `checks:
   - name: files
     service: ftps
     kind: ftps
@@ -40,7 +63,8 @@ it("many concurrent FTPS sessions against a separate simulator process all negot
       password_file: ${join(state, "ftps-password")}
       tls: { ca_file: ${join(state, "ca.pem")} }
       file_pattern: '^IntervalMeterUsage'
-`);
+`,
+  );
   const [check] = loadConfig(file).checks;
   const failures: string[] = [];
   await Promise.all(

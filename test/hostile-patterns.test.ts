@@ -95,7 +95,11 @@ describe("regexes from config run in linear time against a hostile body", () => 
 
     // Two failed runs of the hostile check (the scheduler went on after the first), each scrape answered in time.
     const failures = { check: "hostile_body", reason: "body_mismatch" };
-    await waitFor("two body_mismatch failures", async () => ((sample(await metricsText(base), "smt_probe_failures_total", failures) ?? 0) >= 2 ? true : undefined), 8000);
+    await waitFor(
+      "two body_mismatch failures",
+      async () => ((sample(await metricsText(base), "smt_probe_failures_total", failures) ?? 0) >= 2 ? true : undefined),
+      8000,
+    );
     const text = await metricsText(base);
     expect(sample(text, "smt_probe_success", { check: "hostile_body" })).toBe(0);
     expect(sample(text, "smt_probe_success", { check: "healthy" })).toBe(1);
@@ -144,9 +148,15 @@ describe("check-config refuses patterns the linear-time engine cannot run", () =
     expect(out[0]).toBe(
       "smt.yaml:7:25: checks[0].http.body_must_match[0]: expected a regular expression (RE2 syntax): invalid escape sequence: `\\1` (RE2 syntax: no backreferences or lookaround, they need backtracking)",
     );
-    expect(out[1]).toMatch(/^smt\.yaml:8:29: checks\[0\]\.http\.body_must_not_match\[0\]: expected a regular expression \(RE2 syntax\): invalid or unsupported Perl syntax: `\(\?=`/);
-    expect(out[2]).toMatch(/^smt\.yaml:8:\d+: checks\[0\]\.http\.body_must_not_match\[1\]: expected a regular expression \(RE2 syntax\): pattern too large: \d+ instructions once compiled, at most 500/);
-    expect(out[3]).toMatch(/^smt\.yaml:17:\d+: checks\[1\]\.api\.steps\[0\]\.assert\[0\]\.matches: expected a regular expression \(RE2 syntax\): invalid named capture: `\(\?<!not \)ok` \(RE2 syntax: no backreferences or lookaround/);
+    expect(out[1]).toMatch(
+      /^smt\.yaml:8:29: checks\[0\]\.http\.body_must_not_match\[0\]: expected a regular expression \(RE2 syntax\): invalid or unsupported Perl syntax: `\(\?=`/,
+    );
+    expect(out[2]).toMatch(
+      /^smt\.yaml:8:\d+: checks\[0\]\.http\.body_must_not_match\[1\]: expected a regular expression \(RE2 syntax\): pattern too large: \d+ instructions once compiled, at most 500/,
+    );
+    expect(out[3]).toMatch(
+      /^smt\.yaml:17:\d+: checks\[1\]\.api\.steps\[0\]\.assert\[0\]\.matches: expected a regular expression \(RE2 syntax\): invalid named capture: `\(\?<!not \)ok` \(RE2 syntax: no backreferences or lookaround/,
+    );
     expect(out[4]).toMatch(/^smt\.yaml:25:\d+: checks\[2\]\.ftps\.file_pattern: expected a regular expression \(RE2 syntax\): invalid escape sequence: `\\k`/);
   });
 });

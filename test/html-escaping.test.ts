@@ -78,7 +78,9 @@ describe("the exporter's landing page shows a failure message holding markup esc
     dir = mkdtempSync(join(tmpdir(), "smt-html-"));
     const configFile = join(dir, "exporter.yaml");
     // The pattern is written into the failure message ("body does not match …").
-    writeFileSync(configFile, `listen_address: "127.0.0.1:0"
+    writeFileSync(
+      configFile,
+      `listen_address: "127.0.0.1:0"
 location: test-a
 defaults: { interval: 1s, timeout: 1s }
 checks:
@@ -88,7 +90,8 @@ checks:
     http:
       url: http://127.0.0.1:${port}/
       body_must_match: ['${BREAKOUT}${SCRIPT}']
-`);
+`,
+    );
     exporter = new Exporter({ configFile, logger: captureLogger().logger });
     base = `http://127.0.0.1:${(await exporter.start()).port}`;
   });
@@ -99,10 +102,14 @@ checks:
   });
 
   it("lists the check as down with the message as text", async () => {
-    const page = await waitFor("gui_home down on /", async () => {
-      const text = (await get(`${base}/`)).text;
-      return text.includes("down: body_mismatch") ? text : undefined;
-    }, 10_000);
+    const page = await waitFor(
+      "gui_home down on /",
+      async () => {
+        const text = (await get(`${base}/`)).text;
+        return text.includes("down: body_mismatch") ? text : undefined;
+      },
+      10_000,
+    );
     expect(page).toContain(`body does not match &#34;${ESCAPED_BREAKOUT}${ESCAPED_SCRIPT}&#34;`);
     expectInert(page);
   });

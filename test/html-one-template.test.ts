@@ -17,7 +17,8 @@ const files = (dir: string): string[] =>
   });
 
 /** An HTML or SVG tag (or end tag) in a piece of source text: `<td`, `</td>`, `<svg `, `<!doctype`; not a placeholder such as `<name>`. */
-const TAGS = "html|head|body|title|meta|link|script|style|main|header|footer|section|nav|h[1-6]|p|div|span|a|em|strong|b|i|code|pre|br|hr|ul|ol|li|dl|dt|dd|table|thead|tbody|tr|th|td|form|input|textarea|select|option|button|label|details|summary|img|iframe|svg|g|rect|line|text|path|circle|polyline";
+const TAGS =
+  "html|head|body|title|meta|link|script|style|main|header|footer|section|nav|h[1-6]|p|div|span|a|em|strong|b|i|code|pre|br|hr|ul|ol|li|dl|dt|dd|table|thead|tbody|tr|th|td|form|input|textarea|select|option|button|label|details|summary|img|iframe|svg|g|rect|line|text|path|circle|polyline";
 const MARKUP = new RegExp(`<\\/?(?:${TAGS})(?=[\\s>/]|$)|<!doctype`, "i");
 /** A helper that writes HTML character references (a Markdown `|` escape is not one). */
 const ESCAPE_HELPER = /^(?:esc|escape|escapeHtml|escapeXml|htmlEscape|escapeAttr(?:ibute)?)$/i;
@@ -37,13 +38,20 @@ export function htmlOutsideTemplate(path: string, text: string): string[] {
     if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.PlusToken && (isMarkupString(node.left) || isMarkupString(node.right))) {
       at(node, `markup concatenated with +: ${node.getText(file).slice(0, 60)}`);
     }
-    if ((ts.isFunctionDeclaration(node) || ts.isVariableDeclaration(node)) && node.name && ts.isIdentifier(node.name) && ESCAPE_HELPER.test(node.name.text) && WRITES_REFERENCES.test(node.getText(file))) {
+    if (
+      (ts.isFunctionDeclaration(node) || ts.isVariableDeclaration(node)) &&
+      node.name &&
+      ts.isIdentifier(node.name) &&
+      ESCAPE_HELPER.test(node.name.text) &&
+      WRITES_REFERENCES.test(node.getText(file))
+    ) {
       at(node, `escape helper ${node.name.text}`);
     }
     // raw() takes constant markup only: a literal without ${}, or a CONSTANT_NAME bound to one.
     if (ts.isCallExpression(node) && node.expression.getText(file) === "raw") {
       const arg = node.arguments[0];
-      const constant = arg && (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg) || (ts.isIdentifier(arg) && /^[A-Z][A-Z0-9_]*$/.test(arg.text)));
+      const constant =
+        arg && (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg) || (ts.isIdentifier(arg) && /^[A-Z][A-Z0-9_]*$/.test(arg.text)));
       if (!constant) at(node, `raw() of a value that is not a constant: ${node.getText(file).slice(0, 60)}`);
     }
     if (ts.isRegularExpressionLiteral(node) && /\[[^\]]*&[^\]]*<|\[[^\]]*<[^\]]*&/.test(node.text)) at(node, `escaping regex ${node.text}`);
@@ -67,12 +75,21 @@ describe("one HTML template", () => {
       "const x = 1; const s = t.replace(/[&<>\"']/g, (c) => c);",
       "const row = `<tr><td>${name}</td></tr>`;",
       "const row = '<td>' + name + '</td>';",
-      "const svg = `<svg id=\"${id}\">`;",
+      'const svg = `<svg id="${id}">`;',
       "const cell = raw(notice.subject);",
       "const cell = raw(`<b>${name}</b>`);",
     ];
     for (const line of bad) expect(htmlOutsideTemplate("x.ts", line).length, line).toBeGreaterThan(0);
-    const fine = ["const row = html`<tr><td>${name}</td></tr>`;", "const s = raw(STYLE);", "const t = raw(' selected');", "const page = `<!doctype html><p>constant</p>`;", "const opt = `--from <date> ${x}`.length;", "if (a < b && c > d) f(`${a}<${b}`);", "const m = `expected secret.<name> or date(<days>) in ${path}`;", "const esc = (c: string) => c.replace(/\\|/g, '\\\\|');"];
+    const fine = [
+      "const row = html`<tr><td>${name}</td></tr>`;",
+      "const s = raw(STYLE);",
+      "const t = raw(' selected');",
+      "const page = `<!doctype html><p>constant</p>`;",
+      "const opt = `--from <date> ${x}`.length;",
+      "if (a < b && c > d) f(`${a}<${b}`);",
+      "const m = `expected secret.<name> or date(<days>) in ${path}`;",
+      "const esc = (c: string) => c.replace(/\\|/g, '\\\\|');",
+    ];
     for (const line of fine) expect(htmlOutsideTemplate("x.ts", line), line).toEqual([]);
   });
 });

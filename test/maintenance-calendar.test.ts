@@ -31,7 +31,10 @@ describe("wall-clock times in America/Chicago", () => {
   it("does not depend on the date it runs on (luxon alone resolves the overlap by today's offset)", () => {
     const results = ["2026-01-15T12:00:00Z", "2026-07-15T12:00:00Z"].map((now) => {
       vi.useFakeTimers({ now: t(now), toFake: ["Date"] });
-      const c = cal({ recurring: [{ name: "s", weekdays: ["sunday"], start: "01:30", duration: "1h" }], planned: [{ id: "p", start: "2026-11-01T01:15", end: "2026-11-01T01:45" }] });
+      const c = cal({
+        recurring: [{ name: "s", weekdays: ["sunday"], start: "01:30", duration: "1h" }],
+        planned: [{ id: "p", start: "2026-11-01T01:15", end: "2026-11-01T01:45" }],
+      });
       return spans(c.occurrences(t("2026-11-01T00:00:00Z"), t("2026-11-02T00:00:00Z")));
     });
     expect(results[0]).toEqual([

@@ -28,7 +28,11 @@ maintenance:
   function run(args: { from: string; to: string; service?: "gui" | "api" | "ftps" | "han"; json?: boolean; config?: string }) {
     let out = "";
     let err = "";
-    const code = listMaintenance({ config: file, ...args }, (t) => (out += t), (t) => (err += t));
+    const code = listMaintenance(
+      { config: file, ...args },
+      (t) => (out += t),
+      (t) => (err += t),
+    );
     return { code, out, err };
   }
 
@@ -37,7 +41,9 @@ maintenance:
     expect(code).toBe(0);
     const lines = out.split("\n");
     expect(lines[0]).toBe("Maintenance from 2026-03-07 to 2026-03-08 inclusive (America/Chicago): 2 window(s)");
-    expect(lines[2]).toMatch(/^recurring:saturday +gui,api,ftps,han +Sat 2026-03-07 02:00 CST +Sat 2026-03-07 12:00 CST +2026-03-07T08:00Z +2026-03-07T18:00Z +600$/);
+    expect(lines[2]).toMatch(
+      /^recurring:saturday +gui,api,ftps,han +Sat 2026-03-07 02:00 CST +Sat 2026-03-07 12:00 CST +2026-03-07T08:00Z +2026-03-07T18:00Z +600$/,
+    );
     expect(lines[3]).toMatch(/^planned:spring-db +api +Sun 2026-03-08 01:00 CST +Sun 2026-03-08 04:00 CDT +2026-03-08T07:00Z +2026-03-08T09:00Z +120$/);
     expect(out).toContain("Maintenance minutes in the range (overlaps counted once): gui 600, api 720, ftps 600, han 600");
   });

@@ -68,9 +68,17 @@ describe("maintenance config: every problem names file, line, field and what was
 `);
     const lines = problems(text);
     expect(lines).toContain(`${FILE}:4:14: maintenance.time_zone: expected an IANA time zone such as "America/Chicago", got "America/Chicgo"`);
-    expect(lines).toContain(`${FILE}:7:18: maintenance.recurring[0].weekdays[0]: expected a weekday name (monday, tuesday, wednesday, thursday, friday, saturday, sunday), got "saturdy"`);
+    expect(lines).toContain(
+      `${FILE}:7:18: maintenance.recurring[0].weekdays[0]: expected a weekday name (monday, tuesday, wednesday, thursday, friday, saturday, sunday), got "saturdy"`,
+    );
     expect(lines).toContain(`${FILE}:8:14: maintenance.recurring[0].start: expected a local time "HH:MM" between 00:00 and 23:59, got "2:00"`);
-    expect(lines.some((l) => l.startsWith(`${FILE}:9:17: maintenance.recurring[0].duration: expected a duration of whole minutes between 1m and 6d23h59m like "10h" or "3h30m"`) && l.includes('got "10x"'))).toBe(true);
+    expect(
+      lines.some(
+        (l) =>
+          l.startsWith(`${FILE}:9:17: maintenance.recurring[0].duration: expected a duration of whole minutes between 1m and 6d23h59m like "10h" or "3h30m"`) &&
+          l.includes('got "10x"'),
+      ),
+    ).toBe(true);
     expect(lines).toHaveLength(4);
   });
 
@@ -109,7 +117,9 @@ describe("maintenance config: every problem names file, line, field and what was
 `);
     const lines = problems(text);
     expect(lines).toContain(`${FILE}:7:12: maintenance.planned[0].end: expected end after start ("2026-05-16T04:00"), got "2026-05-16T03:59"`);
-    expect(lines).toContain(`${FILE}:10:12: maintenance.planned[1].end: expected an outage shorter than 7 days; "2026-05-16T00:00" to "2026-05-23T00:00" is longer`);
+    expect(lines).toContain(
+      `${FILE}:10:12: maintenance.planned[1].end: expected an outage shorter than 7 days; "2026-05-16T00:00" to "2026-05-23T00:00" is longer`,
+    );
     expect(lines).toContain(`${FILE}:12:14: maintenance.planned[2].start: expected a real calendar date, got "2026-02-29" in "2026-02-29T10:00"`);
     expect(lines).toContain(`${FILE}:15:14: maintenance.planned[3].start: expected a time on a whole minute (seconds 00), got "2026-05-16T10:00:30"`);
     expect(lines).toContain(`${FILE}:17:23: maintenance.planned[3].services[1]: expected one of "gui", "api", "ftps", "han", got string "portal"`);
@@ -146,7 +156,9 @@ describe("maintenance config: every problem names file, line, field and what was
   });
 
   it("the maintenance-only loader reports the same problems with the same lines, and ignores the checks", () => {
-    const text = `checks:\n  - name: broken\n    kind: nonsense\n` + config(`  recurring:\n    - { name: a, weekdays: [funday], start: "01:00", duration: 1h }\n`).replace(/^listen_address.*\nlocation.*\n/, "");
+    const text =
+      `checks:\n  - name: broken\n    kind: nonsense\n` +
+      config(`  recurring:\n    - { name: a, weekdays: [funday], start: "01:00", duration: 1h }\n`).replace(/^listen_address.*\nlocation.*\n/, "");
     expect(() => parseMaintenanceConfig(text, FILE)).toThrowError(
       `${FILE}:6:29: maintenance.recurring[0].weekdays[0]: expected a weekday name (monday, tuesday, wednesday, thursday, friday, saturday, sunday), got "funday"`,
     );
@@ -157,7 +169,9 @@ describe("maintenance config: every problem names file, line, field and what was
 describe("the demo config's maintenance section", () => {
   it("is valid: the Saturday window for all services, a planned outage and the 2026-2027 holidays", () => {
     const demo = loadMaintenanceConfig(new URL("../config/demo.yaml", import.meta.url).pathname);
-    expect(demo.recurring.map((w) => [w.weekdays, w.start, w.duration, w.services])).toEqual([[["saturday"], "02:00", 36_000_000, ["gui", "api", "ftps", "han"]]]);
+    expect(demo.recurring.map((w) => [w.weekdays, w.start, w.duration, w.services])).toEqual([
+      [["saturday"], "02:00", 36_000_000, ["gui", "api", "ftps", "han"]],
+    ]);
     expect(demo.planned).toHaveLength(1);
     expect(demo.holidays).toContain("2026-11-26");
     expect(demo.holidays).toContain("2027-12-24");

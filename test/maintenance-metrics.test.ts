@@ -50,7 +50,12 @@ describe("maintenance gauges on a real exporter's /metrics", () => {
     dir = mkdtempSync(join(tmpdir(), "smt-maintenance-"));
     file = join(dir, "exporter.yaml");
     write(CALENDAR);
-    exporter = new Exporter({ configFile: file, logger: createLogger({ level: "silent" }), enableLifecycle: true, clock: { now: () => now, random: Math.random } });
+    exporter = new Exporter({
+      configFile: file,
+      logger: createLogger({ level: "silent" }),
+      enableLifecycle: true,
+      clock: { now: () => now, random: Math.random },
+    });
     const { port } = await exporter.start();
     base = `http://127.0.0.1:${port}`;
   });
@@ -115,7 +120,7 @@ describe("maintenance gauges on a real exporter's /metrics", () => {
     write(`maintenance:\n  recurring:\n    - { name: sunday, weekdays: [sundy], start: "01:00", duration: 3h }\n`);
     const res = await fetch(`${base}/-/reload`, { method: "POST" });
     expect(res.status).toBe(500);
-    expect(await res.text()).toContain('maintenance.recurring[0].weekdays[0]: expected a weekday name');
+    expect(await res.text()).toContain("maintenance.recurring[0].weekdays[0]: expected a weekday name");
     body = await scrape();
     expect(sample(body, "smt_exporter_config_last_reload_successful")).toBe(0);
     expect(sample(body, "smt_maintenance_window_start_timestamp_seconds", "han")).toBe(s("2026-03-15T06:00:00Z"));

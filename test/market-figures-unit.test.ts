@@ -97,14 +97,22 @@ describe("a whole source", () => {
   const source = (figure: "call_center_tickets" | "han_devices") => ({ name: "s", figure, maxBytes: 1 << 20 });
   it("bad rows are reported as origin:line; a source with no good row is refused (previous figures kept)", () => {
     const now = Date.UTC(2026, 2, 15, 12);
-    const good = sourceFigures(source("call_center_tickets"), { origin: "/drop/tickets.csv", text: ticketsCsv(now, true), format: "csv" }, DEFAULT_TDSP_PREFIXES);
+    const good = sourceFigures(
+      source("call_center_tickets"),
+      { origin: "/drop/tickets.csv", text: ticketsCsv(now, true), format: "csv" },
+      DEFAULT_TDSP_PREFIXES,
+    );
     expect(good.accepted).toBe(13 * 6);
     expect(good.problems.length).toBe(3);
-    expect(() => sourceFigures(source("call_center_tickets"), { origin: "/drop/t.csv", text: "month,type,count\n2026-13,x,1\n", format: "csv" }, DEFAULT_TDSP_PREFIXES)).toThrow(
-      /\/drop\/t\.csv: no row could be counted \(1 bad rows; first at line 2: month: expected YYYY-MM/,
+    expect(() =>
+      sourceFigures(source("call_center_tickets"), { origin: "/drop/t.csv", text: "month,type,count\n2026-13,x,1\n", format: "csv" }, DEFAULT_TDSP_PREFIXES),
+    ).toThrow(/\/drop\/t\.csv: no row could be counted \(1 bad rows; first at line 2: month: expected YYYY-MM/);
+    expect(() =>
+      sourceFigures(source("han_devices"), { origin: "/drop/h.json", text: '{"devices": [ {"esiid": 1}', format: "json" }, DEFAULT_TDSP_PREFIXES),
+    ).toThrow(SourceReadError);
+    expect(() => sourceFigures(source("han_devices"), { origin: "/drop/h.json", text: '{"nothing": 1}', format: "json" }, DEFAULT_TDSP_PREFIXES)).toThrow(
+      /h\.json:1: expected an array of objects/,
     );
-    expect(() => sourceFigures(source("han_devices"), { origin: "/drop/h.json", text: '{"devices": [ {"esiid": 1}', format: "json" }, DEFAULT_TDSP_PREFIXES)).toThrow(SourceReadError);
-    expect(() => sourceFigures(source("han_devices"), { origin: "/drop/h.json", text: '{"nothing": 1}', format: "json" }, DEFAULT_TDSP_PREFIXES)).toThrow(/h\.json:1: expected an array of objects/);
     expect(() => sourceFigures(source("han_devices"), { origin: "/drop/h.csv", text: "", format: "csv" }, DEFAULT_TDSP_PREFIXES)).toThrow(/no header row/);
   });
 
@@ -114,14 +122,25 @@ describe("a whole source", () => {
       { metric: { source: "email", type: "Password Reset" }, value: 5 },
       { metric: { source: "email", type: "Other" }, value: 20 },
     ]);
-    expect(cc).toEqual({ month: "2026-03", total: 35, by_type: [{ type: "Other", tickets: 20 }, { type: "Password Reset", tickets: 15 }], sources: ["email", "phone"] });
+    expect(cc).toEqual({
+      month: "2026-03",
+      total: 35,
+      by_type: [
+        { type: "Other", tickets: 20 },
+        { type: "Password Reset", tickets: 15 },
+      ],
+      sources: ["email", "phone"],
+    });
     const han = hanFromSamples(0, [
       { metric: { source: "a", status: "joined", tdsp: "oncor" }, value: 3 },
       { metric: { source: "a", status: "failed", tdsp: "tnmp" }, value: 1 },
       { metric: { source: "b", status: "joined", tdsp: "oncor" }, value: 2 },
     ])!;
     expect(han.total).toBe(6);
-    expect(han.by_status).toEqual([{ status: "joined", devices: 5 }, { status: "failed", devices: 1 }]);
+    expect(han.by_status).toEqual([
+      { status: "joined", devices: 5 },
+      { status: "failed", devices: 1 },
+    ]);
     expect(han.by_tdsp.map((t) => t.devices)).toEqual([5, 0, 0, 0, 1]);
     expect(callCenterFromSamples("2026-03", [])).toBeNull();
   });

@@ -28,7 +28,11 @@ ${extra}`;
     notifier,
     set: (iso: string) => (now = Date.parse(iso)),
     advance: (ms: number) => (now += ms),
-    kinds: () => notifier.store.listNotices({ limit: 1000 }).reverse().map((n) => `${n.id} ${n.kind}`),
+    kinds: () =>
+      notifier.store
+        .listNotices({ limit: 1000 })
+        .reverse()
+        .map((n) => `${n.id} ${n.kind}`),
     notices: () => notifier.store.listNotices({ limit: 1000 }).reverse(),
     apply: (body: Record<string, unknown>) => notifier.applyDelivery(body as never, JSON.stringify(body)),
   };
@@ -44,7 +48,7 @@ describe("unplanned outage lifecycle", () => {
     // Repeat interval, retries, the second Alertmanager of an HA pair (other group key, same alert).
     d.advance(5 * 60_000);
     expect(d.apply(firing).created).toEqual([]);
-    expect(d.apply(payload([{ service: "gui", start: GUI_START }], "{}/{}:{alertname=\"SMTUnplannedOutage\"}-ha2")).created).toEqual([]);
+    expect(d.apply(payload([{ service: "gui", start: GUI_START }], '{}/{}:{alertname="SMTUnplannedOutage"}-ha2')).created).toEqual([]);
     // Same outage, startsAt differs (Prometheus restarted): the annotation's start identifies it.
     expect(d.apply(payload([{ service: "gui", start: GUI_START, startsAt: "2026-05-14T15:03:00Z" }])).created).toEqual([]);
     d.set("2026-05-14T15:45:00Z");
@@ -67,7 +71,9 @@ describe("unplanned outage lifecycle", () => {
 
   it("falls back to startsAt when the start annotation is missing or not a number", () => {
     const d = desk();
-    const noAnnotation = payload([{ service: "api", start: GUI_START, startsAt: "2026-05-14T14:55:00Z", annotations: { outage_start_timestamp: "yesterday" } }]);
+    const noAnnotation = payload([
+      { service: "api", start: GUI_START, startsAt: "2026-05-14T14:55:00Z", annotations: { outage_start_timestamp: "yesterday" } },
+    ]);
     d.apply(noAnnotation);
     expect(d.notifier.store.outage("api", S("2026-05-14T14:55:00Z"), "SMTUnplannedOutage")).toBeDefined();
     expect(d.apply(noAnnotation).created).toEqual([]);
@@ -111,7 +117,12 @@ describe("unplanned outage lifecycle", () => {
     expect(result.created.map((c) => c.kind)).toEqual(["COMPLETION"]);
     expect(result.others).toBe(2);
     expect(result.ignored).toEqual(['SMTUnplannedOutage: label service "bogus" is not one of gui, api, ftps, han']);
-    expect(d.notifier.store.listAlerts().map((a) => a.alertname).sort()).toEqual(["SMTProbeDataMissing", "SMTUnplannedOutage", "SMTUnplannedOutage"]);
+    expect(
+      d.notifier.store
+        .listAlerts()
+        .map((a) => a.alertname)
+        .sort(),
+    ).toEqual(["SMTProbeDataMissing", "SMTUnplannedOutage", "SMTUnplannedOutage"]);
     expect(d.apply(body).created).toEqual([]);
   });
 
@@ -121,7 +132,9 @@ describe("unplanned outage lifecycle", () => {
     d.set("2026-05-16T17:20:00Z");
     const overrun = d.apply(payload([{ alertname: "SMTMaintenanceOverrun", service: "api", start: windowEnd, annotations: { summary: "" } }], "overrun"));
     expect(overrun.created).toEqual([{ id: "SMT-M-A051626-01", kind: "INITIAL" }]);
-    expect(d.notices()[0]!.body).toContain("Planned maintenance of the energy data API ended at Saturday, May 16, 2026 12:00 CPT but the service has not returned.");
+    expect(d.notices()[0]!.body).toContain(
+      "Planned maintenance of the energy data API ended at Saturday, May 16, 2026 12:00 CPT but the service has not returned.",
+    );
     expect(d.apply(payload([{ service: "api", start: windowEnd }])).created).toEqual([]);
     d.advance(10 * 60_000);
     d.apply(payload([{ alertname: "SMTMaintenanceOverrun", service: "api", start: windowEnd, status: "resolved", endsAt: "2026-05-16T17:25:00Z" }], "overrun"));
@@ -164,7 +177,9 @@ describe("planned outages from the maintenance calendar", () => {
     // 23:00 Central on the due date: not yet overdue.
     expect(overduePlannedNotices(d.notifier.store, calendar, Date.parse("2026-11-24T05:00:00Z"))).toEqual([]);
     // 00:30 Central the day after.
-    expect(overduePlannedNotices(d.notifier.store, calendar, Date.parse("2026-11-24T06:30:00Z"))).toEqual([{ seriesId: "SMT-M-A111626", dueDate: "2026-11-23", start: Date.parse("2026-11-30T07:00:00Z") }]);
+    expect(overduePlannedNotices(d.notifier.store, calendar, Date.parse("2026-11-24T06:30:00Z"))).toEqual([
+      { seriesId: "SMT-M-A111626", dueDate: "2026-11-23", start: Date.parse("2026-11-30T07:00:00Z") },
+    ]);
     expect(approveNotice(d.notifier.store, created!.id, "alice", Date.parse("2026-11-24T07:00:00Z")).ok).toBe(true);
     expect(overduePlannedNotices(d.notifier.store, calendar, Date.parse("2026-11-24T07:00:00Z"))).toEqual([]);
     // Once the outage has started there is nothing left to announce.

@@ -33,7 +33,12 @@ function wording(extra = ""): NoticeWording {
     intendedAudience: raw.notices.intended_audience,
     contact: raw.notices.contact,
     serviceNames: raw.notices.service_names,
-    templates: { INITIAL: raw.notices.templates.initial, UPDATE: raw.notices.templates.update, COMPLETION: raw.notices.templates.completion, PLANNED: raw.notices.templates.planned },
+    templates: {
+      INITIAL: raw.notices.templates.initial,
+      UPDATE: raw.notices.templates.update,
+      COMPLETION: raw.notices.templates.completion,
+      PLANNED: raw.notices.templates.planned,
+    },
   };
 }
 
@@ -78,7 +83,9 @@ describe("Central Prevailing Time formatting across DST", () => {
 
   it("lists the local days a span touches and uses the local date in ids", () => {
     // Saturday 22:00 CST to Sunday 04:00 CST.
-    expect(formatDaysAffected(Date.parse("2026-01-11T04:00:00Z"), Date.parse("2026-01-11T10:00:00Z"))).toBe("Saturday, January 10, 2026 and Sunday, January 11, 2026");
+    expect(formatDaysAffected(Date.parse("2026-01-11T04:00:00Z"), Date.parse("2026-01-11T10:00:00Z"))).toBe(
+      "Saturday, January 10, 2026 and Sunday, January 11, 2026",
+    );
     // Ends at local midnight: Sunday is not touched.
     expect(formatDaysAffected(Date.parse("2026-01-10T08:00:00Z"), Date.parse("2026-01-11T06:00:00Z"))).toBe("Saturday, January 10, 2026");
     expect(formatDaysAffected(Date.parse("2026-01-10T08:00:00Z"), undefined)).toBe("Saturday, January 10, 2026 (ongoing)");
@@ -144,12 +151,28 @@ describe("rendering in the ERCOT field order", () => {
   it("renders every field in order, the subject from id and short description, optional fields only when set", () => {
     const w = wording();
     const notice = renderNotice(
-      { kind: "COMPLETION", id: "SMT-M-A030726-03", createdAt: Date.parse("2026-03-07T20:00:00Z"), services: ["gui", "api"], start: Date.parse("2026-03-07T16:00:00Z"), end: Date.parse("2026-03-07T18:05:00Z") },
+      {
+        kind: "COMPLETION",
+        id: "SMT-M-A030726-03",
+        createdAt: Date.parse("2026-03-07T20:00:00Z"),
+        services: ["gui", "api"],
+        start: Date.parse("2026-03-07T16:00:00Z"),
+        end: Date.parse("2026-03-07T18:05:00Z"),
+      },
       w,
     );
     expect(notice.subject).toBe("SMT-M-A030726-03 COMPLETION: Unplanned Outage Resolved - Smart Meter Texas web portal (GUI) and energy data API");
     const fields = [...notice.body.matchAll(/^([A-Z ]+): /gm)].map((m) => m[1]);
-    expect(fields).toEqual(["NOTICE DATE", "NOTICE TYPE", "SHORT DESCRIPTION", "INTENDED AUDIENCE", "DAYS AFFECTED", "LONG DESCRIPTION", "ACTION REQUIRED", "CONTACT"]);
+    expect(fields).toEqual([
+      "NOTICE DATE",
+      "NOTICE TYPE",
+      "SHORT DESCRIPTION",
+      "INTENDED AUDIENCE",
+      "DAYS AFFECTED",
+      "LONG DESCRIPTION",
+      "ACTION REQUIRED",
+      "CONTACT",
+    ]);
     expect(notice.body).toContain("NOTICE DATE: March 7, 2026\n");
     expect(notice.body).toContain("NOTICE TYPE: SMT-M-A030726-03 Market\n");
     expect(notice.body).toContain("DAYS AFFECTED: Saturday, March 7, 2026\n");
@@ -163,7 +186,18 @@ describe("rendering in the ERCOT field order", () => {
       short_description: "Planned Maintenance - {{ service_codes }}"
       long_description: "Window {{ window }}; notice due {{ due_date }}."
       additional_information: "See {{ notice_id }}."`);
-    const notice = renderNotice({ kind: "PLANNED", id: "SMT-M-A011327-01", createdAt: Date.parse("2027-01-13T16:00:00Z"), services: ["api", "ftps"], start: Date.parse("2027-01-20T07:00:00Z"), end: Date.parse("2027-01-20T09:30:00Z"), dueDate: "2027-01-14" }, w);
+    const notice = renderNotice(
+      {
+        kind: "PLANNED",
+        id: "SMT-M-A011327-01",
+        createdAt: Date.parse("2027-01-13T16:00:00Z"),
+        services: ["api", "ftps"],
+        start: Date.parse("2027-01-20T07:00:00Z"),
+        end: Date.parse("2027-01-20T09:30:00Z"),
+        dueDate: "2027-01-14",
+      },
+      w,
+    );
     expect(notice.subject).toBe("SMT-M-A011327-01 Planned Maintenance - API, FTPS");
     expect(notice.body).toContain("LONG DESCRIPTION: Window Wednesday, January 20, 2027 01:00 - 03:30 CPT; notice due 2027-01-14.");
     expect(notice.body).toContain("ADDITIONAL INFORMATION: See SMT-M-A011327-01.");
@@ -187,7 +221,9 @@ describe("rendering in the ERCOT field order", () => {
   });
 
   it("refuses inline secrets and names missing secret sources", () => {
-    expect(() => parseNotifierConfig(configText().replace("bearer_token_env: TOKEN", 'bearer_token: "s3cr3t-value"'), "unit.yaml", ENV)).toThrow(/webhook\.bearer_token: inline secrets are not accepted/);
+    expect(() => parseNotifierConfig(configText().replace("bearer_token_env: TOKEN", 'bearer_token: "s3cr3t-value"'), "unit.yaml", ENV)).toThrow(
+      /webhook\.bearer_token: inline secrets are not accepted/,
+    );
     const err = (() => {
       try {
         parseNotifierConfig(configText(), "unit.yaml", { TOKEN: "short" });
@@ -195,7 +231,9 @@ describe("rendering in the ERCOT field order", () => {
         return e as Error;
       }
     })();
-    expect(err?.message).toMatch(/webhook\.bearer_token_env: the token in environment variable TOKEN has 5 characters; expected a bearer token of at least 16 characters/);
+    expect(err?.message).toMatch(
+      /webhook\.bearer_token_env: the token in environment variable TOKEN has 5 characters; expected a bearer token of at least 16 characters/,
+    );
     expect(err?.message).not.toContain("short");
     expect(err?.message).toMatch(/reviewers\[0\]\.password_env: environment variable ALICE is not set or empty/);
   });
@@ -213,11 +251,13 @@ describe("notifier durations have ranges, stated in the message (issue 16 item 1
   };
 
   it("a timer duration over the limit, or zero, is refused with file, line and field", () => {
-    expect(problems("outbox: { poll_interval: 30d, initial_backoff: 0s }\n").sort()).toEqual([
-      'unit.yaml:7:48: outbox.initial_backoff: expected a duration between 100ms and 1h like "30s", "5m" or "1h30m", got "0s" (shorter than 100ms)',
-      'unit.yaml:7:26: outbox.poll_interval: expected a duration between 100ms and 1h like "30s", "5m" or "1h30m", got "30d" (longer than 1h)',
-    ].sort());
-    expect(problems("channels:\n  - { name: chat, kind: webhook, url: \"http://127.0.0.1:1/\", timeout: 25d }\n")).toEqual([
+    expect(problems("outbox: { poll_interval: 30d, initial_backoff: 0s }\n").sort()).toEqual(
+      [
+        'unit.yaml:7:48: outbox.initial_backoff: expected a duration between 100ms and 1h like "30s", "5m" or "1h30m", got "0s" (shorter than 100ms)',
+        'unit.yaml:7:26: outbox.poll_interval: expected a duration between 100ms and 1h like "30s", "5m" or "1h30m", got "30d" (longer than 1h)',
+      ].sort(),
+    );
+    expect(problems('channels:\n  - { name: chat, kind: webhook, url: "http://127.0.0.1:1/", timeout: 25d }\n')).toEqual([
       'unit.yaml:8:71: channels[0].timeout: expected a duration between 1s and 10m like "30s", "5m" or "1h30m", got "25d" (longer than 10m)',
     ]);
     // Lead times may be days: not timers.
@@ -233,7 +273,10 @@ describe("shipped notifier configs", () => {
   const root = join(__dirname, "..", "config");
 
   it("config/notifier.demo.yaml is valid with its two environment variables", () => {
-    const config = loadNotifierConfig(join(root, "notifier.demo.yaml"), { SMT_NOTIFIER_WEBHOOK_TOKEN: "demo-webhook-token-0123456789", SMT_NOTIFIER_REVIEWER_PASSWORD: "demo-reviewer-pass" });
+    const config = loadNotifierConfig(join(root, "notifier.demo.yaml"), {
+      SMT_NOTIFIER_WEBHOOK_TOKEN: "demo-webhook-token-0123456789",
+      SMT_NOTIFIER_REVIEWER_PASSWORD: "demo-reviewer-pass",
+    });
     expect(config.listen).toEqual({ host: "127.0.0.1", port: 9911 });
     // The calendar is the demo exporter config's maintenance section.
     expect(config.maintenance.recurring.map((r) => r.name)).toContain("saturday-maintenance");

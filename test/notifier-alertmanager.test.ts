@@ -19,7 +19,9 @@ import { WEBHOOK_TOKEN, freePort, writeNotifierConfig } from "./support/notifier
 describe("prometheus/notices: the notifier's alerts (real promtool)", () => {
   const dir = join(__dirname, "..", "prometheus", "notices");
   it("pass promtool check rules --lint=all --lint-fatal and their promtool unit tests", () => {
-    expect(execFileSync("promtool", ["check", "rules", "--lint=all", "--lint-fatal", join(dir, "smt-notices.rules.yml")]).toString()).toContain("SUCCESS: 2 rules found");
+    expect(execFileSync("promtool", ["check", "rules", "--lint=all", "--lint-fatal", join(dir, "smt-notices.rules.yml")]).toString()).toContain(
+      "SUCCESS: 2 rules found",
+    );
     expect(execFileSync("promtool", ["test", "rules", "smt-notices.test.yml"], { cwd: dir }).toString()).toContain("SUCCESS");
   });
 });
@@ -30,7 +32,9 @@ describe("alertmanager/alertmanager.yml", () => {
     expect(execFileSync(AMTOOL, ["check-config", file]).toString()).toContain("SUCCESS");
     // Every alert the rules export (src/rules/alert-contract.ts; test/alert-contract.test.ts checks the rule files).
     for (const alertname of [...Object.values(ALERT_NAMES), ...Object.values(NOTICE_ALERT_NAMES)]) {
-      const out = execFileSync(AMTOOL, ["config", "routes", "test", "--config.file", file, `alertname=${alertname}`, "service=gui"]).toString().trim();
+      const out = execFileSync(AMTOOL, ["config", "routes", "test", "--config.file", file, `alertname=${alertname}`, "service=gui"])
+        .toString()
+        .trim();
       expect(out).toBe("smt-notifier");
     }
     expect(execFileSync(AMTOOL, ["config", "routes", "test", "--config.file", file, "alertname=Watchdog"]).toString().trim()).toBe("blackhole");
@@ -72,7 +76,11 @@ describe("a real Alertmanager 0.25 delivering to the notifier", () => {
     const mark = (what: string) => process.stderr.write(`[alertmanager test] ${what} after ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
     await am.post([promAlert({ service: "api", start })]);
     // Nothing listens yet: wait until Alertmanager has failed at least once.
-    await waitFor("a failed webhook delivery", async () => ((await am.metric("alertmanager_notifications_failed_total", { integration: "webhook" })) > 0 ? true : undefined), 20_000);
+    await waitFor(
+      "a failed webhook delivery",
+      async () => ((await am.metric("alertmanager_notifications_failed_total", { integration: "webhook" })) > 0 ? true : undefined),
+      20_000,
+    );
     mark("first failed delivery");
     await startNotifier();
     await waitFor("the INITIAL draft", async () => (notices().length > 0 ? true : undefined), 30_000);
@@ -91,7 +99,9 @@ describe("a real Alertmanager 0.25 delivering to the notifier", () => {
     expect(notices().map((n) => n.kind)).toEqual(["INITIAL", "COMPLETION"]);
     const completion = notices()[1]!;
     expect(completion.id).toBe(initial.id.replace(/-01$/, "-02"));
-    expect(completion.body).toMatch(/LONG DESCRIPTION: The unplanned outage of the Smart Meter Texas energy data API has been resolved\. Start: .+ CPT\. End: .+ CPT\. Duration: \d+ minutes?\./);
+    expect(completion.body).toMatch(
+      /LONG DESCRIPTION: The unplanned outage of the Smart Meter Texas energy data API has been resolved\. Start: .+ CPT\. End: .+ CPT\. Duration: \d+ minutes?\./,
+    );
   }, 150_000);
 
   it("an outage injected into an HA pair (two Alertmanagers) with repeats yields exactly one INITIAL and one COMPLETION in the ERCOT format; other alerts draft nothing", async () => {
@@ -103,7 +113,11 @@ describe("a real Alertmanager 0.25 delivering to the notifier", () => {
     const other = promAlert({ alertname: "SMTProbeDataMissing", service: "han", start });
     await Promise.all(pair.map((am) => am.post([promAlert({ service: "gui", start }), other])));
     await waitFor("repeats from both", async () => (deliveries('service="gui"') >= 6 ? true : undefined), 30_000);
-    expect(notices().slice(before).map((n) => n.kind)).toEqual(["INITIAL"]);
+    expect(
+      notices()
+        .slice(before)
+        .map((n) => n.kind),
+    ).toEqual(["INITIAL"]);
     expect(deliveries("SMTProbeDataMissing")).toBeGreaterThanOrEqual(2);
     expect(notifier!.store.listAlerts().some((a) => a.alertname === "SMTProbeDataMissing")).toBe(true);
 
@@ -115,7 +129,16 @@ describe("a real Alertmanager 0.25 delivering to the notifier", () => {
     // A second incident on the same day gets the next letter; its notices count from -01.
     expect(series[0]!.id).toMatch(/^SMT-M-B\d{6}-01$/);
     const fields = [...series[1]!.body.matchAll(/^([A-Z ]+): /gm)].map((m) => m[1]);
-    expect(fields).toEqual(["NOTICE DATE", "NOTICE TYPE", "SHORT DESCRIPTION", "INTENDED AUDIENCE", "DAYS AFFECTED", "LONG DESCRIPTION", "ACTION REQUIRED", "CONTACT"]);
+    expect(fields).toEqual([
+      "NOTICE DATE",
+      "NOTICE TYPE",
+      "SHORT DESCRIPTION",
+      "INTENDED AUDIENCE",
+      "DAYS AFFECTED",
+      "LONG DESCRIPTION",
+      "ACTION REQUIRED",
+      "CONTACT",
+    ]);
     expect(series[1]!.body).toContain(`NOTICE TYPE: ${series[1]!.id} Market`);
   }, 150_000);
 });

@@ -14,7 +14,16 @@ describe("review pages in Chromium", () => {
     n = await startNotifier();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
       // playwright gives every launch a fresh temporary profile (it refuses --user-data-dir here).
     });
   });
@@ -74,7 +83,12 @@ describe("review pages in Chromium", () => {
     await page.waitForURL(`${n.url}/notices/${id}`);
     expect(await page.locator("h1 .badge").textContent()).toBe("sent");
     expect(n.notifier.store.notice(id)).toMatchObject({ status: "sent", approved_by: "alice", sent_by: "alice" });
-    expect((await page.locator("table.audit tbody tr").allTextContents()).map((t) => /(created|edited|approved|marked sent)/.exec(t)?.[1])).toEqual(["created", "edited", "approved", "marked sent"]);
+    expect((await page.locator("table.audit tbody tr").allTextContents()).map((t) => /(created|edited|approved|marked sent)/.exec(t)?.[1])).toEqual([
+      "created",
+      "edited",
+      "approved",
+      "marked sent",
+    ]);
 
     if (process.env.SMT_SCREENSHOT) await page.screenshot({ path: process.env.SMT_SCREENSHOT, fullPage: true });
     expect(problems).toEqual([]);
@@ -87,7 +101,11 @@ describe("review pages in Chromium", () => {
     // A page on another origin (a second port) auto-submits a form to the notifier, as an attacker's site would.
     const evil = await import("node:http").then(({ createServer }) =>
       createServer((_req, res) => {
-        res.writeHead(200, { "content-type": "text/html" }).end(`<form id=f method=post action="${n.url}/notices/${target.id}/approve"><input name=version value=1></form><script>document.getElementById("f").submit()</script>`);
+        res
+          .writeHead(200, { "content-type": "text/html" })
+          .end(
+            `<form id=f method=post action="${n.url}/notices/${target.id}/approve"><input name=version value=1></form><script>document.getElementById("f").submit()</script>`,
+          );
       }),
     );
     await new Promise<void>((r) => evil.listen(0, "127.0.0.1", () => r()));

@@ -26,7 +26,7 @@ describe("kill -9 while 1,000 notifications are posted", () => {
     const child = spawn(process.execPath, [CLI, "notifier", "--config", configFile, "--log.level", "warn"], { stdio: ["ignore", "ignore", "pipe"] });
     children.push(child);
     let stderr = "";
-    child.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
     await waitFor(
       "notifier ready",
       async () => {
@@ -58,7 +58,11 @@ describe("kill -9 while 1,000 notifications are posted", () => {
       const key = `crash-${i}`;
       const body = payload([{ service: ["gui", "api", "ftps", "han"][i % 4]!, start: base + i }], key);
       try {
-        const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${WEBHOOK_TOKEN}` }, body: JSON.stringify(body) });
+        const res = await fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${WEBHOOK_TOKEN}` },
+          body: JSON.stringify(body),
+        });
         await res.text();
         if (res.status >= 200 && res.status < 300) acked.add(key);
         else failed.add(key);
@@ -101,7 +105,11 @@ describe("kill -9 while 1,000 notifications are posted", () => {
     // What failed can be delivered again (Alertmanager would retry it): no duplicate drafts.
     for (const key of [...failed].slice(0, 20)) {
       const i = Number(key.slice("crash-".length));
-      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${WEBHOOK_TOKEN}` }, body: JSON.stringify(payload([{ service: ["gui", "api", "ftps", "han"][i % 4]!, start: base + i }], key)) });
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${WEBHOOK_TOKEN}` },
+        body: JSON.stringify(payload([{ service: ["gui", "api", "ftps", "han"][i % 4]!, start: base + i }], key)),
+      });
       expect(res.status).toBe(200);
     }
   });

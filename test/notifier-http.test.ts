@@ -16,10 +16,14 @@ describe("webhook input", () => {
     await n?.stop();
   });
 
-  const snapshot = () => ({ deliveries: n.notifier.store.countDeliveries(), notices: n.notifier.store.listNotices().length, alerts: n.notifier.store.listAlerts().length });
+  const snapshot = () => ({
+    deliveries: n.notifier.store.countDeliveries(),
+    notices: n.notifier.store.listNotices().length,
+    alerts: n.notifier.store.listAlerts().length,
+  });
 
   it.each([
-    ["malformed JSON", { body: '{"version": "4", "alerts": [', }, 400, /malformed JSON/],
+    ["malformed JSON", { body: '{"version": "4", "alerts": [' }, 400, /malformed JSON/],
     ["wrong version", { body: JSON.stringify({ ...payload([{}]), version: "3" }) }, 400, /version/],
     ["missing fields", { body: JSON.stringify({ version: "4", status: "firing" }) }, 400, /groupKey: required field is missing/],
     ["bad alert status", { body: JSON.stringify(payload([{ status: "pending" as never }])) }, 400, /alerts\[0\]\.status: expected one of "firing", "resolved"/],
@@ -30,9 +34,12 @@ describe("webhook input", () => {
     ["wrong content type", { body: JSON.stringify(payload([{}])), contentType: "text/plain" }, 415, /expected Content-Type application\/json/],
   ] as const)("%s: %s, a message saying what is wrong, nothing stored", async (_name, req, status, message) => {
     const before = snapshot();
-    const res = await postWebhook(n.url, req.body, { token: "token" in req ? req.token : undefined, contentType: "contentType" in req ? req.contentType : undefined });
+    const res = await postWebhook(n.url, req.body, {
+      token: "token" in req ? req.token : undefined,
+      contentType: "contentType" in req ? req.contentType : undefined,
+    });
     expect(res.status).toBe(status);
-    expect(JSON.stringify(res.json).replace(/\\"/g, "\"")).toMatch(message);
+    expect(JSON.stringify(res.json).replace(/\\"/g, '"')).toMatch(message);
     expect(snapshot()).toEqual(before);
   });
 
@@ -169,7 +176,10 @@ describe("review API and pages", () => {
   });
 
   it("edits (with version check), approves, marks sent, keeps the audit trail; refuses what the state does not allow", async () => {
-    const edited = await api(`/${id}`, { ...json({ subject: `${id} INITIAL: Unplanned Outage - SMT portal`, body: "NOTICE DATE: edited\n", version: 1 }), method: "PATCH" });
+    const edited = await api(`/${id}`, {
+      ...json({ subject: `${id} INITIAL: Unplanned Outage - SMT portal`, body: "NOTICE DATE: edited\n", version: 1 }),
+      method: "PATCH",
+    });
     expect(edited.status).toBe(200);
     expect(((await edited.json()) as { notice: { version: number } }).notice.version).toBe(2);
     const stale = await api(`/${id}`, { ...json({ body: "again", version: 1 }), method: "PATCH" });
@@ -182,7 +192,10 @@ describe("review API and pages", () => {
     expect((await api(`/${id}`, { ...json({ body: "late edit" }), method: "PATCH" })).status).toBe(409);
     const sent = await api(`/${id}/sent`, json({}));
     expect(sent.status).toBe(200);
-    const done = (await (await api(`/${id}`)).json()) as { notice: Record<string, unknown>; audit: { actor: string; action: string; detail: Record<string, { before: string; after: string }> }[] };
+    const done = (await (await api(`/${id}`)).json()) as {
+      notice: Record<string, unknown>;
+      audit: { actor: string; action: string; detail: Record<string, { before: string; after: string }> }[];
+    };
     expect(done.notice).toMatchObject({ status: "sent", approved_by: "bob", sent_by: "alice", body: "NOTICE DATE: edited\n" });
     expect(done.audit.map((a) => `${a.actor} ${a.action}`)).toEqual(["notifier created", "alice edited", "bob approved", "alice marked sent"]);
     expect(done.audit[1]!.detail.body!.after).toBe("NOTICE DATE: edited\n");
@@ -234,7 +247,12 @@ describe("review API and pages", () => {
     const csrf = /name="csrf" value="([^"]+)"/.exec(page)![1]!;
     const version = /name="version" value="(\d+)"/.exec(page)![1]!;
     const post = (path: string, form: Record<string, string>, extra: Record<string, string> = {}) =>
-      fetch(`${n.url}/notices/${target}/${path}`, { method: "POST", redirect: "manual", headers: { ...auth, "content-type": "application/x-www-form-urlencoded", ...extra }, body: new URLSearchParams(form).toString() });
+      fetch(`${n.url}/notices/${target}/${path}`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { ...auth, "content-type": "application/x-www-form-urlencoded", ...extra },
+        body: new URLSearchParams(form).toString(),
+      });
     // Without the token, with another reviewer's token, or from another site: refused, nothing changes.
     expect((await post("approve", { version })).status).toBe(403);
     expect((await post("approve", { version, csrf }, { authorization: basic(REVIEWER2) })).status).toBe(403);
@@ -310,7 +328,12 @@ describe("on-call channels", () => {
             cb(err);
             return;
           }
-          mails.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "", to: session.envelope.rcptTo.map((r) => r.address), text, user: session.user as string });
+          mails.push({
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
+            to: session.envelope.rcptTo.map((r) => r.address),
+            text,
+            user: session.user as string,
+          });
           cb();
         });
       },
@@ -340,7 +363,10 @@ describe("on-call channels", () => {
     expect(mails[0]!.text).toContain(`Subject: [SMT notice draft] ${id}`);
     expect(mails[0]!.text).toContain("NOTICE TYPE:");
     const outbox = n.notifier.store.outboxOf(id);
-    expect(outbox.map((o) => [o.channel, o.status])).toEqual([["chat", "delivered"], ["mail", "delivered"]]);
+    expect(outbox.map((o) => [o.channel, o.status])).toEqual([
+      ["chat", "delivered"],
+      ["mail", "delivered"],
+    ]);
     expect(outbox.find((o) => o.channel === "chat")!.attempts).toBe(3);
     expect(outbox.find((o) => o.channel === "mail")!.attempts).toBe(2);
     const metrics = await (await fetch(`${n.url}/metrics`)).text();
@@ -363,13 +389,18 @@ describe("on-call channels", () => {
       const res = await postWebhook(n.url, payload([{ service: "gui", start: START - (i + 1) * 10_000 }]));
       expect(res.status).toBe(200);
     }
-    await waitFor("a failed attempt", async () => (n!.notifier.store.pendingOutbox()[0]?.n === 1 && n!.notifier.store.dueOutbox(Number.MAX_SAFE_INTEGER)[0]?.last_error ? true : undefined), 5000);
+    await waitFor(
+      "a failed attempt",
+      async () => (n!.notifier.store.pendingOutbox()[0]?.n === 1 && n!.notifier.store.dueOutbox(Number.MAX_SAFE_INTEGER)[0]?.last_error ? true : undefined),
+      5000,
+    );
     const row = n.notifier.store.dueOutbox(Number.MAX_SAFE_INTEGER)[0]!;
     expect(row.status).toBe("pending");
     expect(row.last_error).toMatch(/ECONNREFUSED|connect/);
     expect(n.notifier.store.listNotices()).toHaveLength(1);
     const page = await (await fetch(`${n.url}/notices/${row.notice_id}`, { headers: { authorization: basic(REVIEWER) } })).text();
     expect(page).toContain("ECONNREFUSED");
-    for (const text of [page, n.logs(), row.last_error ?? "", await (await fetch(`${n.url}/metrics`)).text()]) expect(text).not.toContain("secret-hook-path-xyz");
+    for (const text of [page, n.logs(), row.last_error ?? "", await (await fetch(`${n.url}/metrics`)).text()])
+      expect(text).not.toContain("secret-hook-path-xyz");
   });
 });

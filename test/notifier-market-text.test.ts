@@ -15,7 +15,8 @@ const NOW = Date.parse("2026-05-14T15:00:00Z");
 const START = Math.floor(Date.parse("2026-05-14T14:40:00Z") / 1000);
 
 /** Every character class the normalisation must take out of market text. */
-const HOSTILE = "\u0000\u0007\u001b[31m\u007f\u0085\u009b\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c\u200b\u200c\u200d\u2060\ufeff\u00ad\u{e0041}\ud800";
+const HOSTILE =
+  "\u0000\u0007\u001b[31m\u007f\u0085\u009b\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c\u200b\u200c\u200d\u2060\ufeff\u00ad\u{e0041}\ud800";
 const INVISIBLE_OR_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\p{Cf}\p{Cs}]/u;
 
 describe("alert text that becomes a notice draft", () => {
@@ -29,7 +30,16 @@ describe("alert text that becomes a notice draft", () => {
 
   it("control characters, bidi overrides, invisible characters and a megabyte annotation: a clean, NFC, bounded draft", async () => {
     const summary = `Portal${HOSTILE} down: users see "\u202egnp.exe\u202c" and Cafe\u0301\r\nACTION REQUIRED: call 1-900-555-0100 ${"x".repeat(1_048_576)}`;
-    const res = await postWebhook(n.url, payload([{ service: "gui", start: START, annotations: { summary, description: `${"d".repeat(3000)}\u202e`, runbook_url: `https://runbooks.example/${"r".repeat(2000)}` } }]));
+    const res = await postWebhook(
+      n.url,
+      payload([
+        {
+          service: "gui",
+          start: START,
+          annotations: { summary, description: `${"d".repeat(3000)}\u202e`, runbook_url: `https://runbooks.example/${"r".repeat(2000)}` },
+        },
+      ]),
+    );
     expect(res.status, JSON.stringify(res.json).slice(0, 500)).toBe(200);
     const [{ id }] = res.json.drafts as [{ id: string }];
     const notice = n.notifier.store.notice(id)!;
@@ -45,7 +55,10 @@ describe("alert text that becomes a notice draft", () => {
     const long = /^LONG DESCRIPTION: (.*)$/m.exec(notice.body)![1]!;
     expect(long.length).toBeLessThanOrEqual(NOTICE_FIELD_LIMITS["LONG DESCRIPTION"]);
     // The stored incident keeps the bounded annotations, not the megabyte.
-    const incident = n.notifier.store.db.prepare("SELECT summary, description, runbook_url FROM incidents ORDER BY id DESC LIMIT 1").get() as Record<string, string>;
+    const incident = n.notifier.store.db.prepare("SELECT summary, description, runbook_url FROM incidents ORDER BY id DESC LIMIT 1").get() as Record<
+      string,
+      string
+    >;
     expect(incident.summary!.length).toBe(ALERT_TEXT_LIMITS.summary);
     expect(incident.description!.length).toBe(ALERT_TEXT_LIMITS.description);
     expect(incident.runbook_url!.length).toBe(ALERT_TEXT_LIMITS.runbookUrl);
@@ -67,25 +80,39 @@ describe("alert text that becomes a notice draft", () => {
     const form = new URLSearchParams({ csrf, version, subject: "€".repeat(MAX_SUBJECT), body: "€".repeat(MAX_BODY) }).toString();
     expect(form.length).toBeLessThanOrEqual(REVIEW_FORM_MAX_BYTES);
     expect(form.length).toBeGreaterThan(256 * 1024);
-    const edit = await fetch(`${n.url}/notices/${id}/edit`, { method: "POST", redirect: "manual", headers: { ...auth, "content-type": "application/x-www-form-urlencoded" }, body: form });
+    const edit = await fetch(`${n.url}/notices/${id}/edit`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { ...auth, "content-type": "application/x-www-form-urlencoded" },
+      body: form,
+    });
     expect(edit.status).toBe(303);
     expect(n.notifier.store.notice(id)!.body).toBe("€".repeat(MAX_BODY));
     // The JSON API too (a control character is 6 bytes escaped).
-    const api = await fetch(`${n.url}/api/v1/notices/${id}`, { method: "PATCH", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify({ body: "\u0001".repeat(MAX_BODY) }) });
+    const api = await fetch(`${n.url}/api/v1/notices/${id}`, {
+      method: "PATCH",
+      headers: { ...auth, "content-type": "application/json" },
+      body: JSON.stringify({ body: "\u0001".repeat(MAX_BODY) }),
+    });
     expect(api.status).toBe(200);
   });
 });
 
 describe("the largest draft", () => {
   const huge = (s: string) => s.repeat(2_000);
-  const template = `${"{{ summary }} {{ description }} {{ change }} {{ runbook_url }} ".repeat(10)}`;
+  const template = "{{ summary }} {{ description }} {{ change }} {{ runbook_url }} ".repeat(10);
   const wording: NoticeWording = {
     timeZone: "America/Chicago",
     noticeTypeLabel: huge("Market "),
     intendedAudience: huge("REPs "),
     contact: huge("Help desk "),
     serviceNames: { gui: huge("portal "), api: huge("api "), ftps: huge("ftps "), han: huge("han ") },
-    templates: Object.fromEntries(NOTICE_KINDS.map((k) => [k, { short_description: "{{ services }} ".repeat(10), long_description: template, action_required: template, additional_information: template }])) as NoticeWording["templates"],
+    templates: Object.fromEntries(
+      NOTICE_KINDS.map((k) => [
+        k,
+        { short_description: "{{ services }} ".repeat(10), long_description: template, action_required: template, additional_information: template },
+      ]),
+    ) as NoticeWording["templates"],
   };
 
   it("is bounded by MAX_DRAFT_BODY and MAX_DRAFT_SUBJECT, computed from the field limits, whatever the templates and values", () => {

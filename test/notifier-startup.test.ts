@@ -64,7 +64,7 @@ async function runCli(args: string[], readyPort?: number, timeoutMs = 20_000, no
   const started = Date.now();
   const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
-  child.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
+  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   let ready = false;
   const deadline = Date.now() + timeoutMs;
@@ -72,7 +72,10 @@ async function runCli(args: string[], readyPort?: number, timeoutMs = 20_000, no
     const code = await Promise.race([exited, new Promise<"poll">((r) => setTimeout(() => r("poll"), 50))]);
     if (code !== "poll") return { code, stderr, ready, ms: Date.now() - started };
     if (readyPort !== undefined) {
-      const ok = await fetch(`http://127.0.0.1:${readyPort}/-/ready`).then((r) => r.ok, () => false);
+      const ok = await fetch(`http://127.0.0.1:${readyPort}/-/ready`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) {
         ready = true;
         child.kill("SIGKILL");
@@ -107,7 +110,15 @@ function realStore(path: string): void {
   const store = NoticeStore.open(path, { verify: true });
   store.transaction(() => {
     for (let i = 0; i < 400; i++) {
-      store.insertDelivery({ receivedAt: i, groupKey: `g${i}`, receiver: "smt-notifier", status: "firing", alertCount: 1, truncatedAlerts: 0, payload: JSON.stringify(payload([{ start: 1_773_000_000 + i }])) });
+      store.insertDelivery({
+        receivedAt: i,
+        groupKey: `g${i}`,
+        receiver: "smt-notifier",
+        status: "firing",
+        alertCount: 1,
+        truncatedAlerts: 0,
+        payload: JSON.stringify(payload([{ start: 1_773_000_000 + i }])),
+      });
     }
   });
   store.close();
@@ -143,7 +154,11 @@ describe("notifier start-up with a store it cannot use (real processes)", () => 
     const r = await runCli(["notifier", "--config", configFile], port);
     expect(r.ready, "the notifier said ready on a corrupt store").toBe(false);
     expect(r.code, r.stderr).toBe(1);
-    expectOneLine(r.stderr, store, /is corrupt \((PRAGMA quick_check: .+|database disk image is malformed)\): stop the notifier, restore the store from a backup/);
+    expectOneLine(
+      r.stderr,
+      store,
+      /is corrupt \((PRAGMA quick_check: .+|database disk image is malformed)\): stop the notifier, restore the store from a backup/,
+    );
   });
 
   it("a store locked by another process: exit 1 after the busy timeout, one line", async () => {
@@ -200,9 +215,15 @@ describe("a listen address already in use (real processes)", () => {
     try {
       const exporterFile = join(dir, "exporter-port.yaml");
       // A check keeps the process busy: a start that ignored the bind error would keep probing, serving nothing.
-      writeFileSync(exporterFile, `listen_address: 127.0.0.1:${port}\nchecks:\n  - { name: home, service: gui, kind: http, interval: 1s, timeout: 500ms, http: { url: "http://127.0.0.1:${port}/" } }\n`);
+      writeFileSync(
+        exporterFile,
+        `listen_address: 127.0.0.1:${port}\nchecks:\n  - { name: home, service: gui, kind: http, interval: 1s, timeout: 500ms, http: { url: "http://127.0.0.1:${port}/" } }\n`,
+      );
       const { configFile } = await notifierWithStore("port-taken", join(dir, "port-taken.db"));
-      for (const args of [["exporter", "--config", exporterFile], ["notifier", "--config", configFile, "--web.listen-address", `127.0.0.1:${port}`]]) {
+      for (const args of [
+        ["exporter", "--config", exporterFile],
+        ["notifier", "--config", configFile, "--web.listen-address", `127.0.0.1:${port}`],
+      ]) {
         const r = await runCli(args, undefined, 10_000);
         expect(r.code, `${args[0]}: ${r.stderr}`).toBe(1);
         expectOneLine(r.stderr, `127.0.0.1:${port}`, /cannot listen on 127\.0\.0\.1:\d+: the address is already in use \(EADDRINUSE\)/);
@@ -273,12 +294,20 @@ describe("a store that stops taking writes after the start", () => {
 
 describe("hostile YAML and files (real processes)", () => {
   // Nine levels of nine aliases: 9^9 (387 million) strings once expanded.
-  const bomb = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]", ...Array.from({ length: 9 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(9).fill(`*a${i}`).join(", ")}]`)].join("\n");
+  const bomb = [
+    "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]",
+    ...Array.from({ length: 9 }, (_, i) => `a${i + 1}: &a${i + 1} [${Array(9).fill(`*a${i}`).join(", ")}]`),
+  ].join("\n");
 
   it("an alias bomb in the exporter config, the notifier config and the demo's template: config error, exit 2, quickly", async () => {
     const file = join(dir, "bomb.yaml");
     writeFileSync(file, `${bomb}\n`);
-    for (const args of [["exporter", "--config", file], ["notifier", "--config", file], ["maintenance", "--config", file, "--from", "2026-03-01", "--to", "2026-03-02"], ["demo", "--config", file, "--data-dir", join(dir, "demo")]]) {
+    for (const args of [
+      ["exporter", "--config", file],
+      ["notifier", "--config", file],
+      ["maintenance", "--config", file, "--from", "2026-03-01", "--to", "2026-03-02"],
+      ["demo", "--config", file, "--data-dir", join(dir, "demo")],
+    ]) {
       // A 64 MB heap: the 9^9 strings would need gigabytes, so an expansion would end in an out-of-memory crash.
       const r = await runCli(args, undefined, 20_000, ["--max-old-space-size=64"]);
       expect(r.code, `${args[0]}: ${r.stderr}`).toBe(2);
@@ -292,7 +321,10 @@ describe("hostile YAML and files (real processes)", () => {
     const line = "# padding padding padding padding padding padding padding padding\n";
     writeFileSync(file, `${line.repeat(Math.ceil(MAX_CONFIG_FILE_BYTES / line.length))}location: x\n`);
     expect(statSync(file).size).toBeGreaterThan(MAX_CONFIG_FILE_BYTES);
-    for (const args of [["exporter", "--config", file], ["notifier", "--config", file]]) {
+    for (const args of [
+      ["exporter", "--config", file],
+      ["notifier", "--config", file],
+    ]) {
       const r = await runCli(args);
       expect(r.code, `${args[0]}: ${r.stderr}`).toBe(2);
       expectOneLine(r.stderr, file, new RegExp(`config file larger than ${MAX_CONFIG_FILE_BYTES} bytes`));

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -37,13 +37,20 @@ describe("webhook bearer token from a file", () => {
     const sub = mkdtempSync(join(dir, "case-"));
     const config = writeNotifierConfig(sub, { webhookTokenFile: `${token}\n` });
     const secretFile = join(sub, "webhook-token");
-    for (const [args, code] of [[["--config", config, "--check-config"], 1], [["--config", config], 2]] as const) {
+    for (const [args, code] of [
+      [["--config", config, "--check-config"], 1],
+      [["--config", config], 2],
+    ] as const) {
       const run = notifierCli([...args]);
       expect(run.status, run.stderr).toBe(code);
       expect(run.stdout).toBe("");
       const lines = run.stderr.trimEnd().split("\n");
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(new RegExp(`^(smt-monitor notifier: )?${config.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}:\\d+:\\d+: webhook\\.bearer_token_file: the token in secret file ${secretFile.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} \\(surrounding whitespace trimmed, as Alertmanager does\\) `));
+      expect(lines[0]).toMatch(
+        new RegExp(
+          `^(smt-monitor notifier: )?${config.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}:\\d+:\\d+: webhook\\.bearer_token_file: the token in secret file ${secretFile.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")} \\(surrounding whitespace trimmed, as Alertmanager does\\) `,
+        ),
+      );
       expect(lines[0]).toMatch(message);
       expect(run.stderr).not.toContain(token);
       expect(run.stderr).not.toMatch(/^\s+at /m);

@@ -85,6 +85,8 @@ describe("configured headers in any case replace the probe's own", () => {
       error = err;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as Error).message).toMatch(/smt\.yaml:7:\d+: checks\[0\]\.http\.headers\.AUTHORIZATION: expected either basic_auth or an Authorization header, not both/);
+    expect((error as Error).message).toMatch(
+      /smt\.yaml:7:\d+: checks\[0\]\.http\.headers\.AUTHORIZATION: expected either basic_auth or an Authorization header, not both/,
+    );
   });
 });

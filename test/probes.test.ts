@@ -86,7 +86,10 @@ describe("every kind against the simulator's real servers", () => {
     const extra =
       base("legacy_mtls", `ca_file: ${fx.sim.files.ca}, cert_file: ${fx.sim.files.clientCert}, key_file: ${fx.sim.files.clientKey}`) +
       base("legacy_no_client_cert", `ca_file: ${fx.sim.files.ca}`) +
-      base("legacy_wrong_name", `ca_file: ${fx.sim.files.ca}, server_name: services.smartmetertexas.net, cert_file: ${fx.sim.files.clientCert}, key_file: ${fx.sim.files.clientKey}`);
+      base(
+        "legacy_wrong_name",
+        `ca_file: ${fx.sim.files.ca}, server_name: services.smartmetertexas.net, cert_file: ${fx.sim.files.clientCert}, key_file: ${fx.sim.files.clientKey}`,
+      );
     const ok = await runCheck(check("legacy_mtls", extra));
     expect(ok.failure).toBeUndefined();
     const noCert = await runCheck(check("legacy_no_client_cert", extra));

@@ -73,88 +73,100 @@ async function waitFor<T>(what: string, f: () => Promise<T | undefined>, timeout
 }
 
 describe("recorded minute series in front of a real Prometheus, exporter and simulator", () => {
-  it("an injected fault is recorded as unavailable from the minute it began (maintenance if planned), and recovery follows", async () => {
-    // The plan: a minute of good data, then a minute in which gui and han fail; han has a planned
-    // maintenance window for exactly that minute, announced now (a reload of the exporter's calendar).
-    const goodMinute = Math.ceil((Date.now() + 15_000) / MINUTE) * MINUTE;
-    const faultMinute = goodMinute + MINUTE;
-    const iso = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
-    fx.writeConfig({
-      file: configFile,
-      interval: "5s",
-      timeout: "3s",
-      location: "it-austin",
-      extraChecks: `
+  it(
+    "an injected fault is recorded as unavailable from the minute it began (maintenance if planned), and recovery follows",
+    async () => {
+      // The plan: a minute of good data, then a minute in which gui and han fail; han has a planned
+      // maintenance window for exactly that minute, announced now (a reload of the exporter's calendar).
+      const goodMinute = Math.ceil((Date.now() + 15_000) / MINUTE) * MINUTE;
+      const faultMinute = goodMinute + MINUTE;
+      const iso = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
+      fx.writeConfig({
+        file: configFile,
+        interval: "5s",
+        timeout: "3s",
+        location: "it-austin",
+        extraChecks: `
 maintenance:
   planned:
     - { id: it-han, start: "${iso(faultMinute)}", end: "${iso(faultMinute + MINUTE)}", services: [han] }
 `,
-    });
-    expect(await exporter!.reload()).toEqual({ ok: true });
-    await waitFor("the first scrape", async () => ((await instantQuery(prometheus!.url, 'smt_probe_success{service="gui"} == 1')).length ? true : undefined), 60_000);
-    expect(Date.now()).toBeLessThan(goodMinute);
-    await sleep(faultMinute + 2_000 - Date.now());
-    const injected = Date.now();
-    expect(await fx.sim.setFault("gui", "http_500")).toBeUndefined();
-    expect(await fx.sim.setFault("han", "http_503")).toBeUndefined();
+      });
+      expect(await exporter!.reload()).toEqual({ ok: true });
+      await waitFor(
+        "the first scrape",
+        async () => ((await instantQuery(prometheus!.url, 'smt_probe_success{service="gui"} == 1')).length ? true : undefined),
+        60_000,
+      );
+      expect(Date.now()).toBeLessThan(goodMinute);
+      await sleep(faultMinute + 2_000 - Date.now());
+      const injected = Date.now();
+      expect(await fx.sim.setFault("gui", "http_500")).toBeUndefined();
+      expect(await fx.sim.setFault("han", "http_503")).toBeUndefined();
 
-    // the fault lasts 38 s, so that its last failed run (every 5 s), scraped every 5 s, is still in the
-    // same minute; meanwhile watch for that minute to be recorded
-    let cleared = 0;
-    const clearing = sleep(38_000).then(async () => {
-      await fx.sim.clearFaults();
-      cleared = Date.now();
-    });
-    const firstUnavailable = await waitFor(
-      "an unavailable gui minute",
-      async () => {
-        const m = await recordedMinutes("smt:service_minute_unavailable:bool", "gui");
-        const found = [...m].find(([, v]) => v === 1);
-        return found ? { minute: found[0], seenAfterMs: Date.now() - injected } : undefined;
-      },
-      4 * MINUTE,
-    );
-    console.log(`gui fault injected at ${new Date(injected).toISOString()}; its minute recorded unavailable ${Math.round(firstUnavailable.seenAfterMs / 1000)} s later`);
-    expect(new Date(firstUnavailable.minute).toISOString()).toBe(new Date(faultMinute).toISOString());
-    // a minute is recorded 70-130 s after it begins; the fault began 2 s into it, plus probe and scrape (5 s each)
-    expect(firstUnavailable.seenAfterMs).toBeLessThan(140_000);
+      // the fault lasts 38 s, so that its last failed run (every 5 s), scraped every 5 s, is still in the
+      // same minute; meanwhile watch for that minute to be recorded
+      let cleared = 0;
+      const clearing = sleep(38_000).then(async () => {
+        await fx.sim.clearFaults();
+        cleared = Date.now();
+      });
+      const firstUnavailable = await waitFor(
+        "an unavailable gui minute",
+        async () => {
+          const m = await recordedMinutes("smt:service_minute_unavailable:bool", "gui");
+          const found = [...m].find(([, v]) => v === 1);
+          return found ? { minute: found[0], seenAfterMs: Date.now() - injected } : undefined;
+        },
+        4 * MINUTE,
+      );
+      console.log(
+        `gui fault injected at ${new Date(injected).toISOString()}; its minute recorded unavailable ${Math.round(firstUnavailable.seenAfterMs / 1000)} s later`,
+      );
+      expect(new Date(firstUnavailable.minute).toISOString()).toBe(new Date(faultMinute).toISOString());
+      // a minute is recorded 70-130 s after it begins; the fault began 2 s into it, plus probe and scrape (5 s each)
+      expect(firstUnavailable.seenAfterMs).toBeLessThan(140_000);
 
-    await clearing;
-    const recoveredMinute = faultMinute + MINUTE;
-    expect(cleared + 10_000).toBeLessThan(recoveredMinute);
-    await waitFor(
-      "the gui minute after the fault was cleared",
-      async () => ((await recordedMinutes("smt:service_minute_available:bool", "gui")).has(recoveredMinute) ? true : undefined),
-      4 * MINUTE,
-    );
+      await clearing;
+      const recoveredMinute = faultMinute + MINUTE;
+      expect(cleared + 10_000).toBeLessThan(recoveredMinute);
+      await waitFor(
+        "the gui minute after the fault was cleared",
+        async () => ((await recordedMinutes("smt:service_minute_available:bool", "gui")).has(recoveredMinute) ? true : undefined),
+        4 * MINUTE,
+      );
 
-    const available = await recordedMinutes("smt:service_minute_available:bool", "gui");
-    const unavailable = await recordedMinutes("smt:service_minute_unavailable:bool", "gui");
-    expect(available.get(goodMinute), "the minute before the fault").toBe(1);
-    expect(unavailable.get(faultMinute), "the fault's minute").toBe(1);
-    expect(available.get(recoveredMinute), "the minute after clearing").toBe(1);
-    // other services were not affected, and nothing was maintenance or unmeasured
-    for (const service of ["api", "ftps"]) {
-      expect((await recordedMinutes("smt:service_minute_available:bool", service)).get(faultMinute), service).toBe(1);
-    }
-    // han failed too, but in its planned window: a maintenance minute, not an unavailable one
-    const han = {
-      maintenance: await recordedMinutes("smt:service_minute_maintenance:bool", "han"),
-      unavailable: await recordedMinutes("smt:service_minute_unavailable:bool", "han"),
-      available: await recordedMinutes("smt:service_minute_available:bool", "han"),
-    };
-    expect([han.available.get(goodMinute), han.maintenance.get(faultMinute), han.unavailable.get(faultMinute), han.available.get(recoveredMinute)]).toEqual([1, 1, 0, 1]);
-    expect((await recordedMinutes("smt:service_minute_unmeasured:bool", "gui")).get(faultMinute)).toBe(0);
-    expect((await recordedMinutes("smt:service_minute_maintenance:bool", "gui")).get(faultMinute)).toBe(0);
+      const available = await recordedMinutes("smt:service_minute_available:bool", "gui");
+      const unavailable = await recordedMinutes("smt:service_minute_unavailable:bool", "gui");
+      expect(available.get(goodMinute), "the minute before the fault").toBe(1);
+      expect(unavailable.get(faultMinute), "the fault's minute").toBe(1);
+      expect(available.get(recoveredMinute), "the minute after clearing").toBe(1);
+      // other services were not affected, and nothing was maintenance or unmeasured
+      for (const service of ["api", "ftps"]) {
+        expect((await recordedMinutes("smt:service_minute_available:bool", service)).get(faultMinute), service).toBe(1);
+      }
+      // han failed too, but in its planned window: a maintenance minute, not an unavailable one
+      const han = {
+        maintenance: await recordedMinutes("smt:service_minute_maintenance:bool", "han"),
+        unavailable: await recordedMinutes("smt:service_minute_unavailable:bool", "han"),
+        available: await recordedMinutes("smt:service_minute_available:bool", "han"),
+      };
+      expect([han.available.get(goodMinute), han.maintenance.get(faultMinute), han.unavailable.get(faultMinute), han.available.get(recoveredMinute)]).toEqual([
+        1, 1, 0, 1,
+      ]);
+      expect((await recordedMinutes("smt:service_minute_unmeasured:bool", "gui")).get(faultMinute)).toBe(0);
+      expect((await recordedMinutes("smt:service_minute_maintenance:bool", "gui")).get(faultMinute)).toBe(0);
 
-    // the live-only rules (carried from their own previous value) tracked the outage
-    const outageMinutes = await recordedMinutes("smt:service_unplanned_outage:minutes", "gui");
-    expect(outageMinutes.get(goodMinute)).toBe(0);
-    expect(outageMinutes.get(faultMinute)).toBe(1);
-    expect(outageMinutes.get(recoveredMinute)).toBe(0);
-    const starts = await recordedMinutes("smt:service_unplanned_outage:start_timestamp_seconds", "gui");
-    expect([...starts]).toEqual([[faultMinute, faultMinute / 1000]]);
-    // and the 15-minute alert did not fire for a short outage
-    expect(await instantQuery(prometheus!.url, 'count_over_time(ALERTS{alertname="SMTUnplannedOutage"}[30m])')).toEqual([]);
-  }, 12 * MINUTE);
+      // the live-only rules (carried from their own previous value) tracked the outage
+      const outageMinutes = await recordedMinutes("smt:service_unplanned_outage:minutes", "gui");
+      expect(outageMinutes.get(goodMinute)).toBe(0);
+      expect(outageMinutes.get(faultMinute)).toBe(1);
+      expect(outageMinutes.get(recoveredMinute)).toBe(0);
+      const starts = await recordedMinutes("smt:service_unplanned_outage:start_timestamp_seconds", "gui");
+      expect([...starts]).toEqual([[faultMinute, faultMinute / 1000]]);
+      // and the 15-minute alert did not fire for a short outage
+      expect(await instantQuery(prometheus!.url, 'count_over_time(ALERTS{alertname="SMTUnplannedOutage"}[30m])')).toEqual([]);
+    },
+    12 * MINUTE,
+  );
 });

@@ -35,7 +35,9 @@ describe("prometheus/ (real promtool)", () => {
   });
 
   it("the rule files pass promtool check rules --lint=all --lint-fatal", async () => {
-    const files = readdirSync(rulesDir).filter((f) => f.endsWith(".yml")).map((f) => join(rulesDir, f));
+    const files = readdirSync(rulesDir)
+      .filter((f) => f.endsWith(".yml"))
+      .map((f) => join(rulesDir, f));
     expect(files.length).toBe(2);
     const r = await promtool(["check", "rules", "--lint=all", "--lint-fatal", ...files]);
     expect(r.code, r.output).toBe(0);
@@ -51,7 +53,11 @@ describe("prometheus/ (real promtool)", () => {
 describe("rule generator (src/rules/availability-rules.ts)", () => {
   it("the checked-in rule files are the generator's output for the production parameters", () => {
     const generated = renderAvailabilityRuleFiles(PRODUCTION_RULE_PARAMETERS);
-    expect([...generated.keys()].sort()).toEqual(readdirSync(rulesDir).filter((f) => f.endsWith(".yml")).sort());
+    expect([...generated.keys()].sort()).toEqual(
+      readdirSync(rulesDir)
+        .filter((f) => f.endsWith(".yml"))
+        .sort(),
+    );
     for (const [name, text] of generated) {
       // On a difference: `npx tsc -p . && node scripts/generate-rules.mjs`, then review the diff.
       expect(readFileSync(join(rulesDir, name), "utf8"), name).toBe(text);
@@ -77,14 +83,23 @@ describe("rule generator (src/rules/availability-rules.ts)", () => {
   });
 
   it("rejects parameters that make no sense, naming the parameter", () => {
-    expect(() => availabilityRuleFiles({ ...PRODUCTION_RULE_PARAMETERS, unplannedOutageMinutes: 0 })).toThrow(/unplannedOutageMinutes: expected a whole number/);
+    expect(() => availabilityRuleFiles({ ...PRODUCTION_RULE_PARAMETERS, unplannedOutageMinutes: 0 })).toThrow(
+      /unplannedOutageMinutes: expected a whole number/,
+    );
     expect(() => availabilityRuleFiles({ ...PRODUCTION_RULE_PARAMETERS, runbookBaseUrl: "docs/runbook.md" })).toThrow(/runbookBaseUrl/);
   });
 
   it("a demo threshold of 2 minutes: 3 unavailable minutes fire SMTUnplannedOutage, 2 do not (promtool)", async () => {
     const dir = join(tmp, "demo");
     writeAvailabilityRuleFiles(join(dir, "rules"), { ...PRODUCTION_RULE_PARAMETERS, unplannedOutageMinutes: 2 });
-    const lint = await promtool(["check", "rules", "--lint=all", "--lint-fatal", join(dir, "rules", "smt-alerts.rules.yml"), join(dir, "rules", "smt-availability.rules.yml")]);
+    const lint = await promtool([
+      "check",
+      "rules",
+      "--lint=all",
+      "--lint-fatal",
+      join(dir, "rules", "smt-alerts.rules.yml"),
+      join(dir, "rules", "smt-availability.rules.yml"),
+    ]);
     expect(lint.code, lint.output).toBe(0);
     writeFileSync(
       join(dir, "demo.test.yml"),

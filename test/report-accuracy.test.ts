@@ -24,7 +24,6 @@ let prometheus: PrometheusServer | undefined;
 let truth: GroundTruth;
 const { timings, timed } = stepTimer();
 
-
 beforeAll(async () => {
   statSync(cli); // `npm test` builds first; alone: npx tsc -p .
   dir = mkdtempSync(join(tmpdir(), "smt-accuracy-"));
@@ -116,12 +115,18 @@ describe("report accuracy on a backfilled DST month (real promtool and Prometheu
     expect(csv.code, csv.stderr).toBe(0);
     const month = reportMonth("2026-03");
     const lines = csv.stdout.trim().split("\n");
-    expect(lines[0]).toBe("month,service,total_minutes,maintenance_minutes,unavailable_minutes,unmeasured_minutes,available_minutes,availability,objective,met");
+    expect(lines[0]).toBe(
+      "month,service,total_minutes,maintenance_minutes,unavailable_minutes,unmeasured_minutes,available_minutes,availability,objective,met",
+    );
     const gui = truth.count("gui", month.fromMs, month.toMs);
-    expect(lines[1]).toMatch(new RegExp(`^2026-03,gui,44580,${gui.maintenance},${gui.unavailable},${gui.unmeasured},${gui.available},0\\.\\d+,0\\.99,(true|false)$`));
+    expect(lines[1]).toMatch(
+      new RegExp(`^2026-03,gui,44580,${gui.maintenance},${gui.unavailable},${gui.unmeasured},${gui.available},0\\.\\d+,0\\.99,(true|false)$`),
+    );
     const table = await report(["--prometheus", prometheus!.url, "--month", "2026-03"]);
     expect(table.code).toBe(0);
-    expect(table.stdout).toMatch(new RegExp(`^gui +44580 +${gui.maintenance} +${gui.unavailable} +${gui.unmeasured} +${gui.available} +\\d+\\.\\d{3} % +99 % +(met|MISSED)$`, "m"));
+    expect(table.stdout).toMatch(
+      new RegExp(`^gui +44580 +${gui.maintenance} +${gui.unavailable} +${gui.unmeasured} +${gui.available} +\\d+\\.\\d{3} % +99 % +(met|MISSED)$`, "m"),
+    );
     const md = await report(["--prometheus", prometheus!.url, "--month", "2026-03", "--format", "md"]);
     expect(md.stdout).toContain(`| gui | 44580 | ${gui.maintenance} | ${gui.unavailable} | ${gui.unmeasured} | ${gui.available} |`);
   });

@@ -50,7 +50,11 @@ function duplicates(recorded: readonly Recorded[]): { requests: string[]; steps:
   const stepsByQuery = new Map<string, Set<number>>();
   const stepTwice: string[] = [];
   for (const r of recorded) {
-    const key = `${r.path} ${[...r.form].filter(([k]) => k !== "timeout").map(([k, v]) => `${k}=${v}`).sort().join("&")}`;
+    const key = `${r.path} ${[...r.form]
+      .filter(([k]) => k !== "timeout")
+      .map(([k, v]) => `${k}=${v}`)
+      .sort()
+      .join("&")}`;
     if (seen.has(key)) requestTwice.push(key);
     seen.add(key);
     if (r.path !== "/api/v1/query_range") continue;
@@ -71,7 +75,9 @@ describe("report: each query fetched once", () => {
     requests = [];
     const month = await runReport(["--prometheus", url, "--month", "2025-03", "--format", "json"]);
     expect(month.code, month.stderr).toBe(0);
-    expect(JSON.parse(month.stdout).services.find((s: { service: string }) => s.service === "gui").available_minutes).toBe(100);
+    expect(
+      (JSON.parse(month.stdout) as { services: { service: string; available_minutes: number }[] }).services.find((s) => s.service === "gui")?.available_minutes,
+    ).toBe(100);
     expect(duplicates(requests)).toEqual({ requests: [], steps: [] });
     // availability, then: minute flags, newest usage day (over 10,000 minutes: cut in requests),
     // the two quality ranges, tickets and HAN devices

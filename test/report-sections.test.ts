@@ -36,7 +36,14 @@ const data: CommitteeMonthData = {
   ],
   minuteFlags: [
     flagSeries("gui", "unavailable", outageStart, outageStart + 30 * MINUTE, outageStart - 60 * MINUTE, outageStart + 60 * MINUTE),
-    flagSeries("gui", "unavailable", outageStart + 3 * 3_600_000, outageStart + 3 * 3_600_000 + 5 * MINUTE, outageStart + 2 * 3_600_000, outageStart + 4 * 3_600_000),
+    flagSeries(
+      "gui",
+      "unavailable",
+      outageStart + 3 * 3_600_000,
+      outageStart + 3 * 3_600_000 + 5 * MINUTE,
+      outageStart + 2 * 3_600_000,
+      outageStart + 4 * 3_600_000,
+    ),
     flagSeries("api", "maintenance", windowStart, windowStart + 600 * MINUTE, windowStart - 60 * MINUTE, windowStart + 660 * MINUTE),
   ],
   energy: { latest: [], qualityDay: [], qualityFigures: [] },
@@ -83,7 +90,15 @@ describe("committee month from fetched data (no server)", () => {
     ]);
     expect(report.outages[0]!.start_central).toBe("2026-03-10 10:00 CDT");
     expect(report.short_unplanned_outages.find((s) => s.service === "gui")).toEqual({ service: "gui", count: 1, minutes: 5 });
-    expect(report.call_center).toEqual({ month: "2026-03", total: 10, by_type: [{ type: "Account Access", tickets: 9 }, { type: "Billing", tickets: 1 }], sources: ["mail", "phone"] });
+    expect(report.call_center).toEqual({
+      month: "2026-03",
+      total: 10,
+      by_type: [
+        { type: "Account Access", tickets: 9 },
+        { type: "Billing", tickets: 1 },
+      ],
+      sources: ["mail", "phone"],
+    });
     expect(report.han_devices?.total).toBe(12);
     expect([report.time_to_market, report.data_quality]).toEqual([[], []]);
   });
@@ -122,9 +137,24 @@ describe("the fetch plan: each range once", () => {
 
   it("a need gets the steps of its own span, and no series without a point there", () => {
     const series = [
-      { metric: { service: "gui" }, points: new Map([[0, 1], [60_000, 2], [120_000, 3]]) },
+      {
+        metric: { service: "gui" },
+        points: new Map([
+          [0, 1],
+          [60_000, 2],
+          [120_000, 3],
+        ]),
+      },
       { metric: { service: "api" }, points: new Map([[120_000, 9]]) },
     ];
-    expect(sliceSeries(series, 0, 60_000)).toEqual([{ metric: { service: "gui" }, points: new Map([[0, 1], [60_000, 2]]) }]);
+    expect(sliceSeries(series, 0, 60_000)).toEqual([
+      {
+        metric: { service: "gui" },
+        points: new Map([
+          [0, 1],
+          [60_000, 2],
+        ]),
+      },
+    ]);
   });
 });

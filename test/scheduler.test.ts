@@ -54,12 +54,15 @@ describe("hard timeout", () => {
   for (const [kind, check] of [
     ["http (no answer to the request)", (port: number) => httpCheck("h", `http://127.0.0.1:${port}/`, "\n    timeout: 500ms")],
     ["https (no answer to the TLS hello)", (port: number) => httpCheck("h", `https://127.0.0.1:${port}/`, "\n    timeout: 500ms")],
-    ["ftps (no greeting)", (port: number) => `
+    [
+      "ftps (no greeting)",
+      (port: number) => `
   - name: h
     service: ftps
     kind: ftps
     timeout: 500ms
-    ftps: { host: 127.0.0.1, port: ${port}, username: u, password_env: PW, file_pattern: x }`],
+    ftps: { host: 127.0.0.1, port: ${port}, username: u, password_env: PW, file_pattern: x }`,
+    ],
   ] as const) {
     it(`${kind}: fails as timeout on time and really closes the socket`, async () => {
       const target = await hangingServer();
@@ -157,7 +160,10 @@ describe("fixed-rate scheduler (fake clock)", () => {
     h.clock.jump(3450); // stalled (a long GC pause, a suspended VM): the timer for 1100 fires at 3550
     await h.clock.advance(0);
     // The run due at 1100 starts late (with its due time); 2100 and 3100 were missed; next is 4100.
-    expect(h.starts.map((s) => [s.at, s.due])).toEqual([[100, 100], [3550, 1100]]);
+    expect(h.starts.map((s) => [s.at, s.due])).toEqual([
+      [100, 100],
+      [3550, 1100],
+    ]);
     expect(h.skips.length).toBe(2);
     expect(h.scheduler.nextDue("a")).toBe(4100);
     await h.clock.advance(1000);
@@ -170,7 +176,13 @@ describe("fixed-rate scheduler (fake clock)", () => {
     h.scheduler.set(jobs);
     await h.clock.advance(1600);
     expect(h.peak()).toBe(2);
-    expect(h.starts.map((s) => [s.name, s.at, s.due])).toEqual([["a", 0, 0], ["b", 0, 0], ["c", 500, 0], ["d", 500, 0], ["e", 1000, 0]]);
+    expect(h.starts.map((s) => [s.name, s.at, s.due])).toEqual([
+      ["a", 0, 0],
+      ["b", 0, 0],
+      ["c", 500, 0],
+      ["d", 500, 0],
+      ["e", 1000, 0],
+    ]);
     // A wider limit lets the waiting runs start at once.
     const wide = harness({ maxConcurrency: 1 });
     wide.scheduler.set(jobs);
@@ -271,7 +283,13 @@ describe("probe runs", () => {
     });
     server.on("connection", (s) => connections.add(s));
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    closers.push(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+    closers.push(
+      () =>
+        new Promise<void>((r) => {
+          server.closeAllConnections();
+          server.close(() => r());
+        }),
+    );
     const [c] = checks(`checks:${httpCheck("fresh", `http://127.0.0.1:${(server.address() as { port: number }).port}/`)}`);
     for (let i = 0; i < 3; i++) expect((await runCheck(c!)).success).toBe(true);
     expect(requests).toBe(3);

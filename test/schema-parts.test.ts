@@ -21,7 +21,9 @@ function problems(parse: () => unknown): string[] {
 }
 
 const exporter = (ftpsPassword: string) =>
-  problems(() => parseConfig(`checks:\n  - { name: f, service: ftps, kind: ftps, ftps: { host: h, username: u, file_pattern: x, ${ftpsPassword} } }\n`, "smt.yaml", ENV));
+  problems(() =>
+    parseConfig(`checks:\n  - { name: f, service: ftps, kind: ftps, ftps: { host: h, username: u, file_pattern: x, ${ftpsPassword} } }\n`, "smt.yaml", ENV),
+  );
 
 const notifier = (reviewerPassword: string) =>
   problems(() =>
@@ -50,7 +52,11 @@ describe("shared schema parts", () => {
 
   it("an inline bearer token is refused with the same words", () => {
     const out = problems(() =>
-      parseNotifierConfig(`storage: { path: ":memory:" }\nwebhook: { bearer_token: "tok-inline-value" }\nreviewers: [{ name: alice, password_env: PW }]\nnotices: { from: "n@smt.example", to: ["rms@lists.example.org"] }\n`, "notifier.yaml", ENV),
+      parseNotifierConfig(
+        `storage: { path: ":memory:" }\nwebhook: { bearer_token: "tok-inline-value" }\nreviewers: [{ name: alice, password_env: PW }]\nnotices: { from: "n@smt.example", to: ["rms@lists.example.org"] }\n`,
+        "notifier.yaml",
+        ENV,
+      ),
     );
     expect(out).toContain("inline secrets are not accepted: use bearer_token_env or bearer_token_file");
     expect(JSON.stringify(out)).not.toContain("tok-inline-value");

@@ -41,19 +41,28 @@ describe("simulator-only packages", () => {
     const { stdout } = await run("npm", ["ls", "--omit=dev", "--all", "--parseable"], { cwd: root, maxBuffer: 16 << 20 });
     const production = stdout.split("\n").filter(Boolean);
     expect(production.length).toBeGreaterThan(10);
-    for (const pkg of SIMULATOR_PACKAGES) expect(production.filter((p) => p.endsWith(`/node_modules/${pkg}`)), pkg).toEqual([]);
+    for (const pkg of SIMULATOR_PACKAGES)
+      expect(
+        production.filter((p) => p.endsWith(`/node_modules/${pkg}`)),
+        pkg,
+      ).toEqual([]);
   });
 
   it("smt-monitor simulate without them: one line naming the dev dependencies, exit 1, no stack trace", async () => {
     const dir = productionInstall();
-    const result = await run(process.execPath, [join(dir, "dist", "cli", "main.js"), "simulate", "--state-dir", join(dir, "state"), ...PORT_OPTIONS], { cwd: dir, timeout: 20_000 }).then(
+    const result = await run(process.execPath, [join(dir, "dist", "cli", "main.js"), "simulate", "--state-dir", join(dir, "state"), ...PORT_OPTIONS], {
+      cwd: dir,
+      timeout: 20_000,
+    }).then(
       () => ({ code: 0, stderr: "" }),
       (err: { code?: number; stderr?: string }) => ({ code: err.code, stderr: err.stderr ?? "" }),
     );
     expect(result.code, result.stderr).toBe(1);
     const lines = result.stderr.trimEnd().split("\n");
     expect(lines, result.stderr).toHaveLength(1);
-    expect(lines[0]).toMatch(/^smt-monitor simulate: the simulator needs the development dependencies \(ftp-srv, node-forge\); (ftp-srv|node-forge) is not installed/);
+    expect(lines[0]).toMatch(
+      /^smt-monitor simulate: the simulator needs the development dependencies \(ftp-srv, node-forge\); (ftp-srv|node-forge) is not installed/,
+    );
     expect(result.stderr).not.toMatch(/^\s+at /m);
   });
 

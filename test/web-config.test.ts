@@ -68,7 +68,12 @@ describe("exporter behind a web config with TLS and basic auth", () => {
       "web-tls-auth.yaml",
       `tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\nhttp_server_config:\n  headers:\n    Strict-Transport-Security: max-age=31536000\nbasic_auth_users:\n  ${PROM.user}: ${promHash}\n`,
     );
-    exporter = new Exporter({ configFile: join(dir, "exporter.yaml"), logger: captureLogger().logger, webConfigFile: file, listenAddress: { host: "127.0.0.1", port: 0 } });
+    exporter = new Exporter({
+      configFile: join(dir, "exporter.yaml"),
+      logger: captureLogger().logger,
+      webConfigFile: file,
+      listenAddress: { host: "127.0.0.1", port: 0 },
+    });
     ({ port } = await exporter.start());
   });
   afterAll(async () => {
@@ -102,8 +107,16 @@ describe("exporter behind a web config with TLS and basic auth", () => {
 
   it("verifies the same credentials with bcrypt once, not at every scrape", async () => {
     const slowHash = bcrypt.hashSync("cost-twelve-password", 12);
-    const cached = webConfig("web-cost12.yaml", `tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\nbasic_auth_users:\n  slow: ${slowHash}\n`);
-    const other = new Exporter({ configFile: join(dir, "exporter.yaml"), logger: captureLogger().logger, webConfigFile: cached, listenAddress: { host: "127.0.0.1", port: 0 } });
+    const cached = webConfig(
+      "web-cost12.yaml",
+      `tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\nbasic_auth_users:\n  slow: ${slowHash}\n`,
+    );
+    const other = new Exporter({
+      configFile: join(dir, "exporter.yaml"),
+      logger: captureLogger().logger,
+      webConfigFile: cached,
+      listenAddress: { host: "127.0.0.1", port: 0 },
+    });
     const { port: otherPort } = await other.start();
     try {
       const auth = { user: "slow", password: "cost-twelve-password" };
@@ -122,7 +135,10 @@ describe("exporter behind a web config with TLS and basic auth", () => {
 
   it("re-reads the web config at reload: a new hash replaces the old one", async () => {
     const rotated = { user: PROM.user, password: "rotated-password-4567" };
-    writeFileSync(file, `tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\nbasic_auth_users:\n  ${PROM.user}: ${bcrypt.hashSync(rotated.password, 4)}\n`);
+    writeFileSync(
+      file,
+      `tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\nbasic_auth_users:\n  ${PROM.user}: ${bcrypt.hashSync(rotated.password, 4)}\n`,
+    );
     expect(await exporter.reload()).toEqual({ ok: true });
     expect((await httpsGet(`https://localhost:${port}/metrics`, { auth: PROM })).status).toBe(401);
     expect((await httpsGet(`https://localhost:${port}/metrics`, { auth: rotated })).status).toBe(200);
@@ -137,7 +153,12 @@ describe("exporter behind a web config with TLS and basic auth", () => {
 describe("exporter with mutual TLS", () => {
   it("requires a client certificate signed by client_ca_file", async () => {
     const file = webConfig("web-mtls.yaml", "tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n  client_ca_file: ca.pem\n");
-    const exporter = new Exporter({ configFile: join(dir, "exporter.yaml"), logger: captureLogger().logger, webConfigFile: file, listenAddress: { host: "127.0.0.1", port: 0 } });
+    const exporter = new Exporter({
+      configFile: join(dir, "exporter.yaml"),
+      logger: captureLogger().logger,
+      webConfigFile: file,
+      listenAddress: { host: "127.0.0.1", port: 0 },
+    });
     const { port } = await exporter.start();
     try {
       await expect(httpsGet(`https://localhost:${port}/metrics`)).rejects.toThrow();
@@ -151,12 +172,24 @@ describe("exporter with mutual TLS", () => {
 
 describe("client_auth_type that ask for a certificate without always verifying it", () => {
   async function exporterWith(type: string) {
-    const file = webConfig(`web-${type}.yaml`, `tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n  client_ca_file: ca.pem\n  client_auth_type: ${type}\n`);
-    const exporter = new Exporter({ configFile: join(dir, "exporter.yaml"), logger: captureLogger().logger, webConfigFile: file, listenAddress: { host: "127.0.0.1", port: 0 } });
+    const file = webConfig(
+      `web-${type}.yaml`,
+      `tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n  client_ca_file: ca.pem\n  client_auth_type: ${type}\n`,
+    );
+    const exporter = new Exporter({
+      configFile: join(dir, "exporter.yaml"),
+      logger: captureLogger().logger,
+      webConfigFile: file,
+      listenAddress: { host: "127.0.0.1", port: 0 },
+    });
     const { port } = await exporter.start();
     return { exporter, url: `https://localhost:${port}/metrics` };
   }
-  const status = (p: Promise<Answer>) => p.then((r) => r.status, () => "refused");
+  const status = (p: Promise<Answer>) =>
+    p.then(
+      (r) => r.status,
+      () => "refused",
+    );
 
   it("VerifyClientCertIfGiven: none is fine, one from the CA is fine, one from another CA is refused", async () => {
     const stranger = generateCertificates().client;
@@ -184,7 +217,10 @@ describe("client_auth_type that ask for a certificate without always verifying i
 
 describe("notifier behind a web config", () => {
   it("serves TLS on the whole listener; basic_auth_users guard /metrics and health, reviewers keep their own auth", async () => {
-    const file = webConfig("web-notifier.yaml", `tls_server_config:\n  cert_file: ${join(dir, "server.pem")}\n  key_file: ${join(dir, "server.key")}\nbasic_auth_users:\n  ${PROM.user}: ${promHash}\n`);
+    const file = webConfig(
+      "web-notifier.yaml",
+      `tls_server_config:\n  cert_file: ${join(dir, "server.pem")}\n  key_file: ${join(dir, "server.key")}\nbasic_auth_users:\n  ${PROM.user}: ${promHash}\n`,
+    );
     const n = await startNotifier({ webConfigFile: file });
     const base = n.url.replace("http://127.0.0.1", "https://localhost");
     try {
@@ -226,10 +262,18 @@ describe("web config validation", () => {
   });
 
   it("names unknown fields, wrong client_auth_type, missing files and a CA-less verification", () => {
-    expect(problems("unknown.yaml", "tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n  cipher_suites: [x]\n")).toContain(":4:18: tls_server_config.cipher_suites: unknown field");
-    expect(problems("type.yaml", "tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n  client_auth_type: Sometimes\n")).toMatch(/:4:21: tls_server_config\.client_auth_type: expected one of "NoClientCert"/);
-    expect(problems("missing.yaml", "tls_server_config:\n  cert_file: nope.pem\n  key_file: server.key\n")).toMatch(/:2:14: tls_server_config\.cert_file: cannot read .*nope\.pem: ENOENT/);
-    expect(problems("noca.yaml", "tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n  client_auth_type: RequireAndVerifyClientCert\n")).toContain("needs client_ca_file");
+    expect(problems("unknown.yaml", "tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n  cipher_suites: [x]\n")).toContain(
+      ":4:18: tls_server_config.cipher_suites: unknown field",
+    );
+    expect(problems("type.yaml", "tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n  client_auth_type: Sometimes\n")).toMatch(
+      /:4:21: tls_server_config\.client_auth_type: expected one of "NoClientCert"/,
+    );
+    expect(problems("missing.yaml", "tls_server_config:\n  cert_file: nope.pem\n  key_file: server.key\n")).toMatch(
+      /:2:14: tls_server_config\.cert_file: cannot read .*nope\.pem: ENOENT/,
+    );
+    expect(
+      problems("noca.yaml", "tls_server_config:\n  cert_file: server.pem\n  key_file: server.key\n  client_auth_type: RequireAndVerifyClientCert\n"),
+    ).toContain("needs client_ca_file");
     expect(problems("pair.yaml", "tls_server_config:\n  cert_file: ca.pem\n  key_file: server.key\n")).toContain("not a usable TLS pair");
   });
 });

@@ -19,6 +19,7 @@ export function configFileOf(cmd: Command, opts: { "config.file"?: string; confi
   if (opts["config.file"] !== undefined && opts.config !== undefined && opts["config.file"] !== opts.config) {
     cmd.error("error: --config.file and its alias --config name different files: give one", { exitCode: 2, code: "smt.configFileTwice" });
   }
-  if (given === undefined && required) cmd.error("error: required option '--config.file <file>' not specified", { exitCode: 2, code: "commander.missingMandatoryOptionValue" });
+  if (given === undefined && required)
+    cmd.error("error: required option '--config.file <file>' not specified", { exitCode: 2, code: "commander.missingMandatoryOptionValue" });
   return given;
 }

@@ -35,7 +35,10 @@ export function registerDemo(program: Command): void {
     const { runDemo } = await import("../demo/run-demo.js");
     const ports = { ...DEFAULT_DEMO_PORTS };
     for (const [key, flag] of PORT_FLAGS) {
-      const name = flag.split(" ")[0]!.slice(2).replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+      const name = flag
+        .split(" ")[0]!
+        .slice(2)
+        .replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
       const raw = opts[name];
       if (raw === undefined) continue;
       const port = Number(raw);

@@ -11,7 +11,9 @@ type ExporterFlags = { "config.file"?: string; config?: string; "web.listenAddre
 export function registerExporter(program: Command): void {
   const cmd = program
     .command("exporter")
-    .description("Run the configured checks on their schedule and serve /metrics, /-/healthy and /-/ready; SIGHUP reloads the config (and POST /-/reload with --web.enable-lifecycle).");
+    .description(
+      "Run the configured checks on their schedule and serve /metrics, /-/healthy and /-/ready; SIGHUP reloads the config (and POST /-/reload with --web.enable-lifecycle).",
+    );
   addConfigFileOption(cmd, "the YAML config file");
   cmd.option("--web.listen-address <address>", "override listen_address from the config, e.g. 127.0.0.1:9910");
   addWebConfigOption(cmd);

@@ -11,7 +11,7 @@ import { registerProbe } from "./probe-command.js";
 import { registerReport } from "./report-command.js";
 import { registerSimulate } from "./simulate-command.js";
 
-const EXIT_CODES_HELP = "\nExit codes (every command): 0 ok, 1 runtime failure, 2 usage or config error; see README.md \"Exit codes\".\n";
+const EXIT_CODES_HELP = '\nExit codes (every command): 0 ok, 1 runtime failure, 2 usage or config error; see README.md "Exit codes".\n';
 
 const program = new Command()
   .name("smt-monitor")

@@ -38,7 +38,11 @@ export function registerMaintenance(program: Command): void {
         "Example:\n  smt-monitor maintenance --config.file config/demo.yaml --from 2026-03-01 --to 2026-03-31 --service api",
     )
     .action((opts: Omit<MaintenanceOptions, "config"> & { "config.file"?: string; config?: string }) => {
-      process.exitCode = listMaintenance({ ...opts, config: configFileOf(cmd, opts) }, (text) => process.stdout.write(text), (text) => process.stderr.write(text));
+      process.exitCode = listMaintenance(
+        { ...opts, config: configFileOf(cmd, opts) },
+        (text) => process.stdout.write(text),
+        (text) => process.stderr.write(text),
+      );
     });
 }
 
@@ -92,7 +96,12 @@ export function listMaintenance(opts: MaintenanceOptions, out: (text: string) =>
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const lines = [
     `Maintenance from ${opts.from} to ${opts.to} inclusive (${zone}${opts.service ? `, service ${opts.service}` : ""}): ${occurrences.length} window(s)`,
-    ...rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ").trimEnd()),
+    ...rows.map((r) =>
+      r
+        .map((cell, i) => (i === r.length - 1 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+        .join("  ")
+        .trimEnd(),
+    ),
     "",
     `Maintenance minutes in the range (overlaps counted once): ${services.map((s) => `${s} ${minutes[s]}`).join(", ")}`,
   ];

@@ -12,7 +12,9 @@ type NotifierFlags = { "config.file"?: string; config?: string; "web.listenAddre
 export function registerNotifier(program: Command): void {
   const cmd = program
     .command("notifier")
-    .description("Run the market-notice service: Alertmanager webhook in, ERCOT-format drafts out, review pages at /notices (docs/notices.md). SIGHUP re-reads --web.config.file.");
+    .description(
+      "Run the market-notice service: Alertmanager webhook in, ERCOT-format drafts out, review pages at /notices (docs/notices.md). SIGHUP re-reads --web.config.file.",
+    );
   addConfigFileOption(cmd, "the notifier's YAML config file");
   cmd.option("--web.listen-address <address>", "override listen_address from the config, e.g. 127.0.0.1:9911");
   addWebConfigOption(cmd);
@@ -31,7 +33,9 @@ export function registerNotifier(program: Command): void {
       const config = loadNotifierConfig(configFile);
       if (opts.checkConfig) {
         if (opts["web.config.file"] !== undefined) (await import("../web/web-config.js")).loadWebConfig(opts["web.config.file"]);
-        process.stdout.write(`${configFile}: OK (${config.reviewers.size} reviewer(s); ${config.raw.channels.length} channel(s); store ${config.storagePath})\n`);
+        process.stdout.write(
+          `${configFile}: OK (${config.reviewers.size} reviewer(s); ${config.raw.channels.length} channel(s); store ${config.storagePath})\n`,
+        );
         return;
       }
       notifier = new Notifier({ config, logger, listenAddress, webConfigFile: opts["web.config.file"] });

@@ -6,7 +6,9 @@ export function registerProbe(program: Command): void {
   const cmd = program.command("probe");
   addConfigFileOption(cmd, "the YAML config file");
   cmd
-    .description("Run one configured check once and print the result, every phase and the failure reason (like blackbox_exporter's debug output). Exits 1 when the check fails.")
+    .description(
+      "Run one configured check once and print the result, every phase and the failure reason (like blackbox_exporter's debug output). Exits 1 when the check fails.",
+    )
     .requiredOption("--check <name>", "the name of the check to run")
     .option("--json", "print the result as JSON")
     .action(async (opts: { "config.file"?: string; config?: string; check: string; json?: boolean }) => {
@@ -31,16 +33,33 @@ export function registerProbe(program: Command): void {
         const result = await runDataCheck(dataCheck, config.marketData.energyData!.canaryEsiids);
         const o = result.observation;
         if (opts.json) {
-          const observation = o && { latest_usage_day: o.latestDay ? formatCivilDate(o.latestDay) : null, days_seen: o.daysSeen, quality: o.quality ? { usage_day: formatCivilDate(o.quality.day), ...o.quality.figures, by_esiid: Object.fromEntries(o.quality.byEsiid) } : null };
-          process.stdout.write(`${JSON.stringify({ check: dataCheck.name, service: dataCheck.service, kind: `energy_data/${dataCheck.kind}`, success: result.success, duration_seconds: result.durationSeconds, failure: result.failure, observation, log: result.log }, null, 2)}\n`);
+          const observation = o && {
+            latest_usage_day: o.latestDay ? formatCivilDate(o.latestDay) : null,
+            days_seen: o.daysSeen,
+            quality: o.quality ? { usage_day: formatCivilDate(o.quality.day), ...o.quality.figures, by_esiid: Object.fromEntries(o.quality.byEsiid) } : null,
+          };
+          process.stdout.write(
+            `${JSON.stringify({ check: dataCheck.name, service: dataCheck.service, kind: `energy_data/${dataCheck.kind}`, success: result.success, duration_seconds: result.durationSeconds, failure: result.failure, observation, log: result.log }, null, 2)}\n`,
+          );
         } else {
           const out = [`check:    ${dataCheck.name} (energy data, service ${dataCheck.service}, kind ${dataCheck.kind}, location ${config.location})`];
           for (const line of result.log) out.push(`  ${line}`);
           if (o) {
-            out.push(`latest usage day every canary has: ${o.latestDay ? formatCivilDate(o.latestDay) : "none"} (days seen: ${o.daysSeen.join(", ") || "none"})`);
+            out.push(
+              `latest usage day every canary has: ${o.latestDay ? formatCivilDate(o.latestDay) : "none"} (days seen: ${o.daysSeen.join(", ") || "none"})`,
+            );
             if (o.quality) {
-              out.push(`quality of ${formatCivilDate(o.quality.day)}: ${Object.entries(o.quality.figures).map(([k, v]) => `${k} ${v}`).join(", ")}`);
-              for (const [esiid, q] of o.quality.byEsiid) out.push(`  ${esiid}: ${Object.entries(q).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+              out.push(
+                `quality of ${formatCivilDate(o.quality.day)}: ${Object.entries(o.quality.figures)
+                  .map(([k, v]) => `${k} ${v}`)
+                  .join(", ")}`,
+              );
+              for (const [esiid, q] of o.quality.byEsiid)
+                out.push(
+                  `  ${esiid}: ${Object.entries(q)
+                    .map(([k, v]) => `${k} ${v}`)
+                    .join(", ")}`,
+                );
             }
           }
           out.push(`duration: ${result.durationSeconds.toFixed(6)} s`);
@@ -59,7 +78,9 @@ export function registerProbe(program: Command): void {
       const started = new Date();
       const result = await runCheck(check);
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ check: check.name, service: check.service, kind: check.kind, started: started.toISOString(), ...result }, null, 2)}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ check: check.name, service: check.service, kind: check.kind, started: started.toISOString(), ...result }, null, 2)}\n`,
+        );
       } else {
         const out: string[] = [];
         out.push(`check:    ${check.name} (service ${check.service}, kind ${check.kind}, location ${config.location})`);

@@ -7,6 +7,7 @@ import { NoticeStoreError } from "../notices/store-failure.js";
 import { DEFAULT_PROMETHEUS_ANSWER_BYTES, MAX_PROMETHEUS_ANSWER_BYTES, PromqlClient, PromqlError } from "../report/promql-client.js";
 import { reportMonth, ReportUsageError } from "../report/report-month.js";
 import { InconsistentMinutesError } from "../report/service-availability.js";
+import type { NoticeStoreReader } from "../notices/notice-store.js";
 
 /** `--format html` is the committee report's self-contained page; the others are the text formats. */
 export const COMMITTEE_FORMATS = [...REPORT_FORMATS, "html"] as const;
@@ -65,12 +66,13 @@ export function registerReport(program: Command): void {
         return fail(`--max-answer-mib: expected a whole number of MiB from 1 to ${MAX_PROMETHEUS_ANSWER_BYTES >> 20}, got "${opts.maxAnswerMib}"`, 2);
       }
       const outageMinutes = Number(opts.outageMinutes);
-      if (!Number.isInteger(outageMinutes) || outageMinutes < 0) return fail(`--outage-minutes: expected a whole number of minutes, got "${opts.outageMinutes}"`, 2);
+      if (!Number.isInteger(outageMinutes) || outageMinutes < 0)
+        return fail(`--outage-minutes: expected a whole number of minutes, got "${opts.outageMinutes}"`, 2);
       const { committeeMonthReport, committeeYearReport, reportYear } = await import("../report/committee-report.js");
       const { formatCommitteeMonth, formatCommitteeYear } = await import("../report/committee-format.js");
       const { committeeMonthHtml, committeeYearHtml } = await import("../report/committee-html.js");
       const { loadReportDeadlines } = await import("../report/report-deadlines.js");
-      let notices: import("../notices/notice-store.js").NoticeStoreReader | undefined;
+      let notices: NoticeStoreReader | undefined;
       // Progress for long runs: a year always, a month when stderr is a terminal.
       const progress = (line: string) => process.stderr.write(`smt-monitor report: ${line}\n`);
       try {
@@ -87,10 +89,16 @@ export function registerReport(program: Command): void {
         let text: string;
         if (month) {
           const report = await committeeMonthReport(month, sources, { ...settings, progress: process.stderr.isTTY ? progress : undefined });
-          text = opts.format === "html" ? committeeMonthHtml(report, Date.now()) : formatCommitteeMonth(report, opts.format as Exclude<(typeof COMMITTEE_FORMATS)[number], "html">);
+          text =
+            opts.format === "html"
+              ? committeeMonthHtml(report, Date.now())
+              : formatCommitteeMonth(report, opts.format as Exclude<(typeof COMMITTEE_FORMATS)[number], "html">);
         } else {
           const report = await committeeYearReport(opts.year!, sources, { ...settings, progress });
-          text = opts.format === "html" ? committeeYearHtml(report, Date.now()) : formatCommitteeYear(report, opts.format as Exclude<(typeof COMMITTEE_FORMATS)[number], "html">);
+          text =
+            opts.format === "html"
+              ? committeeYearHtml(report, Date.now())
+              : formatCommitteeYear(report, opts.format as Exclude<(typeof COMMITTEE_FORMATS)[number], "html">);
         }
         if (opts.output) {
           writeFileSync(opts.output, text);

@@ -32,7 +32,9 @@ export function readConfigFile(file: string, maxBytes = MAX_CONFIG_FILE_BYTES): 
       length += n;
     }
     if (length > maxBytes) {
-      throw new ConfigError(file, [{ path: [], message: `config file larger than ${maxBytes} bytes (the limit): expected a YAML config of a few kilobytes; check the path` }]);
+      throw new ConfigError(file, [
+        { path: [], message: `config file larger than ${maxBytes} bytes (the limit): expected a YAML config of a few kilobytes; check the path` },
+      ]);
     }
     return buffer.toString("utf8", 0, length);
   } catch (err) {

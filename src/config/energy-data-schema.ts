@@ -46,15 +46,13 @@ const checkBase = {
   timeout: dataTimeout.optional(),
 };
 
-const ftpsCheck = z
-  .strictObject({ ...checkBase, kind: z.literal("ftps"), ftps: ftpsProbeSettings, files: files.prefault({}) })
-  .superRefine((c, ctx) => {
-    for (const field of ["max_file_age", "download"] as const) {
-      if (c.ftps[field] !== undefined) {
-        ctx.addIssue({ code: "custom", path: ["ftps", field], message: `not used by energy-data checks (files: says what is downloaded); remove it` });
-      }
+const ftpsCheck = z.strictObject({ ...checkBase, kind: z.literal("ftps"), ftps: ftpsProbeSettings, files: files.prefault({}) }).superRefine((c, ctx) => {
+  for (const field of ["max_file_age", "download"] as const) {
+    if (c.ftps[field] !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["ftps", field], message: `not used by energy-data checks (files: says what is downloaded); remove it` });
     }
-  });
+  }
+});
 const apiCheck = z.strictObject({
   ...checkBase,
   kind: z.literal("api"),
@@ -68,7 +66,11 @@ const dataCheck = z.discriminatedUnion("kind", [ftpsCheck, apiCheck]);
 export const energyDataConfig = z
   .strictObject({
     /** The canary meters whose data is checked; every one must have a day for it to count as delivered. */
-    canary_esiids: z.array(esiid).min(1).max(100).transform((list) => [...new Set(list)]),
+    canary_esiids: z
+      .array(esiid)
+      .min(1)
+      .max(100)
+      .transform((list) => [...new Set(list)]),
     interval: dataInterval.default(15 * 60_000),
     timeout: dataTimeout.default(60_000),
     deadlines: z
@@ -84,7 +86,8 @@ export const energyDataConfig = z
     const seen = new Map<string, number>();
     cfg.checks.forEach((check, i) => {
       const first = seen.get(check.name);
-      if (first !== undefined) ctx.addIssue({ code: "custom", path: ["checks", i, "name"], message: `duplicate energy-data check name "${check.name}" (first at checks[${first}])` });
+      if (first !== undefined)
+        ctx.addIssue({ code: "custom", path: ["checks", i, "name"], message: `duplicate energy-data check name "${check.name}" (first at checks[${first}])` });
       else seen.set(check.name, i);
       const interval = check.interval ?? cfg.interval;
       const timeout = check.timeout ?? cfg.timeout;

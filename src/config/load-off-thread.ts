@@ -8,14 +8,10 @@ import { everyTls, registerConfigSecrets, resolveConfigFile, secureContextOf, ty
 import type { CheckConfig } from "./schema.js";
 
 /** What the config worker posts: batches of checks, then the rest of the config (or why not). */
-export type ConfigLoadMessage =
-  | { kind: "checks"; checks: ResolvedCheck[]; rawChecks: CheckConfig[] }
-  | ConfigLoadOutcome;
+export type ConfigLoadMessage = { kind: "checks"; checks: ResolvedCheck[]; rawChecks: CheckConfig[] } | ConfigLoadOutcome;
 
 type ConfigLoadOutcome =
-  | { kind: "config"; config: LoadedConfig }
-  | { kind: "problems"; file: string; problems: ConfigProblem[] }
-  | { kind: "bug"; message: string };
+  { kind: "config"; config: LoadedConfig } | { kind: "problems"; file: string; problems: ConfigProblem[] } | { kind: "bug"; message: string };
 
 /** Checks per message from the worker: decoding one batch takes a few milliseconds. */
 export const CHECKS_PER_MESSAGE = 250;

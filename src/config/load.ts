@@ -10,13 +10,7 @@ import { parseListenAddress } from "./listen-address.js";
 
 export { parseListenAddress };
 import { YamlSource } from "./yaml-source.js";
-import {
-  exporterConfig,
-  type CheckConfig,
-  type ExporterConfig,
-  type SecretSource,
-  type TlsSettings,
-} from "./schema.js";
+import { exporterConfig, type CheckConfig, type ExporterConfig, type SecretSource, type TlsSettings } from "./schema.js";
 import { secretRedactor } from "../secrets/redactor.js";
 import { resolveMarketData, type MarketData } from "./market-data-load.js";
 
@@ -91,7 +85,6 @@ function resolveConfig(text: string, file: string, env: NodeJS.ProcessEnv): Load
   return { file, raw, listen: listen!, location: raw.location, maxConcurrency: raw.max_concurrency, checks, marketData };
 }
 
-
 /** The TLS context of some material (throws on bad material). */
 export function secureContextOf(material: TlsMaterial): SecureContext {
   return createSecureContext({ ca: material.ca, cert: material.cert, key: material.key, minVersion: material.minVersion });
@@ -144,7 +137,12 @@ class Resolver {
   }
 
   /** Template references must name a declared secret or a value extracted by an earlier step. */
-  private templates(step: { url: string; headers: Record<string, string>; json?: unknown; body?: string }, secrets: string[], earlier: { extract: Record<string, string> }[], path: (string | number)[]): void {
+  private templates(
+    step: { url: string; headers: Record<string, string>; json?: unknown; body?: string },
+    secrets: string[],
+    earlier: { extract: Record<string, string> }[],
+    path: (string | number)[],
+  ): void {
     const vars = new Set(earlier.flatMap((s) => Object.keys(s.extract)));
     const text = JSON.stringify([step.url, step.headers, step.json ?? null, step.body ?? null]);
     for (const match of text.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)) {
@@ -153,7 +151,10 @@ class Resolver {
       if (scope === "secret" && key && secrets.includes(key)) continue;
       if (scope === "vars" && key && vars.has(key)) continue;
       if (/^date\(\s*-?\d+\s*,\s*'[^']+'\s*\)$/.test(ref) || ref === "uuid" || ref === "now_unix") continue;
-      this.problem(path, `unknown template reference {{ ${ref} }}: expected secret.<name> (declared under secrets), vars.<name> (extracted by an earlier step), date(<days>, '<format>'), uuid or now_unix`);
+      this.problem(
+        path,
+        `unknown template reference {{ ${ref} }}: expected secret.<name> (declared under secrets), vars.<name> (extracted by an earlier step), date(<days>, '<format>'), uuid or now_unix`,
+      );
     }
   }
 
@@ -222,4 +223,3 @@ class Resolver {
     return { secureContext: built.context, material: built.material, serverName: settings.server_name, insecureSkipVerify: settings.insecure_skip_verify };
   }
 }
-

@@ -24,7 +24,7 @@ export function parseMaintenanceConfig(text: string, file: string): MaintenanceC
   if (!parsed.success) {
     throw new ConfigError(
       file,
-      parsed.error.issues.map((issue) => toProblem({ ...issue, path: ["maintenance", ...issue.path] } as typeof issue, source)),
+      parsed.error.issues.map((issue) => toProblem({ ...issue, path: ["maintenance", ...issue.path] }, source)),
     );
   }
   return parsed.data;

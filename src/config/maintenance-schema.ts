@@ -59,7 +59,10 @@ const services = z
 
 export const recurringWindow = z.strictObject({
   name: windowName,
-  weekdays: z.array(weekday).min(1).transform((list) => [...new Set(list)]),
+  weekdays: z
+    .array(weekday)
+    .min(1)
+    .transform((list) => [...new Set(list)]),
   /** Local wall-clock start time in the calendar's zone, "HH:MM". */
   start: timeOfDay,
   /** Elapsed duration in milliseconds (written "10h", "3h30m"). */
@@ -88,7 +91,7 @@ export const maintenanceConfig = z
   })
   // Runs even when fields have problems, so check-config reports every problem in one go; the
   // value may then be partly invalid, so it is read defensively.
-  .superRefine((cfg, ctx) => crossCheck(cfg as unknown, ctx), { when: () => true });
+  .superRefine((cfg, ctx) => crossCheck(cfg, ctx), { when: () => true });
 
 function entries(list: unknown): Record<string, unknown>[] {
   return Array.isArray(list) ? list.map((e) => (typeof e === "object" && e !== null ? (e as Record<string, unknown>) : {})) : [];
@@ -103,14 +106,16 @@ function crossCheck(cfg: unknown, ctx: z.RefinementCtx): void {
   entries(section.recurring).forEach((w, i) => {
     if (typeof w.name !== "string") return;
     const first = names.get(w.name);
-    if (first !== undefined) ctx.addIssue({ code: "custom", path: ["recurring", i, "name"], message: `duplicate recurring window name "${w.name}" (first at recurring[${first}])` });
+    if (first !== undefined)
+      ctx.addIssue({ code: "custom", path: ["recurring", i, "name"], message: `duplicate recurring window name "${w.name}" (first at recurring[${first}])` });
     else names.set(w.name, i);
   });
   const ids = new Map<string, number>();
   entries(section.planned).forEach((p, i) => {
     if (typeof p.id === "string") {
       const first = ids.get(p.id);
-      if (first !== undefined) ctx.addIssue({ code: "custom", path: ["planned", i, "id"], message: `duplicate planned outage id "${p.id}" (first at planned[${first}])` });
+      if (first !== undefined)
+        ctx.addIssue({ code: "custom", path: ["planned", i, "id"], message: `duplicate planned outage id "${p.id}" (first at planned[${first}])` });
       else ids.set(p.id, i);
     }
     if (zone === undefined || typeof p.start !== "string" || typeof p.end !== "string") return;

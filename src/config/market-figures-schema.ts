@@ -47,9 +47,11 @@ export const marketFiguresConfig = z
     /** Call-center months exported: the current month and this many before it. */
     months: z.number().int().min(1).max(36).default(13),
     tdsp_prefixes: z
-      .strictObject(Object.fromEntries(TDSP_TERRITORIES.map((t) => [t, prefixList.default([...DEFAULT_TDSP_PREFIXES[t]])])) as {
-        [K in (typeof TDSP_TERRITORIES)[number]]: z.ZodDefault<typeof prefixList>;
-      })
+      .strictObject(
+        Object.fromEntries(TDSP_TERRITORIES.map((t) => [t, prefixList.default([...DEFAULT_TDSP_PREFIXES[t]])])) as {
+          [K in (typeof TDSP_TERRITORIES)[number]]: z.ZodDefault<typeof prefixList>;
+        },
+      )
       .prefault({}),
     sources: z.array(source).default([]),
   })
@@ -57,7 +59,8 @@ export const marketFiguresConfig = z
     const seen = new Map<string, number>();
     cfg.sources.forEach((s, i) => {
       const first = seen.get(s.name);
-      if (first !== undefined) ctx.addIssue({ code: "custom", path: ["sources", i, "name"], message: `duplicate source name "${s.name}" (first at sources[${first}])` });
+      if (first !== undefined)
+        ctx.addIssue({ code: "custom", path: ["sources", i, "name"], message: `duplicate source name "${s.name}" (first at sources[${first}])` });
       else seen.set(s.name, i);
     });
     const problem = timeoutProblem(cfg.timeout, cfg.interval);

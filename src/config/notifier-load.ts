@@ -47,7 +47,11 @@ export function parseNotifierConfig(text: string, file: string, env: NodeJS.Proc
   const { source, problems } = YamlSource.parse(text);
   if (!source) throw new ConfigError(file, problems);
   const parsed = notifierConfigSchema.safeParse(source.value(), { reportInput: true });
-  if (!parsed.success) throw new ConfigError(file, parsed.error.issues.map((issue) => toProblem(issue, source)));
+  if (!parsed.success)
+    throw new ConfigError(
+      file,
+      parsed.error.issues.map((issue) => toProblem(issue, source)),
+    );
   const raw = parsed.data;
   const baseDir = dirname(resolve(file));
   const found: ConfigProblem[] = [];
@@ -77,10 +81,14 @@ export function parseNotifierConfig(text: string, file: string, env: NodeJS.Proc
   const checkBearerToken = (holder: Record<string, unknown>, path: (string | number)[], token: string | undefined, minLength: number): void => {
     if (!token) return;
     const field = holder.bearer_token_env !== undefined ? "bearer_token_env" : "bearer_token_file";
-    const from = field === "bearer_token_env" ? `environment variable ${String(holder.bearer_token_env)}` : `secret file ${resolve(baseDir, String(holder.bearer_token_file))}`;
+    const from =
+      field === "bearer_token_env"
+        ? `environment variable ${String(holder.bearer_token_env)}`
+        : `secret file ${resolve(baseDir, String(holder.bearer_token_file))}`;
     const wrong = bearerTokenProblem(token);
     if (wrong) problem([...path, field], `the token in ${from} (surrounding whitespace trimmed, as Alertmanager does) has ${wrong}`);
-    else if (token.length < minLength) problem([...path, field], `the token in ${from} has ${token.length} characters; expected a bearer token of at least ${minLength} characters`);
+    else if (token.length < minLength)
+      problem([...path, field], `the token in ${from} has ${token.length} characters; expected a bearer token of at least ${minLength} characters`);
   };
 
   const listen = parseListenAddress(raw.listen_address);
@@ -106,7 +114,11 @@ export function parseNotifierConfig(text: string, file: string, env: NodeJS.Proc
       if (url !== undefined && url !== "") {
         const check = httpUrl.safeParse(url);
         // A URL from a file or the environment is a secret: say what is wrong, never what it is.
-        if (!check.success) problem(["channels", i, c.url !== undefined ? "url" : c.url_file !== undefined ? "url_file" : "url_env"], "expected an absolute http:// or https:// URL without credentials");
+        if (!check.success)
+          problem(
+            ["channels", i, c.url !== undefined ? "url" : c.url_file !== undefined ? "url_file" : "url_env"],
+            "expected an absolute http:// or https:// URL without credentials",
+          );
         else channelUrls.set(c.name, url);
         if (c.url === undefined) secretUrls.push(url);
       }

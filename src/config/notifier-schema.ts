@@ -42,9 +42,10 @@ const timeZone = z.string().superRefine((text, ctx) => {
 /** Also checks a URL read from url_file or url_env (notifier-load.ts). */
 export const httpUrl = httpUrlSchema("use bearer_token_file or bearer_token_env");
 
-const emailAddress = z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, 'expected an e-mail address like "name@example.com"');
 /** "Name <addr@host>" or a bare address. */
-const mailbox = z.string().regex(/^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'expected an address like "SMT Notices <notices@example.com>" or "notices@example.com"');
+const mailbox = z
+  .string()
+  .regex(/^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'expected an address like "SMT Notices <notices@example.com>" or "notices@example.com"');
 
 const name = configName;
 
@@ -103,7 +104,11 @@ const DEFAULT_SERVICE_NAMES: Record<Service, string> = {
 const noticesSection = z.strictObject({
   time_zone: timeZone.default(CENTRAL_TIME_ZONE),
   /** The id prefix and audience letter: SMT-M-A051425-01. */
-  id_prefix: z.string().regex(/^[A-Z0-9-]*$/, "expected capital letters, digits and '-'").max(MAX_ID_PREFIX_CHARS).default("SMT-"),
+  id_prefix: z
+    .string()
+    .regex(/^[A-Z0-9-]*$/, "expected capital letters, digits and '-'")
+    .max(MAX_ID_PREFIX_CHARS)
+    .default("SMT-"),
   audience_code: z.enum(["M", "R", "W"]).default("M"),
   /** What follows the id on the NOTICE TYPE line ("SMT-M-A051425-01 Market"). */
   notice_type_label: z.string().default("Market"),
@@ -113,7 +118,11 @@ const noticesSection = z.strictObject({
   /** The RMS and AMWG listservs (not public: they must be configured). */
   to: z.array(mailbox).min(1),
   cc: z.array(mailbox).default([]),
-  service_names: z.strictObject(Object.fromEntries(SERVICES.map((s) => [s, z.string().min(1).default(DEFAULT_SERVICE_NAMES[s])])) as Record<Service, z.ZodDefault<z.ZodString>>).prefault({}),
+  service_names: z
+    .strictObject(
+      Object.fromEntries(SERVICES.map((s) => [s, z.string().min(1).default(DEFAULT_SERVICE_NAMES[s])])) as Record<Service, z.ZodDefault<z.ZodString>>,
+    )
+    .prefault({}),
   templates: z
     .strictObject({
       initial: kindTemplates.default(DEFAULT_TEMPLATES.INITIAL as KindTemplates),
@@ -148,7 +157,8 @@ const webhookChannel = z
   })
   .superRefine(exactlyOneSecret("bearer_token", { optional: true }))
   .superRefine((v, ctx) => {
-    if ([v.url, v.url_file, v.url_env].filter((x) => x !== undefined).length !== 1) ctx.addIssue({ code: "custom", message: "expected exactly one of url, url_file or url_env" });
+    if ([v.url, v.url_file, v.url_env].filter((x) => x !== undefined).length !== 1)
+      ctx.addIssue({ code: "custom", message: "expected exactly one of url, url_file or url_env" });
   });
 
 const smtpChannel = z
@@ -174,9 +184,7 @@ const smtpChannel = z
 
 const channel = z.discriminatedUnion("kind", [webhookChannel, smtpChannel]);
 
-const reviewer = z
-  .strictObject({ name, ...secretFields("password") })
-  .superRefine(exactlyOneSecret("password"));
+const reviewer = z.strictObject({ name, ...secretFields("password") }).superRefine(exactlyOneSecret("password"));
 
 export const notifierConfigSchema = z
   .strictObject({
@@ -217,13 +225,15 @@ export const notifierConfigSchema = z
     const names = new Map<string, number>();
     cfg.channels.forEach((c, i) => {
       const first = names.get(c.name);
-      if (first !== undefined) ctx.addIssue({ code: "custom", path: ["channels", i, "name"], message: `duplicate channel name "${c.name}" (first at channels[${first}])` });
+      if (first !== undefined)
+        ctx.addIssue({ code: "custom", path: ["channels", i, "name"], message: `duplicate channel name "${c.name}" (first at channels[${first}])` });
       else names.set(c.name, i);
     });
     const reviewers = new Map<string, number>();
     cfg.reviewers.forEach((r, i) => {
       const first = reviewers.get(r.name);
-      if (first !== undefined) ctx.addIssue({ code: "custom", path: ["reviewers", i, "name"], message: `duplicate reviewer name "${r.name}" (first at reviewers[${first}])` });
+      if (first !== undefined)
+        ctx.addIssue({ code: "custom", path: ["reviewers", i, "name"], message: `duplicate reviewer name "${r.name}" (first at reviewers[${first}])` });
       else reviewers.set(r.name, i);
     });
     if (cfg.maintenance !== undefined && cfg.maintenance_file !== undefined) {

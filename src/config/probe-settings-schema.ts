@@ -25,51 +25,53 @@ const name = configName;
 const passwordFields = secretFields("password");
 const exactlyOnePassword = exactlyOneSecret("password");
 
-export const tlsSettings = z.strictObject({
-  ca_file: z.string().optional(),
-  cert_file: z.string().optional(),
-  key_file: z.string().optional(),
-  server_name: z.string().optional(),
-  insecure_skip_verify: z.boolean().default(false),
-  min_version: z.enum(["TLSv1.2", "TLSv1.3"]).optional(),
-}).superRefine((t, ctx) => {
-  if ((t.cert_file === undefined) !== (t.key_file === undefined)) {
-    ctx.addIssue({ code: "custom", message: "expected cert_file and key_file together (mutual TLS needs both)" });
-  }
-});
+export const tlsSettings = z
+  .strictObject({
+    ca_file: z.string().optional(),
+    cert_file: z.string().optional(),
+    key_file: z.string().optional(),
+    server_name: z.string().optional(),
+    insecure_skip_verify: z.boolean().default(false),
+    min_version: z.enum(["TLSv1.2", "TLSv1.3"]).optional(),
+  })
+  .superRefine((t, ctx) => {
+    if ((t.cert_file === undefined) !== (t.key_file === undefined)) {
+      ctx.addIssue({ code: "custom", message: "expected cert_file and key_file together (mutual TLS needs both)" });
+    }
+  });
 export type TlsSettings = z.infer<typeof tlsSettings>;
 
-const basicAuth = z
-  .strictObject({ username: z.string().min(1), ...passwordFields })
-  .superRefine(exactlyOnePassword);
+const basicAuth = z.strictObject({ username: z.string().min(1), ...passwordFields }).superRefine(exactlyOnePassword);
 
 const statusCodes = z.array(z.number().int().min(100).max(599)).min(1);
 const headers = z.record(z.string(), z.string());
 const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "expected an HTTP header name such as X-Api-Key");
 
-export const httpProbeSettings = z.strictObject({
-  url: httpUrl,
-  method: z.enum(["GET", "HEAD", "POST", "PUT", "OPTIONS"]).default("GET"),
-  headers: headers.default({}),
-  body: z.string().optional(),
-  valid_status_codes: statusCodes.optional(),
-  body_must_match: z.array(pattern).default([]),
-  body_must_not_match: z.array(pattern).default([]),
-  max_redirects: z.number().int().min(0).max(20).default(5),
-  /** Configured headers (any case) still sent after a redirect to another origin; all others are dropped. */
-  redirect_keep_headers: z.array(headerName).default([]),
-  /** Whether an https URL may redirect to an http one (refused with reason "redirect" otherwise). */
-  allow_insecure_redirect: z.boolean().default(false),
-  max_body_bytes: byteCount(DEFAULT_PROBE_BODY_BYTES, MAX_PROBE_BODY_BYTES),
-  basic_auth: basicAuth.optional(),
-  tls: tlsSettings.default({ insecure_skip_verify: false }),
-}).superRefine((http, ctx) => {
-  // One request, one Authorization header: both would send two, and servers pick either.
-  const own = Object.keys(http.headers).find((key) => key.toLowerCase() === "authorization");
-  if (http.basic_auth && own !== undefined) {
-    ctx.addIssue({ code: "custom", path: ["headers", own], message: "expected either basic_auth or an Authorization header, not both" });
-  }
-});
+export const httpProbeSettings = z
+  .strictObject({
+    url: httpUrl,
+    method: z.enum(["GET", "HEAD", "POST", "PUT", "OPTIONS"]).default("GET"),
+    headers: headers.default({}),
+    body: z.string().optional(),
+    valid_status_codes: statusCodes.optional(),
+    body_must_match: z.array(pattern).default([]),
+    body_must_not_match: z.array(pattern).default([]),
+    max_redirects: z.number().int().min(0).max(20).default(5),
+    /** Configured headers (any case) still sent after a redirect to another origin; all others are dropped. */
+    redirect_keep_headers: z.array(headerName).default([]),
+    /** Whether an https URL may redirect to an http one (refused with reason "redirect" otherwise). */
+    allow_insecure_redirect: z.boolean().default(false),
+    max_body_bytes: byteCount(DEFAULT_PROBE_BODY_BYTES, MAX_PROBE_BODY_BYTES),
+    basic_auth: basicAuth.optional(),
+    tls: tlsSettings.default({ insecure_skip_verify: false }),
+  })
+  .superRefine((http, ctx) => {
+    // One request, one Authorization header: both would send two, and servers pick either.
+    const own = Object.keys(http.headers).find((key) => key.toLowerCase() === "authorization");
+    if (http.basic_auth && own !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["headers", own], message: "expected either basic_auth or an Authorization header, not both" });
+    }
+  });
 export type HttpProbeSettings = z.infer<typeof httpProbeSettings>;
 
 export const jsonAssertion = z
@@ -81,11 +83,9 @@ export const jsonAssertion = z
     less_than: z.number().optional(),
     greater_than: z.number().optional(),
   })
-  .refine(
-    (a) =>
-      [a.exists, a.equals, a.matches, a.less_than, a.greater_than].filter((x) => x !== undefined).length === 1,
-    { message: "expected exactly one of exists, equals, matches, less_than, greater_than" },
-  );
+  .refine((a) => [a.exists, a.equals, a.matches, a.less_than, a.greater_than].filter((x) => x !== undefined).length === 1, {
+    message: "expected exactly one of exists, equals, matches, less_than, greater_than",
+  });
 export type JsonAssertion = z.infer<typeof jsonAssertion>;
 
 export const apiStep = z

@@ -50,11 +50,17 @@ export function durationSchema(range: DurationRange) {
   return z.string().transform((text, ctx) => {
     const ms = parseDuration(text);
     const why =
-      ms === undefined ? (DURATION_SHAPE.test(text) ? " (too large)" : "")
-      : ms < minMs ? ` (shorter than ${range.min})`
-      : ms > maxMs ? ` (longer than ${range.max})`
-      : range.wholeMinutes && ms % 60_000 !== 0 ? " (not whole minutes)"
-      : undefined;
+      ms === undefined
+        ? DURATION_SHAPE.test(text)
+          ? " (too large)"
+          : ""
+        : ms < minMs
+          ? ` (shorter than ${range.min})`
+          : ms > maxMs
+            ? ` (longer than ${range.max})`
+            : range.wholeMinutes && ms % 60_000 !== 0
+              ? " (not whole minutes)"
+              : undefined;
     if (why !== undefined) {
       const shown = text.length > MAX_DURATION_TEXT ? `${text.slice(0, MAX_DURATION_TEXT)}…` : text;
       ctx.addIssue({ code: "custom", message: `${expected}, got "${shown}"${why}` });
@@ -88,9 +94,7 @@ export function timeoutProblem(timeoutMs: number, intervalMs: number): string | 
 }
 
 /** The name of a check, step, source, channel or reviewer (a metric label value, a template key). */
-export const configName = z
-  .string()
-  .regex(/^[a-zA-Z_][a-zA-Z0-9_.-]*$/, "expected a name of letters, digits, '_', '.' and '-', starting with a letter");
+export const configName = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_.-]*$/, "expected a name of letters, digits, '_', '.' and '-', starting with a letter");
 
 /**
  * An absolute http:// or https:// URL without credentials; `credentialsAdvice` says where the

@@ -20,7 +20,10 @@ export function toProblem(issue: z.core.$ZodIssue, source: YamlSource): ConfigPr
   switch (issue.code) {
     case "invalid_type": {
       const got = describeInput(issue.input);
-      message = got === "nothing" ? `required field is missing; expected ${expectedType(issue.expected)}` : `expected ${expectedType(issue.expected)}, got ${describeType(issue.input)}`;
+      message =
+        got === "nothing"
+          ? `required field is missing; expected ${expectedType(issue.expected)}`
+          : `expected ${expectedType(issue.expected)}, got ${describeType(issue.input)}`;
       break;
     }
     case "unrecognized_keys":
@@ -80,7 +83,7 @@ function describeType(input: unknown): string {
 /** The limit a too_small / too_big issue enforces, in the words of its origin. */
 function boundText(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig): string {
   const small = issue.code === "too_small";
-  const bound = Number(small ? (issue as z.core.$ZodIssueTooSmall).minimum : (issue as z.core.$ZodIssueTooBig).maximum);
+  const bound = Number(small ? issue.minimum : issue.maximum);
   const inclusive = issue.inclusive !== false;
   const unit = issue.origin === "array" || issue.origin === "set" ? "item" : issue.origin === "string" ? "character" : "";
   if (unit) {

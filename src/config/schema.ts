@@ -53,9 +53,7 @@ export const exporterConfig = z
   .strictObject({
     listen_address: z.string().default(":9910"),
     location: name.default("default"),
-    defaults: z
-      .strictObject({ interval: checkInterval.default(30_000), timeout: checkTimeout.default(10_000) })
-      .default({ interval: 30_000, timeout: 10_000 }),
+    defaults: z.strictObject({ interval: checkInterval.default(30_000), timeout: checkTimeout.default(10_000) }).default({ interval: 30_000, timeout: 10_000 }),
     max_concurrency: z.number().int().positive().default(256),
     checks: z.array(checkConfig).default([]),
     /** Planned maintenance, excluded from availability (docs/maintenance.md). */
@@ -78,7 +76,8 @@ export const exporterConfig = z
       const problem = timeoutProblem(timeout, interval);
       if (problem !== undefined) {
         // Blame the field that is written: the check's own, or the defaults (once).
-        const path = check.timeout !== undefined ? ["checks", i, "timeout"] : check.interval !== undefined ? ["checks", i, "interval"] : ["defaults", "timeout"];
+        const path =
+          check.timeout !== undefined ? ["checks", i, "timeout"] : check.interval !== undefined ? ["checks", i, "interval"] : ["defaults", "timeout"];
         if (path[0] === "defaults" && defaultsFlagged) return;
         defaultsFlagged ||= path[0] === "defaults";
         ctx.addIssue({ code: "custom", path, message: problem });

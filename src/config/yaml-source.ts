@@ -34,7 +34,14 @@ export class YamlSource {
     } catch (err) {
       // The yaml package throws a ReferenceError when the alias expansions pass the limit.
       if (!(err instanceof ReferenceError)) throw err;
-      return { problems: [{ path: [], message: `invalid YAML: too many alias expansions (more than ${MAX_YAML_ALIAS_COUNT}; nested anchors and aliases expand exponentially): write the values out` }] };
+      return {
+        problems: [
+          {
+            path: [],
+            message: `invalid YAML: too many alias expansions (more than ${MAX_YAML_ALIAS_COUNT}; nested anchors and aliases expand exponentially): write the values out`,
+          },
+        ],
+      };
     }
     return { source: new YamlSource(doc, lines, content), problems: [] };
   }

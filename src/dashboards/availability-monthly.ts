@@ -114,7 +114,10 @@ export function availabilityMonthlyDashboard(): dashboard.Dashboard {
 
   d.withRow(new dashboard.RowBuilder("This month and the previous month").id(next()).gridPos(gridPos(0, 0, 24, 1)));
   d.withPanel(
-    availabilityStat("Availability this month (so far)", "Available minutes / (minutes so far - planned maintenance minutes), this calendar month in Central time. Red below 99 %.")
+    availabilityStat(
+      "Availability this month (so far)",
+      "Available minutes / (minutes so far - planned maintenance minutes), this calendar month in Central time. Red below 99 %.",
+    )
       .id(next())
       .gridPos(gridPos(0, 1, 12, 5)),
   );
@@ -130,7 +133,9 @@ export function availabilityMonthlyDashboard(): dashboard.Dashboard {
     new table.PanelBuilder()
       .id(next())
       .title("Minutes in the range, by state")
-      .description("Per service: available, unavailable, planned-maintenance and unmeasured minutes (unmeasured includes minutes Prometheus never recorded) and the availability, over the dashboard's range.")
+      .description(
+        "Per service: available, unavailable, planned-maintenance and unmeasured minutes (unmeasured includes minutes Prometheus never recorded) and the availability, over the dashboard's range.",
+      )
       .datasource(PROMETHEUS)
       .gridPos(gridPos(0, 6, 24, 7))
       .withTarget(promQuery("A", minutesOf(MINUTE_STATE_SERIES.available), { instant: true, table: true }))
@@ -139,7 +144,14 @@ export function availabilityMonthlyDashboard(): dashboard.Dashboard {
       .withTarget(promQuery("D", unmeasured, { instant: true, table: true }))
       .withTarget(promQuery("E", AVAILABILITY_OVER_RANGE, { instant: true, table: true }))
       .transformations(
-        mergeAndRename({ service: "Service", "Value #A": "Available", "Value #B": "Unavailable", "Value #C": "Maintenance", "Value #D": "Unmeasured", "Value #E": "Availability" }),
+        mergeAndRename({
+          service: "Service",
+          "Value #A": "Available",
+          "Value #B": "Unavailable",
+          "Value #C": "Maintenance",
+          "Value #D": "Unmeasured",
+          "Value #E": "Availability",
+        }),
       )
       .decimals(0)
       .overrideByName("Availability", [
@@ -168,7 +180,9 @@ export function availabilityMonthlyDashboard(): dashboard.Dashboard {
     new statetimeline.PanelBuilder()
       .id(next())
       .title("Minute states (worst minute of each step)")
-      .description(`Unavailable wins over unmeasured, unmeasured over maintenance, maintenance over available. Blue annotations mark planned maintenance, red ones ${ALERT_NAMES.unplannedOutage}.`)
+      .description(
+        `Unavailable wins over unmeasured, unmeasured over maintenance, maintenance over available. Blue annotations mark planned maintenance, red ones ${ALERT_NAMES.unplannedOutage}.`,
+      )
       .datasource(PROMETHEUS)
       .gridPos(gridPos(0, y + 1, 24, 7))
       .interval("1m")
@@ -195,8 +209,8 @@ export function availabilityMonthlyDashboard(): dashboard.Dashboard {
       .description("smt:service_availability:ratio_1d and _30d: rolling windows of recorded minutes, not calendar months.")
       .datasource(PROMETHEUS)
       .gridPos(gridPos(0, y + 8, 12, 8))
-      .withTarget(promQuery("A", `${availabilityRatioSeries("1d")}`, { legend: "{{service}} 1d" }))
-      .withTarget(promQuery("B", `${availabilityRatioSeries("30d")}`, { legend: "{{service}} 30d" }))
+      .withTarget(promQuery("A", availabilityRatioSeries("1d"), { legend: "{{service}} 1d" }))
+      .withTarget(promQuery("B", availabilityRatioSeries("30d"), { legend: "{{service}} 30d" }))
       .unit("percentunit")
       .decimals(2)
       .max(1)
@@ -212,10 +226,14 @@ export function availabilityMonthlyDashboard(): dashboard.Dashboard {
       .gridPos(gridPos(12, y + 8, 12, 8))
       .timeFrom("5m")
       .withTarget(
-        promQuery("A", `max by (${L.alertname}, ${L.service}, ${L.check}, ${L.severity}) (${ALERTS_SERIES}{${L.alertname}=~"${ALERT_NAME_PATTERN}", ${ALERT_STATE_LABEL}="firing"})`, {
-          instant: true,
-          table: true,
-        }),
+        promQuery(
+          "A",
+          `max by (${L.alertname}, ${L.service}, ${L.check}, ${L.severity}) (${ALERTS_SERIES}{${L.alertname}=~"${ALERT_NAME_PATTERN}", ${ALERT_STATE_LABEL}="firing"})`,
+          {
+            instant: true,
+            table: true,
+          },
+        ),
       )
       .transformations(mergeAndRename({ [L.alertname]: "Alert", [L.service]: "Service", [L.check]: "Check", [L.severity]: "Severity" }, ["Time", "Value"]))
       .noValue("No SMT alert is firing"),

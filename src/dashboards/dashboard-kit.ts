@@ -22,7 +22,11 @@ export const PROMETHEUS: dashboard.DataSourceRef = { type: "prometheus", uid: PR
 export const MINUTE_SHIFT = `offset -${MINUTE_SECONDS + RECORDING_DELAY_SECONDS}s`;
 
 /** A Prometheus query of a panel; instant queries are evaluated at the end of the panel's range. */
-export function promQuery(refId: string, expr: string, o: { legend?: string; instant?: boolean; table?: boolean; interval?: string } = {}): prometheus.DataqueryBuilder {
+export function promQuery(
+  refId: string,
+  expr: string,
+  o: { legend?: string; instant?: boolean; table?: boolean; interval?: string } = {},
+): prometheus.DataqueryBuilder {
   const q = new prometheus.DataqueryBuilder().datasource(PROMETHEUS).refId(refId).expr(expr).editorMode(prometheus.QueryEditorMode.Code);
   if (o.legend !== undefined) q.legendFormat(o.legend);
   if (o.instant) q.instant();
@@ -38,7 +42,7 @@ export interface Step {
 }
 /** Absolute thresholds, the first one the base (value null). */
 export function thresholds(...steps: Step[]): dashboard.ThresholdsConfigBuilder {
-  return new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(steps as dashboard.Threshold[]);
+  return new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(steps);
 }
 
 /** Red below 99 %: the SLO's monthly objective. */
@@ -47,7 +51,7 @@ export const AVAILABILITY_THRESHOLDS = () => thresholds({ value: null, color: "r
 export function valueText(map: Record<string, { text: string; color: string }>): dashboard.ValueMapping {
   const options: Record<string, dashboard.ValueMappingResult> = {};
   Object.entries(map).forEach(([value, r], index) => (options[value] = { text: r.text, color: r.color, index }));
-  return { type: dashboard.MappingType.ValueToText, options } as dashboard.ValueMap;
+  return { type: dashboard.MappingType.ValueToText, options };
 }
 
 export function lastValue(): common.ReduceDataOptionsBuilder {
@@ -59,7 +63,12 @@ export function gridPos(x: number, y: number, w: number, h: number): dashboard.G
 }
 
 export function dashboardLinks(): dashboard.DashboardLinkBuilder {
-  return new dashboard.DashboardLinkBuilder("SMT dashboards").type(dashboard.DashboardLinkType.Dashboards).tags(["smt"]).asDropdown(true).includeVars(false).keepTime(true);
+  return new dashboard.DashboardLinkBuilder("SMT dashboards")
+    .type(dashboard.DashboardLinkType.Dashboards)
+    .tags(["smt"])
+    .asDropdown(true)
+    .includeVars(false)
+    .keepTime(true);
 }
 
 /** Transformations of instant table queries: one row per series, the query values side by side. */

@@ -11,7 +11,12 @@ import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
  */
 
 const datasourceRef = z.strictObject({ type: z.literal("prometheus"), uid: z.string().min(1) });
-const gridPos = z.strictObject({ x: z.number().int().min(0).max(23), y: z.number().int().min(0), w: z.number().int().min(1).max(24), h: z.number().int().min(1) });
+const gridPos = z.strictObject({
+  x: z.number().int().min(0).max(23),
+  y: z.number().int().min(0),
+  w: z.number().int().min(1).max(24),
+  h: z.number().int().min(1),
+});
 /** Grafana relative times: "5m", "24h", "now/M" … and time shifts "1M/M", "2h". */
 const relativeTime = z.string().regex(/^(now(\/[smhdwMy])?|\d+[smhdwMy](\/[smhdwMy])?)$/, 'expected a relative time like "5m", "now/M" or "1M/M"');
 
@@ -27,11 +32,20 @@ const target = z.strictObject({
   interval: z.string().optional(),
 });
 
-const transformation = z.strictObject({ id: z.enum(["merge", "organize", "joinByField", "sortBy", "filterFieldsByName"]), options: z.record(z.string(), z.unknown()), disabled: z.boolean().optional() });
+const transformation = z.strictObject({
+  id: z.enum(["merge", "organize", "joinByField", "sortBy", "filterFieldsByName"]),
+  options: z.record(z.string(), z.unknown()),
+  disabled: z.boolean().optional(),
+});
 
 const fieldConfig = z.strictObject({
   defaults: z.record(z.string(), z.unknown()),
-  overrides: z.array(z.strictObject({ matcher: z.strictObject({ id: z.string(), options: z.unknown() }), properties: z.array(z.strictObject({ id: z.string(), value: z.unknown() })) })),
+  overrides: z.array(
+    z.strictObject({
+      matcher: z.strictObject({ id: z.string(), options: z.unknown() }),
+      properties: z.array(z.strictObject({ id: z.string(), value: z.unknown() })),
+    }),
+  ),
 });
 
 const PANEL_TYPES = ["stat", "table", "timeseries", "state-timeline", "bargauge"] as const;
@@ -49,7 +63,10 @@ const panel = z.strictObject({
   options: z.record(z.string(), z.unknown()),
   fieldConfig,
   transformations: z.array(transformation).optional(),
-  interval: z.string().regex(/^\d+[smh]$/).optional(),
+  interval: z
+    .string()
+    .regex(/^\d+[smh]$/)
+    .optional(),
   maxDataPoints: z.number().int().min(1).optional(),
   timeFrom: relativeTime.optional(),
   timeShift: relativeTime.optional(),
@@ -64,7 +81,11 @@ const rowPanel = z.strictObject({
   gridPos: gridPos.refine((g) => g.x === 0 && g.w === 24 && g.h === 1, "a row spans the whole width, one unit high"),
 });
 
-const variableOption = z.strictObject({ text: z.union([z.string(), z.array(z.string())]), value: z.union([z.string(), z.array(z.string())]), selected: z.boolean().optional() });
+const variableOption = z.strictObject({
+  text: z.union([z.string(), z.array(z.string())]),
+  value: z.union([z.string(), z.array(z.string())]),
+  selected: z.boolean().optional(),
+});
 const queryVariable = z.strictObject({
   type: z.literal("query"),
   name: z.string().regex(/^[a-z_][a-z0-9_]*$/),
@@ -124,7 +145,10 @@ export const dashboardSchema = z.strictObject({
   fiscalYearStartMonth: z.number().int().min(0).max(11),
   schemaVersion: z.number().int().min(39),
   time: z.strictObject({ from: z.string().regex(/^now/), to: z.string().regex(/^now/) }),
-  refresh: z.string().regex(/^(\d+[smh])?$/).optional(),
+  refresh: z
+    .string()
+    .regex(/^(\d+[smh])?$/)
+    .optional(),
   templating: z.strictObject({ list: z.array(queryVariable) }),
   annotations: z.strictObject({ list: z.array(annotation) }),
   links: z.array(link),

@@ -91,11 +91,17 @@ export function addMarketDataPanels(d: dashboard.DashboardBuilder, y: number, ne
     new timeseries.PanelBuilder()
       .id(next())
       .title("Flawed intervals of the newest usage day")
-      .description("smt_data_quality_intervals of the canary ESIIDs: missing, duplicate, negative and estimated intervals of the newest usage day each check saw.")
+      .description(
+        "smt_data_quality_intervals of the canary ESIIDs: missing, duplicate, negative and estimated intervals of the newest usage day each check saw.",
+      )
       .datasource(PROMETHEUS)
       .gridPos(gridPos(0, y + 7, 12, 8))
       .interval("5m")
-      .withTarget(promQuery("A", `max by (service, figure) (smt_data_quality_intervals{figure=~"missing|duplicate|negative|estimated"})`, { legend: "{{service}} {{figure}}" }))
+      .withTarget(
+        promQuery("A", `max by (service, figure) (smt_data_quality_intervals{figure=~"missing|duplicate|negative|estimated"})`, {
+          legend: "{{service}} {{figure}}",
+        }),
+      )
       .decimals(0)
       .min(0),
   );
@@ -103,7 +109,9 @@ export function addMarketDataPanels(d: dashboard.DashboardBuilder, y: number, ne
     new timeseries.PanelBuilder()
       .id(next())
       .title("Call-center tickets by month (as reported)")
-      .description("All types, per month label of smt_call_center_tickets: the current month grows, past months settle. Sources are added up; an exporter reading the same source counts once.")
+      .description(
+        "All types, per month label of smt_call_center_tickets: the current month grows, past months settle. Sources are added up; an exporter reading the same source counts once.",
+      )
       .datasource(PROMETHEUS)
       .gridPos(gridPos(12, y + 7, 12, 8))
       .interval("5m")

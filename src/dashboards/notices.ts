@@ -32,7 +32,9 @@ function draftsPerMonth(title: string, timeShift?: string): bargauge.PanelBuilde
 export function noticesDashboard(): dashboard.Dashboard {
   const d = new dashboard.DashboardBuilder("SMT notices")
     .uid(NOTICES_UID)
-    .description("The market-notice service (smt-monitor notifier, docs/notices.md): drafts by kind and status, overdue planned notices, webhook outcomes and channel deliveries.")
+    .description(
+      "The market-notice service (smt-monitor notifier, docs/notices.md): drafts by kind and status, overdue planned notices, webhook outcomes and channel deliveries.",
+    )
     .tags(DASHBOARD_TAGS)
     .timezone(CENTRAL_TIME_ZONE)
     .time({ from: "now/M", to: "now" })
@@ -43,13 +45,23 @@ export function noticesDashboard(): dashboard.Dashboard {
   let id = 1;
   const next = () => id++;
 
-  d.withPanel(draftsPerMonth("Drafts created this month, by kind").id(next()).gridPos(gridPos(0, 0, 8, 7)));
-  d.withPanel(draftsPerMonth("Drafts created previous month, by kind", "1M/M").id(next()).gridPos(gridPos(8, 0, 8, 7)));
+  d.withPanel(
+    draftsPerMonth("Drafts created this month, by kind")
+      .id(next())
+      .gridPos(gridPos(0, 0, 8, 7)),
+  );
+  d.withPanel(
+    draftsPerMonth("Drafts created previous month, by kind", "1M/M")
+      .id(next())
+      .gridPos(gridPos(8, 0, 8, 7)),
+  );
   d.withPanel(
     new stat.PanelBuilder()
       .id(next())
       .title("Planned notices overdue")
-      .description("Planned outages still ahead whose market notice is past its due date (3 business days before) and not approved or sent (smt_notice_planned_overdue).")
+      .description(
+        "Planned outages still ahead whose market notice is past its due date (3 business days before) and not approved or sent (smt_notice_planned_overdue).",
+      )
       .datasource(PROMETHEUS)
       .gridPos(gridPos(16, 0, 8, 7))
       .withTarget(promQuery("A", "max(smt_notice_planned_overdue)", { instant: true }))
@@ -87,7 +99,9 @@ export function noticesDashboard(): dashboard.Dashboard {
     new timeseries.PanelBuilder()
       .id(next())
       .title("Alertmanager webhook requests, by outcome")
-      .description("accepted, bad_request, unauthorized, too_large, unsupported_media_type, storage_error (smt_notifier_webhook_requests_total). Anything but accepted needs a look.")
+      .description(
+        "accepted, bad_request, unauthorized, too_large, unsupported_media_type, storage_error (smt_notifier_webhook_requests_total). Anything but accepted needs a look.",
+      )
       .datasource(PROMETHEUS)
       .gridPos(gridPos(0, 16, 12, 8))
       .interval("1m")
@@ -118,7 +132,9 @@ export function noticesDashboard(): dashboard.Dashboard {
       .datasource(PROMETHEUS)
       .gridPos(gridPos(12, 20, 12, 4))
       .interval("1m")
-      .withTarget(promQuery("A", "histogram_quantile(0.99, sum by (le) (rate(smt_notifier_webhook_duration_seconds_bucket[$__rate_interval])))", { legend: "p99" }))
+      .withTarget(
+        promQuery("A", "histogram_quantile(0.99, sum by (le) (rate(smt_notifier_webhook_duration_seconds_bucket[$__rate_interval])))", { legend: "p99" }),
+      )
       .unit("s")
       .min(0),
   );
@@ -126,7 +142,9 @@ export function noticesDashboard(): dashboard.Dashboard {
     new timeseries.PanelBuilder()
       .id(next())
       .title("Channel deliveries, failures and pending announcements")
-      .description("Draft announcements to on-call channels: delivered and failed attempts per step (failures are retried), and the outbox backlog (smt_notice_outbox_pending).")
+      .description(
+        "Draft announcements to on-call channels: delivered and failed attempts per step (failures are retried), and the outbox backlog (smt_notice_outbox_pending).",
+      )
       .datasource(PROMETHEUS)
       .gridPos(gridPos(0, 24, 24, 8))
       .interval("1m")

@@ -87,7 +87,9 @@ sum by (check, location) (increase(smt_probe_runs_total{${SEL}}[$__range]))`,
       .description("Earliest notAfter in the chain presented on the latest handshake, per check (SMTTLSCertificateExpiring warns under 21 days).")
       .datasource(PROMETHEUS)
       .gridPos(gridPos(16, 0, 8, 6))
-      .withTarget(promQuery("A", `(min by (check) (smt_tls_cert_not_after_timestamp_seconds{${SEL}}) - time()) / 86400`, { legend: "{{check}}", instant: true }))
+      .withTarget(
+        promQuery("A", `(min by (check) (smt_tls_cert_not_after_timestamp_seconds{${SEL}}) - time()) / 86400`, { legend: "{{check}}", instant: true }),
+      )
       .unit("d")
       .decimals(1)
       .thresholds(thresholds({ value: null, color: "red" }, { value: 7, color: "orange" }, { value: 21, color: "green" }))
@@ -120,7 +122,9 @@ sum by (check, location) (increase(smt_probe_runs_total{${SEL}}[$__range]))`,
       .datasource(PROMETHEUS)
       .gridPos(gridPos(0, 12, 12, 8))
       .interval("15s")
-      .withTarget(promQuery("A", `max by (check, location) (max_over_time(smt_probe_duration_seconds{${SEL}}[$__interval]))`, { legend: "{{check}} @ {{location}}" }))
+      .withTarget(
+        promQuery("A", `max by (check, location) (max_over_time(smt_probe_duration_seconds{${SEL}}[$__interval]))`, { legend: "{{check}} @ {{location}}" }),
+      )
       .unit("s")
       .min(0),
   );
@@ -128,11 +132,15 @@ sum by (check, location) (increase(smt_probe_runs_total{${SEL}}[$__range]))`,
     new timeseries.PanelBuilder()
       .id(next())
       .title("Phase breakdown")
-      .description("Average time of each phase per check (dns, connect, tls, processing, transfer; API steps; FTPS connect, tls, login, list, transfer), stacked.")
+      .description(
+        "Average time of each phase per check (dns, connect, tls, processing, transfer; API steps; FTPS connect, tls, login, list, transfer), stacked.",
+      )
       .datasource(PROMETHEUS)
       .gridPos(gridPos(12, 12, 12, 8))
       .interval("15s")
-      .withTarget(promQuery("A", `avg by (check, phase) (avg_over_time(smt_probe_phase_duration_seconds{${SEL}}[$__interval]))`, { legend: "{{check}} {{phase}}" }))
+      .withTarget(
+        promQuery("A", `avg by (check, phase) (avg_over_time(smt_probe_phase_duration_seconds{${SEL}}[$__interval]))`, { legend: "{{check}} {{phase}}" }),
+      )
       .unit("s")
       .min(0)
       .stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal).group("A"))
@@ -159,7 +167,9 @@ sum by (check, location) (increase(smt_probe_runs_total{${SEL}}[$__range]))`,
       .title("Failures in the range, by reason")
       .datasource(PROMETHEUS)
       .gridPos(gridPos(12, 20, 12, 8))
-      .withTarget(promQuery("A", `round(sum by (check, location, reason) (increase(smt_probe_failures_total{${SEL}}[$__range])))`, { instant: true, table: true }))
+      .withTarget(
+        promQuery("A", `round(sum by (check, location, reason) (increase(smt_probe_failures_total{${SEL}}[$__range])))`, { instant: true, table: true }),
+      )
       .transformations(mergeAndRename({ check: "Check", location: "Location", reason: "Reason", Value: "Failed runs" }))
       .sortBy([new common.TableSortByFieldStateBuilder().displayName("Failed runs").desc(true)])
       .noValue("No failures"),
@@ -168,11 +178,17 @@ sum by (check, location) (increase(smt_probe_runs_total{${SEL}}[$__range]))`,
     new timeseries.PanelBuilder()
       .id(next())
       .title("Age of the newest FTPS file")
-      .description("Now minus the time of the newest file matching each FTPS check's file_pattern (smt_ftps_newest_file_timestamp_seconds); every FTPS check, whatever service is selected. SMT's objective: usage day D's files by 23:00 on D+1.")
+      .description(
+        "Now minus the time of the newest file matching each FTPS check's file_pattern (smt_ftps_newest_file_timestamp_seconds); every FTPS check, whatever service is selected. SMT's objective: usage day D's files by 23:00 on D+1.",
+      )
       .datasource(PROMETHEUS)
       .gridPos(gridPos(0, 28, 24, 8))
       .interval("1m")
-      .withTarget(promQuery("A", `time() - max by (check, location) (smt_ftps_newest_file_timestamp_seconds{location=~"$location"})`, { legend: "{{check}} @ {{location}}" }))
+      .withTarget(
+        promQuery("A", `time() - max by (check, location) (smt_ftps_newest_file_timestamp_seconds{location=~"$location"})`, {
+          legend: "{{check}} @ {{location}}",
+        }),
+      )
       .unit("s")
       .min(0)
       .thresholds(thresholds({ value: null, color: "green" }, { value: 26 * 3600, color: "red" }))

@@ -35,4 +35,3 @@ export const DEMO_RULE_PARAMETERS: AvailabilityRuleParameters = { ...PRODUCTION_
 export const DEMO_ALERT_EVALUATION_INTERVAL = "10s";
 /** Prometheus scrapes and the exporter probes this often in the demo (production: 15 s). */
 export const DEMO_SCRAPE_INTERVAL = "5s";
-

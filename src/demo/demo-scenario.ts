@@ -42,7 +42,12 @@ export async function listNotices(notifierUrl: string, reviewer: { name: string;
  * Resolves with the first INITIAL notice (of the injected outage, or of any other outage the
  * newcomer causes first), polling every second; undefined when stopped.
  */
-export async function waitForInitialDraft(notifierUrl: string, reviewer: { name: string; password: string }, stopped: () => boolean, sinceMs = 0): Promise<NoticeSummary | undefined> {
+export async function waitForInitialDraft(
+  notifierUrl: string,
+  reviewer: { name: string; password: string },
+  stopped: () => boolean,
+  sinceMs = 0,
+): Promise<NoticeSummary | undefined> {
   while (!stopped()) {
     try {
       const initial = (await listNotices(notifierUrl, reviewer)).find((n) => n.kind === "INITIAL" && Date.parse(n.created_at) >= sinceMs - 5_000);

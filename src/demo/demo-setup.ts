@@ -60,7 +60,14 @@ const OUTAGE_PREFERENCE: Service[] = ["gui", "api", "han", "ftps"];
 /** The folders a fresh start empties (the secrets are kept, so the reviewer's password stays the same). */
 export const DEMO_STATE_FOLDERS = ["logs", "simulator", "exporter", "notifier", "prometheus", "alertmanager"];
 
-export function prepareDemo(o: { dataDir: string; exporterTemplate: string; alertmanagerTemplate: string; ports: DemoPorts; now: number; keepState?: boolean }): DemoLayout {
+export function prepareDemo(o: {
+  dataDir: string;
+  exporterTemplate: string;
+  alertmanagerTemplate: string;
+  ports: DemoPorts;
+  now: number;
+  keepState?: boolean;
+}): DemoLayout {
   const dataDir = resolve(o.dataDir);
   // Every start is the same scenario from a clean slate: an incident left open by the previous run
   // would turn this run's outage into an UPDATE instead of an INITIAL draft.
@@ -95,10 +102,11 @@ export function prepareDemo(o: { dataDir: string; exporterTemplate: string; aler
         const target = SIMULATOR_DEFAULT_TO_PORT[Number(port)];
         return target ? `127.0.0.1:${o.ports[target]}` : m;
       });
-      if (key && /(_file|^file)$/.test(key) && !s.startsWith("/")) s = resolve(templateDir, s).replace(resolve(templateDir, "../.smt-demo/simulator"), simulatorDir);
+      if (key && /(_file|^file)$/.test(key) && !s.startsWith("/"))
+        s = resolve(templateDir, s).replace(resolve(templateDir, "../.smt-demo/simulator"), simulatorDir);
       return s;
     }
-    if (typeof value === "number" && key === "port" && SIMULATOR_DEFAULT_TO_PORT[value]) return o.ports[SIMULATOR_DEFAULT_TO_PORT[value]!];
+    if (typeof value === "number" && key === "port" && SIMULATOR_DEFAULT_TO_PORT[value]) return o.ports[SIMULATOR_DEFAULT_TO_PORT[value]];
     if (Array.isArray(value)) return value.map((v) => rewrite(v));
     if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewrite(v, k)]));
     return value;
@@ -199,4 +207,3 @@ export function prepareDemo(o: { dataDir: string; exporterTemplate: string; aler
     maintenanceNote,
   };
 }
-

@@ -3,7 +3,7 @@ import { createServer } from "node:net";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { DemoLayout, DemoPorts } from "./demo-setup.js";
-import { ProcessSupervisor, tailOf, type SupervisedProcess } from "./process-supervisor.js";
+import { type ProcessSupervisor, tailOf, type SupervisedProcess } from "./process-supervisor.js";
 import { delay, timeoutSignal } from "../scheduler/timer.js";
 
 /** The binaries the demo runs besides Node.js, found on PATH (scripts/setup.sh installs them from Debian). */

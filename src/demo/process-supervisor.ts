@@ -109,7 +109,7 @@ export function endLeftovers(pidFile: string, marker: string): string[] {
     const [pidText, name] = line.split(" ");
     const pid = Number(pidText);
     if (!Number.isInteger(pid) || pid <= 1) continue;
-    let cmdline = "";
+    let cmdline: string;
     try {
       cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
     } catch {

@@ -28,7 +28,14 @@ export async function runDemo(o: DemoOptions): Promise<number> {
   }
   // Before anything is removed or rewritten: what a killed previous run left behind.
   const leftovers = endLeftovers(resolve(o.dataDir, "demo.pids"), resolve(o.dataDir));
-  const layout = prepareDemo({ dataDir: o.dataDir, exporterTemplate: o.exporterTemplate, alertmanagerTemplate: o.alertmanagerTemplate, ports: o.ports, now: Date.now(), keepState: o.keepState });
+  const layout = prepareDemo({
+    dataDir: o.dataDir,
+    exporterTemplate: o.exporterTemplate,
+    alertmanagerTemplate: o.alertmanagerTemplate,
+    ports: o.ports,
+    now: Date.now(),
+    keepState: o.keepState,
+  });
   if (leftovers.length > 0) out(`Ended components a previous demo left running: ${leftovers.join(", ")}`);
   const busy = await busyPorts(o.ports);
   if (busy.length > 0) {
@@ -43,7 +50,9 @@ export async function runDemo(o: DemoOptions): Promise<number> {
     logDir: layout.logDir,
     pidFile: layout.pidFile,
     onUnexpectedExit: (p, code, signal) => {
-      process.stderr.write(`\n${p.name} exited unexpectedly (${signal ?? `code ${code}`}); the end of ${p.logFile}:\n${tailOf(p.logFile)}\nStopping the demo.\n`);
+      process.stderr.write(
+        `\n${p.name} exited unexpectedly (${signal ?? `code ${code}`}); the end of ${p.logFile}:\n${tailOf(p.logFile)}\nStopping the demo.\n`,
+      );
       void shutdown(1);
     },
   });
@@ -97,9 +106,12 @@ export async function runDemo(o: DemoOptions): Promise<number> {
     try {
       const injectedAt = Date.now();
       const fault = await injectOutage(url(p.simulatorAdmin).replace(/\/$/, ""), service);
-      out(`Scenario: injected "${fault}" into ${service} at ${new Date().toISOString()}; ${ALERT_NAMES.unplannedOutage} fires after more than ${DEMO_RULE_PARAMETERS.unplannedOutageMinutes} unavailable minute, and the INITIAL notice draft appears on the review page in about two minutes.`);
+      out(
+        `Scenario: injected "${fault}" into ${service} at ${new Date().toISOString()}; ${ALERT_NAMES.unplannedOutage} fires after more than ${DEMO_RULE_PARAMETERS.unplannedOutageMinutes} unavailable minute, and the INITIAL notice draft appears on the review page in about two minutes.`,
+      );
       void waitForInitialDraft(url(p.notifier).replace(/\/$/, ""), layout.reviewer, () => stopping, injectedAt).then((notice) => {
-        if (notice) out(`Scenario: INITIAL draft ${notice.id} is ready for review: ${url(p.notifier, `/notices/${encodeURIComponent(notice.id)}`)}\n  ${notice.subject}`);
+        if (notice)
+          out(`Scenario: INITIAL draft ${notice.id} is ready for review: ${url(p.notifier, `/notices/${encodeURIComponent(notice.id)}`)}\n  ${notice.subject}`);
       });
     } catch (err) {
       process.stderr.write(`Scenario: ${(err as Error).message}\n`);

@@ -1,7 +1,15 @@
 import { readJsonPath } from "../probes/json-path.js";
 import { parseCivilDate, type CivilDate } from "./delivery-deadline.js";
 import { parseUsDate, type IntervalRowsByDay } from "./interval-file.js";
-import { addQuality, emptyQuality, parseReadingList, positionalQuality, timedRowsQuality, type IntervalQuality, type PositionalReading } from "./interval-quality.js";
+import {
+  addQuality,
+  emptyQuality,
+  parseReadingList,
+  positionalQuality,
+  timedRowsQuality,
+  type IntervalQuality,
+  type PositionalReading,
+} from "./interval-quality.js";
 
 /**
  * What one run of an energy-data check saw: the newest usage day that **every** canary ESIID has
@@ -76,7 +84,7 @@ export function observeApiEnergyData(json: unknown, path: string, canaries: read
     const day = `${date.year}-${String(date.month).padStart(2, "0")}-${String(date.day).padStart(2, "0")}`;
     const parsed = parseReadingList(item.RD).readings;
     let byEsiid = readings.get(day);
-    if (!byEsiid) readings.set(day, (byEsiid = new Map()));
+    if (!byEsiid) readings.set(day, (byEsiid = new Map<string, PositionalReading[]>()));
     byEsiid.set(item.esiid, [...(byEsiid.get(item.esiid) ?? []), ...parsed]);
     if (parsed.length > 0) {
       let set = present.get(day);

@@ -35,7 +35,6 @@ export const SLO_DELIVERY_DEADLINES: Readonly<Record<DataService, DeliveryDeadli
   ftps: { days_after: 1, at: "23:00" },
 };
 
-
 /** 00:00 local time of a usage day, as Unix ms (the value of the *_usage_day_timestamp_seconds gauges, in ms). */
 export function usageDayStart(day: CivilDate, zone = CENTRAL_TIME_ZONE): number {
   return wallClockToInstant(zone, day, { hour: 0, minute: 0 });

@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { isIP } from "node:net";
 import type { ConnectionOptions, TLSSocket } from "node:tls";
-import { Client, FTPError, type FileInfo } from "basic-ftp";
+import { type Client, FTPError, type FileInfo } from "basic-ftp";
 import { ftpsClient, listDirectory } from "../probes/ftps-listing.js";
 import { DateTime } from "luxon";
 import { compilePattern } from "../config/pattern.js";
@@ -31,7 +31,11 @@ export async function checkFtpsData(check: FtpsDataCheck, canaries: readonly str
     rejectUnauthorized: false,
   };
   const step = <T>(name: string, reason: FailureReason, work: () => Promise<T>) =>
-    phase(ctx, name, () => work().catch((err: unknown) => { throw classify(err, reason, name, ctx); }));
+    phase(ctx, name, () =>
+      work().catch((err: unknown) => {
+        throw classify(err, reason, name, ctx);
+      }),
+    );
   try {
     if (s.tls_mode === "implicit") {
       await step("connect", "connect", () => client.connectImplicitTLS(s.host, s.port, tlsOptions));
@@ -70,7 +74,9 @@ export async function checkFtpsData(check: FtpsDataCheck, canaries: readonly str
         if (err instanceof IntervalFileError) throw new DataFormatFailure(`${file.name}: ${err.message}`);
         throw err;
       }
-      ctx.note(`${file.name}: ${bytes.length} bytes, usage days ${[...parsed.days].sort().join(", ") || "none"} for the canaries${parsed.badRows ? `, ${parsed.badRows} unreadable rows (${parsed.problems.slice(0, 3).join("; ")})` : ""}`);
+      ctx.note(
+        `${file.name}: ${bytes.length} bytes, usage days ${[...parsed.days].sort().join(", ") || "none"} for the canaries${parsed.badRows ? `, ${parsed.badRows} unreadable rows (${parsed.problems.slice(0, 3).join("; ")})` : ""}`,
+      );
       addOlderFileRows(rows, parsed.rows);
     }
     return observeTimedRows(rows, canaries);

@@ -56,7 +56,12 @@ export function runDecryptCommand(argv: readonly string[], input: Buffer, signal
 }
 
 /** The CSV text of a downloaded file. */
-export async function intervalFileText(bytes: Buffer, content: FileContent, decryptCommand: readonly string[] | undefined, signal: AbortSignal): Promise<string> {
+export async function intervalFileText(
+  bytes: Buffer,
+  content: FileContent,
+  decryptCommand: readonly string[] | undefined,
+  signal: AbortSignal,
+): Promise<string> {
   if (decryptCommand && decryptCommand.length > 0) return (await runDecryptCommand(decryptCommand, bytes, signal)).toString("utf8");
   if (content === "plain") return bytes.toString("utf8");
   return dearmor(bytes.toString("utf8")).toString("utf8");
@@ -106,7 +111,9 @@ export function parseIntervalCsv(text: string, esiids?: ReadonlySet<string>): Pa
   const names = header.fields.map((f) => f.trim().toUpperCase());
   const missing = REQUIRED_COLUMNS.filter((c) => !names.includes(c));
   if (missing.length > 0) {
-    throw new IntervalFileError(`line ${header.line}: expected a CSV header with ${REQUIRED_COLUMNS.join(", ")}; missing ${missing.join(", ")} (encrypted file without a decrypt command?)`);
+    throw new IntervalFileError(
+      `line ${header.line}: expected a CSV header with ${REQUIRED_COLUMNS.join(", ")}; missing ${missing.join(", ")} (encrypted file without a decrypt command?)`,
+    );
   }
   const col = (name: string) => names.indexOf(name);
   const [iEsiid, iDate, iStart, iKwh, iEst] = REQUIRED_COLUMNS.map(col) as [number, number, number, number, number];
@@ -144,7 +151,7 @@ export function parseIntervalCsv(text: string, esiids?: ReadonlySet<string>): Pa
     const day = formatCivilDate(date);
     result.days.add(day);
     let byEsiid = result.rows.get(day);
-    if (!byEsiid) result.rows.set(day, (byEsiid = new Map()));
+    if (!byEsiid) result.rows.set(day, (byEsiid = new Map<string, IntervalRow[]>()));
     let list = byEsiid.get(esiid);
     if (!list) byEsiid.set(esiid, (list = []));
     list.push({ startTime, kwh, estimated: flag === "E" });
@@ -160,7 +167,7 @@ export function parseIntervalCsv(text: string, esiids?: ReadonlySet<string>): Pa
 export function addOlderFileRows(into: IntervalRowsByDay, older: IntervalRowsByDay): void {
   for (const [day, byEsiid] of older) {
     let target = into.get(day);
-    if (!target) into.set(day, (target = new Map()));
+    if (!target) into.set(day, (target = new Map<string, IntervalRow[]>()));
     for (const [esiid, rows] of byEsiid) if (!target.has(esiid)) target.set(esiid, rows);
   }
 }

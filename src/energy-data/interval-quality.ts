@@ -1,5 +1,5 @@
 import { DateTime } from "luxon";
-import { formatCivilDate, type CivilDate } from "./delivery-deadline.js";
+import type { CivilDate } from "./delivery-deadline.js";
 import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 
 /**

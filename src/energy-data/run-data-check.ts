@@ -19,13 +19,23 @@ export interface DataCheckResult {
 }
 
 /** Runs an energy-data check once under its hard timeout (its sockets are destroyed when it runs out). */
-export async function runDataCheck(check: ResolvedDataCheck, canaries: readonly string[], options: { now?: () => number; signal?: AbortSignal } = {}): Promise<DataCheckResult> {
+export async function runDataCheck(
+  check: ResolvedDataCheck,
+  canaries: readonly string[],
+  options: { now?: () => number; signal?: AbortSignal } = {},
+): Promise<DataCheckResult> {
   const controller = new AbortController();
   const timer = armTimer(check.timeoutMs, () => controller.abort());
   const onOuterAbort = () => controller.abort();
   options.signal?.addEventListener("abort", onOuterAbort, { once: true });
   const log: string[] = [];
-  const ctx: ProbeContext = { signal: controller.signal, phases: {}, facts: {}, note: (line) => log.push(secretRedactor.redact(line)), now: options.now ?? Date.now };
+  const ctx: ProbeContext = {
+    signal: controller.signal,
+    phases: {},
+    facts: {},
+    note: (line) => log.push(secretRedactor.redact(line)),
+    now: options.now ?? Date.now,
+  };
   const deadline = new Promise<never>((_, reject) => {
     controller.signal.addEventListener("abort", () => reject(new ProbeFailure("timeout", `timed out after ${check.timeoutMs / 1000} s`)), { once: true });
   });

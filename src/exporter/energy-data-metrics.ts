@@ -21,24 +21,44 @@ interface KnownCheck {
  * PromQL. None of these series counts towards availability.
  */
 export class EnergyDataMetrics {
-  private readonly success: Gauge<string>;
-  private readonly duration: Gauge<string>;
-  private readonly lastRun: Gauge<string>;
-  private readonly failures: Counter<string>;
-  private readonly latestDay: Gauge<string>;
-  private readonly expectedDay: Gauge<string>;
-  private readonly nextDeadline: Gauge<string>;
-  private readonly qualityDay: Gauge<string>;
-  private readonly quality: Gauge<string>;
+  private readonly success: Gauge;
+  private readonly duration: Gauge;
+  private readonly lastRun: Gauge;
+  private readonly failures: Counter;
+  private readonly latestDay: Gauge;
+  private readonly expectedDay: Gauge;
+  private readonly nextDeadline: Gauge;
+  private readonly qualityDay: Gauge;
+  private readonly quality: Gauge;
   private readonly known = new Map<string, KnownCheck>();
 
   constructor(registry: Registry, now: () => number) {
     const registers = [registry];
     const labelNames = [...LABELS];
-    this.success = new Gauge({ name: "smt_data_check_success", help: "Whether the latest run of the energy-data check could read the data (1) or not (0).", labelNames, registers });
-    this.duration = new Gauge({ name: "smt_data_check_duration_seconds", help: "Duration of the latest run of the energy-data check, in seconds.", labelNames, registers });
-    this.lastRun = new Gauge({ name: "smt_data_check_last_run_timestamp_seconds", help: "Unix time at which the latest run of the energy-data check finished.", labelNames, registers });
-    this.failures = new Counter({ name: "smt_data_check_failures_total", help: "Failed runs of the energy-data check, by reason (the probes' reasons and bad_data).", labelNames: [...labelNames, "reason"], registers });
+    this.success = new Gauge({
+      name: "smt_data_check_success",
+      help: "Whether the latest run of the energy-data check could read the data (1) or not (0).",
+      labelNames,
+      registers,
+    });
+    this.duration = new Gauge({
+      name: "smt_data_check_duration_seconds",
+      help: "Duration of the latest run of the energy-data check, in seconds.",
+      labelNames,
+      registers,
+    });
+    this.lastRun = new Gauge({
+      name: "smt_data_check_last_run_timestamp_seconds",
+      help: "Unix time at which the latest run of the energy-data check finished.",
+      labelNames,
+      registers,
+    });
+    this.failures = new Counter({
+      name: "smt_data_check_failures_total",
+      help: "Failed runs of the energy-data check, by reason (the probes' reasons and bad_data).",
+      labelNames: [...labelNames, "reason"],
+      registers,
+    });
     this.latestDay = new Gauge({
       name: "smt_data_latest_usage_day_timestamp_seconds",
       help: "Start (00:00 Central) of the newest usage day that every canary ESIID has, as seen by the latest successful run; absent when that run found none.",
@@ -67,7 +87,12 @@ export class EnergyDataMetrics {
         for (const c of this.known.values()) this.nextDeadline.labels(c.labels).set(nextDeliveryDeadline(t, c.deadline) / 1000);
       },
     });
-    this.qualityDay = new Gauge({ name: "smt_data_quality_usage_day_timestamp_seconds", help: "Start (00:00 Central) of the usage day the smt_data_quality_intervals figures describe.", labelNames, registers });
+    this.qualityDay = new Gauge({
+      name: "smt_data_quality_usage_day_timestamp_seconds",
+      help: "Start (00:00 Central) of the usage day the smt_data_quality_intervals figures describe.",
+      labelNames,
+      registers,
+    });
     this.quality = new Gauge({
       name: "smt_data_quality_intervals",
       help: "15-minute intervals of the canary ESIIDs on the quality usage day, by figure: expected, received, missing, duplicate, negative, estimated.",

@@ -102,7 +102,17 @@ export class Exporter {
       throw err;
     }
     this.ready = true;
-    this.options.logger.info({ address: `${listen.host ?? "0.0.0.0"}:${port}`, tls: Boolean(this.security?.config.tls), basic_auth: (this.security?.config.users.size ?? 0) > 0, lifecycle: this.options.enableLifecycle ?? false, checks: config.checks.length, location: config.location }, "exporter listening");
+    this.options.logger.info(
+      {
+        address: `${listen.host ?? "0.0.0.0"}:${port}`,
+        tls: Boolean(this.security?.config.tls),
+        basic_auth: (this.security?.config.users.size ?? 0) > 0,
+        lifecycle: this.options.enableLifecycle ?? false,
+        checks: config.checks.length,
+        location: config.location,
+      },
+      "exporter listening",
+    );
     return { host: listen.host, port };
   }
 

@@ -48,7 +48,10 @@ export function createExporterApp(exporter: ExporterEndpoints, options: Exporter
       const body = await exporter.metrics.registry.metrics();
       res.type(exporter.metrics.registry.contentType).send(body);
     } catch (err) {
-      res.status(500).type("text/plain").send(`error collecting metrics: ${(err as Error).message}\n`);
+      res
+        .status(500)
+        .type("text/plain")
+        .send(`error collecting metrics: ${(err as Error).message}\n`);
     }
   });
 

@@ -50,7 +50,8 @@ export class MarketDataExporter {
     this.energyData = new EnergyDataMetrics(registry, () => clock.now());
     this.figures = new MarketFiguresMetrics(registry);
     this.tasks = new FixedRateScheduler<PeriodicTask>({
-      clock: systemClock({ unref: true }, clock), run: (task, signal) => task.run(signal),
+      clock: systemClock({ unref: true }, clock),
+      run: (task, signal) => task.run(signal),
       onError: (task, error) => logger.error({ task: task.name, error: secretRedactor.redact(String(error)) }, "bug: a periodic task threw"),
     });
   }
@@ -59,7 +60,11 @@ export class MarketDataExporter {
     const ed = config.marketData.energyData;
     const mf = config.marketData.marketFigures;
     const checks = ed?.checks ?? [];
-    this.energyData.setChecks(checks, config.location, ed?.deadlines ?? { gui: { days_after: 2, at: "06:00" }, api: { days_after: 2, at: "06:00" }, ftps: { days_after: 1, at: "23:00" } });
+    this.energyData.setChecks(
+      checks,
+      config.location,
+      ed?.deadlines ?? { gui: { days_after: 2, at: "06:00" }, api: { days_after: 2, at: "06:00" }, ftps: { days_after: 1, at: "23:00" } },
+    );
     this.figures.setSources(mf?.sources ?? []);
     for (const name of this.dataStatus.keys()) if (!checks.some((c) => c.name === name)) this.dataStatus.delete(name);
     const tasks: PeriodicTask[] = [
@@ -127,8 +132,15 @@ export class MarketDataExporter {
     } catch (err) {
       if (signal.aborted) return;
       this.figures.recordFailure(source.name);
-      const message = controller.signal.aborted ? `timed out after ${mf.timeoutMs / 1000} s` : err instanceof SourceReadError ? err.message : `unexpected error: ${(err as Error).message}`;
-      this.logger.error({ source: source.name, figure: source.figure, error: secretRedactor.redact(message) }, "figure source not read; keeping the previous figures");
+      const message = controller.signal.aborted
+        ? `timed out after ${mf.timeoutMs / 1000} s`
+        : err instanceof SourceReadError
+          ? err.message
+          : `unexpected error: ${(err as Error).message}`;
+      this.logger.error(
+        { source: source.name, figure: source.figure, error: secretRedactor.redact(message) },
+        "figure source not read; keeping the previous figures",
+      );
       this.loggedProblems.delete(source.name);
     } finally {
       clearTimeout(timer);

@@ -17,20 +17,45 @@ interface SourceState {
  * zeroes good figures.
  */
 export class MarketFiguresMetrics {
-  private readonly tickets: Gauge<string>;
-  private readonly han: Gauge<string>;
-  private readonly readSuccess: Gauge<string>;
-  private readonly lastSuccess: Gauge<string>;
-  private readonly rows: Gauge<string>;
+  private readonly tickets: Gauge;
+  private readonly han: Gauge;
+  private readonly readSuccess: Gauge;
+  private readonly lastSuccess: Gauge;
+  private readonly rows: Gauge;
   private readonly sources = new Map<string, SourceState>();
 
   constructor(registry: Registry) {
     const registers = [registry];
-    this.tickets = new Gauge({ name: "smt_call_center_tickets", help: "Call-center tickets by month (Central time, YYYY-MM) and type, as the source reports them.", labelNames: ["source", "month", "type"], registers });
-    this.han = new Gauge({ name: "smt_han_devices", help: "HAN devices provisioned, by status and TDSP territory, as the source reports them.", labelNames: ["source", "status", "tdsp"], registers });
-    this.readSuccess = new Gauge({ name: "smt_figures_read_success", help: "Whether the latest read of the figure source counted at least one row (1) or failed (0; the previous figures are kept).", labelNames: ["source", "figure"], registers });
-    this.lastSuccess = new Gauge({ name: "smt_figures_last_success_timestamp_seconds", help: "Unix time of the latest successful read of the figure source.", labelNames: ["source", "figure"], registers });
-    this.rows = new Gauge({ name: "smt_figures_rows", help: "Rows of the latest successful read of the figure source, by result: accepted or malformed.", labelNames: ["source", "figure", "result"], registers });
+    this.tickets = new Gauge({
+      name: "smt_call_center_tickets",
+      help: "Call-center tickets by month (Central time, YYYY-MM) and type, as the source reports them.",
+      labelNames: ["source", "month", "type"],
+      registers,
+    });
+    this.han = new Gauge({
+      name: "smt_han_devices",
+      help: "HAN devices provisioned, by status and TDSP territory, as the source reports them.",
+      labelNames: ["source", "status", "tdsp"],
+      registers,
+    });
+    this.readSuccess = new Gauge({
+      name: "smt_figures_read_success",
+      help: "Whether the latest read of the figure source counted at least one row (1) or failed (0; the previous figures are kept).",
+      labelNames: ["source", "figure"],
+      registers,
+    });
+    this.lastSuccess = new Gauge({
+      name: "smt_figures_last_success_timestamp_seconds",
+      help: "Unix time of the latest successful read of the figure source.",
+      labelNames: ["source", "figure"],
+      registers,
+    });
+    this.rows = new Gauge({
+      name: "smt_figures_rows",
+      help: "Rows of the latest successful read of the figure source, by result: accepted or malformed.",
+      labelNames: ["source", "figure", "result"],
+      registers,
+    });
   }
 
   setSources(sources: readonly ResolvedFigureSource[]): void {

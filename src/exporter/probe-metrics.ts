@@ -36,19 +36,19 @@ export function phasesOf(check: ResolvedCheck): string[] {
  */
 export class ProbeMetrics {
   readonly registry = new Registry();
-  private readonly success: Gauge<string>;
-  private readonly duration: Gauge<string>;
-  private readonly phaseDuration: Gauge<string>;
-  private readonly runs: Counter<string>;
-  private readonly failures: Counter<string>;
-  private readonly lastRun: Gauge<string>;
-  private readonly lastSuccess: Gauge<string>;
-  private readonly certNotAfter: Gauge<string>;
-  private readonly newestFile: Gauge<string>;
-  private readonly skipped: Counter<string>;
-  readonly startLag: Histogram<string>;
-  readonly reloadSuccessful: Gauge<string>;
-  readonly reloadTimestamp: Gauge<string>;
+  private readonly success: Gauge;
+  private readonly duration: Gauge;
+  private readonly phaseDuration: Gauge;
+  private readonly runs: Counter;
+  private readonly failures: Counter;
+  private readonly lastRun: Gauge;
+  private readonly lastSuccess: Gauge;
+  private readonly certNotAfter: Gauge;
+  private readonly newestFile: Gauge;
+  private readonly skipped: Counter;
+  readonly startLag: Histogram;
+  readonly reloadSuccessful: Gauge;
+  readonly reloadTimestamp: Gauge;
   private readonly known = new Map<string, KnownCheck>();
 
   constructor() {
@@ -56,23 +56,71 @@ export class ProbeMetrics {
     const l = [...LABELS];
     this.success = new Gauge({ name: "smt_probe_success", help: "Whether the latest run of the check succeeded (1) or failed (0).", labelNames: l, registers });
     this.duration = new Gauge({ name: "smt_probe_duration_seconds", help: "Duration of the latest run of the check, in seconds.", labelNames: l, registers });
-    this.phaseDuration = new Gauge({ name: "smt_probe_phase_duration_seconds", help: "Duration of each phase of the latest run, in seconds (0 when the phase did not run).", labelNames: [...l, "phase"], registers });
+    this.phaseDuration = new Gauge({
+      name: "smt_probe_phase_duration_seconds",
+      help: "Duration of each phase of the latest run, in seconds (0 when the phase did not run).",
+      labelNames: [...l, "phase"],
+      registers,
+    });
     this.runs = new Counter({ name: "smt_probe_runs_total", help: "Runs of the check, by result.", labelNames: [...l, "result"], registers });
-    this.failures = new Counter({ name: "smt_probe_failures_total", help: "Failed runs of the check, by reason (a fixed set, see docs/metrics.md).", labelNames: [...l, "reason"], registers });
-    this.lastRun = new Gauge({ name: "smt_probe_last_run_timestamp_seconds", help: "Unix time at which the latest run of the check finished.", labelNames: l, registers });
-    this.lastSuccess = new Gauge({ name: "smt_probe_last_success_timestamp_seconds", help: "Unix time at which the latest successful run of the check finished.", labelNames: l, registers });
-    this.certNotAfter = new Gauge({ name: "smt_tls_cert_not_after_timestamp_seconds", help: "Earliest notAfter (Unix time) in the certificate chain the target presented on its latest TLS handshake.", labelNames: l, registers });
-    this.newestFile = new Gauge({ name: "smt_ftps_newest_file_timestamp_seconds", help: "Unix time of the newest file matching the FTPS check's pattern.", labelNames: l, registers });
-    this.skipped = new Counter({ name: "smt_probe_skipped_total", help: "Scheduled runs skipped because the previous run of the check was still going or the scheduler fell behind.", labelNames: l, registers });
+    this.failures = new Counter({
+      name: "smt_probe_failures_total",
+      help: "Failed runs of the check, by reason (a fixed set, see docs/metrics.md).",
+      labelNames: [...l, "reason"],
+      registers,
+    });
+    this.lastRun = new Gauge({
+      name: "smt_probe_last_run_timestamp_seconds",
+      help: "Unix time at which the latest run of the check finished.",
+      labelNames: l,
+      registers,
+    });
+    this.lastSuccess = new Gauge({
+      name: "smt_probe_last_success_timestamp_seconds",
+      help: "Unix time at which the latest successful run of the check finished.",
+      labelNames: l,
+      registers,
+    });
+    this.certNotAfter = new Gauge({
+      name: "smt_tls_cert_not_after_timestamp_seconds",
+      help: "Earliest notAfter (Unix time) in the certificate chain the target presented on its latest TLS handshake.",
+      labelNames: l,
+      registers,
+    });
+    this.newestFile = new Gauge({
+      name: "smt_ftps_newest_file_timestamp_seconds",
+      help: "Unix time of the newest file matching the FTPS check's pattern.",
+      labelNames: l,
+      registers,
+    });
+    this.skipped = new Counter({
+      name: "smt_probe_skipped_total",
+      help: "Scheduled runs skipped because the previous run of the check was still going or the scheduler fell behind.",
+      labelNames: l,
+      registers,
+    });
     this.startLag = new Histogram({
       name: "smt_scheduler_start_lag_seconds",
       help: "Delay between a run's scheduled time and its start (waiting for a concurrency slot, event-loop lag).",
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     });
-    this.reloadSuccessful = new Gauge({ name: "smt_exporter_config_last_reload_successful", help: "Whether the last configuration load or reload succeeded.", registers });
-    this.reloadTimestamp = new Gauge({ name: "smt_exporter_config_last_reload_success_timestamp_seconds", help: "Unix time of the last successful configuration load or reload.", registers });
-    const buildInfo = new Gauge({ name: "smt_exporter_build_info", help: "Build information; the value is always 1.", labelNames: ["version", "nodejs_version"], registers });
+    this.reloadSuccessful = new Gauge({
+      name: "smt_exporter_config_last_reload_successful",
+      help: "Whether the last configuration load or reload succeeded.",
+      registers,
+    });
+    this.reloadTimestamp = new Gauge({
+      name: "smt_exporter_config_last_reload_success_timestamp_seconds",
+      help: "Unix time of the last successful configuration load or reload.",
+      registers,
+    });
+    const buildInfo = new Gauge({
+      name: "smt_exporter_build_info",
+      help: "Build information; the value is always 1.",
+      labelNames: ["version", "nodejs_version"],
+      registers,
+    });
     buildInfo.labels({ version: VERSION, nodejs_version: process.version }).set(1);
     collectDefaultMetrics({ register: this.registry });
   }

@@ -35,7 +35,7 @@ export function addBusinessDays(date: string, n: number, holidays: Holidays): st
   if (!Number.isInteger(n)) throw new RangeError(`expected a whole number of business days, got ${n}`);
   let day = civil(date);
   const step = Math.sign(n);
-  for (let remaining = Math.abs(n); remaining > 0; ) {
+  for (let remaining = Math.abs(n); remaining > 0;) {
     day = addDays(day, step);
     if (isWorkday(day, holidays)) remaining--;
   }

@@ -2,8 +2,7 @@ import type { Service } from "../config/services.js";
 
 /** Where a window comes from: a recurring entry (by name) or a planned one-off outage (by id). */
 export type MaintenanceSource =
-  | { kind: "recurring"; name: string; description?: string }
-  | { kind: "planned"; id: string; description?: string; notice_id?: string };
+  { kind: "recurring"; name: string; description?: string } | { kind: "planned"; id: string; description?: string; notice_id?: string };
 
 /** One configured window as it falls on the calendar: [start, end) in Unix milliseconds. */
 export interface MaintenanceOccurrence {

@@ -19,7 +19,6 @@ export interface TicketCounts {
   unreadable: Set<string>;
 }
 
-
 /** The Central-time month of a ticket's creation time, or undefined. */
 export function ticketMonth(text: string, zone = CENTRAL_TIME_ZONE): string | undefined {
   const t = text.trim();
@@ -103,7 +102,7 @@ export function ticketCounts(records: readonly SourceRecord[], zone = CENTRAL_TI
     }
     types.add(type!);
     let byType = result.counts.get(month);
-    if (!byType) result.counts.set(month, (byType = new Map()));
+    if (!byType) result.counts.set(month, (byType = new Map<string, number>()));
     byType.set(type!, (byType.get(type!) ?? 0) + count);
     result.accepted++;
   }

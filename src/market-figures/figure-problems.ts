@@ -13,7 +13,7 @@ export const MAX_DISTINCT_VALUES = 50;
 export function labelValueProblem(what: string, value: string | undefined): string | undefined {
   if (value === undefined || value === "") return `${what}: missing`;
   if (value.length > MAX_LABEL_LENGTH) return `${what}: longer than ${MAX_LABEL_LENGTH} characters`;
-  // eslint-disable-next-line no-control-regex
+
   if (/[\u0000-\u001f\u007f]/.test(value)) return `${what}: contains control characters`;
   return undefined;
 }

@@ -58,7 +58,7 @@ export async function readSourceText(source: ResolvedFigureSource, ctx: ProbeCon
     throw err;
   }
   const type = String(response.headers["content-type"] ?? "");
-  const format = source.format ?? (/json/i.test(type) ? "json" : /csv|text\/plain/i.test(type) ? "csv" : formatFromName(last.url) ?? "csv");
+  const format = source.format ?? (/json/i.test(type) ? "json" : /csv|text\/plain/i.test(type) ? "csv" : (formatFromName(last.url) ?? "csv"));
   return { origin: last.url, text: response.body.toString("utf8"), format };
 }
 
@@ -86,7 +86,9 @@ export function sourceFigures(source: ResolvedFigureSource, text: SourceText, pr
     throw err;
   }
   const counts: FigureCounts =
-    source.figure === "call_center_tickets" ? { figure: source.figure, ...ticketCounts(records) } : { figure: source.figure, ...hanDeviceCounts(records, prefixes) };
+    source.figure === "call_center_tickets"
+      ? { figure: source.figure, ...ticketCounts(records) }
+      : { figure: source.figure, ...hanDeviceCounts(records, prefixes) };
   const all = [...problems, ...counts.problems].sort((a, b) => a.line - b.line);
   if (counts.accepted === 0) {
     const first = all[0];

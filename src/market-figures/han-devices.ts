@@ -25,11 +25,17 @@ export const hanKey = (status: string, tdsp: TdspTerritory) => `${status}\t${tds
 
 /** "De-provisioned" -> "de_provisioned". */
 export function normalizeStatus(status: string): string {
-  return status.trim().toLowerCase().replace(/[\s-]+/g, "_");
+  return status
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, "_");
 }
 
 function territoryOf(text: string): TdspTerritory | undefined {
-  const key = text.trim().toLowerCase().replace(/[\s-]+/g, "_");
+  const key = text
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, "_");
   if ((TDSP_TERRITORIES as readonly string[]).includes(key)) return key as TdspTerritory;
   return TDSP_TERRITORIES.find((t) => TDSP_NAMES[t].toLowerCase() === text.trim().toLowerCase());
 }

@@ -21,7 +21,11 @@ export class SourceFormatError extends Error {
   }
 }
 
-export const fieldKey = (name: string) => name.trim().toLowerCase().replace(/[\s-]+/g, "_");
+export const fieldKey = (name: string) =>
+  name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, "_");
 
 /** CSV with a header row. */
 export function csvRecords(text: string): { records: SourceRecord[]; problems: { line: number; message: string }[] } {
@@ -61,7 +65,7 @@ export function jsonRecords(text: string): { records: SourceRecord[]; problems: 
     const map = list;
     const key = ARRAY_KEYS.find((k) => isSeq(map.get(k, true)));
     if (!key) throw new SourceFormatError(lineOf(list), `expected an array of objects, or an object with one of ${ARRAY_KEYS.join(", ")} holding one`);
-    list = map.get(key, true) as Node;
+    list = map.get(key, true);
   }
   if (!isSeq(list)) throw new SourceFormatError(lineOf(list), "expected an array of objects");
   const records: SourceRecord[] = [];

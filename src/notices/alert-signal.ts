@@ -50,7 +50,11 @@ export const NOTICE_SIGNALS = {
 } as const;
 export const NOTICE_SIGNAL_LABELS = [ALERT_LABELS.service] as const;
 /** The annotations copied into the notice text, by the fact they become (bounded by ALERT_TEXT_LIMITS). */
-export const NOTICE_TEXT_ANNOTATIONS = { summary: ALERT_ANNOTATIONS.summary, description: ALERT_ANNOTATIONS.description, runbookUrl: ALERT_ANNOTATIONS.runbookUrl } as const;
+export const NOTICE_TEXT_ANNOTATIONS = {
+  summary: ALERT_ANNOTATIONS.summary,
+  description: ALERT_ANNOTATIONS.description,
+  runbookUrl: ALERT_ANNOTATIONS.runbookUrl,
+} as const;
 
 const isNoticeSignal = (alertname: string): alertname is keyof typeof NOTICE_SIGNALS => Object.hasOwn(NOTICE_SIGNALS, alertname);
 
@@ -60,12 +64,18 @@ export function alertSignal(alert: WebhookAlert, receivedAt: number): AlertSigna
   if (!isNoticeSignal(alertname)) return { type: "other", alertname, status };
   const service = alert.labels[ALERT_LABELS.service];
   if (!service || !(SERVICES as readonly string[]).includes(service)) {
-    return { type: "other", alertname, status, reason: `label ${ALERT_LABELS.service} ${service === undefined ? "is missing" : `"${service}" is not one of ${SERVICES.join(", ")}`}` };
+    return {
+      type: "other",
+      alertname,
+      status,
+      reason: `label ${ALERT_LABELS.service} ${service === undefined ? "is missing" : `"${service}" is not one of ${SERVICES.join(", ")}`}`,
+    };
   }
   const { overrun, startAnnotation: annotation } = NOTICE_SIGNALS[alertname];
   const annotated = annotationTime(alert.annotations[annotation], receivedAt);
   const startsAt = alertTime(alert.startsAt);
-  const startSeconds = annotated && "seconds" in annotated ? annotated.seconds : startsAt !== undefined ? Math.floor(startsAt / 1000) : Math.floor(receivedAt / 1000);
+  const startSeconds =
+    annotated && "seconds" in annotated ? annotated.seconds : startsAt !== undefined ? Math.floor(startsAt / 1000) : Math.floor(receivedAt / 1000);
   const endsAt = alertTime(alert.endsAt);
   return {
     type: "outage",
@@ -78,7 +88,13 @@ export function alertSignal(alert: WebhookAlert, receivedAt: number): AlertSigna
     ...optional("summary", alert.annotations[NOTICE_TEXT_ANNOTATIONS.summary]),
     ...optional("description", alert.annotations[NOTICE_TEXT_ANNOTATIONS.description]),
     ...optional("runbookUrl", alert.annotations[NOTICE_TEXT_ANNOTATIONS.runbookUrl]),
-    ...(annotated && "problem" in annotated ? { notes: [`annotation ${annotation} ${annotated.problem}; the outage start is the alert's startsAt (${new Date(startSeconds * 1000).toISOString()}): check it before approving`] } : {}),
+    ...(annotated && "problem" in annotated
+      ? {
+          notes: [
+            `annotation ${annotation} ${annotated.problem}; the outage start is the alert's startsAt (${new Date(startSeconds * 1000).toISOString()}): check it before approving`,
+          ],
+        }
+      : {}),
   };
 }
 
@@ -101,6 +117,8 @@ function optional<K extends keyof typeof ALERT_TEXT_LIMITS>(key: K, value: strin
 /** The alert's fingerprint as Alertmanager gives it, else a hash of its sorted labels. */
 export function alertFingerprint(alert: WebhookAlert): string {
   if (alert.fingerprint) return alert.fingerprint;
-  const sorted = Object.keys(alert.labels).sort().map((k) => [k, alert.labels[k]]);
+  const sorted = Object.keys(alert.labels)
+    .sort()
+    .map((k) => [k, alert.labels[k]]);
   return createHash("sha256").update(JSON.stringify(sorted)).digest("hex").slice(0, 16);
 }

@@ -77,10 +77,12 @@ export function alertTimeProblems(alerts: readonly { startsAt: string; endsAt?: 
   const problems: string[] = [];
   alerts.forEach((alert, i) => {
     const startsAt = parseRfc3339(alert.startsAt);
-    if (startsAt !== undefined && !inWindow(startsAt, window)) problems.push(`alerts[${i}].startsAt: expected ${describeWindow(window)}, got "${alert.startsAt}"`);
+    if (startsAt !== undefined && !inWindow(startsAt, window))
+      problems.push(`alerts[${i}].startsAt: expected ${describeWindow(window)}, got "${alert.startsAt}"`);
     if (alert.endsAt !== undefined && alert.endsAt !== ALERT_ZERO_TIME) {
       const endsAt = parseRfc3339(alert.endsAt);
-      if (endsAt !== undefined && !inWindow(endsAt, window)) problems.push(`alerts[${i}].endsAt: expected "${ALERT_ZERO_TIME}" (not ended) or ${describeWindow(window)}, got "${alert.endsAt}"`);
+      if (endsAt !== undefined && !inWindow(endsAt, window))
+        problems.push(`alerts[${i}].endsAt: expected "${ALERT_ZERO_TIME}" (not ended) or ${describeWindow(window)}, got "${alert.endsAt}"`);
     }
   });
   return problems;

@@ -7,7 +7,6 @@ import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
  * change it; every function is pure in the instant it is given.
  */
 
-
 /** "Saturday, March 7, 2026 02:00 CPT". */
 export function formatDateTime(ms: number, zone = CENTRAL_TIME_ZONE): string {
   return `${DateTime.fromMillis(ms, { zone }).toFormat("cccc, LLLL d, yyyy HH:mm")} CPT`;

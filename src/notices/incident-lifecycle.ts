@@ -139,7 +139,11 @@ export class IncidentLifecycle {
       return [this.draft(incident, "UPDATE", now, { change })];
     }
     // A new incident.
-    const summary = signal.summary ?? (signal.overrun ? `Planned maintenance of the ${this.serviceName(signal.service)} ended at ${this.time(startMs)} but the service has not returned.` : undefined);
+    const summary =
+      signal.summary ??
+      (signal.overrun
+        ? `Planned maintenance of the ${this.serviceName(signal.service)} ended at ${this.time(startMs)} but the service has not returned.`
+        : undefined);
     const incident = this.store.insertIncident({
       kind: "unplanned",
       series_id: this.newSeries(now),
@@ -183,7 +187,9 @@ export class IncidentLifecycle {
     const created: CreatedNotice[] = [];
     for (const incident of this.store.incidentsDueForUpdate(now)) {
       this.store.updateIncident(incident.id, { next_update_at: now + this.settings.updateIntervalMs });
-      created.push(this.draft(this.store.incident(incident.id)!, "UPDATE", now, { change: "There is no change in status: SMT continues to work on restoring service." }));
+      created.push(
+        this.draft(this.store.incident(incident.id)!, "UPDATE", now, { change: "There is no change in status: SMT continues to work on restoring service." }),
+      );
     }
     return created;
   }

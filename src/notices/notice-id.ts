@@ -23,7 +23,7 @@ export function seriesId(prefix: string, audience: string, mmddyy: string, index
   let letter = "";
   let n = index;
   do {
-    letter = LETTERS[n % 26] + letter;
+    letter = LETTERS.charAt(n % 26) + letter;
     n = Math.floor(n / 26) - 1;
   } while (n >= 0);
   return `${prefix}${audience}-${letter}${mmddyy}`;

@@ -90,7 +90,10 @@ type NoticeField = keyof typeof NOTICE_FIELD_LIMITS;
 const FIELD_SEPARATOR = "\n\n";
 
 /** The longest body the notifier can draft: every field at its limit ("FIELD: value"), the separators and the final newline. */
-export const MAX_DRAFT_BODY = (Object.entries(NOTICE_FIELD_LIMITS) as [NoticeField, number][]).reduce((sum, [field, limit]) => sum + field.length + ": ".length + limit, 0) + FIELD_SEPARATOR.length * (Object.keys(NOTICE_FIELD_LIMITS).length - 1) + 1;
+export const MAX_DRAFT_BODY =
+  (Object.entries(NOTICE_FIELD_LIMITS) as [NoticeField, number][]).reduce((sum, [field, limit]) => sum + field.length + ": ".length + limit, 0) +
+  FIELD_SEPARATOR.length * (Object.keys(NOTICE_FIELD_LIMITS).length - 1) +
+  1;
 /** The longest subject the notifier can draft: the id, a space, the short description. */
 export const MAX_DRAFT_SUBJECT = MAX_NOTICE_ID_CHARS + 1 + NOTICE_FIELD_LIMITS["SHORT DESCRIPTION"];
 
@@ -124,4 +127,3 @@ function sentence(text: string | undefined): string {
   const t = (text ?? "").trim();
   return t === "" || /[.!?]$/.test(t) ? t : `${t}.`;
 }
-

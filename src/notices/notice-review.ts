@@ -31,12 +31,20 @@ function check(store: NoticeStore, id: string, version: number | undefined, allo
   return { ok: true, notice };
 }
 
-export function editNotice(store: NoticeStore, id: string, edit: { subject?: string; body?: string; version?: number }, actor: string, now: number): ReviewOutcome {
+export function editNotice(
+  store: NoticeStore,
+  id: string,
+  edit: { subject?: string; body?: string; version?: number },
+  actor: string,
+  now: number,
+): ReviewOutcome {
   const subject = edit.subject?.replace(/\r?\n/g, " ").trim();
   const body = edit.body?.replace(/\r\n/g, "\n");
   if (subject === undefined && body === undefined) return { ok: false, status: 400, message: "expected subject or body to change" };
-  if (subject !== undefined && (subject.length === 0 || subject.length > MAX_SUBJECT)) return { ok: false, status: 400, message: `subject: expected 1-${MAX_SUBJECT} characters` };
-  if (body !== undefined && (body.trim().length === 0 || body.length > MAX_BODY)) return { ok: false, status: 400, message: `body: expected 1-${MAX_BODY} characters` };
+  if (subject !== undefined && (subject.length === 0 || subject.length > MAX_SUBJECT))
+    return { ok: false, status: 400, message: `subject: expected 1-${MAX_SUBJECT} characters` };
+  if (body !== undefined && (body.trim().length === 0 || body.length > MAX_BODY))
+    return { ok: false, status: 400, message: `body: expected 1-${MAX_BODY} characters` };
   return store.transaction(() => {
     const found = check(store, id, edit.version, "draft", "edit");
     if (!found.ok) return found;

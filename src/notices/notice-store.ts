@@ -302,10 +302,12 @@ export class NoticeStore {
     }
     // One is running, and may have started before the caller's commit: wait for the next one.
     if (!this.syncNext) {
-      this.syncNext = this.syncRunning.catch(() => undefined).then(() => {
-        this.syncNext = undefined;
-        return this.walSync();
-      });
+      this.syncNext = this.syncRunning
+        .catch(() => undefined)
+        .then(() => {
+          this.syncNext = undefined;
+          return this.walSync();
+        });
     }
     return this.syncNext;
   }
@@ -323,9 +325,18 @@ export class NoticeStore {
 
   // deliveries and alerts
 
-  insertDelivery(d: { receivedAt: number; groupKey: string; receiver: string; status: string; alertCount: number; truncatedAlerts: number; payload: string }): number {
-    const info = this.stmt("INSERT INTO deliveries (received_at, group_key, receiver, status, alert_count, truncated_alerts, payload) VALUES (?, ?, ?, ?, ?, ?, ?)")
-      .run(d.receivedAt, d.groupKey, d.receiver, d.status, d.alertCount, d.truncatedAlerts, d.payload);
+  insertDelivery(d: {
+    receivedAt: number;
+    groupKey: string;
+    receiver: string;
+    status: string;
+    alertCount: number;
+    truncatedAlerts: number;
+    payload: string;
+  }): number {
+    const info = this.stmt(
+      "INSERT INTO deliveries (received_at, group_key, receiver, status, alert_count, truncated_alerts, payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    ).run(d.receivedAt, d.groupKey, d.receiver, d.status, d.alertCount, d.truncatedAlerts, d.payload);
     return Number(info.lastInsertRowid);
   }
 
@@ -333,19 +344,39 @@ export class NoticeStore {
     return (this.stmt("SELECT count(*) AS n FROM deliveries").get() as { n: number }).n;
   }
 
-  upsertAlert(a: { fingerprint: string; alertname: string; status: string; labels: string; annotations: string; startsAt: string; endsAt?: string; seenAt: number; deliveryId: number }): void {
+  upsertAlert(a: {
+    fingerprint: string;
+    alertname: string;
+    status: string;
+    labels: string;
+    annotations: string;
+    startsAt: string;
+    endsAt?: string;
+    seenAt: number;
+    deliveryId: number;
+  }): void {
     this.stmt(
-        `INSERT INTO alerts (fingerprint, alertname, status, labels, annotations, starts_at, ends_at, first_seen, last_seen, last_delivery_id)
+      `INSERT INTO alerts (fingerprint, alertname, status, labels, annotations, starts_at, ends_at, first_seen, last_seen, last_delivery_id)
          VALUES (@fingerprint, @alertname, @status, @labels, @annotations, @startsAt, @endsAt, @seenAt, @seenAt, @deliveryId)
          ON CONFLICT (fingerprint) DO UPDATE SET alertname = excluded.alertname, status = excluded.status, labels = excluded.labels,
            annotations = excluded.annotations, starts_at = excluded.starts_at, ends_at = excluded.ends_at,
            last_seen = excluded.last_seen, last_delivery_id = excluded.last_delivery_id`,
-      )
-      .run({ ...a, endsAt: a.endsAt ?? null });
+    ).run({ ...a, endsAt: a.endsAt ?? null });
   }
 
-  listAlerts(limit = RECENT_ALERTS_LIMIT): { fingerprint: string; alertname: string; status: string; labels: string; annotations: string; starts_at: string; ends_at: string | null; last_seen: number }[] {
-    return this.stmt("SELECT fingerprint, alertname, status, labels, annotations, starts_at, ends_at, last_seen FROM alerts ORDER BY last_seen DESC LIMIT ?").all(limit) as never;
+  listAlerts(limit = RECENT_ALERTS_LIMIT): {
+    fingerprint: string;
+    alertname: string;
+    status: string;
+    labels: string;
+    annotations: string;
+    starts_at: string;
+    ends_at: string | null;
+    last_seen: number;
+  }[] {
+    return this.stmt(
+      "SELECT fingerprint, alertname, status, labels, annotations, starts_at, ends_at, last_seen FROM alerts ORDER BY last_seen DESC LIMIT ?",
+    ).all(limit) as never;
   }
 
   // incidents and outages
@@ -367,7 +398,9 @@ export class NoticeStore {
   }
 
   incidentsDueForUpdate(now: number): IncidentRow[] {
-    return this.stmt("SELECT * FROM incidents WHERE kind = 'unplanned' AND status = 'open' AND next_update_at IS NOT NULL AND next_update_at <= ? ORDER BY id").all(now) as IncidentRow[];
+    return this.stmt(
+      "SELECT * FROM incidents WHERE kind = 'unplanned' AND status = 'open' AND next_update_at IS NOT NULL AND next_update_at <= ? ORDER BY id",
+    ).all(now) as IncidentRow[];
   }
 
   /** Series ids already used on a date, e.g. every "SMT-M-?051425". */
@@ -378,10 +411,9 @@ export class NoticeStore {
 
   insertIncident(i: Omit<IncidentRow, "id">): IncidentRow {
     const info = this.stmt(
-        `INSERT INTO incidents (kind, series_id, planned_key, status, start_ms, end_ms, services, summary, description, runbook_url, due_date, overrun, created_at, next_update_at)
+      `INSERT INTO incidents (kind, series_id, planned_key, status, start_ms, end_ms, services, summary, description, runbook_url, due_date, overrun, created_at, next_update_at)
          VALUES (@kind, @series_id, @planned_key, @status, @start_ms, @end_ms, @services, @summary, @description, @runbook_url, @due_date, @overrun, @created_at, @next_update_at)`,
-      )
-      .run(i);
+    ).run(i);
     return { ...i, id: Number(info.lastInsertRowid) };
   }
 
@@ -393,7 +425,8 @@ export class NoticeStore {
 
   /** An outage as one alert rule saw it: service + start, per alert name (an overrun and the outage alert may share a start). */
   outage(service: Service, startSeconds: number, alertname: string): OutageRow | undefined {
-    return this.stmt("SELECT * FROM outages WHERE service = ? AND start_s = ? AND alertname = ?").get(service, startSeconds, alertname) as OutageRow | undefined;
+    return this.stmt("SELECT * FROM outages WHERE service = ? AND start_s = ? AND alertname = ?").get(service, startSeconds, alertname) as
+      OutageRow | undefined;
   }
 
   /** The services with an outage still firing in an incident. */
@@ -412,14 +445,16 @@ export class NoticeStore {
   }
 
   insertOutage(o: OutageRow): void {
-    this.stmt("INSERT INTO outages (service, start_s, incident_id, status, end_ms, alertname, first_seen, last_seen) VALUES (@service, @start_s, @incident_id, @status, @end_ms, @alertname, @first_seen, @last_seen)")
-      .run(o);
+    this.stmt(
+      "INSERT INTO outages (service, start_s, incident_id, status, end_ms, alertname, first_seen, last_seen) VALUES (@service, @start_s, @incident_id, @status, @end_ms, @alertname, @first_seen, @last_seen)",
+    ).run(o);
   }
 
   updateOutage(service: Service, startSeconds: number, alertname: string, fields: Partial<Pick<OutageRow, "status" | "end_ms" | "last_seen">>): void {
     const keys = Object.keys(fields);
-    this.stmt(`UPDATE outages SET ${keys.map((k) => `${k} = @${k}`).join(", ")} WHERE service = @service AND start_s = @start_s AND alertname = @alertname`)
-      .run({ ...fields, service, start_s: startSeconds, alertname });
+    this.stmt(
+      `UPDATE outages SET ${keys.map((k) => `${k} = @${k}`).join(", ")} WHERE service = @service AND start_s = @start_s AND alertname = @alertname`,
+    ).run({ ...fields, service, start_s: startSeconds, alertname });
   }
 
   // notices
@@ -431,10 +466,9 @@ export class NoticeStore {
 
   insertNotice(n: NoticeRow): void {
     this.stmt(
-        `INSERT INTO notices (id, incident_id, sequence, kind, status, services, subject, body, version, created_at, updated_at, approved_by, approved_at, sent_by, sent_at)
+      `INSERT INTO notices (id, incident_id, sequence, kind, status, services, subject, body, version, created_at, updated_at, approved_by, approved_at, sent_by, sent_at)
          VALUES (@id, @incident_id, @sequence, @kind, @status, @services, @subject, @body, @version, @created_at, @updated_at, @approved_by, @approved_at, @sent_by, @sent_at)`,
-      )
-      .run(n);
+    ).run(n);
   }
 
   notice(id: string): Notice | undefined {
@@ -471,7 +505,13 @@ export class NoticeStore {
   }
 
   addAudit(noticeId: string, at: number, actor: string, action: string, detail: Record<string, unknown>): void {
-    this.stmt("INSERT INTO notice_audit (notice_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)").run(noticeId, at, actor, action, JSON.stringify(detail));
+    this.stmt("INSERT INTO notice_audit (notice_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)").run(
+      noticeId,
+      at,
+      actor,
+      action,
+      JSON.stringify(detail),
+    );
   }
 
   auditOf(noticeId: string): AuditEntry[] {
@@ -481,11 +521,19 @@ export class NoticeStore {
   // outbox
 
   enqueue(noticeId: string, channel: string, at: number): void {
-    this.stmt("INSERT OR IGNORE INTO outbox (notice_id, channel, status, attempts, next_attempt_at, created_at) VALUES (?, ?, 'pending', 0, ?, ?)").run(noticeId, channel, at, at);
+    this.stmt("INSERT OR IGNORE INTO outbox (notice_id, channel, status, attempts, next_attempt_at, created_at) VALUES (?, ?, 'pending', 0, ?, ?)").run(
+      noticeId,
+      channel,
+      at,
+      at,
+    );
   }
 
   dueOutbox(now: number, limit = OUTBOX_BATCH_SIZE): OutboxRow[] {
-    return this.stmt("SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?").all(now, limit) as OutboxRow[];
+    return this.stmt("SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?").all(
+      now,
+      limit,
+    ) as OutboxRow[];
   }
 
   outboxOf(noticeId: string): OutboxRow[] {
@@ -535,7 +583,10 @@ export class NoticeStoreReader {
       if (db?.open) db.close();
       const code = storeErrorCode(err);
       if (code === "SQLITE_NOTADB") throw fail(`${path} is not an SQLite database: expected the notifier's store file (its storage.path)`, code);
-      throw fail(`cannot open the notifier's store ${path} (${code ?? "error"}: ${(err as Error).message}): expected the notifier's store file (its storage.path), readable by this user`, code);
+      throw fail(
+        `cannot open the notifier's store ${path} (${code ?? "error"}: ${(err as Error).message}): expected the notifier's store file (its storage.path), readable by this user`,
+        code,
+      );
     }
     for (const t of ["incidents", "outages", "notices"]) {
       if (!tables.has(t)) {
@@ -552,14 +603,20 @@ export class NoticeStoreReader {
    */
   noticeEvidence(fromMs: number, toMs: number): NoticeEvidence {
     const outages = (
-      this.db.prepare("SELECT service, start_s, incident_id FROM outages WHERE start_s * 1000 >= ? AND start_s * 1000 < ? ORDER BY service, start_s, incident_id").all(fromMs, toMs) as {
+      this.db
+        .prepare("SELECT service, start_s, incident_id FROM outages WHERE start_s * 1000 >= ? AND start_s * 1000 < ? ORDER BY service, start_s, incident_id")
+        .all(fromMs, toMs) as {
         service: string;
         start_s: number;
         incident_id: number;
       }[]
     ).map((r) => ({ service: r.service, startMs: r.start_s * 1000, incidentId: r.incident_id }));
     const planned = (
-      this.db.prepare("SELECT id, start_ms, end_ms, services FROM incidents WHERE kind = 'planned' AND start_ms < ? AND (end_ms IS NULL OR end_ms > ?) ORDER BY start_ms, id").all(toMs, fromMs) as {
+      this.db
+        .prepare(
+          "SELECT id, start_ms, end_ms, services FROM incidents WHERE kind = 'planned' AND start_ms < ? AND (end_ms IS NULL OR end_ms > ?) ORDER BY start_ms, id",
+        )
+        .all(toMs, fromMs) as {
         id: number;
         start_ms: number;
         end_ms: number | null;
@@ -569,7 +626,10 @@ export class NoticeStoreReader {
     const notices = this.db.prepare("SELECT id FROM notices WHERE incident_id = ? ORDER BY sequence");
     const noticeIds = new Map<number, string[]>();
     for (const id of new Set([...outages.map((o) => o.incidentId), ...planned.map((p) => p.incidentId)])) {
-      noticeIds.set(id, (notices.all(id) as { id: string }[]).map((r) => r.id));
+      noticeIds.set(
+        id,
+        (notices.all(id) as { id: string }[]).map((r) => r.id),
+      );
     }
     return { outages, plannedIncidents: planned, noticeIds };
   }

@@ -96,7 +96,10 @@ export function createNotifierApp(notifier: NotifierService): Express {
       // Times far from now are refused before anything is stored (alert-time.ts, docs/notices.md).
       const timeProblems = alertTimeProblems(parsed.data.alerts, notifier.now());
       if (timeProblems.length > 0) {
-        answer(res, "bad_request", 400, { error: "time stamps outside the window the notifier accepts (docs/notices.md)", problems: timeProblems.slice(0, 20) });
+        answer(res, "bad_request", 400, {
+          error: "time stamps outside the window the notifier accepts (docs/notices.md)",
+          problems: timeProblems.slice(0, 20),
+        });
         return;
       }
       let result;
@@ -129,7 +132,10 @@ export function createNotifierApp(notifier: NotifierService): Express {
   pages.get("/", (req, res) => {
     const filter = listFilter(req);
     if ("error" in filter) {
-      res.status(400).type("html").send(errorPage(400, filter.error, reviewer(res), "/notices"));
+      res
+        .status(400)
+        .type("html")
+        .send(errorPage(400, filter.error, reviewer(res), "/notices"));
       return;
     }
     res.type("html").send(noticeListPage(notifier.store.listNotices(filter), filter, reviewer(res), zone));
@@ -137,7 +143,10 @@ export function createNotifierApp(notifier: NotifierService): Express {
   pages.get("/:id", (req, res) => {
     const notice = notifier.store.notice(String(req.params.id));
     if (!notice) {
-      res.status(404).type("html").send(errorPage(404, `No notice ${req.params.id}.`, reviewer(res), "/notices"));
+      res
+        .status(404)
+        .type("html")
+        .send(errorPage(404, `No notice ${req.params.id}.`, reviewer(res), "/notices"));
       return;
     }
     res.type("html").send(pageOf(notice, reviewer(res)));
@@ -157,13 +166,26 @@ export function createNotifierApp(notifier: NotifierService): Express {
       const id = String(req.params.id);
       const form = (req.body ?? {}) as Record<string, string>;
       if (!sameOrigin(req) || !auth.csrfValid(who, form.csrf)) {
-        res.status(403).type("html").send(errorPage(403, "This form did not come from this site (or is from before a restart): reload the page and try again.", who, `/notices/${encodeURIComponent(id)}`));
+        res
+          .status(403)
+          .type("html")
+          .send(
+            errorPage(
+              403,
+              "This form did not come from this site (or is from before a restart): reload the page and try again.",
+              who,
+              `/notices/${encodeURIComponent(id)}`,
+            ),
+          );
         return;
       }
       const version = form.version !== undefined && /^\d+$/.test(form.version) ? Number(form.version) : undefined;
       const outcome = run(id, form, who, version);
       if (!outcome.ok) {
-        res.status(outcome.status).type("html").send(errorPage(outcome.status, outcome.message, who, `/notices/${encodeURIComponent(id)}`));
+        res
+          .status(outcome.status)
+          .type("html")
+          .send(errorPage(outcome.status, outcome.message, who, `/notices/${encodeURIComponent(id)}`));
         return;
       }
       metrics.reviewActions.inc({ action: label });
@@ -171,7 +193,10 @@ export function createNotifierApp(notifier: NotifierService): Express {
       res.redirect(303, `/notices/${encodeURIComponent(id)}`);
     },
   ];
-  pages.post("/:id/edit", ...formAction((id, form, who, version) => editNotice(notifier.store, id, { subject: form.subject, body: form.body, version }, who, notifier.now()), "edit"));
+  pages.post(
+    "/:id/edit",
+    ...formAction((id, form, who, version) => editNotice(notifier.store, id, { subject: form.subject, body: form.body, version }, who, notifier.now()), "edit"),
+  );
   pages.post("/:id/approve", ...formAction((id, _f, who, version) => approveNotice(notifier.store, id, who, notifier.now(), version), "approve"));
   pages.post("/:id/sent", ...formAction((id, _f, who, version) => markNoticeSent(notifier.store, id, who, notifier.now(), version), "mark_sent"));
   app.use("/notices", pages);
@@ -245,9 +270,22 @@ export function createNotifierApp(notifier: NotifierService): Express {
     res.json({ notice: noticeJson(outcome.notice) });
   };
   const ver = (b: Record<string, unknown>) => b.version as number | undefined;
-  api.patch("/:id", apiAction((id, b, who) => editNotice(notifier.store, id, { subject: b.subject as string | undefined, body: b.body as string | undefined, version: ver(b) }, who, notifier.now()), "edit"));
-  api.post("/:id/approve", apiAction((id, b, who) => approveNotice(notifier.store, id, who, notifier.now(), ver(b)), "approve"));
-  api.post("/:id/sent", apiAction((id, b, who) => markNoticeSent(notifier.store, id, who, notifier.now(), ver(b)), "mark_sent"));
+  api.patch(
+    "/:id",
+    apiAction(
+      (id, b, who) =>
+        editNotice(notifier.store, id, { subject: b.subject as string | undefined, body: b.body as string | undefined, version: ver(b) }, who, notifier.now()),
+      "edit",
+    ),
+  );
+  api.post(
+    "/:id/approve",
+    apiAction((id, b, who) => approveNotice(notifier.store, id, who, notifier.now(), ver(b)), "approve"),
+  );
+  api.post(
+    "/:id/sent",
+    apiAction((id, b, who) => markNoticeSent(notifier.store, id, who, notifier.now(), ver(b)), "mark_sent"),
+  );
   app.use("/api/v1/notices", api);
 
   // --- operations ----------------------------------------------------------------------------
@@ -256,7 +294,10 @@ export function createNotifierApp(notifier: NotifierService): Express {
     try {
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     } catch (err) {
-      res.status(500).type("text/plain").send(`error collecting metrics: ${(err as Error).message}\n`);
+      res
+        .status(500)
+        .type("text/plain")
+        .send(`error collecting metrics: ${(err as Error).message}\n`);
     }
   });
   app.get("/-/healthy", (_req, res) => {
@@ -264,7 +305,11 @@ export function createNotifierApp(notifier: NotifierService): Express {
   });
   app.get("/-/ready", (_req, res) => {
     if (notifier.isReady) res.type("text/plain").send("Ready.\n");
-    else res.status(503).type("text/plain").send(`Not ready: ${notifier.notReadyReason ?? "starting"}.\n`);
+    else
+      res
+        .status(503)
+        .type("text/plain")
+        .send(`Not ready: ${notifier.notReadyReason ?? "starting"}.\n`);
   });
   app.get("/-/version", (_req, res) => {
     res.json({ version: VERSION });
@@ -274,7 +319,12 @@ export function createNotifierApp(notifier: NotifierService): Express {
   app.use((err: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
     const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
     const isWebhook = req.path === "/alertmanager/webhook";
-    const message = err.type === "entity.too.large" ? `body too large (limit ${isWebhook ? config.raw.webhook.max_body_bytes : req.is("application/json") ? REVIEW_JSON_MAX_BYTES : REVIEW_FORM_MAX_BYTES} bytes)` : status < 500 ? err.message : "internal error";
+    const message =
+      err.type === "entity.too.large"
+        ? `body too large (limit ${isWebhook ? config.raw.webhook.max_body_bytes : req.is("application/json") ? REVIEW_JSON_MAX_BYTES : REVIEW_FORM_MAX_BYTES} bytes)`
+        : status < 500
+          ? err.message
+          : "internal error";
     if (status >= 500) notifier.logger.error({ err, path: req.path }, "request failed");
     if (isWebhook) metrics.webhookRequests.inc({ outcome: err.type === "entity.too.large" ? "too_large" : status >= 500 ? "storage_error" : "bad_request" });
     if (!res.headersSent) res.status(status).json({ error: message });
@@ -312,7 +362,10 @@ export function createNotifierApp(notifier: NotifierService): Express {
       date: new Date(notifier.now()),
       messageIdDomain: new URL(config.raw.external_url).hostname || "smt-notifier.invalid",
     });
-    res.type("message/rfc822").set("Content-Disposition", `attachment; filename="${emlFileName(notice.id)}"`).send(eml);
+    res
+      .type("message/rfc822")
+      .set("Content-Disposition", `attachment; filename="${emlFileName(notice.id)}"`)
+      .send(eml);
   }
 
   return app;

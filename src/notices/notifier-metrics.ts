@@ -45,7 +45,12 @@ export class NotifierMetrics {
       { version: VERSION, nodejs_version: process.version },
       1,
     );
-    this.webhookRequests = new Counter({ name: "smt_notifier_webhook_requests_total", help: "Alertmanager webhook requests, by outcome.", labelNames: ["outcome"], registers });
+    this.webhookRequests = new Counter({
+      name: "smt_notifier_webhook_requests_total",
+      help: "Alertmanager webhook requests, by outcome.",
+      labelNames: ["outcome"],
+      registers,
+    });
     for (const outcome of WEBHOOK_OUTCOMES) this.webhookRequests.inc({ outcome }, 0);
     this.webhookDuration = new Histogram({
       name: "smt_notifier_webhook_duration_seconds",
@@ -53,7 +58,12 @@ export class NotifierMetrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers,
     });
-    this.draftsCreated = new Counter({ name: "smt_notice_drafts_created_total", help: "Notice drafts created by this process, by kind.", labelNames: ["kind"], registers });
+    this.draftsCreated = new Counter({
+      name: "smt_notice_drafts_created_total",
+      help: "Notice drafts created by this process, by kind.",
+      labelNames: ["kind"],
+      registers,
+    });
     for (const kind of NOTICE_KINDS) this.draftsCreated.inc({ kind }, 0);
     this.notices = new Gauge({
       name: "smt_notices",
@@ -66,8 +76,18 @@ export class NotifierMetrics {
         for (const row of collect.noticeCounts()) this.set({ kind: row.kind, status: row.status }, row.n);
       },
     });
-    this.channelDeliveries = new Counter({ name: "smt_notice_channel_deliveries_total", help: "Draft announcements a channel accepted.", labelNames: ["channel"], registers });
-    this.channelFailures = new Counter({ name: "smt_notice_channel_failures_total", help: "Failed attempts to announce a draft on a channel (each is retried).", labelNames: ["channel"], registers });
+    this.channelDeliveries = new Counter({
+      name: "smt_notice_channel_deliveries_total",
+      help: "Draft announcements a channel accepted.",
+      labelNames: ["channel"],
+      registers,
+    });
+    this.channelFailures = new Counter({
+      name: "smt_notice_channel_failures_total",
+      help: "Failed attempts to announce a draft on a channel (each is retried).",
+      labelNames: ["channel"],
+      registers,
+    });
     for (const channel of collect.channels) {
       this.channelDeliveries.inc({ channel }, 0);
       this.channelFailures.inc({ channel }, 0);
@@ -91,7 +111,12 @@ export class NotifierMetrics {
         this.set(collect.overdue());
       },
     });
-    this.reviewActions = new Counter({ name: "smt_notice_review_actions_total", help: "Review actions on notices (edit, approve, mark_sent).", labelNames: ["action"], registers });
+    this.reviewActions = new Counter({
+      name: "smt_notice_review_actions_total",
+      help: "Review actions on notices (edit, approve, mark_sent).",
+      labelNames: ["action"],
+      registers,
+    });
     this.storageErrors = new Counter({
       name: NOTIFIER_STORAGE_ERRORS_METRIC,
       help: "Writes to the notice store (SQLite) that failed: disk full, read-only, I/O error, corruption, lock; by operation.",

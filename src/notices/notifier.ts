@@ -111,7 +111,13 @@ export class Notifier {
     });
     const channels: NoticeChannel[] = raw.channels.map((c) =>
       c.kind === "webhook"
-        ? new WebhookChannel({ name: c.name, url: config.channelUrls.get(c.name)!, timeoutMs: c.timeout, headers: c.headers, bearerToken: config.channelSecrets.get(c.name) })
+        ? new WebhookChannel({
+            name: c.name,
+            url: config.channelUrls.get(c.name)!,
+            timeoutMs: c.timeout,
+            headers: c.headers,
+            bearerToken: config.channelSecrets.get(c.name),
+          })
         : new SmtpChannel({
             name: c.name,
             host: c.host,
@@ -281,7 +287,10 @@ export class Notifier {
     this.tickTimer = armRepeatingTimer(interval, () => this.tick(), { unref: true });
     this.outbox.start();
     this.ready = true;
-    this.logger.info({ address: `${listen.host ?? "0.0.0.0"}:${port}`, store: this.config.storagePath, channels: this.config.raw.channels.length }, "notifier listening");
+    this.logger.info(
+      { address: `${listen.host ?? "0.0.0.0"}:${port}`, store: this.config.storagePath, channels: this.config.raw.channels.length },
+      "notifier listening",
+    );
     return { host: listen.host, port };
   }
 

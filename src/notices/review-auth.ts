@@ -55,7 +55,11 @@ export class ReviewerAuth {
   readonly require = (req: Request, res: Response, next: NextFunction): void => {
     const name = this.reviewer(req);
     if (!name) {
-      res.status(401).set("WWW-Authenticate", 'Basic realm="SMT market notices", charset="UTF-8"').type("text/plain").send("Sign in as a reviewer (HTTP basic auth).\n");
+      res
+        .status(401)
+        .set("WWW-Authenticate", 'Basic realm="SMT market notices", charset="UTF-8"')
+        .type("text/plain")
+        .send("Sign in as a reviewer (HTTP basic auth).\n");
       return;
     }
     res.locals.reviewer = name;
@@ -92,7 +96,8 @@ export function sameOrigin(req: Request): boolean {
 /** Security headers for every response; pages load only their own script and style. */
 export function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
   res.set({
-    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "Content-Security-Policy":
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     // same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on form posts.

@@ -28,7 +28,8 @@ export interface ListFilter {
 }
 
 export function noticeListPage(notices: Notice[], filter: ListFilter, reviewer: string, zone: string): string {
-  const option = (value: string, selected: string | undefined) => html`<option value="${value}"${value === (selected ?? "") && raw(" selected")}>${value || "any"}</option>`;
+  const option = (value: string, selected: string | undefined) =>
+    html`<option value="${value}"${value === (selected ?? "") && raw(" selected")}>${value || "any"}</option>`;
   const rows = notices.map(
     (n) => html`<tr class="status-${n.status}"><td><a href="/notices/${encodeURIComponent(n.id)}">${n.id}</a></td><td>${n.kind}</td>
 <td>${n.services.join(", ")}</td><td><span class="badge ${n.status}">${n.status}</span></td>
@@ -68,10 +69,14 @@ export function noticePage(d: NoticePageData): string {
 <label>Subject <input type="text" name="subject" value="${n.subject}" maxlength="${MAX_SUBJECT}" required></label>
 <label>Text <textarea name="body" rows="24" maxlength="${MAX_BODY}" required>${n.body}</textarea></label>
 <button type="submit" name="action" value="edit">Save edit</button></form>`);
-    actions.push(html`<form method="post" action="/notices/${id}/approve" class="approve">${hidden}<button type="submit">Approve as ${d.reviewer}</button></form>`);
+    actions.push(
+      html`<form method="post" action="/notices/${id}/approve" class="approve">${hidden}<button type="submit">Approve as ${d.reviewer}</button></form>`,
+    );
   }
   if (n.status === "approved") {
-    actions.push(html`<form method="post" action="/notices/${id}/sent" class="sent">${hidden}<button type="submit">Mark sent (by ${d.reviewer})</button></form>`);
+    actions.push(
+      html`<form method="post" action="/notices/${id}/sent" class="sent">${hidden}<button type="submit">Mark sent (by ${d.reviewer})</button></form>`,
+    );
   }
   const audit = d.audit.map((a) => html`<tr><td>${when(a.at, d.zone)}</td><td>${a.actor}</td><td>${a.action}</td><td>${auditDetail(a)}</td></tr>`);
   const outbox = d.outbox.map((o) => html`<tr><td>${o.channel}</td><td>${o.status}</td><td>${o.attempts}</td><td>${o.last_error ?? ""}</td></tr>`);
@@ -95,14 +100,22 @@ ${joinHtml(actions, "\n")}
 }
 
 function auditDetail(a: AuditEntry): SafeHtml | string {
-  if (a.action !== "edited") return Object.entries(a.detail).map(([k, v]) => `${k}: ${String(v)}`).join("; ");
+  if (a.action !== "edited")
+    return Object.entries(a.detail)
+      .map(([k, v]) => `${k}: ${String(v)}`)
+      .join("; ");
   return html`${Object.entries(a.detail as Record<string, FieldEdit>).map(
-    ([field, c]) => html`<details><summary>${field} changed</summary><div class="diff"><pre class="before">${c.before}</pre><pre class="after">${c.after}</pre></div></details>`,
+    ([field, c]) =>
+      html`<details><summary>${field} changed</summary><div class="diff"><pre class="before">${c.before}</pre><pre class="after">${c.after}</pre></div></details>`,
   )}`;
 }
 
 export function errorPage(status: number, message: string, reviewer: string, backTo?: string): string {
-  return layout(`Error ${status}`, reviewer, html`<h1>Error ${status}</h1><p class="message">${message}</p>${backTo && html`<p><a href="${backTo}">Back</a></p>`}`);
+  return layout(
+    `Error ${status}`,
+    reviewer,
+    html`<h1>Error ${status}</h1><p class="message">${message}</p>${backTo && html`<p><a href="${backTo}">Back</a></p>`}`,
+  );
 }
 
 export const NOTICES_CSS = `body{font-family:system-ui,sans-serif;margin:0;color:#1d1d1f}

@@ -54,17 +54,29 @@ export function describeStoreFailure(path: string, err: unknown, running = false
   }
   const fail = (text: string, exit: 1 | 2) => new NoticeStoreError(path, `${what} ${path} ${text}`, exit, code || undefined);
   if (code === "SQLITE_NOTADB") {
-    return fail("is not an SQLite database (file is not a database): point the path at the notifier's store file, or move this file away so the notifier creates a new store", 2);
+    return fail(
+      "is not an SQLite database (file is not a database): point the path at the notifier's store file, or move this file away so the notifier creates a new store",
+      2,
+    );
   }
   if (code.startsWith("SQLITE_CORRUPT")) {
-    return fail(`is corrupt (${reason}): stop the notifier, restore the store from a backup (or salvage it with: sqlite3 ${path} .recover), then start again`, 1);
+    return fail(
+      `is corrupt (${reason}): stop the notifier, restore the store from a backup (or salvage it with: sqlite3 ${path} .recover), then start again`,
+      1,
+    );
   }
   if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
-    return fail(`is locked by another process (waited ${STORE_BUSY_TIMEOUT_MS / 1000} s: ${reason}): stop the other process that holds it (a second notifier on the same file, a backup)${again}`, 1);
+    return fail(
+      `is locked by another process (waited ${STORE_BUSY_TIMEOUT_MS / 1000} s: ${reason}): stop the other process that holds it (a second notifier on the same file, a backup)${again}`,
+      1,
+    );
   }
   if (code.startsWith("SQLITE_READONLY") || code === "EROFS" || code === "EACCES" || code === "EPERM") {
     const cause = code === "EROFS" ? "read-only file system" : code;
-    return fail(`cannot be written (${cause}: ${reason}): the notifier needs write access to the file and its folder (read-only mount or permissions); fix that${again}`, 1);
+    return fail(
+      `cannot be written (${cause}: ${reason}): the notifier needs write access to the file and its folder (read-only mount or permissions); fix that${again}`,
+      1,
+    );
   }
   if (code === "SQLITE_FULL" || code === "ENOSPC") {
     return fail(`cannot be written: the disk is full (${reason}): free space on its file system${again}`, 1);

@@ -20,7 +20,9 @@ const timestamp = z.string().refine((text) => parseRfc3339(text) !== undefined, 
 
 export const webhookAlert = z.looseObject({
   status: z.enum(["firing", "resolved"]),
-  labels: labelSet.refine((l) => typeof l[ALERT_LABELS.alertname] === "string" && l[ALERT_LABELS.alertname] !== "", { message: `expected labels.${ALERT_LABELS.alertname}` }),
+  labels: labelSet.refine((l) => typeof l[ALERT_LABELS.alertname] === "string" && l[ALERT_LABELS.alertname] !== "", {
+    message: `expected labels.${ALERT_LABELS.alertname}`,
+  }),
   annotations: labelSet.default({}),
   startsAt: timestamp,
   endsAt: timestamp.optional(),
@@ -46,9 +48,13 @@ export type WebhookPayload = z.infer<typeof webhookPayload>;
 /** Zod issues as one line per problem, naming the field: `alerts[0].status: expected one of "firing", "resolved"`. */
 export function describeIssues(error: z.ZodError): string[] {
   return error.issues.slice(0, 20).map((issue) => {
-    const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
+    const path = issue.path
+      .map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))
+      .join("")
+      .replace(/^\./, "");
     let message = issue.message;
-    if (issue.code === "invalid_type") message = issue.input === undefined ? `required field is missing; expected ${issue.expected}` : `expected ${issue.expected}`;
+    if (issue.code === "invalid_type")
+      message = issue.input === undefined ? `required field is missing; expected ${issue.expected}` : `expected ${issue.expected}`;
     if (issue.code === "invalid_value") message = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     return `${path || "(body)"}: ${message}`;
   });

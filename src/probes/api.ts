@@ -106,9 +106,7 @@ export function checkAssertion(json: unknown, a: JsonAssertion): string | undefi
     return value === a.equals ? undefined : `${a.path} is ${shown}, expected ${JSON.stringify(a.equals)}`;
   }
   if (a.matches !== undefined) {
-    return typeof value === "string" && compilePattern(a.matches).test(value)
-      ? undefined
-      : `${a.path} is ${shown}, expected to match "${a.matches}"`;
+    return typeof value === "string" && compilePattern(a.matches).test(value) ? undefined : `${a.path} is ${shown}, expected to match "${a.matches}"`;
   }
   const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
   if (a.less_than !== undefined) {

@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { isIP } from "node:net";
 import type { ConnectionOptions, TLSSocket } from "node:tls";
-import { Client, FTPError, type FileInfo } from "basic-ftp";
+import { type Client, FTPError, type FileInfo } from "basic-ftp";
 import { ftpsClient, listDirectory } from "./ftps-listing.js";
 import { DateTime } from "luxon";
 import type { ResolvedCheck } from "../config/load.js";
@@ -27,7 +27,11 @@ export const probeFtps: Prober<FtpsCheck> = async (check, ctx) => {
     rejectUnauthorized: false,
   };
   const step = <T>(name: string, reason: FailureReason, work: () => Promise<T>) =>
-    phase(ctx, name, () => work().catch((err: unknown) => { throw classify(err, reason, name, ctx); }));
+    phase(ctx, name, () =>
+      work().catch((err: unknown) => {
+        throw classify(err, reason, name, ctx);
+      }),
+    );
 
   try {
     if (s.tls_mode === "implicit") {

@@ -130,9 +130,7 @@ function handshake(socket: Socket, host: string, tls: ResolvedTls, sockets: Sock
       if (peer) rememberPeerChain(secure, peer);
       resolve(secure);
     });
-    secure.once("error", (err: NodeJS.ErrnoException) =>
-      reject(new ProbeFailure("tls", `TLS handshake failed: ${err.code ?? ""} ${err.message}`.trim())),
-    );
+    secure.once("error", (err: NodeJS.ErrnoException) => reject(new ProbeFailure("tls", `TLS handshake failed: ${err.code ?? ""} ${err.message}`.trim())));
     secure.once("close", onClose);
   });
 }

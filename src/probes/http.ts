@@ -20,10 +20,7 @@ export const probeHttp: Prober<HttpCheck> = async (check, ctx) => {
   }
 
   for (let hop = 0; ; hop++) {
-    const response = await exchange(
-      { url, method, headers, body, tls: check.tls, maxBodyBytes: settings.max_body_bytes },
-      ctx,
-    );
+    const response = await exchange({ url, method, headers, body, tls: check.tls, maxBodyBytes: settings.max_body_bytes }, ctx);
     ctx.note(`${method} ${url.href} -> ${response.status} (${response.body.length} bytes)`);
     const location = response.headers.location;
     if (settings.max_redirects > 0 && REDIRECTS.has(response.status) && location) {
@@ -59,4 +56,3 @@ function locationUrl(location: string, base: URL): URL {
     throw new ProbeFailure("redirect", `redirect to an invalid Location ${JSON.stringify(location.slice(0, 200))}`);
   }
 }
-

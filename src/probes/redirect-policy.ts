@@ -16,9 +16,7 @@ export interface RedirectPolicy {
   allowInsecure: boolean;
 }
 
-export type RedirectDecision =
-  | { follow: true; headers: Record<string, string>; dropped: string[] }
-  | { follow: false; refusal: string };
+export type RedirectDecision = { follow: true; headers: Record<string, string>; dropped: string[] } | { follow: false; refusal: string };
 
 export function decideRedirect(from: URL, to: URL, headers: Readonly<Record<string, string>>, policy: RedirectPolicy): RedirectDecision {
   if (to.protocol !== "http:" && to.protocol !== "https:") {

@@ -40,11 +40,7 @@ export async function runCheck(check: ResolvedCheck, options: RunOptions = {}): 
   const start = performance.now();
   let failure: ProbeResult["failure"];
   const deadline = new Promise<never>((_, reject) => {
-    controller.signal.addEventListener(
-      "abort",
-      () => reject(new ProbeFailure("timeout", `timed out after ${check.timeoutMs / 1000} s`)),
-      { once: true },
-    );
+    controller.signal.addEventListener("abort", () => reject(new ProbeFailure("timeout", `timed out after ${check.timeoutMs / 1000} s`)), { once: true });
   });
   deadline.catch(() => {});
   try {

@@ -25,7 +25,9 @@ export function expandTemplate(text: string, scope: TemplateScope): string {
     if (ref === "now_unix") return String(Math.floor(scope.now / 1000));
     const date = DATE_REF.exec(ref);
     if (date) {
-      return DateTime.fromMillis(scope.now, { zone: scope.zone }).plus({ days: Number(date[1]) }).toFormat(date[2]!);
+      return DateTime.fromMillis(scope.now, { zone: scope.zone })
+        .plus({ days: Number(date[1]) })
+        .toFormat(date[2]!);
     }
     return "";
   });

@@ -31,14 +31,22 @@ function renderTable(t: Table, format: "table" | "md"): string {
       "",
       ...(t.rows.length === 0
         ? ["(none)"]
-        : [`| ${t.headers.map(esc).join(" | ")} |`, `|${t.headers.map((_, i) => (left.has(i) ? "---" : "---:")).join("|")}|`, ...t.rows.map((r) => `| ${r.map(esc).join(" | ")} |`)]),
+        : [
+            `| ${t.headers.map(esc).join(" | ")} |`,
+            `|${t.headers.map((_, i) => (left.has(i) ? "---" : "---:")).join("|")}|`,
+            ...t.rows.map((r) => `| ${r.map(esc).join(" | ")} |`),
+          ]),
       ...(t.note ? ["", t.note] : []),
       "",
     ].join("\n");
   }
   const all = [t.headers, ...t.rows];
   const widths = t.headers.map((_, i) => Math.max(...all.map((r) => (r[i] ?? "").length)));
-  const line = (r: string[]) => r.map((c, i) => (left.has(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (left.has(i) ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   return [t.title, "", ...(t.rows.length === 0 ? ["(none)"] : [line(t.headers), ...t.rows.map(line)]), ...(t.note ? ["", t.note] : []), ""].join("\n");
 }
 
@@ -73,13 +81,25 @@ function monthTables(r: CommitteeMonthReport): Table[] {
     title: `Time to market, ${r.month}: usage days available by the deadline (FTPS 23:00 on D+1; GUI and API 06:00 on D+2, Central)`,
     headers: ["service", "deadline", "days", "on time", "late", "missing", "unmeasured", "pending", "share on time"],
     left: [0, 1],
-    rows: r.time_to_market.map((t) => [serviceName(t.service), t.deadline, String(t.days), String(t.on_time), String(t.late), String(t.missing), String(t.unmeasured), String(t.pending), pct(t.share_on_time)]),
+    rows: r.time_to_market.map((t) => [
+      serviceName(t.service),
+      t.deadline,
+      String(t.days),
+      String(t.on_time),
+      String(t.late),
+      String(t.missing),
+      String(t.unmeasured),
+      String(t.pending),
+      pct(t.share_on_time),
+    ]),
     note:
       r.time_to_market.length === 0
         ? "No energy-data check was recorded in this month."
         : (() => {
             const bad = r.time_to_market.flatMap((t) =>
-              t.days_detail.filter((d) => d.status === "late" || d.status === "missing").map((d) => `${serviceName(t.service)} ${d.usage_day} ${d.status === "late" ? `late by ${d.minutes_late} min` : "missing"}`),
+              t.days_detail
+                .filter((d) => d.status === "late" || d.status === "missing")
+                .map((d) => `${serviceName(t.service)} ${d.usage_day} ${d.status === "late" ? `late by ${d.minutes_late} min` : "missing"}`),
             );
             return bad.length ? `Late or missing: ${bad.join("; ")}.` : "No late or missing usage day.";
           })(),
@@ -87,12 +107,28 @@ function monthTables(r: CommitteeMonthReport): Table[] {
   tables.push({
     title: `Data quality, ${r.month}: 15-minute intervals of the canary ESIIDs (96 a day; 92 and 100 on DST days)`,
     headers: ["service", "days", "expected", "received", "missing", "duplicate", "negative", "estimated", "complete", "estimated share"],
-    rows: r.data_quality.map((q) => [serviceName(q.service), String(q.days_measured), String(q.expected), String(q.received), String(q.missing), String(q.duplicate), String(q.negative), String(q.estimated), pct(q.completeness, 2), pct(q.estimated_share, 2)]),
+    rows: r.data_quality.map((q) => [
+      serviceName(q.service),
+      String(q.days_measured),
+      String(q.expected),
+      String(q.received),
+      String(q.missing),
+      String(q.duplicate),
+      String(q.negative),
+      String(q.estimated),
+      pct(q.completeness, 2),
+      pct(q.estimated_share, 2),
+    ]),
     note:
       r.data_quality.length === 0
         ? "No data-quality observation was recorded in this month."
         : (() => {
-            const days = r.data_quality.flatMap((q) => q.days_with_issues.map((d) => `${serviceName(q.service)} ${d.usage_day} (${[d.missing && `${d.missing} missing`, d.duplicate && `${d.duplicate} duplicate`, d.negative && `${d.negative} negative`].filter(Boolean).join(", ")})`));
+            const days = r.data_quality.flatMap((q) =>
+              q.days_with_issues.map(
+                (d) =>
+                  `${serviceName(q.service)} ${d.usage_day} (${[d.missing && `${d.missing} missing`, d.duplicate && `${d.duplicate} duplicate`, d.negative && `${d.negative} negative`].filter(Boolean).join(", ")})`,
+              ),
+            );
             return days.length ? `Days with flaws: ${days.join("; ")}.` : "No day with a missing, duplicate or negative interval.";
           })(),
   });
@@ -126,19 +162,50 @@ function monthCsvSections(r: CommitteeMonthReport): string[] {
   return [
     csvTable(
       ["month", "outage_service", "kind", "start", "end", "minutes", "starts_before_month", "ends_after_month", "notice_ids"],
-      r.outages.map((o) => [m, o.service, o.kind, o.start, o.end, o.minutes, o.starts_before_month, o.ends_after_month, o.notice_ids === null ? null : o.notice_ids.join(" ")]),
+      r.outages.map((o) => [
+        m,
+        o.service,
+        o.kind,
+        o.start,
+        o.end,
+        o.minutes,
+        o.starts_before_month,
+        o.ends_after_month,
+        o.notice_ids === null ? null : o.notice_ids.join(" "),
+      ]),
     ),
-    csvTable(["month", "short_outage_service", "count", "minutes"], r.short_unplanned_outages.map((s) => [m, s.service, s.count, s.minutes])),
+    csvTable(
+      ["month", "short_outage_service", "count", "minutes"],
+      r.short_unplanned_outages.map((s) => [m, s.service, s.count, s.minutes]),
+    ),
     csvTable(
       ["month", "delivery_service", "usage_day", "deadline", "status", "delivered_at", "minutes_late"],
       r.time_to_market.flatMap((t) => t.days_detail.map((d) => [m, t.service, d.usage_day, d.deadline, d.status, d.delivered_at, d.minutes_late])),
     ),
     csvTable(
       ["month", "quality_service", "days_measured", "expected", "received", "missing", "duplicate", "negative", "estimated", "completeness", "estimated_share"],
-      r.data_quality.map((q) => [m, q.service, q.days_measured, q.expected, q.received, q.missing, q.duplicate, q.negative, q.estimated, q.completeness, q.estimated_share]),
+      r.data_quality.map((q) => [
+        m,
+        q.service,
+        q.days_measured,
+        q.expected,
+        q.received,
+        q.missing,
+        q.duplicate,
+        q.negative,
+        q.estimated,
+        q.completeness,
+        q.estimated_share,
+      ]),
     ),
-    csvTable(["month", "ticket_type", "tickets"], (r.call_center?.by_type ?? []).map((t) => [m, t.type, t.tickets])),
-    csvTable(["month", "han_status", "tdsp", "devices"], (r.han_devices?.by_status_and_tdsp ?? []).map((e) => [m, e.status, e.tdsp, e.devices])),
+    csvTable(
+      ["month", "ticket_type", "tickets"],
+      (r.call_center?.by_type ?? []).map((t) => [m, t.type, t.tickets]),
+    ),
+    csvTable(
+      ["month", "han_status", "tdsp", "devices"],
+      (r.han_devices?.by_status_and_tdsp ?? []).map((e) => [m, e.status, e.tdsp, e.devices]),
+    ),
   ];
 }
 
@@ -147,7 +214,9 @@ export function formatCommitteeMonth(r: CommitteeMonthReport, format: TextFormat
   const availability = formatMonthlyReport({ month: r.month, timezone: r.timezone, services: r.services }, format);
   if (format === "csv") return `${availability}\n${monthCsvSections(r).join("\n\n")}\n`;
   const heading = format === "md" ? `# SMT service-level report, ${r.month}\n\nFor the JDOA committee. Times in Central time (${r.timezone}).\n\n` : "";
-  return `${heading}${availability}\n${monthTables(r).map((t) => renderTable(t, format)).join("\n")}`;
+  return `${heading}${availability}\n${monthTables(r)
+    .map((t) => renderTable(t, format))
+    .join("\n")}`;
 }
 
 export function formatCommitteeYear(r: CommitteeYearReport, format: TextFormat): string {
@@ -168,16 +237,78 @@ export function formatCommitteeYear(r: CommitteeYearReport, format: TextFormat):
   if (format === "csv") {
     return `${[
       csvTable(
-        ["month", "service", "total_minutes", "maintenance_minutes", "unavailable_minutes", "unmeasured_minutes", "available_minutes", "availability", "objective", "met"],
         [
-          ...r.months.flatMap((mr) => mr.services.map((s) => [mr.month, s.service, s.total_minutes, s.maintenance_minutes, s.unavailable_minutes, s.unmeasured_minutes, s.available_minutes, s.availability, s.objective, s.met])),
-          ...a.services.map((s) => [r.year, s.service, s.total_minutes, s.maintenance_minutes, s.unavailable_minutes, s.unmeasured_minutes, s.available_minutes, s.availability, s.objective, s.met]),
+          "month",
+          "service",
+          "total_minutes",
+          "maintenance_minutes",
+          "unavailable_minutes",
+          "unmeasured_minutes",
+          "available_minutes",
+          "availability",
+          "objective",
+          "met",
+        ],
+        [
+          ...r.months.flatMap((mr) =>
+            mr.services.map((s) => [
+              mr.month,
+              s.service,
+              s.total_minutes,
+              s.maintenance_minutes,
+              s.unavailable_minutes,
+              s.unmeasured_minutes,
+              s.available_minutes,
+              s.availability,
+              s.objective,
+              s.met,
+            ]),
+          ),
+          ...a.services.map((s) => [
+            r.year,
+            s.service,
+            s.total_minutes,
+            s.maintenance_minutes,
+            s.unavailable_minutes,
+            s.unmeasured_minutes,
+            s.available_minutes,
+            s.availability,
+            s.objective,
+            s.met,
+          ]),
         ],
       ),
-      csvTable(["year", "delivery_service", "on_time", "late", "missing", "unmeasured", "share_on_time"], a.time_to_market.map((t) => [r.year, t.service, t.on_time, t.late, t.missing, t.unmeasured, t.share_on_time])),
       csvTable(
-        ["year", "quality_service", "days_measured", "expected", "received", "missing", "duplicate", "negative", "estimated", "completeness", "estimated_share"],
-        a.data_quality.map((q) => [r.year, q.service, q.days_measured, q.expected, q.received, q.missing, q.duplicate, q.negative, q.estimated, q.completeness, q.estimated_share]),
+        ["year", "delivery_service", "on_time", "late", "missing", "unmeasured", "share_on_time"],
+        a.time_to_market.map((t) => [r.year, t.service, t.on_time, t.late, t.missing, t.unmeasured, t.share_on_time]),
+      ),
+      csvTable(
+        [
+          "year",
+          "quality_service",
+          "days_measured",
+          "expected",
+          "received",
+          "missing",
+          "duplicate",
+          "negative",
+          "estimated",
+          "completeness",
+          "estimated_share",
+        ],
+        a.data_quality.map((q) => [
+          r.year,
+          q.service,
+          q.days_measured,
+          q.expected,
+          q.received,
+          q.missing,
+          q.duplicate,
+          q.negative,
+          q.estimated,
+          q.completeness,
+          q.estimated_share,
+        ]),
       ),
       ...r.months.flatMap((mr) => monthCsvSections(mr)),
     ].join("\n\n")}\n`;
@@ -198,17 +329,39 @@ export function formatCommitteeYear(r: CommitteeYearReport, format: TextFormat):
       title: `Unplanned outages over the threshold, ${r.year}: ${a.unplanned_outages} (${a.unplanned_outage_minutes} minutes)`,
       headers: ["service", "start (Central)", "minutes", "notice ids"],
       left: [0, 1, 3],
-      rows: r.months.flatMap((mr) => mr.outages.filter((o) => o.kind === "unplanned").map((o) => [serviceName(o.service), o.start_central, String(o.minutes), o.notice_ids === null ? "(no store)" : o.notice_ids.join(" ") || "none"])),
+      rows: r.months.flatMap((mr) =>
+        mr.outages
+          .filter((o) => o.kind === "unplanned")
+          .map((o) => [serviceName(o.service), o.start_central, String(o.minutes), o.notice_ids === null ? "(no store)" : o.notice_ids.join(" ") || "none"]),
+      ),
     },
     {
       title: `Time to market, ${r.year}`,
       headers: ["service", "on time", "late", "missing", "unmeasured", "share on time"],
-      rows: a.time_to_market.map((t) => [serviceName(t.service), String(t.on_time), String(t.late), String(t.missing), String(t.unmeasured), pct(t.share_on_time)]),
+      rows: a.time_to_market.map((t) => [
+        serviceName(t.service),
+        String(t.on_time),
+        String(t.late),
+        String(t.missing),
+        String(t.unmeasured),
+        pct(t.share_on_time),
+      ]),
     },
     {
       title: `Data quality, ${r.year}`,
       headers: ["service", "days", "expected", "received", "missing", "duplicate", "negative", "estimated", "complete", "estimated share"],
-      rows: a.data_quality.map((q) => [serviceName(q.service), String(q.days_measured), String(q.expected), String(q.received), String(q.missing), String(q.duplicate), String(q.negative), String(q.estimated), pct(q.completeness, 2), pct(q.estimated_share, 2)]),
+      rows: a.data_quality.map((q) => [
+        serviceName(q.service),
+        String(q.days_measured),
+        String(q.expected),
+        String(q.received),
+        String(q.missing),
+        String(q.duplicate),
+        String(q.negative),
+        String(q.estimated),
+        pct(q.completeness, 2),
+        pct(q.estimated_share, 2),
+      ]),
     },
     {
       title: `Call-center tickets by month, ${r.year}: ${a.call_center?.total ?? 0} in total`,
@@ -224,6 +377,7 @@ export function formatCommitteeYear(r: CommitteeYearReport, format: TextFormat):
   const last = r.months[r.months.length - 1]!;
   const hanTable = monthTables(last).find((t) => t.title.startsWith("HAN devices"))!;
   tables.push(hanTable);
-  const heading = format === "md" ? `# SMT service-level report, ${r.year}\n\nAnnual review for the JDOA committee. Times in Central time (${r.timezone}).\n\n` : "";
+  const heading =
+    format === "md" ? `# SMT service-level report, ${r.year}\n\nAnnual review for the JDOA committee. Times in Central time (${r.timezone}).\n\n` : "";
   return `${heading}${tables.map((t) => renderTable(t, format)).join("\n")}`;
 }

@@ -44,7 +44,14 @@ const COLORS = {
 };
 const STATUS_PALETTE = ["#6a1b9a", "#00838f", "#8d6e63", "#546e7a", "#f9a825", "#ad1457"];
 /** The usual HAN statuses get their meaning's color; others a palette color. */
-const HAN_STATUS_COLORS: Record<string, string> = { joined: "#2e7d32", provisioned: "#2e7d32", pending: "#1565c0", failed: "#c62828", deprovisioned: "#9e9e9e", de_provisioned: "#9e9e9e" };
+const HAN_STATUS_COLORS: Record<string, string> = {
+  joined: "#2e7d32",
+  provisioned: "#2e7d32",
+  pending: "#1565c0",
+  failed: "#c62828",
+  deprovisioned: "#9e9e9e",
+  de_provisioned: "#9e9e9e",
+};
 
 const NO_NOTICE_STORE = html`<em>no notice store given</em>`;
 
@@ -94,7 +101,10 @@ function table(id: string, headers: string[], rows: Row[], left: number[] = [0])
   const l = new Set(left);
   const th = headers.map((h, i) => html`<th${l.has(i) && LEFT} scope="col">${h}</th>`);
   const body = rows.length
-    ? joinHtml(rows.map((r) => html`<tr${r.attrs}>${r.cells.map((c, i) => html`<td${l.has(i) && LEFT}>${c}</td>`)}</tr>`), "\n")
+    ? joinHtml(
+        rows.map((r) => html`<tr${r.attrs}>${r.cells.map((c, i) => html`<td${l.has(i) && LEFT}>${c}</td>`)}</tr>`),
+        "\n",
+      )
     : html`<tr><td class="l" colspan="${headers.length}">none</td></tr>`;
   return html`<table id="${id}"><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
@@ -106,7 +116,8 @@ function availabilityChart(id: string, title: string, services: { service: strin
   const step = 1 - min > 0.1 ? 0.05 : 1 - min > 0.03 ? 0.01 : 0.005;
   const ticks = [];
   // the objective's own line is labelled: no tick label under it
-  for (let v = min; v <= 1.000001; v += step) if (Math.abs(v - AVAILABILITY_OBJECTIVE) > 1e-9) ticks.push({ value: v, label: `${(v * 100).toFixed(step < 0.01 ? 1 : 0)} %` });
+  for (let v = min; v <= 1.000001; v += step)
+    if (Math.abs(v - AVAILABILITY_OBJECTIVE) > 1e-9) ticks.push({ value: v, label: `${(v * 100).toFixed(step < 0.01 ? 1 : 0)} %` });
   return horizontalBars({
     id,
     title,
@@ -163,7 +174,14 @@ ${table(
       `${o.starts_before_month ? "(before) " : ""}${o.start_central}`,
       `${o.end_central}${o.ends_after_month ? " (after)" : ""}`,
       num(o.minutes),
-      o.notice_ids === null ? NO_NOTICE_STORE : o.notice_ids.length ? joinHtml(o.notice_ids.map((id) => html`<code>${id}</code>`), " ") : "none",
+      o.notice_ids === null
+        ? NO_NOTICE_STORE
+        : o.notice_ids.length
+          ? joinHtml(
+              o.notice_ids.map((id) => html`<code>${id}</code>`),
+              " ",
+            )
+          : "none",
     ],
   })),
   [0, 1, 2, 3, 5],
@@ -195,7 +213,17 @@ ${table(
   ["service", "deadline", "days", "on time", "late", "missing", "unmeasured", "pending", "share on time"],
   ttm.map((t) => ({
     attrs: html` data-service="${t.service}"`,
-    cells: [serviceName(t.service), t.deadline, String(t.days), String(t.on_time), String(t.late), String(t.missing), String(t.unmeasured), String(t.pending), pct(t.share_on_time, 1)],
+    cells: [
+      serviceName(t.service),
+      t.deadline,
+      String(t.days),
+      String(t.on_time),
+      String(t.late),
+      String(t.missing),
+      String(t.unmeasured),
+      String(t.pending),
+      pct(t.share_on_time, 1),
+    ],
   })),
   [0, 1],
 )}
@@ -207,7 +235,13 @@ ${(() => {
         ["service", "usage day", "status", "seen at (Central)", "minutes late"],
         bad.map(({ t, d }) => ({
           attrs: html` data-service="${t.service}" data-day="${d.usage_day}"`,
-          cells: [serviceName(t.service), d.usage_day, d.status, d.delivered_at ? DateTime.fromISO(d.delivered_at).setZone(CENTRAL_TIME_ZONE).toFormat("yyyy-LL-dd HH:mm ZZZZ") : "not seen", d.minutes_late === null ? "" : num(d.minutes_late)],
+          cells: [
+            serviceName(t.service),
+            d.usage_day,
+            d.status,
+            d.delivered_at ? DateTime.fromISO(d.delivered_at).setZone(CENTRAL_TIME_ZONE).toFormat("yyyy-LL-dd HH:mm ZZZZ") : "not seen",
+            d.minutes_late === null ? "" : num(d.minutes_late),
+          ],
         })),
         [0, 1, 2, 3],
       )
@@ -239,7 +273,18 @@ ${table(
   ["service", "days", "expected", "received", "missing", "duplicate", "negative", "estimated", "complete", "estimated share"],
   dq.map((q) => ({
     attrs: html` data-service="${q.service}"`,
-    cells: [serviceName(q.service), String(q.days_measured), num(q.expected), num(q.received), num(q.missing), num(q.duplicate), num(q.negative), num(q.estimated), pct(q.completeness, 2), pct(q.estimated_share, 2)],
+    cells: [
+      serviceName(q.service),
+      String(q.days_measured),
+      num(q.expected),
+      num(q.received),
+      num(q.missing),
+      num(q.duplicate),
+      num(q.negative),
+      num(q.estimated),
+      pct(q.completeness, 2),
+      pct(q.estimated_share, 2),
+    ],
   })),
 )}
 ${(() => {
@@ -257,7 +302,11 @@ ${
   cc
     ? html`<p class="note">${num(cc.total)} tickets in ${r.month} (sources: ${cc.sources.join(", ")}).</p>
 ${horizontalBars({ id: "chart-call-center", title: `Call-center tickets by type, ${r.month}`, max: Math.max(1, ...cc.by_type.map((t) => t.tickets)), bars: cc.by_type.map((t) => ({ label: t.type, value: t.tickets, data: { type: t.type } })) })}
-${table("table-call-center", ["type", "tickets", "share"], cc.by_type.map((t) => ({ attrs: html` data-type="${t.type}"`, cells: [t.type, num(t.tickets), pct(cc.total ? t.tickets / cc.total : null, 1)] })))}`
+${table(
+  "table-call-center",
+  ["type", "tickets", "share"],
+  cc.by_type.map((t) => ({ attrs: html` data-type="${t.type}"`, cells: [t.type, num(t.tickets), pct(cc.total ? t.tickets / cc.total : null, 1)] })),
+)}`
     : html`<p class="note">No call-center figures were recorded for ${r.month}.</p>`
 }
 </section>`);
@@ -268,7 +317,8 @@ ${table("table-call-center", ["type", "tickets", "share"], cc.by_type.map((t) =>
 
 function hanSection(r: CommitteeMonthReport, number: string): SafeHtml {
   const han = r.han_devices;
-  if (!han) return html`<section id="han-devices"><h2>${number} HAN devices</h2><p class="note">No HAN device figures were recorded at the end of ${r.month}.</p></section>`;
+  if (!han)
+    return html`<section id="han-devices"><h2>${number} HAN devices</h2><p class="note">No HAN device figures were recorded at the end of ${r.month}.</p></section>`;
   const statuses = han.by_status.map((s) => s.status);
   let other = 0;
   const colors = Object.fromEntries(statuses.map((s) => [s, HAN_STATUS_COLORS[s] ?? STATUS_PALETTE[other++ % STATUS_PALETTE.length]!]));
@@ -285,8 +335,14 @@ ${table(
   "table-han-devices",
   ["status", ...han.by_tdsp.map((t) => t.name), "total"],
   [
-    ...statuses.map((s) => ({ attrs: html` data-status="${s}"`, cells: [s, ...han.by_tdsp.map((t) => num(cell(s, t.tdsp))), num(han.by_status.find((x) => x.status === s)!.devices)] })),
-    { attrs: html` data-status="total"`, cells: [html`<strong>total</strong>`, ...han.by_tdsp.map((t) => html`<strong>${num(t.devices)}</strong>`), html`<strong>${num(han.total)}</strong>`] },
+    ...statuses.map((s) => ({
+      attrs: html` data-status="${s}"`,
+      cells: [s, ...han.by_tdsp.map((t) => num(cell(s, t.tdsp))), num(han.by_status.find((x) => x.status === s)!.devices)],
+    })),
+    {
+      attrs: html` data-status="total"`,
+      cells: [html`<strong>total</strong>`, ...han.by_tdsp.map((t) => html`<strong>${num(t.devices)}</strong>`), html`<strong>${num(han.total)}</strong>`],
+    },
   ],
 )}
 </section>`;
@@ -294,7 +350,12 @@ ${table(
 
 export function committeeMonthHtml(r: CommitteeMonthReport, generatedAt: number): string {
   const label = DateTime.fromFormat(r.month, "yyyy-LL", { zone: CENTRAL_TIME_ZONE }).toFormat("LLLL yyyy");
-  return page(`Smart Meter Texas service-level report, ${label}`, `Monthly report for the JDOA committee (SLO document section 3.4 ff.). Central time (${r.timezone}).`, monthSections(r, (k) => `${k}.`), generatedAt);
+  return page(
+    `Smart Meter Texas service-level report, ${label}`,
+    `Monthly report for the JDOA committee (SLO document section 3.4 ff.). Central time (${r.timezone}).`,
+    monthSections(r, (k) => `${k}.`),
+    generatedAt,
+  );
 }
 
 export function committeeYearHtml(r: CommitteeYearReport, generatedAt: number): string {
@@ -307,7 +368,18 @@ ${table(
   ["service", "months", "total min", "maintenance", "unavailable", "unmeasured", "available", "availability", "verdict", "months met"],
   a.services.map((s) => ({
     attrs: html` data-service="${s.service}" class="${s.met === null ? "na" : s.met ? "met" : "missed"}"`,
-    cells: [serviceName(s.service), String(s.months), num(s.total_minutes), num(s.maintenance_minutes), num(s.unavailable_minutes), num(s.unmeasured_minutes), num(s.available_minutes), pct(s.availability), html`<span class="verdict">${s.met === null ? "n/a" : s.met ? "met" : "MISSED"}</span>`, `${s.months_met}/${s.months}`],
+    cells: [
+      serviceName(s.service),
+      String(s.months),
+      num(s.total_minutes),
+      num(s.maintenance_minutes),
+      num(s.unavailable_minutes),
+      num(s.unmeasured_minutes),
+      num(s.available_minutes),
+      pct(s.availability),
+      html`<span class="verdict">${s.met === null ? "n/a" : s.met ? "met" : "MISSED"}</span>`,
+      `${s.months_met}/${s.months}`,
+    ],
   })),
 )}
 ${r.months_missing.length ? html`<p class="note">Not reported: ${r.months_missing.map((m) => m.month).join(", ")}.</p>` : ""}
@@ -316,10 +388,13 @@ ${table(
   ["month", ...a.services.map((s) => serviceName(s.service))],
   r.months.map((m) => ({
     attrs: html` data-month="${m.month}"`,
-    cells: [m.month, ...a.services.map((s) => {
-      const line = m.services.find((x) => x.service === s.service);
-      return html`<span style="color:${line?.met === false ? COLORS.missed : "inherit"}">${pct(line?.availability ?? null)}</span>`;
-    })],
+    cells: [
+      m.month,
+      ...a.services.map((s) => {
+        const line = m.services.find((x) => x.service === s.service);
+        return html`<span style="color:${line?.met === false ? COLORS.missed : "inherit"}">${pct(line?.availability ?? null)}</span>`;
+      }),
+    ],
   })),
 )}
 </section>`);
@@ -329,7 +404,23 @@ ${table(
 ${table(
   "table-outages",
   ["service", "start (Central)", "end (Central)", "minutes", "notice ids"],
-  unplanned.map((o) => ({ attrs: html` data-service="${o.service}"`, cells: [serviceName(o.service), o.start_central, o.end_central, num(o.minutes), o.notice_ids === null ? NO_NOTICE_STORE : o.notice_ids.length ? joinHtml(o.notice_ids.map((id) => html`<code>${id}</code>`), " ") : "none"] })),
+  unplanned.map((o) => ({
+    attrs: html` data-service="${o.service}"`,
+    cells: [
+      serviceName(o.service),
+      o.start_central,
+      o.end_central,
+      num(o.minutes),
+      o.notice_ids === null
+        ? NO_NOTICE_STORE
+        : o.notice_ids.length
+          ? joinHtml(
+              o.notice_ids.map((id) => html`<code>${id}</code>`),
+              " ",
+            )
+          : "none",
+    ],
+  })),
   [0, 1, 2, 4],
 )}
 </section>`);
@@ -337,14 +428,31 @@ ${table(
 ${table(
   "table-time-to-market",
   ["service", "on time", "late", "missing", "unmeasured", "share on time"],
-  a.time_to_market.map((t) => ({ attrs: html` data-service="${t.service}"`, cells: [serviceName(t.service), String(t.on_time), String(t.late), String(t.missing), String(t.unmeasured), pct(t.share_on_time, 1)] })),
+  a.time_to_market.map((t) => ({
+    attrs: html` data-service="${t.service}"`,
+    cells: [serviceName(t.service), String(t.on_time), String(t.late), String(t.missing), String(t.unmeasured), pct(t.share_on_time, 1)],
+  })),
 )}
 </section>`);
   parts.push(html`<section id="data-quality"><h2>4. Data quality of energy data</h2>
 ${table(
   "table-data-quality",
   ["service", "days", "expected", "received", "missing", "duplicate", "negative", "estimated", "complete", "estimated share"],
-  a.data_quality.map((q) => ({ attrs: html` data-service="${q.service}"`, cells: [serviceName(q.service), String(q.days_measured), num(q.expected), num(q.received), num(q.missing), num(q.duplicate), num(q.negative), num(q.estimated), pct(q.completeness, 2), pct(q.estimated_share, 2)] })),
+  a.data_quality.map((q) => ({
+    attrs: html` data-service="${q.service}"`,
+    cells: [
+      serviceName(q.service),
+      String(q.days_measured),
+      num(q.expected),
+      num(q.received),
+      num(q.missing),
+      num(q.duplicate),
+      num(q.negative),
+      num(q.estimated),
+      pct(q.completeness, 2),
+      pct(q.estimated_share, 2),
+    ],
+  })),
 )}
 </section>`);
   const cc = a.call_center;
@@ -353,11 +461,19 @@ ${
   cc
     ? html`<p class="note">${num(cc.total)} tickets in the reported months.</p>
 ${columns({ id: "chart-call-center-months", title: `Call-center tickets by month, ${r.year}`, columns: cc.by_month.map((m) => ({ label: m.month.slice(5), value: m.tickets })) })}
-${table("table-call-center", ["type", "tickets"], cc.by_type.map((t) => ({ attrs: html` data-type="${t.type}"`, cells: [t.type, num(t.tickets)] })))}`
+${table(
+  "table-call-center",
+  ["type", "tickets"],
+  cc.by_type.map((t) => ({ attrs: html` data-type="${t.type}"`, cells: [t.type, num(t.tickets)] })),
+)}`
     : html`<p class="note">No call-center figures were recorded.</p>`
 }
 </section>`);
   parts.push(hanSection(r.months[r.months.length - 1]!, "6."));
-  return page(`Smart Meter Texas service-level report, ${r.year}`, `Annual review for the JDOA committee: ${r.months.length} month(s) reported. Central time (${r.timezone}).`, joinHtml(parts, "\n"), generatedAt);
+  return page(
+    `Smart Meter Texas service-level report, ${r.year}`,
+    `Annual review for the JDOA committee: ${r.months.length} month(s) reported. Central time (${r.timezone}).`,
+    joinHtml(parts, "\n"),
+    generatedAt,
+  );
 }
-

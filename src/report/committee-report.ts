@@ -2,7 +2,14 @@ import { DateTime } from "luxon";
 import { SERVICES, type Service } from "../config/services.js";
 import { SLO_DELIVERY_DEADLINES, type DataService, type DeliveryDeadline } from "../energy-data/delivery-deadline.js";
 import type { NoticeEvidence, NoticeStoreReader } from "../notices/notice-store.js";
-import { energyDataNeeds, energyDataSection, type EnergyDataNeeds, type EnergyDataSeries, type ServiceDataQuality, type ServiceTimeToMarket } from "./energy-data-report.js";
+import {
+  energyDataNeeds,
+  energyDataSection,
+  type EnergyDataNeeds,
+  type EnergyDataSeries,
+  type ServiceDataQuality,
+  type ServiceTimeToMarket,
+} from "./energy-data-report.js";
 import { callCenterFromSamples, callCenterNeed, hanFromSamples, hanNeed, type CallCenterSection, type HanSection } from "./market-figures-report.js";
 import { assertMonthOver, availabilityNeed, availabilitySection, MonthUnavailableError, type MonthlyReport } from "./monthly-report.js";
 import { minuteFlags, minuteFlagsNeed, outageRuns, type ShortOutages } from "./outage-list.js";
@@ -20,7 +27,6 @@ import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
  * tickets by type and the HAN devices by status and TDSP territory. The JSON key order is the
  * contract of `report --format json`: the availability report's keys first.
  */
-
 
 export interface OutageEntry {
   service: Service;
@@ -73,7 +79,18 @@ export interface CommitteeYearReport {
     unplanned_outages: number;
     unplanned_outage_minutes: number;
     time_to_market: { service: DataService; on_time: number; late: number; missing: number; unmeasured: number; share_on_time: number | null }[];
-    data_quality: { service: DataService; days_measured: number; expected: number; received: number; missing: number; duplicate: number; negative: number; estimated: number; completeness: number | null; estimated_share: number | null }[];
+    data_quality: {
+      service: DataService;
+      days_measured: number;
+      expected: number;
+      received: number;
+      missing: number;
+      duplicate: number;
+      negative: number;
+      estimated: number;
+      completeness: number | null;
+      estimated_share: number | null;
+    }[];
     call_center: { total: number; by_month: { month: string; tickets: number }[]; by_type: { type: string; tickets: number }[] } | null;
   };
 }
@@ -107,8 +124,17 @@ export interface CommitteeMonthNeeds {
 }
 
 /** What a month's sections need fetched, for a report run at `nowMs`. Pure. */
-export function committeeMonthNeeds(month: ReportMonth, nowMs: number, deadlines: Readonly<Record<DataService, DeliveryDeadline>> = SLO_DELIVERY_DEADLINES): CommitteeMonthNeeds {
-  return { minuteFlags: minuteFlagsNeed(month), energy: energyDataNeeds(month, nowMs, deadlines), callCenter: callCenterNeed(month, nowMs), han: hanNeed(month) };
+export function committeeMonthNeeds(
+  month: ReportMonth,
+  nowMs: number,
+  deadlines: Readonly<Record<DataService, DeliveryDeadline>> = SLO_DELIVERY_DEADLINES,
+): CommitteeMonthNeeds {
+  return {
+    minuteFlags: minuteFlagsNeed(month),
+    energy: energyDataNeeds(month, nowMs, deadlines),
+    callCenter: callCenterNeed(month, nowMs),
+    han: hanNeed(month),
+  };
 }
 
 function needList(n: CommitteeMonthNeeds): PromqlNeed[] {
@@ -140,20 +166,18 @@ export function committeeMonth(
   const availability = availabilitySection(month, data.availability);
   const threshold = settings.outageThresholdMinutes;
   const runs = outageRuns(minuteFlags(data.minuteFlags), month, threshold);
-  const outages = runs.outages.map(
-    (o): OutageEntry => ({
-      service: o.service,
-      kind: o.kind,
-      start: new Date(o.startMs).toISOString(),
-      end: new Date(o.endMs).toISOString(),
-      start_central: centralTime(o.startMs),
-      end_central: centralTime(o.endMs),
-      minutes: o.minutes,
-      starts_before_month: o.startsBeforeMonth,
-      ends_after_month: o.endsAfterMonth,
-      notice_ids: data.notices ? outageNoticeIds(o, data.notices) : null,
-    }),
-  );
+  const outages = runs.outages.map((o): OutageEntry => ({
+    service: o.service,
+    kind: o.kind,
+    start: new Date(o.startMs).toISOString(),
+    end: new Date(o.endMs).toISOString(),
+    start_central: centralTime(o.startMs),
+    end_central: centralTime(o.endMs),
+    minutes: o.minutes,
+    starts_before_month: o.startsBeforeMonth,
+    ends_after_month: o.endsAfterMonth,
+    notice_ids: data.notices ? outageNoticeIds(o, data.notices) : null,
+  }));
   const energy = energyDataSection(month, nowMs, needs.energy, data.energy, settings.deadlines);
   return {
     ...availability,
@@ -212,7 +236,11 @@ async function committeeMonths(
     const data: CommitteeMonthData = {
       availability: minutes.instant(availabilityNeed(month)),
       minuteFlags: fetched.range(needs.minuteFlags),
-      energy: { latest: fetched.range(needs.energy.latest), qualityDay: fetched.range(needs.energy.qualityDay), qualityFigures: fetched.range(needs.energy.qualityFigures) },
+      energy: {
+        latest: fetched.range(needs.energy.latest),
+        qualityDay: fetched.range(needs.energy.qualityDay),
+        qualityFigures: fetched.range(needs.energy.qualityFigures),
+      },
       callCenter: fetched.instant(needs.callCenter),
       han: fetched.instant(needs.han),
       notices: sources.notices ? sources.notices.noticeEvidence(period.fromMs, period.toMs) : null,
@@ -223,7 +251,11 @@ async function committeeMonths(
 }
 
 /** The committee report of one month; MonthUnavailableError when it cannot be reported. */
-export async function committeeMonthReport(month: ReportMonth, sources: CommitteeReportSources, options: CommitteeReportOptions = {}): Promise<CommitteeMonthReport> {
+export async function committeeMonthReport(
+  month: ReportMonth,
+  sources: CommitteeReportSources,
+  options: CommitteeReportOptions = {},
+): Promise<CommitteeMonthReport> {
   const [result] = await committeeMonths([month], sources, options);
   if (!result?.report) throw new MonthUnavailableError(result?.reason ?? `${month.label} cannot be reported`);
   return result.report;
@@ -248,7 +280,8 @@ export async function committeeYearReport(year: string, sources: CommitteeReport
 export function annualSummary(months: readonly CommitteeMonthReport[]): CommitteeYearReport["annual"] {
   const services = SERVICES.map((service): AnnualServiceAvailability => {
     const lines = months.map((m) => m.services.find((s) => s.service === service)).filter((s): s is ServiceAvailability => s !== undefined);
-    const sum = (k: "total_minutes" | "maintenance_minutes" | "unavailable_minutes" | "unmeasured_minutes" | "available_minutes") => lines.reduce((n, l) => n + l[k], 0);
+    const sum = (k: "total_minutes" | "maintenance_minutes" | "unavailable_minutes" | "unmeasured_minutes" | "available_minutes") =>
+      lines.reduce((n, l) => n + l[k], 0);
     const total = sum("total_minutes");
     const maintenance = sum("maintenance_minutes");
     const available = sum("available_minutes");
@@ -273,7 +306,14 @@ export function annualSummary(months: readonly CommitteeMonthReport[]): Committe
     const rows = months.flatMap((m) => m.time_to_market.filter((t) => t.service === service));
     const n = (k: "on_time" | "late" | "missing" | "unmeasured") => rows.reduce((a, r) => a + r[k], 0);
     const counted = n("on_time") + n("late") + n("missing");
-    return { service, on_time: n("on_time"), late: n("late"), missing: n("missing"), unmeasured: n("unmeasured"), share_on_time: counted > 0 ? n("on_time") / counted : null };
+    return {
+      service,
+      on_time: n("on_time"),
+      late: n("late"),
+      missing: n("missing"),
+      unmeasured: n("unmeasured"),
+      share_on_time: counted > 0 ? n("on_time") / counted : null,
+    };
   });
   const dqServices = [...new Set(months.flatMap((m) => m.data_quality.map((q) => q.service)))];
   const data_quality = dqServices.map((service) => {

@@ -1,4 +1,13 @@
-import { DATA_SERVICES, deliveryDeadline, formatCivilDate, SLO_DELIVERY_DEADLINES, usageDayStart, usageDaysOfMonth, type DataService, type DeliveryDeadline } from "../energy-data/delivery-deadline.js";
+import {
+  DATA_SERVICES,
+  deliveryDeadline,
+  formatCivilDate,
+  SLO_DELIVERY_DEADLINES,
+  usageDayStart,
+  usageDaysOfMonth,
+  type DataService,
+  type DeliveryDeadline,
+} from "../energy-data/delivery-deadline.js";
 import { QUALITY_FIGURES, type IntervalQuality } from "../energy-data/interval-quality.js";
 import type { RangeSeries } from "./promql-client.js";
 import type { RangeNeed } from "./promql-fetch.js";
@@ -82,11 +91,28 @@ export function timeToMarket(
     const latest = latestByService.get(service);
     if (!latest || latest.size === 0) continue;
     const times = [...latest.keys()].sort((a, b) => a - b);
-    const r: ServiceTimeToMarket = { service, deadline: describeDeadline(deadlines[service]), days: days.length, on_time: 0, late: 0, missing: 0, unmeasured: 0, pending: 0, share_on_time: null, days_detail: [] };
+    const r: ServiceTimeToMarket = {
+      service,
+      deadline: describeDeadline(deadlines[service]),
+      days: days.length,
+      on_time: 0,
+      late: 0,
+      missing: 0,
+      unmeasured: 0,
+      pending: 0,
+      share_on_time: null,
+      days_detail: [],
+    };
     for (const day of days) {
       const dayStart = usageDayStart(day);
       const deadline = deliveryDeadline(day, deadlines[service]);
-      const detail: DeliveryDay = { usage_day: formatCivilDate(day), deadline: new Date(deadline).toISOString(), status: "pending", delivered_at: null, minutes_late: null };
+      const detail: DeliveryDay = {
+        usage_day: formatCivilDate(day),
+        deadline: new Date(deadline).toISOString(),
+        status: "pending",
+        delivered_at: null,
+        minutes_late: null,
+      };
       if (deadline > nowMs) {
         r.pending++;
       } else {
@@ -135,7 +161,20 @@ export function dataQuality(month: ReportMonth, series: readonly QualitySeries[]
   for (const service of DATA_SERVICES) {
     const mine = series.filter((s) => s.service === service).sort((a, b) => `${a.check}\t${a.location}`.localeCompare(`${b.check}\t${b.location}`));
     if (mine.length === 0) continue;
-    const r: ServiceDataQuality = { service, days_measured: 0, expected: 0, received: 0, missing: 0, duplicate: 0, negative: 0, estimated: 0, completeness: null, estimated_share: null, days_with_issues: [], days_detail: [] };
+    const r: ServiceDataQuality = {
+      service,
+      days_measured: 0,
+      expected: 0,
+      received: 0,
+      missing: 0,
+      duplicate: 0,
+      negative: 0,
+      estimated: 0,
+      completeness: null,
+      estimated_share: null,
+      days_with_issues: [],
+      days_detail: [],
+    };
     for (const day of days) {
       const daySeconds = usageDayStart(day) / 1000;
       let best: { t: number; s: QualitySeries } | undefined;
@@ -175,7 +214,11 @@ export interface EnergyDataNeeds {
 }
 
 /** What the energy-data section needs fetched for a month reported at `nowMs`. Pure. */
-export function energyDataNeeds(month: ReportMonth, nowMs: number, deadlines: Readonly<Record<DataService, DeliveryDeadline>> = SLO_DELIVERY_DEADLINES): EnergyDataNeeds {
+export function energyDataNeeds(
+  month: ReportMonth,
+  nowMs: number,
+  deadlines: Readonly<Record<DataService, DeliveryDeadline>> = SLO_DELIVERY_DEADLINES,
+): EnergyDataNeeds {
   const lastDay = usageDaysOfMonth(month.label).pop()!;
   const lastDeadline = Math.max(...DATA_SERVICES.map((s) => deliveryDeadline(lastDay, deadlines[s])));
   const searchEndMs = Math.floor(Math.min(nowMs, lastDeadline + LATE_SEARCH_MS) / MINUTE_MS) * MINUTE_MS;
@@ -188,8 +231,20 @@ export function energyDataNeeds(month: ReportMonth, nowMs: number, deadlines: Re
       endMs: Math.max(month.fromMs, searchEndMs),
       stepMs: MINUTE_MS,
     },
-    qualityDay: { kind: "range", query: `last_over_time(smt_data_quality_usage_day_timestamp_seconds[${OBSERVATION_LOOKBACK}])`, startMs: month.fromMs, endMs: qualityEnd, stepMs: QUALITY_STEP_MS },
-    qualityFigures: { kind: "range", query: `last_over_time(smt_data_quality_intervals[${OBSERVATION_LOOKBACK}])`, startMs: month.fromMs, endMs: qualityEnd, stepMs: QUALITY_STEP_MS },
+    qualityDay: {
+      kind: "range",
+      query: `last_over_time(smt_data_quality_usage_day_timestamp_seconds[${OBSERVATION_LOOKBACK}])`,
+      startMs: month.fromMs,
+      endMs: qualityEnd,
+      stepMs: QUALITY_STEP_MS,
+    },
+    qualityFigures: {
+      kind: "range",
+      query: `last_over_time(smt_data_quality_intervals[${OBSERVATION_LOOKBACK}])`,
+      startMs: month.fromMs,
+      endMs: qualityEnd,
+      stepMs: QUALITY_STEP_MS,
+    },
     searchEndMs,
   };
 }

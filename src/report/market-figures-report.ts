@@ -63,7 +63,9 @@ export function hanFromSamples(atMs: number, samples: readonly InstantSample[]):
     const i = (TDSP_TERRITORIES as readonly string[]).indexOf(t);
     return i < 0 ? TDSP_TERRITORIES.length : i;
   };
-  const byStatus = [...sum("status")].map(([status, devices]) => ({ status, devices })).sort((a, b) => b.devices - a.devices || a.status.localeCompare(b.status));
+  const byStatus = [...sum("status")]
+    .map(([status, devices]) => ({ status, devices }))
+    .sort((a, b) => b.devices - a.devices || a.status.localeCompare(b.status));
   const byTdsp: HanSection["by_tdsp"] = TDSP_TERRITORIES.map((tdsp) => ({ tdsp, name: tdspName(tdsp), devices: sum("tdsp").get(tdsp) ?? 0 }));
   for (const [tdsp, devices] of sum("tdsp")) if (!(TDSP_TERRITORIES as readonly string[]).includes(tdsp)) byTdsp.push({ tdsp, name: tdspName(tdsp), devices });
   return {

@@ -29,9 +29,9 @@ export function monthlyMinutesQuery(month: ReportMonth): string {
   const { firstMs, lastMs } = recordedSampleRange(month.fromMs, month.toMs);
   const range = `${lastMs - firstMs}ms`;
   const at = (lastMs / 1000).toFixed(3);
-  return SUMMED_STATES.map(
-    (state) => `label_replace(sum_over_time(${MINUTE_STATE_SERIES[state]}[${range}] @ ${at}), "state", "${state}", "", "")`,
-  ).join("\nor\n");
+  return SUMMED_STATES.map((state) => `label_replace(sum_over_time(${MINUTE_STATE_SERIES[state]}[${range}] @ ${at}), "state", "${state}", "", "")`).join(
+    "\nor\n",
+  );
 }
 
 /** The query of the availability section: evaluated at the month's last recorded sample. */

@@ -35,8 +35,10 @@ export interface MonthOutages {
   short: ShortOutages[];
 }
 
+/** Which of the two states a recorded minute is in. */
+type MinuteFlag = { unavailable: boolean; maintenance: boolean };
 /** Per service and recorded minute (start, ms): which of the two states it is in. */
-export type MinuteFlags = Map<Service, Map<number, { unavailable: boolean; maintenance: boolean }>>;
+export type MinuteFlags = Map<Service, Map<number, MinuteFlag>>;
 
 /**
  * The query of the recorded unavailable and maintenance minutes of a month and the minute on either
@@ -61,7 +63,7 @@ export function minuteFlags(series: readonly RangeSeries[]): MinuteFlags {
     const state = s.metric.state as "unavailable" | "maintenance";
     if (!(SERVICES as readonly string[]).includes(service)) continue;
     let byMinute = flags.get(service);
-    if (!byMinute) flags.set(service, (byMinute = new Map()));
+    if (!byMinute) flags.set(service, (byMinute = new Map<number, MinuteFlag>()));
     for (const [t, v] of s.points) {
       const minute = t - SAMPLE_END_OFFSET_MS;
       const f = byMinute.get(minute) ?? { unavailable: false, maintenance: false };
@@ -81,7 +83,7 @@ export function outageRuns(flags: MinuteFlags, month: ReportMonth, thresholdMinu
   const outages: Outage[] = [];
   const short: ShortOutages[] = [];
   for (const service of SERVICES) {
-    const byMinute = flags.get(service) ?? new Map();
+    const byMinute = flags.get(service) ?? new Map<number, MinuteFlag>();
     const shortRuns = { service, count: 0, minutes: 0 };
     for (const kind of ["unplanned", "planned"] as const) {
       const flag = kind === "unplanned" ? "unavailable" : "maintenance";
@@ -93,7 +95,16 @@ export function outageRuns(flags: MinuteFlags, month: ReportMonth, thresholdMinu
           shortRuns.count++;
           shortRuns.minutes += minutes;
         } else {
-          outages.push({ service, kind, startMs: start, endMs: end, minutes, startsBeforeMonth: start === month.fromMs && wasOn(byMinute, start - MINUTE_MS, flag), endsAfterMonth: false, noticeIds: [] });
+          outages.push({
+            service,
+            kind,
+            startMs: start,
+            endMs: end,
+            minutes,
+            startsBeforeMonth: start === month.fromMs && wasOn(byMinute, start - MINUTE_MS, flag),
+            endsAfterMonth: false,
+            noticeIds: [],
+          });
         }
         start = undefined;
       };

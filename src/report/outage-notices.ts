@@ -19,10 +19,21 @@ export function noticeEvidencePeriod(month: ReportMonth): { fromMs: number; toMs
 }
 
 /** The notice ids of one outage (runs inside the evidence's period). Pure. */
-export function outageNoticeIds(outage: { service: Service; kind: "unplanned" | "planned"; startMs: number; endMs: number }, evidence: NoticeEvidence): string[] {
+export function outageNoticeIds(
+  outage: { service: Service; kind: "unplanned" | "planned"; startMs: number; endMs: number },
+  evidence: NoticeEvidence,
+): string[] {
   const incidents =
     outage.kind === "unplanned"
-      ? [...new Set(evidence.outages.filter((o) => o.service === outage.service && o.startMs >= outage.startMs - SLACK_MS && o.startMs < outage.endMs).map((o) => o.incidentId))].sort((a, b) => a - b)
-      : evidence.plannedIncidents.filter((p) => p.startMs < outage.endMs && (p.endMs === null || p.endMs > outage.startMs) && p.services.includes(outage.service)).map((p) => p.incidentId);
+      ? [
+          ...new Set(
+            evidence.outages
+              .filter((o) => o.service === outage.service && o.startMs >= outage.startMs - SLACK_MS && o.startMs < outage.endMs)
+              .map((o) => o.incidentId),
+          ),
+        ].sort((a, b) => a - b)
+      : evidence.plannedIncidents
+          .filter((p) => p.startMs < outage.endMs && (p.endMs === null || p.endMs > outage.startMs) && p.services.includes(outage.service))
+          .map((p) => p.incidentId);
   return incidents.flatMap((id) => evidence.noticeIds.get(id) ?? []);
 }

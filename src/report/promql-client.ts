@@ -113,17 +113,23 @@ export class PromqlClient {
     const from = this.base.href;
     let body: ApiBody;
     try {
-      body = JSON.parse(text);
+      body = JSON.parse(text) as ApiBody;
     } catch {
       throw new PromqlError("not_prometheus", `Prometheus at ${from} answered HTTP ${status} with something else than its JSON API: ${text.slice(0, 200)}`);
     }
     if (status < 200 || status >= 300 || body?.status !== "success") {
-      throw new PromqlError("query_failed", `Prometheus at ${from} answered HTTP ${status}: ${body?.errorType ?? "error"}: ${body?.error ?? text.slice(0, 200)}`);
+      throw new PromqlError(
+        "query_failed",
+        `Prometheus at ${from} answered HTTP ${status}: ${body?.errorType ?? "error"}: ${body?.error ?? text.slice(0, 200)}`,
+      );
     }
     if (body.data?.resultType !== resultType || !Array.isArray(body.data.result)) {
-      throw new PromqlError("unexpected_result", `Prometheus at ${from} answered a ${body.data?.resultType ?? "missing"} result where a ${resultType} was expected`);
+      throw new PromqlError(
+        "unexpected_result",
+        `Prometheus at ${from} answered a ${body.data?.resultType ?? "missing"} result where a ${resultType} was expected`,
+      );
     }
-    return body.data.result;
+    return body.data.result as unknown[];
   }
 
   /** The status and text of one answer, read under the deadline and the byte cap. */

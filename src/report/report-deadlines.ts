@@ -10,9 +10,7 @@ const deadline = z.strictObject({
   days_after: z.number().int().min(0).max(7),
   at: z.string().refine((t) => parseTimeOfDay(t) !== undefined, { message: 'expected a local time "HH:MM"' }),
 });
-const deadlines = z
-  .strictObject({ gui: deadline.optional(), api: deadline.optional(), ftps: deadline.optional() })
-  .optional();
+const deadlines = z.strictObject({ gui: deadline.optional(), api: deadline.optional(), ftps: deadline.optional() }).optional();
 
 /**
  * The delivery deadlines of an exporter config's `energy_data.deadlines` (the SLO document's when
@@ -25,7 +23,10 @@ export function loadReportDeadlines(file: string): Record<DataService, DeliveryD
   const root = source.value() as { energy_data?: { deadlines?: unknown } } | null;
   const parsed = deadlines.safeParse(root?.energy_data?.deadlines, { reportInput: true });
   if (!parsed.success) {
-    throw new ConfigError(file, parsed.error.issues.map((issue) => toProblem({ ...issue, path: ["energy_data", "deadlines", ...issue.path] } as typeof issue, source)));
+    throw new ConfigError(
+      file,
+      parsed.error.issues.map((issue) => toProblem({ ...issue, path: ["energy_data", "deadlines", ...issue.path] }, source)),
+    );
   }
   return { ...SLO_DELIVERY_DEADLINES, ...Object.fromEntries(Object.entries(parsed.data ?? {}).filter(([, v]) => v !== undefined)) };
 }

@@ -58,7 +58,11 @@ const HEADERS = ["service", "total", "maintenance", "unavailable", "unmeasured",
 function table(report: MonthlyReport): string {
   const rows = [HEADERS, ...humanRows(report)];
   const widths = HEADERS.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ").trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   return [
     `SMT availability ${report.month} (${report.timezone}), minutes; availability = available / (total - maintenance)`,
     "",

@@ -1,7 +1,6 @@
 import { DateTime } from "luxon";
 import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 
-
 /** A calendar month in Central time, as the UTC instants it spans. */
 export interface ReportMonth {
   /** "YYYY-MM" */

@@ -23,7 +23,6 @@ export interface Bar {
   data?: Record<string, string | number>;
 }
 
-
 /**
  * Horizontal bars from `min` to `max` (the axis need not start at 0: availability is shown from e.g.
  * 95 % up), with an optional reference line (the objective).
@@ -47,18 +46,20 @@ export function horizontalBars(options: {
   const plot = width - labelWidth - valueWidth;
   const min = options.min ?? 0;
   const span = options.max - min || 1;
-  const x = (v: number) => labelWidth + (Math.max(min, Math.min(options.max, v)) - min) / span * plot;
+  const x = (v: number) => labelWidth + ((Math.max(min, Math.min(options.max, v)) - min) / span) * plot;
   const height = top + options.bars.length * (barHeight + gap) + 28;
   const parts: SafeHtml[] = [svgOpen(options.id, options.title, width, height)];
   for (const t of options.ticks ?? []) {
     const tx = fmt(x(t.value));
-    parts.push(html`<line x1="${tx}" x2="${tx}" y1="${top - 4}" y2="${height - 24}" stroke="#ddd"/><text x="${tx}" y="${height - 8}" text-anchor="middle" fill="#555">${t.label}</text>`);
+    parts.push(
+      html`<line x1="${tx}" x2="${tx}" y1="${top - 4}" y2="${height - 24}" stroke="#ddd"/><text x="${tx}" y="${height - 8}" text-anchor="middle" fill="#555">${t.label}</text>`,
+    );
   }
   options.bars.forEach((b, i) => {
     const y = top + i * (barHeight + gap);
     const w = Math.max(0, x(b.value) - labelWidth);
     parts.push(
-      html`<g class="bar"${dataAttributes({ label: b.label, value: b.value, ...b.data })}><text x="${labelWidth - 8}" y="${y + barHeight / 2 + 4}" text-anchor="end" fill="#222">${b.label}</text><rect x="${labelWidth}" y="${y}" width="${fmt(w)}" height="${barHeight}" fill="${b.color ?? "#4a78b5"}"/><text x="${fmt(labelWidth + w + 6)}" y="${y + barHeight / 2 + 4}" fill="#222">${(b.valueText ?? String(b.value))}</text></g>`,
+      html`<g class="bar"${dataAttributes({ label: b.label, value: b.value, ...b.data })}><text x="${labelWidth - 8}" y="${y + barHeight / 2 + 4}" text-anchor="end" fill="#222">${b.label}</text><rect x="${labelWidth}" y="${y}" width="${fmt(w)}" height="${barHeight}" fill="${b.color ?? "#4a78b5"}"/><text x="${fmt(labelWidth + w + 6)}" y="${y + barHeight / 2 + 4}" fill="#222">${b.valueText ?? String(b.value)}</text></g>`,
     );
   });
   if (options.reference) {
@@ -79,7 +80,13 @@ export interface StripCell {
 }
 
 /** One row of squares per series (e.g. a service's usage days), colored by status, with a legend. */
-export function statusStrip(options: { id: string; title: string; rows: { label: string; cells: StripCell[] }[]; colors: Record<string, string>; legend: Record<string, string> }): SafeHtml {
+export function statusStrip(options: {
+  id: string;
+  title: string;
+  rows: { label: string; cells: StripCell[] }[];
+  colors: Record<string, string>;
+  legend: Record<string, string>;
+}): SafeHtml {
   const cell = 16;
   const gap = 2;
   const labelWidth = 60;
@@ -90,18 +97,25 @@ export function statusStrip(options: { id: string; title: string; rows: { label:
   const parts: SafeHtml[] = [svgOpen(options.id, options.title, width, height)];
   options.rows.forEach((row, ri) => {
     const y = ri * (cell + 16) + 4;
-    parts.push(html`<g class="strip" data-label="${row.label}"><text x="${labelWidth - 8}" y="${y + cell - 3}" text-anchor="end" fill="#222">${row.label}</text>`);
+    parts.push(
+      html`<g class="strip" data-label="${row.label}"><text x="${labelWidth - 8}" y="${y + cell - 3}" text-anchor="end" fill="#222">${row.label}</text>`,
+    );
     row.cells.forEach((c, ci) => {
       const x = labelWidth + ci * (cell + gap);
-      parts.push(html`<rect class="cell" x="${x}" y="${y}" width="${cell}" height="${cell}" fill="${options.colors[c.status] ?? "#ccc"}" data-status="${c.status}" data-label="${c.label}"><title>${c.tooltip}</title></rect>`);
-      if (ci === 0 || (ci + 1) % 5 === 0) parts.push(html`<text x="${x + cell / 2}" y="${y + cell + 11}" text-anchor="middle" font-size="9" fill="#666">${c.label}</text>`);
+      parts.push(
+        html`<rect class="cell" x="${x}" y="${y}" width="${cell}" height="${cell}" fill="${options.colors[c.status] ?? "#ccc"}" data-status="${c.status}" data-label="${c.label}"><title>${c.tooltip}</title></rect>`,
+      );
+      if (ci === 0 || (ci + 1) % 5 === 0)
+        parts.push(html`<text x="${x + cell / 2}" y="${y + cell + 11}" text-anchor="middle" font-size="9" fill="#666">${c.label}</text>`);
     });
     parts.push(raw("</g>"));
   });
   let lx = labelWidth;
   const ly = rowsHeight + 16;
   for (const [status, text] of Object.entries(options.legend)) {
-    parts.push(html`<rect x="${lx}" y="${ly}" width="12" height="12" fill="${options.colors[status] ?? "#ccc"}"/><text x="${lx + 16}" y="${ly + 10}" fill="#222">${text}</text>`);
+    parts.push(
+      html`<rect x="${lx}" y="${ly}" width="12" height="12" fill="${options.colors[status] ?? "#ccc"}"/><text x="${lx + 16}" y="${ly + 10}" fill="#222">${text}</text>`,
+    );
     lx += 28 + text.length * 7;
   }
   parts.push(raw("</svg>"));
@@ -109,7 +123,13 @@ export function statusStrip(options: { id: string; title: string; rows: { label:
 }
 
 /** Horizontal stacked bars (e.g. HAN devices per TDSP, split by status). */
-export function stackedBars(options: { id: string; title: string; rows: { label: string; parts: { key: string; value: number }[] }[]; colors: Record<string, string>; width?: number }): SafeHtml {
+export function stackedBars(options: {
+  id: string;
+  title: string;
+  rows: { label: string; parts: { key: string; value: number }[] }[];
+  colors: Record<string, string>;
+  width?: number;
+}): SafeHtml {
   const width = options.width ?? 640;
   const labelWidth = 150;
   const totalWidth = 60;
@@ -124,18 +144,25 @@ export function stackedBars(options: { id: string; title: string; rows: { label:
   options.rows.forEach((r, i) => {
     const y = i * (barHeight + gap) + 4;
     const total = r.parts.reduce((n, p) => n + p.value, 0);
-    out.push(html`<g class="stack" data-label="${r.label}" data-value="${total}"><text x="${labelWidth - 8}" y="${y + barHeight / 2 + 4}" text-anchor="end" fill="#222">${r.label}</text>`);
+    out.push(
+      html`<g class="stack" data-label="${r.label}" data-value="${total}"><text x="${labelWidth - 8}" y="${y + barHeight / 2 + 4}" text-anchor="end" fill="#222">${r.label}</text>`,
+    );
     let x = labelWidth;
     for (const p of r.parts) {
       const w = (p.value / max) * plot;
-      if (p.value > 0) out.push(html`<rect class="part" x="${fmt(x)}" y="${y}" width="${fmt(w)}" height="${barHeight}" fill="${options.colors[p.key] ?? "#999"}" data-key="${p.key}" data-value="${p.value}"><title>${`${r.label}: ${p.key} ${p.value}`}</title></rect>`);
+      if (p.value > 0)
+        out.push(
+          html`<rect class="part" x="${fmt(x)}" y="${y}" width="${fmt(w)}" height="${barHeight}" fill="${options.colors[p.key] ?? "#999"}" data-key="${p.key}" data-value="${p.value}"><title>${`${r.label}: ${p.key} ${p.value}`}</title></rect>`,
+        );
       x += w;
     }
     out.push(html`<text x="${fmt(x + 6)}" y="${y + barHeight / 2 + 4}" fill="#222">${total}</text></g>`);
   });
   let lx = labelWidth;
   for (const key of keys) {
-    out.push(html`<rect x="${lx}" y="${rowsHeight + 12}" width="12" height="12" fill="${options.colors[key] ?? "#999"}"/><text x="${lx + 16}" y="${rowsHeight + 22}" fill="#222">${key}</text>`);
+    out.push(
+      html`<rect x="${lx}" y="${rowsHeight + 12}" width="12" height="12" fill="${options.colors[key] ?? "#999"}"/><text x="${lx + 16}" y="${rowsHeight + 22}" fill="#222">${key}</text>`,
+    );
     lx += 28 + key.length * 7;
   }
   out.push(raw("</svg>"));

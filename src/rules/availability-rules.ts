@@ -153,9 +153,7 @@ const MAINTENANCE_BY_WINDOW = `max by (service) (
 )`;
 
 /** Fallback for exporters without the window gauges: smt_maintenance_active was 1 in the minute. */
-const MAINTENANCE_BY_ACTIVE_GAUGE = atRecordedMinute(
-  `max by (service) (max_over_time(${overMinuteBeforeStep("smt_maintenance_active")}))`,
-);
+const MAINTENANCE_BY_ACTIVE_GAUGE = atRecordedMinute(`max by (service) (max_over_time(${overMinuteBeforeStep("smt_maintenance_active")}))`);
 
 /** Per service, always present, 0/1: the recorded minute is a maintenance minute. */
 const MAINTENANCE = `(

@@ -35,7 +35,10 @@ export interface SchedulerClock {
 }
 
 /** The real clock: Date.now, Math.random and armTimer (unref'd timers do not keep the process alive). */
-export function systemClock(options: { unref?: boolean } = {}, time: { now(): number; random(): number } = { now: Date.now, random: Math.random }): SchedulerClock {
+export function systemClock(
+  options: { unref?: boolean } = {},
+  time: { now(): number; random(): number } = { now: Date.now, random: Math.random },
+): SchedulerClock {
   const timerOptions = { unref: options.unref === true };
   return {
     now: () => time.now(),

@@ -28,7 +28,7 @@ export function trimLikeAlertmanager(text: string): string {
  */
 export function bearerTokenProblem(token: string): string | undefined {
   if (B64TOKEN.test(token)) return undefined;
-  const chars = [...token];
+  const chars = Array.from(token);
   const padding = chars.findIndex((c) => c === "=");
   for (let i = 0; i < chars.length; i++) {
     const c = chars[i]!;

@@ -21,7 +21,7 @@ const DAY = 86_400_000;
 function rsaKey(): { forgeKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey; pem: string } {
   const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const pem = privateKey.export({ type: "pkcs1", format: "pem" }).toString();
-  const forgeKey = forge.pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey;
+  const forgeKey = forge.pki.privateKeyFromPem(pem);
   return { forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e), pem };
 }
 
@@ -39,7 +39,10 @@ export function generateCertificates(now: number = Date.now()): SimulatorCertifi
   caCert.serialNumber = serial();
   caCert.validity.notBefore = new Date(now - DAY);
   caCert.validity.notAfter = new Date(now + 5 * 365 * DAY);
-  const caSubject = [{ name: "commonName", value: "SMT simulator CA" }, { name: "organizationName", value: "smt-monitor" }];
+  const caSubject = [
+    { name: "commonName", value: "SMT simulator CA" },
+    { name: "organizationName", value: "smt-monitor" },
+  ];
   caCert.setSubject(caSubject);
   caCert.setIssuer(caSubject);
   caCert.setExtensions([

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { TLSSocket } from "node:tls";
 import express, { type Express, type Request } from "express";
 import { DateTime } from "luxon";
 import type { FaultBoard } from "./fault-board.js";
@@ -28,7 +29,7 @@ export function createEnergyApi(faults: FaultBoard, tokens: TokenIssuer, now: ()
   const esiidsOf = (req: Request): string[] | undefined => {
     const esiid = (req.body as { esiid?: unknown })?.esiid;
     const list = Array.isArray(esiid) ? esiid : typeof esiid === "string" ? [esiid] : undefined;
-    return list?.every((e) => typeof e === "string") ? (list as string[]) : undefined;
+    return list?.every((e) => typeof e === "string") ? list : undefined;
   };
 
   /** Interval data for day D is posted by 06:00 on D+2 (Central time). */
@@ -85,19 +86,27 @@ export function createEnergyApi(faults: FaultBoard, tokens: TokenIssuer, now: ()
       registerData: esiids.map((esiid) => ({
         esiid,
         readDate: day.toFormat("MM/dd/yyyy"),
-        energyDataKwh: intervalRows(esiid, day).reduce((sum, r) => sum + r.kwh, 0).toFixed(3),
+        energyDataKwh: intervalRows(esiid, day)
+          .reduce((sum, r) => sum + r.kwh, 0)
+          .toFixed(3),
       })),
     });
   });
 
   app.post("/v2/meterInfo/", tokenRequired, (req, res) => {
     const esiids = esiidsOf(req) ?? [];
-    res.json({ trans_id: (req.body as { trans_id?: string }).trans_id ?? "", MeterData: esiids.map((esiid) => ({ esiid, meterNumber: `M${esiid.slice(-8)}`, meterStatus: "ACTIVE", meterMultiplier: 1 })) });
+    res.json({
+      trans_id: (req.body as { trans_id?: string }).trans_id ?? "",
+      MeterData: esiids.map((esiid) => ({ esiid, meterNumber: `M${esiid.slice(-8)}`, meterStatus: "ACTIVE", meterMultiplier: 1 })),
+    });
   });
 
   app.post("/v2/premise/", tokenRequired, (req, res) => {
     const esiids = esiidsOf(req) ?? [];
-    res.json({ trans_id: (req.body as { trans_id?: string }).trans_id ?? "", premiseData: esiids.map((esiid) => ({ esiid, status: "Active", premiseType: "Residential" })) });
+    res.json({
+      trans_id: (req.body as { trans_id?: string }).trans_id ?? "",
+      premiseData: esiids.map((esiid) => ({ esiid, status: "Active", premiseType: "Residential" })),
+    });
   });
 
   const odr = new Map<string, number>();
@@ -114,11 +123,18 @@ export function createEnergyApi(faults: FaultBoard, tokens: TokenIssuer, now: ()
       return;
     }
     const done = now() - at > 2000;
-    res.json({ correlationId: id, statusCode: done ? "0" : "PEN", statusReason: done ? "COMPLETED" : "PENDING", odrRead: done ? { registerReading: "12345.678", readingDate: new Date(now()).toISOString() } : undefined });
+    res.json({
+      correlationId: id,
+      statusCode: done ? "0" : "PEN",
+      statusReason: done ? "COMPLETED" : "PENDING",
+      odrRead: done ? { registerReading: "12345.678", readingDate: new Date(now()).toISOString() } : undefined,
+    });
   });
 
   app.get("/v1/ping/", (req, res) => {
-    const socket = req.socket as import("node:tls").TLSSocket;
+    // The energy API listens on HTTPS only, so its request sockets are TLS sockets.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
+    const socket = req.socket as TLSSocket;
     if (!socket.authorized) {
       res.status(403).json({ errorCode: "403", errorMessage: "a client certificate signed by the SMT CA is required" });
       return;

@@ -1,6 +1,5 @@
-import { DateTime } from "luxon";
+import { type DateTime } from "luxon";
 import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
-
 
 /** Canary meters the simulator knows (ESIIDs: "10" + TDSP code; CenterPoint's are 22 digits). */
 export const SIMULATED_ESIIDS = [
@@ -62,7 +61,9 @@ export function intervalCsv(rows: IntervalRow[], revision: DateTime): string {
 
 /** SMT delivers PGP-armored files; the simulator wraps the CSV in an armor-shaped envelope. */
 export function armor(text: string): string {
-  const body = Buffer.from(text).toString("base64").replace(/.{1,64}/g, "$&\n");
+  const body = Buffer.from(text)
+    .toString("base64")
+    .replace(/.{1,64}/g, "$&\n");
   return `-----BEGIN PGP MESSAGE-----\nVersion: smt-monitor simulator\n\n${body}-----END PGP MESSAGE-----\n`;
 }
 

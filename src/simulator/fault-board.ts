@@ -46,7 +46,9 @@ export class FaultBoard {
     if (!(fault in FAULTS)) return `unknown fault "${fault}": expected one of ${Object.keys(FAULTS).join(", ")}`;
     const services = FAULTS[fault as FaultName] as readonly Service[];
     if (!services.includes(service)) {
-      const applicable = Object.entries(FAULTS).filter(([, s]) => (s as readonly Service[]).includes(service)).map(([f]) => f);
+      const applicable = Object.entries(FAULTS)
+        .filter(([, s]) => (s as readonly Service[]).includes(service))
+        .map(([f]) => f);
       return `fault "${fault}" does not apply to service ${service}: expected one of ${applicable.join(", ")}`;
     }
     this.active.set(service, { fault: fault as FaultName, delayMs, since: now });
@@ -61,5 +63,4 @@ export class FaultBoard {
   list(): { service: Service; fault: FaultName; delay_ms: number; since: string }[] {
     return [...this.active.entries()].map(([service, f]) => ({ service, fault: f.fault, delay_ms: f.delayMs, since: new Date(f.since).toISOString() }));
   }
-
 }

@@ -81,14 +81,19 @@ export function hanDevices(badRows: boolean): SimulatedHanDevice[] {
 
 /** One object per line, so that a bad device's line in the file is its own. */
 export function hanDevicesJson(badRows: boolean): string {
-  return `{"devices": [\n${hanDevices(badRows).map((d) => `  ${JSON.stringify(d)}`).join(",\n")}\n]}\n`;
+  return `{"devices": [\n${hanDevices(badRows)
+    .map((d) => `  ${JSON.stringify(d)}`)
+    .join(",\n")}\n]}\n`;
 }
 
 export class FigureFeeds {
   readonly dir: string;
   private badRows = false;
 
-  constructor(stateDir: string, private readonly now: () => number) {
+  constructor(
+    stateDir: string,
+    private readonly now: () => number,
+  ) {
     this.dir = join(stateDir, "feeds");
     mkdirSync(this.dir, { recursive: true });
     this.write();

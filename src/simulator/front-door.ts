@@ -57,9 +57,13 @@ export class FrontDoor {
     }
     if (fault?.fault === "slow" && this.delayHere) {
       this.hold(socket);
-      armTimer(fault.delayMs, () => {
-        if (this.held.delete(socket) && !socket.destroyed) this.handOver(socket);
-      }, { unref: true });
+      armTimer(
+        fault.delayMs,
+        () => {
+          if (this.held.delete(socket) && !socket.destroyed) this.handOver(socket);
+        },
+        { unref: true },
+      );
       return;
     }
     this.handOver(socket);

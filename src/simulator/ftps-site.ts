@@ -95,30 +95,37 @@ export class FtpsSite {
       timeout: 60_000,
     });
     // ftp-srv installs handlers that exit the process on signals; the simulator owns its shutdown.
-    for (const [signal, keep] of [["SIGTERM", before], ["SIGINT", beforeInt], ["SIGQUIT", beforeQuit]] as const) {
+    for (const [signal, keep] of [
+      ["SIGTERM", before],
+      ["SIGINT", beforeInt],
+      ["SIGQUIT", beforeQuit],
+    ] as const) {
       for (const l of process.listeners(signal)) if (!keep.has(l)) process.removeListener(signal, l);
     }
-    this.server.on("login", ({ username, password }: { username: string; password: string }, resolve: (r: { root: string }) => void, reject: (e: Error) => void) => {
-      if (options.faults.is("ftps", "auth_failure") || username !== options.username || password !== options.password) {
-        reject(new Error("Login incorrect"));
-        return;
-      }
-      if (options.faults.is("ftps", "missing_file")) return resolve({ root: this.dirs.empty });
-      if (options.faults.is("ftps", "stale_file")) {
-        this.fill(this.dirs.stale, 3);
-        return resolve({ root: this.dirs.stale });
-      }
-      if (options.faults.is("ftps", "late_data")) {
-        fillIntervalDeliveries(this.dirs.late, options.now(), { latenessMs: dataLateness(options.faults, "ftps"), flawed: false });
-        return resolve({ root: this.dirs.late });
-      }
-      if (options.faults.is("ftps", "flawed_data")) {
-        fillIntervalDeliveries(this.dirs.flawed, options.now(), { latenessMs: 0, flawed: true });
-        return resolve({ root: this.dirs.flawed });
-      }
-      this.fill(this.dirs.fresh, 0);
-      resolve({ root: this.dirs.fresh });
-    });
+    this.server.on(
+      "login",
+      ({ username, password }: { username: string; password: string }, resolve: (r: { root: string }) => void, reject: (e: Error) => void) => {
+        if (options.faults.is("ftps", "auth_failure") || username !== options.username || password !== options.password) {
+          reject(new Error("Login incorrect"));
+          return;
+        }
+        if (options.faults.is("ftps", "missing_file")) return resolve({ root: this.dirs.empty });
+        if (options.faults.is("ftps", "stale_file")) {
+          this.fill(this.dirs.stale, 3);
+          return resolve({ root: this.dirs.stale });
+        }
+        if (options.faults.is("ftps", "late_data")) {
+          fillIntervalDeliveries(this.dirs.late, options.now(), { latenessMs: dataLateness(options.faults, "ftps"), flawed: false });
+          return resolve({ root: this.dirs.late });
+        }
+        if (options.faults.is("ftps", "flawed_data")) {
+          fillIntervalDeliveries(this.dirs.flawed, options.now(), { latenessMs: 0, flawed: true });
+          return resolve({ root: this.dirs.flawed });
+        }
+        this.fill(this.dirs.fresh, 0);
+        resolve({ root: this.dirs.fresh });
+      },
+    );
     this.fill(this.dirs.fresh, 0);
   }
 

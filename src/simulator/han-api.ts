@@ -1,4 +1,4 @@
-import express, { type Express, type Request } from "express";
+import express, { type Express } from "express";
 import type { FaultBoard } from "./fault-board.js";
 import { httpFaults } from "./http-faults.js";
 import { requireToken, tokenEndpoint, type TokenIssuer } from "./token-issuer.js";
@@ -24,7 +24,13 @@ export function createHanApi(faults: FaultBoard, tokens: TokenIssuer, now: () =>
   app.use(httpFaults("han", faults));
   app.use(express.json({ limit: "64kb" }));
   const devices = new Map<string, Device>();
-  const seed: Device = { esiid: "10443720000000001", deviceMacId: "00:1D:A3:00:00:00:00:01", deviceType: "IHD", status: "Joined", updated: new Date(now()).toISOString() };
+  const seed: Device = {
+    esiid: "10443720000000001",
+    deviceMacId: "00:1D:A3:00:00:00:00:01",
+    deviceType: "IHD",
+    status: "Joined",
+    updated: new Date(now()).toISOString(),
+  };
   devices.set(seed.deviceMacId, seed);
 
   app.post("/v2/token/", tokenEndpoint("han", faults, tokens));

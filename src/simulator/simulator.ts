@@ -39,13 +39,21 @@ export interface RunningSimulator {
   feeds: FigureFeeds;
   certificates: SimulatorCertificates;
   /** Files the probes' config can point at (CA, client certificate, credentials). */
-  files: { ca: string; clientCert: string; clientKey: string; apiUsername: string; apiPassword: string; ftpsUsername: string; ftpsPassword: string; legacyPassword: string };
+  files: {
+    ca: string;
+    clientCert: string;
+    clientKey: string;
+    apiUsername: string;
+    apiPassword: string;
+    ftpsUsername: string;
+    ftpsPassword: string;
+    legacyPassword: string;
+  };
   credentials: { apiUsername: string; apiPassword: string; ftpsUsername: string; ftpsPassword: string; legacyUsername: string; legacyPassword: string };
   setFault(service: Service, fault: string, delayMs?: number): Promise<string | undefined>;
   clearFaults(service?: Service): Promise<void>;
   stop(): Promise<void>;
 }
-
 
 /**
  * A fake SMT on loopback for tests and the demo: HTTPS portal, API and HAN API, an FTPS site, and
@@ -169,11 +177,14 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       res.status(400).json({ error: `fault: expected one of ${Object.keys(FAULTS).join(", ")}` });
       return;
     }
-    if (body.delay_ms !== undefined && (typeof body.delay_ms !== "number" || !Number.isInteger(body.delay_ms) || body.delay_ms < 0 || body.delay_ms > MAX_TIMER_DELAY_MS)) {
+    if (
+      body.delay_ms !== undefined &&
+      (typeof body.delay_ms !== "number" || !Number.isInteger(body.delay_ms) || body.delay_ms < 0 || body.delay_ms > MAX_TIMER_DELAY_MS)
+    ) {
       res.status(400).json({ error: `delay_ms: expected a whole number of milliseconds between 0 and ${MAX_TIMER_DELAY_MS}` });
       return;
     }
-    const error = await setFault(body.service as Service, body.fault, body.delay_ms as number | undefined);
+    const error = await setFault(body.service as Service, body.fault, body.delay_ms);
     if (error) {
       res.status(400).json({ error });
       return;
@@ -216,4 +227,3 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     },
   };
 }
-

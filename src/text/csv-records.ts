@@ -31,7 +31,7 @@ export function parseCsv(text: string): CsvParseResult {
   };
   const endRecord = () => {
     endField();
-    if (!(fields.length === 1 && fields[0] === "" )) records.push({ line: recordLine, fields });
+    if (!(fields.length === 1 && fields[0] === "")) records.push({ line: recordLine, fields });
     fields = [];
   };
 

@@ -88,7 +88,9 @@ function render(value: HtmlValue, context: Context): string {
   }
   if (Array.isArray(value)) return value.map((v: HtmlValue) => render(v, context)).join("");
   if (context === "attribute-name" || context === "unquoted-value") {
-    throw new Error(`html\`\`: ${JSON.stringify(String(value))} cannot be interpolated ${context === "unquoted-value" ? "into an unquoted attribute value" : "where an attribute name goes"} (use dataAttributes() or quote the value)`);
+    throw new Error(
+      `html\`\`: ${JSON.stringify(String(value))} cannot be interpolated ${context === "unquoted-value" ? "into an unquoted attribute value" : "where an attribute name goes"} (use dataAttributes() or quote the value)`,
+    );
   }
   const text = String(value);
   if (context === "url" && !SAFE_URL.test(text.trim())) return REFUSED_URL;
@@ -99,7 +101,7 @@ function render(value: HtmlValue, context: Context): string {
 export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): SafeHtml {
   let out = strings[0]!;
   for (let i = 0; i < values.length; i++) {
-    out += render(values[i]!, contextBefore(strings[i]!)) + strings[i + 1]!;
+    out += render(values[i], contextBefore(strings[i]!)) + strings[i + 1]!;
   }
   return new SafeHtml(out, SAFE_HTML_BRAND);
 }

@@ -51,7 +51,11 @@ export function listenOn(app: RequestListener, listenAddress: { host?: string; p
  * so a reload can swap its certificate. Resolves with the server and the port it got (port 0 asks the
  * system for one); rejects with a ListenError.
  */
-export async function serveWeb(app: RequestListener, listenAddress: { host?: string; port: number }, security?: WebSecurity): Promise<{ server: Server; port: number }> {
+export async function serveWeb(
+  app: RequestListener,
+  listenAddress: { host?: string; port: number },
+  security?: WebSecurity,
+): Promise<{ server: Server; port: number }> {
   const server = await listenOn(app, listenAddress, security?.config.tls);
   security?.attach(server);
   const address = server.address();

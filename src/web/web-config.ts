@@ -16,14 +16,26 @@ import { YamlSource } from "../config/yaml-source.js";
  */
 
 /** How a client certificate is asked for and checked; the names are Go's tls.ClientAuthType. */
-export const CLIENT_AUTH_TYPES = ["NoClientCert", "RequestClientCert", "RequireAnyClientCert", "VerifyClientCertIfGiven", "RequireAndVerifyClientCert"] as const;
+export const CLIENT_AUTH_TYPES = [
+  "NoClientCert",
+  "RequestClientCert",
+  "RequireAnyClientCert",
+  "VerifyClientCertIfGiven",
+  "RequireAndVerifyClientCert",
+] as const;
 export type ClientAuthType = (typeof CLIENT_AUTH_TYPES)[number];
 
 /** TLS versions as the toolkit names them; Node (OpenSSL 3) serves TLS 1.2 and 1.3 only. */
 const TLS_VERSIONS = { TLS12: "TLSv1.2", TLS13: "TLSv1.3" } as const satisfies Record<string, SecureVersion>;
 
 /** Response headers a web config may set (the toolkit's list). */
-export const WEB_CONFIG_HEADERS = ["Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "X-XSS-Protection", "Strict-Transport-Security"] as const;
+export const WEB_CONFIG_HEADERS = [
+  "Content-Security-Policy",
+  "X-Frame-Options",
+  "X-Content-Type-Options",
+  "X-XSS-Protection",
+  "Strict-Transport-Security",
+] as const;
 
 /** A bcrypt hash as htpasswd -B and Go's bcrypt write it: $2a$, $2b$ or $2y$, cost, 53 characters. */
 const BCRYPT_HASH = /^\$2[aby]\$(\d\d)\$[./A-Za-z0-9]{53}$/;
@@ -100,7 +112,10 @@ export function parseWebConfig(text: string, file: string): WebConfig {
     if (user.includes(":")) problem(["basic_auth_users", user], 'a user name cannot contain ":" (HTTP basic auth splits on it)');
     const match = BCRYPT_HASH.exec(hash);
     if (!match) {
-      problem(["basic_auth_users", user], 'expected a bcrypt hash ("$2y$10$" and 53 characters, e.g. from `htpasswd -nBC 10 USER`); plaintext passwords are refused');
+      problem(
+        ["basic_auth_users", user],
+        'expected a bcrypt hash ("$2y$10$" and 53 characters, e.g. from `htpasswd -nBC 10 USER`); plaintext passwords are refused',
+      );
     } else if (Number(match[1]) < 4 || Number(match[1]) > 31) {
       problem(["basic_auth_users", user], `expected a bcrypt cost from 4 to 31, got ${Number(match[1])}`);
     } else {

@@ -45,12 +45,16 @@ export async function startAlertmanager(dir: string, configFile: string): Promis
   const port = await freePort();
   const storage = join(dir, `am-data-${port}`);
   mkdirSync(storage, { recursive: true });
-  const child = spawn(ALERTMANAGER, ["--cluster.listen-address=", `--storage.path=${storage}`, `--web.listen-address=127.0.0.1:${port}`, `--config.file=${configFile}`, "--log.level=debug"], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    ALERTMANAGER,
+    ["--cluster.listen-address=", `--storage.path=${storage}`, `--web.listen-address=127.0.0.1:${port}`, `--config.file=${configFile}`, "--log.level=debug"],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let output = "";
-  child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
-  child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
+  child.stdout.on("data", (c: Buffer) => (output += c.toString()));
+  child.stderr.on("data", (c: Buffer) => (output += c.toString()));
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   await waitFor(
@@ -97,7 +101,13 @@ export async function startAlertmanager(dir: string, configFile: string): Promis
 }
 
 /** An alert as Prometheus sends it to Alertmanager. */
-export function promAlert(o: { alertname?: string; service: string; start: number; endsAt?: Date; extraLabels?: Record<string, string> }): Record<string, unknown> {
+export function promAlert(o: {
+  alertname?: string;
+  service: string;
+  start: number;
+  endsAt?: Date;
+  extraLabels?: Record<string, string>;
+}): Record<string, unknown> {
   const alertname = o.alertname ?? ALERT_NAMES.unplannedOutage;
   return {
     labels: { alertname, service: o.service, severity: "critical", ...o.extraLabels },

@@ -15,6 +15,10 @@ export function captureLogger(): { logger: Logger; lines: () => Record<string, u
   return {
     logger,
     text,
-    lines: () => text().split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as Record<string, unknown>),
+    lines: () =>
+      text()
+        .split("\n")
+        .filter((l) => l !== "")
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
   };
 }

@@ -35,8 +35,6 @@ export interface DashboardYear {
   locations: string[];
 }
 
-const central = (iso: string) => DateTime.fromISO(iso, { zone: ZONE }).toMillis();
-
 export function dashboardYear(nowIso = "2026-03-17T15:42:30"): DashboardYear {
   const now = DateTime.fromISO(nowIso, { zone: ZONE });
   const nowMs = now.toMillis();
@@ -195,13 +193,19 @@ export function writeDashboardYear(year: DashboardYear, pathOf: (part: number) =
     states.forEach((s, i) => {
       run = s === "unavailable" ? run + 1 : 0;
       const m = recentFrom - 30 * 86_400_000 + i * MINUTE;
-      if (run > 15 && m >= recentFrom) f.sample(`ALERTS{alertname="SMTUnplannedOutage",alertstate="firing",service="${service}",severity="critical"}`, 1, sampleTime(m) + 5_000);
+      if (run > 15 && m >= recentFrom)
+        f.sample(`ALERTS{alertname="SMTUnplannedOutage",alertstate="firing",service="${service}",severity="critical"}`, 1, sampleTime(m) + 5_000);
     });
   }
 
   // Raw exporter series: last 2 days, every 30 s, two locations.
   const rawFrom = nowMs - 2 * 86_400_000;
-  const phases: Record<Service, string[]> = { gui: ["dns", "connect", "tls", "processing", "transfer"], api: ["token", "interval_reads"], ftps: ["connect", "tls", "login", "list", "transfer"], han: ["token", "device_status"] };
+  const phases: Record<Service, string[]> = {
+    gui: ["dns", "connect", "tls", "processing", "transfer"],
+    api: ["token", "interval_reads"],
+    ftps: ["connect", "tls", "login", "list", "transfer"],
+    han: ["token", "device_status"],
+  };
   for (const { name: check, service } of year.checks) {
     for (const [li, location] of year.locations.entries()) {
       const labels = `check="${check}",instance="exporter-${location}:9910",job="smt-exporter",location="${location}",service="${service}"`;
@@ -221,7 +225,8 @@ export function writeDashboardYear(year: DashboardYear, pathOf: (part: number) =
         f.sample(`smt_probe_failures_total{${labels},reason="${service === "ftps" ? "connect" : "http_status"}"}`, failed, t);
         f.sample(`smt_probe_last_run_timestamp_seconds{${labels}}`, t / 1000, t);
         f.sample(`smt_tls_cert_not_after_timestamp_seconds{${labels}}`, nowMs / 1000 + (30 + 20 * year.checks.findIndex((c) => c.name === check)) * 86_400, t);
-        if (service === "ftps") f.sample(`smt_ftps_newest_file_timestamp_seconds{${labels}}`, Math.floor((t - 3 * 3600_000) / 86_400_000) * 86_400 + 5 * 3600, t);
+        if (service === "ftps")
+          f.sample(`smt_ftps_newest_file_timestamp_seconds{${labels}}`, Math.floor((t - 3 * 3600_000) / 86_400_000) * 86_400 + 5 * 3600, t);
       }
     }
   }
@@ -236,23 +241,34 @@ export function writeDashboardYear(year: DashboardYear, pathOf: (part: number) =
   for (let t = recentFrom, i = 0; t <= nowMs; t += t < nowMs - 2 * 86_400_000 ? 300_000 : 60_000, i++) {
     const day = Math.floor((t - recentFrom) / 86_400_000);
     requests = i % 3 === 0 ? requests + 1 : requests;
-    outcomes.forEach((o, oi) => f.sample(`smt_notifier_webhook_requests_total{${inst},outcome="${o}"}`, oi === 0 ? requests : oi === 2 ? Math.floor(day / 10) : 0, t));
+    outcomes.forEach((o, oi) =>
+      f.sample(`smt_notifier_webhook_requests_total{${inst},outcome="${o}"}`, oi === 0 ? requests : oi === 2 ? Math.floor(day / 10) : 0, t),
+    );
     kinds.forEach((k, ki) => f.sample(`smt_notice_drafts_created_total{${inst},kind="${k}"}`, Math.floor((day * (ki + 1)) / 4), t));
-    for (const [ki, k] of kinds.entries()) for (const [si, s] of statuses.entries()) f.sample(`smt_notices{${inst},kind="${k}",status="${s}"}`, si === 2 ? Math.floor((day * (ki + 1)) / 5) : (ki + si) % 3, t);
+    for (const [ki, k] of kinds.entries())
+      for (const [si, s] of statuses.entries())
+        f.sample(`smt_notices{${inst},kind="${k}",status="${s}"}`, si === 2 ? Math.floor((day * (ki + 1)) / 5) : (ki + si) % 3, t);
     f.sample(`smt_notice_channel_deliveries_total{${inst},channel="oncall-chat"}`, Math.floor(day * 2.5), t);
     f.sample(`smt_notice_channel_failures_total{${inst},channel="oncall-chat"}`, Math.floor(day / 7), t);
     f.sample(`smt_notice_outbox_pending{${inst},channel="oncall-chat"}`, day % 9 === 0 ? 1 : 0, t);
     f.sample(`smt_notice_planned_overdue{${inst}}`, day >= 40 ? 1 : 0, t);
-    buckets.forEach((le, bi) => f.sample(`smt_notifier_webhook_duration_seconds_bucket{${inst},le="${le}"}`, Math.floor((requests * (bi + 1)) / buckets.length), t));
+    buckets.forEach((le, bi) =>
+      f.sample(`smt_notifier_webhook_duration_seconds_bucket{${inst},le="${le}"}`, Math.floor((requests * (bi + 1)) / buckets.length), t),
+    );
     f.sample(`smt_notifier_webhook_duration_seconds_count{${inst}}`, requests, t);
     f.sample(`smt_notifier_webhook_duration_seconds_sum{${inst}}`, requests * 0.004, t);
   }
   // Energy data, call-center tickets and HAN devices (src/dashboards/market-data-panels.ts): the last
   // 2 days, every 5 minutes, one location. The API's data is late in the first 6 hours.
   const dayStart = (daysBack: number) => DateTime.fromMillis(nowMs, { zone: ZONE }).startOf("day").minus({ days: daysBack }).toMillis() / 1000;
-  const months = [DateTime.fromMillis(nowMs, { zone: ZONE }), DateTime.fromMillis(nowMs, { zone: ZONE }).minus({ months: 1 })].map((m) => m.toFormat("yyyy-MM"));
+  const months = [DateTime.fromMillis(nowMs, { zone: ZONE }), DateTime.fromMillis(nowMs, { zone: ZONE }).minus({ months: 1 })].map((m) =>
+    m.toFormat("yyyy-MM"),
+  );
   for (let t = rawFrom + 11_000, i = 0; t <= nowMs; t += 300_000, i++) {
-    for (const [service, check, lateUntil] of [["ftps", "ftps_interval_data", 0], ["api", "api_interval_data", rawFrom + 6 * 3600_000]] as const) {
+    for (const [service, check, lateUntil] of [
+      ["ftps", "ftps_interval_data", 0],
+      ["api", "api_interval_data", rawFrom + 6 * 3600_000],
+    ] as const) {
       const labels = `check="${check}",instance="exporter-austin:9910",job="smt-exporter",location="austin",service="${service}"`;
       const expected = dayStart(2);
       const latest = t < lateUntil ? dayStart(3) : expected;
@@ -265,7 +281,12 @@ export function writeDashboardYear(year: DashboardYear, pathOf: (part: number) =
     for (const [mi, month] of months.entries()) {
       for (const [ti, type] of ["Password Reset", "Account Access", "Energy Data Access"].entries()) {
         // the same source at two exporters (counted once)
-        for (const exporter of ["austin", "dallas"]) f.sample(`smt_call_center_tickets{instance="exporter-${exporter}:9910",job="smt-exporter",month="${month}",source="call_center",type="${type}"}`, mi === 0 ? 10 * (ti + 1) + Math.floor(i / 50) : 100 * (ti + 1), t);
+        for (const exporter of ["austin", "dallas"])
+          f.sample(
+            `smt_call_center_tickets{instance="exporter-${exporter}:9910",job="smt-exporter",month="${month}",source="call_center",type="${type}"}`,
+            mi === 0 ? 10 * (ti + 1) + Math.floor(i / 50) : 100 * (ti + 1),
+            t,
+          );
       }
     }
     for (const [key, v] of Object.entries({ "joined oncor": 40, "pending oncor": 3, "joined centerpoint": 22, "failed tnmp": 1 })) {

@@ -22,8 +22,8 @@ export async function startExporterProcess(args: string[], ceilingMs = 20_000): 
   const child = spawn(process.execPath, [CLI, "exporter", ...args, "--web.listen-address", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
-  child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   const port = await waitFor(
     "listening log line",
     async () => {

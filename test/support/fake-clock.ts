@@ -19,7 +19,10 @@ export class FakeClock implements SchedulerClock {
   private readonly timers = new Set<FakeTimer>();
   private readonly randoms: number[] = [];
 
-  constructor(startMs = 0, private fallbackRandom = 0) {
+  constructor(
+    startMs = 0,
+    private fallbackRandom = 0,
+  ) {
     this.nowMs = startMs;
   }
 
@@ -46,10 +49,14 @@ export class FakeClock implements SchedulerClock {
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       const timer = this.setTimer(ms, resolve);
-      signal?.addEventListener("abort", () => {
-        this.clearTimer(timer);
-        resolve();
-      }, { once: true });
+      signal?.addEventListener(
+        "abort",
+        () => {
+          this.clearTimer(timer);
+          resolve();
+        },
+        { once: true },
+      );
     });
   }
 

@@ -66,11 +66,19 @@ export interface RunningNotifier {
   stop(): Promise<void>;
 }
 
-export async function startNotifier(o: NotifierConfigOptions & { clock?: () => number; logger?: Logger; tickIntervalMs?: number; webConfigFile?: string } = {}): Promise<RunningNotifier> {
+export async function startNotifier(
+  o: NotifierConfigOptions & { clock?: () => number; logger?: Logger; tickIntervalMs?: number; webConfigFile?: string } = {},
+): Promise<RunningNotifier> {
   const dir = mkdtempSync(join(tmpdir(), "smt-notifier-"));
   const configFile = writeNotifierConfig(dir, o);
   const capture = captureLogger();
-  const notifier = new Notifier({ config: loadNotifierConfig(configFile), logger: o.logger ?? capture.logger, clock: o.clock, tickIntervalMs: o.tickIntervalMs, webConfigFile: o.webConfigFile });
+  const notifier = new Notifier({
+    config: loadNotifierConfig(configFile),
+    logger: o.logger ?? capture.logger,
+    clock: o.clock,
+    tickIntervalMs: o.tickIntervalMs,
+    webConfigFile: o.webConfigFile,
+  });
   const { port } = await notifier.start();
   return {
     notifier,
@@ -149,12 +157,16 @@ export function payload(alerts: AlertSpec[], groupKey = `{}:{alertname="${ALERT_
   };
 }
 
-export async function postWebhook(url: string, body: unknown, init: { token?: string | null; contentType?: string } = {}): Promise<{ status: number; json: Record<string, unknown> }> {
+export async function postWebhook(
+  url: string,
+  body: unknown,
+  init: { token?: string | null; contentType?: string } = {},
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const headers: Record<string, string> = { "content-type": init.contentType ?? "application/json" };
   if (init.token !== null) headers.authorization = `Bearer ${init.token ?? WEBHOOK_TOKEN}`;
   const res = await fetch(`${url}/alertmanager/webhook`, { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) });
   const text = await res.text();
-  let json: Record<string, unknown> = {};
+  let json: Record<string, unknown>;
   try {
     json = JSON.parse(text) as Record<string, unknown>;
   } catch {

@@ -66,8 +66,8 @@ export async function startPrometheus(options: PrometheusServerOptions): Promise
     );
     running.add(child);
     let output = "";
-    child.stdout!.on("data", (d) => (output += d));
-    child.stderr!.on("data", (d) => (output += d));
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     const server: PrometheusServer = {
       url: `http://127.0.0.1:${port}`,
@@ -120,7 +120,13 @@ export async function instantQuery(url: string, query: string, time?: number): P
 }
 
 /** A range query; returns every series' points. */
-export async function rangeQuery(url: string, query: string, start: number, end: number, step: number): Promise<{ metric: Record<string, string>; values: [number, number][] }[]> {
+export async function rangeQuery(
+  url: string,
+  query: string,
+  start: number,
+  end: number,
+  step: number,
+): Promise<{ metric: Record<string, string>; values: [number, number][] }[]> {
   const body = new URLSearchParams({ query, start: String(start), end: String(end), step: String(step) });
   const res = await fetch(`${url}/api/v1/query_range`, { method: "POST", body });
   const json = (await res.json()) as { status: string; error?: string; data: { result: { metric: Record<string, string>; values: [number, string][] }[] } };

@@ -33,7 +33,14 @@ interface DataCheck {
 }
 
 const CHECKS: DataCheck[] = [
-  { service: "ftps", check: "ftps_data", locations: [{ name: "austin", phaseMs: 37_000 }, { name: "dallas", phaseMs: 131_000 }] },
+  {
+    service: "ftps",
+    check: "ftps_data",
+    locations: [
+      { name: "austin", phaseMs: 37_000 },
+      { name: "dallas", phaseMs: 131_000 },
+    ],
+  },
   { service: "api", check: "api_data", locations: [{ name: "austin", phaseMs: 83_000 }] },
   { service: "gui", check: "gui_data", locations: [{ name: "houston", phaseMs: 12_500 }] },
 ];
@@ -54,7 +61,11 @@ function deliveredAt(service: DataService, day: string): number | undefined {
     if (day >= "2026-03-30") return undefined; // deliveries stop: the month's last two days are missing
     if (day === "2026-03-05") return d.plus({ days: 1 }).set({ hour: 23, minute: 40 }).toMillis(); // 40 min late
     if (day === "2026-03-07") return central("2026-03-08T22:50").toMillis(); // on the DST day, just in time
-    return d.plus({ days: 1 }).set({ hour: 5, minute: 30 }).plus({ minutes: (dom * 7) % 60 }).toMillis();
+    return d
+      .plus({ days: 1 })
+      .set({ hour: 5, minute: 30 })
+      .plus({ minutes: (dom * 7) % 60 })
+      .toMillis();
   }
   if (service === "api") {
     if (day === "2026-03-14") return d.plus({ days: 2 }).set({ hour: 9, minute: 30 }).toMillis(); // 3.5 h late
@@ -151,12 +162,18 @@ export function writeSyntheticEnergyData(path: string): EnergyTruth {
       for (const lines of Object.values(figureLines)) buffer += `${lines.join("\n")}\n`;
       flush();
     }
-    samples.set(c.service, list.sort((a, b) => a.t - b.t));
+    samples.set(
+      c.service,
+      list.sort((a, b) => a.t - b.t),
+    );
   }
 
   // Call-center tickets: two sources, each exported by two exporters (counted once).
   const TYPES = ["Password Reset", "Account Access", "Energy Data Access"];
-  const final: Record<string, Record<string, number>> = { phone: { "Password Reset": 310, "Account Access": 125, "Energy Data Access": 44 }, email: { "Password Reset": 90, "Account Access": 61, "Energy Data Access": 17 } };
+  const final: Record<string, Record<string, number>> = {
+    phone: { "Password Reset": 310, "Account Access": 125, "Energy Data Access": 44 },
+    email: { "Password Reset": 90, "Account Access": 61, "Energy Data Access": 17 },
+  };
   const monthStart = central("2026-03-01").toMillis();
   const monthEnd = central("2026-04-01").toMillis();
   const revision = central("2026-04-03T10:00").toMillis(); // email: 5 late-logged Account Access tickets
@@ -185,8 +202,20 @@ export function writeSyntheticEnergyData(path: string): EnergyTruth {
 
   // HAN devices: one source; new devices on 03-20, and changes right after the month (not reported).
   const hanBefore: Record<string, number> = { "joined\toncor": 40, "pending\toncor": 3, "joined\tcenterpoint": 22, "failed\ttnmp": 1 };
-  const hanAfter20: Record<string, number> = { "joined\toncor": 44, "pending\toncor": 2, "joined\tcenterpoint": 25, "failed\ttnmp": 1, "joined\taep_texas_north": 6 };
-  const hanApril: Record<string, number> = { "joined\toncor": 50, "pending\toncor": 0, "joined\tcenterpoint": 25, "failed\ttnmp": 0, "joined\taep_texas_north": 6 };
+  const hanAfter20: Record<string, number> = {
+    "joined\toncor": 44,
+    "pending\toncor": 2,
+    "joined\tcenterpoint": 25,
+    "failed\ttnmp": 1,
+    "joined\taep_texas_north": 6,
+  };
+  const hanApril: Record<string, number> = {
+    "joined\toncor": 50,
+    "pending\toncor": 0,
+    "joined\tcenterpoint": 25,
+    "failed\ttnmp": 0,
+    "joined\taep_texas_north": 6,
+  };
   const keys = [...new Set([...Object.keys(hanBefore), ...Object.keys(hanAfter20), ...Object.keys(hanApril)])];
   const change20 = central("2026-03-20T09:00").toMillis();
   const changeApril = central("2026-04-01T00:30").toMillis();
@@ -234,7 +263,16 @@ export function writeSyntheticEnergyData(path: string): EnergyTruth {
     timeToMarket.set(c.service, byDay);
 
     const seen = new Set(list.map((s) => s.latest).filter((d): d is string => d !== undefined && d.startsWith("2026-03-")));
-    const sum: Figures & { days: number; daysWithIssues: string[] } = { expected: 0, received: 0, missing: 0, duplicate: 0, negative: 0, estimated: 0, days: 0, daysWithIssues: [] };
+    const sum: Figures & { days: number; daysWithIssues: string[] } = {
+      expected: 0,
+      received: 0,
+      missing: 0,
+      duplicate: 0,
+      negative: 0,
+      estimated: 0,
+      days: 0,
+      daysWithIssues: [],
+    };
     for (const day of [...seen].sort()) {
       const f = dayFigures(c.service, day);
       for (const k of Object.keys(f) as (keyof Figures)[]) sum[k] += f[k];

@@ -61,17 +61,21 @@ export class OutboxDispatcher {
 
   private schedule(delayMs: number): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = armTimer(delayMs, () => {
-      if (this.running) {
-        // A pass is under way: look again when it ends.
-        void this.running.then(() => this.schedule(0));
-        return;
-      }
-      this.running = this.pass().finally(() => {
-        this.running = undefined;
-        if (!this.stopped) this.schedule(this.settings.pollIntervalMs);
-      });
-    }, { unref: true });
+    this.timer = armTimer(
+      delayMs,
+      () => {
+        if (this.running) {
+          // A pass is under way: look again when it ends.
+          void this.running.then(() => this.schedule(0));
+          return;
+        }
+        this.running = this.pass().finally(() => {
+          this.running = undefined;
+          if (!this.stopped) this.schedule(this.settings.pollIntervalMs);
+        });
+      },
+      { unref: true },
+    );
   }
 
   /** One pass over what is due now; each row's outcome is committed on its own. */
@@ -127,7 +131,10 @@ export class OutboxDispatcher {
         const next = now + Math.round(backoff * (0.8 + Math.random() * 0.4));
         this.store.outboxFailed(row.id, next, error);
         this.metrics.channelFailures.inc({ channel: row.channel });
-        this.logger.warn({ channel: row.channel, notice: row.notice_id, attempt: row.attempts + 1, retry_at: new Date(next).toISOString(), error }, "announcing a draft failed; will retry");
+        this.logger.warn(
+          { channel: row.channel, notice: row.notice_id, attempt: row.attempts + 1, retry_at: new Date(next).toISOString(), error },
+          "announcing a draft failed; will retry",
+        );
       }
     } catch (err) {
       this.logger.error({ err, channel: row.channel, notice: row.notice_id }, "cannot record the outbox outcome; it will be retried");

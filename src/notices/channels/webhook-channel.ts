@@ -29,7 +29,14 @@ export class WebhookChannel implements NoticeChannel {
   async announce(a: DraftAnnouncement): Promise<void> {
     const body = JSON.stringify({
       text: `New SMT market notice draft ${a.noticeId} (${a.kind}) waiting for review: ${a.subject}\n${a.reviewUrl}`,
-      notice: { id: a.noticeId, kind: a.kind, subject: a.subject, services: a.services, review_url: a.reviewUrl, created_at: new Date(a.createdAt).toISOString() },
+      notice: {
+        id: a.noticeId,
+        kind: a.kind,
+        subject: a.subject,
+        services: a.services,
+        review_url: a.reviewUrl,
+        created_at: new Date(a.createdAt).toISOString(),
+      },
     });
     const headers: Record<string, string> = { ...this.options.headers, "content-type": "application/json" };
     if (this.options.bearerToken) headers.authorization = `Bearer ${this.options.bearerToken}`;
