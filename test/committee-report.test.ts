@@ -12,6 +12,7 @@ import { CLI as cli, ROOT as root, runReport as report, stepTimer } from "./supp
 import { startPrometheus, type PrometheusServer } from "./support/prometheus-server.js";
 import { SERVICES_IN_ORDER, syntheticMarch2026, writeSyntheticOpenMetrics, type GroundTruth } from "./support/synthetic-month.js";
 import { writeSyntheticEnergyData, type EnergyTruth } from "./support/synthetic-energy-data.js";
+import { CHROMIUM, CHROMIUM_ARGS } from "./support/chromium.js";
 
 /**
  * The committee report on a backfilled synthetic March 2026 (DST starts on the 8th): the rules
@@ -22,7 +23,6 @@ import { writeSyntheticEnergyData, type EnergyTruth } from "./support/synthetic-
  * derives itself from the generated samples. Then the HTML report is opened in a real Chromium.
  */
 const run = promisify(execFile);
-const CHROMIUM = process.env.SMT_CHROMIUM ?? "/usr/bin/chromium";
 const MINUTE = 60_000;
 
 let dir: string;
@@ -438,16 +438,7 @@ describe("committee report of a backfilled DST month (real promtool, Prometheus 
       context = await chromium.launchPersistentContext(profile, {
         executablePath: CHROMIUM,
         headless: true,
-        args: [
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-        ],
+        args: CHROMIUM_ARGS,
       });
     }, 120_000);
     afterAll(async () => {

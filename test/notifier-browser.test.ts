@@ -2,9 +2,9 @@ import { existsSync } from "node:fs";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REVIEWER, payload, postWebhook, startNotifier, type RunningNotifier } from "./support/notifier-fixture.js";
+import { CHROMIUM, CHROMIUM_ARGS } from "./support/chromium.js";
 
 /** The review pages in a real Chromium (Debian's package, installed by scripts/setup.sh). */
-const CHROMIUM = process.env.SMT_CHROMIUM ?? "/usr/bin/chromium";
 
 describe("review pages in Chromium", () => {
   let n: RunningNotifier;
@@ -14,16 +14,7 @@ describe("review pages in Chromium", () => {
     n = await startNotifier();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
+      args: CHROMIUM_ARGS,
       // playwright gives every launch a fresh temporary profile (it refuses --user-data-dir here).
     });
   });

@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
+import { MiB } from "../config/byte-count.js";
 import { ConfigError } from "../config/errors.js";
 import { REPORT_FORMATS } from "../report/report-format.js";
 import { MonthUnavailableError } from "../report/monthly-report.js";
@@ -79,7 +80,7 @@ export function registerReport(program: Command): void {
         const month = opts.month !== undefined ? reportMonth(opts.month) : undefined;
         if (opts.year !== undefined) reportYear(opts.year);
         const deadlines = (opts["config.file"] ?? opts.config) ? loadReportDeadlines((opts["config.file"] ?? opts.config)!) : undefined;
-        const prometheus = new PromqlClient(opts.prometheus, { timeoutMs: timeoutSeconds * 1000, maxAnswerBytes: maxAnswerMib << 20 });
+        const prometheus = new PromqlClient(opts.prometheus, { timeoutMs: timeoutSeconds * 1000, maxAnswerBytes: maxAnswerMib * MiB });
         if (opts.notices) {
           const { NoticeStoreReader } = await import("../notices/notice-store.js");
           notices = NoticeStoreReader.open(opts.notices);

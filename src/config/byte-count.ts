@@ -1,8 +1,14 @@
 import { z } from "zod";
-import { formatByteLimit } from "../peers/peer-answer.js";
 
 export const KiB = 1 << 10;
 export const MiB = 1 << 20;
+
+/** "64 MiB", "64 KiB" or "1000 bytes": a limit as people wrote it. */
+export function formatByteLimit(bytes: number): string {
+  if (bytes >= MiB && bytes % MiB === 0) return `${bytes / MiB} MiB`;
+  if (bytes >= KiB && bytes % KiB === 0) return `${bytes / KiB} KiB`;
+  return `${bytes} bytes`;
+}
 
 /** The default of a probe step's max_body_bytes and of an FTPS probe's download.max_bytes. */
 export const DEFAULT_PROBE_BODY_BYTES = MiB;
@@ -13,15 +19,16 @@ export const MAX_PROBE_BODY_BYTES = 64 * MiB;
 export const MAX_DATA_FILE_BYTES = 256 * MiB;
 
 /**
- * A byte cap read from the config: a whole number from 1 to `maxBytes`, `defaultBytes` when absent.
- * The upper bound keeps a config from undoing the cap (a peer's answer is held in memory).
+ * A byte cap read from the config: a whole number from `minBytes` (1 unless given) to `maxBytes`,
+ * `defaultBytes` when absent. The upper bound keeps a config from undoing the cap (a peer's answer
+ * is held in memory).
  */
-export function byteCount(defaultBytes: number, maxBytes: number) {
+export function byteCount(defaultBytes: number, maxBytes: number, minBytes = 1) {
   return z
     .number()
     .superRefine((n, ctx) => {
-      if (!Number.isInteger(n) || n < 1 || n > maxBytes) {
-        ctx.addIssue({ code: "custom", message: `expected a whole number of bytes from 1 to ${maxBytes} (${formatByteLimit(maxBytes)}), got ${n}` });
+      if (!Number.isInteger(n) || n < minBytes || n > maxBytes) {
+        ctx.addIssue({ code: "custom", message: `expected a whole number of bytes from ${minBytes} to ${maxBytes} (${formatByteLimit(maxBytes)}), got ${n}` });
       }
     })
     .default(defaultBytes);

@@ -33,7 +33,10 @@ export function readConfigFile(file: string, maxBytes = MAX_CONFIG_FILE_BYTES): 
     }
     if (length > maxBytes) {
       throw new ConfigError(file, [
-        { path: [], message: `config file larger than ${maxBytes} bytes (the limit): expected a YAML config of a few kilobytes; check the path` },
+        {
+          path: [],
+          message: `config file larger than ${maxBytes} bytes (the limit): expected a YAML config (10,000 checks are about 1.4 MiB); check the path`,
+        },
       ]);
     }
     return buffer.toString("utf8", 0, length);

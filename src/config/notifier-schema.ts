@@ -5,7 +5,7 @@ import { maintenanceConfig } from "./maintenance-schema.js";
 import { SERVICES, type Service } from "./services.js";
 import { MAX_ID_PREFIX_CHARS } from "../notices/notice-id.js";
 import { NOTICE_KINDS, templateProblems, type NoticeKind } from "../notices/notice-template.js";
-import { KiB, MiB } from "./byte-count.js";
+import { byteCount, KiB, MiB } from "./byte-count.js";
 import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 
 /**
@@ -196,7 +196,7 @@ export const notifierConfigSchema = z
     webhook: z
       .strictObject({
         ...secretFields("bearer_token"),
-        max_body_bytes: z.number().int().min(WEBHOOK_BODY_BYTES.min).max(WEBHOOK_BODY_BYTES.max).default(WEBHOOK_BODY_BYTES.default),
+        max_body_bytes: byteCount(WEBHOOK_BODY_BYTES.default, WEBHOOK_BODY_BYTES.max, WEBHOOK_BODY_BYTES.min),
       })
       .superRefine(exactlyOneSecret("bearer_token")),
     reviewers: z.array(reviewer).min(1),

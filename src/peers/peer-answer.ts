@@ -4,6 +4,7 @@
  * keep us forever, and reading "until the end" lets a peer that never stops fill the memory; so
  * every client of a peer reads through here and gets one of two clear errors instead.
  */
+import { formatByteLimit } from "../config/byte-count.js";
 
 /** The peer's answer was too large or not complete in time; the message is meant for the user. */
 export class PeerAnswerError extends Error {
@@ -30,13 +31,6 @@ export interface AnswerLimits {
 /** A stream as undici's body, Node's IncomingMessage or any Readable: chunks, and a way to stop. */
 export interface AnswerStream extends AsyncIterable<Uint8Array | string> {
   destroy(error?: Error): unknown;
-}
-
-/** "64 MiB", "64 KiB" or "1000 bytes": a limit as people wrote it. */
-export function formatByteLimit(bytes: number): string {
-  if (bytes >= 1 << 20 && bytes % (1 << 20) === 0) return `${bytes / (1 << 20)} MiB`;
-  if (bytes >= 1 << 10 && bytes % (1 << 10) === 0) return `${bytes / (1 << 10)} KiB`;
-  return `${bytes} bytes`;
 }
 
 export function answerTooLarge(what: string, maxBytes: number): PeerAnswerError {

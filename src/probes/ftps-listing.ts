@@ -1,5 +1,5 @@
 import { Client, type FileInfo } from "basic-ftp";
-import { formatByteLimit } from "../peers/peer-answer.js";
+import { formatByteLimit, MiB } from "../config/byte-count.js";
 import { ProbeFailure } from "./probe.js";
 
 /**
@@ -7,7 +7,7 @@ import { ProbeFailure } from "./probe.js";
  * in memory and parses it whole; its own cap is 40 MiB. The data connection is bounded in time by
  * the check's timeout like everything else.
  */
-export const MAX_FTPS_LISTING_BYTES = 16 << 20;
+export const MAX_FTPS_LISTING_BYTES = 16 * MiB;
 
 /** A basic-ftp client whose listings are capped at MAX_FTPS_LISTING_BYTES; deadlines are the caller's. */
 export function ftpsClient(): Client {

@@ -1,4 +1,5 @@
 import { request } from "undici";
+import { MiB } from "../config/byte-count.js";
 import { answerTooSlow, PeerAnswerError, readPeerAnswer } from "../peers/peer-answer.js";
 
 /**
@@ -47,8 +48,8 @@ export interface RangeSeries {
 }
 
 /** The default cap on one answer of Prometheus, and its upper bound. */
-export const DEFAULT_PROMETHEUS_ANSWER_BYTES = 64 << 20;
-export const MAX_PROMETHEUS_ANSWER_BYTES = 1024 << 20;
+export const DEFAULT_PROMETHEUS_ANSWER_BYTES = 64 * MiB;
+export const MAX_PROMETHEUS_ANSWER_BYTES = 1024 * MiB;
 /** The default total time of one request, from connecting to the last byte of its answer. */
 export const DEFAULT_PROMQL_TIMEOUT_MS = 60_000;
 /** Prometheus refuses more than 11,000 points per series in one range query: a range is cut in requests of this many steps. */

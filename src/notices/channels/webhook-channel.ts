@@ -1,10 +1,11 @@
 import { request } from "undici";
+import { KiB } from "../../config/byte-count.js";
 import { answerTooSlow, PeerAnswerError, readPeerAnswer } from "../../peers/peer-answer.js";
 import type { DraftAnnouncement, NoticeChannel } from "./notice-channel.js";
 import { timeoutSignal } from "../../scheduler/timer.js";
 
 /** The most of a webhook's answer read (only its first 200 characters are kept, for the error). */
-export const MAX_WEBHOOK_ANSWER_BYTES = 64 << 10;
+export const MAX_WEBHOOK_ANSWER_BYTES = 64 * KiB;
 
 /**
  * A generic JSON webhook for chat tools: POSTs `{ text, notice }` (the `text` field is what Slack-
