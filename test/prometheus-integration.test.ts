@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,6 +6,7 @@ import { Exporter } from "../src/exporter/exporter.js";
 import { recordedMinuteStart } from "../src/rules/minute-timing.js";
 import { captureLogger } from "./support/capture-logger.js";
 import { instantQuery, startPrometheus, type PrometheusServer } from "./support/prometheus-server.js";
+import { observedRuleGroupPhaseMs, ruleGroupPhaseMs } from "./support/rule-group-phase.js";
 import { startSimulatorFixture, type SimulatorFixture } from "./support/simulator-fixture.js";
 
 /**
@@ -15,14 +16,34 @@ import { startSimulatorFixture, type SimulatorFixture } from "./support/simulato
  * follow the service back once the fault is cleared. Takes a few minutes of wall-clock time: the
  * rules record each minute about 70-130 s after it began.
  */
-const rulesGlob = join(import.meta.dirname, "..", "prometheus", "rules", "*.rules.yml");
+const rulesDir = join(import.meta.dirname, "..", "prometheus", "rules");
 const MINUTE = 60_000;
+const MINUTE_GROUP = "smt-availability-minutes";
+const MINUTE_GROUP_FILE = "smt-availability.rules.yml";
+
+/**
+ * Copies the project's rule files (unchanged) into a folder under `dir` chosen so that the minute
+ * group runs 12-22 s into each minute: a minute is then recorded about 72-82 s after it began (the
+ * earliest the rules allow is 70 s), instead of anywhere in 70-130 s as at an arbitrary path. Only the
+ * wall-clock wait changes; what the rules compute does not depend on when in the minute they run.
+ */
+async function placeRuleFiles(dir: string): Promise<{ glob: string; phaseMs: number }> {
+  for (let k = 0; ; k++) {
+    const folder = join(dir, `rules-${k}`);
+    const phaseMs = await ruleGroupPhaseMs(join(folder, MINUTE_GROUP_FILE), MINUTE_GROUP, MINUTE);
+    if (phaseMs < 12_000 || phaseMs >= 22_000) continue;
+    mkdirSync(folder);
+    for (const file of readdirSync(rulesDir).filter((f) => f.endsWith(".rules.yml"))) copyFileSync(join(rulesDir, file), join(folder, file));
+    return { glob: join(folder, "*.rules.yml"), phaseMs };
+  }
+}
 
 let fx: SimulatorFixture;
 let configFile: string;
 let exporter: Exporter | undefined;
 let prometheus: PrometheusServer | undefined;
 let dir: string;
+let minuteGroupPhaseMs: number;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "smt-prom-it-"));
@@ -30,13 +51,15 @@ beforeAll(async () => {
   configFile = fx.writeConfig({ interval: "5s", timeout: "3s", location: "it-austin" });
   exporter = new Exporter({ configFile, logger: captureLogger().logger, listenAddress: { host: "127.0.0.1", port: 0 } });
   const { port } = await exporter.start();
+  const rules = await placeRuleFiles(dir);
+  minuteGroupPhaseMs = rules.phaseMs;
   prometheus = await startPrometheus({
     dir,
     config: `global:
   scrape_interval: 5s
   scrape_timeout: 4s
   evaluation_interval: 1m
-rule_files: ["${rulesGlob}"]
+rule_files: ["${rules.glob}"]
 scrape_configs:
   - job_name: smt-exporter
     static_configs: [{ targets: ["127.0.0.1:${port}"] }]
@@ -68,7 +91,7 @@ async function waitFor<T>(what: string, f: () => Promise<T | undefined>, timeout
     const v = await f();
     if (v !== undefined) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${prometheus?.log().slice(-2000)}`);
-    await sleep(2_000);
+    await sleep(1_000);
   }
 }
 
@@ -76,9 +99,17 @@ describe("recorded minute series in front of a real Prometheus, exporter and sim
   it(
     "an injected fault is recorded as unavailable from the minute it began (maintenance if planned), and recovery follows",
     async () => {
-      // The plan: a minute of good data, then a minute in which gui and han fail; han has a planned
-      // maintenance window for exactly that minute, announced now (a reload of the exporter's calendar).
-      const goodMinute = Math.ceil((Date.now() + 15_000) / MINUTE) * MINUTE;
+      // The plan: the minute of the first scrape is the good minute (partial, but every sample in it is a
+      // success, so it is available); the next one is the fault minute, in which gui and han fail; han has a
+      // planned maintenance window for exactly that minute, announced once the minutes are known (a reload of
+      // the exporter's calendar, scraped long before the window begins).
+      await waitFor(
+        "the first scrape of all four services",
+        async () => ((await instantQuery(prometheus!.url, "count(count by (service) (smt_probe_success == 1)) == 4")).length ? true : undefined),
+        60_000,
+      );
+      // At least 20 s of the good minute must remain, for the calendar reload to be scraped before the fault minute.
+      const goodMinute = Math.floor((Date.now() + 20_000) / MINUTE) * MINUTE;
       const faultMinute = goodMinute + MINUTE;
       const iso = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
       fx.writeConfig({
@@ -94,11 +125,14 @@ maintenance:
       });
       expect(await exporter!.reload()).toEqual({ ok: true });
       await waitFor(
-        "the first scrape",
-        async () => ((await instantQuery(prometheus!.url, 'smt_probe_success{service="gui"} == 1')).length ? true : undefined),
-        60_000,
+        "the planned window in Prometheus",
+        async () =>
+          (await instantQuery(prometheus!.url, `smt_maintenance_window_start_timestamp_seconds{service="han"} == ${faultMinute / 1000}`)).length
+            ? true
+            : undefined,
+        15_000,
       );
-      expect(Date.now()).toBeLessThan(goodMinute);
+      expect(Date.now()).toBeLessThan(faultMinute);
       await sleep(faultMinute + 2_000 - Date.now());
       const injected = Date.now();
       expect(await fx.sim.setFault("gui", "http_500")).toBeUndefined();
@@ -126,6 +160,10 @@ maintenance:
       expect(new Date(firstUnavailable.minute).toISOString()).toBe(new Date(faultMinute).toISOString());
       // a minute is recorded 70-130 s after it begins; the fault began 2 s into it, plus probe and scrape (5 s each)
       expect(firstUnavailable.seenAfterMs).toBeLessThan(140_000);
+      // Prometheus runs the minute group where placeRuleFiles put it (else this test only gets slower).
+      const observedPhaseMs = await observedRuleGroupPhaseMs(prometheus!.url, MINUTE_GROUP, MINUTE);
+      console.log(`minute group phase: predicted ${minuteGroupPhaseMs.toFixed(0)} ms, observed ${observedPhaseMs?.toFixed(0)} ms into the minute`);
+      expect(Math.abs((observedPhaseMs ?? -MINUTE) - minuteGroupPhaseMs)).toBeLessThan(1_500);
 
       await clearing;
       const recoveredMinute = faultMinute + MINUTE;
