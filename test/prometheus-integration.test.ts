@@ -1,12 +1,13 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Exporter } from "../src/exporter/exporter.js";
 import { recordedMinuteStart } from "../src/rules/minute-timing.js";
+import { placeRuleFolder } from "../src/rules/rule-group-phase.js";
 import { captureLogger } from "./support/capture-logger.js";
 import { instantQuery, startPrometheus, type PrometheusServer } from "./support/prometheus-server.js";
-import { observedRuleGroupPhaseMs, ruleGroupPhaseMs } from "./support/rule-group-phase.js";
+import { observedRuleGroupPhaseMs } from "./support/rule-group-phase.js";
 import { startSimulatorFixture, type SimulatorFixture } from "./support/simulator-fixture.js";
 
 /**
@@ -28,14 +29,9 @@ const MINUTE_GROUP_FILE = "smt-availability.rules.yml";
  * wall-clock wait changes; what the rules compute does not depend on when in the minute they run.
  */
 async function placeRuleFiles(dir: string): Promise<{ glob: string; phaseMs: number }> {
-  for (let k = 0; ; k++) {
-    const folder = join(dir, `rules-${k}`);
-    const phaseMs = await ruleGroupPhaseMs(join(folder, MINUTE_GROUP_FILE), MINUTE_GROUP, MINUTE);
-    if (phaseMs < 12_000 || phaseMs >= 22_000) continue;
-    mkdirSync(folder);
-    for (const file of readdirSync(rulesDir).filter((f) => f.endsWith(".rules.yml"))) copyFileSync(join(rulesDir, file), join(folder, file));
-    return { glob: join(folder, "*.rules.yml"), phaseMs };
-  }
+  const placed = await placeRuleFolder(dir, "rules", [{ file: MINUTE_GROUP_FILE, group: MINUTE_GROUP, intervalMs: MINUTE, fromMs: 12_000, toMs: 22_000 }]);
+  for (const file of readdirSync(rulesDir).filter((f) => f.endsWith(".rules.yml"))) copyFileSync(join(rulesDir, file), join(placed.folder, file));
+  return { glob: join(placed.folder, "*.rules.yml"), phaseMs: placed.phasesMs[MINUTE_GROUP]! };
 }
 
 let fx: SimulatorFixture;
@@ -100,17 +96,19 @@ describe("recorded minute series in front of a real Prometheus, exporter and sim
     "an injected fault is recorded as unavailable from the minute it began (maintenance if planned), and recovery follows",
     async () => {
       // The plan: the minute of the first scrape is the good minute (partial, but every sample in it is a
-      // success, so it is available); the next one is the fault minute, in which gui and han fail; han has a
-      // planned maintenance window for exactly that minute, announced once the minutes are known (a reload of
-      // the exporter's calendar, scraped long before the window begins).
+      // success, so it is available); gui fails in the next one (the fault minute) and recovers in the one
+      // after (the recovered minute). han fails in the recovered minute, inside a planned maintenance window
+      // of exactly that minute, announced in the good minute (a reload of the exporter's calendar): the
+      // rules read the window as it was known in the minute before the one they record.
       await waitFor(
         "the first scrape of all four services",
         async () => ((await instantQuery(prometheus!.url, "count(count by (service) (smt_probe_success == 1)) == 4")).length ? true : undefined),
         60_000,
       );
-      // At least 20 s of the good minute must remain, for the calendar reload to be scraped before the fault minute.
-      const goodMinute = Math.floor((Date.now() + 20_000) / MINUTE) * MINUTE;
+      // At least 15 s of the good minute must remain, for the calendar reload to be scraped within it.
+      const goodMinute = Math.floor((Date.now() + 15_000) / MINUTE) * MINUTE;
       const faultMinute = goodMinute + MINUTE;
+      const recoveredMinute = faultMinute + MINUTE;
       const iso = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
       fx.writeConfig({
         file: configFile,
@@ -120,42 +118,48 @@ describe("recorded minute series in front of a real Prometheus, exporter and sim
         extraChecks: `
 maintenance:
   planned:
-    - { id: it-han, start: "${iso(faultMinute)}", end: "${iso(faultMinute + MINUTE)}", services: [han] }
+    - { id: it-han, start: "${iso(recoveredMinute)}", end: "${iso(recoveredMinute + MINUTE)}", services: [han] }
 `,
       });
       expect(await exporter!.reload()).toEqual({ ok: true });
       await waitFor(
         "the planned window in Prometheus",
         async () =>
-          (await instantQuery(prometheus!.url, `smt_maintenance_window_start_timestamp_seconds{service="han"} == ${faultMinute / 1000}`)).length
+          (await instantQuery(prometheus!.url, `smt_maintenance_window_start_timestamp_seconds{service="han"} == ${recoveredMinute / 1000}`)).length
             ? true
             : undefined,
         15_000,
       );
       expect(Date.now()).toBeLessThan(faultMinute);
-      await sleep(faultMinute + 2_000 - Date.now());
-      const injected = Date.now();
-      expect(await fx.sim.setFault("gui", "http_500")).toBeUndefined();
-      expect(await fx.sim.setFault("han", "http_503")).toBeUndefined();
 
-      // the fault lasts 38 s, so that its last failed run (every 5 s), scraped every 5 s, is still in the
-      // same minute; meanwhile watch for that minute to be recorded
-      let cleared = 0;
-      const clearing = sleep(38_000).then(async () => {
+      /** Injects a fault 2 s into a minute and clears it once Prometheus holds a failed sample of it (well inside the minute). */
+      const failDuring = async (minute: number, service: "gui" | "han", fault: string) => {
+        await sleep(minute + 2_000 - Date.now());
+        const injected = Date.now();
+        expect(await fx.sim.setFault(service, fault)).toBeUndefined();
+        await waitFor(
+          `a failed ${service} sample in Prometheus`,
+          async () => ((await instantQuery(prometheus!.url, `smt_probe_success{service="${service}"} == 0`)).length ? true : undefined),
+          40_000,
+        );
         await fx.sim.clearFaults();
-        cleared = Date.now();
-      });
+        return { injected, cleared: Date.now() };
+      };
+      const guiFault = await failDuring(faultMinute, "gui", "http_500");
+      expect(guiFault.cleared + 10_000).toBeLessThan(recoveredMinute);
+      const hanFault = failDuring(recoveredMinute, "han", "http_503");
+
       const firstUnavailable = await waitFor(
         "an unavailable gui minute",
         async () => {
           const m = await recordedMinutes("smt:service_minute_unavailable:bool", "gui");
           const found = [...m].find(([, v]) => v === 1);
-          return found ? { minute: found[0], seenAfterMs: Date.now() - injected } : undefined;
+          return found ? { minute: found[0], seenAfterMs: Date.now() - guiFault.injected } : undefined;
         },
         4 * MINUTE,
       );
       console.log(
-        `gui fault injected at ${new Date(injected).toISOString()}; its minute recorded unavailable ${Math.round(firstUnavailable.seenAfterMs / 1000)} s later`,
+        `gui fault injected at ${new Date(guiFault.injected).toISOString()}; its minute recorded unavailable ${Math.round(firstUnavailable.seenAfterMs / 1000)} s later`,
       );
       expect(new Date(firstUnavailable.minute).toISOString()).toBe(new Date(faultMinute).toISOString());
       // a minute is recorded 70-130 s after it begins; the fault began 2 s into it, plus probe and scrape (5 s each)
@@ -165,9 +169,7 @@ maintenance:
       console.log(`minute group phase: predicted ${minuteGroupPhaseMs.toFixed(0)} ms, observed ${observedPhaseMs?.toFixed(0)} ms into the minute`);
       expect(Math.abs((observedPhaseMs ?? -MINUTE) - minuteGroupPhaseMs)).toBeLessThan(1_500);
 
-      await clearing;
-      const recoveredMinute = faultMinute + MINUTE;
-      expect(cleared + 10_000).toBeLessThan(recoveredMinute);
+      expect((await hanFault).cleared + 10_000).toBeLessThan(recoveredMinute + MINUTE);
       await waitFor(
         "the gui minute after the fault was cleared",
         async () => ((await recordedMinutes("smt:service_minute_available:bool", "gui")).has(recoveredMinute) ? true : undefined),
@@ -183,15 +185,14 @@ maintenance:
       for (const service of ["api", "ftps"]) {
         expect((await recordedMinutes("smt:service_minute_available:bool", service)).get(faultMinute), service).toBe(1);
       }
-      // han failed too, but in its planned window: a maintenance minute, not an unavailable one
+      // han failed in its planned window: a maintenance minute, not an unavailable one; the minutes before it were available
       const han = {
         maintenance: await recordedMinutes("smt:service_minute_maintenance:bool", "han"),
         unavailable: await recordedMinutes("smt:service_minute_unavailable:bool", "han"),
         available: await recordedMinutes("smt:service_minute_available:bool", "han"),
       };
-      expect([han.available.get(goodMinute), han.maintenance.get(faultMinute), han.unavailable.get(faultMinute), han.available.get(recoveredMinute)]).toEqual([
-        1, 1, 0, 1,
-      ]);
+      expect([han.available.get(goodMinute), han.available.get(faultMinute), han.maintenance.get(faultMinute)]).toEqual([1, 1, 0]);
+      expect([han.maintenance.get(recoveredMinute), han.unavailable.get(recoveredMinute), han.available.get(recoveredMinute)]).toEqual([1, 0, 0]);
       expect((await recordedMinutes("smt:service_minute_unmeasured:bool", "gui")).get(faultMinute)).toBe(0);
       expect((await recordedMinutes("smt:service_minute_maintenance:bool", "gui")).get(faultMinute)).toBe(0);
 
