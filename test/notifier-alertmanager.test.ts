@@ -100,7 +100,7 @@ describe("a real Alertmanager 0.25 delivering to the notifier", () => {
     const completion = notices()[1]!;
     expect(completion.id).toBe(initial.id.replace(/-01$/, "-02"));
     expect(completion.body).toMatch(
-      /LONG DESCRIPTION: The unplanned outage of the Smart Meter Texas energy data API has been resolved\. Start: .+ CPT\. End: .+ CPT\. Duration: \d+ minutes?\./,
+      /LONG DESCRIPTION: The unplanned outage of the Smart Meter Texas energy data API has ended\. Service was restored at \d\d:\d\d C[SD]T on .+, after being unavailable for \d+ minutes? since \d\d:\d\d C[SD]T on .+\./,
     );
   }, 150_000);
 
