@@ -11,8 +11,8 @@ describe("NOTICE DATE and the .eml Date follow the sending, not the drafting", (
   let n: RunningNotifier;
   let now = Date.parse("2026-05-14T15:00:00Z"); // Thursday 10:00 CDT
   const auth = { authorization: basic(REVIEWER) };
-  const api = (path: string, init: RequestInit = {}) =>
-    fetch(`${n.url}/api/v1/notices${path}`, { ...init, headers: { ...auth, "content-type": "application/json", ...(init.headers ?? {}) } });
+  const api = (path: string, init: { method?: string; body?: string } = {}) =>
+    fetch(`${n.url}/api/v1/notices${path}`, { ...init, headers: { ...auth, "content-type": "application/json" } });
   const bodyOf = async (id: string) => ((await (await api(`/${id}`)).json()) as { notice: { body: string } }).notice.body;
   const emlHead = async (id: string) => (await (await api(`/${id}/eml`)).text()).split("\r\n\r\n", 1)[0]!;
   beforeAll(async () => {
