@@ -68,6 +68,9 @@ describe("Central Prevailing Time formatting across DST", () => {
     expect(formatTimeOnDay(Date.parse("2026-11-01T07:30:00Z"))).toBe("01:30 CST on Sunday, November 1, 2026");
     expect(formatDateTime(Date.parse("2026-01-10T08:00:00Z"))).toBe("Saturday, January 10, 2026 02:00 CST");
     expect(formatDateTime(Date.parse("2026-07-11T07:00:00Z"))).toBe("Saturday, July 11, 2026 02:00 CDT");
+    // The alert annotations write the same form (MARKET_DATE_TIME_FORMAT's Go layout): promtool checks
+    // "since Wednesday, December 31, 1969 18:05 CST" for $value 300 in prometheus/tests/alerts.test.yml.
+    expect(formatDateTime(300_000)).toBe("Wednesday, December 31, 1969 18:05 CST");
   });
 
   it("measures durations in elapsed time, not wall time, across the change", () => {

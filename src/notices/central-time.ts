@@ -1,5 +1,5 @@
 import { DateTime } from "luxon";
-import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
+import { CENTRAL_TIME_ZONE, MARKET_DATE_TIME_FORMAT } from "../maintenance/central-time.js";
 
 /**
  * Times as market notices write them: Central time with the zone in force at that instant, CST in
@@ -31,9 +31,9 @@ export function formatDay(ms: number, zone = CENTRAL_TIME_ZONE): string {
   return local(ms, zone).toFormat(DAY);
 }
 
-/** "Saturday, March 7, 2026 02:00 CST": the form of DAYS AFFECTED and of the alert annotations. */
+/** "Saturday, March 7, 2026 02:00 CST": the form of DAYS AFFECTED and of the alert annotations (MARKET_DATE_TIME_FORMAT). */
 export function formatDateTime(ms: number, zone = CENTRAL_TIME_ZONE): string {
-  return `${formatDay(ms, zone)} ${formatClock(ms, zone)}`;
+  return `${local(ms, zone).toFormat(MARKET_DATE_TIME_FORMAT.luxon)} ${zoneAbbreviation(ms, zone)}`;
 }
 
 /** "02:00 CST on Saturday, March 7, 2026": the same time inside a sentence ("began at …", "restored at …"). */
