@@ -1,8 +1,10 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseNotifierConfig } from "../src/config/notifier-load.js";
 import { Notifier } from "../src/notices/notifier.js";
 import { captureLogger } from "./support/capture-logger.js";
-import { expectGolden } from "./support/golden.js";
+import { expectGolden, GOLDEN_DIR } from "./support/golden.js";
 import { payload } from "./support/notifier-fixture.js";
 
 /**
@@ -95,5 +97,19 @@ describe("notice text (golden files)", () => {
     d.at("2026-01-10T20:50:00Z");
     for (const service of ["gui", "api", "ftps", "han"]) d.resolve(service, "2026-01-10T20:00:00Z", "2026-01-10T20:45:00Z");
     d.expectGoldenNotices("all-services", ["COMPLETION"]);
+  });
+});
+
+describe("docs/notices.md", () => {
+  it("shows the golden text of each kind it cites, unchanged", () => {
+    const docs = readFileSync(join(import.meta.dirname, "..", "docs", "notices.md"), "utf8");
+    const cited = [...docs.matchAll(/`test\/golden\/(notices\/[^`]+\.txt)`:\n\n```\n([\s\S]*?)```/g)];
+    expect(cited.map((m) => m[1])).toEqual([
+      "notices/one-service-01-initial.txt",
+      "notices/two-services-02-update.txt",
+      "notices/two-services-04-completion.txt",
+      "notices/multi-day-03-completion.txt",
+    ]);
+    for (const [, file, text] of cited) expect(text, `docs/notices.md's copy of ${file}`).toBe(readFileSync(join(GOLDEN_DIR, file!), "utf8"));
   });
 });
