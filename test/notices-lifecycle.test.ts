@@ -59,10 +59,13 @@ describe("unplanned outage lifecycle", () => {
     expect(d.apply(firing).created).toEqual([]);
     expect(d.kinds()).toEqual(["SMT-M-A051426-01 INITIAL", "SMT-M-A051426-02 COMPLETION"]);
     const completion = d.notices()[1]!;
-    expect(completion.body).toContain("Start: Thursday, May 14, 2026 09:40 CPT. End: Thursday, May 14, 2026 10:40 CPT. Duration: 1 hour.");
+    expect(completion.body).toContain(
+      "Service was restored at 10:40 CDT on Thursday, May 14, 2026, after being unavailable for 1 hour since 09:40 CDT on Thursday, May 14, 2026.",
+    );
     const initial = d.notices()[0]!;
-    expect(initial.body).toContain("unplanned outage of the web portal (GUI) that began at Thursday, May 14, 2026 09:40 CPT");
-    expect(initial.body).toContain("SMT gui is down");
+    expect(initial.body).toContain("unplanned outage of the web portal (GUI) since 09:40 CDT on Thursday, May 14, 2026.");
+    // The alert's summary is for on-call, not the market.
+    expect(initial.body).not.toContain("SMT gui is down");
     // Every draft is queued for every channel and audited.
     expect(d.notifier.store.outboxOf(initial.id).map((o) => o.channel)).toEqual(["chat"]);
     expect(d.notifier.store.auditOf(initial.id).map((a) => [a.actor, a.action])).toEqual([["notifier", "created"]]);
@@ -86,7 +89,7 @@ describe("unplanned outage lifecycle", () => {
     const joined = d.apply(payload([{ service: "api", start: S("2026-05-14T14:50:00Z") }]));
     expect(joined.created.map((c) => c.kind)).toEqual(["UPDATE"]);
     expect(d.notices()[1]!.subject).toBe("SMT-M-A051426-02 UPDATE: Unplanned Outage - Smart Meter Texas web portal (GUI) and energy data API");
-    expect(d.notices()[1]!.body).toContain("The energy data API is also unavailable since Thursday, May 14, 2026 09:50 CPT.");
+    expect(d.notices()[1]!.body).toContain("The energy data API has also been unavailable since 09:50 CDT on Thursday, May 14, 2026.");
     // The cadence counts from the latest notice: nothing at +29 min, an UPDATE at +30.
     d.advance(29 * 60_000);
     expect(d.notifier.tick()).toEqual([]);
@@ -96,11 +99,15 @@ describe("unplanned outage lifecycle", () => {
     d.advance(5 * 60_000);
     const guiBack = d.apply(payload([{ service: "gui", start: GUI_START, status: "resolved", endsAt: "2026-05-14T15:35:00Z" }]));
     expect(guiBack.created.map((c) => c.kind)).toEqual(["UPDATE"]);
-    expect(d.notices()[3]!.body).toContain("The web portal (GUI) was restored at Thursday, May 14, 2026 10:35 CPT; the energy data API remains unavailable.");
+    expect(d.notices()[3]!.body).toContain(
+      "The web portal (GUI) was restored at 10:35 CDT on Thursday, May 14, 2026; the energy data API remains unavailable.",
+    );
     d.set("2026-05-14T15:52:00Z");
     const apiBack = d.apply(payload([{ service: "api", start: S("2026-05-14T14:50:00Z"), status: "resolved", endsAt: "2026-05-14T15:50:00Z" }]));
     expect(apiBack.created.map((c) => c.kind)).toEqual(["COMPLETION"]);
-    expect(d.notices()[4]!.body).toContain("Start: Thursday, May 14, 2026 09:40 CPT. End: Thursday, May 14, 2026 10:50 CPT. Duration: 1 hour 10 minutes.");
+    expect(d.notices()[4]!.body).toContain(
+      "Service was restored at 10:50 CDT on Thursday, May 14, 2026, after being unavailable for 1 hour 10 minutes since 09:40 CDT on Thursday, May 14, 2026.",
+    );
     // Resolved: no more cadence updates.
     d.advance(3 * 3_600_000);
     expect(d.notifier.tick()).toEqual([]);
@@ -133,7 +140,7 @@ describe("unplanned outage lifecycle", () => {
     const overrun = d.apply(payload([{ alertname: "SMTMaintenanceOverrun", service: "api", start: windowEnd, annotations: { summary: "" } }], "overrun"));
     expect(overrun.created).toEqual([{ id: "SMT-M-A051626-01", kind: "INITIAL" }]);
     expect(d.notices()[0]!.body).toContain(
-      "Planned maintenance of the energy data API ended at Saturday, May 16, 2026 12:00 CPT but the service has not returned.",
+      "Planned maintenance of the energy data API ended at 12:00 CDT on Saturday, May 16, 2026, but the service has not returned.",
     );
     expect(d.apply(payload([{ service: "api", start: windowEnd }])).created).toEqual([]);
     d.advance(10 * 60_000);
@@ -162,8 +169,8 @@ describe("planned outages from the maintenance calendar", () => {
     expect(d.notifier.tick()).toEqual([]);
     const notice = d.notices()[0]!;
     expect(notice.subject).toBe("SMT-M-A111626-01 Planned Maintenance Outage - Smart Meter Texas energy data API and FTPS file delivery");
-    expect(notice.body).toContain("planned maintenance Monday, November 30, 2026 01:00 - 03:30 CPT");
-    expect(notice.body).toContain("DAYS AFFECTED: Monday, November 30, 2026\n");
+    expect(notice.body).toContain("planned maintenance Monday, November 30, 2026 01:00 - 03:30 CST");
+    expect(notice.body).toContain("DAYS AFFECTED: Monday, November 30, 2026 01:00 - 03:30 CST\n");
     expect(notice.body).toContain("(2 hours 30 minutes). Database upgrade.");
     // Monday Nov 30 less 3 business days, Thanksgiving Thu 26 and Fri 27 off: Wed 25, Tue 24, Mon 23.
     const incident = d.notifier.store.incident(notice.incident_id)!;
@@ -197,8 +204,8 @@ describe("planned outages from the maintenance calendar", () => {
       expect(moved.notifier.tick()).toEqual([{ id: "SMT-M-A111626-02", kind: "PLANNED" }]);
       expect(moved.notifier.tick()).toEqual([]);
       const revised = moved.notices()[1]!;
-      expect(revised.body).toContain("planned maintenance Monday, November 30, 2026 00:30 - 03:30 CPT");
-      expect(revised.body).toContain("REVISED: this notice replaces the earlier notice for Monday, November 30, 2026 01:00 - 03:30 CPT.");
+      expect(revised.body).toContain("planned maintenance Monday, November 30, 2026 00:30 - 03:30 CST");
+      expect(revised.body).toContain("REVISED: this notice replaces the earlier notice for Monday, November 30, 2026 01:00 - 03:30 CST.");
       moved.notifier.store.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -207,6 +214,6 @@ describe("planned outages from the maintenance calendar", () => {
     const kinds = withRecurring.notifier.tick().map((c) => c.id);
     // Saturday 2026-11-21 02:00-12:00 is within 7 days; Nov 30 is not.
     expect(kinds).toEqual(["SMT-M-A111626-01"]);
-    expect(withRecurring.notices()[0]!.subject).toContain("web portal (GUI), energy data API, FTPS file delivery and HAN device services");
+    expect(withRecurring.notices()[0]!.subject).toContain("web portal (GUI), energy data API, FTPS file delivery and HAN device service");
   });
 });

@@ -90,7 +90,9 @@ describe("a real Alertmanager 0.25 delivering to the notifier", () => {
     expect(notices().map((n) => n.kind)).toEqual(["INITIAL"]);
     const initial = notices()[0]!;
     expect(initial.subject).toMatch(/^SMT-M-A\d{6}-01 INITIAL: Unplanned Outage - Smart Meter Texas energy data API$/);
-    expect(initial.body).toContain("SMT api unavailable for over 15 minutes");
+    // The alert's summary stays with on-call; the market text is the operator wording.
+    expect(initial.body).not.toContain("SMT api unavailable for over 15 minutes");
+    expect(initial.body).toMatch(/unplanned outage of the energy data API since \d\d:\d\d C[SD]T on /);
 
     // Resolve: one COMPLETION, with start, end and duration.
     await am.post([promAlert({ service: "api", start, endsAt: new Date() })]);
@@ -100,7 +102,7 @@ describe("a real Alertmanager 0.25 delivering to the notifier", () => {
     const completion = notices()[1]!;
     expect(completion.id).toBe(initial.id.replace(/-01$/, "-02"));
     expect(completion.body).toMatch(
-      /LONG DESCRIPTION: The unplanned outage of the Smart Meter Texas energy data API has been resolved\. Start: .+ CPT\. End: .+ CPT\. Duration: \d+ minutes?\./,
+      /LONG DESCRIPTION: The unplanned outage of the Smart Meter Texas energy data API has ended\. Service was restored at \d\d:\d\d C[SD]T on .+, after being unavailable for \d+ minutes? since \d\d:\d\d C[SD]T on .+\./,
     );
   }, 150_000);
 
@@ -139,6 +141,6 @@ describe("a real Alertmanager 0.25 delivering to the notifier", () => {
       "ACTION REQUIRED",
       "CONTACT",
     ]);
-    expect(series[1]!.body).toContain(`NOTICE TYPE: ${series[1]!.id} Market`);
+    expect(series[1]!.body).toContain(`NOTICE TYPE: ${series[1]!.id} Retail`);
   }, 150_000);
 });

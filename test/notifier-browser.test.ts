@@ -49,7 +49,7 @@ describe("review pages in Chromium", () => {
     await rows.nth(1).locator("a").click();
     await page.waitForURL(/\/notices\/SMT-M-A\d{6}-01$/);
     const id = page.url().split("/").pop()!;
-    expect(await page.locator("#notice-body").textContent()).toMatch(/^NOTICE DATE: .*\n\nNOTICE TYPE: SMT-M-A\d{6}-01 Market/);
+    expect(await page.locator("#notice-body").textContent()).toMatch(/^NOTICE DATE: .*\n\nNOTICE TYPE: SMT-M-A\d{6}-01 Retail/);
     expect(await page.locator("a[download]").getAttribute("href")).toBe(`/notices/${id}/eml`);
 
     // Copy button (clipboard permission granted: the text lands on the clipboard).
@@ -83,6 +83,42 @@ describe("review pages in Chromium", () => {
 
     if (process.env.SMT_SCREENSHOT) await page.screenshot({ path: process.env.SMT_SCREENSHOT, fullPage: true });
     expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("an edit that breaks the field layout is refused with a message naming the field; the text stays in the form to fix", async () => {
+    await postWebhook(n.url, payload([{ service: "han", start: Math.floor(Date.now() / 1000) - 3600 }]));
+    const target = n.notifier.store.listNotices({ service: "han" })[0]!;
+    const context = await browser.newContext({ httpCredentials: { username: REVIEWER.name, password: REVIEWER.password } });
+    const page = await context.newPage();
+    await page.goto(`${n.url}/notices/${target.id}`);
+    const body = page.locator("form.edit textarea[name=body]");
+    const original = await body.inputValue();
+    // The reviewer deletes the CONTACT paragraph and swaps two fields.
+    const broken = original
+      .replace(/\n\nCONTACT: [^\n]*/, "")
+      .replace(/(INTENDED AUDIENCE: [^\n]*)\n\n(DAYS AFFECTED: [^\n]*)/, "$2\n\n$1")
+      .replace("ACTION REQUIRED: None at this time.", "ACTION REQUIRED: Use the HAN API after the all-clear.");
+    await body.fill(broken);
+    await page.click("form.edit button[type=submit]");
+    const message = page.locator("p.message[role=alert]");
+    await expect.poll(() => message.count()).toBe(1);
+    const text = (await message.textContent()) ?? "";
+    expect(text).toContain('CONTACT is missing: expected a line starting "CONTACT:" after ACTION REQUIRED');
+    expect(text).toMatch(/INTENDED AUDIENCE is out of order: expected it before DAYS AFFECTED/);
+    expect(text).toContain("Expected the fields in this order: NOTICE DATE, NOTICE TYPE, SHORT DESCRIPTION, INTENDED AUDIENCE, DAYS AFFECTED");
+    // Nothing saved; the reviewer's text is still in the form.
+    expect(n.notifier.store.notice(target.id)).toMatchObject({ version: 1, body: target.body });
+    expect(await page.locator("form.edit textarea[name=body]").inputValue()).toBe(broken);
+    // Fixed (the reviewer's wording kept), it saves.
+    await page
+      .locator("form.edit textarea[name=body]")
+      .fill(original.replace("ACTION REQUIRED: None at this time.", "ACTION REQUIRED: Use the HAN API after the all-clear."));
+    await page.click("form.edit button[type=submit]");
+    await page.waitForURL(`${n.url}/notices/${target.id}`);
+    expect(await page.locator("p.message").count()).toBe(0);
+    expect(await page.locator("#notice-body").textContent()).toContain("ACTION REQUIRED: Use the HAN API after the all-clear.");
+    expect(n.notifier.store.notice(target.id)!.version).toBe(2);
     await context.close();
   });
 

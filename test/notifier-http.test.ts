@@ -1,3 +1,5 @@
+import { formatNoticeDate } from "../src/notices/central-time.js";
+import { withNoticeDate } from "../src/notices/notice-fields.js";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { SMTPServer } from "smtp-server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -176,8 +178,15 @@ describe("review API and pages", () => {
   });
 
   it("edits (with version check), approves, marks sent, keeps the audit trail; refuses what the state does not allow", async () => {
+    const draft = ((await (await api(`/${id}`)).json()) as { notice: { body: string } }).notice.body;
+    const editedBody = draft.replace("ACTION REQUIRED: None at this time.", "ACTION REQUIRED: Retry failed requests after the all-clear.");
+    expect(editedBody).not.toBe(draft);
+    // An edit that loses a field is refused, naming it; nothing changes.
+    const broken = await api(`/${id}`, { ...json({ body: editedBody.replace(/\n\nCONTACT: [^\n]*/, ""), version: 1 }), method: "PATCH" });
+    expect(broken.status).toBe(422);
+    expect(await broken.text()).toContain('CONTACT is missing: expected a line starting \\"CONTACT:\\" after ACTION REQUIRED');
     const edited = await api(`/${id}`, {
-      ...json({ subject: `${id} INITIAL: Unplanned Outage - SMT portal`, body: "NOTICE DATE: edited\n", version: 1 }),
+      ...json({ subject: `${id} INITIAL: Unplanned Outage - SMT portal`, body: editedBody, version: 1 }),
       method: "PATCH",
     });
     expect(edited.status).toBe(200);
@@ -196,9 +205,11 @@ describe("review API and pages", () => {
       notice: Record<string, unknown>;
       audit: { actor: string; action: string; detail: Record<string, { before: string; after: string }> }[];
     };
-    expect(done.notice).toMatchObject({ status: "sent", approved_by: "bob", sent_by: "alice", body: "NOTICE DATE: edited\n" });
+    // Sent: the NOTICE DATE is the day it was marked sent.
+    const sentOn = formatNoticeDate(Date.parse(done.notice.sent_at as string));
+    expect(done.notice).toMatchObject({ status: "sent", approved_by: "bob", sent_by: "alice", body: withNoticeDate(editedBody, sentOn) });
     expect(done.audit.map((a) => `${a.actor} ${a.action}`)).toEqual(["notifier created", "alice edited", "bob approved", "alice marked sent"]);
-    expect(done.audit[1]!.detail.body!.after).toBe("NOTICE DATE: edited\n");
+    expect(done.audit[1]!.detail.body!.after).toBe(editedBody);
     expect(done.audit[1]!.detail.body!.before).toMatch(/^NOTICE DATE: .*\n\nNOTICE TYPE: /);
   });
 
@@ -226,7 +237,8 @@ describe("review API and pages", () => {
     expect(head).toMatch(/^X-Unsent: 1$/m);
     expect(head).toMatch(/^MIME-Version: 1\.0$/m);
     expect(eml.replace(/\r\n/g, "")).not.toMatch(/\n/);
-    expect(body).toContain("NOTICE DATE: edited");
+    expect(body).toMatch(/^NOTICE DATE: /);
+    expect(eml).toContain("\r\n\r\nACTION REQUIRED: Retry failed requests after the all-clear.\r\n");
   });
 
   it("pages: list, open, edit and approve with CSRF tokens; security headers everywhere", async () => {
@@ -258,7 +270,12 @@ describe("review API and pages", () => {
     expect((await post("approve", { version, csrf }, { authorization: basic(REVIEWER2) })).status).toBe(403);
     expect((await post("approve", { version, csrf }, { origin: "https://evil.example" })).status).toBe(403);
     expect(n.notifier.store.notice(target)!.status).toBe("draft");
-    const edit = await post("edit", { version, csrf, subject: `${target} UPDATE: edited <b>subject</b>`, body: "Edited body & more" });
+    // A draft's .eml has no Date: the mail client stamps it when it is sent.
+    const draftEml = await (await fetch(`${n.url}/notices/${target}/eml`, { headers: auth })).text();
+    expect(draftEml.split("\r\n\r\n", 1)[0]).not.toMatch(/^Date:/m);
+    expect(draftEml).toMatch(/^Message-ID: <.+@127\.0\.0\.1>$/m);
+    const body = n.notifier.store.notice(target)!.body.replace("LONG DESCRIPTION: ", "LONG DESCRIPTION: Edited body & more. ");
+    const edit = await post("edit", { version, csrf, subject: `${target} UPDATE: edited <b>subject</b>`, body });
     expect(edit.status).toBe(303);
     expect(edit.headers.get("location")).toBe(`/notices/${target}`);
     const after = await (await fetch(`${n.url}/notices/${target}`, { headers: auth })).text();

@@ -62,8 +62,7 @@ const DEFAULT_TEMPLATES: Record<NoticeKind, z.input<typeof kindTemplates>> = {
   INITIAL: {
     short_description: "INITIAL: Unplanned Outage - Smart Meter Texas {{ services }}",
     long_description:
-      "Smart Meter Texas is experiencing an unplanned outage of the {{ services }} that began at {{ start }}. " +
-      "Market participants may be unable to use the affected services until it is resolved. {{ summary }} " +
+      "Smart Meter Texas has been experiencing an unplanned outage of the {{ services }} since {{ start }}. {{ change }} " +
       "SMT is working to restore service and will send an update by {{ next_update }}.",
     action_required: "None at this time.",
     additional_information: "",
@@ -71,7 +70,7 @@ const DEFAULT_TEMPLATES: Record<NoticeKind, z.input<typeof kindTemplates>> = {
   UPDATE: {
     short_description: "UPDATE: Unplanned Outage - Smart Meter Texas {{ services }}",
     long_description:
-      "The unplanned outage of the Smart Meter Texas {{ services }} that began at {{ start }} is ongoing ({{ duration }} so far). " +
+      "Smart Meter Texas has been experiencing an unplanned outage of the {{ services }} since {{ start }} ({{ duration }} so far). " +
       "{{ change }} SMT will send another update by {{ next_update }}.",
     action_required: "None at this time.",
     additional_information: "",
@@ -79,8 +78,8 @@ const DEFAULT_TEMPLATES: Record<NoticeKind, z.input<typeof kindTemplates>> = {
   COMPLETION: {
     short_description: "COMPLETION: Unplanned Outage Resolved - Smart Meter Texas {{ services }}",
     long_description:
-      "The unplanned outage of the Smart Meter Texas {{ services }} has been resolved. " +
-      "Start: {{ start }}. End: {{ end }}. Duration: {{ duration }}. All services are available.",
+      "The unplanned outage of the Smart Meter Texas {{ services }} has ended. " +
+      "Service was restored at {{ end }}, after being unavailable for {{ duration }} since {{ start }}. {{ service_times }} {{ availability }}",
     action_required: "None.",
     additional_information: "",
   },
@@ -94,11 +93,19 @@ const DEFAULT_TEMPLATES: Record<NoticeKind, z.input<typeof kindTemplates>> = {
   },
 };
 
+/** notices.by_service.<service>: what differs for that service's notices; the rest comes from notices. */
+const serviceRecipients = z.strictObject({
+  intended_audience: z.string().min(1).optional(),
+  contact: z.string().min(1).optional(),
+  to: z.array(mailbox).min(1).optional(),
+  cc: z.array(mailbox).optional(),
+});
+
 const DEFAULT_SERVICE_NAMES: Record<Service, string> = {
   gui: "web portal (GUI)",
   api: "energy data API",
   ftps: "FTPS file delivery",
-  han: "HAN device services",
+  han: "HAN device service",
 };
 
 const noticesSection = z.strictObject({
@@ -110,14 +117,18 @@ const noticesSection = z.strictObject({
     .max(MAX_ID_PREFIX_CHARS)
     .default("SMT-"),
   audience_code: z.enum(["M", "R", "W"]).default("M"),
-  /** What follows the id on the NOTICE TYPE line ("SMT-M-A051425-01 Market"). */
-  notice_type_label: z.string().default("Market"),
+  /** ERCOT's notice type after the id on the NOTICE TYPE line ("SMT-M-A051425-01 Retail"). */
+  notice_type_label: z.string().min(1).default("Retail"),
   intended_audience: z.string().min(1).default("REPs of record, TDSPs, Third Parties / CSPs"),
   contact: z.string().min(1).default("SMT Help Desk: 1-844-217-8595, support@smartmetertexas.com"),
   from: mailbox,
   /** The RMS and AMWG listservs (not public: they must be configured). */
   to: z.array(mailbox).min(1),
   cc: z.array(mailbox).default([]),
+  /** Per service: another INTENDED AUDIENCE, CONTACT or listservs for the notices about it (notice-recipients.ts). */
+  by_service: z
+    .strictObject(Object.fromEntries(SERVICES.map((s) => [s, serviceRecipients.optional()])) as Record<Service, z.ZodOptional<typeof serviceRecipients>>)
+    .prefault({}),
   service_names: z
     .strictObject(
       Object.fromEntries(SERVICES.map((s) => [s, z.string().min(1).default(DEFAULT_SERVICE_NAMES[s])])) as Record<Service, z.ZodDefault<z.ZodString>>,

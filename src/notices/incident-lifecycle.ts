@@ -1,10 +1,10 @@
 import type { Service } from "../config/schema.js";
 import { ALERT_LABELS } from "../rules/alert-contract.js";
-import { formatDateTime, idDate } from "./central-time.js";
+import { formatTimeOnDay, idDate } from "./central-time.js";
 import { alertFingerprint, alertSignal, type AlertSignal } from "./alert-signal.js";
 import { noticeId, nextSeriesIndex, seriesId } from "./notice-id.js";
 import { joinServices, renderNotice, type NoticeFacts, type NoticeWording } from "./notice-render.js";
-import type { IncidentRow, NoticeRow, NoticeStore } from "./notice-store.js";
+import type { IncidentRow, NoticeRow, NoticeStore, OutageRow } from "./notice-store.js";
 import type { NoticeKind } from "./notice-template.js";
 import type { WebhookPayload } from "./webhook-payload.js";
 
@@ -134,16 +134,15 @@ export class IncidentLifecycle {
       if (alreadyDown) return [];
       const change = signal.overrun
         ? `The ${name} has not returned from planned maintenance that ended at ${this.time(startMs)} and is also unavailable.`
-        : `The ${name} is also unavailable since ${this.time(startMs)}.`;
+        : `The ${name} has also been unavailable since ${this.time(startMs)}.`;
       this.store.updateIncident(incident.id, { next_update_at: now + this.settings.updateIntervalMs });
       return [this.draft(incident, "UPDATE", now, { change })];
     }
     // A new incident.
-    const summary =
-      signal.summary ??
-      (signal.overrun
-        ? `Planned maintenance of the ${this.serviceName(signal.service)} ended at ${this.time(startMs)} but the service has not returned.`
-        : undefined);
+    const overrunNote = signal.overrun
+      ? `Planned maintenance of the ${this.serviceName(signal.service)} ended at ${this.time(startMs)}, but the service has not returned.`
+      : undefined;
+    const summary = signal.summary ?? overrunNote;
     const incident = this.store.insertIncident({
       kind: "unplanned",
       series_id: this.newSeries(now),
@@ -161,7 +160,7 @@ export class IncidentLifecycle {
       next_update_at: signal.status === "firing" ? now + this.settings.updateIntervalMs : null,
     });
     this.store.insertOutage({ ...outage, incident_id: incident.id });
-    return [this.draft(incident, signal.status === "firing" ? "INITIAL" : "COMPLETION", now, {})];
+    return [this.draft(incident, signal.status === "firing" ? "INITIAL" : "COMPLETION", now, overrunNote ? { change: overrunNote } : {})];
   }
 
   /** After one outage of an incident resolved: COMPLETION when none fires any more, else UPDATE. */
@@ -219,6 +218,7 @@ export class IncidentLifecycle {
       ...(incident.runbook_url ? { runbookUrl: incident.runbook_url } : {}),
       ...(incident.next_update_at !== null && kind !== "COMPLETION" && kind !== "PLANNED" ? { nextUpdate: incident.next_update_at } : {}),
       ...(incident.due_date ? { dueDate: incident.due_date } : {}),
+      ...(kind === "COMPLETION" ? { serviceSpans: serviceSpans(this.store.outagesOf(incident.id), services) } : {}),
       ...extra,
     };
     const rendered = renderNotice(facts, this.settings.wording);
@@ -250,8 +250,17 @@ export class IncidentLifecycle {
   }
 
   private time(ms: number): string {
-    return formatDateTime(ms, this.settings.wording.timeZone);
+    return formatTimeOnDay(ms, this.settings.wording.timeZone);
   }
+}
+
+/** When each service of a resolved incident was unavailable: its first outage start to its last outage end. */
+function serviceSpans(outages: readonly OutageRow[], services: readonly Service[]): NonNullable<NoticeFacts["serviceSpans"]> {
+  return services.flatMap((service) => {
+    const own = outages.filter((o) => o.service === service && o.end_ms !== null);
+    if (own.length === 0) return [];
+    return [{ service, start: Math.min(...own.map((o) => o.start_s * 1000)), end: Math.max(...own.map((o) => o.end_ms!)) }];
+  });
 }
 
 function addService(incident: IncidentRow, service: Service): Service[] {

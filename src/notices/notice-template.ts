@@ -9,11 +9,16 @@ export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
 const COMMON = ["notice_id", "services", "service_codes", "start", "notice_date", "days_affected", "duration"] as const;
 
-/** The placeholders each kind of notice can use, with what they hold (docs/notices.md). */
+/**
+ * The placeholders each kind of notice can use, with what they hold (docs/notices.md). Alert
+ * annotations (summary, description, runbook_url) are not among them: they are written for on-call,
+ * not for the market, and stay with the incident for the reviewer. A PLANNED notice's description
+ * is the maintenance calendar's, written by the team.
+ */
 export const TEMPLATE_VARIABLES: Record<NoticeKind, readonly string[]> = {
-  INITIAL: [...COMMON, "summary", "description", "runbook_url", "next_update"],
-  UPDATE: [...COMMON, "summary", "description", "runbook_url", "next_update", "change"],
-  COMPLETION: [...COMMON, "summary", "description", "end"],
+  INITIAL: [...COMMON, "next_update", "change"],
+  UPDATE: [...COMMON, "next_update", "change"],
+  COMPLETION: [...COMMON, "end", "availability", "service_times"],
   PLANNED: [...COMMON, "end", "window", "description", "due_date"],
 };
 

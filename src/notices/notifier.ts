@@ -7,6 +7,7 @@ import { SmtpChannel } from "./channels/smtp-channel.js";
 import { WebhookChannel } from "./channels/webhook-channel.js";
 import { IncidentLifecycle, type CreatedNotice, type DeliveryResult } from "./incident-lifecycle.js";
 import { NoticeStore } from "./notice-store.js";
+import { recipientSettings } from "./notice-recipients.js";
 import type { NoticeWording } from "./notice-render.js";
 import type { NotifierConfig } from "../config/notifier-load.js";
 import { createNotifierApp } from "./notifier-app.js";
@@ -78,6 +79,7 @@ export class Notifier {
       noticeTypeLabel: raw.notices.notice_type_label,
       intendedAudience: raw.notices.intended_audience,
       contact: raw.notices.contact,
+      byService: recipientSettings(raw.notices).byService,
       serviceNames: raw.notices.service_names,
       templates: {
         INITIAL: raw.notices.templates.initial,

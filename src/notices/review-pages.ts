@@ -1,6 +1,7 @@
 import { SERVICES } from "../config/schema.js";
 import { html, joinHtml, raw, type SafeHtml } from "../web/html.js";
 import { formatDateTime } from "./central-time.js";
+import { NOTICE_FIELDS, OPTIONAL_NOTICE_FIELDS } from "./notice-fields.js";
 import { MAX_BODY, MAX_SUBJECT } from "./notice-review.js";
 import { NOTICE_STATUSES, type AuditEntry, type FieldEdit, type Notice, type OutboxRow } from "./notice-store.js";
 
@@ -53,10 +54,13 @@ export interface NoticePageData {
   audit: AuditEntry[];
   outbox: OutboxRow[];
   to: readonly string[];
+  cc?: readonly string[];
   reviewer: string;
   csrf: string;
   zone: string;
   message?: string;
+  /** A refused edit: the reviewer's text, shown in the form to fix (the message says what is wrong). */
+  edited?: { subject: string; body: string };
 }
 
 export function noticePage(d: NoticePageData): string {
@@ -66,8 +70,9 @@ export function noticePage(d: NoticePageData): string {
   const actions: SafeHtml[] = [];
   if (n.status === "draft") {
     actions.push(html`<form method="post" action="/notices/${id}/edit" class="edit"><h2>Edit</h2>${hidden}
-<label>Subject <input type="text" name="subject" value="${n.subject}" maxlength="${MAX_SUBJECT}" required></label>
-<label>Text <textarea name="body" rows="24" maxlength="${MAX_BODY}" required>${n.body}</textarea></label>
+<label>Subject <input type="text" name="subject" value="${d.edited?.subject ?? n.subject}" maxlength="${MAX_SUBJECT}" required></label>
+<label>Text <textarea name="body" rows="24" maxlength="${MAX_BODY}" required>${d.edited?.body ?? n.body}</textarea></label>
+<p class="hint">Keep every field, in this order: ${NOTICE_FIELDS.map((f) => (OPTIONAL_NOTICE_FIELDS.has(f) ? `${f} (optional)` : f)).join(", ")}. NOTICE DATE is set to the day the notice is marked sent.</p>
 <button type="submit" name="action" value="edit">Save edit</button></form>`);
     actions.push(
       html`<form method="post" action="/notices/${id}/approve" class="approve">${hidden}<button type="submit">Approve as ${d.reviewer}</button></form>`,
@@ -83,13 +88,13 @@ export function noticePage(d: NoticePageData): string {
   return layout(
     `${n.id} ${n.subject}`,
     d.reviewer,
-    html`${d.message && html`<p class="message">${d.message}</p>`}
+    html`${d.message && html`<p class="message" role="alert">${d.message}</p>`}
 <h1>${n.id} <span class="badge ${n.status}">${n.status}</span></h1>
 <dl class="meta"><dt>kind</dt><dd>${n.kind}</dd><dt>services</dt><dd>${n.services.join(", ")}</dd>
 <dt>created</dt><dd>${when(n.created_at, d.zone)}</dd>
 <dt>approved</dt><dd>${n.approved_by ? html`${n.approved_by}, ${when(n.approved_at, d.zone)}` : "no"}</dd>
 <dt>sent</dt><dd>${n.sent_by ? html`${n.sent_by}, ${when(n.sent_at, d.zone)}` : "no"}</dd>
-<dt>to</dt><dd>${d.to.join(", ")}</dd></dl>
+<dt>to</dt><dd>${d.to.join(", ")}</dd>${d.cc && d.cc.length > 0 && html`<dt>cc</dt><dd>${d.cc.join(", ")}</dd>`}</dl>
 <section class="text"><p class="subject" id="notice-subject">${n.subject}</p><pre id="notice-body">${n.body}</pre>
 <p class="tools"><button type="button" id="copy" data-copy-target="notice-body">Copy text</button>
 <a href="/notices/${id}/eml" download>Download .eml draft</a></p></section>
