@@ -38,7 +38,6 @@ const MATRIX: { fault: string; expect: Partial<Record<Service, FailureReason>> }
 const DATA_FAULTS: { fault: string; services: Service[] }[] = [
   { fault: "stale_file", services: ["ftps"] },
   { fault: "late_data", services: ["api", "ftps"] },
-  { fault: "flawed_data", services: ["api", "ftps"] },
 ];
 
 let fx: SimulatorFixture;
@@ -134,7 +133,8 @@ describe("fault matrix: every simulator fault turns the right check red with the
           expect(sample(await metrics(), "smt_probe_success", labels(s)), `${s} success`).toBe(1);
           pending.delete(s);
         }
-        if (pending.size > 0 && Date.now() - injected > (INTERVAL_S + TIMEOUT_S + 1) * 1000 + 500) throw new Error(`no run of ${[...pending].join(", ")} after the fault`);
+        if (pending.size > 0 && Date.now() - injected > (INTERVAL_S + TIMEOUT_S + 1) * 1000 + 500)
+          throw new Error(`no run of ${[...pending].join(", ")} after the fault`);
         await new Promise((r) => setTimeout(r, 100));
       }
       await fx.sim.clearFaults();

@@ -3,6 +3,7 @@ import { checkAssertion } from "../probes/json-assertion.js";
 import { compilePattern } from "./pattern.js";
 import type { ApiStep, ExporterConfig } from "./schema.js";
 import { readJsonPath } from "../probes/json-path.js";
+import { ALERT_NAMES } from "../rules/alert-contract.js";
 
 /**
  * Availability checks that would fail because data is late (docs/slo.md, "Availability is not
@@ -19,7 +20,7 @@ export interface FreshnessWarning {
   message: string;
 }
 
-const WHY = "availability measures whether the service answers; late data is time to market (energy_data checks, SMTDataDeliveryLate)";
+const WHY = `availability measures whether the service answers; late data is time to market (energy_data checks, ${ALERT_NAMES.dataDeliveryLate})`;
 const ON_PURPOSE = "or set freshness_is_availability: true on the check to charge late data as downtime on purpose";
 const DATE_TEMPLATE = /\{\{\s*date\(/;
 const NO_DATA_TEXT = JSON.stringify(SMT_NO_DATA_YET);

@@ -44,4 +44,3 @@ function checkPathAssertion(json: unknown, a: JsonPathAssertion): string | undef
   }
   return undefined;
 }
-

@@ -10,7 +10,6 @@ import { dataLateness, FLAWED_ESIID, flawRows } from "./energy-data-faults.js";
 import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 import { SMT_NO_DATA_YET } from "../energy-data/no-data-yet.js";
 
-
 /**
  * SMT's energy-data API (services.smartmetertexas.net): JWT-style bearer tokens from
  * POST /v2/token/, then JSON POSTs to /v2/15minintervalreads/, /v2/dailyreads/, /v2/meterInfo/,
