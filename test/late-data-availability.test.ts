@@ -43,7 +43,7 @@ const ZONE = CENTRAL_TIME_ZONE;
 /** Every check runs every 15 simulated minutes (the energy-data checks' production interval). */
 const STEP_MINUTES = 15;
 const WINDOW_MINUTES = 120;
-/** Day X: a week ago, so the simulator's certificates made "now" are valid in real time. */
+/** Day X: a week ago (the simulator makes its certificates at the simulated time; TLS checks them in real time). */
 const X = DateTime.now().setZone(ZONE).startOf("day").minus({ days: 7 });
 const WINDOW_START = X.set({ hour: 22 });
 /** API data a day late (day D posted at 06:00 on D+3); FTPS at the simulator's default (20 h: 01:30 on D+2). */
@@ -51,8 +51,9 @@ const API_LATENESS_MS = 24 * 3_600_000;
 const dayOf = (days: number) => X.plus({ days });
 const dayStartSeconds = (d: DateTime) => d.toMillis() / 1000;
 const AVAILABILITY_CHECKS = { gui: "gui_home", api: "api_interval_reads", ftps: "ftps_interval_files", han: "han_device_status" } as const;
-/** The series the rules read that this test feeds to promtool (the others compare with time(), which promtool starts at 0). */
+/** The recorded samples of the window's minutes, read at minute WINDOW_MINUTES + 1 (minute k is recorded at k + 2). */
 const WINDOW_RANGE = `${WINDOW_MINUTES - 1}m30s`;
+/** The series the rules read that this test feeds to promtool (the others compare with time(), which promtool starts at 0). */
 const FED_SERIES = [
   "smt_probe_success",
   "smt_maintenance_active",
