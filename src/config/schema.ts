@@ -16,12 +16,14 @@ export {
   FTPS_MAX_FILE_AGE,
   httpProbeSettings,
   jsonAssertion,
+  jsonPathAssertion,
   tlsSettings,
   type ApiProbeSettings,
   type ApiStep,
   type FtpsProbeSettings,
   type HttpProbeSettings,
   type JsonAssertion,
+  type JsonPathAssertion,
   type TlsSettings,
 } from "./probe-settings-schema.js";
 export { secretSource, type SecretSource } from "./schema-parts.js";
@@ -39,6 +41,11 @@ const checkBase = {
   service: z.enum(SERVICES),
   interval: checkInterval.optional(),
   timeout: checkTimeout.optional(),
+  /**
+   * Says on purpose that this check fails when data is late (an FTPS max_file_age, a dated API
+   * request asserting data): otherwise check-config warns (availability-freshness.ts, docs/slo.md).
+   */
+  freshness_is_availability: z.boolean().optional(),
 };
 
 export const checkConfig = z.discriminatedUnion("kind", [
