@@ -96,7 +96,7 @@ beforeAll(async () => {
     pasvRange: [45000 + (process.pid % 50) * 20, 45019 + (process.pid % 50) * 20],
     now: clock.now,
   });
-  const layout = prepareDemo({
+  const layout = await prepareDemo({
     dataDir: dir,
     exporterTemplate: join(ROOT, "config", "demo.yaml"),
     alertmanagerTemplate: join(ROOT, "alertmanager", "alertmanager.yml"),
