@@ -1,4 +1,5 @@
 import type { Notice, NoticeStore } from "./notice-store.js";
+import { fixSeriesId, type SeriesNaming } from "./series-id.js";
 
 /**
  * What a reviewer can do to a notice, shared by the review pages and the JSON API:
@@ -69,12 +70,18 @@ export function approveNotice(store: NoticeStore, id: string, actor: string, now
   });
 }
 
-export function markNoticeSent(store: NoticeStore, id: string, actor: string, now: number, version?: number): ReviewOutcome {
+/**
+ * Marks an approved notice sent. The first send of a series fixes the series' id (series-id.ts):
+ * the notice (and every other of its series) is renamed, and the outcome carries the new id.
+ */
+export function markNoticeSent(store: NoticeStore, id: string, actor: string, now: number, version?: number, naming?: SeriesNaming): ReviewOutcome {
   return store.transaction(() => {
     const found = check(store, id, version, "approved", "mark as sent");
     if (!found.ok) return found;
     store.updateNotice(id, { status: "sent", sent_by: actor, sent_at: now, version: found.notice.version + 1, updated_at: now });
     store.addAudit(id, now, actor, "marked sent", { version: found.notice.version });
-    return { ok: true, notice: store.notice(id)! };
+    const renamed = naming ? fixSeriesId(store, found.notice.incident_id, now, naming) : [];
+    for (const r of renamed) store.addAudit(r.to, now, actor, "id fixed", { before: r.from, after: r.to });
+    return { ok: true, notice: store.notice(renamed.find((r) => r.from === id)?.to ?? id)! };
   });
 }

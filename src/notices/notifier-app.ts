@@ -16,6 +16,7 @@ import type { DeliveryResult } from "./incident-lifecycle.js";
 import type { NoticeStore } from "./notice-store.js";
 import type { NotifierMetrics } from "./notifier-metrics.js";
 import type { WebhookPayload } from "./webhook-payload.js";
+import type { SeriesNaming } from "./series-id.js";
 
 /**
  * What the endpoints use of the notifier (notifier.ts's Notifier), declared here so that this
@@ -29,6 +30,8 @@ export interface NotifierService {
   readonly now: () => number;
   readonly isReady: boolean;
   readonly notReadyReason: string | undefined;
+  /** How series ids are made: marking the first notice of a series sent fixes its id. */
+  readonly seriesNaming: SeriesNaming;
   /** --web.config.file: basic auth and headers in front of /metrics and the health endpoints. */
   readonly security?: WebSecurity;
   submitDelivery(payload: WebhookPayload, rawBody: string): Promise<DeliveryResult>;
@@ -138,8 +141,18 @@ export function createNotifierApp(notifier: NotifierService): Express {
         .send(errorPage(400, filter.error, reviewer(res), "/notices"));
       return;
     }
-    res.type("html").send(noticeListPage(notifier.store.listNotices(filter), filter, reviewer(res), zone));
+    res.type("html").send(noticeListPage(notifier.store.listNotices(filter), filter, reviewer(res), zone, notifier.now()));
   });
+  // A provisional id handed out before its series was sent leads to the notice's fixed id.
+  const renamed = (prefix: string) => (req: Request, res: Response, next: NextFunction) => {
+    const id = String(req.params.id);
+    const current = notifier.store.notice(id) ? undefined : notifier.store.renamedNoticeId(id);
+    if (current === undefined) return next();
+    const slash = req.path.indexOf("/", 1);
+    const rest = slash === -1 ? "" : req.path.slice(slash);
+    res.redirect(req.method === "GET" || req.method === "HEAD" ? 301 : 308, `${prefix}/${encodeURIComponent(current)}${rest}`);
+  };
+  pages.all(["/:id", "/:id/*rest"], renamed("/notices"));
   pages.get("/:id", (req, res) => {
     const notice = notifier.store.notice(String(req.params.id));
     if (!notice) {
@@ -189,8 +202,9 @@ export function createNotifierApp(notifier: NotifierService): Express {
         return;
       }
       metrics.reviewActions.inc({ action: label });
-      notifier.logger.info({ notice: id, reviewer: who, action: label }, "notice reviewed");
-      res.redirect(303, `/notices/${encodeURIComponent(id)}`);
+      notifier.logger.info({ notice: outcome.notice.id, reviewer: who, action: label }, "notice reviewed");
+      // The first send of a series fixes its id: the notice is then at its new address.
+      res.redirect(303, `/notices/${encodeURIComponent(outcome.notice.id)}`);
     },
   ];
   pages.post(
@@ -198,7 +212,10 @@ export function createNotifierApp(notifier: NotifierService): Express {
     ...formAction((id, form, who, version) => editNotice(notifier.store, id, { subject: form.subject, body: form.body, version }, who, notifier.now()), "edit"),
   );
   pages.post("/:id/approve", ...formAction((id, _f, who, version) => approveNotice(notifier.store, id, who, notifier.now(), version), "approve"));
-  pages.post("/:id/sent", ...formAction((id, _f, who, version) => markNoticeSent(notifier.store, id, who, notifier.now(), version), "mark_sent"));
+  pages.post(
+    "/:id/sent",
+    ...formAction((id, _f, who, version) => markNoticeSent(notifier.store, id, who, notifier.now(), version, notifier.seriesNaming), "mark_sent"),
+  );
   app.use("/notices", pages);
 
   // --- JSON API ------------------------------------------------------------------------------
@@ -217,6 +234,7 @@ export function createNotifierApp(notifier: NotifierService): Express {
     next();
   });
   api.use(express.json({ limit: REVIEW_JSON_MAX_BYTES, strict: true }));
+  api.all(["/:id", "/:id/*rest"], renamed("/api/v1/notices"));
   api.get("/", (req, res) => {
     const filter = listFilter(req);
     if ("error" in filter) {
@@ -284,7 +302,7 @@ export function createNotifierApp(notifier: NotifierService): Express {
   );
   api.post(
     "/:id/sent",
-    apiAction((id, b, who) => markNoticeSent(notifier.store, id, who, notifier.now(), ver(b)), "mark_sent"),
+    apiAction((id, b, who) => markNoticeSent(notifier.store, id, who, notifier.now(), ver(b), notifier.seriesNaming), "mark_sent"),
   );
   app.use("/api/v1/notices", api);
 
@@ -343,6 +361,7 @@ export function createNotifierApp(notifier: NotifierService): Express {
       reviewer: who,
       csrf: auth.csrfToken(who),
       zone,
+      now: notifier.now(),
     });
   }
 
@@ -407,5 +426,6 @@ export function noticeJson(n: Notice) {
     approved_at: iso(n.approved_at),
     sent_by: n.sent_by,
     sent_at: iso(n.sent_at),
+    due_date: n.due_date,
   };
 }

@@ -14,6 +14,8 @@ import { NotifierMetrics, type StorageOperation } from "./notifier-metrics.js";
 import { describeStoreFailure, isStorageFailure } from "./store-failure.js";
 import { overduePlannedNotices, syncPlannedNotices, type PlannedNoticeSettings } from "./planned-notices.js";
 import type { WebhookPayload } from "./webhook-payload.js";
+import { NOTICE_KINDS, templateKey } from "./notice-template.js";
+import type { SeriesNaming } from "./series-id.js";
 import { armRepeatingTimer } from "../scheduler/timer.js";
 import { serveWeb } from "../web/listen.js";
 import { WebSecurity } from "../web/web-security.js";
@@ -79,12 +81,7 @@ export class Notifier {
       intendedAudience: raw.notices.intended_audience,
       contact: raw.notices.contact,
       serviceNames: raw.notices.service_names,
-      templates: {
-        INITIAL: raw.notices.templates.initial,
-        UPDATE: raw.notices.templates.update,
-        COMPLETION: raw.notices.templates.completion,
-        PLANNED: raw.notices.templates.planned,
-      },
+      templates: Object.fromEntries(NOTICE_KINDS.map((kind) => [kind, raw.notices.templates[templateKey(kind)]])) as NoticeWording["templates"],
     };
     const channelNames = raw.channels.map((c) => c.name);
     const lifecycleSettings = {
@@ -99,6 +96,8 @@ export class Notifier {
     this.planned = {
       minDurationMs: raw.planned_notices.min_duration,
       businessDaysBefore: raw.planned_notices.business_days_before,
+      reminderBusinessDaysBefore: raw.planned_notices.reminder_business_days_before,
+      completionAfterMs: raw.planned_notices.completion_after,
       lookaheadMs: raw.planned_notices.lookahead,
       includeRecurring: raw.planned_notices.include_recurring,
     };
@@ -142,6 +141,11 @@ export class Notifier {
       this.metrics,
       this.now,
     );
+  }
+
+  /** How series ids are made (the first send of a series fixes its id). */
+  get seriesNaming(): SeriesNaming {
+    return this.lifecycle.naming;
   }
 
   /** Ready once started, and for as long as the store's last write committed. */
