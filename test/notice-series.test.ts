@@ -249,17 +249,61 @@ describe("the planned-maintenance series, drafted at the right time", () => {
     expect(reschedule.due_date).toBe("2026-10-19");
     moved.notifier.store.close();
 
-    // Then it is removed from the calendar.
+    // Moved again before the RESCHEDULE went out: the RESCHEDULE draft is re-drafted, still from the announced window.
+    const again = desk(
+      CALENDAR.replace('start: "2026-10-20T01:00", end: "2026-10-20T03:00"', 'start: "2026-10-23T02:00", end: "2026-10-23T04:00"'),
+      "2026-10-06T16:00:00Z",
+      file,
+    );
+    expect(again.tick()).toEqual([]);
+    const redrafted = again.store.notice("SMT-M-A100526-02")!;
+    expect(redrafted.version).toBe(2);
+    expect(redrafted.body).toContain("announced in SMT-M-A100526-01 for Tuesday, October 20, 2026 01:00 - 03:00");
+    expect(redrafted.body).toContain("has been rescheduled to Friday, October 23, 2026 02:00 - 04:00");
+    expect(redrafted.due_date).toBe("2026-10-20");
+    again.notifier.store.close();
+
+    // Then it is removed from the calendar: the CANCELLATION names the window the market was told of.
     const removed = desk("", "2026-10-07T15:00:00Z", file);
     expect(removed.tick()).toEqual([{ id: "SMT-M-A100526-03", kind: "CANCELLATION" }]);
     expect(removed.tick()).toEqual([]);
     const cancellation = removed.store.notice("SMT-M-A100526-03")!;
     expect(cancellation.subject).toBe("SMT-M-A100526-03 CANCELLATION: Planned Maintenance Outage - Smart Meter Texas energy data API and FTPS file delivery");
-    expect(cancellation.body).toContain("scheduled for Thursday, October 22, 2026 02:00 - 04:00");
+    expect(cancellation.body).toContain("scheduled for Tuesday, October 20, 2026 01:00 - 03:00");
+    expect(cancellation.body).toContain("DAYS AFFECTED: Tuesday, October 20, 2026");
     expect(cancellation.body).toContain("has been cancelled");
+    expect(removed.store.auditOf("SMT-M-A100526-02").at(-1)).toMatchObject({ action: "cancelled" });
     // Nothing more for the series: no reminder, no completion.
     removed.set("2026-10-23T15:00:00Z");
     expect(removed.tick()).toEqual([]);
+    removed.notifier.store.close();
+  });
+
+  it("a sent RESCHEDULE is what a later CANCELLATION and the REMINDER refer to", () => {
+    const file = tempStore();
+    const first = desk(CALENDAR, "2026-10-01T15:00:00Z", file);
+    const [planned] = first.tick();
+    first.set("2026-10-05T15:00:00Z");
+    first.send(planned!.id);
+    first.notifier.store.close();
+    const moved = desk(
+      CALENDAR.replace('start: "2026-10-20T01:00", end: "2026-10-20T03:00"', 'start: "2026-10-22T02:00", end: "2026-10-22T04:00"'),
+      "2026-10-06T15:00:00Z",
+      file,
+    );
+    const [reschedule] = moved.tick();
+    expect(moved.send(reschedule!.id)).toBe("SMT-M-A100526-02");
+    // The REMINDER of the new window (1 business day before Thursday 10-22) names the RESCHEDULE.
+    moved.set("2026-10-21T05:30:00Z");
+    expect(moved.tick()).toEqual([{ id: "SMT-M-A100526-03", kind: "REMINDER" }]);
+    expect(moved.store.notice("SMT-M-A100526-03")!.body).toContain("Thursday, October 22, 2026 02:00 - 04:00");
+    expect(moved.store.notice("SMT-M-A100526-03")!.body).toContain("as announced in SMT-M-A100526-02.");
+    moved.notifier.store.close();
+    const removed = desk("", "2026-10-21T15:00:00Z", file);
+    expect(removed.tick()).toEqual([{ id: "SMT-M-A100526-04", kind: "CANCELLATION" }]);
+    expect(removed.store.notice("SMT-M-A100526-04")!.body).toMatch(
+      /scheduled for Thursday, October 22, 2026 02:00 - 04:00 \w+ and announced in SMT-M-A100526-02 has been cancelled/,
+    );
     removed.notifier.store.close();
   });
 
@@ -324,7 +368,13 @@ describe("the store migration from version 1", () => {
       expect(store.db.pragma("user_version", { simple: true })).toBe(2);
       expect(store.notice("SMT-M-A051426-01")).toMatchObject({ status: "sent", body: "NOTICE TYPE: SMT-M-A051426-01 Market\n" });
       const renamed = store.notice("SMT-M-(provisional-2)-01")!;
-      expect(renamed).toMatchObject({ status: "approved", subject: "SMT-M-(provisional-2)-01 Planned", due_date: "2026-05-27" });
+      expect(renamed).toMatchObject({
+        status: "approved",
+        subject: "SMT-M-(provisional-2)-01 Planned",
+        due_date: "2026-05-27",
+        window_start_ms: Date.parse("2026-06-01T06:00:00Z"),
+        window_end_ms: Date.parse("2026-06-01T08:00:00Z"),
+      });
       expect(renamed.body).toBe("NOTICE TYPE: SMT-M-(provisional-2)-01 Market\n");
       expect(store.auditOf(renamed.id).map((a) => a.action)).toEqual(["approved"]);
       expect(store.outboxOf(renamed.id).map((o) => o.status)).toEqual(["delivered"]);

@@ -256,6 +256,9 @@ export class IncidentLifecycle {
       sent_by: null,
       sent_at: null,
       due_date: dueDate,
+      // The window a planned-series notice states: what the market knows once it is sent.
+      window_start_ms: incident.kind === "planned" ? facts.start : null,
+      window_end_ms: incident.kind === "planned" ? (facts.end ?? null) : null,
     };
     this.store.insertNotice(row);
     this.store.addAudit(id, now, SYSTEM_ACTOR, "created", { kind, subject: rendered.subject });

@@ -70,6 +70,9 @@ export interface NoticeRow {
   sent_at: number | null;
   /** The day ("YYYY-MM-DD", Central) a planned-series notice must go out by; null for the others. */
   due_date: string | null;
+  /** The maintenance window a planned-series notice states (what the market was told, once sent); null for the others. */
+  window_start_ms: number | null;
+  window_end_ms: number | null;
 }
 
 /** A notice as the pages, the API and the channels see it: the services column parsed. */
@@ -474,11 +477,13 @@ export class NoticeStore {
     return (row.n ?? 0) + 1;
   }
 
-  insertNotice(fields: Omit<NoticeRow, "due_date"> & { due_date?: string | null }): void {
-    const n = { ...fields, due_date: fields.due_date ?? null };
+  insertNotice(
+    fields: Omit<NoticeRow, "due_date" | "window_start_ms" | "window_end_ms"> & Partial<Pick<NoticeRow, "due_date" | "window_start_ms" | "window_end_ms">>,
+  ): void {
+    const n = { ...fields, due_date: fields.due_date ?? null, window_start_ms: fields.window_start_ms ?? null, window_end_ms: fields.window_end_ms ?? null };
     this.stmt(
-      `INSERT INTO notices (id, incident_id, sequence, kind, status, services, subject, body, version, created_at, updated_at, approved_by, approved_at, sent_by, sent_at, due_date)
-         VALUES (@id, @incident_id, @sequence, @kind, @status, @services, @subject, @body, @version, @created_at, @updated_at, @approved_by, @approved_at, @sent_by, @sent_at, @due_date)`,
+      `INSERT INTO notices (id, incident_id, sequence, kind, status, services, subject, body, version, created_at, updated_at, approved_by, approved_at, sent_by, sent_at, due_date, window_start_ms, window_end_ms)
+         VALUES (@id, @incident_id, @sequence, @kind, @status, @services, @subject, @body, @version, @created_at, @updated_at, @approved_by, @approved_at, @sent_by, @sent_at, @due_date, @window_start_ms, @window_end_ms)`,
     ).run(n);
   }
 

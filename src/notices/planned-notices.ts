@@ -3,6 +3,7 @@ import type { MaintenanceOccurrence } from "../maintenance/maintenance-window.js
 import type { Service } from "../config/services.js";
 import { ALERT_NAMES } from "../rules/alert-contract.js";
 import { SYSTEM_ACTOR, type CreatedNotice, type IncidentLifecycle } from "./incident-lifecycle.js";
+import type { NoticeFacts } from "./notice-render.js";
 import type { IncidentRow, Notice, NoticeStore } from "./notice-store.js";
 
 /**
@@ -126,16 +127,19 @@ function beforeWindow(
 ): CreatedNotice[] {
   const notices = store.noticesOf(incident.id);
   const announcement = announcementOf(notices);
-  const window = { start: incident.start_ms, end: incident.end_ms ?? incident.start_ms };
+  // The window the market was told of: the one the latest sent announcement states.
+  const announced =
+    announcement?.window_start_ms != null && announcement.window_end_ms != null
+      ? { start: announcement.window_start_ms, end: announcement.window_end_ms }
+      : { start: incident.start_ms, end: incident.end_ms ?? incident.start_ms };
+  const unsent = (after: number) => notices.filter((n) => n.status !== "sent" && n.sequence > after);
   if (!outage) {
     // Removed from the calendar: the series ends.
     store.updateIncident(incident.id, { status: "resolved", cancelled_at: now });
-    if (announcement) {
-      return [lifecycle.draft(incident, "CANCELLATION", now, { announcedIn: announcement.id }, calendar.localDate(incident.start_ms))];
-    }
-    for (const n of notices)
-      if (n.status !== "sent") store.addAudit(n.id, now, SYSTEM_ACTOR, "cancelled", { reason: "the calendar entry was removed: do not send" });
-    return [];
+    for (const n of unsent(0)) store.addAudit(n.id, now, SYSTEM_ACTOR, "cancelled", { reason: "the calendar entry was removed: do not send" });
+    if (!announcement) return [];
+    const facts = { announcedIn: announcement.id, start: announced.start, end: announced.end, services: announcement.services };
+    return [lifecycle.draft(incident, "CANCELLATION", now, facts, calendar.localDate(announced.start))];
   }
   const services = JSON.stringify(outage.services);
   if (outage.start !== incident.start_ms || outage.end !== incident.end_ms || services !== incident.services) {
@@ -143,30 +147,62 @@ function beforeWindow(
     store.updateIncident(incident.id, { start_ms: outage.start, end_ms: outage.end, services, due_date: dueDate, description: outage.description || null });
     const moved = store.incident(incident.id)!;
     if (announcement) {
-      return [lifecycle.draft(moved, "RESCHEDULE", now, { announcedIn: announcement.id, previousWindow: window }, dueDate)];
+      const pending = unsent(announcement.sequence).filter((n) => n.kind === "RESCHEDULE");
+      if (outage.start === announced.start && outage.end === announced.end && services === JSON.stringify(announcement.services)) {
+        // Back to what was announced: nothing to tell.
+        for (const n of pending) store.addAudit(n.id, now, SYSTEM_ACTOR, "superseded", { reason: "the window is back to the one announced: do not send" });
+        return [];
+      }
+      const extra = { announcedIn: announcement.id, previousWindow: announced };
+      const draft = pending.filter((n) => n.status === "draft").at(-1);
+      if (draft) return redraft(store, lifecycle, moved, draft, extra, dueDate, now);
+      return [lifecycle.draft(moved, "RESCHEDULE", now, extra, dueDate)];
     }
     const draft = notices.filter((n) => n.kind === "PLANNED" && n.status === "draft").at(-1);
-    if (draft) {
-      // Nothing went out yet: the draft says the new window (the old text stays in its audit trail).
-      const text = lifecycle.render(lifecycle.facts(moved, "PLANNED", draft.id, now, {}));
-      store.updateNotice(draft.id, { subject: text.subject, body: text.body, version: draft.version + 1, updated_at: now, due_date: dueDate });
-      store.addAudit(draft.id, now, SYSTEM_ACTOR, "edited", {
-        subject: { before: draft.subject, after: text.subject },
-        body: { before: draft.body, after: text.body },
-      });
-      return [];
-    }
+    if (draft) return redraft(store, lifecycle, moved, draft, {}, dueDate, now);
     const next = lifecycle.draft(moved, "PLANNED", now, {}, dueDate);
-    for (const n of notices)
-      if (n.status !== "sent") store.addAudit(n.id, now, SYSTEM_ACTOR, "superseded", { by: next.id, reason: "the window moved: do not send" });
+    for (const n of unsent(0)) store.addAudit(n.id, now, SYSTEM_ACTOR, "superseded", { by: next.id, reason: "the window moved: do not send" });
     return [next];
   }
-  // Unchanged: the REMINDER, once the announcement went out before the reminder's day.
+  // Unchanged: the REMINDER of the window as announced, once the announcement went out before the reminder's day.
   if (!announcement?.sent_at || settings.reminderBusinessDaysBefore >= settings.businessDaysBefore) return [];
+  if (announced.start !== incident.start_ms || announced.end !== incident.end_ms) return [];
   const reminderDue = noticeDueDate(calendar, incident.start_ms, settings.reminderBusinessDaysBefore);
   const reminded = notices.some((n) => n.kind === "REMINDER" && n.sequence > announcement.sequence);
   if (reminded || calendar.localDate(now) < reminderDue || calendar.localDate(announcement.sent_at) >= reminderDue) return [];
   return [lifecycle.draft(incident, "REMINDER", now, { announcedIn: announcement.id }, reminderDue)];
+}
+
+/**
+ * Nothing of it went out yet: a draft (PLANNED, or a RESCHEDULE) says the new window instead. The
+ * text it had stays in its audit trail, as an edit by the notifier.
+ */
+function redraft(
+  store: NoticeStore,
+  lifecycle: IncidentLifecycle,
+  incident: IncidentRow,
+  draft: Notice,
+  extra: Partial<NoticeFacts>,
+  dueDate: string,
+  now: number,
+): CreatedNotice[] {
+  const facts = lifecycle.facts(incident, draft.kind, draft.id, now, extra);
+  const text = lifecycle.render(facts);
+  store.updateNotice(draft.id, {
+    subject: text.subject,
+    body: text.body,
+    services: JSON.stringify(facts.services),
+    version: draft.version + 1,
+    updated_at: now,
+    due_date: dueDate,
+    window_start_ms: facts.start,
+    window_end_ms: facts.end ?? null,
+  });
+  store.addAudit(draft.id, now, SYSTEM_ACTOR, "edited", {
+    subject: { before: draft.subject, after: text.subject },
+    body: { before: draft.body, after: text.body },
+  });
+  return [];
 }
 
 function afterWindow(store: NoticeStore, lifecycle: IncidentLifecycle, calendar: MaintenanceCalendar, now: number, incident: IncidentRow): CreatedNotice[] {

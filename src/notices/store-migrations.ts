@@ -12,7 +12,7 @@ import { renameSeriesRows } from "./series-rename.js";
  *
  * - 1: the first schema.
  * - 2: the planned-maintenance series (notice kinds REMINDER, PLANNED_COMPLETION, CANCELLATION,
- *   RESCHEDULE; notices.due_date; incidents.cancelled_at) and provisional ids: a series none of
+ *   RESCHEDULE; notices.due_date and the window each planned notice states; incidents.cancelled_at) and provisional ids: a series none of
  *   whose notices was sent gets its provisional id (`SMT-M-(provisional-7)`), since its id is
  *   fixed when its first notice is sent; planned windows that had already ended are closed, so no
  *   COMPLETION is drafted for them.
@@ -38,6 +38,8 @@ export function noticesTableSql(name: string): string {
   sent_by TEXT,
   sent_at INTEGER,
   due_date TEXT,
+  window_start_ms INTEGER,
+  window_end_ms INTEGER,
   UNIQUE (incident_id, sequence)
 )`;
 }
@@ -63,10 +65,12 @@ export function migrateStore(db: Database.Database, now: number): void {
       if (!incidentColumns.has("cancelled_at")) db.exec("ALTER TABLE incidents ADD COLUMN cancelled_at INTEGER");
       if (!noticesSql.includes("'REMINDER'")) {
         db.exec(noticesTableSql("notices_v2"));
-        db.exec(`INSERT INTO notices_v2 (${NOTICE_COLUMNS_V1}, due_date)
+        // A version-1 PLANNED notice said the incident's window as it is now (the best record there is).
+        db.exec(`INSERT INTO notices_v2 (${NOTICE_COLUMNS_V1}, due_date, window_start_ms, window_end_ms)
           SELECT ${NOTICE_COLUMNS_V1.split(", ")
             .map((c) => `n.${c}`)
-            .join(", ")}, CASE WHEN n.kind = 'PLANNED' THEN i.due_date END FROM notices n JOIN incidents i ON i.id = n.incident_id`);
+            .join(", ")}, CASE WHEN n.kind = 'PLANNED' THEN i.due_date END, CASE WHEN n.kind = 'PLANNED' THEN i.start_ms END,
+            CASE WHEN n.kind = 'PLANNED' THEN i.end_ms END FROM notices n JOIN incidents i ON i.id = n.incident_id`);
         db.exec("DROP TABLE notices");
         db.exec("ALTER TABLE notices_v2 RENAME TO notices");
         db.exec("CREATE INDEX IF NOT EXISTS notices_created ON notices(created_at)");
