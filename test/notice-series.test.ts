@@ -218,11 +218,20 @@ describe("the planned-maintenance series, drafted at the right time", () => {
     expect(d.store.incident(d.store.notice("SMT-M-A101326-01")!.incident_id)).toMatchObject({ status: "resolved", overrun: 1 });
   });
 
-  it("no planned COMPLETION for a window that was never announced", () => {
-    const d = desk(CALENDAR, "2026-10-01T15:00:00Z");
-    d.tick();
+  it("a planned COMPLETION only for a window that was announced", () => {
+    const d = desk(
+      `${CALENDAR}
+    - { id: quiet, start: "2026-10-20T01:00", end: "2026-10-20T03:00", services: [han] }`,
+      "2026-10-01T15:00:00Z",
+    );
+    const [announced, quiet] = d.tick();
+    expect([announced!.kind, quiet!.kind]).toEqual(["PLANNED", "PLANNED"]);
+    d.set("2026-10-13T16:00:00Z");
+    const fixed = d.send(announced!.id);
     d.set("2026-10-20T09:00:00Z");
-    expect(d.tick()).toEqual([]);
+    const completions = d.tick().filter((c) => c.kind === "PLANNED_COMPLETION");
+    expect(completions.map((c) => d.store.notice(c.id)!.incident_id)).toEqual([d.store.notice(fixed)!.incident_id]);
+    expect(d.store.noticesOf(d.store.notice(quiet!.id)!.incident_id).map((n) => n.kind)).toEqual(["PLANNED"]);
   });
 
   it("RESCHEDULE when the entry moves after its notice was sent, CANCELLATION when it is then removed", () => {
