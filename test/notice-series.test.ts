@@ -142,6 +142,9 @@ const CALENDAR = `maintenance:
   planned:
     - { id: db-upgrade, start: "2026-10-20T01:00", end: "2026-10-20T03:00", services: [api, ftps], description: Database upgrade. }`;
 
+/** A calendar with the entry removed. */
+const EMPTY_CALENDAR = "maintenance:\n  planned: []";
+
 describe("the planned-maintenance series, drafted at the right time", () => {
   it("PLANNED when in the look-ahead, due 3 business days before; REMINDER on its day once PLANNED was sent; COMPLETION after the window", () => {
     const d = desk(CALENDAR, "2026-09-01T15:00:00Z");
@@ -273,7 +276,7 @@ describe("the planned-maintenance series, drafted at the right time", () => {
     again.notifier.store.close();
 
     // Then it is removed from the calendar: the CANCELLATION names the window the market was told of.
-    const removed = desk("", "2026-10-07T15:00:00Z", file);
+    const removed = desk(EMPTY_CALENDAR, "2026-10-07T15:00:00Z", file);
     expect(removed.tick()).toEqual([{ id: "SMT-M-A100526-03", kind: "CANCELLATION" }]);
     expect(removed.tick()).toEqual([]);
     const cancellation = removed.store.notice("SMT-M-A100526-03")!;
@@ -308,7 +311,7 @@ describe("the planned-maintenance series, drafted at the right time", () => {
     expect(moved.store.notice("SMT-M-A100526-03")!.body).toContain("Thursday, October 22, 2026 02:00 - 04:00");
     expect(moved.store.notice("SMT-M-A100526-03")!.body).toContain("as announced in SMT-M-A100526-02.");
     moved.notifier.store.close();
-    const removed = desk("", "2026-10-21T15:00:00Z", file);
+    const removed = desk(EMPTY_CALENDAR, "2026-10-21T15:00:00Z", file);
     expect(removed.tick()).toEqual([{ id: "SMT-M-A100526-04", kind: "CANCELLATION" }]);
     expect(removed.store.notice("SMT-M-A100526-04")!.body).toMatch(
       /scheduled for Thursday, October 22, 2026 02:00 - 04:00 \w+ and announced in SMT-M-A100526-02 has been cancelled/,
@@ -321,10 +324,31 @@ describe("the planned-maintenance series, drafted at the right time", () => {
     const first = desk(CALENDAR, "2026-10-01T15:00:00Z", file);
     const [planned] = first.tick();
     first.notifier.store.close();
-    const removed = desk("", "2026-10-02T15:00:00Z", file);
+    const removed = desk(EMPTY_CALENDAR, "2026-10-02T15:00:00Z", file);
     expect(removed.tick()).toEqual([]);
     expect(removed.store.auditOf(planned!.id).at(-1)).toMatchObject({ action: "cancelled", detail: { reason: "the calendar entry was removed: do not send" } });
     removed.notifier.store.close();
+  });
+
+  it("a config without a calendar cancels nothing; an entry added back after its cancellation starts a series of its own", () => {
+    const file = tempStore();
+    const first = desk(CALENDAR, "2026-10-01T15:00:00Z", file);
+    const [planned] = first.tick();
+    first.set("2026-10-05T15:00:00Z");
+    first.send(planned!.id);
+    first.notifier.store.close();
+    // The maintenance section forgotten: nothing is drafted, the series stays scheduled.
+    const forgotten = desk("", "2026-10-06T15:00:00Z", file);
+    expect(forgotten.tick()).toEqual([]);
+    expect(forgotten.store.incident(forgotten.store.notice("SMT-M-A100526-01")!.incident_id)!.status).toBe("scheduled");
+    forgotten.notifier.store.close();
+    const removed = desk(EMPTY_CALENDAR, "2026-10-07T15:00:00Z", file);
+    expect(removed.tick().map((c) => c.kind)).toEqual(["CANCELLATION"]);
+    removed.notifier.store.close();
+    const back = desk(CALENDAR, "2026-10-08T15:00:00Z", file);
+    expect(back.tick()).toEqual([{ id: "SMT-M-(provisional-2)-01", kind: "PLANNED" }]);
+    expect(back.tick()).toEqual([]);
+    back.notifier.store.close();
   });
 
   it("planned outages greater than 15 minutes are announced: a 15-minute window drafts nothing, a 16-minute one does", () => {

@@ -143,6 +143,11 @@ export class Notifier {
     );
   }
 
+  /** Whether the config names a maintenance calendar (`maintenance` or `maintenance_file`). */
+  private get hasCalendar(): boolean {
+    return this.config.raw.maintenance !== undefined || this.config.raw.maintenance_file !== undefined;
+  }
+
   /** How series ids are made (the first send of a series fixes its id). */
   get seriesNaming(): SeriesNaming {
     return this.lifecycle.naming;
@@ -253,7 +258,10 @@ export class Notifier {
       const created = this.store.transaction(() => {
         // The heartbeat makes every tick a write, so a store that stopped taking writes is seen within one tick.
         this.store.heartbeat(now);
-        return [...this.lifecycle.dueUpdates(now), ...syncPlannedNotices(this.store, this.lifecycle, this.calendar, now, this.planned)];
+        // Without a calendar in the config there is nothing to follow: planned series are left as they are
+        // (a forgotten maintenance section must not read as every planned outage removed).
+        const planned = this.hasCalendar ? syncPlannedNotices(this.store, this.lifecycle, this.calendar, now, this.planned) : [];
+        return [...this.lifecycle.dueUpdates(now), ...planned];
       });
       this.storeCommitted();
       this.announce(created);

@@ -134,8 +134,9 @@ function beforeWindow(
       : { start: incident.start_ms, end: incident.end_ms ?? incident.start_ms };
   const unsent = (after: number) => notices.filter((n) => n.status !== "sent" && n.sequence > after);
   if (!outage) {
-    // Removed from the calendar: the series ends.
-    store.updateIncident(incident.id, { status: "resolved", cancelled_at: now });
+    // Removed from the calendar: the series ends. Its key is freed, so an entry added back later
+    // (the same id) starts a series of its own.
+    store.updateIncident(incident.id, { status: "resolved", cancelled_at: now, planned_key: `${incident.planned_key ?? ""}#cancelled@${now}` });
     for (const n of unsent(0)) store.addAudit(n.id, now, SYSTEM_ACTOR, "cancelled", { reason: "the calendar entry was removed: do not send" });
     if (!announcement) return [];
     const facts = { announcedIn: announcement.id, start: announced.start, end: announced.end, services: announcement.services };
