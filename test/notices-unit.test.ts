@@ -5,7 +5,7 @@ import { maintenanceCalendar } from "../src/maintenance/maintenance-calendar.js"
 import { formatDateTime, formatDaysAffected, formatElapsed, formatTimeOnDay, formatWindow, idDate } from "../src/notices/central-time.js";
 import { noticeId, nextSeriesIndex, seriesId } from "../src/notices/notice-id.js";
 import { renderNotice, type NoticeWording } from "../src/notices/notice-render.js";
-import { fillTemplate, templateProblems } from "../src/notices/notice-template.js";
+import { fillTemplate, NOTICE_KINDS, templateKey, templateProblems } from "../src/notices/notice-template.js";
 import { loadNotifierConfig, parseNotifierConfig } from "../src/config/notifier-load.js";
 import { Notifier } from "../src/notices/notifier.js";
 import { noticeDueDate } from "../src/notices/planned-notices.js";
@@ -33,12 +33,7 @@ function wording(extra = ""): NoticeWording {
     intendedAudience: raw.notices.intended_audience,
     contact: raw.notices.contact,
     serviceNames: raw.notices.service_names,
-    templates: {
-      INITIAL: raw.notices.templates.initial,
-      UPDATE: raw.notices.templates.update,
-      COMPLETION: raw.notices.templates.completion,
-      PLANNED: raw.notices.templates.planned,
-    },
+    templates: Object.fromEntries(NOTICE_KINDS.map((kind) => [kind, raw.notices.templates[templateKey(kind)]])) as NoticeWording["templates"],
   };
 }
 
@@ -119,7 +114,7 @@ describe("notice ids", () => {
     expect(nextSeriesIndex(["SMT-M-A051425"], "SMT-", "M", "051525")).toBe(0);
   });
 
-  it("across incidents and days: each incident's notices count from -01; a second series the same day gets B", () => {
+  it("across incidents and days: each incident's notices count from -01 in a provisional series until one is sent", () => {
     const d = desk();
     d.set("2026-05-14T15:00:00Z"); // 10:00 CDT, May 14
     d.apply(payload([{ service: "gui", start: S("2026-05-14T14:40:00Z") }]));
@@ -133,12 +128,12 @@ describe("notice ids", () => {
     d.set("2026-05-15T14:00:00Z"); // May 15
     d.apply(payload([{ service: "ftps", start: S("2026-05-15T13:40:00Z") }]));
     expect(d.notices().map((n) => `${n.id} ${n.kind}`)).toEqual([
-      "SMT-M-A051426-01 INITIAL",
-      "SMT-M-A051426-02 UPDATE",
-      "SMT-M-A051426-03 COMPLETION",
-      "SMT-M-B051426-01 INITIAL",
-      "SMT-M-B051426-02 COMPLETION",
-      "SMT-M-A051526-01 INITIAL",
+      "SMT-M-(provisional-1)-01 INITIAL",
+      "SMT-M-(provisional-1)-02 UPDATE",
+      "SMT-M-(provisional-1)-03 COMPLETION",
+      "SMT-M-(provisional-2)-01 INITIAL",
+      "SMT-M-(provisional-2)-02 COMPLETION",
+      "SMT-M-(provisional-3)-01 INITIAL",
     ]);
   });
 });

@@ -95,7 +95,7 @@ describe("a real Alertmanager 0.25 delivering to the notifier", () => {
     await waitFor("repeat notifications", async () => (deliveries('service="api"') >= 3 ? true : undefined), 20_000);
     expect(notices().map((n) => n.kind)).toEqual(["INITIAL"]);
     const initial = notices()[0]!;
-    expect(initial.subject).toMatch(/^SMT-M-A\d{6}-01 INITIAL: Unplanned Outage - Smart Meter Texas energy data API$/);
+    expect(initial.subject).toMatch(/^SMT-M-\(provisional-\d+\)-01 INITIAL: Unplanned Outage - Smart Meter Texas energy data API$/);
     // The alert's summary stays with on-call; the market text is the operator wording.
     expect(initial.body).not.toContain("SMT api unavailable for over 15 minutes");
     expect(initial.body).toMatch(/unplanned outage of the energy data API since \d\d:\d\d C[SD]T on /);
@@ -136,8 +136,9 @@ describe("a real Alertmanager 0.25 delivering to the notifier", () => {
     await waitFor("the resolution from both", async () => (resolvedDeliveries('service="gui"') >= 2 ? true : undefined), 20_000);
     const series = notices().slice(before);
     expect(series.map((n) => n.kind)).toEqual(["INITIAL", "COMPLETION"]);
-    // A second incident on the same day gets the next letter; its notices count from -01.
-    expect(series[0]!.id).toMatch(/^SMT-M-B\d{6}-01$/);
+    // A second incident is a series of its own (provisional until its first notice is sent); its notices count from -01.
+    expect(series[0]!.id).toMatch(/^SMT-M-\(provisional-\d+\)-01$/);
+    expect(series[0]!.id.replace(/-01$/, "")).not.toBe(notices()[0]!.id.replace(/-01$/, ""));
     const fields = [...series[1]!.body.matchAll(/^([A-Z ]+): /gm)].map((m) => m[1]);
     expect(fields).toEqual([
       "NOTICE DATE",

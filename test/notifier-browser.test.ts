@@ -6,12 +6,28 @@ import { CHROMIUM, CHROMIUM_ARGS } from "./support/chromium.js";
 
 /** The review pages in a real Chromium (Debian's package, installed by scripts/setup.sh). */
 
+const DAY_MS = 86_400_000;
+/** "YYYY-MM-DDTHH:MM" in Central time, as the maintenance calendar reads it. */
+const central = (ms: number) =>
+  new Intl.DateTimeFormat("sv-SE", { timeZone: "America/Chicago", dateStyle: "short", timeStyle: "short" }).format(ms).replace(" ", "T");
+
 describe("review pages in Chromium", () => {
   let n: RunningNotifier;
   let browser: Browser;
+  // The notifier's clock: real time, moved forward by the planned-maintenance test (the last one).
+  let offset = 0;
+  const base = Date.now();
+  // Two planned outages beyond the look-ahead at the start (nothing drafted until the clock moves 58 days).
+  const soon = base + 59.5 * DAY_MS;
+  const later = base + 75 * DAY_MS;
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: scripts/setup.sh installs Debian's chromium package`);
-    n = await startNotifier();
+    n = await startNotifier({
+      clock: () => Date.now() + offset,
+      maintenance: `  planned:
+    - { id: soon-db, start: "${central(soon)}", end: "${central(soon + 2 * 3_600_000)}", services: [han] }
+    - { id: later-db, start: "${central(later)}", end: "${central(later + 3_600_000)}", services: [han] }`,
+    });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: CHROMIUM_ARGS,
@@ -47,9 +63,10 @@ describe("review pages in Chromium", () => {
     await page.goto(`${n.url}/notices`);
 
     await rows.nth(1).locator("a").click();
-    await page.waitForURL(/\/notices\/SMT-M-A\d{6}-01$/);
-    const id = page.url().split("/").pop()!;
-    expect(await page.locator("#notice-body").textContent()).toMatch(/^NOTICE DATE: .*\n\nNOTICE TYPE: SMT-M-A\d{6}-01 Retail/);
+    // Nothing of the series is sent yet: its id is provisional, in the address and in the text.
+    await page.waitForURL(/\/notices\/SMT-M-\(provisional-\d+\)-01$/);
+    const id = decodeURIComponent(page.url().split("/").pop()!);
+    expect(await page.locator("#notice-body").textContent()).toMatch(/^NOTICE DATE: .*\n\nNOTICE TYPE: SMT-M-\(provisional-\d+\)-01 Retail/);
     expect(await page.locator("a[download]").getAttribute("href")).toBe(`/notices/${id}/eml`);
 
     // Copy button (clipboard permission granted: the text lands on the clipboard).
@@ -70,16 +87,25 @@ describe("review pages in Chromium", () => {
     await page.waitForURL(`${n.url}/notices/${id}`);
     expect(await page.locator("h1 .badge").textContent()).toBe("approved");
     expect(await page.locator("form.edit").count()).toBe(0);
+    expect(await page.locator(".provisional").textContent()).toContain("marking this notice sent fixes it");
     await page.click("form.sent button");
-    await page.waitForURL(`${n.url}/notices/${id}`);
+    // Sending the first notice of the series fixes its id: the page moves to it, the text carries it.
+    await page.waitForURL(/\/notices\/SMT-M-A\d{6}-01$/);
+    const fixed = page.url().split("/").pop()!;
     expect(await page.locator("h1 .badge").textContent()).toBe("sent");
-    expect(n.notifier.store.notice(id)).toMatchObject({ status: "sent", approved_by: "alice", sent_by: "alice" });
-    expect((await page.locator("table.audit tbody tr").allTextContents()).map((t) => /(created|edited|approved|marked sent)/.exec(t)?.[1])).toEqual([
+    expect(await page.locator("#notice-body").textContent()).toContain(`NOTICE TYPE: ${fixed} Market`);
+    expect(n.notifier.store.notice(fixed)).toMatchObject({ status: "sent", approved_by: "alice", sent_by: "alice" });
+    expect((await page.locator("table.audit tbody tr").allTextContents()).map((t) => /(created|edited|approved|marked sent|id fixed)/.exec(t)?.[1])).toEqual([
       "created",
       "edited",
       "approved",
       "marked sent",
+      "id fixed",
     ]);
+    // The UPDATE of the same series follows it; the provisional address still leads to the notice.
+    expect(n.notifier.store.listNotices({ service: "api" })[0]!.id).toBe(fixed.replace(/-01$/, "-02"));
+    await page.goto(`${n.url}/notices/${encodeURIComponent(id)}`);
+    expect(page.url()).toBe(`${n.url}/notices/${fixed}`);
 
     if (process.env.SMT_SCREENSHOT) await page.screenshot({ path: process.env.SMT_SCREENSHOT, fullPage: true });
     expect(problems).toEqual([]);
@@ -148,5 +174,40 @@ describe("review pages in Chromium", () => {
     } finally {
       evil.close();
     }
+  });
+  it("planned notices show their due date, and whether they are late, in the list and on the page", async () => {
+    // 58 days on: both planned outages are in the 45-day look-ahead. The soon one starts in 1.5 days,
+    // so its PLANNED notice (due 3 business days before its day) is already late; the later one is not.
+    offset = 58 * DAY_MS;
+    n.notifier.tick();
+    const planned = n.notifier.store.listNotices({ service: "han" }).filter((x) => x.kind === "PLANNED");
+    expect(planned).toHaveLength(2);
+    const late = planned.find((x) => x.due_date! < central(base + offset).slice(0, 10))!;
+    const onTime = planned.find((x) => x !== late)!;
+    expect(onTime.due_date! >= central(base + offset).slice(0, 10)).toBe(true);
+
+    const context = await browser.newContext({ httpCredentials: { username: REVIEWER.name, password: REVIEWER.password } });
+    const page = await context.newPage();
+    await page.goto(`${n.url}/notices?service=han`);
+    const row = (id: string) => page.locator("table.notices tbody tr", { has: page.locator(`a[href="/notices/${encodeURIComponent(id)}"]`) });
+    expect(await row(late.id).locator("td").nth(6).textContent()).toBe(`${late.due_date} late`);
+    expect(await row(onTime.id).locator("td").nth(6).textContent()).toBe(`${onTime.due_date} not late`);
+    // The late mark stands out (its own colour), the on-time one does not.
+    const colour = (id: string) =>
+      row(id)
+        .locator(".due-state")
+        .evaluate((e) => getComputedStyle(e).backgroundColor);
+    expect(await colour(late.id)).toBe("rgb(255, 208, 208)");
+    expect(await colour(onTime.id)).not.toBe("rgb(255, 208, 208)");
+
+    await row(late.id).locator("a").click();
+    expect(await page.locator("#notice-due").textContent()).toBe(`${late.due_date} late`);
+    expect(await page.locator("#notice-due .due").getAttribute("class")).toBe("due late");
+    // Sent late stays late; the series gets its fixed id at the send.
+    await page.click("form.approve button");
+    await page.click("form.sent button");
+    await page.waitForURL(/\/notices\/SMT-M-A\d{6}-01$/);
+    expect(await page.locator("#notice-due").textContent()).toBe(`${late.due_date} late`);
+    await context.close();
   });
 });

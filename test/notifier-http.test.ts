@@ -201,14 +201,29 @@ describe("review API and pages", () => {
     expect((await api(`/${id}`, { ...json({ body: "late edit" }), method: "PATCH" })).status).toBe(409);
     const sent = await api(`/${id}/sent`, json({}));
     expect(sent.status).toBe(200);
+    // The first send of the series fixes its id (provisional until then): the notice answers at the new one.
+    expect(id).toMatch(/^SMT-M-\(provisional-\d+\)-01$/);
+    id = ((await sent.json()) as { notice: { id: string } }).notice.id;
+    expect(id).toMatch(/^SMT-M-A\d{6}-01$/);
     const done = (await (await api(`/${id}`)).json()) as {
       notice: Record<string, unknown>;
       audit: { actor: string; action: string; detail: Record<string, { before: string; after: string }> }[];
     };
-    // Sent: the NOTICE DATE is the day it was marked sent.
+    // Sent: the NOTICE DATE is the day it was marked sent, and the series' id is fixed (in the text too).
     const sentOn = formatNoticeDate(Date.parse(done.notice.sent_at as string));
-    expect(done.notice).toMatchObject({ status: "sent", approved_by: "bob", sent_by: "alice", body: withNoticeDate(editedBody, sentOn) });
-    expect(done.audit.map((a) => `${a.actor} ${a.action}`)).toEqual(["notifier created", "alice edited", "bob approved", "alice marked sent"]);
+    expect(done.notice).toMatchObject({
+      status: "sent",
+      approved_by: "bob",
+      sent_by: "alice",
+      body: withNoticeDate(editedBody.replaceAll(id, done.notice.id as string), sentOn),
+    });
+    expect(done.audit.map((a) => `${a.actor} ${a.action}`)).toEqual([
+      "notifier created",
+      "alice edited",
+      "bob approved",
+      "alice marked sent",
+      "alice id fixed",
+    ]);
     expect(done.audit[1]!.detail.body!.after).toBe(editedBody);
     expect(done.audit[1]!.detail.body!.before).toMatch(/^NOTICE DATE: .*\n\nNOTICE TYPE: /);
   });
@@ -374,7 +389,7 @@ describe("on-call channels", () => {
     await waitFor("both channels delivered", async () => (received.length === 1 && mails.length === 1 ? true : undefined), 15_000);
     expect(received[0]!.auth).toBe("Bearer chat-token-abcdefgh");
     expect(received[0]!.body.text).toContain(id);
-    expect((received[0]!.body.notice as { review_url: string }).review_url).toMatch(new RegExp(`/notices/${id}$`));
+    expect((received[0]!.body.notice as { review_url: string }).review_url).toBe(`http://127.0.0.1:9911/notices/${id}`);
     expect(mails[0]!.to).toEqual(["oncall@smt.example"]);
     expect(mails[0]!.user).toBe("notifier");
     expect(mails[0]!.text).toContain(`Subject: [SMT notice draft] ${id}`);

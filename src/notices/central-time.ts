@@ -139,3 +139,8 @@ export function formatElapsed(ms: number): string {
   if (minutes || parts.length === 0) parts.push(`${minutes} minute${minutes === 1 ? "" : "s"}`);
   return parts.join(" ");
 }
+
+/** "YYYY-MM-DD": the date of an instant in the zone (due dates of planned-series notices). */
+export function localDate(ms: number, zone = CENTRAL_TIME_ZONE): string {
+  return DateTime.fromMillis(ms, { zone }).toFormat("yyyy-LL-dd");
+}

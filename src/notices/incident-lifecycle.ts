@@ -1,8 +1,9 @@
 import type { Service } from "../config/schema.js";
 import { ALERT_LABELS } from "../rules/alert-contract.js";
-import { formatTimeOnDay, idDate } from "./central-time.js";
+import { formatTimeOnDay } from "./central-time.js";
 import { alertFingerprint, alertSignal, type AlertSignal } from "./alert-signal.js";
-import { noticeId, nextSeriesIndex, seriesId } from "./notice-id.js";
+import { noticeId } from "./notice-id.js";
+import { insertProvisionalIncident, type SeriesNaming } from "./series-id.js";
 import { joinServices, renderNotice, type NoticeFacts, type NoticeWording } from "./notice-render.js";
 import type { IncidentRow, NoticeRow, NoticeStore, OutageRow } from "./notice-store.js";
 import type { NoticeKind } from "./notice-template.js";
@@ -143,9 +144,8 @@ export class IncidentLifecycle {
       ? `Planned maintenance of the ${this.serviceName(signal.service)} ended at ${this.time(startMs)}, but the service has not returned.`
       : undefined;
     const summary = signal.summary ?? overrunNote;
-    const incident = this.store.insertIncident({
+    const incident = this.openSeries({
       kind: "unplanned",
-      series_id: this.newSeries(now),
       planned_key: null,
       status: signal.status === "firing" ? "open" : "resolved",
       start_ms: startMs,
@@ -158,6 +158,7 @@ export class IncidentLifecycle {
       overrun: signal.overrun ? 1 : 0,
       created_at: now,
       next_update_at: signal.status === "firing" ? now + this.settings.updateIntervalMs : null,
+      cancelled_at: null,
     });
     this.store.insertOutage({ ...outage, incident_id: incident.id });
     return [this.draft(incident, signal.status === "firing" ? "INITIAL" : "COMPLETION", now, overrunNote ? { change: overrunNote } : {})];
@@ -193,34 +194,51 @@ export class IncidentLifecycle {
     return created;
   }
 
-  /** A new series id for a series whose first notice is made at `now`. */
-  newSeries(now: number): string {
-    const mmddyy = idDate(now, this.settings.wording.timeZone);
-    const head = `${this.settings.idPrefix}${this.settings.audience}`;
-    const index = nextSeriesIndex(this.store.seriesIdsOn(head, mmddyy), this.settings.idPrefix, this.settings.audience, mmddyy);
-    return seriesId(this.settings.idPrefix, this.settings.audience, mmddyy, index);
+  /** A new incident with its series, provisional until its first notice is sent (series-id.ts). */
+  openSeries(fields: Omit<IncidentRow, "id" | "series_id">): IncidentRow {
+    return insertProvisionalIncident(this.store, this.naming, fields);
   }
 
-  /** Renders and stores the next notice of an incident's series, audits it and queues it for every channel. */
-  draft(incident: IncidentRow, kind: NoticeKind, now: number, extra: Partial<NoticeFacts>): CreatedNotice {
-    const sequence = this.store.nextSequence(incident.id);
-    const id = noticeId(incident.series_id, sequence);
+  /** How series ids are made: the id prefix, the audience code and the zone of the id's date. */
+  get naming(): SeriesNaming {
+    return { idPrefix: this.settings.idPrefix, audience: this.settings.audience, timeZone: this.settings.wording.timeZone };
+  }
+
+  /** The facts of the next notice of an incident's series (planned kinds: the window, no next update). */
+  facts(incident: IncidentRow, kind: NoticeKind, id: string, now: number, extra: Partial<NoticeFacts>): NoticeFacts {
+    const planned = incident.kind === "planned";
     const services = JSON.parse(incident.services) as Service[];
-    const facts: NoticeFacts = {
+    return {
       kind,
       id,
       createdAt: now,
       services,
       start: incident.start_ms,
-      ...(incident.end_ms !== null && (kind === "COMPLETION" || kind === "PLANNED") ? { end: incident.end_ms } : {}),
+      ...(incident.end_ms !== null && (kind === "COMPLETION" || planned) ? { end: incident.end_ms } : {}),
       ...(incident.summary ? { summary: incident.summary } : {}),
       ...(incident.description ? { description: incident.description } : {}),
       ...(incident.runbook_url ? { runbookUrl: incident.runbook_url } : {}),
-      ...(incident.next_update_at !== null && kind !== "COMPLETION" && kind !== "PLANNED" ? { nextUpdate: incident.next_update_at } : {}),
+      ...(incident.next_update_at !== null && kind !== "COMPLETION" && !planned ? { nextUpdate: incident.next_update_at } : {}),
       ...(incident.due_date ? { dueDate: incident.due_date } : {}),
       ...(kind === "COMPLETION" ? { serviceSpans: serviceSpans(this.store.outagesOf(incident.id), services) } : {}),
       ...extra,
     };
+  }
+
+  /** Renders a notice's text again from new facts (a draft whose planned window moved before anything was sent). */
+  render(facts: NoticeFacts): { subject: string; body: string } {
+    return renderNotice(facts, this.settings.wording);
+  }
+
+  /**
+   * Renders and stores the next notice of an incident's series, audits it and queues it for every
+   * channel. `dueDate` is the day a planned-series notice must go out by (shown on the review page).
+   */
+  draft(incident: IncidentRow, kind: NoticeKind, now: number, extra: Partial<NoticeFacts>, dueDate: string | null = null): CreatedNotice {
+    const sequence = this.store.nextSequence(incident.id);
+    const id = noticeId(incident.series_id, sequence);
+    const facts = this.facts(incident, kind, id, now, extra);
+    const services = facts.services;
     const rendered = renderNotice(facts, this.settings.wording);
     const row: NoticeRow = {
       id,
@@ -238,6 +256,10 @@ export class IncidentLifecycle {
       approved_at: null,
       sent_by: null,
       sent_at: null,
+      due_date: dueDate,
+      // The window a planned-series notice states: what the market knows once it is sent.
+      window_start_ms: incident.kind === "planned" ? facts.start : null,
+      window_end_ms: incident.kind === "planned" ? (facts.end ?? null) : null,
     };
     this.store.insertNotice(row);
     this.store.addAudit(id, now, SYSTEM_ACTOR, "created", { kind, subject: rendered.subject });

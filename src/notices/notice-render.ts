@@ -28,10 +28,14 @@ export interface NoticeFacts {
   nextUpdate?: number;
   /** What changed since the previous notice (UPDATE), or how the outage began (INITIAL after a maintenance overrun). */
   change?: string;
-  /** The day the notice must go out by (PLANNED), "YYYY-MM-DD". */
+  /** The day the notice must go out by (PLANNED, REMINDER, RESCHEDULE), "YYYY-MM-DD". */
   dueDate?: string;
   /** When each service was unavailable (COMPLETION): told service by service when there are several. */
   serviceSpans?: readonly { service: Service; start: number; end: number }[];
+  /** The sent notice that announced the planned outage (REMINDER, PLANNED_COMPLETION, CANCELLATION, RESCHEDULE). */
+  announcedIn?: string;
+  /** The window as announced before it moved (RESCHEDULE). */
+  previousWindow?: { start: number; end: number };
 }
 
 export interface NoticeWording {
@@ -92,6 +96,8 @@ export function templateValues(facts: NoticeFacts, wording: NoticeWording): Reco
     next_update: facts.nextUpdate !== undefined ? formatTimeOnDay(facts.nextUpdate, zone) : "",
     change: facts.change ?? "",
     due_date: facts.dueDate ?? "",
+    announced_in: facts.announcedIn ?? "",
+    previous_window: facts.previousWindow ? formatWindow(facts.previousWindow.start, facts.previousWindow.end, zone) : "",
   };
 }
 

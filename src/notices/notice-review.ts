@@ -2,6 +2,7 @@ import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 import { formatNoticeDate } from "./central-time.js";
 import { describeLayoutProblems, noticeLayoutProblems, withNoticeDate } from "./notice-fields.js";
 import type { Notice, NoticeStore } from "./notice-store.js";
+import { fixSeriesId, type SeriesNaming } from "./series-id.js";
 
 /**
  * What a reviewer can do to a notice, shared by the review pages and the JSON API:
@@ -77,9 +78,19 @@ export function approveNotice(store: NoticeStore, id: string, actor: string, now
 
 /**
  * Records that a person sent an approved notice; its NOTICE DATE becomes the day it was sent (in
- * the notices' zone), whatever day the draft was made.
+ * the notices' zone), whatever day the draft was made. The first send of a series fixes the series'
+ * id (series-id.ts): the notice (and every other of its series) is renamed, and the outcome carries
+ * the new id.
  */
-export function markNoticeSent(store: NoticeStore, id: string, actor: string, now: number, version?: number, zone = CENTRAL_TIME_ZONE): ReviewOutcome {
+export function markNoticeSent(
+  store: NoticeStore,
+  id: string,
+  actor: string,
+  now: number,
+  version?: number,
+  naming?: SeriesNaming,
+  zone = CENTRAL_TIME_ZONE,
+): ReviewOutcome {
   return store.transaction(() => {
     const found = check(store, id, version, "approved", "mark as sent");
     if (!found.ok) return found;
@@ -87,7 +98,9 @@ export function markNoticeSent(store: NoticeStore, id: string, actor: string, no
     const body = withNoticeDate(found.notice.body, noticeDate);
     store.updateNotice(id, { status: "sent", sent_by: actor, sent_at: now, body, version: found.notice.version + 1, updated_at: now });
     store.addAudit(id, now, actor, "marked sent", { version: found.notice.version, notice_date: noticeDate });
-    return { ok: true, notice: store.notice(id)! };
+    const renamed = naming ? fixSeriesId(store, found.notice.incident_id, now, naming) : [];
+    for (const r of renamed) store.addAudit(r.to, now, actor, "id fixed", { before: r.from, after: r.to });
+    return { ok: true, notice: store.notice(renamed.find((r) => r.from === id)?.to ?? id)! };
   });
 }
 

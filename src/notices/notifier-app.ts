@@ -17,6 +17,7 @@ import type { DeliveryResult } from "./incident-lifecycle.js";
 import type { NoticeStore } from "./notice-store.js";
 import type { NotifierMetrics } from "./notifier-metrics.js";
 import type { WebhookPayload } from "./webhook-payload.js";
+import type { SeriesNaming } from "./series-id.js";
 
 /**
  * What the endpoints use of the notifier (notifier.ts's Notifier), declared here so that this
@@ -30,6 +31,8 @@ export interface NotifierService {
   readonly now: () => number;
   readonly isReady: boolean;
   readonly notReadyReason: string | undefined;
+  /** How series ids are made: marking the first notice of a series sent fixes its id. */
+  readonly seriesNaming: SeriesNaming;
   /** --web.config.file: basic auth and headers in front of /metrics and the health endpoints. */
   readonly security?: WebSecurity;
   submitDelivery(payload: WebhookPayload, rawBody: string): Promise<DeliveryResult>;
@@ -142,8 +145,18 @@ export function createNotifierApp(notifier: NotifierService): Express {
         .send(errorPage(400, filter.error, reviewer(res), "/notices"));
       return;
     }
-    res.type("html").send(noticeListPage(notifier.store.listNotices(filter).map(shown), filter, reviewer(res), zone));
+    res.type("html").send(noticeListPage(notifier.store.listNotices(filter).map(shown), filter, reviewer(res), zone, notifier.now()));
   });
+  // A provisional id handed out before its series was sent leads to the notice's fixed id.
+  const renamed = (prefix: string) => (req: Request, res: Response, next: NextFunction) => {
+    const id = String(req.params.id);
+    const current = notifier.store.notice(id) ? undefined : notifier.store.renamedNoticeId(id);
+    if (current === undefined) return next();
+    const slash = req.path.indexOf("/", 1);
+    const rest = slash === -1 ? "" : req.path.slice(slash);
+    res.redirect(req.method === "GET" || req.method === "HEAD" ? 301 : 308, `${prefix}/${encodeURIComponent(current)}${rest}`);
+  };
+  pages.all(["/:id", "/:id/*rest"], renamed("/notices"));
   pages.get("/:id", (req, res) => {
     const notice = notifier.store.notice(String(req.params.id));
     if (!notice) {
@@ -202,8 +215,9 @@ export function createNotifierApp(notifier: NotifierService): Express {
         return;
       }
       metrics.reviewActions.inc({ action: label });
-      notifier.logger.info({ notice: id, reviewer: who, action: label }, "notice reviewed");
-      res.redirect(303, `/notices/${encodeURIComponent(id)}`);
+      notifier.logger.info({ notice: outcome.notice.id, reviewer: who, action: label }, "notice reviewed");
+      // The first send of a series fixes its id: the notice is then at its new address.
+      res.redirect(303, `/notices/${encodeURIComponent(outcome.notice.id)}`);
     },
   ];
   pages.post(
@@ -211,7 +225,10 @@ export function createNotifierApp(notifier: NotifierService): Express {
     ...formAction((id, form, who, version) => editNotice(notifier.store, id, { subject: form.subject, body: form.body, version }, who, notifier.now()), "edit"),
   );
   pages.post("/:id/approve", ...formAction((id, _f, who, version) => approveNotice(notifier.store, id, who, notifier.now(), version), "approve"));
-  pages.post("/:id/sent", ...formAction((id, _f, who, version) => markNoticeSent(notifier.store, id, who, notifier.now(), version, zone), "mark_sent"));
+  pages.post(
+    "/:id/sent",
+    ...formAction((id, _f, who, version) => markNoticeSent(notifier.store, id, who, notifier.now(), version, notifier.seriesNaming, zone), "mark_sent"),
+  );
   app.use("/notices", pages);
 
   // --- JSON API ------------------------------------------------------------------------------
@@ -230,6 +247,7 @@ export function createNotifierApp(notifier: NotifierService): Express {
     next();
   });
   api.use(express.json({ limit: REVIEW_JSON_MAX_BYTES, strict: true }));
+  api.all(["/:id", "/:id/*rest"], renamed("/api/v1/notices"));
   api.get("/", (req, res) => {
     const filter = listFilter(req);
     if ("error" in filter) {
@@ -297,7 +315,7 @@ export function createNotifierApp(notifier: NotifierService): Express {
   );
   api.post(
     "/:id/sent",
-    apiAction((id, b, who) => markNoticeSent(notifier.store, id, who, notifier.now(), ver(b), zone), "mark_sent"),
+    apiAction((id, b, who) => markNoticeSent(notifier.store, id, who, notifier.now(), ver(b), notifier.seriesNaming, zone), "mark_sent"),
   );
   app.use("/api/v1/notices", api);
 
@@ -359,6 +377,7 @@ export function createNotifierApp(notifier: NotifierService): Express {
       csrf: auth.csrfToken(who),
       zone,
       ...after,
+      now: notifier.now(),
     });
   }
 
@@ -426,5 +445,6 @@ export function noticeJson(n: Notice) {
     approved_at: iso(n.approved_at),
     sent_by: n.sent_by,
     sent_at: iso(n.sent_at),
+    due_date: n.due_date,
   };
 }
