@@ -374,7 +374,7 @@ describe("item 8: issues and change requests from a feed", () => {
     ]);
     const md = formatCommitteeMonth(r, "md");
     expect(md).toContain("### Issues and change requests, 2026-03");
-    expect(md).toContain("| HAN | I-2 | issue | open | 2026-03-05 | 26 | HAN join fails for one meter model |");
+    expect(md).toContain("| HAN | I-2 | issue | open | 2026-03-05 | 27 | HAN join fails for one meter model |");
     expect(md).toContain(`${feedFile}:5: service`);
     expect(formatCommitteeMonth(r, "csv")).toContain("2026-03,CR-8,call_center,change_request,under review,2026-03-09,23,Callback queue");
     expect(committeeMonthHtml(r, now)).toContain('<tr data-id="I-1">');

@@ -1,5 +1,5 @@
 import { tdspName } from "../market-figures/tdsp-territory.js";
-import type { CommitteeMonthReport, CommitteeYearReport, OutageEntry, ReportFrame } from "./committee-report.js";
+import { centralTime, type CommitteeMonthReport, type CommitteeYearReport, type OutageEntry, type ReportFrame } from "./committee-report.js";
 import type { EvidenceFlag } from "./notice-evidence.js";
 import type { IssuesSection } from "./issues-report.js";
 import { AUDIENCE_SECTIONS } from "./report-audience.js";
@@ -63,14 +63,19 @@ function csvTable(headers: string[], rows: (string | number | boolean | null)[][
 }
 
 /** A notice as evidence, in words: "SMT-M-A031026-01 INITIAL sent 2026-03-10T15:20:00.000Z"; a draft never reads as sent. */
-export function noticeText(n: { id: string; kind: string; status: string; sent_at: string | null }): string {
-  return `${n.id} ${n.kind} ${n.status === "sent" && n.sent_at ? `sent ${n.sent_at}` : n.status === "approved" ? "approved, NOT SENT" : "draft, NOT SENT"}`;
+export function noticeText(n: { id: string; kind: string; status: string; sent_at: string | null }, time: (iso: string) => string = (iso) => iso): string {
+  const status =
+    n.status === "sent" ? (n.sent_at ? `sent ${time(n.sent_at)}` : "sent, time not recorded") : n.status === "approved" ? "approved, NOT SENT" : "draft, NOT SENT";
+  return `${n.id} ${n.kind} ${status}`;
 }
+
+/** A sent time as the committee reads it: Central time to the minute. */
+export const sentCentral = (iso: string) => centralTime(Date.parse(iso));
 
 /** The notices of an outage in a table cell. */
 export function noticesCell(o: OutageEntry): string {
   if (o.notices === null) return "(no store)";
-  return o.notices.map(noticeText).join("; ") || "none";
+  return o.notices.map((n) => noticeText(n, sentCentral)).join("; ") || "none";
 }
 
 /** Whether a planned window was announced 3 business days ahead, in words. */
@@ -327,7 +332,7 @@ function monthCsvSections(r: CommitteeMonthReport): string[] {
         o.starts_before_month,
         o.ends_after_month,
         o.notice_ids === null ? null : o.notice_ids.join(" "),
-        o.notices === null ? null : o.notices.map(noticeText).join("; "),
+        o.notices === null ? null : o.notices.map((n) => noticeText(n)).join("; "),
         o.announcement?.rule ?? null,
         o.announcement?.lead_business_days ?? null,
       ]),

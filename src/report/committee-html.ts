@@ -1,5 +1,5 @@
 import { DateTime } from "luxon";
-import { announcementText, noticeText, objectivesText, serviceName } from "./committee-format.js";
+import { announcementText, noticeText, objectivesText, sentCentral, serviceName } from "./committee-format.js";
 import type { CommitteeMonthReport, CommitteeYearReport, OutageEntry, ReportFrame } from "./committee-report.js";
 import type { EvidenceFlag } from "./notice-evidence.js";
 import type { IssuesSection } from "./issues-report.js";
@@ -169,7 +169,7 @@ function noticesHtml(o: OutageEntry): HtmlValue {
   return joinHtml(
     o.notices.map(
       (x) =>
-        html`<span class="notice" data-notice-id="${x.id}" data-status="${x.status}"${x.sent_at ? html` data-sent-at="${x.sent_at}"` : ""}><code>${x.id}</code> ${noticeText(x).slice(x.id.length + 1)}</span>`,
+        html`<span class="notice" data-notice-id="${x.id}" data-status="${x.status}"${x.sent_at ? html` data-sent-at="${x.sent_at}"` : ""}><code>${x.id}</code> ${noticeText(x, sentCentral).slice(x.id.length + 1)}</span>`,
     ),
     "; ",
   );

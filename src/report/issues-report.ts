@@ -27,7 +27,7 @@ export interface OpenIssue {
   status: string;
   /** Central time, "YYYY-MM-DD". */
   opened: string;
-  /** Whole days from opened to the period's end. */
+  /** Whole calendar days (Central time) from opened to the period's end. */
   age_days: number;
   title: string;
 }
@@ -45,13 +45,12 @@ export interface IssuesSection {
   read_error: string | null;
 }
 
-const DAY_MS = 86_400_000;
-
 export function issuesSection(feed: IssuesFeedRead, period: { fromMs: number; toMs: number }): IssuesSection {
   const inPeriod = (ms: number | null) => ms !== null && ms >= period.fromMs && ms < period.toMs;
   const openAtEnd = feed.issues.filter((i) => i.openedMs < period.toMs && (i.closedMs === null || i.closedMs >= period.toMs));
   const count = (list: typeof feed.issues, service: IssueService, kind: IssueKind) => list.filter((i) => i.service === service && i.kind === kind).length;
   const opened = feed.issues.filter((i) => inPeriod(i.openedMs));
+  const end = DateTime.fromMillis(period.toMs, { zone: CENTRAL_TIME_ZONE });
   const closed = feed.issues.filter((i) => inPeriod(i.closedMs));
   return {
     origin: feed.origin,
@@ -73,7 +72,7 @@ export function issuesSection(feed: IssuesFeedRead, period: { fromMs: number; to
         kind: i.kind,
         status: i.status,
         opened: DateTime.fromMillis(i.openedMs, { zone: CENTRAL_TIME_ZONE }).toFormat("yyyy-LL-dd"),
-        age_days: Math.floor((period.toMs - i.openedMs) / DAY_MS),
+        age_days: Math.floor(end.diff(DateTime.fromMillis(i.openedMs, { zone: CENTRAL_TIME_ZONE }), "days").days),
         title: i.title,
       })),
     bad_rows: feed.problems.map((p) => `${feed.origin}:${p.line}: ${p.message}`),
