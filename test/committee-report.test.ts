@@ -434,13 +434,31 @@ describe("committee report of a backfilled DST month (real promtool, Prometheus 
       join(dir, "issues.csv"),
       "id,service,opened,closed,kind,status,title\nCR-1,gui,2026-03-03,,change_request,approved,Bulk download\nI-1,gui,not a date,,issue,open,x\n",
     );
-    const amwg = await report(["--prometheus", prometheus!.url, "--month", "2026-03", "--format", "json", "--notices", noticesDb, "--audience", "amwg", "--config.file", config]);
+    const amwg = await report([
+      "--prometheus",
+      prometheus!.url,
+      "--month",
+      "2026-03",
+      "--format",
+      "json",
+      "--notices",
+      noticesDb,
+      "--audience",
+      "amwg",
+      "--config.file",
+      config,
+    ]);
     expect(amwg.code, amwg.stderr).toBe(0);
     const r = JSON.parse(amwg.stdout) as {
       audience: string;
       objectives: unknown[];
       services: { service: string; objective: number; met: boolean }[];
-      outages: { service: string; kind: string; notices: { id: string; status: string; sent_at: string | null }[]; announcement: { rule: string; lead_business_days: number } | null }[];
+      outages: {
+        service: string;
+        kind: string;
+        notices: { id: string; status: string; sent_at: string | null }[];
+        announcement: { rule: string; lead_business_days: number } | null;
+      }[];
       evidence_flags: { service: string; problem: string }[];
       call_center: unknown;
       issues: unknown;

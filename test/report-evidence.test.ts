@@ -207,7 +207,9 @@ describe("item 5: the report as evidence (notices with status, sent time, lead t
     expect(html).toContain(
       `<span class="notice" data-notice-id="SMT-M-A031026-01" data-status="sent" data-sent-at="${new Date(sentInitial).toISOString()}"><code>SMT-M-A031026-01</code> INITIAL sent`,
     );
-    expect(html).toContain('<span class="notice" data-notice-id="SMT-M-A031126-01" data-status="draft"><code>SMT-M-A031126-01</code> INITIAL draft, NOT SENT</span>');
+    expect(html).toContain(
+      '<span class="notice" data-notice-id="SMT-M-A031126-01" data-status="draft"><code>SMT-M-A031126-01</code> INITIAL draft, NOT SENT</span>',
+    );
     expect(html).toContain('<strong class="flag" data-rule="missed">MISSED (2 business days ahead)</strong>');
   });
 
@@ -220,7 +222,16 @@ describe("item 5: the report as evidence (notices with status, sent time, lead t
 
   it("the year report carries every month's flags", () => {
     const m = report();
-    const year = { year: "2026", timezone: m.timezone, audience: m.audience, audience_title: m.audience_title, objectives: m.objectives, months: [m], months_missing: [], annual: annualSummary([m], m.objectives) };
+    const year = {
+      year: "2026",
+      timezone: m.timezone,
+      audience: m.audience,
+      audience_title: m.audience_title,
+      objectives: m.objectives,
+      months: [m],
+      months_missing: [],
+      annual: annualSummary([m], m.objectives),
+    };
     expect(year.annual.evidence_flags).toHaveLength(2);
     expect(formatCommitteeYear(year, "md")).toContain("Notice evidence, 2026: 2 flagged");
   });
@@ -250,7 +261,11 @@ describe("item 6: one report per audience", () => {
     expect(amitHtml).toContain("Monthly report for the AMIT Operations Working Group and AMIT Steering Committee");
     expect(amitHtml).toContain('id="call-center"');
     expect(amitHtml).toContain('id="han-devices"');
-    expect(formatCommitteeMonth(amit, "csv").split("\n").filter((l) => /^2026-03,gui,/.test(l))).toEqual([]);
+    expect(
+      formatCommitteeMonth(amit, "csv")
+        .split("\n")
+        .filter((l) => /^2026-03,gui,/.test(l)),
+    ).toEqual([]);
 
     const jdoa = committeeMonth(march, now, needs, data(), settings);
     expect(jdoa.audience).toBe("jdoa");
@@ -277,7 +292,13 @@ describe("item 7: objectives with history", () => {
       { metric: { service, state: "maintenance" }, value: 600 },
       { metric: { service, state: "unavailable" }, value: 80 },
     ]);
-    const after = committeeMonth(april, now, committeeMonthNeeds(april, now, SLO_DELIVERY_DEADLINES), { ...data(), availability: aprilMinutes, minuteFlags: [] }, { ...settings, objectives });
+    const after = committeeMonth(
+      april,
+      now,
+      committeeMonthNeeds(april, now, SLO_DELIVERY_DEADLINES),
+      { ...data(), availability: aprilMinutes, minuteFlags: [] },
+      { ...settings, objectives },
+    );
     expect(after.services[0]).toMatchObject({ service: "gui", objective: 0.999, met: false });
     expect(after.services[1]).toMatchObject({ service: "api", objective: 0.99, met: true });
     expect(formatCommitteeMonth(after, "md")).toContain("Objectives used: GUI over 99.9 % (in force from 2026-03-15); API over 99 % (SLO document)");

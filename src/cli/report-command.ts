@@ -66,7 +66,8 @@ export function registerReport(program: Command): void {
         return fail(`--format: expected one of ${COMMITTEE_FORMATS.join(", ")}, got "${opts.format}"`, 2);
       }
       if ((opts.month === undefined) === (opts.year === undefined)) return fail("expected exactly one of --month YYYY-MM or --year YYYY", 2);
-      if (!(AUDIENCES as readonly string[]).includes(opts.audience)) return fail(`--audience: expected one of ${AUDIENCES.join(", ")}, got "${opts.audience}"`, 2);
+      if (!(AUDIENCES as readonly string[]).includes(opts.audience))
+        return fail(`--audience: expected one of ${AUDIENCES.join(", ")}, got "${opts.audience}"`, 2);
       const audience = opts.audience as Audience;
       const timeoutSeconds = Number(opts.timeout);
       if (!(timeoutSeconds > 0)) return fail(`--timeout: expected a number of seconds, got "${opts.timeout}"`, 2);

@@ -65,7 +65,13 @@ function csvTable(headers: string[], rows: (string | number | boolean | null)[][
 /** A notice as evidence, in words: "SMT-M-A031026-01 INITIAL sent 2026-03-10T15:20:00.000Z"; a draft never reads as sent. */
 export function noticeText(n: { id: string; kind: string; status: string; sent_at: string | null }, time: (iso: string) => string = (iso) => iso): string {
   const status =
-    n.status === "sent" ? (n.sent_at ? `sent ${time(n.sent_at)}` : "sent, time not recorded") : n.status === "approved" ? "approved, NOT SENT" : "draft, NOT SENT";
+    n.status === "sent"
+      ? n.sent_at
+        ? `sent ${time(n.sent_at)}`
+        : "sent, time not recorded"
+      : n.status === "approved"
+        ? "approved, NOT SENT"
+        : "draft, NOT SENT";
   return `${n.id} ${n.kind} ${status}`;
 }
 

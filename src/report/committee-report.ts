@@ -24,7 +24,14 @@ import { maintenanceCalendar } from "../maintenance/maintenance-calendar.js";
 import { maintenanceConfig } from "../config/maintenance-schema.js";
 import type { IssuesFeedRead } from "../market-figures/market-issues.js";
 import { issuesSection, type IssuesSection } from "./issues-report.js";
-import { flagText, outageEvidence, type BusinessDayCalendar, type EvidenceFlag, type EvidenceNoticeEntry, type PlannedAnnouncement } from "./notice-evidence.js";
+import {
+  flagText,
+  outageEvidence,
+  type BusinessDayCalendar,
+  type EvidenceFlag,
+  type EvidenceNoticeEntry,
+  type PlannedAnnouncement,
+} from "./notice-evidence.js";
 import { objectiveInForce, type ObjectiveInForce } from "./objectives.js";
 import { AUDIENCE_SECTIONS, DEFAULT_AUDIENCE, type Audience } from "./report-audience.js";
 
