@@ -412,6 +412,17 @@ describe("item 8: issues and change requests from a feed", () => {
     expect(s.bad_rows).toEqual([`${url}:12: closed: 2026-03-01 is before opened (2026-03-04)`]);
   });
 
+  it("the HTTP feed's own secrets are read, and a problem with them names file, line and field", () => {
+    const config = join(dir, "report-secret.yaml");
+    writeFileSync(
+      config,
+      `report:\n  issues:\n    http:\n      secrets:\n        token: { file: no-such-token }\n      steps:\n        - name: issues\n          url: ${url}\n          headers: { Authorization: "Bearer {{ secret.token }}" }\n`,
+    );
+    expect(() => loadReportSettings(config)).toThrow(
+      new RegExp(`${config}:5:\\d+: report\\.issues\\.http\\.secrets\\.token: cannot read secret file .*no-such-token: ENOENT`),
+    );
+  });
+
   it("a feed that cannot be read says so instead of reporting zeros", async () => {
     const feed = await readIssuesFeed({ file: join(dir, "missing.csv"), maxBytes: 1000, timeoutMs: 5000 });
     const r = committeeMonth(march, now, needs, { ...data(), issues: feed }, settings);

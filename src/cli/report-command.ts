@@ -82,7 +82,6 @@ export function registerReport(program: Command): void {
       const { formatCommitteeMonth, formatCommitteeYear } = await import("../report/committee-format.js");
       const { committeeMonthHtml, committeeYearHtml } = await import("../report/committee-html.js");
       const { loadReportSettings } = await import("../report/report-config.js");
-      const { readIssuesFeed } = await import("../market-figures/market-issues.js");
       let notices: NoticeStoreReader | undefined;
       // Progress for long runs: a year always, a month when stderr is a terminal.
       const progress = (line: string) => process.stderr.write(`smt-monitor report: ${line}\n`);
@@ -96,7 +95,8 @@ export function registerReport(program: Command): void {
           const { NoticeStoreReader } = await import("../notices/notice-store.js");
           notices = NoticeStoreReader.open(opts.notices);
         }
-        const issues = config?.issuesFeed ? await readIssuesFeed(config.issuesFeed) : undefined;
+        // read once, and the HTTP client loaded only when a feed is configured
+        const issues = config?.issuesFeed ? await (await import("../market-figures/market-issues.js")).readIssuesFeed(config.issuesFeed) : undefined;
         if (issues?.error) progress(`issues feed: ${issues.error}`);
         else if (issues?.problems.length) {
           progress(`issues feed: ${issues.problems.length} row(s) left out, e.g. ${issues.origin}:${issues.problems[0]!.line}: ${issues.problems[0]!.message}`);

@@ -232,6 +232,14 @@ class Resolver {
 export function resolveHttpSection(file: string, source: YamlSource, api: CheckConfig & { kind: "api" }, path: (string | number)[]): ResolvedCheck {
   const resolver = new Resolver(dirname(resolve(file)), process.env, source);
   const check = resolver.check(api, path, { interval: 60_000, timeout: 60_000 });
-  if (resolver.problems.length > 0) throw new ConfigError(file, resolver.problems);
+  if (resolver.problems.length > 0) {
+    // the settings sit under `http:` in such a section, not under a check's `api:`
+    const fixed = resolver.problems.map((p) => {
+      if (p.path[path.length] !== "api") return p;
+      const at = [...path, "http", ...p.path.slice(path.length + 1)];
+      return { ...p, path: at, ...source.locate(at) };
+    });
+    throw new ConfigError(file, fixed);
+  }
   return check;
 }
