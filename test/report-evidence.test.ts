@@ -9,7 +9,7 @@ import { ConfigError } from "../src/config/errors.js";
 import { readIssuesFeed } from "../src/market-figures/market-issues.js";
 import { NoticeStore, NoticeStoreReader, type NoticeEvidence, type NoticeRow } from "../src/notices/notice-store.js";
 import { formatCommitteeMonth, formatCommitteeYear } from "../src/report/committee-format.js";
-import { committeeMonthHtml } from "../src/report/committee-html.js";
+import { committeeMonthHtml, committeeYearHtml } from "../src/report/committee-html.js";
 import { annualSummary, committeeMonth, committeeMonthNeeds, type CommitteeMonthData, type CommitteeMonthReport } from "../src/report/committee-report.js";
 import { leadBusinessDays } from "../src/report/notice-evidence.js";
 import { loadReportSettings } from "../src/report/report-config.js";
@@ -271,6 +271,27 @@ describe("item 6: one report per audience", () => {
     expect(jdoa.audience).toBe("jdoa");
     expect(jdoa.services.map((s) => s.service)).toEqual(["gui", "api", "ftps", "han"]);
     expect(formatCommitteeMonth(jdoa, "md")).toContain("For the SMT JDOA Committee.");
+  });
+});
+
+describe("item 6: the year report per audience", () => {
+  it("the AMWG's year: GUI only, no call-center or HAN section, in every format", () => {
+    const m = committeeMonth(march, now, needs, data(), { ...settings, audience: "amwg" });
+    const frame = { audience: m.audience, audience_title: m.audience_title, objectives: m.objectives };
+    const year = { year: "2026", timezone: m.timezone, ...frame, months: [m], months_missing: [], annual: annualSummary([m], m.objectives) };
+    expect(year.annual.services.map((s) => s.service)).toEqual(["gui"]);
+    expect(year.annual.call_center).toBeNull();
+    const md = formatCommitteeYear(year, "md");
+    expect(md).toContain("Annual review for the Advanced Metering Working Group (AMWG).");
+    expect(md).not.toContain("Call-center tickets");
+    expect(md).not.toContain("HAN devices");
+    const html = committeeYearHtml(year, now);
+    expect(html).toContain("Annual review for the Advanced Metering Working Group (AMWG)");
+    expect(html).not.toContain('id="call-center"');
+    expect(html).not.toContain('id="han-devices"');
+    expect(html).toContain('id="table-planned"');
+    expect(JSON.parse(formatCommitteeYear(year, "json"))).toMatchObject({ audience: "amwg", annual: { evidence_flags: [] } });
+    expect(formatCommitteeYear(year, "csv")).toContain("2026,gui,0.99,,amwg");
   });
 });
 
