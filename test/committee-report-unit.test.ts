@@ -154,7 +154,11 @@ describe("rendering", () => {
       objective: 0.99,
       met: (42180 - 100 * i) / 42180 > 0.99,
     })),
+    audience: "jdoa",
+    audience_title: "SMT JDOA Committee",
+    objectives: (["gui", "api", "ftps", "han"] as const).map((service) => ({ service, target: 0.99, from: null })),
     outage_threshold_minutes: 15,
+    evidence_flags: [],
     outages: [
       {
         service: "gui",
@@ -167,6 +171,8 @@ describe("rendering", () => {
         starts_before_month: false,
         ends_after_month: false,
         notice_ids: ["SMT-M-A030226-01"],
+        notices: [{ id: "SMT-M-A030226-01", kind: "INITIAL", status: "sent", sent_at: "2026-03-02T16:20:00.000Z" }],
+        announcement: null,
       },
     ],
     short_unplanned_outages: [],
@@ -174,6 +180,7 @@ describe("rendering", () => {
     data_quality: [],
     call_center: { month: "2026-03", total: 3, by_type: [{ type: "<script>alert(1)</script>", tickets: 3 }], sources: ["a"] },
     han_devices: null,
+    issues: null,
   };
   it("HTML escapes what the sources wrote and says when a section has no figures", () => {
     const html = committeeMonthHtml(report, Date.UTC(2026, 3, 2));

@@ -227,3 +227,23 @@ class Resolver {
     return { secureContext: built.context, material: built.material, serverName: settings.server_name, insecureSkipVerify: settings.insecure_skip_verify };
   }
 }
+
+/**
+ * Resolves one `api`-style HTTP section of a config file (secrets, TLS material, templates) that is
+ * read on its own, as the report's issues feed is: only that section's secrets are read. Throws
+ * ConfigError naming file, line and field.
+ */
+export function resolveHttpSection(file: string, source: YamlSource, api: CheckConfig & { kind: "api" }, path: (string | number)[]): ResolvedCheck {
+  const resolver = new Resolver(dirname(resolve(file)), process.env, source);
+  const check = resolver.check(api, path, { interval: 60_000, timeout: 60_000 });
+  if (resolver.problems.length > 0) {
+    // the settings sit under `http:` in such a section, not under a check's `api:`
+    const fixed = resolver.problems.map((p) => {
+      if (p.path[path.length] !== "api") return p;
+      const at = [...path, "http", ...p.path.slice(path.length + 1)];
+      return { ...p, path: at, ...source.locate(at) };
+    });
+    throw new ConfigError(file, fixed);
+  }
+  return check;
+}

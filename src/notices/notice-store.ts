@@ -587,6 +587,17 @@ export interface NoticeEvidence {
   plannedIncidents: { incidentId: number; startMs: number; endMs: number | null; services: string[] }[];
   /** The notice ids of each incident above, in the order they were issued. */
   noticeIds: Map<number, string[]>;
+  /** The notices of each incident above, in the order they were issued, with their status and times (ids and kinds as stored). */
+  notices: Map<number, EvidenceNotice[]>;
+}
+
+/** One notice as evidence: a draft or an approved notice has no sent time (sentAt null). */
+export interface EvidenceNotice {
+  id: string;
+  kind: string;
+  status: NoticeStatus;
+  createdAt: number;
+  sentAt: number | null;
 }
 
 /**
@@ -649,15 +660,22 @@ export class NoticeStoreReader {
         services: string;
       }[]
     ).map((r) => ({ incidentId: r.id, startMs: r.start_ms, endMs: r.end_ms, services: jsonStrings(r.services) }));
-    const notices = this.db.prepare("SELECT id FROM notices WHERE incident_id = ? ORDER BY sequence");
+    const select = this.db.prepare("SELECT id, kind, status, created_at, sent_at FROM notices WHERE incident_id = ? ORDER BY sequence");
     const noticeIds = new Map<number, string[]>();
+    const notices = new Map<number, EvidenceNotice[]>();
     for (const id of new Set([...outages.map((o) => o.incidentId), ...planned.map((p) => p.incidentId)])) {
+      const rows = select.all(id) as { id: string; kind: string; status: NoticeStatus; created_at: number; sent_at: number | null }[];
       noticeIds.set(
         id,
-        (notices.all(id) as { id: string }[]).map((r) => r.id),
+        rows.map((r) => r.id),
+      );
+      // a notice counts as sent only with status "sent": a draft never carries a sent time here
+      notices.set(
+        id,
+        rows.map((r) => ({ id: r.id, kind: r.kind, status: r.status, createdAt: r.created_at, sentAt: r.status === "sent" ? r.sent_at : null })),
       );
     }
-    return { outages, plannedIncidents: planned, noticeIds };
+    return { outages, plannedIncidents: planned, noticeIds, notices };
   }
 
   close(): void {
