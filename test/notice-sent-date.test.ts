@@ -40,11 +40,15 @@ describe("NOTICE DATE and the .eml Date follow the sending, not the drafting", (
     now = Date.parse("2026-05-18T14:00:00Z"); // Monday 09:00 CDT
     const sent = await api(`/${id}/sent`, { method: "POST", body: "{}" });
     expect(sent.status).toBe(200);
-    expect(n.notifier.store.notice(id)!.body).toMatch(/^NOTICE DATE: May 18, 2026\n/);
-    expect(n.notifier.store.auditOf(id).at(-1)).toMatchObject({ action: "marked sent", detail: { notice_date: "May 18, 2026" } });
+    // The first send fixes the series' id (provisional until then): the notice is found at its new id.
+    const sentId = ((await sent.json()) as { notice: { id: string } }).notice.id;
+    expect(sentId).toBe("SMT-M-A051826-01");
+    expect(n.notifier.store.notice(sentId)!.body).toMatch(/^NOTICE DATE: May 18, 2026\n/);
+    expect(n.notifier.store.auditOf(sentId).map((a) => a.action)).toEqual(["created", "approved", "marked sent", "id fixed"]);
+    expect(n.notifier.store.auditOf(sentId).at(-2)).toMatchObject({ action: "marked sent", detail: { notice_date: "May 18, 2026" } });
 
     now = Date.parse("2026-05-21T14:00:00Z");
-    expect(await bodyOf(id)).toMatch(/^NOTICE DATE: May 18, 2026\n/);
-    expect(await emlHead(id)).toMatch(/^Date: Mon, 18 May 2026 14:00:00 \+0000$/m);
+    expect(await bodyOf(sentId)).toMatch(/^NOTICE DATE: May 18, 2026\n/);
+    expect(await emlHead(sentId)).toMatch(/^Date: Mon, 18 May 2026 14:00:00 \+0000$/m);
   });
 });

@@ -168,7 +168,9 @@ describe("the planned-maintenance series, drafted at the right time", () => {
     const reminder = d.store.notice("SMT-M-A101326-02")!;
     expect(reminder.due_date).toBe("2026-10-19");
     expect(reminder.subject).toBe("SMT-M-A101326-02 REMINDER: Planned Maintenance Outage - Smart Meter Texas energy data API and FTPS file delivery");
-    expect(reminder.body).toContain("This is a reminder that Smart Meter Texas will perform planned maintenance Tuesday, October 20, 2026 01:00 - 03:00");
+    expect(reminder.body).toContain(
+      "This is a reminder that Smart Meter Texas will perform planned maintenance on Tuesday, October 20, 2026 01:00 - 03:00 CDT",
+    );
     expect(reminder.body).toContain("as announced in SMT-M-A101326-01.");
     // During the window and until 10 minutes after its end (03:00 CDT = 08:00Z): nothing.
     d.set("2026-10-20T07:00:00Z");
@@ -180,7 +182,7 @@ describe("the planned-maintenance series, drafted at the right time", () => {
     expect(d.tick()).toEqual([]);
     const completion = d.store.notice("SMT-M-A101326-03")!;
     expect(completion.subject).toBe("SMT-M-A101326-03 COMPLETION: Planned Maintenance Outage - Smart Meter Texas energy data API and FTPS file delivery");
-    expect(completion.body).toContain("maintenance completed at Tuesday, October 20, 2026 03:00");
+    expect(completion.body).toContain("maintenance completed at 03:00 CDT on Tuesday, October 20, 2026");
     expect(completion.body).toContain("announced in SMT-M-A101326-01");
     expect(completion.due_date).toBe("2026-10-20");
   });

@@ -169,7 +169,7 @@ describe("planned outages from the maintenance calendar", () => {
     expect(d.notifier.tick()).toEqual([]);
     const notice = d.notices()[0]!;
     expect(notice.subject).toBe("SMT-M-(provisional-1)-01 Planned Maintenance Outage - Smart Meter Texas energy data API and FTPS file delivery");
-    expect(notice.body).toContain("planned maintenance Monday, November 30, 2026 01:00 - 03:30 CST");
+    expect(notice.body).toContain("planned maintenance on Monday, November 30, 2026 01:00 - 03:30 CST");
     expect(notice.body).toContain("DAYS AFFECTED: Monday, November 30, 2026 01:00 - 03:30 CST\n");
     expect(notice.body).toContain("(2 hours 30 minutes). Database upgrade.");
     // Monday Nov 30 less 3 business days, Thanksgiving Thu 26 and Fri 27 off: Wed 25, Tue 24, Mon 23.
@@ -204,7 +204,7 @@ describe("planned outages from the maintenance calendar", () => {
       expect(moved.notifier.tick()).toEqual([]);
       expect(moved.notices()).toHaveLength(1);
       const revised = moved.notices()[0]!;
-      expect(revised.body).toContain("planned maintenance Monday, November 30, 2026 00:30 - 03:30 CST");
+      expect(revised.body).toContain("planned maintenance on Monday, November 30, 2026 00:30 - 03:30 CST");
       expect(revised.version).toBe(2);
       // The text as first drafted is in the audit trail.
       const edit = moved.notifier.store.auditOf(revised.id).find((a) => a.action === "edited")!;

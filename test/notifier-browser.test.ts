@@ -93,7 +93,7 @@ describe("review pages in Chromium", () => {
     await page.waitForURL(/\/notices\/SMT-M-A\d{6}-01$/);
     const fixed = page.url().split("/").pop()!;
     expect(await page.locator("h1 .badge").textContent()).toBe("sent");
-    expect(await page.locator("#notice-body").textContent()).toContain(`NOTICE TYPE: ${fixed} Market`);
+    expect(await page.locator("#notice-body").textContent()).toContain(`NOTICE TYPE: ${fixed} Retail`);
     expect(n.notifier.store.notice(fixed)).toMatchObject({ status: "sent", approved_by: "alice", sent_by: "alice" });
     expect((await page.locator("table.audit tbody tr").allTextContents()).map((t) => /(created|edited|approved|marked sent|id fixed)/.exec(t)?.[1])).toEqual([
       "created",

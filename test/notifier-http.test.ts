@@ -203,6 +203,7 @@ describe("review API and pages", () => {
     expect(sent.status).toBe(200);
     // The first send of the series fixes its id (provisional until then): the notice answers at the new one.
     expect(id).toMatch(/^SMT-M-\(provisional-\d+\)-01$/);
+    const provisionalId = id;
     id = ((await sent.json()) as { notice: { id: string } }).notice.id;
     expect(id).toMatch(/^SMT-M-A\d{6}-01$/);
     const done = (await (await api(`/${id}`)).json()) as {
@@ -215,7 +216,7 @@ describe("review API and pages", () => {
       status: "sent",
       approved_by: "bob",
       sent_by: "alice",
-      body: withNoticeDate(editedBody.replaceAll(id, done.notice.id as string), sentOn),
+      body: withNoticeDate(editedBody.replaceAll(provisionalId, id), sentOn),
     });
     expect(done.audit.map((a) => `${a.actor} ${a.action}`)).toEqual([
       "notifier created",

@@ -88,7 +88,7 @@ const DEFAULT_TEMPLATES: Record<NoticeKind, z.input<typeof kindTemplates>> = {
   PLANNED: {
     short_description: "Planned Maintenance Outage - Smart Meter Texas {{ services }}",
     long_description:
-      "Smart Meter Texas will perform planned maintenance {{ window }}. " +
+      "Smart Meter Texas will perform planned maintenance on {{ window }}. " +
       "The {{ services }} will be unavailable for the duration of the maintenance window ({{ duration }}). {{ description }}",
     action_required: "Plan any Smart Meter Texas activity outside the maintenance window.",
     additional_information: "",
@@ -96,7 +96,7 @@ const DEFAULT_TEMPLATES: Record<NoticeKind, z.input<typeof kindTemplates>> = {
   REMINDER: {
     short_description: "REMINDER: Planned Maintenance Outage - Smart Meter Texas {{ services }}",
     long_description:
-      "This is a reminder that Smart Meter Texas will perform planned maintenance {{ window }}, as announced in {{ announced_in }}. " +
+      "This is a reminder that Smart Meter Texas will perform planned maintenance on {{ window }}, as announced in {{ announced_in }}. " +
       "The {{ services }} will be unavailable for the duration of the maintenance window ({{ duration }}). {{ description }}",
     action_required: "Plan any Smart Meter Texas activity outside the maintenance window.",
     additional_information: "",
