@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { configName, intervalTimeoutSchemas, timeoutProblem } from "./schema-parts.js";
-import { apiProbeSettings, ftpsProbeSettings, httpProbeSettings } from "./probe-settings-schema.js";
+import { apiProbeSettings, ftpsProbeSettings, httpProbeSettings, sftpProbeSettings } from "./probe-settings-schema.js";
 import { maintenanceConfig } from "./maintenance-schema.js";
 import { energyDataConfig } from "./energy-data-schema.js";
 import { marketFiguresConfig } from "./market-figures-schema.js";
@@ -16,12 +16,14 @@ export {
   FTPS_MAX_FILE_AGE,
   httpProbeSettings,
   jsonAssertion,
+  sftpProbeSettings,
   tlsSettings,
   type ApiProbeSettings,
   type ApiStep,
   type FtpsProbeSettings,
   type HttpProbeSettings,
   type JsonAssertion,
+  type SftpProbeSettings,
   type TlsSettings,
 } from "./probe-settings-schema.js";
 export { secretSource, type SecretSource } from "./schema-parts.js";
@@ -45,6 +47,7 @@ export const checkConfig = z.discriminatedUnion("kind", [
   z.strictObject({ ...checkBase, kind: z.literal("http"), http: httpProbeSettings }),
   z.strictObject({ ...checkBase, kind: z.literal("api"), api: apiProbeSettings }),
   z.strictObject({ ...checkBase, kind: z.literal("ftps"), ftps: ftpsProbeSettings }),
+  z.strictObject({ ...checkBase, kind: z.literal("sftp"), sftp: sftpProbeSettings }),
 ]);
 export type CheckConfig = z.infer<typeof checkConfig>;
 export type CheckKind = CheckConfig["kind"];
