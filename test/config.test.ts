@@ -1,11 +1,12 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../src/config/errors.js";
 import { loadConfig, parseConfig } from "../src/config/load.js";
 import { generateCertificates } from "../src/simulator/certificates.js";
+import { generateSshKeyPair } from "../src/simulator/sftp-site.js";
 
 const dir = mkdtempSync(join(tmpdir(), "smt-config-"));
 const CLI = join(__dirname, "..", "dist", "cli", "main.js");
@@ -252,12 +253,18 @@ describe("smt-monitor check-config", () => {
   });
 
   it("accepts the shipped example config for the real SMT hosts", () => {
-    const run = spawnSync(process.execPath, [CLI, "check-config", join(__dirname, "..", "config", "smt-monitor.example.yaml")], {
-      env: { ...process.env, SMT_API_USERNAME: "u", SMT_API_PASSWORD: "p", SMT_FTPS_PASSWORD: "f" },
+    // The SFTP check pins SMT's host key from a known_hosts file beside the config and logs in with a key.
+    const exampleDir = mkdtempSync(join(dir, "example-"));
+    const example = join(exampleDir, "smt-monitor.example.yaml");
+    copyFileSync(join(__dirname, "..", "config", "smt-monitor.example.yaml"), example);
+    const hostKey = generateSshKeyPair("smt");
+    writeFileSync(join(exampleDir, "known_hosts"), `ftp.smartmetertexas.biz ${hostKey.public.split(" ").slice(0, 2).join(" ")}\n`);
+    const run = spawnSync(process.execPath, [CLI, "check-config", example], {
+      env: { ...process.env, SMT_API_USERNAME: "u", SMT_API_PASSWORD: "p", SMT_FTPS_PASSWORD: "f", SMT_SFTP_PRIVATE_KEY: generateSshKeyPair("rep").private },
     });
     expect(run.stderr.toString()).toBe("");
     expect(run.stdout.toString()).toContain("OK (4 checks; services: gui, api, ftps, han");
-    const withoutEnv = spawnSync(process.execPath, [CLI, "check-config", join(__dirname, "..", "config", "smt-monitor.example.yaml")], {
+    const withoutEnv = spawnSync(process.execPath, [CLI, "check-config", example], {
       env: { PATH: process.env.PATH },
     });
     expect(withoutEnv.status).toBe(1);

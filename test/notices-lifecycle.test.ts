@@ -161,7 +161,7 @@ describe("planned outages from the maintenance calendar", () => {
     expect(created).toEqual([{ id: "SMT-M-A111626-01", kind: "PLANNED" }]);
     expect(d.notifier.tick()).toEqual([]);
     const notice = d.notices()[0]!;
-    expect(notice.subject).toBe("SMT-M-A111626-01 Planned Maintenance Outage - Smart Meter Texas energy data API and FTPS file delivery");
+    expect(notice.subject).toBe("SMT-M-A111626-01 Planned Maintenance Outage - Smart Meter Texas energy data API and file delivery (SFTP/FTPS)");
     expect(notice.body).toContain("planned maintenance Monday, November 30, 2026 01:00 - 03:30 CPT");
     expect(notice.body).toContain("DAYS AFFECTED: Monday, November 30, 2026\n");
     expect(notice.body).toContain("(2 hours 30 minutes). Database upgrade.");
@@ -207,6 +207,6 @@ describe("planned outages from the maintenance calendar", () => {
     const kinds = withRecurring.notifier.tick().map((c) => c.id);
     // Saturday 2026-11-21 02:00-12:00 is within 7 days; Nov 30 is not.
     expect(kinds).toEqual(["SMT-M-A111626-01"]);
-    expect(withRecurring.notices()[0]!.subject).toContain("web portal (GUI), energy data API, FTPS file delivery and HAN device services");
+    expect(withRecurring.notices()[0]!.subject).toContain("web portal (GUI), energy data API, file delivery (SFTP/FTPS) and HAN device services");
   });
 });

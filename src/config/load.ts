@@ -12,7 +12,9 @@ export { parseListenAddress };
 import { YamlSource } from "./yaml-source.js";
 import { exporterConfig, type CheckConfig, type ExporterConfig, type SecretSource, type SftpProbeSettings, type TlsSettings } from "./schema.js";
 import { knownHostFingerprints } from "./known-hosts.js";
-import { utils as sshUtils } from "ssh2";
+import ssh2 from "ssh2";
+// ssh2 is CommonJS: Node gives an ES module its module.exports as the default export only.
+const sshUtils = ssh2.utils;
 import { secretRedactor } from "../secrets/redactor.js";
 import { resolveMarketData, type MarketData } from "./market-data-load.js";
 

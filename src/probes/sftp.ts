@@ -1,6 +1,9 @@
 import type { EventEmitter } from "node:events";
 import { connect as netConnect, type Socket } from "node:net";
-import { Client, type FileEntry, type SFTPWrapper } from "ssh2";
+import ssh2, { type FileEntry, type SFTPWrapper } from "ssh2";
+// ssh2 is CommonJS: Node gives an ES module its module.exports as the default export only.
+const { Client } = ssh2;
+type Client = InstanceType<typeof Client>;
 import { DateTime } from "luxon";
 import type { ResolvedCheck } from "../config/load.js";
 import { compilePattern } from "../config/pattern.js";

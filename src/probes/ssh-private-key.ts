@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
-import { utils, type ParsedKey } from "ssh2";
+import ssh2, { type ParsedKey } from "ssh2";
+
+const { utils } = ssh2;
 import { ProbeFailure } from "./probe.js";
 
 /** How many decrypted keys are kept (one per distinct key and passphrase of the config's sftp checks). */

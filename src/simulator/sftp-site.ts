@@ -2,11 +2,13 @@ import { closeSync, openSync, readdirSync, readSync, statSync, type Stats } from
 import { posix, join } from "node:path";
 import type { Socket } from "node:net";
 import { timingSafeEqual } from "node:crypto";
-import { Server, utils, type Attributes, type Connection, type ParsedKey, type SFTPWrapper } from "ssh2";
+import ssh2, { type Attributes, type Connection, type ParsedKey, type SFTPWrapper } from "ssh2";
 import type { FaultBoard } from "./fault-board.js";
 import { sshFingerprint } from "../config/known-hosts.js";
 import { armTimer } from "../scheduler/timer.js";
 
+const { Server, utils } = ssh2;
+type Server = InstanceType<typeof Server>;
 const { STATUS_CODE } = utils.sftp;
 
 /** The banner the site greets with; fault hang_after_banner sends it and then nothing. */
@@ -26,9 +28,14 @@ export interface SshKeyPair {
  * only slow down guessing the passphrase.
  */
 export function generateSshKeyPair(comment: string, passphrase?: string): SshKeyPair {
-  const pair = utils.generateKeyPairSync("ed25519", passphrase === undefined ? { comment } : { comment, passphrase, cipher: "aes256-ctr", rounds: 2 });
-  const parsed = utils.parseKey(pair.public) as ParsedKey;
-  return { private: pair.private, public: pair.public, fingerprint: sshFingerprint(parsed.getPublicSSH()) };
+  // ssh2 1.17's keygen drops a leading zero byte of an Ed25519 public key (about one key in 256),
+  // and the line it writes then does not parse: such a pair is thrown away and drawn again.
+  for (;;) {
+    const pair = utils.generateKeyPairSync("ed25519", passphrase === undefined ? { comment } : { comment, passphrase, cipher: "aes256-ctr", rounds: 2 });
+    const parsed = utils.parseKey(pair.public);
+    if (parsed instanceof Error || Array.isArray(parsed)) continue;
+    return { private: pair.private, public: pair.public, fingerprint: sshFingerprint(parsed.getPublicSSH()) };
+  }
 }
 
 export interface SftpSiteOptions {
