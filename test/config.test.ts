@@ -260,7 +260,7 @@ describe("smt-monitor check-config", () => {
     const hostKey = generateSshKeyPair("smt");
     writeFileSync(join(exampleDir, "known_hosts"), `ftp.smartmetertexas.biz ${hostKey.public.split(" ").slice(0, 2).join(" ")}\n`);
     const run = spawnSync(process.execPath, [CLI, "check-config", example], {
-      env: { ...process.env, SMT_API_USERNAME: "u", SMT_API_PASSWORD: "p", SMT_FTPS_PASSWORD: "f", SMT_SFTP_PRIVATE_KEY: generateSshKeyPair("rep").private },
+      env: { ...process.env, SMT_API_USERNAME: "u", SMT_API_PASSWORD: "p", SMT_SFTP_PRIVATE_KEY: generateSshKeyPair("rep").private },
     });
     expect(run.stderr.toString()).toBe("");
     expect(run.stdout.toString()).toContain("OK (4 checks; services: gui, api, ftps, han");
@@ -268,7 +268,7 @@ describe("smt-monitor check-config", () => {
       env: { PATH: process.env.PATH },
     });
     expect(withoutEnv.status).toBe(1);
-    expect(withoutEnv.stderr.toString()).toContain("environment variable SMT_FTPS_PASSWORD is not set or empty");
+    expect(withoutEnv.stderr.toString()).toContain("environment variable SMT_SFTP_PRIVATE_KEY is not set or empty");
   });
 
   it("every command answers --help", () => {
