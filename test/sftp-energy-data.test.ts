@@ -38,7 +38,12 @@ async function runAll(): Promise<string> {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "smt-sftp-energy-"));
-  sim = await startSimulator({ stateDir: join(dir, "sim"), ports: { admin: 0, gui: 0, api: 0, han: 0, ftps: 0, sftp: 0 }, pasvRange: [47900, 47919], now: clock.now });
+  sim = await startSimulator({
+    stateDir: join(dir, "sim"),
+    ports: { admin: 0, gui: 0, api: 0, han: 0, ftps: 0, sftp: 0 },
+    pasvRange: [47900, 47919],
+    now: clock.now,
+  });
   const configFile = join(dir, "exporter.yaml");
   writeFileSync(
     configFile,
@@ -83,7 +88,13 @@ describe("energy data over SFTP (kind: sftp, time to market and quality)", () =>
     // at 12:00 on day T the files of T-1 (posted 05:30) are there; T-1 is due only at 23:00, so T-2 is expected
     expect(sample(text, "smt_data_latest_usage_day_timestamp_seconds", labels)).toBe(dayStart(noon.minus({ days: 1 })));
     expect(sample(text, "smt_data_expected_usage_day_timestamp_seconds", labels)).toBe(dayStart(noon.minus({ days: 2 })));
-    const n = Math.round(noon.minus({ days: 1 }).startOf("day").plus({ days: 1 }).diff(noon.minus({ days: 1 }).startOf("day"), "minutes").minutes / 15);
+    const n = Math.round(
+      noon
+        .minus({ days: 1 })
+        .startOf("day")
+        .plus({ days: 1 })
+        .diff(noon.minus({ days: 1 }).startOf("day"), "minutes").minutes / 15,
+    );
     expect(sample(text, "smt_data_quality_intervals", { ...labels, figure: "received" })).toBe(2 * n);
     expect(sample(text, "smt_data_quality_intervals", { ...labels, figure: "missing" })).toBe(0);
   });
@@ -93,7 +104,9 @@ describe("energy data over SFTP (kind: sftp, time to market and quality)", () =>
     expect(await sim.setFault("ftps", "late_data", 42 * 3_600_000)).toBeUndefined();
     const late = await runAll();
     expect(sample(late, "smt_data_check_success", labels)).toBe(1);
-    expect(sample(late, "smt_data_latest_usage_day_timestamp_seconds", labels)!).toBeLessThan(sample(late, "smt_data_expected_usage_day_timestamp_seconds", labels)!);
+    expect(sample(late, "smt_data_latest_usage_day_timestamp_seconds", labels)!).toBeLessThan(
+      sample(late, "smt_data_expected_usage_day_timestamp_seconds", labels)!,
+    );
     await sim.clearFaults();
     const after = await runAll();
     expect(sample(after, "smt_data_latest_usage_day_timestamp_seconds", labels)!).toBeGreaterThanOrEqual(

@@ -151,7 +151,8 @@ class Resolver {
           if (base.secrets.private_key !== "") {
             // A key that cannot be read (or a wrong passphrase) is the config's error, not an outage of SMT.
             const parsed = sshUtils.parseKey(base.secrets.private_key, base.secrets.passphrase);
-            if (parsed instanceof Error) this.problem([...at, keyField], `expected an OpenSSH or PEM private key (with its passphrase if it has one): ${parsed.message}`);
+            if (parsed instanceof Error)
+              this.problem([...at, keyField], `expected an OpenSSH or PEM private key (with its passphrase if it has one): ${parsed.message}`);
           }
         } else base.secrets.password = this.password(sftp, at);
         const hostKeys = this.hostKeys(sftp, at);
@@ -196,7 +197,10 @@ class Resolver {
     const keys = knownHostFingerprints(text, sftp.host, sftp.port);
     if (keys.length === 0) {
       const name = sftp.port === 22 ? sftp.host : `[${sftp.host}]:${sftp.port}`;
-      this.problem([...path, "known_hosts"], `known_hosts file ${file} has no key for ${name}: expected a line naming it (ssh-keyscan -p ${sftp.port} ${sftp.host})`);
+      this.problem(
+        [...path, "known_hosts"],
+        `known_hosts file ${file} has no key for ${name}: expected a line naming it (ssh-keyscan -p ${sftp.port} ${sftp.host})`,
+      );
     }
     return keys;
   }

@@ -180,7 +180,8 @@ export const sftpProbeSettings = z
   .superRefine((s, ctx) => {
     const password = s.password_env !== undefined || s.password_file !== undefined;
     const key = s.private_key_env !== undefined || s.private_key_file !== undefined;
-    if (password === key) ctx.addIssue({ code: "custom", message: "expected exactly one way to log in: password_env or password_file, or private_key_env or private_key_file" });
+    if (password === key)
+      ctx.addIssue({ code: "custom", message: "expected exactly one way to log in: password_env or password_file, or private_key_env or private_key_file" });
     if (password) exactlyOnePassword(s, ctx);
     if (key) exactlyOneSecret("private_key")(s, ctx);
     exactlyOneSecret("passphrase", { optional: true })(s, ctx);
@@ -188,7 +189,10 @@ export const sftpProbeSettings = z
       ctx.addIssue({ code: "custom", message: "expected passphrase_env or passphrase_file only with a private key (private_key_env or private_key_file)" });
     }
     if ((s.host_key_sha256 === undefined) === (s.known_hosts === undefined)) {
-      ctx.addIssue({ code: "custom", message: "expected exactly one of host_key_sha256 or known_hosts: the server's host key is pinned, never accepted unseen" });
+      ctx.addIssue({
+        code: "custom",
+        message: "expected exactly one of host_key_sha256 or known_hosts: the server's host key is pinned, never accepted unseen",
+      });
     }
   })
   .superRefine(timeStampGroup);

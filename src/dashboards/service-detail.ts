@@ -27,7 +27,9 @@ function queryVariable(name: string, label: string, query: string, multi: boolea
 export function serviceDetailDashboard(): dashboard.Dashboard {
   const d = new dashboard.DashboardBuilder("SMT service detail")
     .uid(SERVICE_DETAIL_UID)
-    .description("Probe results of one SMT service: success, latency, phases, failure reasons, certificates and the age of delivered files (SFTP, FTPS) (docs/metrics.md).")
+    .description(
+      "Probe results of one SMT service: success, latency, phases, failure reasons, certificates and the age of delivered files (SFTP, FTPS) (docs/metrics.md).",
+    )
     .tags(DASHBOARD_TAGS)
     .timezone(CENTRAL_TIME_ZONE)
     .time({ from: "now-24h", to: "now" })

@@ -46,7 +46,11 @@ export async function runDataCheck(
   let failure: DataCheckResult["failure"];
   try {
     const work =
-      check.kind === "ftps" ? checkFtpsData(check, canaries, ctx) : check.kind === "sftp" ? checkSftpData(check, canaries, ctx) : checkApiData(check, canaries, ctx);
+      check.kind === "ftps"
+        ? checkFtpsData(check, canaries, ctx)
+        : check.kind === "sftp"
+          ? checkSftpData(check, canaries, ctx)
+          : checkApiData(check, canaries, ctx);
     work.catch(() => {});
     observation = await Promise.race([work, deadline]);
   } catch (err) {

@@ -230,14 +230,22 @@ export function readFileStart(sftp: SFTPWrapper, path: string, limit: number, wh
   });
 }
 
-function classify(err: unknown, reason: FailureReason, phaseName: string, ctx: ProbeContext, c: SftpConnection, presentedKey: string | undefined): ProbeFailure {
+function classify(
+  err: unknown,
+  reason: FailureReason,
+  phaseName: string,
+  ctx: ProbeContext,
+  c: SftpConnection,
+  presentedKey: string | undefined,
+): ProbeFailure {
   if (err instanceof ProbeFailure) return err;
   if (ctx.signal.aborted) return new ProbeFailure("timeout", `timed out during ${phaseName}`);
   const e = err as NodeJS.ErrnoException & { level?: string };
   if (presentedKey !== undefined && !c.hostKeys.includes(presentedKey)) {
     return new ProbeFailure("ssh_host_key", `the server presented host key ${presentedKey}, not a pinned one (${c.hostKeys.join(", ")}): refused to log in`);
   }
-  if (e.level === "client-authentication") return new ProbeFailure("sftp_auth", `${phaseName}: the server refused the login of ${c.sftp.username} (${e.message})`);
+  if (e.level === "client-authentication")
+    return new ProbeFailure("sftp_auth", `${phaseName}: the server refused the login of ${c.sftp.username} (${e.message})`);
   if (typeof e.code === "string" && /^(ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ECONNRESET|EPIPE)$/.test(e.code) && phaseName === "connect") {
     return new ProbeFailure("connect", `connect failed: ${e.code}`);
   }
@@ -245,4 +253,3 @@ function classify(err: unknown, reason: FailureReason, phaseName: string, ctx: P
   if (/timeout|timed out/i.test(e.message)) return new ProbeFailure("timeout", `${phaseName}: ${e.message}`);
   return new ProbeFailure(reason, `${phaseName}: ${e.code !== undefined ? `${String(e.code)} ` : ""}${e.message}`);
 }
-

@@ -21,9 +21,8 @@ export function sshPrivateKey(text: string, passphrase: string | undefined): Par
     .digest("hex");
   const cached = cache.get(digest);
   if (cached) return cached;
-  const parsed = utils.parseKey(text, passphrase);
-  const key = Array.isArray(parsed) ? parsed[0] : parsed;
-  if (key === undefined || key instanceof Error) throw new ProbeFailure("sftp_auth", `cannot open the private key: ${key?.message ?? "no key found"}`);
+  const key = utils.parseKey(text, passphrase);
+  if (key instanceof Error) throw new ProbeFailure("sftp_auth", `cannot open the private key: ${key.message}`);
   if (cache.size >= MAX_CACHED_KEYS) cache.delete(cache.keys().next().value!);
   cache.set(digest, key);
   return key;

@@ -99,7 +99,7 @@ export class SftpSite {
       if (ctx.method === "publickey") {
         const known = this.clientKey.getPublicSSH();
         if (ctx.key.algo !== this.clientKey.type || ctx.key.data.length !== known.length || !timingSafeEqual(ctx.key.data, known)) return ctx.reject();
-        if (ctx.signature && this.clientKey.verify(ctx.blob ?? Buffer.alloc(0), ctx.signature, ctx.hashAlgo) !== true) return ctx.reject();
+        if (ctx.signature && !this.clientKey.verify(ctx.blob ?? Buffer.alloc(0), ctx.signature, ctx.hashAlgo)) return ctx.reject();
         return ctx.accept();
       }
       ctx.reject(["password", "publickey"]);
@@ -159,7 +159,7 @@ export class SftpSite {
       sftp.name(id, names);
     });
     sftp.on("OPEN", (id, filename, flags) => {
-      if (flags !== utils.sftp.OPEN_MODE.READ) return sftp.status(id, STATUS_CODE.PERMISSION_DENIED);
+      if (flags !== (utils.sftp.OPEN_MODE.READ as number)) return sftp.status(id, STATUS_CODE.PERMISSION_DENIED);
       const path = local(filename);
       if (!stat(path)?.isFile()) return sftp.status(id, STATUS_CODE.NO_SUCH_FILE);
       sftp.handle(id, newHandle({ path, fd: openSync(path, "r") }));

@@ -196,7 +196,14 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   admin.disable("x-powered-by");
   admin.use(express.json({ limit: "4kb" }));
   admin.get("/", (_req, res) => {
-    res.json({ ports, faults: FAULTS, active: faults.list(), ca_file: files.ca, sftp_host_key_sha256: sftpHostKey.fingerprint, feeds: { ...feeds.status, ...feeds.files } });
+    res.json({
+      ports,
+      faults: FAULTS,
+      active: faults.list(),
+      ca_file: files.ca,
+      sftp_host_key_sha256: sftpHostKey.fingerprint,
+      feeds: { ...feeds.status, ...feeds.files },
+    });
   });
   admin.get("/-/healthy", (_req, res) => {
     res.type("text/plain").send("Healthy.\n");
