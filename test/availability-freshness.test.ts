@@ -1,10 +1,11 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Exporter } from "../src/exporter/exporter.js";
+import { generateSshKeyPair } from "../src/simulator/sftp-site.js";
 import { captureLogger } from "./support/capture-logger.js";
 
 /**
@@ -103,7 +104,12 @@ describe("check-config: availability checks that late data would fail", () => {
   });
 
   it("the production example has no such check", async () => {
-    const r = await checkConfig(join(ROOT, "config", "smt-monitor.example.yaml"), { SMT_API_USERNAME: "u", SMT_API_PASSWORD: "p", SMT_FTPS_PASSWORD: "f" });
+    // Its SFTP checks pin SMT's host key from a known_hosts file beside the config and log in with a key.
+    const exampleDir = mkdtempSync(join(dir, "example-"));
+    const example = join(exampleDir, "smt-monitor.example.yaml");
+    copyFileSync(join(ROOT, "config", "smt-monitor.example.yaml"), example);
+    writeFileSync(join(exampleDir, "known_hosts"), `ftp.smartmetertexas.biz ${generateSshKeyPair("smt").public.split(" ").slice(0, 2).join(" ")}\n`);
+    const r = await checkConfig(example, { SMT_API_USERNAME: "u", SMT_API_PASSWORD: "p", SMT_SFTP_PRIVATE_KEY: generateSshKeyPair("rep").private });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain("warning");

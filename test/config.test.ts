@@ -1,11 +1,12 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../src/config/errors.js";
 import { loadConfig, parseConfig } from "../src/config/load.js";
 import { generateCertificates } from "../src/simulator/certificates.js";
+import { generateSshKeyPair } from "../src/simulator/sftp-site.js";
 
 const dir = mkdtempSync(join(tmpdir(), "smt-config-"));
 const CLI = join(__dirname, "..", "dist", "cli", "main.js");
@@ -52,7 +53,7 @@ describe("config validation names the file, line, field and what was expected", 
     kind: soap`);
     expect(out).toContain('smt.yaml:3:14: checks[0].service: expected one of "gui", "api", "ftps", "han", got string "portal"');
     expect(out).toContain('smt.yaml:5:39: checks[0].http.methd: unknown field "methd"');
-    expect(out).toContain('smt.yaml:8:11: checks[1].kind: expected kind to be one of "http", "api", "ftps"');
+    expect(out).toContain('smt.yaml:8:11: checks[1].kind: expected kind to be one of "http", "api", "ftps", "sftp"');
   });
 
   it("rejects duplicate names and a timeout longer than the interval", () => {
@@ -252,16 +253,22 @@ describe("smt-monitor check-config", () => {
   });
 
   it("accepts the shipped example config for the real SMT hosts", () => {
-    const run = spawnSync(process.execPath, [CLI, "check-config", join(__dirname, "..", "config", "smt-monitor.example.yaml")], {
-      env: { ...process.env, SMT_API_USERNAME: "u", SMT_API_PASSWORD: "p", SMT_FTPS_PASSWORD: "f" },
+    // The SFTP check pins SMT's host key from a known_hosts file beside the config and logs in with a key.
+    const exampleDir = mkdtempSync(join(dir, "example-"));
+    const example = join(exampleDir, "smt-monitor.example.yaml");
+    copyFileSync(join(__dirname, "..", "config", "smt-monitor.example.yaml"), example);
+    const hostKey = generateSshKeyPair("smt");
+    writeFileSync(join(exampleDir, "known_hosts"), `ftp.smartmetertexas.biz ${hostKey.public.split(" ").slice(0, 2).join(" ")}\n`);
+    const run = spawnSync(process.execPath, [CLI, "check-config", example], {
+      env: { ...process.env, SMT_API_USERNAME: "u", SMT_API_PASSWORD: "p", SMT_SFTP_PRIVATE_KEY: generateSshKeyPair("rep").private },
     });
     expect(run.stderr.toString()).toBe("");
     expect(run.stdout.toString()).toContain("OK (4 checks; services: gui, api, ftps, han");
-    const withoutEnv = spawnSync(process.execPath, [CLI, "check-config", join(__dirname, "..", "config", "smt-monitor.example.yaml")], {
+    const withoutEnv = spawnSync(process.execPath, [CLI, "check-config", example], {
       env: { PATH: process.env.PATH },
     });
     expect(withoutEnv.status).toBe(1);
-    expect(withoutEnv.stderr.toString()).toContain("environment variable SMT_FTPS_PASSWORD is not set or empty");
+    expect(withoutEnv.stderr.toString()).toContain("environment variable SMT_SFTP_PRIVATE_KEY is not set or empty");
   });
 
   it("every command answers --help", () => {

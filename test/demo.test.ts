@@ -120,6 +120,7 @@ describe("smt-monitor demo (real simulator, exporter, notifier, Prometheus, Aler
       "simulator-api",
       "simulator-han",
       "simulator-ftps",
+      "simulator-sftp",
     ];
     const ports: number[] = [];
     while (ports.length < names.length) {
@@ -247,6 +248,7 @@ describe("smt-monitor demo (real simulator, exporter, notifier, Prometheus, Aler
       "simulatorApi",
       "simulatorHan",
       "simulatorFtps",
+      "simulatorSftp",
     ] as const;
     expect(await busyPorts(Object.fromEntries(keys.map((k, i) => [k, ports[i]!])) as never)).toEqual([]);
   }, 420_000);

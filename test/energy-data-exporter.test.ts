@@ -65,7 +65,7 @@ beforeAll(async () => {
   setClock(dst.plus({ days: 1, hours: 12 }));
   sim = await startSimulator({
     stateDir: join(dir, "sim"),
-    ports: { admin: 0, gui: 0, api: 0, han: 0, ftps: 0 },
+    ports: { admin: 0, gui: 0, api: 0, han: 0, ftps: 0, sftp: 0 },
     pasvRange: [47000 + (process.pid % 50) * 20, 47019 + (process.pid % 50) * 20],
     now: clock.now,
   });

@@ -9,25 +9,33 @@ import { startSimulatorFixture, type SimulatorFixture } from "./support/simulato
 const INTERVAL_S = 2;
 const TIMEOUT_S = 2;
 
-const CHECK_OF: Record<Service, string> = {
+/** What a row probes: a service, and file delivery over each of its two transports (both service ftps). */
+type Target = Service | "sftp";
+
+const CHECK_OF: Record<Target, string> = {
   gui: "gui_home",
   api: "api_interval_reads",
   ftps: "ftps_interval_files",
+  sftp: "sftp_interval_files",
   han: "han_device_status",
 };
+const serviceOf = (t: Target): Service => (t === "sftp" ? "ftps" : t);
 
 /** Every fault of the simulator, the services it applies to, and the reason each check must report. */
-const MATRIX: { fault: string; expect: Partial<Record<Service, FailureReason>> }[] = [
-  { fault: "refused", expect: { gui: "connect", api: "connect", ftps: "connect", han: "connect" } },
-  { fault: "hang", expect: { gui: "timeout", api: "timeout", ftps: "timeout", han: "timeout" } },
-  { fault: "slow", expect: { gui: "timeout", api: "timeout", ftps: "timeout", han: "timeout" } },
+const MATRIX: { fault: string; expect: Partial<Record<Target, FailureReason>> }[] = [
+  { fault: "refused", expect: { gui: "connect", api: "connect", ftps: "connect", sftp: "connect", han: "connect" } },
+  { fault: "hang", expect: { gui: "timeout", api: "timeout", ftps: "timeout", sftp: "timeout", han: "timeout" } },
+  { fault: "slow", expect: { gui: "timeout", api: "timeout", ftps: "timeout", sftp: "timeout", han: "timeout" } },
   { fault: "http_500", expect: { gui: "http_status", api: "http_status", han: "http_status" } },
   { fault: "http_503", expect: { gui: "http_status", api: "http_status", han: "http_status" } },
   { fault: "access_denied_page", expect: { gui: "body_mismatch", api: "body_mismatch", han: "body_mismatch" } },
   { fault: "maintenance_page", expect: { gui: "body_mismatch", api: "body_mismatch", han: "body_mismatch" } },
   { fault: "expired_cert", expect: { gui: "tls", api: "tls", ftps: "tls", han: "tls" } },
-  { fault: "auth_failure", expect: { api: "auth", ftps: "ftp_login", han: "auth" } },
-  { fault: "missing_file", expect: { ftps: "no_file" } },
+  { fault: "auth_failure", expect: { api: "auth", ftps: "ftp_login", sftp: "sftp_auth", han: "auth" } },
+  { fault: "missing_file", expect: { ftps: "no_file", sftp: "no_file" } },
+  { fault: "wrong_host_key", expect: { sftp: "ssh_host_key" } },
+  { fault: "hang_after_banner", expect: { sftp: "timeout" } },
+  { fault: "slow_transfer", expect: { sftp: "timeout" } },
 ];
 
 /**
@@ -35,9 +43,9 @@ const MATRIX: { fault: string; expect: Partial<Record<Service, FailureReason>> }
  * list; token and a dated request whose "no data yet" answer counts) stay green. Lateness is time
  * to market: the energy-data checks and SMTDataDeliveryLate (test/late-data-availability.test.ts).
  */
-const DATA_FAULTS: { fault: string; services: Service[] }[] = [
-  { fault: "stale_file", services: ["ftps"] },
-  { fault: "late_data", services: ["api", "ftps"] },
+const DATA_FAULTS: { fault: string; targets: Target[] }[] = [
+  { fault: "stale_file", targets: ["ftps", "sftp"] },
+  { fault: "late_data", targets: ["api", "ftps", "sftp"] },
 ];
 
 let fx: SimulatorFixture;
@@ -53,13 +61,13 @@ async function metrics(): Promise<string> {
   return res.text;
 }
 
-const labels = (service: Service) => ({ service, check: CHECK_OF[service], location: "test-a" });
+const labels = (target: Target) => ({ service: serviceOf(target), check: CHECK_OF[target], location: "test-a" });
 
 async function waitAllUp(): Promise<void> {
   const deadline = Date.now() + 15_000;
   for (;;) {
     const text = await metrics();
-    const down = (Object.keys(CHECK_OF) as Service[]).filter((s) => sample(text, "smt_probe_success", labels(s)) !== 1);
+    const down = (Object.keys(CHECK_OF) as Target[]).filter((s) => sample(text, "smt_probe_success", labels(s)) !== 1);
     if (down.length === 0) return;
     if (Date.now() > deadline) throw new Error(`still down after clearing faults: ${down.join(", ")}`);
     await new Promise((r) => setTimeout(r, 200));
@@ -68,7 +76,8 @@ async function waitAllUp(): Promise<void> {
 
 beforeAll(async () => {
   fx = await startSimulatorFixture();
-  exporter = new Exporter({ configFile: fx.writeConfig({ interval: `${INTERVAL_S}s`, timeout: `${TIMEOUT_S}s` }), logger: captureLogger().logger });
+  const only = ["gui_home", "api_interval_reads", "ftps_interval_files", "sftp_interval_files", "han_device_status"];
+  exporter = new Exporter({ configFile: fx.writeConfig({ interval: `${INTERVAL_S}s`, timeout: `${TIMEOUT_S}s`, only }), logger: captureLogger().logger });
   const { port } = await exporter.start();
   base = `http://127.0.0.1:${port}`;
   await waitAllUp();
@@ -84,12 +93,12 @@ describe("fault matrix: every simulator fault turns the right check red with the
     it(`${row.fault} -> ${Object.entries(row.expect)
       .map(([s, r]) => `${s}:${r}`)
       .join(" ")}`, async () => {
-      const services = Object.keys(row.expect) as Service[];
+      const services = Object.keys(row.expect) as Target[];
       const before = await metrics();
-      const countBefore = (s: Service) => sample(before, "smt_probe_failures_total", { ...labels(s), reason: row.expect[s]! }) ?? 0;
+      const countBefore = (s: Target) => sample(before, "smt_probe_failures_total", { ...labels(s), reason: row.expect[s]! }) ?? 0;
       const baseline = Object.fromEntries(services.map((s) => [s, countBefore(s)]));
       const injected = Date.now();
-      for (const s of services) expect(await fx.sim.setFault(s, row.fault)).toBeUndefined();
+      for (const s of new Set(services.map(serviceOf))) expect(await fx.sim.setFault(s, row.fault)).toBeUndefined();
 
       // A run starts within one interval and must fail within timeout + 1 s.
       const budgetMs = (INTERVAL_S + TIMEOUT_S + 1) * 1000 + 500;
@@ -119,12 +128,12 @@ describe("fault matrix: every simulator fault turns the right check red with the
   }
 
   for (const row of DATA_FAULTS) {
-    it(`${row.fault} (${row.services.join(", ")}) is not charged to availability: the checks keep succeeding`, async () => {
+    it(`${row.fault} (${row.targets.join(", ")}) is not charged to availability: the checks keep succeeding`, async () => {
       // days of lateness, so any check that asks for recent data sees none
-      for (const s of row.services) expect(await fx.sim.setFault(s, row.fault, 3 * 86_400_000)).toBeUndefined();
+      for (const s of new Set(row.targets.map(serviceOf))) expect(await fx.sim.setFault(s, row.fault, 3 * 86_400_000)).toBeUndefined();
       const injected = Date.now();
       // Wait for a run of each check that started after the fault was injected.
-      const pending = new Set(row.services);
+      const pending = new Set(row.targets);
       while (pending.size > 0) {
         for (const s of [...pending]) {
           const status = exporter.status.get(CHECK_OF[s]);

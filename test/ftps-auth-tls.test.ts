@@ -42,6 +42,8 @@ it("many concurrent FTPS sessions against a separate simulator process all negot
       "0",
       "--ftps-port",
       "0",
+      "--sftp-port",
+      "0",
       "--pasv-range",
       "47100-47299",
     ],

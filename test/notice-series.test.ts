@@ -154,7 +154,7 @@ describe("the planned-maintenance series, drafted at the right time", () => {
     expect(d.tick()).toEqual([{ id: "SMT-M-(provisional-1)-01", kind: "PLANNED" }]);
     const planned = d.notices()[0]!;
     expect(planned.due_date).toBe("2026-10-15");
-    expect(planned.subject).toBe("SMT-M-(provisional-1)-01 Planned Maintenance Outage - Smart Meter Texas energy data API and FTPS file delivery");
+    expect(planned.subject).toBe("SMT-M-(provisional-1)-01 Planned Maintenance Outage - Smart Meter Texas energy data API and file delivery (SFTP/FTPS)");
     // Sent on Tuesday 10-13: the series is A101326.
     d.set("2026-10-13T16:00:00Z");
     expect(d.send(planned.id)).toBe("SMT-M-A101326-01");
@@ -167,7 +167,7 @@ describe("the planned-maintenance series, drafted at the right time", () => {
     expect(d.tick()).toEqual([]);
     const reminder = d.store.notice("SMT-M-A101326-02")!;
     expect(reminder.due_date).toBe("2026-10-19");
-    expect(reminder.subject).toBe("SMT-M-A101326-02 REMINDER: Planned Maintenance Outage - Smart Meter Texas energy data API and FTPS file delivery");
+    expect(reminder.subject).toBe("SMT-M-A101326-02 REMINDER: Planned Maintenance Outage - Smart Meter Texas energy data API and file delivery (SFTP/FTPS)");
     expect(reminder.body).toContain(
       "This is a reminder that Smart Meter Texas will perform planned maintenance on Tuesday, October 20, 2026 01:00 - 03:00 CDT",
     );
@@ -181,7 +181,9 @@ describe("the planned-maintenance series, drafted at the right time", () => {
     expect(d.tick()).toEqual([{ id: "SMT-M-A101326-03", kind: "PLANNED_COMPLETION" }]);
     expect(d.tick()).toEqual([]);
     const completion = d.store.notice("SMT-M-A101326-03")!;
-    expect(completion.subject).toBe("SMT-M-A101326-03 COMPLETION: Planned Maintenance Outage - Smart Meter Texas energy data API and FTPS file delivery");
+    expect(completion.subject).toBe(
+      "SMT-M-A101326-03 COMPLETION: Planned Maintenance Outage - Smart Meter Texas energy data API and file delivery (SFTP/FTPS)",
+    );
     expect(completion.body).toContain("maintenance completed at 03:00 CDT on Tuesday, October 20, 2026");
     expect(completion.body).toContain("announced in SMT-M-A101326-01");
     expect(completion.due_date).toBe("2026-10-20");
@@ -256,7 +258,9 @@ describe("the planned-maintenance series, drafted at the right time", () => {
     expect(moved.tick()).toEqual([{ id: "SMT-M-A100526-02", kind: "RESCHEDULE" }]);
     expect(moved.tick()).toEqual([]);
     const reschedule = moved.store.notice("SMT-M-A100526-02")!;
-    expect(reschedule.subject).toBe("SMT-M-A100526-02 RESCHEDULED: Planned Maintenance Outage - Smart Meter Texas energy data API and FTPS file delivery");
+    expect(reschedule.subject).toBe(
+      "SMT-M-A100526-02 RESCHEDULED: Planned Maintenance Outage - Smart Meter Texas energy data API and file delivery (SFTP/FTPS)",
+    );
     expect(reschedule.body).toContain("announced in SMT-M-A100526-01 for Tuesday, October 20, 2026 01:00 - 03:00");
     expect(reschedule.body).toContain("has been rescheduled to Thursday, October 22, 2026 02:00 - 04:00");
     // The new window's notice is due 3 business days before Thursday 10-22: Monday 10-19.
@@ -282,7 +286,9 @@ describe("the planned-maintenance series, drafted at the right time", () => {
     expect(removed.tick()).toEqual([{ id: "SMT-M-A100526-03", kind: "CANCELLATION" }]);
     expect(removed.tick()).toEqual([]);
     const cancellation = removed.store.notice("SMT-M-A100526-03")!;
-    expect(cancellation.subject).toBe("SMT-M-A100526-03 CANCELLATION: Planned Maintenance Outage - Smart Meter Texas energy data API and FTPS file delivery");
+    expect(cancellation.subject).toBe(
+      "SMT-M-A100526-03 CANCELLATION: Planned Maintenance Outage - Smart Meter Texas energy data API and file delivery (SFTP/FTPS)",
+    );
     expect(cancellation.body).toContain("scheduled for Tuesday, October 20, 2026 01:00 - 03:00");
     expect(cancellation.body).toContain("DAYS AFFECTED: Tuesday, October 20, 2026");
     expect(cancellation.body).toContain("has been cancelled");

@@ -168,7 +168,7 @@ describe("planned outages from the maintenance calendar", () => {
     expect(created).toEqual([{ id: "SMT-M-(provisional-1)-01", kind: "PLANNED" }]);
     expect(d.notifier.tick()).toEqual([]);
     const notice = d.notices()[0]!;
-    expect(notice.subject).toBe("SMT-M-(provisional-1)-01 Planned Maintenance Outage - Smart Meter Texas energy data API and FTPS file delivery");
+    expect(notice.subject).toBe("SMT-M-(provisional-1)-01 Planned Maintenance Outage - Smart Meter Texas energy data API and file delivery (SFTP/FTPS)");
     expect(notice.body).toContain("planned maintenance on Monday, November 30, 2026 01:00 - 03:30 CST");
     expect(notice.body).toContain("DAYS AFFECTED: Monday, November 30, 2026 01:00 - 03:30 CST\n");
     expect(notice.body).toContain("(2 hours 30 minutes). Database upgrade.");
@@ -218,6 +218,6 @@ describe("planned outages from the maintenance calendar", () => {
     const kinds = withRecurring.notifier.tick().map((c) => c.id);
     // Saturday 2026-11-21 02:00-12:00 is within 7 days; Nov 30 is not.
     expect(kinds).toEqual(["SMT-M-(provisional-1)-01"]);
-    expect(withRecurring.notices()[0]!.subject).toContain("web portal (GUI), energy data API, FTPS file delivery and HAN device service");
+    expect(withRecurring.notices()[0]!.subject).toContain("web portal (GUI), energy data API, file delivery (SFTP/FTPS) and HAN device service");
   });
 });

@@ -63,6 +63,15 @@ describe("hard timeout", () => {
     timeout: 500ms
     ftps: { host: 127.0.0.1, port: ${port}, username: u, password_env: PW, file_pattern: x }`,
     ],
+    [
+      "sftp (no SSH banner)",
+      (port: number) => `
+  - name: h
+    service: ftps
+    kind: sftp
+    timeout: 500ms
+    sftp: { host: 127.0.0.1, port: ${port}, username: u, password_env: PW, host_key_sha256: "SHA256:${"A".repeat(43)}", file_pattern: x }`,
+    ],
   ] as const) {
     it(`${kind}: fails as timeout on time and really closes the socket`, async () => {
       const target = await hangingServer();

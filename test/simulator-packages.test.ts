@@ -34,7 +34,7 @@ function productionInstall(): string {
   return dir;
 }
 
-const PORT_OPTIONS = ["--admin-port", "0", "--gui-port", "0", "--api-port", "0", "--han-port", "0", "--ftps-port", "0"];
+const PORT_OPTIONS = ["--admin-port", "0", "--gui-port", "0", "--api-port", "0", "--han-port", "0", "--ftps-port", "0", "--sftp-port", "0"];
 
 describe("simulator-only packages", () => {
   it("are not in the production dependency tree (npm ls --omit=dev)", async () => {

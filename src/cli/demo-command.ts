@@ -15,6 +15,7 @@ const PORT_FLAGS: [keyof DemoPorts, string, string][] = [
   ["simulatorApi", "--simulator-api-port <port>", "simulator HTTPS API"],
   ["simulatorHan", "--simulator-han-port <port>", "simulator HTTPS HAN API"],
   ["simulatorFtps", "--simulator-ftps-port <port>", "simulator FTPS"],
+  ["simulatorSftp", "--simulator-sftp-port <port>", "simulator SFTP"],
 ];
 
 export function registerDemo(program: Command): void {

@@ -11,7 +11,7 @@ export function registerSimulate(program: Command): void {
   const cmd: Command = program
     .command("simulate")
     .description(
-      'Run a fake SMT on loopback (HTTPS portal, API, HAN API, FTPS) with an admin API that injects faults: POST /faults {"service","fault"}, DELETE /faults.',
+      'Run a fake SMT on loopback (HTTPS portal, API, HAN API, FTPS, SFTP) with an admin API that injects faults: POST /faults {"service","fault"}, DELETE /faults.',
     )
     .option("--host <address>", "address to listen on", "127.0.0.1")
     .option("--state-dir <dir>", "where certificates, credentials and files are written", ".smt-demo/simulator")
@@ -20,6 +20,7 @@ export function registerSimulate(program: Command): void {
     .option("--api-port <port>", "HTTPS API port", String(DEFAULT_SIMULATOR_PORTS.api))
     .option("--han-port <port>", "HTTPS HAN API port", String(DEFAULT_SIMULATOR_PORTS.han))
     .option("--ftps-port <port>", "FTPS (explicit TLS) control port", String(DEFAULT_SIMULATOR_PORTS.ftps))
+    .option("--sftp-port <port>", "SFTP (SSH) port", String(DEFAULT_SIMULATOR_PORTS.sftp))
     .option("--pasv-range <from-to>", "FTPS passive data ports (two simulators on one machine need disjoint ranges)", "40000-40999");
   addLogOptions(cmd).action(async (opts: Record<string, string>) => {
     let simulator: typeof SimulatorModule;
@@ -49,7 +50,7 @@ export function registerSimulate(program: Command): void {
       host: opts.host,
       pasvRange: [Number(pasv[1]), Number(pasv[2])],
       stateDir: opts.stateDir!,
-      ports: { admin: port("adminPort"), gui: port("guiPort"), api: port("apiPort"), han: port("hanPort"), ftps: port("ftpsPort") },
+      ports: { admin: port("adminPort"), gui: port("guiPort"), api: port("apiPort"), han: port("hanPort"), ftps: port("ftpsPort"), sftp: port("sftpPort") },
     });
     logger.info({ ports: sim.ports, state_dir: sim.stateDir, ca_file: sim.files.ca }, "simulator listening");
     const stop = async () => {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { byteCount, MAX_DATA_FILE_BYTES, MiB } from "./byte-count.js";
 import { configName, intervalTimeoutSchemas, timeoutProblem } from "./schema-parts.js";
-import { apiProbeSettings, ftpsProbeSettings } from "./probe-settings-schema.js";
+import { apiProbeSettings, ftpsProbeSettings, sftpProbeSettings } from "./probe-settings-schema.js";
 import { DATA_SERVICES, SLO_DELIVERY_DEADLINES, type DeliveryDeadline } from "../energy-data/delivery-deadline.js";
 import { FILE_CONTENTS } from "../energy-data/interval-file.js";
 import { parseTimeOfDay } from "../maintenance/wall-clock-time.js";
@@ -53,6 +53,14 @@ const ftpsCheck = z.strictObject({ ...checkBase, kind: z.literal("ftps"), ftps: 
     }
   }
 });
+/** The same check over SFTP, SMT's file delivery since September 2025 (the host key pinned as for a probe). */
+const sftpCheck = z.strictObject({ ...checkBase, kind: z.literal("sftp"), sftp: sftpProbeSettings, files: files.prefault({}) }).superRefine((c, ctx) => {
+  for (const field of ["max_file_age", "download"] as const) {
+    if (c.sftp[field] !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["sftp", field], message: `not used by energy-data checks (files: says what is downloaded); remove it` });
+    }
+  }
+});
 const apiCheck = z.strictObject({
   ...checkBase,
   kind: z.literal("api"),
@@ -60,7 +68,7 @@ const apiCheck = z.strictObject({
   /** Where the last step's JSON answer holds SMT's energyData list. */
   energy_data_path: z.string().min(1).default("energyData"),
 });
-const dataCheck = z.discriminatedUnion("kind", [ftpsCheck, apiCheck]);
+const dataCheck = z.discriminatedUnion("kind", [ftpsCheck, sftpCheck, apiCheck]);
 
 /** The section's zod schema (optional in the exporter config). */
 export const energyDataConfig = z

@@ -11,7 +11,11 @@ import { parseListenAddress } from "./listen-address.js";
 
 export { parseListenAddress };
 import { YamlSource } from "./yaml-source.js";
-import { exporterConfig, type CheckConfig, type ExporterConfig, type SecretSource, type TlsSettings } from "./schema.js";
+import { exporterConfig, type CheckConfig, type ExporterConfig, type SecretSource, type SftpProbeSettings, type TlsSettings } from "./schema.js";
+import { knownHostFingerprints } from "./known-hosts.js";
+import ssh2 from "ssh2";
+// ssh2 is CommonJS: Node gives an ES module its module.exports as the default export only.
+const sshUtils = ssh2.utils;
 import { secretRedactor } from "../secrets/redactor.js";
 import { resolveMarketData, type MarketData } from "./market-data-load.js";
 
@@ -137,6 +141,27 @@ class Resolver {
         base.secrets.password = this.password(ftps, [...path, "ftps"]);
         return { ...base, kind: "ftps", ftps, tls: this.tls(ftps.tls, [...path, "ftps", "tls"]) };
       }
+      case "sftp": {
+        const sftp = check.sftp;
+        const at = [...path, "sftp"];
+        if (sftp.private_key_env !== undefined || sftp.private_key_file !== undefined) {
+          base.secrets.private_key = this.secret(sftp.private_key_env !== undefined ? { env: sftp.private_key_env } : { file: sftp.private_key_file }, [
+            ...at,
+            sftp.private_key_env !== undefined ? "private_key_env" : "private_key_file",
+          ]);
+          if (sftp.passphrase_env !== undefined) base.secrets.passphrase = this.secret({ env: sftp.passphrase_env }, [...at, "passphrase_env"]);
+          if (sftp.passphrase_file !== undefined) base.secrets.passphrase = this.secret({ file: sftp.passphrase_file }, [...at, "passphrase_file"]);
+          const keyField = sftp.private_key_env !== undefined ? "private_key_env" : "private_key_file";
+          if (base.secrets.private_key !== "") {
+            // A key that cannot be read (or a wrong passphrase) is the config's error, not an outage of SMT.
+            const parsed = sshUtils.parseKey(base.secrets.private_key, base.secrets.passphrase);
+            if (parsed instanceof Error)
+              this.problem([...at, keyField], `expected an OpenSSH or PEM private key (with its passphrase if it has one): ${parsed.message}`);
+          }
+        } else base.secrets.password = this.password(sftp, at);
+        const hostKeys = this.hostKeys(sftp, at);
+        return { ...base, kind: "sftp", sftp, hostKeys, tls: this.tls({ insecure_skip_verify: false }, at) };
+      }
     }
   }
 
@@ -160,6 +185,28 @@ class Resolver {
         `unknown template reference {{ ${ref} }}: expected secret.<name> (declared under secrets), vars.<name> (extracted by an earlier step), date(<days>, '<format>'), uuid or now_unix`,
       );
     }
+  }
+
+  /** The pinned host keys: the fingerprints written, or those a known_hosts file lists for host:port. */
+  private hostKeys(sftp: SftpProbeSettings, path: (string | number)[]): string[] {
+    if (sftp.host_key_sha256 !== undefined) return typeof sftp.host_key_sha256 === "string" ? [sftp.host_key_sha256] : sftp.host_key_sha256;
+    const file = resolve(this.baseDir, sftp.known_hosts!);
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (err) {
+      this.problem([...path, "known_hosts"], `cannot read known_hosts file ${file}: ${(err as NodeJS.ErrnoException).code ?? "error"}`);
+      return [];
+    }
+    const keys = knownHostFingerprints(text, sftp.host, sftp.port);
+    if (keys.length === 0) {
+      const name = sftp.port === 22 ? sftp.host : `[${sftp.host}]:${sftp.port}`;
+      this.problem(
+        [...path, "known_hosts"],
+        `known_hosts file ${file} has no key for ${name}: expected a line naming it (ssh-keyscan -p ${sftp.port} ${sftp.host})`,
+      );
+    }
+    return keys;
   }
 
   private password(holder: { password_env?: string; password_file?: string }, path: (string | number)[]): string {

@@ -15,6 +15,7 @@ import type { TdspTerritory } from "../market-figures/tdsp-territory.js";
 
 type ApiResolved = Extract<ResolvedCheck, { kind: "api" }>;
 type FtpsResolved = Extract<ResolvedCheck, { kind: "ftps" }>;
+type SftpResolved = Extract<ResolvedCheck, { kind: "sftp" }>;
 
 interface DataCheckBase {
   name: string;
@@ -28,6 +29,12 @@ export type ResolvedDataCheck =
       kind: "ftps";
       /** The connection settings as an FTPS probe check (secrets and TLS resolved). */
       connection: FtpsResolved;
+      files: { maxFiles: number; maxBytes: number; content: FileContent; decryptCommand?: string[] };
+    })
+  | (DataCheckBase & {
+      kind: "sftp";
+      /** The connection settings as an SFTP probe check (secrets and pinned host keys resolved). */
+      connection: SftpResolved;
       files: { maxFiles: number; maxBytes: number; content: FileContent; decryptCommand?: string[] };
     })
   | (DataCheckBase & {
@@ -122,6 +129,15 @@ function resolveDataCheck(c: DataCheckConfig, path: (string | number)[], ed: { i
     return {
       ...base,
       kind: "ftps",
+      connection,
+      files: { maxFiles: c.files.max_files, maxBytes: c.files.max_bytes, content: c.files.content, decryptCommand: c.files.decrypt_command },
+    };
+  }
+  if (c.kind === "sftp") {
+    const connection = r.resolveCheck({ name: c.name, service: c.service, kind: "sftp", sftp: c.sftp }, path) as SftpResolved;
+    return {
+      ...base,
+      kind: "sftp",
       connection,
       files: { maxFiles: c.files.max_files, maxBytes: c.files.max_bytes, content: c.files.content, decryptCommand: c.files.decrypt_command },
     };

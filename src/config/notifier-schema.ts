@@ -2,7 +2,7 @@ import { IANAZone } from "luxon";
 import { z } from "zod";
 import { configName, durationSchema, exactlyOneSecret, httpUrlSchema, secretFields } from "./schema-parts.js";
 import { maintenanceConfig } from "./maintenance-schema.js";
-import { SERVICES, type Service } from "./services.js";
+import { SERVICE_DISPLAY_NAMES, SERVICES, type Service } from "./services.js";
 import { MAX_ID_PREFIX_CHARS } from "../notices/notice-id.js";
 import { NOTICE_KINDS, templateKey, templateProblems, type NoticeKind } from "../notices/notice-template.js";
 import { byteCount, KiB, MiB } from "./byte-count.js";
@@ -135,12 +135,8 @@ const serviceRecipients = z.strictObject({
   cc: z.array(mailbox).optional(),
 });
 
-const DEFAULT_SERVICE_NAMES: Record<Service, string> = {
-  gui: "web portal (GUI)",
-  api: "energy data API",
-  ftps: "FTPS file delivery",
-  han: "HAN device service",
-};
+/** The services as notices name them: the display names, each a singular noun (the wording counts services for "is"/"are"). */
+const DEFAULT_SERVICE_NAMES: Record<Service, string> = { ...SERVICE_DISPLAY_NAMES, han: "HAN device service" };
 
 const noticesSection = z.strictObject({
   time_zone: timeZone.default(CENTRAL_TIME_ZONE),

@@ -144,6 +144,27 @@ export const apiProbeSettings = z
   });
 export type ApiProbeSettings = z.infer<typeof apiProbeSettings>;
 
+/** How a newest file is picked on a file-delivery site (ftps and sftp alike). */
+const newestFileFields = {
+  directory: z.string().default("/"),
+  file_pattern: pattern,
+  file_time: z.enum(["name", "mtime"]).default("mtime"),
+  file_time_format: z.string().default("yyyyMMddHHmmss"),
+  file_time_zone: z.string().default(CENTRAL_TIME_ZONE),
+  max_file_age: durationSchema(FTPS_MAX_FILE_AGE).optional(),
+  download: z.strictObject({ max_bytes: byteCount(DEFAULT_PROBE_BODY_BYTES, MAX_PROBE_BODY_BYTES) }).optional(),
+};
+
+function timeStampGroup(f: { file_time: "name" | "mtime"; file_pattern: string }, ctx: z.RefinementCtx): void {
+  if (f.file_time === "name" && !/\(\?P?<ts>/.test(f.file_pattern)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["file_pattern"],
+      message: 'expected a named group (?<ts>...) holding the time stamp, because file_time is "name"',
+    });
+  }
+}
+
 export const ftpsProbeSettings = z
   .strictObject({
     host: z.string().min(1),
@@ -152,22 +173,49 @@ export const ftpsProbeSettings = z
     username: z.string().min(1),
     ...passwordFields,
     tls: tlsSettings.default({ insecure_skip_verify: false }),
-    directory: z.string().default("/"),
-    file_pattern: pattern,
-    file_time: z.enum(["name", "mtime"]).default("mtime"),
-    file_time_format: z.string().default("yyyyMMddHHmmss"),
-    file_time_zone: z.string().default(CENTRAL_TIME_ZONE),
-    max_file_age: durationSchema(FTPS_MAX_FILE_AGE).optional(),
-    download: z.strictObject({ max_bytes: byteCount(DEFAULT_PROBE_BODY_BYTES, MAX_PROBE_BODY_BYTES) }).optional(),
+    ...newestFileFields,
   })
   .superRefine(exactlyOnePassword)
-  .superRefine((f, ctx) => {
-    if (f.file_time === "name" && !/\(\?P?<ts>/.test(f.file_pattern)) {
+  .superRefine(timeStampGroup);
+export type FtpsProbeSettings = z.infer<typeof ftpsProbeSettings>;
+
+/** OpenSSH's fingerprint form: "SHA256:" and the unpadded base64 of the key blob's SHA-256 (43 characters). */
+export const SSH_FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
+const hostKeyFingerprint = z
+  .string()
+  .transform((text) => text.replace(/=$/, ""))
+  .refine((text) => SSH_FINGERPRINT.test(text), { message: 'expected an OpenSSH fingerprint "SHA256:" followed by 43 base64 characters (ssh-keygen -lf KEY)' });
+
+export const sftpProbeSettings = z
+  .strictObject({
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535).default(22),
+    username: z.string().min(1),
+    ...passwordFields,
+    ...secretFields("private_key"),
+    ...secretFields("passphrase"),
+    /** The server's host key, pinned: one fingerprint or a list (a key rollover), or a known_hosts file. */
+    host_key_sha256: z.union([hostKeyFingerprint, z.array(hostKeyFingerprint).min(1)]).optional(),
+    known_hosts: z.string().min(1).optional(),
+    ...newestFileFields,
+  })
+  .superRefine((s, ctx) => {
+    const password = s.password_env !== undefined || s.password_file !== undefined;
+    const key = s.private_key_env !== undefined || s.private_key_file !== undefined;
+    if (password === key)
+      ctx.addIssue({ code: "custom", message: "expected exactly one way to log in: password_env or password_file, or private_key_env or private_key_file" });
+    if (password) exactlyOnePassword(s, ctx);
+    if (key) exactlyOneSecret("private_key")(s, ctx);
+    exactlyOneSecret("passphrase", { optional: true })(s, ctx);
+    if (!key && (s.passphrase_env !== undefined || s.passphrase_file !== undefined)) {
+      ctx.addIssue({ code: "custom", message: "expected passphrase_env or passphrase_file only with a private key (private_key_env or private_key_file)" });
+    }
+    if ((s.host_key_sha256 === undefined) === (s.known_hosts === undefined)) {
       ctx.addIssue({
         code: "custom",
-        path: ["file_pattern"],
-        message: 'expected a named group (?<ts>...) holding the time stamp, because file_time is "name"',
+        message: "expected exactly one of host_key_sha256 or known_hosts: the server's host key is pinned, never accepted unseen",
       });
     }
-  });
-export type FtpsProbeSettings = z.infer<typeof ftpsProbeSettings>;
+  })
+  .superRefine(timeStampGroup);
+export type SftpProbeSettings = z.infer<typeof sftpProbeSettings>;

@@ -41,4 +41,10 @@ interface ResolvedBase {
 export type ResolvedCheck =
   | (ResolvedBase & { kind: "http"; http: Settings<"http">["http"] })
   | (ResolvedBase & { kind: "api"; api: Settings<"api">["api"] })
-  | (ResolvedBase & { kind: "ftps"; ftps: Settings<"ftps">["ftps"] });
+  | (ResolvedBase & { kind: "ftps"; ftps: Settings<"ftps">["ftps"] })
+  | (ResolvedBase & {
+      kind: "sftp";
+      sftp: Settings<"sftp">["sftp"];
+      /** The host key fingerprints accepted (OpenSSH "SHA256:…" form), from host_key_sha256 or known_hosts. */
+      hostKeys: string[];
+    });

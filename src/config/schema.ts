@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { configName, intervalTimeoutSchemas, timeoutProblem } from "./schema-parts.js";
-import { apiProbeSettings, ftpsProbeSettings, httpProbeSettings } from "./probe-settings-schema.js";
+import { apiProbeSettings, ftpsProbeSettings, httpProbeSettings, sftpProbeSettings } from "./probe-settings-schema.js";
 import { maintenanceConfig } from "./maintenance-schema.js";
 import { energyDataConfig } from "./energy-data-schema.js";
 import { marketFiguresConfig } from "./market-figures-schema.js";
@@ -19,6 +19,7 @@ export {
   httpProbeSettings,
   jsonAssertion,
   jsonPathAssertion,
+  sftpProbeSettings,
   tlsSettings,
   type ApiProbeSettings,
   type ApiStep,
@@ -26,6 +27,7 @@ export {
   type HttpProbeSettings,
   type JsonAssertion,
   type JsonPathAssertion,
+  type SftpProbeSettings,
   type TlsSettings,
 } from "./probe-settings-schema.js";
 export { secretSource, type SecretSource } from "./schema-parts.js";
@@ -54,6 +56,7 @@ export const checkConfig = z.discriminatedUnion("kind", [
   z.strictObject({ ...checkBase, kind: z.literal("http"), http: httpProbeSettings }),
   z.strictObject({ ...checkBase, kind: z.literal("api"), api: apiProbeSettings }),
   z.strictObject({ ...checkBase, kind: z.literal("ftps"), ftps: ftpsProbeSettings }),
+  z.strictObject({ ...checkBase, kind: z.literal("sftp"), sftp: sftpProbeSettings }),
 ]);
 export type CheckConfig = z.infer<typeof checkConfig>;
 export type CheckKind = CheckConfig["kind"];

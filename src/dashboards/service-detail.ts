@@ -27,7 +27,9 @@ function queryVariable(name: string, label: string, query: string, multi: boolea
 export function serviceDetailDashboard(): dashboard.Dashboard {
   const d = new dashboard.DashboardBuilder("SMT service detail")
     .uid(SERVICE_DETAIL_UID)
-    .description("Probe results of one SMT service: success, latency, phases, failure reasons, certificates and FTPS file age (docs/metrics.md).")
+    .description(
+      "Probe results of one SMT service: success, latency, phases, failure reasons, certificates and the age of delivered files (SFTP, FTPS) (docs/metrics.md).",
+    )
     .tags(DASHBOARD_TAGS)
     .timezone(CENTRAL_TIME_ZONE)
     .time({ from: "now-24h", to: "now" })
@@ -133,7 +135,7 @@ sum by (check, location) (increase(smt_probe_runs_total{${SEL}}[$__range]))`,
       .id(next())
       .title("Phase breakdown")
       .description(
-        "Average time of each phase per check (dns, connect, tls, processing, transfer; API steps; FTPS connect, tls, login, list, transfer), stacked.",
+        "Average time of each phase per check (dns, connect, tls, processing, transfer; API steps; FTPS connect, tls, login, list, transfer; SFTP connect, handshake, auth, list, transfer), stacked.",
       )
       .datasource(PROMETHEUS)
       .gridPos(gridPos(12, 12, 12, 8))
@@ -179,7 +181,7 @@ sum by (check, location) (increase(smt_probe_runs_total{${SEL}}[$__range]))`,
       .id(next())
       .title("Age of the newest FTPS file")
       .description(
-        "Now minus the time of the newest file matching each FTPS check's file_pattern (smt_ftps_newest_file_timestamp_seconds); every FTPS check, whatever service is selected. SMT's objective: usage day D's files by 23:00 on D+1.",
+        "Now minus the time of the newest file matching each FTPS or SFTP check's file_pattern (smt_ftps_newest_file_timestamp_seconds); every file-delivery check, whatever service is selected. SMT's objective: usage day D's files by 23:00 on D+1.",
       )
       .datasource(PROMETHEUS)
       .gridPos(gridPos(0, 28, 24, 8))

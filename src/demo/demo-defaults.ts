@@ -12,6 +12,7 @@ export interface DemoPorts {
   simulatorApi: number;
   simulatorHan: number;
   simulatorFtps: number;
+  simulatorSftp: number;
 }
 
 export const DEFAULT_DEMO_PORTS: DemoPorts = {
@@ -24,6 +25,7 @@ export const DEFAULT_DEMO_PORTS: DemoPorts = {
   simulatorApi: DEFAULT_SIMULATOR_PORTS.api,
   simulatorHan: DEFAULT_SIMULATOR_PORTS.han,
   simulatorFtps: DEFAULT_SIMULATOR_PORTS.ftps,
+  simulatorSftp: DEFAULT_SIMULATOR_PORTS.sftp,
 };
 
 /**

@@ -52,6 +52,7 @@ const SIMULATOR_DEFAULT_TO_PORT: Record<number, keyof DemoPorts> = {
   [DEFAULT_SIMULATOR_PORTS.api]: "simulatorApi",
   [DEFAULT_SIMULATOR_PORTS.han]: "simulatorHan",
   [DEFAULT_SIMULATOR_PORTS.ftps]: "simulatorFtps",
+  [DEFAULT_SIMULATOR_PORTS.sftp]: "simulatorSftp",
   [DEFAULT_SIMULATOR_PORTS.admin]: "simulatorAdmin",
 };
 
@@ -103,7 +104,7 @@ export async function prepareDemo(o: {
         const target = SIMULATOR_DEFAULT_TO_PORT[Number(port)];
         return target ? `127.0.0.1:${o.ports[target]}` : m;
       });
-      if (key && /(_file|^file)$/.test(key) && !s.startsWith("/"))
+      if (key && /(_file|^file|^known_hosts)$/.test(key) && !s.startsWith("/"))
         s = resolve(templateDir, s).replace(resolve(templateDir, "../.smt-demo/simulator"), simulatorDir);
       return s;
     }

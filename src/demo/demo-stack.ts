@@ -52,6 +52,7 @@ const PORT_OPTIONS: Record<keyof DemoPorts, string> = {
   simulatorApi: "--simulator-api-port",
   simulatorHan: "--simulator-han-port",
   simulatorFtps: "--simulator-ftps-port",
+  simulatorSftp: "--simulator-sftp-port",
 };
 
 /** Ports already taken on 127.0.0.1, each with the option that moves it. */
@@ -97,6 +98,8 @@ export async function startDemoStack(
     String(ports.simulatorHan),
     "--ftps-port",
     String(ports.simulatorFtps),
+    "--sftp-port",
+    String(ports.simulatorSftp),
     "--pasv-range",
     `${pasvRange[0]}-${pasvRange[1]}`,
   ]);

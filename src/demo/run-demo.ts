@@ -89,7 +89,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
       `  exporter      ${url(p.exporter, "/metrics")}`,
       `  prometheus    ${url(p.prometheus)}   alerts ${url(p.prometheus, "/alerts")}   rules ${url(p.prometheus, "/rules")}`,
       `  alertmanager  ${url(p.alertmanager)}`,
-      `  simulator     admin ${url(p.simulatorAdmin)}   portal https://127.0.0.1:${p.simulatorGui}/   api :${p.simulatorApi}   han :${p.simulatorHan}   ftps :${p.simulatorFtps}`,
+      `  simulator     admin ${url(p.simulatorAdmin)}   portal https://127.0.0.1:${p.simulatorGui}/   api :${p.simulatorApi}   han :${p.simulatorHan}   ftps :${p.simulatorFtps}   sftp :${p.simulatorSftp}`,
       `  data          ${layout.dataDir}   (one folder per component; logs in ${layout.logDir})`,
       `  rules         production generator (src/rules/availability-rules.ts) with ${ALERT_NAMES.unplannedOutage} after more than ${DEMO_RULE_PARAMETERS.unplannedOutageMinutes} minute ` +
         `(production: ${PRODUCTION_RULE_PARAMETERS.unplannedOutageMinutes}); scrape every ${DEMO_SCRAPE_INTERVAL}, alerts evaluated every ${DEMO_ALERT_EVALUATION_INTERVAL}`,

@@ -4,6 +4,7 @@ import { FAILURE_REASONS, ProbeFailure, type ProbeContext } from "../probes/prob
 import { checkApiData } from "./api-data-check.js";
 import { DataFormatFailure, type DataObservation } from "./data-observation.js";
 import { checkFtpsData } from "./ftps-data-check.js";
+import { checkSftpData } from "./sftp-data-check.js";
 import { armTimer } from "../scheduler/timer.js";
 
 /** Why an energy-data check failed: the probes' reasons, plus bad_data (unreadable energy data). */
@@ -44,7 +45,12 @@ export async function runDataCheck(
   let observation: DataObservation | undefined;
   let failure: DataCheckResult["failure"];
   try {
-    const work = check.kind === "ftps" ? checkFtpsData(check, canaries, ctx) : checkApiData(check, canaries, ctx);
+    const work =
+      check.kind === "ftps"
+        ? checkFtpsData(check, canaries, ctx)
+        : check.kind === "sftp"
+          ? checkSftpData(check, canaries, ctx)
+          : checkApiData(check, canaries, ctx);
     work.catch(() => {});
     observation = await Promise.race([work, deadline]);
   } catch (err) {

@@ -25,6 +25,8 @@ export function phasesOf(check: ResolvedCheck): string[] {
       return ["dns", "connect", "tls", "processing", "transfer"];
     case "ftps":
       return check.ftps.tls_mode === "implicit" ? ["connect", "login", "list", "transfer"] : ["connect", "tls", "login", "list", "transfer"];
+    case "sftp":
+      return ["connect", "handshake", "auth", "list", "transfer"];
     case "api":
       return check.api.steps.map((s) => s.name);
   }

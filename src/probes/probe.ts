@@ -18,6 +18,10 @@ export const FAILURE_REASONS = [
   "ftp_login",
   "ftp_list",
   "ftp_transfer",
+  "ssh_host_key",
+  "sftp_auth",
+  "sftp_list",
+  "sftp_transfer",
   "no_file",
   "stale_file",
   "protocol",
@@ -33,7 +37,7 @@ export interface ProbeResult {
   failure?: { reason: FailureReason; message: string };
   /** Earliest notAfter (Unix seconds) of the certificate chain the server presented. */
   certNotAfter?: number;
-  /** Time stamp (Unix seconds) of the newest file matching an FTPS check's pattern. */
+  /** Time stamp (Unix seconds) of the newest file matching an FTPS or SFTP check's pattern. */
   newestFileTime?: number;
   /** Debug lines, like blackbox_exporter's debug output; printed by `smt-monitor probe`. */
   log: string[];

@@ -3,6 +3,7 @@ import { secretRedactor } from "../secrets/redactor.js";
 import { probeApi } from "./api.js";
 import { probeFtps } from "./ftps.js";
 import { probeHttp } from "./http.js";
+import { probeSftp } from "./sftp.js";
 import { ProbeFailure, type Prober, type ProbeContext, type ProbeResult } from "./probe.js";
 import { armTimer } from "../scheduler/timer.js";
 
@@ -11,6 +12,7 @@ const PROBERS: { [K in ResolvedCheck["kind"]]: Prober<Extract<ResolvedCheck, { k
   http: probeHttp,
   api: probeApi,
   ftps: probeFtps,
+  sftp: probeSftp,
 };
 
 export interface RunOptions {

@@ -13,7 +13,7 @@ import { formatMonthlyReport, type ReportFormat } from "./report-format.js";
 export type TextFormat = ReportFormat;
 
 const pct = (x: number | null, digits = 1) => (x === null ? "n/a" : `${(x * 100).toFixed(digits)} %`);
-const SERVICE_NAMES: Record<string, string> = { gui: "GUI", api: "API", ftps: "FTPS", han: "HAN", call_center: "Call center" };
+const SERVICE_NAMES: Record<string, string> = { gui: "GUI", api: "API", ftps: "SFTP/FTPS", han: "HAN", call_center: "Call center" };
 export const serviceName = (s: string) => SERVICE_NAMES[s] ?? s;
 
 interface Table {

@@ -13,6 +13,10 @@ export const FAULTS = {
   auth_failure: ["api", "ftps", "han"],
   stale_file: ["ftps"],
   missing_file: ["ftps"],
+  // SFTP only (src/simulator/sftp-site.ts); the FTPS site ignores them.
+  wrong_host_key: ["ftps"],
+  hang_after_banner: ["ftps"],
+  slow_transfer: ["ftps"],
   // Energy data (src/simulator/energy-data-faults.ts): posted after the SLO deadline; flawed intervals.
   late_data: ["api", "ftps"],
   flawed_data: ["api", "ftps"],
@@ -22,7 +26,7 @@ export type FaultName = keyof typeof FAULTS;
 
 export interface ActiveFault {
   fault: FaultName;
-  /** For "slow": how long answers are held back. */
+  /** For "slow" and "slow_transfer": how long answers are held back. */
   delayMs: number;
   since: number;
 }

@@ -109,24 +109,33 @@ export class FtpsSite {
           reject(new Error("Login incorrect"));
           return;
         }
-        if (options.faults.is("ftps", "missing_file")) return resolve({ root: this.dirs.empty });
-        if (options.faults.is("ftps", "stale_file")) {
-          this.fill(this.dirs.stale, 3);
-          return resolve({ root: this.dirs.stale });
-        }
-        if (options.faults.is("ftps", "late_data")) {
-          fillIntervalDeliveries(this.dirs.late, options.now(), { latenessMs: dataLateness(options.faults, "ftps"), flawed: false });
-          return resolve({ root: this.dirs.late });
-        }
-        if (options.faults.is("ftps", "flawed_data")) {
-          fillIntervalDeliveries(this.dirs.flawed, options.now(), { latenessMs: 0, flawed: true });
-          return resolve({ root: this.dirs.flawed });
-        }
-        this.fill(this.dirs.fresh, 0);
-        resolve({ root: this.dirs.fresh });
+        resolve({ root: this.deliveryDirectory() });
       },
     );
     this.fill(this.dirs.fresh, 0);
+  }
+
+  /**
+   * The directory a login sees, by the file-delivery faults (the SFTP site serves the same one):
+   * empty (missing_file), days old (stale_file), late or flawed energy data, else fresh files.
+   */
+  deliveryDirectory(): string {
+    const faults = this.options.faults;
+    if (faults.is("ftps", "missing_file")) return this.dirs.empty;
+    if (faults.is("ftps", "stale_file")) {
+      this.fill(this.dirs.stale, 3);
+      return this.dirs.stale;
+    }
+    if (faults.is("ftps", "late_data")) {
+      fillIntervalDeliveries(this.dirs.late, this.options.now(), { latenessMs: dataLateness(faults, "ftps"), flawed: false });
+      return this.dirs.late;
+    }
+    if (faults.is("ftps", "flawed_data")) {
+      fillIntervalDeliveries(this.dirs.flawed, this.options.now(), { latenessMs: 0, flawed: true });
+      return this.dirs.flawed;
+    }
+    this.fill(this.dirs.fresh, 0);
+    return this.dirs.fresh;
   }
 
   /** Serves a connection accepted by the front door. */

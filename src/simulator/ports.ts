@@ -5,6 +5,7 @@ export interface SimulatorPorts {
   api: number;
   han: number;
   ftps: number;
+  sftp: number;
 }
 
-export const DEFAULT_SIMULATOR_PORTS: SimulatorPorts = { admin: 9920, gui: 9921, api: 9922, han: 9923, ftps: 9924 };
+export const DEFAULT_SIMULATOR_PORTS: SimulatorPorts = { admin: 9920, gui: 9921, api: 9922, han: 9923, ftps: 9924, sftp: 9925 };

@@ -10,6 +10,7 @@ import { createEnergyApi } from "./energy-api.js";
 import { FaultBoard, FAULTS } from "./fault-board.js";
 import { FrontDoor } from "./front-door.js";
 import { FtpsSite } from "./ftps-site.js";
+import { generateSshKeyPair, SftpSite } from "./sftp-site.js";
 import { createGuiSite } from "./gui-site.js";
 import { createHanApi } from "./han-api.js";
 import { TokenIssuer } from "./token-issuer.js";
@@ -48,7 +49,14 @@ export interface RunningSimulator {
     ftpsUsername: string;
     ftpsPassword: string;
     legacyPassword: string;
+    /** The SFTP site's host key as an OpenSSH known_hosts line ("[host]:port ssh-ed25519 …"). */
+    sftpKnownHosts: string;
+    /** A passphrase-protected private key (OpenSSH format) the SFTP site accepts for ftpsUsername. */
+    sftpPrivateKey: string;
+    sftpPassphrase: string;
   };
+  /** The SFTP site's host key fingerprint ("SHA256:…"), for host_key_sha256. */
+  sftpHostKeySha256: string;
   credentials: { apiUsername: string; apiPassword: string; ftpsUsername: string; ftpsPassword: string; legacyUsername: string; legacyPassword: string };
   setFault(service: Service, fault: string, delayMs?: number): Promise<string | undefined>;
   clearFaults(service?: Service): Promise<void>;
@@ -56,7 +64,7 @@ export interface RunningSimulator {
 }
 
 /**
- * A fake SMT on loopback for tests and the demo: HTTPS portal, API and HAN API, an FTPS site, and
+ * A fake SMT on loopback for tests and the demo: HTTPS portal, API and HAN API, an FTPS and an SFTP site, and
  * an admin HTTP API that injects faults. Certificates and credentials are generated at start.
  */
 export async function startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
@@ -83,7 +91,15 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     ftpsUsername: join(stateDir, "ftps-username"),
     ftpsPassword: join(stateDir, "ftps-password"),
     legacyPassword: join(stateDir, "legacy-password"),
+    sftpKnownHosts: join(stateDir, "sftp-known-hosts"),
+    sftpPrivateKey: join(stateDir, "sftp-key"),
+    sftpPassphrase: join(stateDir, "sftp-key-passphrase"),
   };
+  const sftpPassphrase = secret();
+  const sftpHostKey = generateSshKeyPair("smt-simulator-sftp");
+  const sftpClientKey = generateSshKeyPair("smt-monitor", sftpPassphrase);
+  writeFileSync(files.sftpPrivateKey, sftpClientKey.private, { mode: 0o600 });
+  writeFileSync(files.sftpPassphrase, sftpPassphrase, { mode: 0o600 });
   writeFileSync(files.ca, certificates.ca.cert);
   writeFileSync(files.clientCert, certificates.client.cert);
   writeFileSync(files.clientKey, certificates.client.key, { mode: 0o600 });
@@ -120,6 +136,15 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     now,
     pasvRange: options.pasvRange ?? [40000, 40999],
   });
+  const sftp = new SftpSite({
+    username: credentials.ftpsUsername,
+    password: credentials.ftpsPassword,
+    clientPublicKey: sftpClientKey.public,
+    hostKey: sftpHostKey,
+    wrongHostKey: generateSshKeyPair("not-smt"),
+    faults,
+    deliveryDirectory: () => ftps.deliveryDirectory(),
+  });
 
   const doors: Record<Service, FrontDoor> = {
     gui: new FrontDoor("gui", faults, (s) => httpServers.gui.emit("connection", s), host, false),
@@ -127,6 +152,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     han: new FrontDoor("han", faults, (s) => httpServers.han.emit("connection", s), host, false),
     ftps: new FrontDoor("ftps", faults, (s) => ftps.handOver(s), host, true),
   };
+  // The same service (file delivery) over its second transport: the ftps faults apply to both doors.
+  const sftpDoor = new FrontDoor("ftps", faults, (s) => sftp.handOver(s), host, true);
 
   const applyCertificates = (service: Service) => {
     const expired = faults.is(service, "expired_cert");
@@ -135,23 +162,33 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   };
 
   const requested = { ...DEFAULT_SIMULATOR_PORTS, ...options.ports };
-  const ports: SimulatorPorts = { admin: 0, gui: 0, api: 0, han: 0, ftps: 0 };
+  const ports: SimulatorPorts = { admin: 0, gui: 0, api: 0, han: 0, ftps: 0, sftp: 0 };
   for (const service of ["gui", "api", "han", "ftps"] as const) {
     ports[service] = await doors[service].listen(requested[service]);
   }
+  ports.sftp = await sftpDoor.listen(requested.sftp);
+  const knownHostName = ports.sftp === 22 ? host : `[${host}]:${ports.sftp}`;
+  writeFileSync(files.sftpKnownHosts, `${knownHostName} ${sftpHostKey.public.trim().split(/\s+/).slice(0, 2).join(" ")}\n`);
+  const syncDoors = async (service: Service) => {
+    await doors[service].sync();
+    if (service === "ftps") {
+      await sftpDoor.sync();
+      sftp.sync();
+    }
+  };
 
   const setFault = async (service: Service, fault: string, delayMs?: number) => {
     const error = faults.set(service, fault, delayMs, now());
     if (error) return error;
     applyCertificates(service);
-    await doors[service].sync();
+    await syncDoors(service);
     return undefined;
   };
   const clearFaults = async (service?: Service) => {
     faults.clear(service);
     for (const s of service ? [service] : (Object.keys(doors) as Service[])) {
       applyCertificates(s);
-      await doors[s].sync();
+      await syncDoors(s);
     }
   };
 
@@ -159,7 +196,14 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   admin.disable("x-powered-by");
   admin.use(express.json({ limit: "4kb" }));
   admin.get("/", (_req, res) => {
-    res.json({ ports, faults: FAULTS, active: faults.list(), ca_file: files.ca, feeds: { ...feeds.status, ...feeds.files } });
+    res.json({
+      ports,
+      faults: FAULTS,
+      active: faults.list(),
+      ca_file: files.ca,
+      sftp_host_key_sha256: sftpHostKey.fingerprint,
+      feeds: { ...feeds.status, ...feeds.files },
+    });
   });
   admin.get("/-/healthy", (_req, res) => {
     res.type("text/plain").send("Healthy.\n");
@@ -215,10 +259,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     certificates,
     files,
     credentials,
+    sftpHostKeySha256: sftpHostKey.fingerprint,
     setFault,
     clearFaults,
     async stop() {
-      await Promise.all(Object.values(doors).map((d) => d.close()));
+      await Promise.all([...Object.values(doors), sftpDoor].map((d) => d.close()));
+      sftp.close();
       for (const server of [...Object.values(httpServers), adminServer]) {
         server.closeAllConnections();
         await new Promise<void>((done) => server.close(() => done()));

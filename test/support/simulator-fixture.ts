@@ -29,7 +29,7 @@ export async function startSimulatorFixture(): Promise<SimulatorFixture> {
   const dir = mkdtempSync(join(tmpdir(), "smt-test-"));
   const pasv: [number, number] = [pasvBase, pasvBase + 99];
   pasvBase += 100;
-  const sim = await startSimulator({ stateDir: join(dir, "simulator"), ports: { admin: 0, gui: 0, api: 0, han: 0, ftps: 0 }, pasvRange: pasv });
+  const sim = await startSimulator({ stateDir: join(dir, "simulator"), ports: { admin: 0, gui: 0, api: 0, han: 0, ftps: 0, sftp: 0 }, pasvRange: pasv });
   const f = sim.files;
   const checks: Record<string, string> = {
     gui_home: `
@@ -99,13 +99,29 @@ export async function startSimulatorFixture(): Promise<SimulatorFixture> {
           json: { esiid: "10443720000000001", deviceMacId: "00:1D:A3:00:00:00:00:01" }
           assert: [{ path: status, equals: Joined }]`,
   };
+  /** Checks written only when named in `only` (the older tests count the four above). */
+  const optional: Record<string, string> = {
+    sftp_interval_files: `
+  - name: sftp_interval_files
+    service: ftps
+    kind: sftp
+    sftp:
+      host: 127.0.0.1
+      port: ${sim.ports.sftp}
+      username: ${sim.credentials.ftpsUsername}
+      password_file: ${f.ftpsPassword}
+      host_key_sha256: "${sim.sftpHostKeySha256}"
+      file_pattern: '^IntervalMeterUsage(?<ts>\\d{14})_\\d+\\.CSV\\.\\d+\\.asc$'
+      file_time: name
+      download: { max_bytes: 4096 }`,
+  };
   let n = 0;
   return {
     sim,
     dir,
     writeConfig(options: ConfigOptions = {}) {
       const names = options.only ?? Object.keys(checks);
-      const body = names.map((name) => checks[name]!).join("\n");
+      const body = names.map((name) => checks[name] ?? optional[name]!).join("\n");
       const yaml = `listen_address: "${options.listen ?? "127.0.0.1:0"}"
 location: ${options.location ?? "test-a"}
 defaults:
