@@ -1,4 +1,5 @@
 import { SERVICES } from "../config/services.js";
+import { EXCLUDE_POLICY_LABEL, MAINTENANCE_GAUGES } from "../exporter/maintenance-metric-names.js";
 import { NOTIFIER_STORAGE_ERRORS_METRIC } from "../notices/notifier-metric-names.js";
 import { ALERT_ANNOTATIONS as A, ALERT_LABELS, ALERT_NAMES, type AlertAnnotation, SEVERITIES, WINDOW_LABEL_VALUES } from "./alert-contract.js";
 import { MINUTE_SECONDS, RECORDING_DELAY_SECONDS } from "./minute-timing.js";
@@ -87,17 +88,6 @@ export const RESERVED_MINUTE_SERIES = {
 } as const;
 /** 1 per `policy` label value (announced, reserved) the exporters apply, recorded once a minute. */
 export const EXCLUDE_POLICY_SERIES = "smt:maintenance_exclude_policy:info";
-/** The exporters' gauges (src/exporter/maintenance-metrics.ts) the rules read. */
-export const MAINTENANCE_GAUGES = {
-  excludedStart: "smt_maintenance_window_start_timestamp_seconds",
-  excludedEnd: "smt_maintenance_window_end_timestamp_seconds",
-  reservedStart: "smt_maintenance_reserved_window_start_timestamp_seconds",
-  reservedEnd: "smt_maintenance_reserved_window_end_timestamp_seconds",
-  plannedStart: "smt_maintenance_planned_window_start_timestamp_seconds",
-  plannedEnd: "smt_maintenance_planned_window_end_timestamp_seconds",
-  excludePolicy: "smt_maintenance_exclude_policy",
-} as const;
-export const EXCLUDE_POLICY_LABEL = "policy";
 
 /** Rolling availability ratios: record name suffix, PromQL range (closed at both ends, so 1 ms short), minutes. */
 export const AVAILABILITY_WINDOWS = [
