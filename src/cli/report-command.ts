@@ -8,6 +8,7 @@ import { NoticeStoreError } from "../notices/store-failure.js";
 import { DEFAULT_PROMETHEUS_ANSWER_BYTES, MAX_PROMETHEUS_ANSWER_BYTES, PromqlClient, PromqlError } from "../report/promql-client.js";
 import { reportMonth, ReportUsageError } from "../report/report-month.js";
 import { InconsistentMinutesError } from "../report/service-availability.js";
+import { PRODUCTION_RULE_PARAMETERS } from "../rules/availability-rules.js";
 import type { NoticeStoreReader } from "../notices/notice-store.js";
 
 /** `--format html` is the committee report's self-contained page; the others are the text formats. */
@@ -22,6 +23,7 @@ interface ReportOptions {
   maxAnswerMib: string;
   notices?: string;
   outageMinutes: string;
+  recoveryMinutes: string;
   "config.file"?: string;
   config?: string;
   output?: string;
@@ -42,6 +44,11 @@ export function registerReport(program: Command): void {
     .option("--format <format>", `output format: ${COMMITTEE_FORMATS.join(", ")}`, "table")
     .option("--notices <file>", "the notifier's store (its SQLite file), for the notice ids of the outages")
     .option("--outage-minutes <n>", "list unplanned outages longer than this (shorter ones are summed)", "15")
+    .option(
+      "--recovery-minutes <n>",
+      "consecutive available minutes that end an outage incident (the rules' --recovery-minutes; docs/slo.md)",
+      String(PRODUCTION_RULE_PARAMETERS.incidentRecoveryMinutes),
+    )
     .option("--config.file <file>", "an exporter config whose energy_data.deadlines to use (default: the SLO document's)")
     .option("-c, --config <file>", "alias of --config.file")
     .option("--output <file>", "write the report to this file instead of standard output")
@@ -69,6 +76,9 @@ export function registerReport(program: Command): void {
       const outageMinutes = Number(opts.outageMinutes);
       if (!Number.isInteger(outageMinutes) || outageMinutes < 0)
         return fail(`--outage-minutes: expected a whole number of minutes, got "${opts.outageMinutes}"`, 2);
+      const recoveryMinutes = Number(opts.recoveryMinutes);
+      if (!Number.isInteger(recoveryMinutes) || recoveryMinutes < 1)
+        return fail(`--recovery-minutes: expected a whole number of minutes of at least 1, got "${opts.recoveryMinutes}"`, 2);
       const { committeeMonthReport, committeeYearReport, reportYear } = await import("../report/committee-report.js");
       const { formatCommitteeMonth, formatCommitteeYear } = await import("../report/committee-format.js");
       const { committeeMonthHtml, committeeYearHtml } = await import("../report/committee-html.js");
@@ -86,7 +96,7 @@ export function registerReport(program: Command): void {
           notices = NoticeStoreReader.open(opts.notices);
         }
         const sources = { prometheus, notices };
-        const settings = { outageThresholdMinutes: outageMinutes, deadlines };
+        const settings = { outageThresholdMinutes: outageMinutes, recoveryMinutes, deadlines };
         let text: string;
         if (month) {
           const report = await committeeMonthReport(month, sources, { ...settings, progress: process.stderr.isTTY ? progress : undefined });

@@ -80,7 +80,7 @@ const DEFAULT_TEMPLATES: Record<NoticeKind, z.input<typeof kindTemplates>> = {
     short_description: "COMPLETION: Unplanned Outage Resolved - Smart Meter Texas {{ services }}",
     long_description:
       "The unplanned outage of the Smart Meter Texas {{ services }} has been resolved. " +
-      "Start: {{ start }}. End: {{ end }}. Duration: {{ duration }}. All services are available.",
+      "Start: {{ start }}. End: {{ end }}. Duration: {{ duration }}. {{ unavailable_minutes }} All services are available.",
     action_required: "None.",
     additional_information: "",
   },

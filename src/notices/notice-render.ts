@@ -23,6 +23,8 @@ export interface NoticeFacts {
   change?: string;
   /** The day the notice must go out by (PLANNED), "YYYY-MM-DD". */
   dueDate?: string;
+  /** COMPLETION of an outage incident the rules measured: its unavailable minutes (start to end is its length). */
+  unavailableMinutes?: number;
 }
 
 export interface NoticeWording {
@@ -67,6 +69,10 @@ export function templateValues(facts: NoticeFacts, wording: NoticeWording): Reco
     next_update: facts.nextUpdate !== undefined ? formatDateTime(facts.nextUpdate, zone) : "",
     change: facts.change ?? "",
     due_date: facts.dueDate ?? "",
+    unavailable_minutes:
+      facts.unavailableMinutes !== undefined && facts.end !== undefined
+        ? `Unavailable minutes: ${facts.unavailableMinutes} of ${Math.round((facts.end - facts.start) / 60_000)}.`
+        : "",
   };
 }
 

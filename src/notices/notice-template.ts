@@ -13,7 +13,7 @@ const COMMON = ["notice_id", "services", "service_codes", "start", "notice_date"
 export const TEMPLATE_VARIABLES: Record<NoticeKind, readonly string[]> = {
   INITIAL: [...COMMON, "summary", "description", "runbook_url", "next_update"],
   UPDATE: [...COMMON, "summary", "description", "runbook_url", "next_update", "change"],
-  COMPLETION: [...COMMON, "summary", "description", "end"],
+  COMPLETION: [...COMMON, "summary", "description", "end", "unavailable_minutes"],
   PLANNED: [...COMMON, "end", "window", "description", "due_date"],
 };
 

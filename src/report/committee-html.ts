@@ -1,6 +1,7 @@
 import { DateTime } from "luxon";
 import { serviceName } from "./committee-format.js";
 import type { CommitteeMonthReport, CommitteeYearReport } from "./committee-report.js";
+import { excludePolicySentence } from "./reserved-windows.js";
 import { AVAILABILITY_OBJECTIVE, AVAILABILITY_OBJECTIVE_PERCENT, type ServiceAvailability } from "./service-availability.js";
 import { columns, horizontalBars, stackedBars, statusStrip } from "./svg-charts.js";
 import { html, joinHtml, raw, type HtmlValue, type SafeHtml } from "../web/html.js";
@@ -165,7 +166,7 @@ ${table("table-availability", availHeaders, availabilityRows(r.services))}
 <p class="note">Unplanned outages of more than ${r.outage_threshold_minutes} minutes (${unplanned.length}, noticed to the market) and the planned maintenance windows, with the market notices sent for them.</p>
 ${table(
   "table-outages",
-  ["service", "kind", "start (Central)", "end (Central)", "minutes", "notice ids"],
+  ["service", "kind", "start (Central)", "end (Central)", "minutes", "unavailable", "notice ids"],
   r.outages.map((o) => ({
     attrs: html` data-service="${o.service}" data-kind="${o.kind}"`,
     cells: [
@@ -174,6 +175,7 @@ ${table(
       `${o.starts_before_month ? "(before) " : ""}${o.start_central}`,
       `${o.end_central}${o.ends_after_month ? " (after)" : ""}`,
       num(o.minutes),
+      num(o.unavailable_minutes),
       o.notice_ids === null
         ? NO_NOTICE_STORE
         : o.notice_ids.length
@@ -184,9 +186,10 @@ ${table(
           : "none",
     ],
   })),
-  [0, 1, 2, 3, 5],
+  [0, 1, 2, 3, 6],
 )}
 <p class="note">Shorter unplanned outages: ${r.short_unplanned_outages.map((s) => `${serviceName(s.service)} ${s.count} (${s.minutes} min)`).join(", ")}.</p>
+${reservedWindowsHtml(r)}
 </section>`);
 
   const ttm = r.time_to_market;
@@ -313,6 +316,21 @@ ${table(
 
   parts.push(hanSection(r, n(6)));
   return joinHtml(parts, "\n");
+}
+
+/** Reserved-window minutes with and without announced maintenance, and what the figures exclude. */
+function reservedWindowsHtml(r: CommitteeMonthReport): SafeHtml {
+  return html`<div id="reserved-windows"><h3>Reserved maintenance windows</h3>
+<p class="note">${excludePolicySentence(r.reserved_windows)}</p>
+${table(
+  "table-reserved-windows",
+  ["service", "reserved min", "announced", "not announced"],
+  r.reserved_windows.services.map((x) => ({
+    attrs: html` data-service="${x.service}"`,
+    cells: [serviceName(x.service), num(x.reserved_minutes), num(x.announced_minutes), num(x.unannounced_minutes)],
+  })),
+)}
+</div>`;
 }
 
 function hanSection(r: CommitteeMonthReport, number: string): SafeHtml {

@@ -14,6 +14,8 @@ import { callCenterFromSamples, callCenterNeed, hanFromSamples, hanNeed, type Ca
 import { assertMonthOver, availabilityNeed, availabilitySection, MonthUnavailableError, type MonthlyReport } from "./monthly-report.js";
 import { minuteFlags, minuteFlagsNeed, outageRuns, type ShortOutages } from "./outage-list.js";
 import { noticeEvidencePeriod, outageNoticeIds } from "./outage-notices.js";
+import { reservedWindowsNeed, reservedWindowsSection, type ReservedWindowsSection } from "./reserved-windows.js";
+import { PRODUCTION_RULE_PARAMETERS } from "../rules/availability-rules.js";
 import type { InstantSample, PromqlClient, RangeSeries } from "./promql-client.js";
 import { PromqlFetcher, type InstantNeed, type PromqlNeed, type RangeNeed } from "./promql-fetch.js";
 import { reportMonth, ReportUsageError, type ReportMonth } from "./report-month.js";
@@ -36,6 +38,8 @@ export interface OutageEntry {
   start_central: string;
   end_central: string;
   minutes: number;
+  /** unplanned: the unavailable minutes of the incident's part in the month (flapping: fewer than minutes). */
+  unavailable_minutes: number;
   starts_before_month: boolean;
   ends_after_month: boolean;
   /** Market notices of the outage from the notifier's store; null when no store was given. */
@@ -47,6 +51,8 @@ export interface CommitteeMonthReport extends MonthlyReport {
   outage_threshold_minutes: number;
   outages: OutageEntry[];
   short_unplanned_outages: ShortOutages[];
+  /** Reserved-window minutes with and without announced maintenance, and the exclude policy of the figures. */
+  reserved_windows: ReservedWindowsSection;
   time_to_market: ServiceTimeToMarket[];
   data_quality: ServiceDataQuality[];
   call_center: CallCenterSection | null;
@@ -106,6 +112,8 @@ export interface CommitteeReportSources {
 export interface CommitteeReportOptions {
   now?: () => number;
   outageThresholdMinutes?: number;
+  /** Available minutes that end an outage incident (the rules' incidentRecoveryMinutes; default 5). */
+  recoveryMinutes?: number;
   deadlines?: Readonly<Record<DataService, DeliveryDeadline>>;
   /** Progress lines for long runs (stderr). */
   progress?: (line: string) => void;
@@ -118,6 +126,7 @@ export function centralTime(ms: number): string {
 /** The queries of a month's sections after availability (which decides whether the month is reported at all). */
 export interface CommitteeMonthNeeds {
   minuteFlags: RangeNeed;
+  reservedWindows: InstantNeed;
   energy: EnergyDataNeeds;
   callCenter: InstantNeed;
   han: InstantNeed;
@@ -131,6 +140,7 @@ export function committeeMonthNeeds(
 ): CommitteeMonthNeeds {
   return {
     minuteFlags: minuteFlagsNeed(month),
+    reservedWindows: reservedWindowsNeed(month),
     energy: energyDataNeeds(month, nowMs, deadlines),
     callCenter: callCenterNeed(month, nowMs),
     han: hanNeed(month),
@@ -138,13 +148,14 @@ export function committeeMonthNeeds(
 }
 
 function needList(n: CommitteeMonthNeeds): PromqlNeed[] {
-  return [n.minuteFlags, n.energy.latest, n.energy.qualityDay, n.energy.qualityFigures, n.callCenter, n.han];
+  return [n.minuteFlags, n.reservedWindows, n.energy.latest, n.energy.qualityDay, n.energy.qualityFigures, n.callCenter, n.han];
 }
 
 /** Everything fetched for one month: the answers to its needs and the notice store's evidence. */
 export interface CommitteeMonthData {
   availability: readonly InstantSample[];
   minuteFlags: readonly RangeSeries[];
+  reservedWindows: readonly InstantSample[];
   energy: EnergyDataSeries;
   callCenter: readonly InstantSample[];
   han: readonly InstantSample[];
@@ -161,11 +172,11 @@ export function committeeMonth(
   nowMs: number,
   needs: CommitteeMonthNeeds,
   data: CommitteeMonthData,
-  settings: { outageThresholdMinutes: number; deadlines: Readonly<Record<DataService, DeliveryDeadline>> },
+  settings: { outageThresholdMinutes: number; recoveryMinutes?: number; deadlines: Readonly<Record<DataService, DeliveryDeadline>> },
 ): CommitteeMonthReport {
   const availability = availabilitySection(month, data.availability);
   const threshold = settings.outageThresholdMinutes;
-  const runs = outageRuns(minuteFlags(data.minuteFlags), month, threshold);
+  const runs = outageRuns(minuteFlags(data.minuteFlags), month, threshold, settings.recoveryMinutes);
   const outages = runs.outages.map((o): OutageEntry => ({
     service: o.service,
     kind: o.kind,
@@ -174,6 +185,7 @@ export function committeeMonth(
     start_central: centralTime(o.startMs),
     end_central: centralTime(o.endMs),
     minutes: o.minutes,
+    unavailable_minutes: o.unavailableMinutes,
     starts_before_month: o.startsBeforeMonth,
     ends_after_month: o.endsAfterMonth,
     notice_ids: data.notices ? outageNoticeIds(o, data.notices) : null,
@@ -184,6 +196,7 @@ export function committeeMonth(
     outage_threshold_minutes: threshold,
     outages,
     short_unplanned_outages: runs.short,
+    reserved_windows: reservedWindowsSection(data.reservedWindows),
     time_to_market: energy.time_to_market,
     data_quality: energy.data_quality,
     call_center: callCenterFromSamples(month.label, data.callCenter),
@@ -205,7 +218,11 @@ async function committeeMonths(
 ): Promise<{ label: string; report?: CommitteeMonthReport; reason?: string }[]> {
   const nowMs = (options.now ?? Date.now)();
   const progress = options.progress ?? (() => {});
-  const settings = { outageThresholdMinutes: options.outageThresholdMinutes ?? 15, deadlines: options.deadlines ?? SLO_DELIVERY_DEADLINES };
+  const settings = {
+    outageThresholdMinutes: options.outageThresholdMinutes ?? 15,
+    recoveryMinutes: options.recoveryMinutes ?? PRODUCTION_RULE_PARAMETERS.incidentRecoveryMinutes,
+    deadlines: options.deadlines ?? SLO_DELIVERY_DEADLINES,
+  };
   const fetcher = new PromqlFetcher(sources.prometheus);
   const reasons = new Map<string, string>();
   const unavailable = (month: ReportMonth, f: () => void) => {
@@ -236,6 +253,7 @@ async function committeeMonths(
     const data: CommitteeMonthData = {
       availability: minutes.instant(availabilityNeed(month)),
       minuteFlags: fetched.range(needs.minuteFlags),
+      reservedWindows: fetched.instant(needs.reservedWindows),
       energy: {
         latest: fetched.range(needs.energy.latest),
         qualityDay: fetched.range(needs.energy.qualityDay),
