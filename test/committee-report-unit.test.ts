@@ -186,7 +186,11 @@ describe("rendering", () => {
       objective: 0.99,
       met: (42180 - 100 * i) / 42180 > 0.99,
     })),
+    audience: "jdoa",
+    audience_title: "SMT JDOA Committee",
+    objectives: (["gui", "api", "ftps", "han"] as const).map((service) => ({ service, target: 0.99, from: null })),
     outage_threshold_minutes: 15,
+    evidence_flags: [],
     outages: [
       {
         service: "gui",
@@ -200,6 +204,8 @@ describe("rendering", () => {
         starts_before_month: false,
         ends_after_month: false,
         notice_ids: ["SMT-M-A030226-01"],
+        notices: [{ id: "SMT-M-A030226-01", kind: "INITIAL", status: "sent", sent_at: "2026-03-02T16:20:00.000Z" }],
+        announcement: null,
       },
     ],
     short_unplanned_outages: [],
@@ -216,6 +222,7 @@ describe("rendering", () => {
     data_quality: [],
     call_center: { month: "2026-03", total: 3, by_type: [{ type: "<script>alert(1)</script>", tickets: 3 }], sources: ["a"] },
     han_devices: null,
+    issues: null,
   };
   it("HTML escapes what the sources wrote and says when a section has no figures", () => {
     const html = committeeMonthHtml(report, Date.UTC(2026, 3, 2));
@@ -232,11 +239,12 @@ describe("rendering", () => {
     expect(table).toContain("Reserved maintenance windows, 2026-03: minutes with and without announced maintenance");
     expect(table).toMatch(/^GUI +2400 +600 +1800$/m);
     expect(table).toContain("Excluded maintenance (maintenance.exclude: announced)");
-    expect(table).toMatch(/^GUI +unplanned +2026-03-02 10:00 CST +2026-03-02 11:00 CST +60 +55 +SMT-M-A030226-01$/m);
+    expect(table).toMatch(/^GUI +unplanned +2026-03-02 10:00 CST +2026-03-02 11:00 CST +60 +55 +SMT-M-A030226-01 INITIAL sent 2026-03-02 10:20 CST *$/m);
     expect(formatCommitteeMonth(report, "md")).toContain("| GUI | 2400 | 600 | 1800 |");
     const csv = formatCommitteeMonth(report, "csv");
     expect(csv).toContain("month,reserved_service,reserved_minutes,announced_minutes,unannounced_minutes,exclude_policy\n2026-03,gui,2400,600,1800,announced");
-    expect(csv).toContain("2026-03,gui,unplanned,x,y,60,55,false,false,SMT-M-A030226-01");
+    expect(csv).toContain("month,outage_service,kind,start,end,minutes,unavailable_minutes,starts_before_month,ends_after_month,notice_ids,");
+    expect(csv).toContain("2026-03,gui,unplanned,x,y,60,55,false,false,SMT-M-A030226-01,");
     expect(JSON.parse(formatCommitteeMonth(report, "json")).reserved_windows.exclude_policies).toEqual(["announced"]);
   });
   it("the text formats keep the availability block first, as it always was", () => {

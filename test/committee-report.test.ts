@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -160,8 +160,8 @@ function writeNotices(runs: Run[]): Map<string, string[]> {
         updated_at: r.startMs,
         approved_by: null,
         approved_at: null,
-        sent_by: null,
-        sent_at: null,
+        sent_by: "oncall",
+        sent_at: r.startMs + (16 + k) * MINUTE,
       }),
     );
     expected.set(`${r.service} ${r.startMs}`, ids);
@@ -197,8 +197,8 @@ function writeNotices(runs: Run[]): Map<string, string[]> {
     updated_at: 0,
     approved_by: null,
     approved_at: null,
-    sent_by: null,
-    sent_at: null,
+    sent_by: "oncall",
+    sent_at: windowStart - 5 * 86_400_000, // Monday 2026-03-02: 5 business days ahead
   });
   for (const r of runs.filter((x) => x.kind === "planned" && x.startMs < windowStart + 10 * 3_600_000 && x.endMs > windowStart))
     expected.set(`${r.service} ${r.startMs}`, ["SMT-M-A030226-01"]);
@@ -467,6 +467,67 @@ describe("committee report of a backfilled DST month (real promtool, Prometheus 
     const notStore = await report(["--prometheus", prometheus!.url, "--month", "2026-03", "--notices", join(dir, "nope.db")]);
     expect(notStore.code).toBe(2);
     expect(notStore.stderr).toMatch(/--notices: cannot open the notifier's store/);
+    const audience = await report(["--prometheus", prometheus!.url, "--month", "2026-03", "--audience", "ercot"]);
+    expect([audience.code, audience.stderr]).toEqual([2, 'smt-monitor report: --audience: expected one of jdoa, amwg, amit, got "ercot"\n']);
+  });
+
+  it("--audience and --config.file: the AMWG's GUI figures judged by the objective in force, notices as evidence, the JDOA's issues feed", async () => {
+    const config = join(dir, "report-config.yaml");
+    writeFileSync(
+      config,
+      "objectives:\n  - { service: gui, target: 0.99, from: 2013-04-30 }\n  - { service: gui, target: 0.9999, from: 2026-03-01 }\nreport:\n  issues: { file: issues.csv }\n",
+    );
+    writeFileSync(
+      join(dir, "issues.csv"),
+      "id,service,opened,closed,kind,status,title\nCR-1,gui,2026-03-03,,change_request,approved,Bulk download\nI-1,gui,not a date,,issue,open,x\n",
+    );
+    const amwg = await report([
+      "--prometheus",
+      prometheus!.url,
+      "--month",
+      "2026-03",
+      "--format",
+      "json",
+      "--notices",
+      noticesDb,
+      "--audience",
+      "amwg",
+      "--config.file",
+      config,
+    ]);
+    expect(amwg.code, amwg.stderr).toBe(0);
+    const r = JSON.parse(amwg.stdout) as {
+      audience: string;
+      objectives: unknown[];
+      services: { service: string; objective: number; met: boolean }[];
+      outages: {
+        service: string;
+        kind: string;
+        notices: { id: string; status: string; sent_at: string | null }[];
+        announcement: { rule: string; lead_business_days: number } | null;
+      }[];
+      evidence_flags: { service: string; problem: string }[];
+      call_center: unknown;
+      issues: unknown;
+    };
+    expect(r.audience).toBe("amwg");
+    expect(r.objectives).toEqual([{ service: "gui", target: 0.9999, from: "2026-03-01" }]);
+    expect(r.services.map((s) => [s.service, s.objective, s.met])).toEqual([["gui", 0.9999, false]]);
+    expect([r.call_center, r.issues]).toEqual([null, null]);
+    expect(new Set(r.outages.map((o) => o.service))).toEqual(new Set(["gui"]));
+    const noticed = r.outages.filter((o) => o.notices.length > 0);
+    expect(noticed.find((o) => o.kind === "unplanned")!.notices.map((n) => n.status)).toEqual(["sent", "sent"]);
+    expect(noticed.find((o) => o.kind === "planned")!.announcement).toMatchObject({ rule: "met", lead_business_days: 5 });
+    // every other gui outage over 15 minutes has no notice in the store: flagged
+    const unnoticed = r.outages.filter((o) => o.kind === "unplanned" && o.notices.length === 0).length;
+    expect(unnoticed).toBeGreaterThan(0);
+    expect(r.evidence_flags.filter((f) => f.problem === "no_sent_notice")).toHaveLength(unnoticed);
+
+    const jdoa = await report(["--prometheus", prometheus!.url, "--month", "2026-03", "--format", "md", "--config.file", config]);
+    expect(jdoa.code, jdoa.stderr).toBe(0);
+    expect(jdoa.stdout).toContain("| GUI | CR-1 | change_request | approved | 2026-03-03 | 29 | Bulk download |");
+    expect(jdoa.stdout).toContain(`${join(dir, "issues.csv")}:3: opened: expected a date-time`);
+    expect(jdoa.stderr).toContain(`issues feed: 1 row(s) left out, e.g. ${join(dir, "issues.csv")}:3: opened`);
   });
 
   describe("the HTML report in Chromium", () => {
@@ -481,6 +542,8 @@ describe("committee report of a backfilled DST month (real promtool, Prometheus 
       expect(r.stderr).toContain(`wrote ${htmlFile}`);
       // SMT_REPORT_COPY=path keeps a copy of the page to look at
       if (process.env.SMT_REPORT_COPY) copyFileSync(htmlFile, process.env.SMT_REPORT_COPY);
+      const flagged = (readFileSync(htmlFile, "utf8").match(/<tr data-service="\w+" data-problem="/g) ?? []).length;
+      expect(flagged).toBeGreaterThan(5);
       profile = mkdtempSync(join(tmpdir(), "smt-chromium-"));
       context = await chromium.launchPersistentContext(profile, {
         executablePath: CHROMIUM,
@@ -607,7 +670,7 @@ describe("committee report of a backfilled DST month (real promtool, Prometheus 
       await page.goto(pathToFileURL(htmlFile).href);
       await page.emulateMedia({ media: "print" });
       const sections = await page.$$eval("section", (ss) => ss.map((s) => getComputedStyle(s).breakInside));
-      expect(sections.length).toBe(6);
+      expect(sections.length).toBe(7); // with the notice evidence (issue 9 item 5)
       expect(new Set(sections)).toEqual(new Set(["avoid"]));
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow).toBeLessThanOrEqual(0);
@@ -615,7 +678,8 @@ describe("committee report of a backfilled DST month (real promtool, Prometheus 
       expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
       const pages = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) ?? []).length;
       expect(pages).toBeGreaterThanOrEqual(2);
-      expect(pages).toBeLessThanOrEqual(8);
+      // the notice evidence (issue 9 item 5) lists each outage of the synthetic month without a sent notice
+      expect(pages).toBeLessThanOrEqual(10);
       await page.close();
     });
   });

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "./support/prometheus-server.js";
+import { observedRuleGroupPhaseMs } from "./support/rule-group-phase.js";
 import { DEMO_RULE_PARAMETERS, demoRuleFiles } from "../src/demo/demo-setup.js";
 import { findDemoBinaries } from "../src/demo/demo-stack.js";
 import { PRODUCTION_RULE_PARAMETERS, RULE_GROUP_NAMES } from "../src/rules/availability-rules.js";
@@ -213,6 +214,10 @@ describe("smt-monitor demo (real simulator, exporter, notifier, Prometheus, Aler
     console.log(`INITIAL draft ${initial.id} after ${seconds} s: ${initial.subject}`);
     expect(initial.status).toBe("draft");
     expect(initial.subject).toMatch(/INITIAL: Unplanned Outage/);
+    // The demo placed its rule files where the minute group runs 12-22 s into the minute (src/rules/rule-group-phase.ts).
+    const phaseMs = await observedRuleGroupPhaseMs(`http://127.0.0.1:${ports[2]}`, "smt-availability-minutes", 60_000);
+    expect(phaseMs).toBeGreaterThanOrEqual(12_000);
+    expect(phaseMs).toBeLessThan(23_000);
     // The review page shows it.
     const page = await fetch(`${notifierUrl}/notices/${encodeURIComponent(initial.id)}`, { headers: { authorization: auth } });
     expect(page.status).toBe(200);

@@ -27,8 +27,17 @@ const MATRIX: { fault: string; expect: Partial<Record<Service, FailureReason>> }
   { fault: "maintenance_page", expect: { gui: "body_mismatch", api: "body_mismatch", han: "body_mismatch" } },
   { fault: "expired_cert", expect: { gui: "tls", api: "tls", ftps: "tls", han: "tls" } },
   { fault: "auth_failure", expect: { api: "auth", ftps: "ftp_login", han: "auth" } },
-  { fault: "stale_file", expect: { ftps: "stale_file" } },
   { fault: "missing_file", expect: { ftps: "no_file" } },
+];
+
+/**
+ * Faults of the data, not of the service (docs/slo.md): the availability checks (connect, log in,
+ * list; token and a dated request whose "no data yet" answer counts) stay green. Lateness is time
+ * to market: the energy-data checks and SMTDataDeliveryLate (test/late-data-availability.test.ts).
+ */
+const DATA_FAULTS: { fault: string; services: Service[] }[] = [
+  { fault: "stale_file", services: ["ftps"] },
+  { fault: "late_data", services: ["api", "ftps"] },
 ];
 
 let fx: SimulatorFixture;
@@ -106,6 +115,29 @@ describe("fault matrix: every simulator fault turns the right check red with the
       }
       await fx.sim.clearFaults();
       await waitAllUp();
+    });
+  }
+
+  for (const row of DATA_FAULTS) {
+    it(`${row.fault} (${row.services.join(", ")}) is not charged to availability: the checks keep succeeding`, async () => {
+      // days of lateness, so any check that asks for recent data sees none
+      for (const s of row.services) expect(await fx.sim.setFault(s, row.fault, 3 * 86_400_000)).toBeUndefined();
+      const injected = Date.now();
+      // Wait for a run of each check that started after the fault was injected.
+      const pending = new Set(row.services);
+      while (pending.size > 0) {
+        for (const s of [...pending]) {
+          const status = exporter.status.get(CHECK_OF[s]);
+          if (status?.finishedAt === undefined || status.finishedAt - (status.result?.durationSeconds ?? 0) * 1000 <= injected) continue;
+          expect(status.result?.failure, `${s}: ${status.result?.failure?.message ?? ""}`).toBeUndefined();
+          expect(sample(await metrics(), "smt_probe_success", labels(s)), `${s} success`).toBe(1);
+          pending.delete(s);
+        }
+        if (pending.size > 0 && Date.now() - injected > (INTERVAL_S + TIMEOUT_S + 1) * 1000 + 500)
+          throw new Error(`no run of ${[...pending].join(", ")} after the fault`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await fx.sim.clearFaults();
     });
   }
 

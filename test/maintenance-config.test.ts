@@ -1,3 +1,4 @@
+import { maintenanceCalendar } from "../src/maintenance/maintenance-calendar.js";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../src/config/errors.js";
 import { parseConfig } from "../src/config/load.js";
@@ -24,7 +25,14 @@ function problems(text: string): string[] {
 describe("maintenance config: defaults", () => {
   it("an absent section is an empty calendar in America/Chicago", () => {
     const loaded = parseConfig(`listen_address: "127.0.0.1:0"\n`, FILE, {});
-    expect(loaded.raw.maintenance).toEqual({ time_zone: "America/Chicago", exclude: "announced", recurring: [], planned: [], holidays: [] });
+    expect(loaded.raw.maintenance).toEqual({
+      time_zone: "America/Chicago",
+      exclude: "announced",
+      recurring: [],
+      planned: [],
+      holiday_set: "ercot",
+      holidays: [],
+    });
   });
 
   it("a recurring window gets all four services; weekdays are case-insensitive; durations are milliseconds", () => {
@@ -167,13 +175,15 @@ describe("maintenance config: every problem names file, line, field and what was
 });
 
 describe("the demo config's maintenance section", () => {
-  it("is valid: the Saturday window for all services, a planned outage and the 2026-2027 holidays", () => {
+  it("is valid: the Saturday window for all services, a planned outage and ERCOT's holidays", () => {
     const demo = loadMaintenanceConfig(new URL("../config/demo.yaml", import.meta.url).pathname);
     expect(demo.recurring.map((w) => [w.weekdays, w.start, w.duration, w.services])).toEqual([
       [["saturday"], "02:00", 36_000_000, ["gui", "api", "ftps", "han"]],
     ]);
     expect(demo.planned).toHaveLength(1);
-    expect(demo.holidays).toContain("2026-11-26");
-    expect(demo.holidays).toContain("2027-12-24");
+    expect(demo.holiday_set).toBe("ercot");
+    const calendar = maintenanceCalendar(demo);
+    expect(calendar.isBusinessDay("2026-11-26")).toBe(false);
+    expect(calendar.isBusinessDay("2027-12-24")).toBe(false);
   });
 });

@@ -2,10 +2,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { maintenanceConfig } from "../src/config/maintenance-schema.js";
 import { maintenanceCalendar } from "../src/maintenance/maintenance-calendar.js";
-import { formatDateTime, formatDaysAffected, formatElapsed, formatWindow, idDate } from "../src/notices/central-time.js";
+import { formatDateTime, formatDaysAffected, formatElapsed, formatTimeOnDay, formatWindow, idDate } from "../src/notices/central-time.js";
 import { noticeId, nextSeriesIndex, seriesId } from "../src/notices/notice-id.js";
 import { renderNotice, type NoticeWording } from "../src/notices/notice-render.js";
-import { fillTemplate, templateProblems } from "../src/notices/notice-template.js";
+import { fillTemplate, NOTICE_KINDS, templateKey, templateProblems } from "../src/notices/notice-template.js";
 import { loadNotifierConfig, parseNotifierConfig } from "../src/config/notifier-load.js";
 import { Notifier } from "../src/notices/notifier.js";
 import { noticeDueDate } from "../src/notices/planned-notices.js";
@@ -33,12 +33,7 @@ function wording(extra = ""): NoticeWording {
     intendedAudience: raw.notices.intended_audience,
     contact: raw.notices.contact,
     serviceNames: raw.notices.service_names,
-    templates: {
-      INITIAL: raw.notices.templates.initial,
-      UPDATE: raw.notices.templates.update,
-      COMPLETION: raw.notices.templates.completion,
-      PLANNED: raw.notices.templates.planned,
-    },
+    templates: Object.fromEntries(NOTICE_KINDS.map((kind) => [kind, raw.notices.templates[templateKey(kind)]])) as NoticeWording["templates"],
   };
 }
 
@@ -60,20 +55,24 @@ const S = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 describe("Central Prevailing Time formatting across DST", () => {
   it("writes CST and CDT instants in local wall time", () => {
     // 2026-03-08 is the spring-forward Sunday in Chicago: 02:00 CST becomes 03:00 CDT.
-    expect(formatDateTime(Date.parse("2026-03-08T07:59:00Z"))).toBe("Sunday, March 8, 2026 01:59 CPT");
-    expect(formatDateTime(Date.parse("2026-03-08T08:00:00Z"))).toBe("Sunday, March 8, 2026 03:00 CPT");
-    // Fall back, 2026-11-01: 01:30 happens twice (CDT, then CST).
-    expect(formatDateTime(Date.parse("2026-11-01T06:30:00Z"))).toBe("Sunday, November 1, 2026 01:30 CPT");
-    expect(formatDateTime(Date.parse("2026-11-01T07:30:00Z"))).toBe("Sunday, November 1, 2026 01:30 CPT");
-    expect(formatDateTime(Date.parse("2026-01-10T08:00:00Z"))).toBe("Saturday, January 10, 2026 02:00 CPT");
-    expect(formatDateTime(Date.parse("2026-07-11T07:00:00Z"))).toBe("Saturday, July 11, 2026 02:00 CPT");
+    expect(formatDateTime(Date.parse("2026-03-08T07:59:00Z"))).toBe("Sunday, March 8, 2026 01:59 CST");
+    expect(formatDateTime(Date.parse("2026-03-08T08:00:00Z"))).toBe("Sunday, March 8, 2026 03:00 CDT");
+    // Fall back, 2026-11-01: 01:30 happens twice, CDT then CST, and the two are told apart.
+    expect(formatDateTime(Date.parse("2026-11-01T06:30:00Z"))).toBe("Sunday, November 1, 2026 01:30 CDT");
+    expect(formatDateTime(Date.parse("2026-11-01T07:30:00Z"))).toBe("Sunday, November 1, 2026 01:30 CST");
+    expect(formatTimeOnDay(Date.parse("2026-11-01T07:30:00Z"))).toBe("01:30 CST on Sunday, November 1, 2026");
+    expect(formatDateTime(Date.parse("2026-01-10T08:00:00Z"))).toBe("Saturday, January 10, 2026 02:00 CST");
+    expect(formatDateTime(Date.parse("2026-07-11T07:00:00Z"))).toBe("Saturday, July 11, 2026 02:00 CDT");
+    // The alert annotations write the same form (MARKET_DATE_TIME_FORMAT's Go layout): promtool checks
+    // "since Wednesday, December 31, 1969 18:05 CST" for $value 300 in prometheus/tests/alerts.test.yml.
+    expect(formatDateTime(300_000)).toBe("Wednesday, December 31, 1969 18:05 CST");
   });
 
   it("measures durations in elapsed time, not wall time, across the change", () => {
     // 01:30 CST to 03:30 CDT on spring-forward day is one hour, not two.
     const start = Date.parse("2026-03-08T07:30:00Z");
     const end = Date.parse("2026-03-08T08:30:00Z");
-    expect(formatWindow(start, end)).toBe("Sunday, March 8, 2026 01:30 - 03:30 CPT");
+    expect(formatWindow(start, end)).toBe("Sunday, March 8, 2026 01:30 CST - 03:30 CDT");
     expect(formatElapsed(end - start)).toBe("1 hour");
     // Fall back: 01:00 CDT to 01:00 CST is also an hour.
     expect(formatElapsed(Date.parse("2026-11-01T07:00:00Z") - Date.parse("2026-11-01T06:00:00Z"))).toBe("1 hour");
@@ -82,13 +81,20 @@ describe("Central Prevailing Time formatting across DST", () => {
   });
 
   it("lists the local days a span touches and uses the local date in ids", () => {
-    // Saturday 22:00 CST to Sunday 04:00 CST.
+    // Saturday 22:00 CST to Sunday 04:00 CST: each day with its hours.
     expect(formatDaysAffected(Date.parse("2026-01-11T04:00:00Z"), Date.parse("2026-01-11T10:00:00Z"))).toBe(
-      "Saturday, January 10, 2026 and Sunday, January 11, 2026",
+      "Saturday, January 10, 2026 22:00 - 24:00 CST\nSunday, January 11, 2026 00:00 - 04:00 CST",
     );
     // Ends at local midnight: Sunday is not touched.
-    expect(formatDaysAffected(Date.parse("2026-01-10T08:00:00Z"), Date.parse("2026-01-11T06:00:00Z"))).toBe("Saturday, January 10, 2026");
-    expect(formatDaysAffected(Date.parse("2026-01-10T08:00:00Z"), undefined)).toBe("Saturday, January 10, 2026 (ongoing)");
+    expect(formatDaysAffected(Date.parse("2026-01-10T08:00:00Z"), Date.parse("2026-01-11T06:00:00Z"))).toBe("Saturday, January 10, 2026 02:00 - 24:00 CST");
+    expect(formatDaysAffected(Date.parse("2026-03-07T08:00:00Z"), Date.parse("2026-03-07T18:00:00Z"))).toBe("Saturday, March 7, 2026 02:00 - 12:00 CST");
+    expect(formatDaysAffected(Date.parse("2026-11-29T20:36:00Z"), undefined)).toBe("Sunday, November 29, 2026 14:36 CST - ongoing");
+    // Still open the next day: each day so far, the last one ongoing.
+    expect(formatDaysAffected(Date.parse("2026-11-29T04:00:00Z"), undefined, "America/Chicago", Date.parse("2026-11-29T20:00:00Z"))).toBe(
+      "Saturday, November 28, 2026 22:00 - 24:00 CST\nSunday, November 29, 2026 00:00 CST - ongoing",
+    );
+    // The fall-back night: both zones are written.
+    expect(formatDaysAffected(Date.parse("2026-11-01T05:30:00Z"), Date.parse("2026-11-01T09:00:00Z"))).toBe("Sunday, November 1, 2026 00:30 CDT - 03:00 CST");
     // 03:00 UTC on May 15 is still May 14 in Chicago (CDT, UTC-5).
     expect(idDate(Date.parse("2026-05-15T03:00:00Z"))).toBe("051426");
     expect(idDate(Date.parse("2026-05-15T05:00:00Z"))).toBe("051526");
@@ -108,7 +114,7 @@ describe("notice ids", () => {
     expect(nextSeriesIndex(["SMT-M-A051425"], "SMT-", "M", "051525")).toBe(0);
   });
 
-  it("across incidents and days: each incident's notices count from -01; a second series the same day gets B", () => {
+  it("across incidents and days: each incident's notices count from -01 in a provisional series until one is sent", () => {
     const d = desk();
     d.set("2026-05-14T15:00:00Z"); // 10:00 CDT, May 14
     d.apply(payload([{ service: "gui", start: S("2026-05-14T14:40:00Z") }]));
@@ -122,12 +128,12 @@ describe("notice ids", () => {
     d.set("2026-05-15T14:00:00Z"); // May 15
     d.apply(payload([{ service: "ftps", start: S("2026-05-15T13:40:00Z") }]));
     expect(d.notices().map((n) => `${n.id} ${n.kind}`)).toEqual([
-      "SMT-M-A051426-01 INITIAL",
-      "SMT-M-A051426-02 UPDATE",
-      "SMT-M-A051426-03 COMPLETION",
-      "SMT-M-B051426-01 INITIAL",
-      "SMT-M-B051426-02 COMPLETION",
-      "SMT-M-A051526-01 INITIAL",
+      "SMT-M-(provisional-1)-01 INITIAL",
+      "SMT-M-(provisional-1)-02 UPDATE",
+      "SMT-M-(provisional-1)-03 COMPLETION",
+      "SMT-M-(provisional-2)-01 INITIAL",
+      "SMT-M-(provisional-2)-02 COMPLETION",
+      "SMT-M-(provisional-3)-01 INITIAL",
     ]);
   });
 });
@@ -174,9 +180,12 @@ describe("rendering in the ERCOT field order", () => {
       "CONTACT",
     ]);
     expect(notice.body).toContain("NOTICE DATE: March 7, 2026\n");
-    expect(notice.body).toContain("NOTICE TYPE: SMT-M-A030726-03 Market\n");
-    expect(notice.body).toContain("DAYS AFFECTED: Saturday, March 7, 2026\n");
-    expect(notice.body).toContain("Start: Saturday, March 7, 2026 10:00 CPT. End: Saturday, March 7, 2026 12:05 CPT. Duration: 2 hours 5 minutes.");
+    expect(notice.body).toContain("NOTICE TYPE: SMT-M-A030726-03 Retail\n");
+    expect(notice.body).toContain("DAYS AFFECTED: Saturday, March 7, 2026 10:00 - 12:05 CST\n");
+    expect(notice.body).toContain(
+      "Service was restored at 12:05 CST on Saturday, March 7, 2026, after being unavailable for 2 hours 5 minutes since 10:00 CST on Saturday, March 7, 2026.",
+    );
+    expect(notice.body).not.toContain("All Smart Meter Texas services");
     expect(notice.body).toContain("CONTACT: SMT Help Desk: 1-844-217-8595, support@smartmetertexas.com");
   });
 
@@ -199,7 +208,7 @@ describe("rendering in the ERCOT field order", () => {
       w,
     );
     expect(notice.subject).toBe("SMT-M-A011327-01 Planned Maintenance - API, FTPS");
-    expect(notice.body).toContain("LONG DESCRIPTION: Window Wednesday, January 20, 2027 01:00 - 03:30 CPT; notice due 2027-01-14.");
+    expect(notice.body).toContain("LONG DESCRIPTION: Window Wednesday, January 20, 2027 01:00 - 03:30 CST; notice due 2027-01-14.");
     expect(notice.body).toContain("ADDITIONAL INFORMATION: See SMT-M-A011327-01.");
     expect(notice.body).not.toContain("ACTION REQUIRED: \n");
 

@@ -85,7 +85,7 @@ describe("time stamps in Alertmanager payloads", () => {
     const resolved = await postWebhook(n.url, payload([{ service: "gui", start: START, status: "resolved", endsAt: "2026-05-14T14:59:00Z" }], "forms"));
     expect(resolved.status, JSON.stringify(resolved.json)).toBe(200);
     const completion = n.notifier.store.listNotices().find((x) => x.kind === "COMPLETION" || x.body.includes("restored"));
-    expect(completion?.body).toContain("14, 2026 09:59 CPT");
+    expect(completion?.body).toContain("09:59 CDT on Thursday, May 14, 2026");
   });
 });
 
@@ -110,7 +110,7 @@ describe("Unix-seconds annotations", () => {
       const drafts = res.json.drafts as { id: string }[];
       expect(drafts.length).toBe(1);
       const notice = n.notifier.store.notice(drafts[0]!.id)!;
-      expect(notice.body).toContain("began at Thursday, May 14, 2026 09:52 CPT");
+      expect(notice.body).toContain("since 09:52 CDT on Thursday, May 14, 2026");
       expect(notice.body).not.toMatch(/2001|2286|1969|1970/);
       const notes = n.notifier.store
         .auditOf(notice.id)

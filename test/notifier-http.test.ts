@@ -1,3 +1,5 @@
+import { formatNoticeDate } from "../src/notices/central-time.js";
+import { withNoticeDate } from "../src/notices/notice-fields.js";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { SMTPServer } from "smtp-server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -176,8 +178,15 @@ describe("review API and pages", () => {
   });
 
   it("edits (with version check), approves, marks sent, keeps the audit trail; refuses what the state does not allow", async () => {
+    const draft = ((await (await api(`/${id}`)).json()) as { notice: { body: string } }).notice.body;
+    const editedBody = draft.replace("ACTION REQUIRED: None at this time.", "ACTION REQUIRED: Retry failed requests after the all-clear.");
+    expect(editedBody).not.toBe(draft);
+    // An edit that loses a field is refused, naming it; nothing changes.
+    const broken = await api(`/${id}`, { ...json({ body: editedBody.replace(/\n\nCONTACT: [^\n]*/, ""), version: 1 }), method: "PATCH" });
+    expect(broken.status).toBe(422);
+    expect(await broken.text()).toContain('CONTACT is missing: expected a line starting \\"CONTACT:\\" after ACTION REQUIRED');
     const edited = await api(`/${id}`, {
-      ...json({ subject: `${id} INITIAL: Unplanned Outage - SMT portal`, body: "NOTICE DATE: edited\n", version: 1 }),
+      ...json({ subject: `${id} INITIAL: Unplanned Outage - SMT portal`, body: editedBody, version: 1 }),
       method: "PATCH",
     });
     expect(edited.status).toBe(200);
@@ -192,13 +201,31 @@ describe("review API and pages", () => {
     expect((await api(`/${id}`, { ...json({ body: "late edit" }), method: "PATCH" })).status).toBe(409);
     const sent = await api(`/${id}/sent`, json({}));
     expect(sent.status).toBe(200);
+    // The first send of the series fixes its id (provisional until then): the notice answers at the new one.
+    expect(id).toMatch(/^SMT-M-\(provisional-\d+\)-01$/);
+    const provisionalId = id;
+    id = ((await sent.json()) as { notice: { id: string } }).notice.id;
+    expect(id).toMatch(/^SMT-M-A\d{6}-01$/);
     const done = (await (await api(`/${id}`)).json()) as {
       notice: Record<string, unknown>;
       audit: { actor: string; action: string; detail: Record<string, { before: string; after: string }> }[];
     };
-    expect(done.notice).toMatchObject({ status: "sent", approved_by: "bob", sent_by: "alice", body: "NOTICE DATE: edited\n" });
-    expect(done.audit.map((a) => `${a.actor} ${a.action}`)).toEqual(["notifier created", "alice edited", "bob approved", "alice marked sent"]);
-    expect(done.audit[1]!.detail.body!.after).toBe("NOTICE DATE: edited\n");
+    // Sent: the NOTICE DATE is the day it was marked sent, and the series' id is fixed (in the text too).
+    const sentOn = formatNoticeDate(Date.parse(done.notice.sent_at as string));
+    expect(done.notice).toMatchObject({
+      status: "sent",
+      approved_by: "bob",
+      sent_by: "alice",
+      body: withNoticeDate(editedBody.replaceAll(provisionalId, id), sentOn),
+    });
+    expect(done.audit.map((a) => `${a.actor} ${a.action}`)).toEqual([
+      "notifier created",
+      "alice edited",
+      "bob approved",
+      "alice marked sent",
+      "alice id fixed",
+    ]);
+    expect(done.audit[1]!.detail.body!.after).toBe(editedBody);
     expect(done.audit[1]!.detail.body!.before).toMatch(/^NOTICE DATE: .*\n\nNOTICE TYPE: /);
   });
 
@@ -226,7 +253,8 @@ describe("review API and pages", () => {
     expect(head).toMatch(/^X-Unsent: 1$/m);
     expect(head).toMatch(/^MIME-Version: 1\.0$/m);
     expect(eml.replace(/\r\n/g, "")).not.toMatch(/\n/);
-    expect(body).toContain("NOTICE DATE: edited");
+    expect(body).toMatch(/^NOTICE DATE: /);
+    expect(eml).toContain("\r\n\r\nACTION REQUIRED: Retry failed requests after the all-clear.\r\n");
   });
 
   it("pages: list, open, edit and approve with CSRF tokens; security headers everywhere", async () => {
@@ -258,7 +286,12 @@ describe("review API and pages", () => {
     expect((await post("approve", { version, csrf }, { authorization: basic(REVIEWER2) })).status).toBe(403);
     expect((await post("approve", { version, csrf }, { origin: "https://evil.example" })).status).toBe(403);
     expect(n.notifier.store.notice(target)!.status).toBe("draft");
-    const edit = await post("edit", { version, csrf, subject: `${target} UPDATE: edited <b>subject</b>`, body: "Edited body & more" });
+    // A draft's .eml has no Date: the mail client stamps it when it is sent.
+    const draftEml = await (await fetch(`${n.url}/notices/${target}/eml`, { headers: auth })).text();
+    expect(draftEml.split("\r\n\r\n", 1)[0]).not.toMatch(/^Date:/m);
+    expect(draftEml).toMatch(/^Message-ID: <.+@127\.0\.0\.1>$/m);
+    const body = n.notifier.store.notice(target)!.body.replace("LONG DESCRIPTION: ", "LONG DESCRIPTION: Edited body & more. ");
+    const edit = await post("edit", { version, csrf, subject: `${target} UPDATE: edited <b>subject</b>`, body });
     expect(edit.status).toBe(303);
     expect(edit.headers.get("location")).toBe(`/notices/${target}`);
     const after = await (await fetch(`${n.url}/notices/${target}`, { headers: auth })).text();
@@ -357,7 +390,7 @@ describe("on-call channels", () => {
     await waitFor("both channels delivered", async () => (received.length === 1 && mails.length === 1 ? true : undefined), 15_000);
     expect(received[0]!.auth).toBe("Bearer chat-token-abcdefgh");
     expect(received[0]!.body.text).toContain(id);
-    expect((received[0]!.body.notice as { review_url: string }).review_url).toMatch(new RegExp(`/notices/${id}$`));
+    expect((received[0]!.body.notice as { review_url: string }).review_url).toBe(`http://127.0.0.1:9911/notices/${id}`);
     expect(mails[0]!.to).toEqual(["oncall@smt.example"]);
     expect(mails[0]!.user).toBe("notifier");
     expect(mails[0]!.text).toContain(`Subject: [SMT notice draft] ${id}`);

@@ -45,12 +45,10 @@ describe("alert text that becomes a notice draft", () => {
     const notice = n.notifier.store.notice(id)!;
     expect(notice.body).not.toMatch(INVISIBLE_OR_CONTROL);
     expect(notice.subject).not.toMatch(INVISIBLE_OR_CONTROL);
-    // ESC goes, so "[31m" is plain text; NEL and CRLF are spaces in one-line text.
-    expect(notice.body).toContain('Portal[31m down: users see "gnp.exe" and Café ACTION REQUIRED: call 1-900-555-0100 xxx');
-    expect(notice.body).toContain("Caf\u00e9"); // NFC
-    // The annotation could not forge an ERCOT field on a line of its own.
+    // Alert annotations are for on-call: none of their text reaches the market.
+    expect(notice.body).not.toContain("1-900-555-0100");
+    expect(notice.body).not.toContain("Portal");
     expect(notice.body).not.toMatch(/^ACTION REQUIRED: call/m);
-    expect(notice.body).toContain(`x${TRUNCATION_MARKER}`);
     expect(notice.body.length).toBeLessThanOrEqual(MAX_DRAFT_BODY);
     const long = /^LONG DESCRIPTION: (.*)$/m.exec(notice.body)![1]!;
     expect(long.length).toBeLessThanOrEqual(NOTICE_FIELD_LIMITS["LONG DESCRIPTION"]);
@@ -60,6 +58,10 @@ describe("alert text that becomes a notice draft", () => {
       string
     >;
     expect(incident.summary!.length).toBe(ALERT_TEXT_LIMITS.summary);
+    // ESC goes, so "[31m" is plain text; NEL and CRLF are spaces in one-line text; NFC; bounded with the marker.
+    expect(incident.summary).toContain('Portal[31m down: users see "gnp.exe" and Caf\u00e9 ACTION REQUIRED: call 1-900-555-0100 xxx');
+    expect(incident.summary).toContain(`x${TRUNCATION_MARKER}`);
+    expect(incident.summary).not.toMatch(INVISIBLE_OR_CONTROL);
     expect(incident.description!.length).toBe(ALERT_TEXT_LIMITS.description);
     expect(incident.runbook_url!.length).toBe(ALERT_TEXT_LIMITS.runbookUrl);
     expect(incident.description).not.toMatch(INVISIBLE_OR_CONTROL);
@@ -76,8 +78,10 @@ describe("alert text that becomes a notice draft", () => {
     expect(page).toContain(`maxlength="${MAX_SUBJECT}"`);
     const csrf = /name="csrf" value="([^"]+)"/.exec(page)![1]!;
     const version = /name="version" value="(\d+)"/.exec(page)![1]!;
-    // "€" is 9 bytes percent-encoded: the largest form the page lets a reviewer submit.
-    const form = new URLSearchParams({ csrf, version, subject: "€".repeat(MAX_SUBJECT), body: "€".repeat(MAX_BODY) }).toString();
+    // "€" is 9 bytes percent-encoded: the largest form the page lets a reviewer submit (the field layout kept).
+    const draft = n.notifier.store.notice(id)!.body;
+    const padded = (filler: string) => draft.replace("LONG DESCRIPTION: ", `LONG DESCRIPTION: ${filler.repeat(MAX_BODY - draft.length)}`);
+    const form = new URLSearchParams({ csrf, version, subject: "€".repeat(MAX_SUBJECT), body: padded("€") }).toString();
     expect(form.length).toBeLessThanOrEqual(REVIEW_FORM_MAX_BYTES);
     expect(form.length).toBeGreaterThan(256 * 1024);
     const edit = await fetch(`${n.url}/notices/${id}/edit`, {
@@ -87,12 +91,13 @@ describe("alert text that becomes a notice draft", () => {
       body: form,
     });
     expect(edit.status).toBe(303);
-    expect(n.notifier.store.notice(id)!.body).toBe("€".repeat(MAX_BODY));
+    expect(n.notifier.store.notice(id)!.body).toBe(padded("€"));
+    expect(n.notifier.store.notice(id)!.body.length).toBe(MAX_BODY);
     // The JSON API too (a control character is 6 bytes escaped).
     const api = await fetch(`${n.url}/api/v1/notices/${id}`, {
       method: "PATCH",
       headers: { ...auth, "content-type": "application/json" },
-      body: JSON.stringify({ body: "\u0001".repeat(MAX_BODY) }),
+      body: JSON.stringify({ body: padded("\u0001") }),
     });
     expect(api.status).toBe(200);
   });

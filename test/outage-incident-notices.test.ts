@@ -52,7 +52,9 @@ describe("a flapping outage is one incident in the notices", () => {
     const notices = n.notifier.store.listNotices({ limit: 100 }).reverse();
     expect(notices.map((x) => x.kind)).toEqual(["INITIAL", "COMPLETION"]);
     const completion = notices[1]!;
-    expect(completion.body).toContain("End: Thursday, May 14, 2026 10:22 CPT. Duration: 42 minutes. Unavailable minutes: 40 of 42.");
+    const flat = completion.body.replace(/\s+/g, " ");
+    expect(flat).toContain("Service was restored at 10:22 CDT on Thursday, May 14, 2026, after being unavailable for 42 minutes since 09:40 CDT");
+    expect(flat).toContain("Service came back only briefly in between: the energy data API was unavailable for 40 of those 42 minutes.");
     expect(completion.body).toMatch(/10:22/); // 15:22 UTC, 10:22 CDT: the end of the last unavailable minute
     expect(completion.body).not.toMatch(/10:28/); // not when Alertmanager resolved it
     const outage = n.notifier.store.outage("api", START, "SMTUnplannedOutage");
@@ -68,7 +70,8 @@ describe("a flapping outage is one incident in the notices", () => {
     await postWebhook(n.url, incident("2026-05-14T15:22:00Z", 40, 99, "resolved", "2026-05-14T15:28:00Z"));
     const notices = n.notifier.store.listNotices({ limit: 100 }).reverse();
     expect(notices.map((x) => x.kind)).toEqual(["INITIAL", "COMPLETION"]);
-    expect(notices[1]!.body).not.toContain("Unavailable minutes");
+    expect(notices[1]!.body).not.toContain("of those 42 minutes");
+    expect(notices[1]!.body).not.toContain("of those 99 minutes");
     expect(n.notifier.store.outage("api", START, "SMTUnplannedOutage")?.end_ms).toBe(Date.parse("2026-05-14T15:28:00Z"));
     // the same incident with figures that agree: the end of its last unavailable minute
     await n.stop();
@@ -78,6 +81,6 @@ describe("a flapping outage is one incident in the notices", () => {
     now = Date.parse("2026-05-14T15:30:00Z");
     await postWebhook(n.url, incident("2026-05-14T15:22:00Z", 40, 42, "resolved", "2026-05-14T15:28:00Z"));
     expect(n.notifier.store.outage("api", START, "SMTUnplannedOutage")?.end_ms).toBe(Date.parse("2026-05-14T15:22:00Z"));
-    expect(n.notifier.store.listNotices({ limit: 100 })[0]!.body).toContain("Unavailable minutes: 40 of 42.");
+    expect(n.notifier.store.listNotices({ limit: 100 })[0]!.body.replace(/\s+/g, " ")).toContain("was unavailable for 40 of those 42 minutes.");
   });
 });

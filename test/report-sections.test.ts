@@ -85,6 +85,7 @@ const data: CommitteeMonthData = {
       [11, ["SMT-M-A030926-01"]],
       [12, ["SMT-M-B030926-01"]],
     ]),
+    notices: new Map(),
   },
 };
 

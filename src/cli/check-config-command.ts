@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { ConfigError } from "../config/errors.js";
+import { ConfigError, formatWarning } from "../config/errors.js";
 import { addConfigFileOption, configFileOf } from "./config-file-option.js";
 
 export function registerCheckConfig(program: Command): void {
@@ -21,7 +21,10 @@ export function registerCheckConfig(program: Command): void {
       const dataChecks = config.marketData.energyData?.checks.length ?? 0;
       const sources = config.marketData.marketFigures?.sources.length ?? 0;
       const extra = `${dataChecks ? `; ${dataChecks} energy-data checks` : ""}${sources ? `; ${sources} figure sources` : ""}`;
-      process.stdout.write(`${file}: OK (${config.checks.length} checks; services: ${services}; location: ${config.location}${extra})\n`);
+      // Warnings do not fail the check (exit 0): the config means what it says, perhaps not what the SLO document measures.
+      for (const warning of config.warnings) process.stderr.write(`${formatWarning(file, warning)}\n`);
+      const warned = config.warnings.length ? `; ${config.warnings.length} warning(s)` : "";
+      process.stdout.write(`${file}: OK (${config.checks.length} checks; services: ${services}; location: ${config.location}${extra}${warned})\n`);
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       process.stderr.write(`${err.message}\n`);

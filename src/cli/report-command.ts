@@ -10,6 +10,7 @@ import { reportMonth, ReportUsageError } from "../report/report-month.js";
 import { InconsistentMinutesError } from "../report/service-availability.js";
 import { PRODUCTION_RULE_PARAMETERS } from "../rules/availability-rules.js";
 import type { NoticeStoreReader } from "../notices/notice-store.js";
+import { AUDIENCES, DEFAULT_AUDIENCE, type Audience } from "../report/report-audience.js";
 
 /** `--format html` is the committee report's self-contained page; the others are the text formats. */
 export const COMMITTEE_FORMATS = [...REPORT_FORMATS, "html"] as const;
@@ -27,6 +28,7 @@ interface ReportOptions {
   "config.file"?: string;
   config?: string;
   output?: string;
+  audience: string;
 }
 
 export function registerReport(program: Command): void {
@@ -43,13 +45,17 @@ export function registerReport(program: Command): void {
     .option("--year <YYYY>", "the calendar year (every month of it that is over), e.g. 2026")
     .option("--format <format>", `output format: ${COMMITTEE_FORMATS.join(", ")}`, "table")
     .option("--notices <file>", "the notifier's store (its SQLite file), for the notice ids of the outages")
+    .option("--audience <audience>", `whom the report is for: ${AUDIENCES.join(", ")} (sections and titles)`, DEFAULT_AUDIENCE)
     .option("--outage-minutes <n>", "list unplanned outages longer than this (shorter ones are summed)", "15")
     .option(
       "--recovery-minutes <n>",
       "consecutive available minutes that end an outage incident (the rules' --recovery-minutes; docs/slo.md)",
       String(PRODUCTION_RULE_PARAMETERS.incidentRecoveryMinutes),
     )
-    .option("--config.file <file>", "an exporter config whose energy_data.deadlines to use (default: the SLO document's)")
+    .option(
+      "--config.file <file>",
+      "an exporter config whose energy_data.deadlines, objectives, maintenance holidays and report.issues feed to use (default: the SLO document's)",
+    )
     .option("-c, --config <file>", "alias of --config.file")
     .option("--output <file>", "write the report to this file instead of standard output")
     .option("--timeout <seconds>", "how long one query to Prometheus may take in all, from connecting to the last byte of its answer", "60")
@@ -67,6 +73,9 @@ export function registerReport(program: Command): void {
         return fail(`--format: expected one of ${COMMITTEE_FORMATS.join(", ")}, got "${opts.format}"`, 2);
       }
       if ((opts.month === undefined) === (opts.year === undefined)) return fail("expected exactly one of --month YYYY-MM or --year YYYY", 2);
+      if (!(AUDIENCES as readonly string[]).includes(opts.audience))
+        return fail(`--audience: expected one of ${AUDIENCES.join(", ")}, got "${opts.audience}"`, 2);
+      const audience = opts.audience as Audience;
       const timeoutSeconds = Number(opts.timeout);
       if (!(timeoutSeconds > 0)) return fail(`--timeout: expected a number of seconds, got "${opts.timeout}"`, 2);
       const maxAnswerMib = Number(opts.maxAnswerMib);
@@ -82,21 +91,35 @@ export function registerReport(program: Command): void {
       const { committeeMonthReport, committeeYearReport, reportYear } = await import("../report/committee-report.js");
       const { formatCommitteeMonth, formatCommitteeYear } = await import("../report/committee-format.js");
       const { committeeMonthHtml, committeeYearHtml } = await import("../report/committee-html.js");
-      const { loadReportDeadlines } = await import("../report/report-deadlines.js");
+      const { loadReportSettings } = await import("../report/report-config.js");
       let notices: NoticeStoreReader | undefined;
       // Progress for long runs: a year always, a month when stderr is a terminal.
       const progress = (line: string) => process.stderr.write(`smt-monitor report: ${line}\n`);
       try {
         const month = opts.month !== undefined ? reportMonth(opts.month) : undefined;
         if (opts.year !== undefined) reportYear(opts.year);
-        const deadlines = (opts["config.file"] ?? opts.config) ? loadReportDeadlines((opts["config.file"] ?? opts.config)!) : undefined;
+        const configFile = opts["config.file"] ?? opts.config;
+        const config = configFile ? loadReportSettings(configFile) : undefined;
         const prometheus = new PromqlClient(opts.prometheus, { timeoutMs: timeoutSeconds * 1000, maxAnswerBytes: maxAnswerMib * MiB });
         if (opts.notices) {
           const { NoticeStoreReader } = await import("../notices/notice-store.js");
           notices = NoticeStoreReader.open(opts.notices);
         }
-        const sources = { prometheus, notices };
-        const settings = { outageThresholdMinutes: outageMinutes, recoveryMinutes, deadlines };
+        // read once, and the HTTP client loaded only when a feed is configured
+        const issues = config?.issuesFeed ? await (await import("../market-figures/market-issues.js")).readIssuesFeed(config.issuesFeed) : undefined;
+        if (issues?.error) progress(`issues feed: ${issues.error}`);
+        else if (issues?.problems.length) {
+          progress(`issues feed: ${issues.problems.length} row(s) left out, e.g. ${issues.origin}:${issues.problems[0]!.line}: ${issues.problems[0]!.message}`);
+        }
+        const sources = { prometheus, notices, issues };
+        const settings = {
+          outageThresholdMinutes: outageMinutes,
+          recoveryMinutes,
+          deadlines: config?.deadlines,
+          objectives: config?.objectives,
+          calendar: config?.calendar,
+          audience,
+        };
         let text: string;
         if (month) {
           const report = await committeeMonthReport(month, sources, { ...settings, progress: process.stderr.isTTY ? progress : undefined });

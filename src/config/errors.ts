@@ -30,3 +30,9 @@ export function formatProblem(file: string, p: ConfigProblem): string {
   const where = p.line !== undefined ? `${file}:${p.line}:${p.column ?? 1}` : file;
   return `${where}: ${formatPath(p.path)}: ${p.message}`;
 }
+
+/** A warning about a config that loads: `FILE:LINE:COLUMN: warning: field.path: message`. */
+export function formatWarning(file: string, p: ConfigProblem): string {
+  const where = p.line !== undefined ? `${file}:${p.line}:${p.column ?? 1}` : file;
+  return `${where}: warning: ${formatPath(p.path)}: ${p.message}`;
+}

@@ -5,6 +5,7 @@ import { dirname, resolve } from "node:path";
 import { createSecureContext, type SecureContext } from "node:tls";
 import { ConfigError, type ConfigProblem } from "./errors.js";
 import { toProblem } from "./schema-problem.js";
+import { freshnessWarnings } from "./availability-freshness.js";
 import type { ResolvedCheck, ResolvedTls, TlsMaterial } from "./resolved-check.js";
 import { parseListenAddress } from "./listen-address.js";
 
@@ -26,6 +27,8 @@ export interface LoadedConfig {
   checks: ResolvedCheck[];
   /** The energy_data: and market_figures: sections, resolved (src/config/market-data-load.ts). */
   marketData: MarketData;
+  /** What the file allows but probably does not mean (check-config prints them, the exporter logs them): file, line, field. */
+  warnings: ConfigProblem[];
 }
 
 /** Reads, validates and resolves a config file; throws ConfigError naming every problem found. */
@@ -82,7 +85,8 @@ function resolveConfig(text: string, file: string, env: NodeJS.ProcessEnv): Load
   const listen = parseListenAddress(raw.listen_address);
   if (!listen) resolver.problem(["listen_address"], `expected "host:port" or ":port", got "${raw.listen_address}"`);
   if (resolver.problems.length > 0) throw new ConfigError(file, resolver.problems);
-  return { file, raw, listen: listen!, location: raw.location, maxConcurrency: raw.max_concurrency, checks, marketData };
+  const warnings = freshnessWarnings(raw).map((w) => ({ ...w, ...source.locate(w.path) }));
+  return { file, raw, listen: listen!, location: raw.location, maxConcurrency: raw.max_concurrency, checks, marketData, warnings };
 }
 
 /** The TLS context of some material (throws on bad material). */
@@ -222,4 +226,24 @@ class Resolver {
     if (built.error !== undefined) this.problem(path, `invalid TLS material: ${built.error}`);
     return { secureContext: built.context, material: built.material, serverName: settings.server_name, insecureSkipVerify: settings.insecure_skip_verify };
   }
+}
+
+/**
+ * Resolves one `api`-style HTTP section of a config file (secrets, TLS material, templates) that is
+ * read on its own, as the report's issues feed is: only that section's secrets are read. Throws
+ * ConfigError naming file, line and field.
+ */
+export function resolveHttpSection(file: string, source: YamlSource, api: CheckConfig & { kind: "api" }, path: (string | number)[]): ResolvedCheck {
+  const resolver = new Resolver(dirname(resolve(file)), process.env, source);
+  const check = resolver.check(api, path, { interval: 60_000, timeout: 60_000 });
+  if (resolver.problems.length > 0) {
+    // the settings sit under `http:` in such a section, not under a check's `api:`
+    const fixed = resolver.problems.map((p) => {
+      if (p.path[path.length] !== "api") return p;
+      const at = [...path, "http", ...p.path.slice(path.length + 1)];
+      return { ...p, path: at, ...source.locate(at) };
+    });
+    throw new ConfigError(file, fixed);
+  }
+  return check;
 }

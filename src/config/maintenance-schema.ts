@@ -1,3 +1,4 @@
+import { HOLIDAY_SETS } from "../maintenance/ercot-holidays.js";
 import { z } from "zod";
 import { durationSchema } from "./schema-parts.js";
 import { SERVICES } from "./services.js";
@@ -97,6 +98,9 @@ export const maintenanceConfig = z
     exclude: z.enum(MAINTENANCE_EXCLUDE_POLICIES).default(DEFAULT_MAINTENANCE_EXCLUDE_POLICY),
     recurring: z.array(recurringWindow).default([]),
     planned: z.array(plannedOutage).default([]),
+    /** The built-in business-day holidays: ERCOT's (the default) or none (then `holidays` is the whole list). */
+    holiday_set: z.enum(HOLIDAY_SETS).default("ercot"),
+    /** More holidays, added to the set. */
     holidays: z.array(calendarDate).default([]),
   })
   // Runs even when fields have problems, so check-config reports every problem in one go; the

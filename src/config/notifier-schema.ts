@@ -4,7 +4,7 @@ import { configName, durationSchema, exactlyOneSecret, httpUrlSchema, secretFiel
 import { maintenanceConfig } from "./maintenance-schema.js";
 import { SERVICES, type Service } from "./services.js";
 import { MAX_ID_PREFIX_CHARS } from "../notices/notice-id.js";
-import { NOTICE_KINDS, templateProblems, type NoticeKind } from "../notices/notice-template.js";
+import { NOTICE_KINDS, templateKey, templateProblems, type NoticeKind } from "../notices/notice-template.js";
 import { byteCount, KiB, MiB } from "./byte-count.js";
 import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 
@@ -20,8 +20,10 @@ export const WEBHOOK_BODY_BYTES = { min: KiB, max: 64 * MiB, default: MiB } as c
 
 /** The range of every duration of the notifier config (docs/notices.md); `timer` ones arm a timer. */
 export const NOTIFIER_DURATIONS = {
-  /** planned_notices.min_duration: planned outages at least this long are announced. */
+  /** planned_notices.min_duration: planned outages longer than this are announced. */
   plannedMinDuration: { min: "1m", max: "7d" },
+  /** planned_notices.completion_after: the planned COMPLETION draft this long after the window ends (an overrun alert arrives first). */
+  plannedCompletionAfter: { min: "1m", max: "1d" },
   /** planned_notices.lookahead: how far ahead planned notices are drafted (compared, not a timer). */
   plannedLookahead: { min: "1h", max: "366d" },
   /** incidents.update_interval: an UPDATE draft this long after the latest notice (checked at each tick). */
@@ -62,8 +64,7 @@ const DEFAULT_TEMPLATES: Record<NoticeKind, z.input<typeof kindTemplates>> = {
   INITIAL: {
     short_description: "INITIAL: Unplanned Outage - Smart Meter Texas {{ services }}",
     long_description:
-      "Smart Meter Texas is experiencing an unplanned outage of the {{ services }} that began at {{ start }}. " +
-      "Market participants may be unable to use the affected services until it is resolved. {{ summary }} " +
+      "Smart Meter Texas has been experiencing an unplanned outage of the {{ services }} since {{ start }}. {{ change }} " +
       "SMT is working to restore service and will send an update by {{ next_update }}.",
     action_required: "None at this time.",
     additional_information: "",
@@ -71,7 +72,7 @@ const DEFAULT_TEMPLATES: Record<NoticeKind, z.input<typeof kindTemplates>> = {
   UPDATE: {
     short_description: "UPDATE: Unplanned Outage - Smart Meter Texas {{ services }}",
     long_description:
-      "The unplanned outage of the Smart Meter Texas {{ services }} that began at {{ start }} is ongoing ({{ duration }} so far). " +
+      "Smart Meter Texas has been experiencing an unplanned outage of the {{ services }} since {{ start }} ({{ duration }} so far). " +
       "{{ change }} SMT will send another update by {{ next_update }}.",
     action_required: "None at this time.",
     additional_information: "",
@@ -79,26 +80,66 @@ const DEFAULT_TEMPLATES: Record<NoticeKind, z.input<typeof kindTemplates>> = {
   COMPLETION: {
     short_description: "COMPLETION: Unplanned Outage Resolved - Smart Meter Texas {{ services }}",
     long_description:
-      "The unplanned outage of the Smart Meter Texas {{ services }} has been resolved. " +
-      "Start: {{ start }}. End: {{ end }}. Duration: {{ duration }}. {{ unavailable_minutes }} All services are available.",
+      "The unplanned outage of the Smart Meter Texas {{ services }} has ended. " +
+      "Service was restored at {{ end }}, after being unavailable for {{ duration }} since {{ start }}. {{ unavailable_minutes }} {{ service_times }} {{ availability }}",
     action_required: "None.",
     additional_information: "",
   },
   PLANNED: {
     short_description: "Planned Maintenance Outage - Smart Meter Texas {{ services }}",
     long_description:
-      "Smart Meter Texas will perform planned maintenance {{ window }}. " +
+      "Smart Meter Texas will perform planned maintenance on {{ window }}. " +
       "The {{ services }} will be unavailable for the duration of the maintenance window ({{ duration }}). {{ description }}",
     action_required: "Plan any Smart Meter Texas activity outside the maintenance window.",
     additional_information: "",
   },
+  REMINDER: {
+    short_description: "REMINDER: Planned Maintenance Outage - Smart Meter Texas {{ services }}",
+    long_description:
+      "This is a reminder that Smart Meter Texas will perform planned maintenance on {{ window }}, as announced in {{ announced_in }}. " +
+      "The {{ services }} will be unavailable for the duration of the maintenance window ({{ duration }}). {{ description }}",
+    action_required: "Plan any Smart Meter Texas activity outside the maintenance window.",
+    additional_information: "",
+  },
+  PLANNED_COMPLETION: {
+    short_description: "COMPLETION: Planned Maintenance Outage - Smart Meter Texas {{ services }}",
+    long_description:
+      "The planned maintenance of the Smart Meter Texas {{ services }} announced in {{ announced_in }} is complete: " +
+      "maintenance completed at {{ end }}, and the {{ services }} returned to service.",
+    action_required: "None.",
+    additional_information: "",
+  },
+  CANCELLATION: {
+    short_description: "CANCELLATION: Planned Maintenance Outage - Smart Meter Texas {{ services }}",
+    long_description:
+      "The planned maintenance of the Smart Meter Texas {{ services }} scheduled for {{ window }} and announced in {{ announced_in }} has been cancelled. " +
+      "The {{ services }} will remain available during that time.",
+    action_required: "None.",
+    additional_information: "",
+  },
+  RESCHEDULE: {
+    short_description: "RESCHEDULED: Planned Maintenance Outage - Smart Meter Texas {{ services }}",
+    long_description:
+      "The planned maintenance of the Smart Meter Texas {{ services }} announced in {{ announced_in }} for {{ previous_window }} has been rescheduled to {{ window }}. " +
+      "The {{ services }} will be unavailable for the duration of the new maintenance window ({{ duration }}). {{ description }}",
+    action_required: "Plan any Smart Meter Texas activity outside the new maintenance window.",
+    additional_information: "",
+  },
 };
+
+/** notices.by_service.<service>: what differs for that service's notices; the rest comes from notices. */
+const serviceRecipients = z.strictObject({
+  intended_audience: z.string().min(1).optional(),
+  contact: z.string().min(1).optional(),
+  to: z.array(mailbox).min(1).optional(),
+  cc: z.array(mailbox).optional(),
+});
 
 const DEFAULT_SERVICE_NAMES: Record<Service, string> = {
   gui: "web portal (GUI)",
   api: "energy data API",
   ftps: "FTPS file delivery",
-  han: "HAN device services",
+  han: "HAN device service",
 };
 
 const noticesSection = z.strictObject({
@@ -110,14 +151,18 @@ const noticesSection = z.strictObject({
     .max(MAX_ID_PREFIX_CHARS)
     .default("SMT-"),
   audience_code: z.enum(["M", "R", "W"]).default("M"),
-  /** What follows the id on the NOTICE TYPE line ("SMT-M-A051425-01 Market"). */
-  notice_type_label: z.string().default("Market"),
+  /** ERCOT's notice type after the id on the NOTICE TYPE line ("SMT-M-A051425-01 Retail"). */
+  notice_type_label: z.string().min(1).default("Retail"),
   intended_audience: z.string().min(1).default("REPs of record, TDSPs, Third Parties / CSPs"),
   contact: z.string().min(1).default("SMT Help Desk: 1-844-217-8595, support@smartmetertexas.com"),
   from: mailbox,
   /** The RMS and AMWG listservs (not public: they must be configured). */
   to: z.array(mailbox).min(1),
   cc: z.array(mailbox).default([]),
+  /** Per service: another INTENDED AUDIENCE, CONTACT or listservs for the notices about it (notice-recipients.ts). */
+  by_service: z
+    .strictObject(Object.fromEntries(SERVICES.map((s) => [s, serviceRecipients.optional()])) as Record<Service, z.ZodOptional<typeof serviceRecipients>>)
+    .prefault({}),
   service_names: z
     .strictObject(
       Object.fromEntries(SERVICES.map((s) => [s, z.string().min(1).default(DEFAULT_SERVICE_NAMES[s])])) as Record<Service, z.ZodDefault<z.ZodString>>,
@@ -129,19 +174,36 @@ const noticesSection = z.strictObject({
       update: kindTemplates.default(DEFAULT_TEMPLATES.UPDATE as KindTemplates),
       completion: kindTemplates.default(DEFAULT_TEMPLATES.COMPLETION as KindTemplates),
       planned: kindTemplates.default(DEFAULT_TEMPLATES.PLANNED as KindTemplates),
+      reminder: kindTemplates.default(DEFAULT_TEMPLATES.REMINDER as KindTemplates),
+      planned_completion: kindTemplates.default(DEFAULT_TEMPLATES.PLANNED_COMPLETION as KindTemplates),
+      cancellation: kindTemplates.default(DEFAULT_TEMPLATES.CANCELLATION as KindTemplates),
+      reschedule: kindTemplates.default(DEFAULT_TEMPLATES.RESCHEDULE as KindTemplates),
     })
     .prefault({}),
 });
 
-const plannedSection = z.strictObject({
-  /** Planned outages at least this long are announced to the market. */
-  min_duration: durationSchema(NOTIFIER_DURATIONS.plannedMinDuration).default(15 * 60_000),
-  business_days_before: z.number().int().min(0).max(30).default(3),
-  /** Drafts are created this long before the outage starts. */
-  lookahead: durationSchema(NOTIFIER_DURATIONS.plannedLookahead).default(45 * 86_400_000),
-  /** Also draft notices for the recurring windows (e.g. every Saturday), not only the one-off planned outages. */
-  include_recurring: z.boolean().default(false),
-});
+const plannedSection = z
+  .strictObject({
+    /** Planned outages longer than this ("greater than 15 minutes") are announced to the market. */
+    min_duration: durationSchema(NOTIFIER_DURATIONS.plannedMinDuration).default(15 * 60_000),
+    business_days_before: z.number().int().min(0).max(30).default(3),
+    /** The REMINDER is due this many business days before the outage's day (after the PLANNED notice went out). */
+    reminder_business_days_before: z.number().int().min(0).max(29).default(1),
+    /** The planned COMPLETION draft this long after the window ends, unless an overrun alert came. */
+    completion_after: durationSchema(NOTIFIER_DURATIONS.plannedCompletionAfter).default(10 * 60_000),
+    /** Drafts are created this long before the outage starts. */
+    lookahead: durationSchema(NOTIFIER_DURATIONS.plannedLookahead).default(45 * 86_400_000),
+    /** Also draft notices for the recurring windows (e.g. every Saturday), not only the one-off planned outages. */
+    include_recurring: z.boolean().default(false),
+  })
+  .superRefine((v, ctx) => {
+    if (v.business_days_before > 0 && v.reminder_business_days_before >= v.business_days_before)
+      ctx.addIssue({
+        code: "custom",
+        path: ["reminder_business_days_before"],
+        message: `expected fewer business days than business_days_before (${v.business_days_before}): the REMINDER follows the PLANNED notice`,
+      });
+  });
 
 const webhookChannel = z
   .strictObject({
@@ -240,7 +302,7 @@ export const notifierConfigSchema = z
       ctx.addIssue({ code: "custom", path: ["maintenance_file"], message: "expected either maintenance or maintenance_file, not both" });
     }
     for (const kind of NOTICE_KINDS) {
-      const key = kind.toLowerCase() as "initial" | "update" | "completion" | "planned";
+      const key = templateKey(kind);
       const set = cfg.notices.templates[key];
       for (const field of ["short_description", "long_description", "action_required", "additional_information"] as const) {
         for (const message of templateProblems(set[field], kind)) {

@@ -74,17 +74,39 @@ export const httpProbeSettings = z
   });
 export type HttpProbeSettings = z.infer<typeof httpProbeSettings>;
 
+const ASSERTION_TESTS = ["exists", "equals", "matches", "less_than", "greater_than"] as const;
+
+/** One test on one JSON path: the parts an assertion and each alternative of `any_of` share. */
+const assertionTests = {
+  exists: z.boolean().optional(),
+  equals: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+  matches: pattern.optional(),
+  less_than: z.number().optional(),
+  greater_than: z.number().optional(),
+};
+const countTests = (a: Partial<Record<(typeof ASSERTION_TESTS)[number], unknown>>) => ASSERTION_TESTS.filter((t) => a[t] !== undefined).length;
+
+/** One alternative of `any_of`: a path and exactly one test. */
+export const jsonPathAssertion = z
+  .strictObject({ path: z.string().min(1), ...assertionTests })
+  .refine((a) => countTests(a) === 1, { message: `expected exactly one of ${ASSERTION_TESTS.join(", ")}` });
+export type JsonPathAssertion = z.infer<typeof jsonPathAssertion>;
+
+/**
+ * An assertion on a step's JSON answer: a path and exactly one test, or `any_of` (at least two
+ * path assertions, one of which must hold), e.g. "energyData is there, or SMT answered errorCode 1,
+ * no data yet": the shape of an availability check that late data cannot fail (docs/slo.md).
+ */
 export const jsonAssertion = z
-  .strictObject({
-    path: z.string().min(1),
-    exists: z.boolean().optional(),
-    equals: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
-    matches: pattern.optional(),
-    less_than: z.number().optional(),
-    greater_than: z.number().optional(),
-  })
-  .refine((a) => [a.exists, a.equals, a.matches, a.less_than, a.greater_than].filter((x) => x !== undefined).length === 1, {
-    message: "expected exactly one of exists, equals, matches, less_than, greater_than",
+  .strictObject({ path: z.string().min(1).optional(), ...assertionTests, any_of: z.array(jsonPathAssertion).min(2).optional() })
+  .superRefine((a, ctx) => {
+    const tests = countTests(a);
+    if (a.any_of !== undefined) {
+      if (tests > 0 || a.path !== undefined) ctx.addIssue({ code: "custom", message: "expected any_of alone, without path or a test beside it" });
+      return;
+    }
+    if (a.path === undefined) ctx.addIssue({ code: "custom", path: ["path"], message: "expected a JSON path (or any_of)" });
+    if (tests !== 1) ctx.addIssue({ code: "custom", message: `expected exactly one of ${ASSERTION_TESTS.join(", ")}, any_of` });
   });
 export type JsonAssertion = z.infer<typeof jsonAssertion>;
 

@@ -4,6 +4,8 @@ import { apiProbeSettings, ftpsProbeSettings, httpProbeSettings } from "./probe-
 import { maintenanceConfig } from "./maintenance-schema.js";
 import { energyDataConfig } from "./energy-data-schema.js";
 import { marketFiguresConfig } from "./market-figures-schema.js";
+import { objectivesConfig } from "./objectives-schema.js";
+import { reportConfig } from "./report-schema.js";
 import { SERVICES, type Service } from "./services.js";
 
 /** The services of the SMT service-level objectives that a check can belong to (defined in services.ts). */
@@ -16,12 +18,14 @@ export {
   FTPS_MAX_FILE_AGE,
   httpProbeSettings,
   jsonAssertion,
+  jsonPathAssertion,
   tlsSettings,
   type ApiProbeSettings,
   type ApiStep,
   type FtpsProbeSettings,
   type HttpProbeSettings,
   type JsonAssertion,
+  type JsonPathAssertion,
   type TlsSettings,
 } from "./probe-settings-schema.js";
 export { secretSource, type SecretSource } from "./schema-parts.js";
@@ -39,6 +43,11 @@ const checkBase = {
   service: z.enum(SERVICES),
   interval: checkInterval.optional(),
   timeout: checkTimeout.optional(),
+  /**
+   * Says on purpose that this check fails when data is late (an FTPS max_file_age, a dated API
+   * request asserting data): otherwise check-config warns (availability-freshness.ts, docs/slo.md).
+   */
+  freshness_is_availability: z.boolean().optional(),
 };
 
 export const checkConfig = z.discriminatedUnion("kind", [
@@ -62,6 +71,10 @@ export const exporterConfig = z
     energy_data: energyDataConfig.optional(),
     /** Call-center tickets and HAN devices read from a file drop or an endpoint (docs/market-figures.md). */
     market_figures: marketFiguresConfig.optional(),
+    /** Availability targets per service with the date each took effect; read by `smt-monitor report` (docs/report.md). */
+    objectives: objectivesConfig.optional(),
+    /** What only `smt-monitor report` reads: the issues and change-requests feed (docs/report.md). */
+    report: reportConfig.optional(),
   })
   .superRefine((cfg, ctx) => {
     const seen = new Map<string, number>();

@@ -6,6 +6,7 @@ import * as table from "@grafana/grafana-foundation-sdk/table";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { DASHBOARD_TAGS, PROMETHEUS, dashboardLinks, gridPos, lastValue, mergeAndRename, promQuery, thresholds } from "./dashboard-kit.js";
 import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
+import { NOTICE_KINDS } from "../notices/notice-template.js";
 
 export const NOTICES_UID = "smt-notices";
 
@@ -15,7 +16,7 @@ const DRAFTS_BY_KIND = `round(sum by (kind) (increase(smt_notice_drafts_created_
 function draftsPerMonth(title: string, timeShift?: string): bargauge.PanelBuilder {
   const p = new bargauge.PanelBuilder()
     .title(title)
-    .description("Notice drafts the notifier created in the calendar month (Central time), by kind: INITIAL, UPDATE, COMPLETION, PLANNED.")
+    .description(`Notice drafts the notifier created in the calendar month (Central time), by kind: ${NOTICE_KINDS.join(", ")}.`)
     .datasource(PROMETHEUS)
     .withTarget(promQuery("A", DRAFTS_BY_KIND, { legend: "{{kind}}", instant: true }))
     .timeFrom("now/M")

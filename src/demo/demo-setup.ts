@@ -8,6 +8,7 @@ import { maintenanceConfig } from "../config/maintenance-schema.js";
 import { maintenanceCalendar } from "../maintenance/maintenance-calendar.js";
 import { availabilityRuleFiles, RULE_GROUP_NAMES, type RuleFile } from "../rules/availability-rules.js";
 import { renderRuleFile } from "../rules/render-rule-file.js";
+import { placeRuleFolder } from "../rules/rule-group-phase.js";
 import { GENERATED_BY } from "../rules/write-rule-files.js";
 import { DEFAULT_SIMULATOR_PORTS } from "../simulator/ports.js";
 import { DEMO_ALERT_EVALUATION_INTERVAL, DEMO_RULE_PARAMETERS, DEMO_SCRAPE_INTERVAL, type DemoPorts } from "./demo-defaults.js";
@@ -60,14 +61,14 @@ const OUTAGE_PREFERENCE: Service[] = ["gui", "api", "han", "ftps"];
 /** The folders a fresh start empties (the secrets are kept, so the reviewer's password stays the same). */
 export const DEMO_STATE_FOLDERS = ["logs", "simulator", "exporter", "notifier", "prometheus", "alertmanager"];
 
-export function prepareDemo(o: {
+export async function prepareDemo(o: {
   dataDir: string;
   exporterTemplate: string;
   alertmanagerTemplate: string;
   ports: DemoPorts;
   now: number;
   keepState?: boolean;
-}): DemoLayout {
+}): Promise<DemoLayout> {
   const dataDir = resolve(o.dataDir);
   // Every start is the same scenario from a clean slate: an incident left open by the previous run
   // would turn this run's outage into an UPDATE instead of an INITIAL draft.
@@ -154,9 +155,16 @@ export function prepareDemo(o: {
   );
 
   // --- Prometheus: demo rules from the production generator, short scrape interval ---------------
-  const rulesDir = join(prometheusDir, "rules");
-  mkdirSync(rulesDir, { recursive: true });
-  for (const f of demoRuleFiles()) writeFileSync(join(rulesDir, f.name), renderRuleFile(f, `${GENERATED_BY}, demo parameters (src/demo/demo-setup.ts)`));
+  // In a folder where the minute group runs 12-22 s into the minute (src/rules/rule-group-phase.ts): a
+  // minute is then recorded about 75 s after it began rather than anywhere in 70-130 s, so the demo's
+  // outage reaches the notifier sooner. What the rules compute does not depend on the phase.
+  const ruleFiles = demoRuleFiles();
+  const minuteFile = ruleFiles.find((f) => f.groups.some((g) => g.name === RULE_GROUP_NAMES.minutes));
+  if (!minuteFile) throw new Error(`the rule generator wrote no group ${RULE_GROUP_NAMES.minutes}`);
+  const { folder: rulesDir } = await placeRuleFolder(prometheusDir, "rules", [
+    { file: minuteFile.name, group: RULE_GROUP_NAMES.minutes, intervalMs: 60_000, fromMs: 12_000, toMs: 22_000 },
+  ]);
+  for (const f of ruleFiles) writeFileSync(join(rulesDir, f.name), renderRuleFile(f, `${GENERATED_BY}, demo parameters (src/demo/demo-setup.ts)`));
   const prometheusConfig = join(prometheusDir, "prometheus.yml");
   writeFileSync(
     prometheusConfig,

@@ -28,7 +28,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
   }
   // Before anything is removed or rewritten: what a killed previous run left behind.
   const leftovers = endLeftovers(resolve(o.dataDir, "demo.pids"), resolve(o.dataDir));
-  const layout = prepareDemo({
+  const layout = await prepareDemo({
     dataDir: o.dataDir,
     exporterTemplate: o.exporterTemplate,
     alertmanagerTemplate: o.alertmanagerTemplate,

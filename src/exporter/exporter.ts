@@ -1,5 +1,6 @@
 import type { Server } from "node:http";
 import { loadConfig, type LoadedConfig } from "../config/load.js";
+import { formatWarning } from "../config/errors.js";
 import { loadConfigOffThread } from "../config/load-off-thread.js";
 import { EventLoopSlices } from "../scheduler/event-loop-slices.js";
 import type { Logger } from "../log/logger.js";
@@ -76,6 +77,11 @@ export class Exporter {
       },
       onError: (check, error) => options.logger.error({ check: check.name, error: String(error) }, "bug: a check run threw"),
     });
+  }
+
+  /** Runs every check once now, outside its rhythm (tests that move the clock; see FixedRateScheduler.runNow). */
+  async runChecksNow(): Promise<void> {
+    await this.scheduler.runAll();
   }
 
   get isReady(): boolean {
@@ -172,6 +178,7 @@ export class Exporter {
     this.scheduler.setMaxConcurrency(config.maxConcurrency);
     this.maintenance.setMaintenance(config.raw.maintenance);
     this.marketData.apply(config);
+    for (const warning of config.warnings) this.options.logger.warn({ warning: formatWarning(config.file, warning) }, "configuration warning");
     this.config = config;
     this.metrics.reloadSuccessful.set(1);
     this.metrics.reloadTimestamp.set(Date.now() / 1000);

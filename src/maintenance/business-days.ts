@@ -1,8 +1,9 @@
+import type { Holidays } from "./ercot-holidays.js";
 import { addDays, formatCivilDate, isoWeekday, parseCivilDate, type CivilDate } from "./wall-clock-time.js";
 
 /**
  * Business-day arithmetic for market notices: a business day is a Monday to Friday that is not
- * in the configured holiday list. Dates are "YYYY-MM-DD" strings (calendar dates, no zone: turn
+ * a holiday (the `ercot` set by default, ercot-holidays.ts, and the configured list). Dates are "YYYY-MM-DD" strings (calendar dates, no zone: turn
  * an instant into its local date first, e.g. with `maintenanceCalendar(...).localDate(ms)`).
  *
  * Planned maintenance notices are due at least 3 business days before the outage:
@@ -10,7 +11,7 @@ import { addDays, formatCivilDate, isoWeekday, parseCivilDate, type CivilDate } 
  * day after (11-27) are holidays.
  */
 
-export type Holidays = ReadonlySet<string>;
+export type { Holidays } from "./ercot-holidays.js";
 
 function civil(date: string): CivilDate {
   const parsed = parseCivilDate(date);

@@ -1,3 +1,4 @@
+import { holidayCalendar, type Holidays } from "./ercot-holidays.js";
 import type { MaintenanceConfig, Weekday } from "../config/maintenance-schema.js";
 import { WEEKDAYS } from "../config/maintenance-schema.js";
 import type { Service } from "../config/services.js";
@@ -27,7 +28,8 @@ import {
  */
 export interface MaintenanceCalendar {
   readonly timeZone: string;
-  readonly holidays: ReadonlySet<string>;
+  /** The `holiday_set` (ERCOT's by default) and the `holidays` list. */
+  readonly holidays: Holidays;
   /** Every configured window overlapping [from, to), unmerged, sorted by start (optionally only those covering a service). */
   occurrences(from: number, to: number, service?: Service): MaintenanceOccurrence[];
   /** The service's maintenance windows overlapping [from, to): occurrences merged where they overlap or touch, not clipped. */
@@ -66,7 +68,7 @@ function isoWeekdayOf(name: Weekday): number {
 /** Builds the calendar from a validated `maintenance:` section (maintenanceConfig.parse output). */
 export function maintenanceCalendar(config: MaintenanceConfig): MaintenanceCalendar {
   const zone = config.time_zone;
-  const holidays: ReadonlySet<string> = new Set(config.holidays);
+  const holidays = holidayCalendar(config.holiday_set, config.holidays);
   const rules: RecurringRule[] = config.recurring.map((w) => ({
     weekdays: new Set(w.weekdays.map(isoWeekdayOf)),
     start: mustParse(parseTimeOfDay(w.start), `maintenance.recurring "${w.name}".start "${w.start}"`),

@@ -21,6 +21,14 @@ export interface TicketCounts {
 
 /** The Central-time month of a ticket's creation time, or undefined. */
 export function ticketMonth(text: string, zone = CENTRAL_TIME_ZONE): string | undefined {
+  return feedTime(text, zone)?.toFormat("yyyy-MM");
+}
+
+/**
+ * A date-time of a feed (ISO with or without an offset, "YYYY-MM-DD HH:MM", "MM/DD/YYYY[ HH:MM]"; a
+ * time without an offset is local time in `zone`), in `zone`; undefined when it is none of these.
+ */
+export function feedTime(text: string, zone = CENTRAL_TIME_ZONE): DateTime | undefined {
   const t = text.trim();
   let dt = DateTime.fromISO(t.replace(" ", "T"), { zone, setZone: false });
   if (!dt.isValid) {
@@ -29,7 +37,7 @@ export function ticketMonth(text: string, zone = CENTRAL_TIME_ZONE): string | un
       if (dt.isValid) break;
     }
   }
-  return dt.isValid ? dt.setZone(zone).toFormat("yyyy-MM") : undefined;
+  return dt.isValid ? dt.setZone(zone) : undefined;
 }
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;

@@ -25,8 +25,11 @@ function formatFromName(name: string): SourceFormat | undefined {
   return ext === ".csv" ? "csv" : ext === ".json" ? "json" : undefined;
 }
 
+/** Where a feed is read from: a figure source, or any feed of the same shape (the report's issues feed). */
+export type FeedLocation = Pick<ResolvedFigureSource, "file" | "http" | "format" | "maxBytes">;
+
 /** Reads a file drop (bounded by max_bytes) or runs the HTTP steps, whose last answer is the data. */
-export async function readSourceText(source: ResolvedFigureSource, ctx: ProbeContext): Promise<SourceText> {
+export async function readSourceText(source: FeedLocation, ctx: ProbeContext): Promise<SourceText> {
   if (source.file) {
     let handle;
     try {
@@ -62,6 +65,16 @@ export async function readSourceText(source: ResolvedFigureSource, ctx: ProbeCon
   return { origin: last.url, text: response.body.toString("utf8"), format };
 }
 
+/** The rows of a source's text, and the rows that are not even rows; SourceReadError when it is not CSV/JSON at all. */
+export function sourceRecords(text: SourceText): { records: SourceRecord[]; problems: RowProblem[] } {
+  try {
+    return text.format === "json" ? jsonRecords(text.text) : csvRecords(text.text);
+  } catch (err) {
+    if (err instanceof SourceFormatError) throw new SourceReadError(`${text.origin}${err.line !== undefined ? `:${err.line}` : ""}: ${err.message}`);
+    throw err;
+  }
+}
+
 export type FigureCounts = ({ figure: "call_center_tickets" } & TicketCounts) | ({ figure: "han_devices" } & HanDeviceCounts);
 
 export interface SourceFigures {
@@ -77,14 +90,7 @@ export interface SourceFigures {
  * CSV/JSON, no header, or not a single good row): then the previous figures are kept.
  */
 export function sourceFigures(source: ResolvedFigureSource, text: SourceText, prefixes: Readonly<Record<TdspTerritory, readonly string[]>>): SourceFigures {
-  let records: SourceRecord[];
-  let problems: RowProblem[];
-  try {
-    ({ records, problems } = text.format === "json" ? jsonRecords(text.text) : csvRecords(text.text));
-  } catch (err) {
-    if (err instanceof SourceFormatError) throw new SourceReadError(`${text.origin}${err.line !== undefined ? `:${err.line}` : ""}: ${err.message}`);
-    throw err;
-  }
+  const { records, problems } = sourceRecords(text);
   const counts: FigureCounts =
     source.figure === "call_center_tickets"
       ? { figure: source.figure, ...ticketCounts(records) }

@@ -1,10 +1,11 @@
 import type { Service } from "../config/schema.js";
 import { ALERT_LABELS } from "../rules/alert-contract.js";
-import { formatDateTime, idDate } from "./central-time.js";
+import { formatTimeOnDay } from "./central-time.js";
 import { alertFingerprint, alertSignal, type AlertSignal } from "./alert-signal.js";
-import { noticeId, nextSeriesIndex, seriesId } from "./notice-id.js";
+import { noticeId } from "./notice-id.js";
+import { insertProvisionalIncident, type SeriesNaming } from "./series-id.js";
 import { joinServices, renderNotice, type NoticeFacts, type NoticeWording } from "./notice-render.js";
-import type { IncidentRow, NoticeRow, NoticeStore } from "./notice-store.js";
+import type { IncidentRow, NoticeRow, NoticeStore, OutageRow } from "./notice-store.js";
 import type { NoticeKind } from "./notice-template.js";
 import type { WebhookPayload } from "./webhook-payload.js";
 
@@ -134,19 +135,17 @@ export class IncidentLifecycle {
       if (alreadyDown) return [];
       const change = signal.overrun
         ? `The ${name} has not returned from planned maintenance that ended at ${this.time(startMs)} and is also unavailable.`
-        : `The ${name} is also unavailable since ${this.time(startMs)}.`;
+        : `The ${name} has also been unavailable since ${this.time(startMs)}.`;
       this.store.updateIncident(incident.id, { next_update_at: now + this.settings.updateIntervalMs });
       return [this.draft(incident, "UPDATE", now, { change })];
     }
     // A new incident.
-    const summary =
-      signal.summary ??
-      (signal.overrun
-        ? `Planned maintenance of the ${this.serviceName(signal.service)} ended at ${this.time(startMs)} but the service has not returned.`
-        : undefined);
-    const incident = this.store.insertIncident({
+    const overrunNote = signal.overrun
+      ? `Planned maintenance of the ${this.serviceName(signal.service)} ended at ${this.time(startMs)}, but the service has not returned.`
+      : undefined;
+    const summary = signal.summary ?? overrunNote;
+    const incident = this.openSeries({
       kind: "unplanned",
-      series_id: this.newSeries(now),
       planned_key: null,
       status: signal.status === "firing" ? "open" : "resolved",
       start_ms: startMs,
@@ -159,9 +158,11 @@ export class IncidentLifecycle {
       overrun: signal.overrun ? 1 : 0,
       created_at: now,
       next_update_at: signal.status === "firing" ? now + this.settings.updateIntervalMs : null,
+      cancelled_at: null,
     });
     this.store.insertOutage({ ...outage, incident_id: incident.id });
-    return [this.draft(incident, signal.status === "firing" ? "INITIAL" : "COMPLETION", now, this.incidentFacts(incident, signal))];
+    const first = signal.status === "firing" ? "INITIAL" : "COMPLETION";
+    return [this.draft(incident, first, now, { ...(overrunNote ? { change: overrunNote } : {}), ...this.incidentFacts(incident, signal) })];
   }
 
   /**
@@ -205,33 +206,51 @@ export class IncidentLifecycle {
     return created;
   }
 
-  /** A new series id for a series whose first notice is made at `now`. */
-  newSeries(now: number): string {
-    const mmddyy = idDate(now, this.settings.wording.timeZone);
-    const head = `${this.settings.idPrefix}${this.settings.audience}`;
-    const index = nextSeriesIndex(this.store.seriesIdsOn(head, mmddyy), this.settings.idPrefix, this.settings.audience, mmddyy);
-    return seriesId(this.settings.idPrefix, this.settings.audience, mmddyy, index);
+  /** A new incident with its series, provisional until its first notice is sent (series-id.ts). */
+  openSeries(fields: Omit<IncidentRow, "id" | "series_id">): IncidentRow {
+    return insertProvisionalIncident(this.store, this.naming, fields);
   }
 
-  /** Renders and stores the next notice of an incident's series, audits it and queues it for every channel. */
-  draft(incident: IncidentRow, kind: NoticeKind, now: number, extra: Partial<NoticeFacts>): CreatedNotice {
-    const sequence = this.store.nextSequence(incident.id);
-    const id = noticeId(incident.series_id, sequence);
+  /** How series ids are made: the id prefix, the audience code and the zone of the id's date. */
+  get naming(): SeriesNaming {
+    return { idPrefix: this.settings.idPrefix, audience: this.settings.audience, timeZone: this.settings.wording.timeZone };
+  }
+
+  /** The facts of the next notice of an incident's series (planned kinds: the window, no next update). */
+  facts(incident: IncidentRow, kind: NoticeKind, id: string, now: number, extra: Partial<NoticeFacts>): NoticeFacts {
+    const planned = incident.kind === "planned";
     const services = JSON.parse(incident.services) as Service[];
-    const facts: NoticeFacts = {
+    return {
       kind,
       id,
       createdAt: now,
       services,
       start: incident.start_ms,
-      ...(incident.end_ms !== null && (kind === "COMPLETION" || kind === "PLANNED") ? { end: incident.end_ms } : {}),
+      ...(incident.end_ms !== null && (kind === "COMPLETION" || planned) ? { end: incident.end_ms } : {}),
       ...(incident.summary ? { summary: incident.summary } : {}),
       ...(incident.description ? { description: incident.description } : {}),
       ...(incident.runbook_url ? { runbookUrl: incident.runbook_url } : {}),
-      ...(incident.next_update_at !== null && kind !== "COMPLETION" && kind !== "PLANNED" ? { nextUpdate: incident.next_update_at } : {}),
+      ...(incident.next_update_at !== null && kind !== "COMPLETION" && !planned ? { nextUpdate: incident.next_update_at } : {}),
       ...(incident.due_date ? { dueDate: incident.due_date } : {}),
+      ...(kind === "COMPLETION" ? { serviceSpans: serviceSpans(this.store.outagesOf(incident.id), services) } : {}),
       ...extra,
     };
+  }
+
+  /** Renders a notice's text again from new facts (a draft whose planned window moved before anything was sent). */
+  render(facts: NoticeFacts): { subject: string; body: string } {
+    return renderNotice(facts, this.settings.wording);
+  }
+
+  /**
+   * Renders and stores the next notice of an incident's series, audits it and queues it for every
+   * channel. `dueDate` is the day a planned-series notice must go out by (shown on the review page).
+   */
+  draft(incident: IncidentRow, kind: NoticeKind, now: number, extra: Partial<NoticeFacts>, dueDate: string | null = null): CreatedNotice {
+    const sequence = this.store.nextSequence(incident.id);
+    const id = noticeId(incident.series_id, sequence);
+    const facts = this.facts(incident, kind, id, now, extra);
+    const services = facts.services;
     const rendered = renderNotice(facts, this.settings.wording);
     const row: NoticeRow = {
       id,
@@ -249,6 +268,10 @@ export class IncidentLifecycle {
       approved_at: null,
       sent_by: null,
       sent_at: null,
+      due_date: dueDate,
+      // The window a planned-series notice states: what the market knows once it is sent.
+      window_start_ms: incident.kind === "planned" ? facts.start : null,
+      window_end_ms: incident.kind === "planned" ? (facts.end ?? null) : null,
     };
     this.store.insertNotice(row);
     this.store.addAudit(id, now, SYSTEM_ACTOR, "created", { kind, subject: rendered.subject });
@@ -261,8 +284,17 @@ export class IncidentLifecycle {
   }
 
   private time(ms: number): string {
-    return formatDateTime(ms, this.settings.wording.timeZone);
+    return formatTimeOnDay(ms, this.settings.wording.timeZone);
   }
+}
+
+/** When each service of a resolved incident was unavailable: its first outage start to its last outage end. */
+function serviceSpans(outages: readonly OutageRow[], services: readonly Service[]): NonNullable<NoticeFacts["serviceSpans"]> {
+  return services.flatMap((service) => {
+    const own = outages.filter((o) => o.service === service && o.end_ms !== null);
+    if (own.length === 0) return [];
+    return [{ service, start: Math.min(...own.map((o) => o.start_s * 1000)), end: Math.max(...own.map((o) => o.end_ms!)) }];
+  });
 }
 
 function addService(incident: IncidentRow, service: Service): Service[] {

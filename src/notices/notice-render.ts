@@ -1,37 +1,53 @@
-import type { Service } from "../config/schema.js";
-import { formatDateTime, formatDaysAffected, formatElapsed, formatNoticeDate, formatWindow } from "./central-time.js";
+import { SERVICES, type Service } from "../config/schema.js";
+import { formatDaysAffected, formatElapsed, formatNoticeDate, formatSpanInSentence, formatTimeOnDay, formatWindow } from "./central-time.js";
 import { marketText } from "./market-text.js";
-import { MAX_NOTICE_ID_CHARS } from "./notice-id.js";
+import { layoutNoticeFields, NOTICE_FIELD_LIMITS, type NoticeField, type NoticeFieldValues } from "./notice-fields.js";
+import { recipientsFor, type RecipientSettings } from "./notice-recipients.js";
 import { fillTemplate, type NoticeKind } from "./notice-template.js";
+
+export { MAX_DRAFT_BODY, MAX_DRAFT_SUBJECT, NOTICE_FIELD_LIMITS } from "./notice-fields.js";
 
 /** Everything a notice says, as facts; the wording comes from the templates. */
 export interface NoticeFacts {
   kind: NoticeKind;
   id: string;
-  /** When the draft is made: the NOTICE DATE. */
+  /**
+   * When the draft is made: the NOTICE DATE it carries until it is sent (the review pages and the
+   * .eml show the date it would carry if sent today; marking it sent sets the day it was sent).
+   */
   createdAt: number;
   services: readonly Service[];
   /** Outage (or planned window) start and, when known, end. */
   start: number;
   end?: number;
+  /** The alert's annotations: kept with the incident for the reviewer, never placed in market text by the default templates. */
   summary?: string;
   description?: string;
   runbookUrl?: string;
   /** When the next UPDATE is due (INITIAL, UPDATE). */
   nextUpdate?: number;
-  /** What changed since the previous notice (UPDATE). */
+  /** What changed since the previous notice (UPDATE), or how the outage began (INITIAL after a maintenance overrun). */
   change?: string;
-  /** The day the notice must go out by (PLANNED), "YYYY-MM-DD". */
+  /** The day the notice must go out by (PLANNED, REMINDER, RESCHEDULE), "YYYY-MM-DD". */
   dueDate?: string;
   /** COMPLETION of an outage incident the rules measured: its unavailable minutes (start to end is its length). */
   unavailableMinutes?: number;
+  /** When each service was unavailable (COMPLETION): told service by service when there are several. */
+  serviceSpans?: readonly { service: Service; start: number; end: number }[];
+  /** The sent notice that announced the planned outage (REMINDER, PLANNED_COMPLETION, CANCELLATION, RESCHEDULE). */
+  announcedIn?: string;
+  /** The window as announced before it moved (RESCHEDULE). */
+  previousWindow?: { start: number; end: number };
 }
 
 export interface NoticeWording {
   timeZone: string;
+  /** ERCOT's notice type after the id on the NOTICE TYPE line ("Retail"). */
   noticeTypeLabel: string;
   intendedAudience: string;
   contact: string;
+  /** Per-service INTENDED AUDIENCE and CONTACT (notices.by_service); the defaults above otherwise. */
+  byService?: RecipientSettings["byService"];
   serviceNames: Readonly<Record<Service, string>>;
   templates: Readonly<Record<NoticeKind, { short_description: string; long_description: string; action_required: string; additional_information: string }>>;
 }
@@ -50,6 +66,17 @@ export function joinServices(services: readonly Service[], names: Readonly<Recor
   return `${list.slice(0, -1).join(", ")} and ${list[list.length - 1]}`;
 }
 
+/**
+ * What a COMPLETION can say about availability: the services of the incident are available again;
+ * "All Smart Meter Texas services" only when the incident covered every service.
+ */
+export function availabilitySentence(services: readonly Service[], names: Readonly<Record<Service, string>>): string {
+  if (services.length === 0) return "";
+  if (SERVICES.every((s) => services.includes(s))) return "All Smart Meter Texas services are available again.";
+  const subject = joinServices(services, names);
+  return `The ${subject} ${services.length === 1 ? "is" : "are"} available again.`;
+}
+
 export function templateValues(facts: NoticeFacts, wording: NoticeWording): Record<string, string> {
   const zone = wording.timeZone;
   const now = facts.end ?? facts.createdAt;
@@ -57,79 +84,88 @@ export function templateValues(facts: NoticeFacts, wording: NoticeWording): Reco
     notice_id: facts.id,
     services: joinServices(facts.services, wording.serviceNames),
     service_codes: facts.services.map((s) => s.toUpperCase()).join(", "),
-    start: formatDateTime(facts.start, zone),
-    end: facts.end !== undefined ? formatDateTime(facts.end, zone) : "",
+    start: formatTimeOnDay(facts.start, zone),
+    end: facts.end !== undefined ? formatTimeOnDay(facts.end, zone) : "",
     notice_date: formatNoticeDate(facts.createdAt, zone),
-    days_affected: formatDaysAffected(facts.start, facts.end, zone),
+    days_affected: formatDaysAffected(facts.start, facts.end, zone, facts.createdAt),
     duration: formatElapsed(now - facts.start),
     window: facts.end !== undefined ? formatWindow(facts.start, facts.end, zone) : "",
+    availability: availabilitySentence(facts.services, wording.serviceNames),
+    service_times: serviceTimes(facts.serviceSpans ?? [], wording),
     summary: sentence(facts.summary),
     description: sentence(facts.description),
     runbook_url: facts.runbookUrl ?? "",
-    next_update: facts.nextUpdate !== undefined ? formatDateTime(facts.nextUpdate, zone) : "",
+    next_update: facts.nextUpdate !== undefined ? formatTimeOnDay(facts.nextUpdate, zone) : "",
     change: facts.change ?? "",
     due_date: facts.dueDate ?? "",
-    unavailable_minutes:
-      facts.unavailableMinutes !== undefined && facts.end !== undefined
-        ? `Unavailable minutes: ${facts.unavailableMinutes} of ${Math.round((facts.end - facts.start) / 60_000)}.`
-        : "",
+    unavailable_minutes: unavailableMinutesSentence(facts, wording),
+    announced_in: facts.announcedIn ?? "",
+    previous_window: facts.previousWindow ? formatWindow(facts.previousWindow.start, facts.previousWindow.end, zone) : "",
   };
 }
 
-/**
- * The ERCOT fields in market order, each with the most it may hold (UTF-16 code units, after
- * normalisation; longer text ends in TRUNCATION_MARKER). Generous for every default template and
- * for a month-long DAYS AFFECTED; they exist so the largest draft is a known number.
- */
-export const NOTICE_FIELD_LIMITS = {
-  "NOTICE DATE": 40,
-  "NOTICE TYPE": 100,
-  "SHORT DESCRIPTION": 300,
-  "INTENDED AUDIENCE": 500,
-  "DAYS AFFECTED": 1500,
-  "LONG DESCRIPTION": 6000,
-  "ACTION REQUIRED": 2000,
-  "ADDITIONAL INFORMATION": 2000,
-  CONTACT: 500,
-} as const;
-type NoticeField = keyof typeof NOTICE_FIELD_LIMITS;
-const FIELD_SEPARATOR = "\n\n";
-
-/** The longest body the notifier can draft: every field at its limit ("FIELD: value"), the separators and the final newline. */
-export const MAX_DRAFT_BODY =
-  (Object.entries(NOTICE_FIELD_LIMITS) as [NoticeField, number][]).reduce((sum, [field, limit]) => sum + field.length + ": ".length + limit, 0) +
-  FIELD_SEPARATOR.length * (Object.keys(NOTICE_FIELD_LIMITS).length - 1) +
-  1;
-/** The longest subject the notifier can draft: the id, a space, the short description. */
-export const MAX_DRAFT_SUBJECT = MAX_NOTICE_ID_CHARS + 1 + NOTICE_FIELD_LIMITS["SHORT DESCRIPTION"];
+/** A field's text as the market gets it: normalised and bounded (market-text.ts). */
+export function noticeFieldText(name: NoticeField, text: string, lines: "keep" | "join" = "keep"): string {
+  return marketText(text, NOTICE_FIELD_LIMITS[name], { lines });
+}
 
 /** The notice in the ERCOT market-notice field order; optional fields are left out when empty. */
 export function renderNotice(facts: NoticeFacts, wording: NoticeWording): RenderedNotice {
   const values = templateValues(facts, wording);
   const t = wording.templates[facts.kind];
-  const field = (name: NoticeField, text: string, lines: "keep" | "join" = "keep") => marketText(text, NOTICE_FIELD_LIMITS[name], { lines });
-  const shortDescription = field("SHORT DESCRIPTION", fillTemplate(t.short_description, values), "join");
-  const fields: [NoticeField, string][] = [
-    ["NOTICE DATE", field("NOTICE DATE", values.notice_date!, "join")],
-    ["NOTICE TYPE", field("NOTICE TYPE", `${facts.id} ${wording.noticeTypeLabel}`, "join")],
-    ["SHORT DESCRIPTION", shortDescription],
-    ["INTENDED AUDIENCE", field("INTENDED AUDIENCE", wording.intendedAudience)],
-    ["DAYS AFFECTED", field("DAYS AFFECTED", values.days_affected!)],
-    ["LONG DESCRIPTION", field("LONG DESCRIPTION", fillTemplate(t.long_description, values))],
-    ["ACTION REQUIRED", field("ACTION REQUIRED", fillTemplate(t.action_required, values))],
-    ["ADDITIONAL INFORMATION", field("ADDITIONAL INFORMATION", fillTemplate(t.additional_information, values))],
-    ["CONTACT", field("CONTACT", wording.contact)],
-  ];
-  const optional = new Set<NoticeField>(["ACTION REQUIRED", "ADDITIONAL INFORMATION"]);
-  const body = fields
-    .filter(([name, value]) => !(optional.has(name) && value === ""))
-    .map(([name, value]) => `${name}: ${value}`)
-    .join(FIELD_SEPARATOR);
-  return { subject: `${facts.id} ${shortDescription}`, shortDescription, body: `${body}\n` };
+  const audience = recipientsFor(facts.services, {
+    intendedAudience: wording.intendedAudience,
+    contact: wording.contact,
+    to: [],
+    cc: [],
+    byService: wording.byService,
+  });
+  const shortDescription = noticeFieldText("SHORT DESCRIPTION", fillTemplate(t.short_description, values), "join");
+  const fields: NoticeFieldValues = {
+    "NOTICE DATE": noticeFieldText("NOTICE DATE", values.notice_date!, "join"),
+    "NOTICE TYPE": noticeFieldText("NOTICE TYPE", `${facts.id} ${wording.noticeTypeLabel}`, "join"),
+    "SHORT DESCRIPTION": shortDescription,
+    "INTENDED AUDIENCE": noticeFieldText("INTENDED AUDIENCE", audience.intendedAudience),
+    "DAYS AFFECTED": noticeFieldText("DAYS AFFECTED", values.days_affected!),
+    "LONG DESCRIPTION": noticeFieldText("LONG DESCRIPTION", fillTemplate(t.long_description, values)),
+    "ACTION REQUIRED": noticeFieldText("ACTION REQUIRED", fillTemplate(t.action_required, values)),
+    "ADDITIONAL INFORMATION": noticeFieldText("ADDITIONAL INFORMATION", fillTemplate(t.additional_information, values)),
+    CONTACT: noticeFieldText("CONTACT", audience.contact),
+  };
+  return { subject: `${facts.id} ${shortDescription}`, shortDescription, body: layoutNoticeFields(fields) };
+}
+
+/**
+ * "The web portal (GUI) was unavailable from 09:40 to 10:35 CDT on … (55 minutes); the energy data
+ * API from 09:51 to 10:52 CDT on … (1 hour 1 minute)." Empty for one service, or when every service
+ * was down for the same span (the notice already says it).
+ */
+export function serviceTimes(spans: readonly { service: Service; start: number; end: number }[], wording: NoticeWording): string {
+  if (spans.length < 2 || spans.every((s) => s.start === spans[0]!.start && s.end === spans[0]!.end)) return "";
+  const zone = wording.timeZone;
+  const parts = spans.map(
+    (s, i) =>
+      `${i === 0 ? "The" : "the"} ${wording.serviceNames[s.service]}${i === 0 ? " was unavailable" : ""} ${formatSpanInSentence(s.start, s.end, zone)} (${formatElapsed(s.end - s.start)})`,
+  );
+  return `${parts.join("; ")}.`;
 }
 
 /** Annotation text as a sentence: trimmed, ending in punctuation. */
 function sentence(text: string | undefined): string {
   const t = (text ?? "").trim();
   return t === "" || /[.!?]$/.test(t) ? t : `${t}.`;
+}
+
+/**
+ * A flapping outage incident's COMPLETION (one service, figures from the rules), after the sentence
+ * that gives its start, end and length: "Service came back only briefly in between: the energy data
+ * API was unavailable for 40 of those 42 minutes." Empty when every minute of the incident was
+ * unavailable (the sentence before already says so) or the figures are not known.
+ */
+export function unavailableMinutesSentence(facts: NoticeFacts, wording: NoticeWording): string {
+  if (facts.unavailableMinutes === undefined || facts.end === undefined || facts.services.length !== 1) return "";
+  const length = Math.round((facts.end - facts.start) / 60_000);
+  if (facts.unavailableMinutes >= length) return "";
+  const name = wording.serviceNames[facts.services[0]!];
+  return `Service came back only briefly in between: the ${name} was unavailable for ${facts.unavailableMinutes} of those ${length} minutes.`;
 }

@@ -1,4 +1,8 @@
+import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
+import { formatNoticeDate } from "./central-time.js";
+import { describeLayoutProblems, noticeLayoutProblems, withNoticeDate } from "./notice-fields.js";
 import type { Notice, NoticeStore } from "./notice-store.js";
+import { fixSeriesId, type SeriesNaming } from "./series-id.js";
 
 /**
  * What a reviewer can do to a notice, shared by the review pages and the JSON API:
@@ -6,7 +10,7 @@ import type { Notice, NoticeStore } from "./notice-store.js";
  * (a draft) and mark sent (an approved notice). Each is one transaction; `version` guards against
  * two reviewers overwriting each other (the second gets a conflict).
  */
-export type ReviewOutcome = { ok: true; notice: Notice } | { ok: false; status: 400 | 404 | 409; message: string };
+export type ReviewOutcome = { ok: true; notice: Notice } | { ok: false; status: 400 | 404 | 409 | 422; message: string };
 
 /** What a reviewer may save (UTF-16 code units): above the largest draft (MAX_DRAFT_SUBJECT, MAX_DRAFT_BODY in notice-render.ts). */
 export const MAX_SUBJECT = 998 - "Subject: ".length;
@@ -48,6 +52,9 @@ export function editNotice(
   return store.transaction(() => {
     const found = check(store, id, edit.version, "draft", "edit");
     if (!found.ok) return found;
+    // An edit keeps the market-notice layout: every required field, once, in order (notice-fields.ts).
+    const layout = body === undefined ? [] : noticeLayoutProblems(body);
+    if (layout.length > 0) return { ok: false, status: 422, message: describeLayoutProblems(layout) };
     const before = found.notice;
     const changes: Record<string, { before: string; after: string }> = {};
     if (subject !== undefined && subject !== before.subject) changes.subject = { before: before.subject, after: subject };
@@ -69,12 +76,39 @@ export function approveNotice(store: NoticeStore, id: string, actor: string, now
   });
 }
 
-export function markNoticeSent(store: NoticeStore, id: string, actor: string, now: number, version?: number): ReviewOutcome {
+/**
+ * Records that a person sent an approved notice; its NOTICE DATE becomes the day it was sent (in
+ * the notices' zone), whatever day the draft was made. The first send of a series fixes the series'
+ * id (series-id.ts): the notice (and every other of its series) is renamed, and the outcome carries
+ * the new id.
+ */
+export function markNoticeSent(
+  store: NoticeStore,
+  id: string,
+  actor: string,
+  now: number,
+  version?: number,
+  naming?: SeriesNaming,
+  zone = CENTRAL_TIME_ZONE,
+): ReviewOutcome {
   return store.transaction(() => {
     const found = check(store, id, version, "approved", "mark as sent");
     if (!found.ok) return found;
-    store.updateNotice(id, { status: "sent", sent_by: actor, sent_at: now, version: found.notice.version + 1, updated_at: now });
-    store.addAudit(id, now, actor, "marked sent", { version: found.notice.version });
-    return { ok: true, notice: store.notice(id)! };
+    const noticeDate = formatNoticeDate(now, zone);
+    const body = withNoticeDate(found.notice.body, noticeDate);
+    store.updateNotice(id, { status: "sent", sent_by: actor, sent_at: now, body, version: found.notice.version + 1, updated_at: now });
+    store.addAudit(id, now, actor, "marked sent", { version: found.notice.version, notice_date: noticeDate });
+    const renamed = naming ? fixSeriesId(store, found.notice.incident_id, now, naming) : [];
+    for (const r of renamed) store.addAudit(r.to, now, actor, "id fixed", { before: r.from, after: r.to });
+    return { ok: true, notice: store.notice(renamed.find((r) => r.from === id)?.to ?? id)! };
   });
+}
+
+/**
+ * A notice as the reviewer, the API and the .eml see it: a sent notice as it was sent; any other
+ * with the NOTICE DATE it would carry if sent now (in the notices' zone).
+ */
+export function noticeAsOf(notice: Notice, now: number, zone = CENTRAL_TIME_ZONE): Notice {
+  if (notice.status === "sent") return notice;
+  return { ...notice, body: withNoticeDate(notice.body, formatNoticeDate(now, zone)) };
 }

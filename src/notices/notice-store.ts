@@ -4,6 +4,8 @@ import Database from "better-sqlite3";
 import { SERVICES, type Service } from "../config/schema.js";
 import type { NoticeKind } from "./notice-template.js";
 import { describeStoreFailure, NoticeStoreError, STORE_BUSY_TIMEOUT_MS, storeErrorCode } from "./store-failure.js";
+import { migrateStore, noticesTableSql } from "./store-migrations.js";
+import { renameSeriesRows } from "./series-rename.js";
 
 /**
  * The notifier's durable state in one SQLite file (better-sqlite3): every webhook delivery, the
@@ -35,6 +37,8 @@ export interface IncidentRow {
   overrun: number;
   created_at: number;
   next_update_at: number | null;
+  /** When the calendar entry of a planned incident was removed (its series ends). */
+  cancelled_at: number | null;
 }
 
 export interface OutageRow {
@@ -64,6 +68,11 @@ export interface NoticeRow {
   approved_at: number | null;
   sent_by: string | null;
   sent_at: number | null;
+  /** The day ("YYYY-MM-DD", Central) a planned-series notice must go out by; null for the others. */
+  due_date: string | null;
+  /** The maintenance window a planned-series notice states (what the market was told, once sent); null for the others. */
+  window_start_ms: number | null;
+  window_end_ms: number | null;
 }
 
 /** A notice as the pages, the API and the channels see it: the services column parsed. */
@@ -150,7 +159,8 @@ CREATE TABLE IF NOT EXISTS incidents (
   due_date TEXT,
   overrun INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL,
-  next_update_at INTEGER
+  next_update_at INTEGER,
+  cancelled_at INTEGER
 );
 CREATE TABLE IF NOT EXISTS outages (
   service TEXT NOT NULL,
@@ -164,24 +174,7 @@ CREATE TABLE IF NOT EXISTS outages (
   PRIMARY KEY (service, start_s, alertname)
 );
 CREATE INDEX IF NOT EXISTS outages_incident ON outages(incident_id, status);
-CREATE TABLE IF NOT EXISTS notices (
-  id TEXT PRIMARY KEY,
-  incident_id INTEGER NOT NULL REFERENCES incidents(id),
-  sequence INTEGER NOT NULL,
-  kind TEXT NOT NULL CHECK (kind IN ('INITIAL', 'UPDATE', 'COMPLETION', 'PLANNED')),
-  status TEXT NOT NULL CHECK (status IN ('draft', 'approved', 'sent')),
-  services TEXT NOT NULL,
-  subject TEXT NOT NULL,
-  body TEXT NOT NULL,
-  version INTEGER NOT NULL DEFAULT 1,
-  created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL,
-  approved_by TEXT,
-  approved_at INTEGER,
-  sent_by TEXT,
-  sent_at INTEGER,
-  UNIQUE (incident_id, sequence)
-);
+${noticesTableSql("notices")};
 CREATE INDEX IF NOT EXISTS notices_created ON notices(created_at);
 CREATE INDEX IF NOT EXISTS incidents_open ON incidents(kind, status);
 CREATE TABLE IF NOT EXISTS notice_audit (
@@ -206,6 +199,11 @@ CREATE TABLE IF NOT EXISTS outbox (
   UNIQUE (notice_id, channel)
 );
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox(status, next_attempt_at);
+CREATE TABLE IF NOT EXISTS notice_renames (
+  old_id TEXT PRIMARY KEY,
+  new_id TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS store_heartbeat (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   at INTEGER NOT NULL
@@ -261,7 +259,7 @@ export class NoticeStore {
       db.pragma("foreign_keys = ON");
       if (options.verify) quickCheck(db, path);
       db.exec(SCHEMA);
-      db.pragma("user_version = 1");
+      migrateStore(db, options.now ?? Date.now());
       const store = new NoticeStore(db);
       // Proves the file can be written now (read-only mount, permissions, a lock held elsewhere).
       if (options.verify) store.heartbeat(options.now ?? Date.now());
@@ -393,8 +391,22 @@ export class NoticeStore {
     return this.stmt("SELECT * FROM incidents WHERE planned_key = ?").get(key) as IncidentRow | undefined;
   }
 
+  /** Planned incidents still scheduled (not cancelled, not completed) that start after `ms`. */
   plannedIncidentsStartingAfter(ms: number): IncidentRow[] {
-    return this.stmt("SELECT * FROM incidents WHERE kind = 'planned' AND start_ms > ? ORDER BY start_ms").all(ms) as IncidentRow[];
+    return this.stmt("SELECT * FROM incidents WHERE kind = 'planned' AND status = 'scheduled' AND start_ms > ? ORDER BY start_ms").all(ms) as IncidentRow[];
+  }
+
+  /** Every planned incident still scheduled (its window not over, or over without its COMPLETION decided yet). */
+  scheduledPlannedIncidents(): IncidentRow[] {
+    return this.stmt("SELECT * FROM incidents WHERE kind = 'planned' AND status = 'scheduled' ORDER BY start_ms, id").all() as IncidentRow[];
+  }
+
+  /** Whether an overrun outage (alert `alertname`) of one of `services` started within a minute of `atMs` (a window's end). */
+  overrunAt(services: readonly Service[], atMs: number, alertname: string): boolean {
+    const row = this.stmt(
+      "SELECT 1 AS x FROM outages WHERE alertname = ? AND start_s BETWEEN ? AND ? AND service IN (SELECT value FROM json_each(?)) LIMIT 1",
+    ).get(alertname, Math.floor(atMs / 1000) - 60, Math.ceil(atMs / 1000) + 60, JSON.stringify(services));
+    return row !== undefined;
   }
 
   incidentsDueForUpdate(now: number): IncidentRow[] {
@@ -409,10 +421,11 @@ export class NoticeStore {
     return rows.map((r) => r.series_id);
   }
 
-  insertIncident(i: Omit<IncidentRow, "id">): IncidentRow {
+  insertIncident(fields: Omit<IncidentRow, "id" | "cancelled_at"> & { cancelled_at?: number | null }): IncidentRow {
+    const i = { ...fields, cancelled_at: fields.cancelled_at ?? null };
     const info = this.stmt(
-      `INSERT INTO incidents (kind, series_id, planned_key, status, start_ms, end_ms, services, summary, description, runbook_url, due_date, overrun, created_at, next_update_at)
-         VALUES (@kind, @series_id, @planned_key, @status, @start_ms, @end_ms, @services, @summary, @description, @runbook_url, @due_date, @overrun, @created_at, @next_update_at)`,
+      `INSERT INTO incidents (kind, series_id, planned_key, status, start_ms, end_ms, services, summary, description, runbook_url, due_date, overrun, created_at, next_update_at, cancelled_at)
+         VALUES (@kind, @series_id, @planned_key, @status, @start_ms, @end_ms, @services, @summary, @description, @runbook_url, @due_date, @overrun, @created_at, @next_update_at, @cancelled_at)`,
     ).run(i);
     return { ...i, id: Number(info.lastInsertRowid) };
   }
@@ -464,11 +477,24 @@ export class NoticeStore {
     return (row.n ?? 0) + 1;
   }
 
-  insertNotice(n: NoticeRow): void {
+  insertNotice(
+    fields: Omit<NoticeRow, "due_date" | "window_start_ms" | "window_end_ms"> & Partial<Pick<NoticeRow, "due_date" | "window_start_ms" | "window_end_ms">>,
+  ): void {
+    const n = { ...fields, due_date: fields.due_date ?? null, window_start_ms: fields.window_start_ms ?? null, window_end_ms: fields.window_end_ms ?? null };
     this.stmt(
-      `INSERT INTO notices (id, incident_id, sequence, kind, status, services, subject, body, version, created_at, updated_at, approved_by, approved_at, sent_by, sent_at)
-         VALUES (@id, @incident_id, @sequence, @kind, @status, @services, @subject, @body, @version, @created_at, @updated_at, @approved_by, @approved_at, @sent_by, @sent_at)`,
+      `INSERT INTO notices (id, incident_id, sequence, kind, status, services, subject, body, version, created_at, updated_at, approved_by, approved_at, sent_by, sent_at, due_date, window_start_ms, window_end_ms)
+         VALUES (@id, @incident_id, @sequence, @kind, @status, @services, @subject, @body, @version, @created_at, @updated_at, @approved_by, @approved_at, @sent_by, @sent_at, @due_date, @window_start_ms, @window_end_ms)`,
     ).run(n);
+  }
+
+  /** The current id of a notice that had another id (a provisional one, before its series was sent). */
+  renamedNoticeId(oldId: string): string | undefined {
+    return (this.stmt("SELECT new_id FROM notice_renames WHERE old_id = ?").get(oldId) as { new_id: string } | undefined)?.new_id;
+  }
+
+  /** Gives an incident's series another id (renameSeriesRows); call inside a transaction. */
+  renameSeries(incidentId: number, from: string, to: string, at: number): { from: string; to: string }[] {
+    return renameSeriesRows(this.db, incidentId, from, to, at);
   }
 
   notice(id: string): Notice | undefined {
@@ -561,6 +587,17 @@ export interface NoticeEvidence {
   plannedIncidents: { incidentId: number; startMs: number; endMs: number | null; services: string[] }[];
   /** The notice ids of each incident above, in the order they were issued. */
   noticeIds: Map<number, string[]>;
+  /** The notices of each incident above, in the order they were issued, with their status and times (ids and kinds as stored). */
+  notices: Map<number, EvidenceNotice[]>;
+}
+
+/** One notice as evidence: a draft or an approved notice has no sent time (sentAt null). */
+export interface EvidenceNotice {
+  id: string;
+  kind: string;
+  status: NoticeStatus;
+  createdAt: number;
+  sentAt: number | null;
 }
 
 /**
@@ -623,15 +660,22 @@ export class NoticeStoreReader {
         services: string;
       }[]
     ).map((r) => ({ incidentId: r.id, startMs: r.start_ms, endMs: r.end_ms, services: jsonStrings(r.services) }));
-    const notices = this.db.prepare("SELECT id FROM notices WHERE incident_id = ? ORDER BY sequence");
+    const select = this.db.prepare("SELECT id, kind, status, created_at, sent_at FROM notices WHERE incident_id = ? ORDER BY sequence");
     const noticeIds = new Map<number, string[]>();
+    const notices = new Map<number, EvidenceNotice[]>();
     for (const id of new Set([...outages.map((o) => o.incidentId), ...planned.map((p) => p.incidentId)])) {
+      const rows = select.all(id) as { id: string; kind: string; status: NoticeStatus; created_at: number; sent_at: number | null }[];
       noticeIds.set(
         id,
-        (notices.all(id) as { id: string }[]).map((r) => r.id),
+        rows.map((r) => r.id),
+      );
+      // a notice counts as sent only with status "sent": a draft never carries a sent time here
+      notices.set(
+        id,
+        rows.map((r) => ({ id: r.id, kind: r.kind, status: r.status, createdAt: r.created_at, sentAt: r.status === "sent" ? r.sent_at : null })),
       );
     }
-    return { outages, plannedIncidents: planned, noticeIds };
+    return { outages, plannedIncidents: planned, noticeIds, notices };
   }
 
   close(): void {

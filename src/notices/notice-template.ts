@@ -4,17 +4,38 @@
  * A template that names an unknown placeholder is a config error, found at load time.
  */
 
-export const NOTICE_KINDS = ["INITIAL", "UPDATE", "COMPLETION", "PLANNED"] as const;
+export const NOTICE_KINDS = ["INITIAL", "UPDATE", "COMPLETION", "PLANNED", "REMINDER", "PLANNED_COMPLETION", "CANCELLATION", "RESCHEDULE"] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
+
+/** The kinds of the planned-maintenance series (planned-notices.ts): PLANNED, REMINDER, its COMPLETION, CANCELLATION, RESCHEDULE. */
+export const PLANNED_NOTICE_KINDS = ["PLANNED", "REMINDER", "PLANNED_COMPLETION", "CANCELLATION", "RESCHEDULE"] as const satisfies readonly NoticeKind[];
+export type PlannedNoticeKind = (typeof PLANNED_NOTICE_KINDS)[number];
+export function isPlannedNoticeKind(kind: NoticeKind): kind is PlannedNoticeKind {
+  return (PLANNED_NOTICE_KINDS as readonly NoticeKind[]).includes(kind);
+}
+
+/** The config key of a kind's templates (notices.templates.<key>): "initial", …, "planned_completion". */
+export function templateKey(kind: NoticeKind): Lowercase<NoticeKind> {
+  return kind.toLowerCase() as Lowercase<NoticeKind>;
+}
 
 const COMMON = ["notice_id", "services", "service_codes", "start", "notice_date", "days_affected", "duration"] as const;
 
-/** The placeholders each kind of notice can use, with what they hold (docs/notices.md). */
+/**
+ * The placeholders each kind of notice can use, with what they hold (docs/notices.md). Alert
+ * annotations (summary, description, runbook_url) are not among them: they are written for on-call,
+ * not for the market, and stay with the incident for the reviewer. A PLANNED notice's description
+ * is the maintenance calendar's, written by the team.
+ */
 export const TEMPLATE_VARIABLES: Record<NoticeKind, readonly string[]> = {
-  INITIAL: [...COMMON, "summary", "description", "runbook_url", "next_update"],
-  UPDATE: [...COMMON, "summary", "description", "runbook_url", "next_update", "change"],
-  COMPLETION: [...COMMON, "summary", "description", "end", "unavailable_minutes"],
+  INITIAL: [...COMMON, "next_update", "change"],
+  UPDATE: [...COMMON, "next_update", "change"],
+  COMPLETION: [...COMMON, "end", "availability", "service_times", "unavailable_minutes"],
   PLANNED: [...COMMON, "end", "window", "description", "due_date"],
+  REMINDER: [...COMMON, "end", "window", "description", "due_date", "announced_in"],
+  PLANNED_COMPLETION: [...COMMON, "end", "window", "description", "announced_in"],
+  CANCELLATION: [...COMMON, "end", "window", "description", "announced_in"],
+  RESCHEDULE: [...COMMON, "end", "window", "description", "due_date", "announced_in", "previous_window"],
 };
 
 const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;

@@ -3,7 +3,8 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { SERVICES, type Service } from "../config/schema.js";
 import { VERSION } from "../version.js";
 import { emlFileName, renderEml } from "./notice-eml.js";
-import { approveNotice, editNotice, markNoticeSent, REVIEW_FORM_MAX_BYTES, REVIEW_JSON_MAX_BYTES, type ReviewOutcome } from "./notice-review.js";
+import { approveNotice, editNotice, markNoticeSent, noticeAsOf, REVIEW_FORM_MAX_BYTES, REVIEW_JSON_MAX_BYTES, type ReviewOutcome } from "./notice-review.js";
+import { recipientSettings, recipientsFor } from "./notice-recipients.js";
 import { NOTICE_PAGE_SIZE, NOTICE_STATUSES, type Notice, type NoticeStatus } from "./notice-store.js";
 import type { WebhookOutcome } from "./notifier-metrics.js";
 import { bearerToken, ReviewerAuth, sameOrigin, secretEquals, securityHeaders } from "./review-auth.js";
@@ -16,6 +17,7 @@ import type { DeliveryResult } from "./incident-lifecycle.js";
 import type { NoticeStore } from "./notice-store.js";
 import type { NotifierMetrics } from "./notifier-metrics.js";
 import type { WebhookPayload } from "./webhook-payload.js";
+import type { SeriesNaming } from "./series-id.js";
 
 /**
  * What the endpoints use of the notifier (notifier.ts's Notifier), declared here so that this
@@ -29,6 +31,8 @@ export interface NotifierService {
   readonly now: () => number;
   readonly isReady: boolean;
   readonly notReadyReason: string | undefined;
+  /** How series ids are made: marking the first notice of a series sent fixes its id. */
+  readonly seriesNaming: SeriesNaming;
   /** --web.config.file: basic auth and headers in front of /metrics and the health endpoints. */
   readonly security?: WebSecurity;
   submitDelivery(payload: WebhookPayload, rawBody: string): Promise<DeliveryResult>;
@@ -51,7 +55,10 @@ export function createNotifierApp(notifier: NotifierService): Express {
   const config = notifier.config;
   const auth = new ReviewerAuth(config.reviewers);
   const zone = config.raw.notices.time_zone;
+  const recipients = recipientSettings(config.raw.notices);
   const metrics = notifier.metrics;
+  /** What a reviewer sees of a notice now: an unsent one with the NOTICE DATE of today. */
+  const shown = (notice: Notice) => noticeAsOf(notice, notifier.now(), zone);
 
   // --- Alertmanager webhook -------------------------------------------------------------------
   const answer = (res: Response, outcome: WebhookOutcome, status: number, body: Record<string, unknown>) => {
@@ -138,8 +145,18 @@ export function createNotifierApp(notifier: NotifierService): Express {
         .send(errorPage(400, filter.error, reviewer(res), "/notices"));
       return;
     }
-    res.type("html").send(noticeListPage(notifier.store.listNotices(filter), filter, reviewer(res), zone));
+    res.type("html").send(noticeListPage(notifier.store.listNotices(filter).map(shown), filter, reviewer(res), zone, notifier.now()));
   });
+  // A provisional id handed out before its series was sent leads to the notice's fixed id.
+  const renamed = (prefix: string) => (req: Request, res: Response, next: NextFunction) => {
+    const id = String(req.params.id);
+    const current = notifier.store.notice(id) ? undefined : notifier.store.renamedNoticeId(id);
+    if (current === undefined) return next();
+    const slash = req.path.indexOf("/", 1);
+    const rest = slash === -1 ? "" : req.path.slice(slash);
+    res.redirect(req.method === "GET" || req.method === "HEAD" ? 301 : 308, `${prefix}/${encodeURIComponent(current)}${rest}`);
+  };
+  pages.all(["/:id", "/:id/*rest"], renamed("/notices"));
   pages.get("/:id", (req, res) => {
     const notice = notifier.store.notice(String(req.params.id));
     if (!notice) {
@@ -181,6 +198,15 @@ export function createNotifierApp(notifier: NotifierService): Express {
       }
       const version = form.version !== undefined && /^\d+$/.test(form.version) ? Number(form.version) : undefined;
       const outcome = run(id, form, who, version);
+      const current = outcome.ok ? undefined : notifier.store.notice(id);
+      if (!outcome.ok && outcome.status === 422 && current) {
+        // The edit broke the field layout: the page again, with the message and the reviewer's text to fix.
+        res
+          .status(422)
+          .type("html")
+          .send(pageOf(current, who, { message: outcome.message, edited: { subject: form.subject ?? current.subject, body: form.body ?? current.body } }));
+        return;
+      }
       if (!outcome.ok) {
         res
           .status(outcome.status)
@@ -189,8 +215,9 @@ export function createNotifierApp(notifier: NotifierService): Express {
         return;
       }
       metrics.reviewActions.inc({ action: label });
-      notifier.logger.info({ notice: id, reviewer: who, action: label }, "notice reviewed");
-      res.redirect(303, `/notices/${encodeURIComponent(id)}`);
+      notifier.logger.info({ notice: outcome.notice.id, reviewer: who, action: label }, "notice reviewed");
+      // The first send of a series fixes its id: the notice is then at its new address.
+      res.redirect(303, `/notices/${encodeURIComponent(outcome.notice.id)}`);
     },
   ];
   pages.post(
@@ -198,7 +225,10 @@ export function createNotifierApp(notifier: NotifierService): Express {
     ...formAction((id, form, who, version) => editNotice(notifier.store, id, { subject: form.subject, body: form.body, version }, who, notifier.now()), "edit"),
   );
   pages.post("/:id/approve", ...formAction((id, _f, who, version) => approveNotice(notifier.store, id, who, notifier.now(), version), "approve"));
-  pages.post("/:id/sent", ...formAction((id, _f, who, version) => markNoticeSent(notifier.store, id, who, notifier.now(), version), "mark_sent"));
+  pages.post(
+    "/:id/sent",
+    ...formAction((id, _f, who, version) => markNoticeSent(notifier.store, id, who, notifier.now(), version, notifier.seriesNaming, zone), "mark_sent"),
+  );
   app.use("/notices", pages);
 
   // --- JSON API ------------------------------------------------------------------------------
@@ -217,13 +247,14 @@ export function createNotifierApp(notifier: NotifierService): Express {
     next();
   });
   api.use(express.json({ limit: REVIEW_JSON_MAX_BYTES, strict: true }));
+  api.all(["/:id", "/:id/*rest"], renamed("/api/v1/notices"));
   api.get("/", (req, res) => {
     const filter = listFilter(req);
     if ("error" in filter) {
       res.status(400).json({ error: filter.error });
       return;
     }
-    res.json({ notices: notifier.store.listNotices(filter).map(noticeJson) });
+    res.json({ notices: notifier.store.listNotices(filter).map((n) => noticeJson(shown(n))) });
   });
   api.get("/:id", (req, res) => {
     const notice = notifier.store.notice(String(req.params.id));
@@ -232,7 +263,7 @@ export function createNotifierApp(notifier: NotifierService): Express {
       return;
     }
     res.json({
-      notice: noticeJson(notice),
+      notice: noticeJson(shown(notice)),
       audit: notifier.store.auditOf(notice.id).map((a) => ({ at: new Date(a.at).toISOString(), actor: a.actor, action: a.action, detail: a.detail })),
       announcements: notifier.store.outboxOf(notice.id).map((o) => ({ channel: o.channel, status: o.status, attempts: o.attempts, last_error: o.last_error })),
     });
@@ -267,7 +298,7 @@ export function createNotifierApp(notifier: NotifierService): Express {
     }
     metrics.reviewActions.inc({ action: label });
     notifier.logger.info({ notice: outcome.notice.id, reviewer: reviewer(res), action: label }, "notice reviewed");
-    res.json({ notice: noticeJson(outcome.notice) });
+    res.json({ notice: noticeJson(shown(outcome.notice)) });
   };
   const ver = (b: Record<string, unknown>) => b.version as number | undefined;
   api.patch(
@@ -284,7 +315,7 @@ export function createNotifierApp(notifier: NotifierService): Express {
   );
   api.post(
     "/:id/sent",
-    apiAction((id, b, who) => markNoticeSent(notifier.store, id, who, notifier.now(), ver(b)), "mark_sent"),
+    apiAction((id, b, who) => markNoticeSent(notifier.store, id, who, notifier.now(), ver(b), notifier.seriesNaming, zone), "mark_sent"),
   );
   app.use("/api/v1/notices", api);
 
@@ -334,32 +365,39 @@ export function createNotifierApp(notifier: NotifierService): Express {
     return String(res.locals.reviewer);
   }
 
-  function pageOf(notice: Notice, who: string): string {
+  function pageOf(notice: Notice, who: string, after?: { message: string; edited: { subject: string; body: string } }): string {
+    const audience = recipientsFor(notice.services, recipients);
     return noticePage({
-      notice,
+      notice: shown(notice),
       audit: notifier.store.auditOf(notice.id),
       outbox: notifier.store.outboxOf(notice.id),
-      to: config.raw.notices.to,
+      to: audience.to,
+      cc: audience.cc,
       reviewer: who,
       csrf: auth.csrfToken(who),
       zone,
+      ...after,
+      now: notifier.now(),
     });
   }
 
   async function sendEml(id: string, res: Response): Promise<void> {
-    const notice = notifier.store.notice(id);
-    if (!notice) {
+    const stored = notifier.store.notice(id);
+    if (!stored) {
       res.status(404).type("text/plain").send(`No notice ${id}.\n`);
       return;
     }
+    const notice = shown(stored);
+    const audience = recipientsFor(notice.services, recipients);
     const eml = await renderEml({
       noticeId: notice.id,
+      version: notice.version,
       from: config.raw.notices.from,
-      to: config.raw.notices.to,
-      cc: config.raw.notices.cc,
+      to: audience.to,
+      cc: audience.cc,
       subject: notice.subject,
       body: notice.body,
-      date: new Date(notifier.now()),
+      ...(notice.sent_at !== null ? { sentAt: new Date(notice.sent_at) } : {}),
       messageIdDomain: new URL(config.raw.external_url).hostname || "smt-notifier.invalid",
     });
     res
@@ -407,5 +445,6 @@ export function noticeJson(n: Notice) {
     approved_at: iso(n.approved_at),
     sent_by: n.sent_by,
     sent_at: iso(n.sent_at),
+    due_date: n.due_date,
   };
 }

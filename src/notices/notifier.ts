@@ -7,6 +7,7 @@ import { SmtpChannel } from "./channels/smtp-channel.js";
 import { WebhookChannel } from "./channels/webhook-channel.js";
 import { IncidentLifecycle, type CreatedNotice, type DeliveryResult } from "./incident-lifecycle.js";
 import { NoticeStore } from "./notice-store.js";
+import { recipientSettings } from "./notice-recipients.js";
 import type { NoticeWording } from "./notice-render.js";
 import type { NotifierConfig } from "../config/notifier-load.js";
 import { createNotifierApp } from "./notifier-app.js";
@@ -14,6 +15,8 @@ import { NotifierMetrics, type StorageOperation } from "./notifier-metrics.js";
 import { describeStoreFailure, isStorageFailure } from "./store-failure.js";
 import { overduePlannedNotices, syncPlannedNotices, type PlannedNoticeSettings } from "./planned-notices.js";
 import type { WebhookPayload } from "./webhook-payload.js";
+import { NOTICE_KINDS, templateKey } from "./notice-template.js";
+import type { SeriesNaming } from "./series-id.js";
 import { armRepeatingTimer } from "../scheduler/timer.js";
 import { serveWeb } from "../web/listen.js";
 import { WebSecurity } from "../web/web-security.js";
@@ -78,13 +81,9 @@ export class Notifier {
       noticeTypeLabel: raw.notices.notice_type_label,
       intendedAudience: raw.notices.intended_audience,
       contact: raw.notices.contact,
+      byService: recipientSettings(raw.notices).byService,
       serviceNames: raw.notices.service_names,
-      templates: {
-        INITIAL: raw.notices.templates.initial,
-        UPDATE: raw.notices.templates.update,
-        COMPLETION: raw.notices.templates.completion,
-        PLANNED: raw.notices.templates.planned,
-      },
+      templates: Object.fromEntries(NOTICE_KINDS.map((kind) => [kind, raw.notices.templates[templateKey(kind)]])) as NoticeWording["templates"],
     };
     const channelNames = raw.channels.map((c) => c.name);
     const lifecycleSettings = {
@@ -99,6 +98,8 @@ export class Notifier {
     this.planned = {
       minDurationMs: raw.planned_notices.min_duration,
       businessDaysBefore: raw.planned_notices.business_days_before,
+      reminderBusinessDaysBefore: raw.planned_notices.reminder_business_days_before,
+      completionAfterMs: raw.planned_notices.completion_after,
       lookaheadMs: raw.planned_notices.lookahead,
       includeRecurring: raw.planned_notices.include_recurring,
     };
@@ -142,6 +143,16 @@ export class Notifier {
       this.metrics,
       this.now,
     );
+  }
+
+  /** Whether the config names a maintenance calendar (`maintenance` or `maintenance_file`). */
+  private get hasCalendar(): boolean {
+    return this.config.raw.maintenance !== undefined || this.config.raw.maintenance_file !== undefined;
+  }
+
+  /** How series ids are made (the first send of a series fixes its id). */
+  get seriesNaming(): SeriesNaming {
+    return this.lifecycle.naming;
   }
 
   /** Ready once started, and for as long as the store's last write committed. */
@@ -249,7 +260,10 @@ export class Notifier {
       const created = this.store.transaction(() => {
         // The heartbeat makes every tick a write, so a store that stopped taking writes is seen within one tick.
         this.store.heartbeat(now);
-        return [...this.lifecycle.dueUpdates(now), ...syncPlannedNotices(this.store, this.lifecycle, this.calendar, now, this.planned)];
+        // Without a calendar in the config there is nothing to follow: planned series are left as they are
+        // (a forgotten maintenance section must not read as every planned outage removed).
+        const planned = this.hasCalendar ? syncPlannedNotices(this.store, this.lifecycle, this.calendar, now, this.planned) : [];
+        return [...this.lifecycle.dueUpdates(now), ...planned];
       });
       this.storeCommitted();
       this.announce(created);

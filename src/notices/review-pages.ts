@@ -1,6 +1,8 @@
 import { SERVICES } from "../config/schema.js";
 import { html, joinHtml, raw, type SafeHtml } from "../web/html.js";
-import { formatDateTime } from "./central-time.js";
+import { formatDateTime, localDate } from "./central-time.js";
+import { NOTICE_FIELDS, OPTIONAL_NOTICE_FIELDS } from "./notice-fields.js";
+import { isProvisionalId } from "./notice-id.js";
 import { MAX_BODY, MAX_SUBJECT } from "./notice-review.js";
 import { NOTICE_STATUSES, type AuditEntry, type FieldEdit, type Notice, type OutboxRow } from "./notice-store.js";
 
@@ -22,18 +24,30 @@ function layout(title: string, reviewer: string, content: SafeHtml): string {
 <main>${content}</main></body></html>`);
 }
 
+/**
+ * A planned-series notice's due date and whether it is late: sent after its due date, or not sent
+ * and the due date is past (dates in the notices' zone). Empty for notices without a due date.
+ */
+export function dueMark(n: Notice, now: number, zone: string): SafeHtml | string {
+  if (n.due_date === null) return "";
+  const on = n.sent_at !== null ? localDate(n.sent_at, zone) : localDate(now, zone);
+  const late = on > n.due_date;
+  const state = late ? "late" : n.sent_at !== null ? "on time" : "not late";
+  return html`<span class="due${late ? raw(" late") : ""}" data-due="${n.due_date}">${n.due_date} <span class="due-state">${state}</span></span>`;
+}
+
 export interface ListFilter {
   status?: string;
   service?: string;
 }
 
-export function noticeListPage(notices: Notice[], filter: ListFilter, reviewer: string, zone: string): string {
+export function noticeListPage(notices: Notice[], filter: ListFilter, reviewer: string, zone: string, now: number): string {
   const option = (value: string, selected: string | undefined) =>
     html`<option value="${value}"${value === (selected ?? "") && raw(" selected")}>${value || "any"}</option>`;
   const rows = notices.map(
     (n) => html`<tr class="status-${n.status}"><td><a href="/notices/${encodeURIComponent(n.id)}">${n.id}</a></td><td>${n.kind}</td>
 <td>${n.services.join(", ")}</td><td><span class="badge ${n.status}">${n.status}</span></td>
-<td>${n.subject}</td><td>${when(n.created_at, zone)}</td></tr>`,
+<td>${n.subject}</td><td>${when(n.created_at, zone)}</td><td>${dueMark(n, now, zone)}</td></tr>`,
   );
   return layout(
     "SMT market notices",
@@ -43,8 +57,8 @@ export function noticeListPage(notices: Notice[], filter: ListFilter, reviewer: 
 <label>status <select name="status">${["", ...NOTICE_STATUSES].map((s) => option(s, filter.status))}</select></label>
 <label>service <select name="service">${["", ...SERVICES].map((s) => option(s, filter.service))}</select></label>
 <button type="submit">Filter</button></form>
-<table class="notices"><thead><tr><th>notice</th><th>kind</th><th>services</th><th>status</th><th>subject</th><th>created</th></tr></thead>
-<tbody>${rows.length ? joinHtml(rows, "\n") : html`<tr><td colspan="6">No notices${filter.status || filter.service ? " match the filter" : " yet"}.</td></tr>`}</tbody></table>`,
+<table class="notices"><thead><tr><th>notice</th><th>kind</th><th>services</th><th>status</th><th>subject</th><th>created</th><th>due</th></tr></thead>
+<tbody>${rows.length ? joinHtml(rows, "\n") : html`<tr><td colspan="7">No notices${filter.status || filter.service ? " match the filter" : " yet"}.</td></tr>`}</tbody></table>`,
   );
 }
 
@@ -53,10 +67,15 @@ export interface NoticePageData {
   audit: AuditEntry[];
   outbox: OutboxRow[];
   to: readonly string[];
+  cc?: readonly string[];
   reviewer: string;
   csrf: string;
   zone: string;
+  /** The clock, for the due date's late mark. */
+  now: number;
   message?: string;
+  /** A refused edit: the reviewer's text, shown in the form to fix (the message says what is wrong). */
+  edited?: { subject: string; body: string };
 }
 
 export function noticePage(d: NoticePageData): string {
@@ -66,14 +85,19 @@ export function noticePage(d: NoticePageData): string {
   const actions: SafeHtml[] = [];
   if (n.status === "draft") {
     actions.push(html`<form method="post" action="/notices/${id}/edit" class="edit"><h2>Edit</h2>${hidden}
-<label>Subject <input type="text" name="subject" value="${n.subject}" maxlength="${MAX_SUBJECT}" required></label>
-<label>Text <textarea name="body" rows="24" maxlength="${MAX_BODY}" required>${n.body}</textarea></label>
+<label>Subject <input type="text" name="subject" value="${d.edited?.subject ?? n.subject}" maxlength="${MAX_SUBJECT}" required></label>
+<label>Text <textarea name="body" rows="24" maxlength="${MAX_BODY}" required>${d.edited?.body ?? n.body}</textarea></label>
+<p class="hint">Keep every field, in this order: ${NOTICE_FIELDS.map((f) => (OPTIONAL_NOTICE_FIELDS.has(f) ? `${f} (optional)` : f)).join(", ")}. NOTICE DATE is set to the day the notice is marked sent.</p>
 <button type="submit" name="action" value="edit">Save edit</button></form>`);
     actions.push(
       html`<form method="post" action="/notices/${id}/approve" class="approve">${hidden}<button type="submit">Approve as ${d.reviewer}</button></form>`,
     );
   }
   if (n.status === "approved") {
+    if (isProvisionalId(n.id))
+      actions.push(
+        html`<p class="provisional">The id of this series is provisional: marking this notice sent fixes it (the date of sending and the next free letter), in the text too. Send the text shown after marking it sent.</p>`,
+      );
     actions.push(
       html`<form method="post" action="/notices/${id}/sent" class="sent">${hidden}<button type="submit">Mark sent (by ${d.reviewer})</button></form>`,
     );
@@ -83,13 +107,14 @@ export function noticePage(d: NoticePageData): string {
   return layout(
     `${n.id} ${n.subject}`,
     d.reviewer,
-    html`${d.message && html`<p class="message">${d.message}</p>`}
+    html`${d.message && html`<p class="message" role="alert">${d.message}</p>`}
 <h1>${n.id} <span class="badge ${n.status}">${n.status}</span></h1>
 <dl class="meta"><dt>kind</dt><dd>${n.kind}</dd><dt>services</dt><dd>${n.services.join(", ")}</dd>
 <dt>created</dt><dd>${when(n.created_at, d.zone)}</dd>
+${n.due_date !== null && html`<dt>due</dt><dd id="notice-due">${dueMark(n, d.now, d.zone)}</dd>`}
 <dt>approved</dt><dd>${n.approved_by ? html`${n.approved_by}, ${when(n.approved_at, d.zone)}` : "no"}</dd>
 <dt>sent</dt><dd>${n.sent_by ? html`${n.sent_by}, ${when(n.sent_at, d.zone)}` : "no"}</dd>
-<dt>to</dt><dd>${d.to.join(", ")}</dd></dl>
+<dt>to</dt><dd>${d.to.join(", ")}</dd>${d.cc && d.cc.length > 0 && html`<dt>cc</dt><dd>${d.cc.join(", ")}</dd>`}</dl>
 <section class="text"><p class="subject" id="notice-subject">${n.subject}</p><pre id="notice-body">${n.body}</pre>
 <p class="tools"><button type="button" id="copy" data-copy-target="notice-body">Copy text</button>
 <a href="/notices/${id}/eml" download>Download .eml draft</a></p></section>
@@ -125,6 +150,7 @@ main{padding:1em;max-width:72em}table{border-collapse:collapse;width:100%;margin
 pre{white-space:pre-wrap;background:#f6f6f6;padding:1em;border:1px solid #ddd}.subject{font-weight:bold}
 form.edit label{display:block;margin:.5em 0}form.edit input,form.edit textarea{width:100%;font-family:monospace}
 form{margin:1em 0}.message{background:#ffefef;border:1px solid #e99;padding:.5em}.meta dt{font-weight:bold;float:left;clear:left;width:7em}.meta dd{margin-left:8em}
+.due.late .due-state{background:#ffd0d0;color:#8a0000;font-weight:bold;padding:0 .3em}.provisional{background:#fff6d6;border:1px solid #e6c200;padding:.5em}
 .diff pre.before{background:#fff0f0}.diff pre.after{background:#f0fff0}.filter label{margin-right:1em}`;
 
 export const NOTICES_JS = `document.addEventListener("DOMContentLoaded", () => {

@@ -1,8 +1,7 @@
 import type { ResolvedCheck } from "../config/load.js";
-import { compilePattern } from "../config/pattern.js";
-import type { JsonAssertion } from "../config/schema.js";
 import { exchange, type ExchangeResponse } from "./http-exchange.js";
 import { basicAuthHeader, expectBody, expectStatus, hasHeader } from "./http-checks.js";
+import { checkAssertion } from "./json-assertion.js";
 import { readJsonPath } from "./json-path.js";
 import { ProbeFailure, type Prober, type ProbeContext } from "./probe.js";
 import { expandJson, expandTemplate, type TemplateScope } from "./template.js";
@@ -93,29 +92,6 @@ async function runStep(
     scope.vars[name] = String(value);
   }
   return response;
-}
-
-/** A description of what is wrong, or undefined when the assertion holds. */
-export function checkAssertion(json: unknown, a: JsonAssertion): string | undefined {
-  const value = readJsonPath(json, a.path);
-  const shown = value === undefined ? "nothing" : JSON.stringify(value).slice(0, 80);
-  if (a.exists !== undefined) {
-    return (value !== undefined) === a.exists ? undefined : `${a.path} ${a.exists ? "is missing" : `exists (${shown})`}`;
-  }
-  if (a.equals !== undefined) {
-    return value === a.equals ? undefined : `${a.path} is ${shown}, expected ${JSON.stringify(a.equals)}`;
-  }
-  if (a.matches !== undefined) {
-    return typeof value === "string" && compilePattern(a.matches).test(value) ? undefined : `${a.path} is ${shown}, expected to match "${a.matches}"`;
-  }
-  const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
-  if (a.less_than !== undefined) {
-    return n < a.less_than ? undefined : `${a.path} is ${shown}, expected less than ${a.less_than}`;
-  }
-  if (a.greater_than !== undefined) {
-    return n > a.greater_than ? undefined : `${a.path} is ${shown}, expected greater than ${a.greater_than}`;
-  }
-  return undefined;
 }
 
 function hideValues(message: string, vars: Record<string, string>): string {

@@ -1,5 +1,8 @@
 import { tdspName } from "../market-figures/tdsp-territory.js";
-import type { CommitteeMonthReport, CommitteeYearReport } from "./committee-report.js";
+import { centralTime, type CommitteeMonthReport, type CommitteeYearReport, type OutageEntry, type ReportFrame } from "./committee-report.js";
+import type { EvidenceFlag } from "./notice-evidence.js";
+import type { IssuesSection } from "./issues-report.js";
+import { AUDIENCE_SECTIONS } from "./report-audience.js";
 import { formatMonthlyReport, type ReportFormat } from "./report-format.js";
 import { excludePolicySentence } from "./reserved-windows.js";
 
@@ -11,7 +14,7 @@ import { excludePolicySentence } from "./reserved-windows.js";
 export type TextFormat = ReportFormat;
 
 const pct = (x: number | null, digits = 1) => (x === null ? "n/a" : `${(x * 100).toFixed(digits)} %`);
-const SERVICE_NAMES: Record<string, string> = { gui: "GUI", api: "API", ftps: "FTPS", han: "HAN" };
+const SERVICE_NAMES: Record<string, string> = { gui: "GUI", api: "API", ftps: "FTPS", han: "HAN", call_center: "Call center" };
 export const serviceName = (s: string) => SERVICE_NAMES[s] ?? s;
 
 interface Table {
@@ -60,14 +63,108 @@ function csvTable(headers: string[], rows: (string | number | boolean | null)[][
   return [headers.join(","), ...rows.map((r) => r.map(csvCell).join(","))].join("\n");
 }
 
+/** A notice as evidence, in words: "SMT-M-A031026-01 INITIAL sent 2026-03-10T15:20:00.000Z"; a draft never reads as sent. */
+export function noticeText(n: { id: string; kind: string; status: string; sent_at: string | null }, time: (iso: string) => string = (iso) => iso): string {
+  const status =
+    n.status === "sent"
+      ? n.sent_at
+        ? `sent ${time(n.sent_at)}`
+        : "sent, time not recorded"
+      : n.status === "approved"
+        ? "approved, NOT SENT"
+        : "draft, NOT SENT";
+  return `${n.id} ${n.kind} ${status}`;
+}
+
+/** A sent time as the committee reads it: Central time to the minute. */
+export const sentCentral = (iso: string) => centralTime(Date.parse(iso));
+
+/** The notices of an outage in a table cell. */
+export function noticesCell(o: OutageEntry): string {
+  if (o.notices === null) return "(no store)";
+  return o.notices.map((n) => noticeText(n, sentCentral)).join("; ") || "none";
+}
+
+/** Whether a planned window was announced 3 business days ahead, in words. */
+export function announcementText(o: OutageEntry): string {
+  const a = o.announcement;
+  if (!a) return "";
+  const days = a.lead_business_days === null ? "" : ` (${a.lead_business_days} business day${a.lead_business_days === 1 ? "" : "s"} ahead)`;
+  return { met: "met", missed: "MISSED", not_sent: "NOT SENT", not_required: "not required" }[a.rule] + days;
+}
+
+/** The frame's line: whom the report is for and the objectives it judged by. */
+export function objectivesText(r: ReportFrame): string {
+  return `Objectives used: ${r.objectives
+    .map((o) => `${serviceName(o.service)} over ${+(o.target * 100).toFixed(4)} % (${o.from === null ? "SLO document" : `in force from ${o.from}`})`)
+    .join("; ")}.`;
+}
+
+function flagsTable(flags: EvidenceFlag[] | null, period: string): Table {
+  return {
+    title: `Notice evidence, ${period}: ${flags === null ? "no notice store given" : `${flags.length} flagged`}`,
+    headers: ["service", "kind", "start", "minutes", "problem"],
+    left: [0, 1, 2, 4],
+    rows: (flags ?? []).map((f) => [serviceName(f.service), f.kind, f.start, String(f.minutes), f.text]),
+    note:
+      flags === null
+        ? "Give --notices (the notifier's store) to check the market notices of the outages."
+        : "Flagged: unplanned outages over the threshold without a sent notice; planned maintenance announced fewer than 3 business days ahead, or not announced.",
+  };
+}
+
+function issuesTables(issues: IssuesSection, period: string): Table[] {
+  const note = [
+    issues.read_error ? `The feed could not be read: ${issues.read_error}.` : "",
+    issues.bad_rows.length ? `Rows left out (${issues.bad_rows.length}): ${issues.bad_rows.join("; ")}.` : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
+  return [
+    {
+      title: `Issues and change requests, ${period} (feed ${issues.origin})`,
+      headers: ["service", "issues opened", "CRs opened", "issues closed", "CRs closed", "issues open", "CRs open"],
+      rows: issues.read_error
+        ? []
+        : issues.by_service.map((c) => [
+            serviceName(c.service),
+            String(c.opened_issues),
+            String(c.opened_change_requests),
+            String(c.closed_issues),
+            String(c.closed_change_requests),
+            String(c.open_issues),
+            String(c.open_change_requests),
+          ]),
+      note: note || undefined,
+    },
+    {
+      title: `Open issues and change requests at the end of ${period}`,
+      headers: ["service", "id", "kind", "status", "opened", "age (days)", "title"],
+      left: [0, 1, 2, 3, 4, 6],
+      rows: issues.open.map((i) => [serviceName(i.service), i.id, i.kind, i.status, i.opened, String(i.age_days), i.title]),
+    },
+  ];
+}
+
 /** The committee's tables of one month (after the availability block). */
 function monthTables(r: CommitteeMonthReport): Table[] {
   const tables: Table[] = [];
+  const sections = AUDIENCE_SECTIONS[r.audience];
   const noticed = r.outages.filter((o) => o.kind === "unplanned");
+  tables.push(flagsTable(r.evidence_flags, r.month));
   tables.push({
     title: `Outages, ${r.month}: unplanned over ${r.outage_threshold_minutes} minutes (${noticed.length}) and planned maintenance windows`,
-    headers: ["service", "kind", "start (Central)", "end (Central)", "minutes", "unavailable", "notice ids"],
-    left: [0, 1, 2, 3, 6],
+    headers: [
+      "service",
+      "kind",
+      "start (Central)",
+      "end (Central)",
+      "minutes",
+      "unavailable",
+      "notices (status, sent time)",
+      "announced 3 business days ahead",
+    ],
+    left: [0, 1, 2, 3, 6, 7],
     rows: r.outages.map((o) => [
       serviceName(o.service),
       o.kind,
@@ -75,7 +172,8 @@ function monthTables(r: CommitteeMonthReport): Table[] {
       `${o.end_central}${o.ends_after_month ? " (after)" : ""}`,
       String(o.minutes),
       String(o.unavailable_minutes),
-      o.notice_ids === null ? "(no store)" : o.notice_ids.join(" ") || "none",
+      noticesCell(o),
+      announcementText(o),
     ]),
     note: `Shorter unplanned outages: ${r.short_unplanned_outages.map((s) => `${serviceName(s.service)} ${s.count} (${s.minutes} min)`).join(", ")}.`,
   });
@@ -136,13 +234,17 @@ function monthTables(r: CommitteeMonthReport): Table[] {
           })(),
   });
   const cc = r.call_center;
-  tables.push({
-    title: `Call-center tickets, ${r.month}: ${cc ? `${cc.total} in total` : "no figures recorded"}`,
-    headers: ["type", "tickets", "share"],
-    rows: cc ? cc.by_type.map((t) => [t.type, String(t.tickets), pct(cc.total ? t.tickets / cc.total : null)]) : [],
-  });
+  if (sections.callCenter) {
+    tables.push({
+      title: `Call-center tickets, ${r.month}: ${cc ? `${cc.total} in total` : "no figures recorded"}`,
+      headers: ["type", "tickets", "share"],
+      rows: cc ? cc.by_type.map((t) => [t.type, String(t.tickets), pct(cc.total ? t.tickets / cc.total : null)]) : [],
+    });
+  }
   const han = r.han_devices;
-  if (han) {
+  if (!sections.hanDevices) {
+    // not for this audience
+  } else if (han) {
     const tdsps = han.by_tdsp.map((t) => t.tdsp);
     const statuses = han.by_status.map((s) => s.status);
     const cell = (status: string, tdsp: string) => han.by_status_and_tdsp.find((e) => e.status === status && e.tdsp === tdsp)?.devices ?? 0;
@@ -157,14 +259,88 @@ function monthTables(r: CommitteeMonthReport): Table[] {
   } else {
     tables.push({ title: `HAN devices at the end of ${r.month}: no figures recorded`, headers: ["status"], rows: [] });
   }
+  if (sections.issues) {
+    if (r.issues) tables.push(...issuesTables(r.issues, r.month));
+    else tables.push({ title: `Issues and change requests, ${r.month}: no feed configured (report.issues)`, headers: ["service"], rows: [] });
+  }
   return tables;
+}
+
+function flagsCsv(flags: EvidenceFlag[] | null, period: string): string {
+  return csvTable(
+    ["period", "evidence_service", "kind", "start", "minutes", "problem", "text"],
+    (flags ?? []).map((f) => [period, f.service, f.kind, f.start, f.minutes, f.problem, f.text]),
+  );
+}
+
+function objectivesCsv(r: ReportFrame, period: string): string {
+  return csvTable(
+    ["period", "objective_service", "target", "from", "audience"],
+    r.objectives.map((o) => [period, o.service, o.target, o.from, r.audience]),
+  );
+}
+
+function issuesCsv(issues: IssuesSection | null, period: string): string[] {
+  if (!issues) return [];
+  return [
+    csvTable(
+      [
+        "period",
+        "issue_service",
+        "opened_issues",
+        "opened_change_requests",
+        "closed_issues",
+        "closed_change_requests",
+        "open_issues",
+        "open_change_requests",
+        "read_error",
+      ],
+      issues.read_error
+        ? [[period, null, null, null, null, null, null, null, issues.read_error]]
+        : issues.by_service.map((c) => [
+            period,
+            c.service,
+            c.opened_issues,
+            c.opened_change_requests,
+            c.closed_issues,
+            c.closed_change_requests,
+            c.open_issues,
+            c.open_change_requests,
+            null,
+          ]),
+    ),
+    csvTable(
+      ["period", "open_issue_id", "service", "kind", "status", "opened", "age_days", "title"],
+      issues.open.map((i) => [period, i.id, i.service, i.kind, i.status, i.opened, i.age_days, i.title]),
+    ),
+    csvTable(
+      ["period", "issues_bad_row"],
+      issues.bad_rows.map((b) => [period, b]),
+    ),
+  ];
 }
 
 function monthCsvSections(r: CommitteeMonthReport): string[] {
   const m = r.month;
   return [
+    objectivesCsv(r, m),
+    flagsCsv(r.evidence_flags, m),
     csvTable(
-      ["month", "outage_service", "kind", "start", "end", "minutes", "unavailable_minutes", "starts_before_month", "ends_after_month", "notice_ids"],
+      [
+        "month",
+        "outage_service",
+        "kind",
+        "start",
+        "end",
+        "minutes",
+        "unavailable_minutes",
+        "starts_before_month",
+        "ends_after_month",
+        "notice_ids",
+        "notices",
+        "announcement",
+        "lead_business_days",
+      ],
       r.outages.map((o) => [
         m,
         o.service,
@@ -176,6 +352,9 @@ function monthCsvSections(r: CommitteeMonthReport): string[] {
         o.starts_before_month,
         o.ends_after_month,
         o.notice_ids === null ? null : o.notice_ids.join(" "),
+        o.notices === null ? null : o.notices.map((n) => noticeText(n)).join("; "),
+        o.announcement?.rule ?? null,
+        o.announcement?.lead_business_days ?? null,
       ]),
     ),
     csvTable(
@@ -221,6 +400,7 @@ function monthCsvSections(r: CommitteeMonthReport): string[] {
       ["month", "han_status", "tdsp", "devices"],
       (r.han_devices?.by_status_and_tdsp ?? []).map((e) => [m, e.status, e.tdsp, e.devices]),
     ),
+    ...issuesCsv(r.issues, m),
   ];
 }
 
@@ -228,8 +408,11 @@ export function formatCommitteeMonth(r: CommitteeMonthReport, format: TextFormat
   if (format === "json") return `${JSON.stringify(r, null, 2)}\n`;
   const availability = formatMonthlyReport({ month: r.month, timezone: r.timezone, services: r.services }, format);
   if (format === "csv") return `${availability}\n${monthCsvSections(r).join("\n\n")}\n`;
-  const heading = format === "md" ? `# SMT service-level report, ${r.month}\n\nFor the JDOA committee. Times in Central time (${r.timezone}).\n\n` : "";
-  return `${heading}${availability}\n${monthTables(r)
+  const heading =
+    format === "md"
+      ? `# SMT service-level report, ${r.month}\n\nFor the ${r.audience_title}. Times in Central time (${r.timezone}).\n\n`
+      : `SMT service-level report, ${r.month}, for the ${r.audience_title}\n\n`;
+  return `${heading}${availability}\n${objectivesText(r)}\n\n${monthTables(r)
     .map((t) => renderTable(t, format))
     .join("\n")}`;
 }
@@ -246,7 +429,7 @@ export function formatCommitteeYear(r: CommitteeYearReport, format: TextFormat):
     String(s.unmeasured_minutes),
     String(s.available_minutes),
     pct(s.availability, 3),
-    s.met === null ? "n/a" : s.met ? "met" : "MISSED",
+    `${s.met === null ? "n/a" : s.met ? "met" : "MISSED"} (over ${+(s.objective * 100).toFixed(4)} %)`,
     `${s.months_met}/${s.months}`,
   ]);
   if (format === "csv") {
@@ -325,16 +508,21 @@ export function formatCommitteeYear(r: CommitteeYearReport, format: TextFormat):
           q.estimated_share,
         ]),
       ),
+      objectivesCsv(r, r.year),
+      flagsCsv(a.evidence_flags, r.year),
+      ...issuesCsv(a.issues, r.year),
       ...r.months.flatMap((mr) => monthCsvSections(mr)),
     ].join("\n\n")}\n`;
   }
+  const sections = AUDIENCE_SECTIONS[r.audience];
   const tables: Table[] = [
     {
       title: `SMT availability, ${r.year} (${r.timezone}): minutes of the reported months; availability = available / (total - maintenance)`,
-      headers: ["service", "months", "total", "maintenance", "unavailable", "unmeasured", "available", "availability", "objective > 99 %", "months met"],
+      headers: ["service", "months", "total", "maintenance", "unavailable", "unmeasured", "available", "availability", "objective met", "months met"],
       rows: availabilityRows,
-      note: r.months_missing.length ? `Not reported: ${r.months_missing.map((x) => x.month).join(", ")}.` : undefined,
+      note: `${objectivesText(r)}${r.months_missing.length ? ` Not reported: ${r.months_missing.map((x) => x.month).join(", ")}.` : ""}`,
     },
+    flagsTable(a.evidence_flags, r.year),
     {
       title: `Monthly availability, ${r.year}`,
       headers: ["month", ...a.services.map((s) => serviceName(s.service))],
@@ -342,12 +530,20 @@ export function formatCommitteeYear(r: CommitteeYearReport, format: TextFormat):
     },
     {
       title: `Unplanned outages over the threshold, ${r.year}: ${a.unplanned_outages} (${a.unplanned_outage_minutes} minutes)`,
-      headers: ["service", "start (Central)", "minutes", "notice ids"],
+      headers: ["service", "start (Central)", "minutes", "notices (status, sent time)"],
       left: [0, 1, 3],
       rows: r.months.flatMap((mr) =>
+        mr.outages.filter((o) => o.kind === "unplanned").map((o) => [serviceName(o.service), o.start_central, String(o.minutes), noticesCell(o)]),
+      ),
+    },
+    {
+      title: `Planned maintenance, ${r.year}: announced 3 business days ahead`,
+      headers: ["service", "start (Central)", "minutes", "notices (status, sent time)", "announced 3 business days ahead"],
+      left: [0, 1, 3, 4],
+      rows: r.months.flatMap((mr) =>
         mr.outages
-          .filter((o) => o.kind === "unplanned")
-          .map((o) => [serviceName(o.service), o.start_central, String(o.minutes), o.notice_ids === null ? "(no store)" : o.notice_ids.join(" ") || "none"]),
+          .filter((o) => o.kind === "planned")
+          .map((o) => [serviceName(o.service), o.start_central, String(o.minutes), noticesCell(o), announcementText(o)]),
       ),
     },
     {
@@ -378,22 +574,29 @@ export function formatCommitteeYear(r: CommitteeYearReport, format: TextFormat):
         pct(q.estimated_share, 2),
       ]),
     },
-    {
-      title: `Call-center tickets by month, ${r.year}: ${a.call_center?.total ?? 0} in total`,
-      headers: ["month", "tickets"],
-      rows: (a.call_center?.by_month ?? []).map((x) => [x.month, String(x.tickets)]),
-    },
-    {
-      title: `Call-center tickets by type, ${r.year}`,
-      headers: ["type", "tickets"],
-      rows: (a.call_center?.by_type ?? []).map((x) => [x.type, String(x.tickets)]),
-    },
   ];
+  if (sections.callCenter) {
+    tables.push(
+      {
+        title: `Call-center tickets by month, ${r.year}: ${a.call_center?.total ?? 0} in total`,
+        headers: ["month", "tickets"],
+        rows: (a.call_center?.by_month ?? []).map((x) => [x.month, String(x.tickets)]),
+      },
+      {
+        title: `Call-center tickets by type, ${r.year}`,
+        headers: ["type", "tickets"],
+        rows: (a.call_center?.by_type ?? []).map((x) => [x.type, String(x.tickets)]),
+      },
+    );
+  }
   const last = r.months[r.months.length - 1]!;
-  const hanTable = monthTables(last).find((t) => t.title.startsWith("HAN devices"))!;
-  tables.push(hanTable);
+  const hanTable = monthTables(last).find((t) => t.title.startsWith("HAN devices"));
+  if (hanTable) tables.push(hanTable);
+  if (a.issues) tables.push(...issuesTables(a.issues, r.year));
   const heading =
-    format === "md" ? `# SMT service-level report, ${r.year}\n\nAnnual review for the JDOA committee. Times in Central time (${r.timezone}).\n\n` : "";
+    format === "md"
+      ? `# SMT service-level report, ${r.year}\n\nAnnual review for the ${r.audience_title}. Times in Central time (${r.timezone}).\n\n`
+      : `SMT service-level report, ${r.year}, for the ${r.audience_title}\n\n`;
   return `${heading}${tables.map((t) => renderTable(t, format)).join("\n")}`;
 }
 

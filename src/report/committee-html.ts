@@ -1,8 +1,11 @@
 import { DateTime } from "luxon";
-import { serviceName } from "./committee-format.js";
-import type { CommitteeMonthReport, CommitteeYearReport } from "./committee-report.js";
+import { announcementText, noticeText, objectivesText, sentCentral, serviceName } from "./committee-format.js";
+import type { CommitteeMonthReport, CommitteeYearReport, OutageEntry, ReportFrame } from "./committee-report.js";
+import type { EvidenceFlag } from "./notice-evidence.js";
+import type { IssuesSection } from "./issues-report.js";
 import { excludePolicySentence } from "./reserved-windows.js";
-import { AVAILABILITY_OBJECTIVE, AVAILABILITY_OBJECTIVE_PERCENT, type ServiceAvailability } from "./service-availability.js";
+import { AUDIENCE_SECTIONS } from "./report-audience.js";
+import { AVAILABILITY_OBJECTIVE, type ServiceAvailability } from "./service-availability.js";
 import { columns, horizontalBars, stackedBars, statusStrip } from "./svg-charts.js";
 import { html, joinHtml, raw, type HtmlValue, type SafeHtml } from "../web/html.js";
 import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
@@ -59,7 +62,7 @@ const NO_NOTICE_STORE = html`<em>no notice store given</em>`;
 const pct = (x: number | null, digits = 3) => (x === null ? "n/a" : `${(x * 100).toFixed(digits)} %`);
 const num = (n: number) => n.toLocaleString("en-US");
 
-function page(title: string, subtitle: string, body: SafeHtml, generatedAt: number): string {
+function page(title: string, subtitle: string, frame: ReportFrame, body: SafeHtml, generatedAt: number): string {
   const generated = DateTime.fromMillis(generatedAt, { zone: CENTRAL_TIME_ZONE }).toFormat("yyyy-LL-dd HH:mm ZZZZ");
   return String(html`<!doctype html>
 <html lang="en">
@@ -74,7 +77,7 @@ function page(title: string, subtitle: string, body: SafeHtml, generatedAt: numb
 <header>
 <h1>${title}</h1>
 <p>${subtitle}</p>
-<p>Generated ${generated} by smt-monitor. Objective: over ${AVAILABILITY_OBJECTIVE_PERCENT} % availability per service and month, counted in minutes, excluding planned maintenance.</p>
+<p>Generated ${generated} by smt-monitor. Availability per service and month, counted in minutes, excluding planned maintenance. <span id="objectives">${objectivesText(frame)}</span></p>
 </header>
 ${body}
 <footer>
@@ -110,22 +113,29 @@ function table(id: string, headers: string[], rows: Row[], left: number[] = [0])
   return html`<table id="${id}"><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
-function availabilityChart(id: string, title: string, services: { service: string; availability: number | null; met: boolean | null }[]): SafeHtml {
+function availabilityChart(
+  id: string,
+  title: string,
+  services: { service: string; availability: number | null; met: boolean | null; objective: number }[],
+): SafeHtml {
   const values = services.map((s) => s.availability).filter((v): v is number => v !== null);
-  const lowest = Math.min(AVAILABILITY_OBJECTIVE, ...values);
+  // the line of the objective when every service has the same one (else the SLO document's)
+  const targets = [...new Set(services.map((s) => s.objective))];
+  const objective = targets.length === 1 ? targets[0]! : AVAILABILITY_OBJECTIVE;
+  const lowest = Math.min(objective, ...values);
   const min = Math.max(0, Math.floor(lowest * 100 - 1) / 100);
   const step = 1 - min > 0.1 ? 0.05 : 1 - min > 0.03 ? 0.01 : 0.005;
   const ticks = [];
   // the objective's own line is labelled: no tick label under it
   for (let v = min; v <= 1.000001; v += step)
-    if (Math.abs(v - AVAILABILITY_OBJECTIVE) > 1e-9) ticks.push({ value: v, label: `${(v * 100).toFixed(step < 0.01 ? 1 : 0)} %` });
+    if (Math.abs(v - objective) > 1e-9) ticks.push({ value: v, label: `${(v * 100).toFixed(step < 0.01 ? 1 : 0)} %` });
   return horizontalBars({
     id,
     title,
     min,
     max: 1,
     ticks,
-    reference: { value: AVAILABILITY_OBJECTIVE, label: `objective ${AVAILABILITY_OBJECTIVE_PERCENT} %` },
+    reference: { value: objective, label: `objective ${+(objective * 100).toFixed(4)} %` },
     bars: services.map((s) => ({
       label: serviceName(s.service),
       value: s.availability ?? min,
@@ -153,20 +163,106 @@ function availabilityRows(services: ServiceAvailability[]): Row[] {
   }));
 }
 
-function monthSections(r: CommitteeMonthReport, n: (k: number) => string): SafeHtml {
+/** The notices of an outage: each with its status; a draft or an approved notice is marked NOT SENT. */
+function noticesHtml(o: OutageEntry): HtmlValue {
+  if (o.notices === null) return NO_NOTICE_STORE;
+  if (o.notices.length === 0) return "none";
+  return joinHtml(
+    o.notices.map(
+      (x) =>
+        html`<span class="notice" data-notice-id="${x.id}" data-status="${x.status}"${x.sent_at ? html` data-sent-at="${x.sent_at}"` : ""}><code>${x.id}</code> ${noticeText(x, sentCentral).slice(x.id.length + 1)}</span>`,
+    ),
+    "; ",
+  );
+}
+
+function announcementHtml(o: OutageEntry): HtmlValue {
+  if (!o.announcement) return "";
+  const text = announcementText(o);
+  return o.announcement.rule === "missed" || o.announcement.rule === "not_sent"
+    ? html`<strong class="flag" data-rule="${o.announcement.rule}">${text}</strong>`
+    : html`<span data-rule="${o.announcement.rule}">${text}</span>`;
+}
+
+function flagsSection(flags: EvidenceFlag[] | null, period: string, number: string): SafeHtml {
+  return html`<section id="notice-evidence"><h2>${number} Market notices as evidence</h2>
+${
+  flags === null
+    ? html`<p class="note">No notice store was given (--notices): the market notices of the outages were not checked.</p>`
+    : flags.length === 0
+      ? html`<p class="note">Every unplanned outage over the threshold of ${period} has a sent notice, and every planned window was announced 3 business days ahead.</p>`
+      : html`<p class="note"><strong>${flags.length} flagged</strong>: unplanned outages over the threshold without a sent notice; planned maintenance announced fewer than 3 business days ahead, or not announced.</p>
+${table(
+  "table-notice-flags",
+  ["service", "kind", "problem"],
+  flags.map((f) => ({ attrs: html` data-service="${f.service}" data-problem="${f.problem}"`, cells: [serviceName(f.service), f.kind, f.text] })),
+  [0, 1, 2],
+)}`
+}
+</section>`;
+}
+
+function issuesHtml(issues: IssuesSection, period: string, number: string): SafeHtml {
+  return html`<section id="issues"><h2>${number} Issues and change requests</h2>
+<p class="note">From ${issues.origin}; open means not closed by the end of ${period}.</p>
+${issues.read_error ? html`<p class="note"><strong>The feed could not be read:</strong> ${issues.read_error}</p>` : ""}
+${
+  issues.read_error
+    ? ""
+    : table(
+        "table-issues",
+        ["service", "issues opened", "CRs opened", "issues closed", "CRs closed", "issues open", "CRs open"],
+        issues.by_service.map((c) => ({
+          attrs: html` data-service="${c.service}"`,
+          cells: [
+            serviceName(c.service),
+            String(c.opened_issues),
+            String(c.opened_change_requests),
+            String(c.closed_issues),
+            String(c.closed_change_requests),
+            String(c.open_issues),
+            String(c.open_change_requests),
+          ],
+        })),
+      )
+}
+${table(
+  "table-open-issues",
+  ["service", "id", "kind", "status", "opened", "age (days)", "title"],
+  issues.open.map((i) => ({
+    attrs: html` data-id="${i.id}"`,
+    cells: [serviceName(i.service), i.id, i.kind, i.status, i.opened, String(i.age_days), i.title],
+  })),
+  [0, 1, 2, 3, 4, 6],
+)}
+${issues.bad_rows.length ? html`<p class="note">Rows left out of the feed (${issues.bad_rows.length}): ${issues.bad_rows.join("; ")}.</p>` : ""}
+</section>`;
+}
+
+/** Section numbers in order, whatever sections the audience skips. */
+function numbering(): () => string {
+  let k = 0;
+  return () => `${++k}.`;
+}
+
+function monthSections(r: CommitteeMonthReport): SafeHtml {
   const parts: SafeHtml[] = [];
+  const sections = AUDIENCE_SECTIONS[r.audience];
+  const next = numbering();
+  const n = (_k: number) => next();
   const availHeaders = ["service", "total min", "maintenance", "unavailable", "unmeasured", "available", "availability", "objective", "verdict"];
   parts.push(html`<section id="availability"><h2>${n(1)} Availability against the objective</h2>
 ${availabilityChart("chart-availability", `Availability per service, ${r.month}`, r.services)}
 ${table("table-availability", availHeaders, availabilityRows(r.services))}
 </section>`);
 
+  parts.push(flagsSection(r.evidence_flags, r.month, next()));
   const unplanned = r.outages.filter((o) => o.kind === "unplanned");
   parts.push(html`<section id="outages"><h2>${n(2)} Outages</h2>
 <p class="note">Unplanned outages of more than ${r.outage_threshold_minutes} minutes (${unplanned.length}, noticed to the market) and the planned maintenance windows, with the market notices sent for them.</p>
 ${table(
   "table-outages",
-  ["service", "kind", "start (Central)", "end (Central)", "minutes", "unavailable", "notice ids"],
+  ["service", "kind", "start (Central)", "end (Central)", "minutes", "unavailable", "notices (status, sent time)", "announced 3 business days ahead"],
   r.outages.map((o) => ({
     attrs: html` data-service="${o.service}" data-kind="${o.kind}"`,
     cells: [
@@ -176,17 +272,11 @@ ${table(
       `${o.end_central}${o.ends_after_month ? " (after)" : ""}`,
       num(o.minutes),
       num(o.unavailable_minutes),
-      o.notice_ids === null
-        ? NO_NOTICE_STORE
-        : o.notice_ids.length
-          ? joinHtml(
-              o.notice_ids.map((id) => html`<code>${id}</code>`),
-              " ",
-            )
-          : "none",
+      noticesHtml(o),
+      announcementHtml(o),
     ],
   })),
-  [0, 1, 2, 3, 6],
+  [0, 1, 2, 3, 6, 7],
 )}
 <p class="note">Shorter unplanned outages: ${r.short_unplanned_outages.map((s) => `${serviceName(s.service)} ${s.count} (${s.minutes} min)`).join(", ")}.</p>
 ${reservedWindowsHtml(r)}
@@ -300,7 +390,8 @@ ${(() => {
 </section>`);
 
   const cc = r.call_center;
-  parts.push(html`<section id="call-center"><h2>${n(5)} Call-center tickets</h2>
+  if (sections.callCenter)
+    parts.push(html`<section id="call-center"><h2>${n(5)} Call-center tickets</h2>
 ${
   cc
     ? html`<p class="note">${num(cc.total)} tickets in ${r.month} (sources: ${cc.sources.join(", ")}).</p>
@@ -314,7 +405,8 @@ ${table(
 }
 </section>`);
 
-  parts.push(hanSection(r, n(6)));
+  if (sections.hanDevices) parts.push(hanSection(r, n(6)));
+  if (r.issues) parts.push(issuesHtml(r.issues, r.month, next()));
   return joinHtml(parts, "\n");
 }
 
@@ -370,16 +462,19 @@ export function committeeMonthHtml(r: CommitteeMonthReport, generatedAt: number)
   const label = DateTime.fromFormat(r.month, "yyyy-LL", { zone: CENTRAL_TIME_ZONE }).toFormat("LLLL yyyy");
   return page(
     `Smart Meter Texas service-level report, ${label}`,
-    `Monthly report for the JDOA committee (SLO document section 3.4 ff.). Central time (${r.timezone}).`,
-    monthSections(r, (k) => `${k}.`),
+    `Monthly report for the ${r.audience_title} (SLO document section 3.4 ff.). Central time (${r.timezone}).`,
+    r,
+    monthSections(r),
     generatedAt,
   );
 }
 
 export function committeeYearHtml(r: CommitteeYearReport, generatedAt: number): string {
   const a = r.annual;
+  const sections = AUDIENCE_SECTIONS[r.audience];
+  const next = numbering();
   const parts: SafeHtml[] = [];
-  parts.push(html`<section id="availability"><h2>1. Annual availability against the objective</h2>
+  parts.push(html`<section id="availability"><h2>${next()} Annual availability against the objective</h2>
 ${availabilityChart("chart-availability", `Availability per service, ${r.year}`, a.services)}
 ${table(
   "table-availability",
@@ -416,33 +511,32 @@ ${table(
   })),
 )}
 </section>`);
+  parts.push(flagsSection(a.evidence_flags, r.year, next()));
   const unplanned = r.months.flatMap((m) => m.outages.filter((o) => o.kind === "unplanned"));
-  parts.push(html`<section id="outages"><h2>2. Unplanned outages over ${r.months[0]?.outage_threshold_minutes ?? 15} minutes</h2>
+  const planned = r.months.flatMap((m) => m.outages.filter((o) => o.kind === "planned"));
+  parts.push(html`<section id="outages"><h2>${next()} Unplanned outages over ${r.months[0]?.outage_threshold_minutes ?? 15} minutes</h2>
 <p class="note">${a.unplanned_outages} outages, ${num(a.unplanned_outage_minutes)} minutes in total.</p>
 ${table(
   "table-outages",
-  ["service", "start (Central)", "end (Central)", "minutes", "notice ids"],
+  ["service", "start (Central)", "end (Central)", "minutes", "notices (status, sent time)"],
   unplanned.map((o) => ({
     attrs: html` data-service="${o.service}"`,
-    cells: [
-      serviceName(o.service),
-      o.start_central,
-      o.end_central,
-      num(o.minutes),
-      o.notice_ids === null
-        ? NO_NOTICE_STORE
-        : o.notice_ids.length
-          ? joinHtml(
-              o.notice_ids.map((id) => html`<code>${id}</code>`),
-              " ",
-            )
-          : "none",
-    ],
+    cells: [serviceName(o.service), o.start_central, o.end_central, num(o.minutes), noticesHtml(o)],
   })),
   [0, 1, 2, 4],
 )}
+<h3>Planned maintenance</h3>
+${table(
+  "table-planned",
+  ["service", "start (Central)", "end (Central)", "minutes", "notices (status, sent time)", "announced 3 business days ahead"],
+  planned.map((o) => ({
+    attrs: html` data-service="${o.service}"`,
+    cells: [serviceName(o.service), o.start_central, o.end_central, num(o.minutes), noticesHtml(o), announcementHtml(o)],
+  })),
+  [0, 1, 2, 4, 5],
+)}
 </section>`);
-  parts.push(html`<section id="time-to-market"><h2>3. Time to market of energy data</h2>
+  parts.push(html`<section id="time-to-market"><h2>${next()} Time to market of energy data</h2>
 ${table(
   "table-time-to-market",
   ["service", "on time", "late", "missing", "unmeasured", "share on time"],
@@ -452,7 +546,7 @@ ${table(
   })),
 )}
 </section>`);
-  parts.push(html`<section id="data-quality"><h2>4. Data quality of energy data</h2>
+  parts.push(html`<section id="data-quality"><h2>${next()} Data quality of energy data</h2>
 ${table(
   "table-data-quality",
   ["service", "days", "expected", "received", "missing", "duplicate", "negative", "estimated", "complete", "estimated share"],
@@ -474,7 +568,8 @@ ${table(
 )}
 </section>`);
   const cc = a.call_center;
-  parts.push(html`<section id="call-center"><h2>5. Call-center tickets</h2>
+  if (sections.callCenter)
+    parts.push(html`<section id="call-center"><h2>${next()} Call-center tickets</h2>
 ${
   cc
     ? html`<p class="note">${num(cc.total)} tickets in the reported months.</p>
@@ -487,10 +582,12 @@ ${table(
     : html`<p class="note">No call-center figures were recorded.</p>`
 }
 </section>`);
-  parts.push(hanSection(r.months[r.months.length - 1]!, "6."));
+  if (sections.hanDevices) parts.push(hanSection(r.months[r.months.length - 1]!, next()));
+  if (a.issues) parts.push(issuesHtml(a.issues, r.year, next()));
   return page(
     `Smart Meter Texas service-level report, ${r.year}`,
-    `Annual review for the JDOA committee: ${r.months.length} month(s) reported. Central time (${r.timezone}).`,
+    `Annual review for the ${r.audience_title}: ${r.months.length} month(s) reported. Central time (${r.timezone}).`,
+    r,
     joinHtml(parts, "\n"),
     generatedAt,
   );

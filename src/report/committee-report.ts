@@ -19,8 +19,23 @@ import { PRODUCTION_RULE_PARAMETERS } from "../rules/availability-rules.js";
 import type { InstantSample, PromqlClient, RangeSeries } from "./promql-client.js";
 import { PromqlFetcher, type InstantNeed, type PromqlNeed, type RangeNeed } from "./promql-fetch.js";
 import { reportMonth, ReportUsageError, type ReportMonth } from "./report-month.js";
-import { AVAILABILITY_OBJECTIVE, AVAILABILITY_OBJECTIVE_PERCENT, type ServiceAvailability } from "./service-availability.js";
+import { judgedBy, objectiveMet, type ServiceAvailability } from "./service-availability.js";
 import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
+import type { ObjectiveEntry } from "../config/objectives-schema.js";
+import { maintenanceCalendar } from "../maintenance/maintenance-calendar.js";
+import { maintenanceConfig } from "../config/maintenance-schema.js";
+import type { IssuesFeedRead } from "../market-figures/market-issues.js";
+import { issuesSection, type IssuesSection } from "./issues-report.js";
+import {
+  flagText,
+  outageEvidence,
+  type BusinessDayCalendar,
+  type EvidenceFlag,
+  type EvidenceNoticeEntry,
+  type PlannedAnnouncement,
+} from "./notice-evidence.js";
+import { objectiveInForce, type ObjectiveInForce } from "./objectives.js";
+import { AUDIENCE_SECTIONS, DEFAULT_AUDIENCE, type Audience } from "./report-audience.js";
 
 /**
  * The committee report (SLO document, "Reporting"; issue 6): for a month or a year, per service the
@@ -44,11 +59,28 @@ export interface OutageEntry {
   ends_after_month: boolean;
   /** Market notices of the outage from the notifier's store; null when no store was given. */
   notice_ids: string[] | null;
+  /** The same notices with their status and, once sent, their sent time; null when no store was given. */
+  notices: EvidenceNoticeEntry[] | null;
+  /** A planned window: whether it was announced 3 business days ahead; null for an unplanned outage or without a store. */
+  announcement: PlannedAnnouncement | null;
 }
 
-export interface CommitteeMonthReport extends MonthlyReport {
+/** Whom the report is for, and what it judged by: the keys that follow the availability report's. */
+export interface ReportFrame {
+  audience: Audience;
+  audience_title: string;
+  /** The objective each service was judged by (the one in force on the period's first day). */
+  objectives: ObjectiveInForce[];
+}
+
+export interface CommitteeMonthReport extends MonthlyReport, ReportFrame {
   /** Unplanned outages longer than this are listed (and noticed to the market); shorter ones are summed. */
   outage_threshold_minutes: number;
+  /**
+   * The summary of the notice evidence: unplanned outages over the threshold without a sent notice,
+   * planned windows announced late or not at all; null when no notice store was given.
+   */
+  evidence_flags: EvidenceFlag[] | null;
   outages: OutageEntry[];
   short_unplanned_outages: ShortOutages[];
   /** Reserved-window minutes with and without announced maintenance, and the exclude policy of the figures. */
@@ -57,6 +89,8 @@ export interface CommitteeMonthReport extends MonthlyReport {
   data_quality: ServiceDataQuality[];
   call_center: CallCenterSection | null;
   han_devices: HanSection | null;
+  /** Issues and change requests per service (the JDOA's report); null without a feed or for another audience. */
+  issues: IssuesSection | null;
 }
 
 export interface AnnualServiceAvailability {
@@ -74,7 +108,7 @@ export interface AnnualServiceAvailability {
   months_met: number;
 }
 
-export interface CommitteeYearReport {
+export interface CommitteeYearReport extends ReportFrame {
   year: string;
   timezone: string;
   months: CommitteeMonthReport[];
@@ -98,6 +132,10 @@ export interface CommitteeYearReport {
       estimated_share: number | null;
     }[];
     call_center: { total: number; by_month: { month: string; tickets: number }[]; by_type: { type: string; tickets: number }[] } | null;
+    /** The flags of every month (see CommitteeMonthReport.evidence_flags); null when no notice store was given. */
+    evidence_flags: EvidenceFlag[] | null;
+    /** Issues and change requests of the year up to the end of its last reported month. */
+    issues: IssuesSection | null;
   };
 }
 
@@ -107,6 +145,8 @@ export interface CommitteeReportSources {
   prometheus: Pick<PromqlClient, "instant" | "range">;
   /** The notifier's store, opened read-only, for notice ids (optional). */
   notices?: Pick<NoticeStoreReader, "noticeEvidence">;
+  /** The issues and change-requests feed, read once by the CLI (optional). */
+  issues?: IssuesFeedRead;
 }
 
 export interface CommitteeReportOptions {
@@ -115,6 +155,11 @@ export interface CommitteeReportOptions {
   /** Available minutes that end an outage incident (the rules' incidentRecoveryMinutes; default 5). */
   recoveryMinutes?: number;
   deadlines?: Readonly<Record<DataService, DeliveryDeadline>>;
+  audience?: Audience;
+  /** The config's `objectives:` (the SLO document's 99 % for every service when empty). */
+  objectives?: readonly ObjectiveEntry[];
+  /** The business days of the planned-notice rule (the config's maintenance holidays). */
+  calendar?: BusinessDayCalendar;
   /** Progress lines for long runs (stderr). */
   progress?: (line: string) => void;
 }
@@ -161,6 +206,32 @@ export interface CommitteeMonthData {
   han: readonly InstantSample[];
   /** null when no notice store was given. */
   notices: NoticeEvidence | null;
+  /** The issues feed as read; absent or null when none is configured. */
+  issues?: IssuesFeedRead | null;
+}
+
+/** How a month is computed: the CLI's options with their defaults applied. */
+export interface CommitteeSettings {
+  outageThresholdMinutes: number;
+  /** Available minutes that end an outage incident (the rules' incidentRecoveryMinutes; default 5). */
+  recoveryMinutes?: number;
+  deadlines: Readonly<Record<DataService, DeliveryDeadline>>;
+  audience?: Audience;
+  objectives?: readonly ObjectiveEntry[];
+  calendar?: BusinessDayCalendar;
+}
+
+/** The default calendar (ERCOT business days: the `ercot` holiday set, Central time) when the report has no config. */
+const PLAIN_BUSINESS_DAYS: BusinessDayCalendar = maintenanceCalendar(maintenanceConfig.parse({}));
+
+/** The frame of a period starting on `firstDay` ("YYYY-MM-DD") for an audience. Pure. */
+export function reportFrame(audience: Audience, objectives: readonly ObjectiveEntry[], firstDay: string): ReportFrame {
+  const sections = AUDIENCE_SECTIONS[audience];
+  return {
+    audience,
+    audience_title: sections.title,
+    objectives: sections.services.map((service) => objectiveInForce(objectives, service, firstDay)),
+  };
 }
 
 /**
@@ -172,35 +243,65 @@ export function committeeMonth(
   nowMs: number,
   needs: CommitteeMonthNeeds,
   data: CommitteeMonthData,
-  settings: { outageThresholdMinutes: number; recoveryMinutes?: number; deadlines: Readonly<Record<DataService, DeliveryDeadline>> },
+  settings: CommitteeSettings,
 ): CommitteeMonthReport {
   const availability = availabilitySection(month, data.availability);
+  const audience = settings.audience ?? DEFAULT_AUDIENCE;
+  const sections = AUDIENCE_SECTIONS[audience];
+  const frame = reportFrame(audience, settings.objectives ?? [], `${month.label}-01`);
   const threshold = settings.outageThresholdMinutes;
+  const calendar = settings.calendar ?? PLAIN_BUSINESS_DAYS;
   const runs = outageRuns(minuteFlags(data.minuteFlags), month, threshold, settings.recoveryMinutes);
-  const outages = runs.outages.map((o): OutageEntry => ({
-    service: o.service,
-    kind: o.kind,
-    start: new Date(o.startMs).toISOString(),
-    end: new Date(o.endMs).toISOString(),
-    start_central: centralTime(o.startMs),
-    end_central: centralTime(o.endMs),
-    minutes: o.minutes,
-    unavailable_minutes: o.unavailableMinutes,
-    starts_before_month: o.startsBeforeMonth,
-    ends_after_month: o.endsAfterMonth,
-    notice_ids: data.notices ? outageNoticeIds(o, data.notices) : null,
-  }));
+  const flags: EvidenceFlag[] = [];
+  const outages = runs.outages
+    .filter((o) => sections.services.includes(o.service))
+    .map((o): OutageEntry => {
+      const evidence = data.notices ? outageEvidence(o, data.notices, calendar, threshold) : null;
+      const entry: OutageEntry = {
+        service: o.service,
+        kind: o.kind,
+        start: new Date(o.startMs).toISOString(),
+        end: new Date(o.endMs).toISOString(),
+        start_central: centralTime(o.startMs),
+        end_central: centralTime(o.endMs),
+        minutes: o.minutes,
+        unavailable_minutes: o.unavailableMinutes,
+        starts_before_month: o.startsBeforeMonth,
+        ends_after_month: o.endsAfterMonth,
+        notice_ids: data.notices ? outageNoticeIds(o, data.notices) : null,
+        notices: evidence?.notices ?? null,
+        announcement: evidence?.announcement ?? null,
+      };
+      if (evidence?.flag) {
+        flags.push({
+          service: o.service,
+          kind: o.kind,
+          start: entry.start,
+          minutes: o.minutes,
+          problem: evidence.flag,
+          text: flagText(evidence.flag, entry, evidence.announcement?.lead_business_days ?? null),
+        });
+      }
+      return entry;
+    });
   const energy = energyDataSection(month, nowMs, needs.energy, data.energy, settings.deadlines);
   return {
-    ...availability,
+    month: availability.month,
+    timezone: availability.timezone,
+    services: availability.services
+      .filter((s) => sections.services.includes(s.service))
+      .map((s) => judgedBy(s, frame.objectives.find((o) => o.service === s.service)!.target)),
+    ...frame,
     outage_threshold_minutes: threshold,
+    evidence_flags: data.notices ? flags : null,
     outages,
-    short_unplanned_outages: runs.short,
-    reserved_windows: reservedWindowsSection(data.reservedWindows),
-    time_to_market: energy.time_to_market,
-    data_quality: energy.data_quality,
-    call_center: callCenterFromSamples(month.label, data.callCenter),
-    han_devices: hanFromSamples(month.toMs, data.han),
+    short_unplanned_outages: runs.short.filter((s) => sections.services.includes(s.service)),
+    reserved_windows: reservedWindowsSection(data.reservedWindows, sections.services),
+    time_to_market: energy.time_to_market.filter((t) => sections.dataServices.includes(t.service)),
+    data_quality: energy.data_quality.filter((q) => sections.dataServices.includes(q.service)),
+    call_center: sections.callCenter ? callCenterFromSamples(month.label, data.callCenter) : null,
+    han_devices: sections.hanDevices ? hanFromSamples(month.toMs, data.han) : null,
+    issues: sections.issues && data.issues ? issuesSection(data.issues, month) : null,
   };
 }
 
@@ -218,10 +319,13 @@ async function committeeMonths(
 ): Promise<{ label: string; report?: CommitteeMonthReport; reason?: string }[]> {
   const nowMs = (options.now ?? Date.now)();
   const progress = options.progress ?? (() => {});
-  const settings = {
+  const settings: CommitteeSettings = {
     outageThresholdMinutes: options.outageThresholdMinutes ?? 15,
     recoveryMinutes: options.recoveryMinutes ?? PRODUCTION_RULE_PARAMETERS.incidentRecoveryMinutes,
     deadlines: options.deadlines ?? SLO_DELIVERY_DEADLINES,
+    audience: options.audience,
+    objectives: options.objectives,
+    calendar: options.calendar,
   };
   const fetcher = new PromqlFetcher(sources.prometheus);
   const reasons = new Map<string, string>();
@@ -262,6 +366,7 @@ async function committeeMonths(
       callCenter: fetched.instant(needs.callCenter),
       han: fetched.instant(needs.han),
       notices: sources.notices ? sources.notices.noticeEvidence(period.fromMs, period.toMs) : null,
+      issues: sources.issues ?? null,
     };
     results.push({ label: month.label, report: committeeMonth(month, nowMs, needs, data, settings) });
   }
@@ -291,12 +396,19 @@ export async function committeeYearReport(year: string, sources: CommitteeReport
   const months = results.flatMap((r) => (r.report ? [r.report] : []));
   const missing = results.flatMap((r) => (r.report ? [] : [{ month: r.label, reason: r.reason! }]));
   if (months.length === 0) throw new MonthUnavailableError(`no month of ${year} can be reported: ${missing.map((m) => m.reason).join("; ")}`);
-  return { year, timezone: CENTRAL_TIME_ZONE, months, months_missing: missing, annual: annualSummary(months) };
+  const audience = options.audience ?? DEFAULT_AUDIENCE;
+  const frame = reportFrame(audience, options.objectives ?? [], `${year}-01-01`);
+  const annual = annualSummary(months, frame.objectives);
+  if (AUDIENCE_SECTIONS[audience].issues && sources.issues) {
+    annual.issues = issuesSection(sources.issues, { fromMs: reportMonth(`${year}-01`).fromMs, toMs: reportMonth(months[months.length - 1]!.month).toMs });
+  }
+  return { year, timezone: CENTRAL_TIME_ZONE, ...frame, months, months_missing: missing, annual };
 }
 
 /** Sums of the months (availability over the year's minutes, not an average of ratios). Pure. */
-export function annualSummary(months: readonly CommitteeMonthReport[]): CommitteeYearReport["annual"] {
-  const services = SERVICES.map((service): AnnualServiceAvailability => {
+export function annualSummary(months: readonly CommitteeMonthReport[], objectives?: readonly ObjectiveInForce[]): CommitteeYearReport["annual"] {
+  const shown = SERVICES.filter((service) => months.some((m) => m.services.some((s) => s.service === service)));
+  const services = shown.map((service): AnnualServiceAvailability => {
     const lines = months.map((m) => m.services.find((s) => s.service === service)).filter((s): s is ServiceAvailability => s !== undefined);
     const sum = (k: "total_minutes" | "maintenance_minutes" | "unavailable_minutes" | "unmeasured_minutes" | "available_minutes") =>
       lines.reduce((n, l) => n + l[k], 0);
@@ -304,6 +416,7 @@ export function annualSummary(months: readonly CommitteeMonthReport[]): Committe
     const maintenance = sum("maintenance_minutes");
     const available = sum("available_minutes");
     const counted = total - maintenance;
+    const target = objectives?.find((o) => o.service === service)?.target ?? lines[0]?.objective ?? objectiveInForce([], service, "1970-01-01").target;
     return {
       service,
       months: lines.length,
@@ -313,8 +426,8 @@ export function annualSummary(months: readonly CommitteeMonthReport[]): Committe
       unmeasured_minutes: sum("unmeasured_minutes"),
       available_minutes: available,
       availability: counted > 0 ? available / counted : null,
-      objective: AVAILABILITY_OBJECTIVE,
-      met: counted > 0 ? available * 100 > AVAILABILITY_OBJECTIVE_PERCENT * counted : null,
+      objective: target,
+      met: objectiveMet(available, counted, target),
       months_met: lines.filter((l) => l.met === true).length,
     };
   });
@@ -368,5 +481,7 @@ export function annualSummary(months: readonly CommitteeMonthReport[]): Committe
     time_to_market,
     data_quality,
     call_center,
+    evidence_flags: months.some((m) => m.evidence_flags !== null) ? months.flatMap((m) => m.evidence_flags ?? []) : null,
+    issues: null,
   };
 }

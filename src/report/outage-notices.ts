@@ -18,22 +18,28 @@ export function noticeEvidencePeriod(month: ReportMonth): { fromMs: number; toMs
   return { fromMs: month.fromMs - SLACK_MS, toMs: month.toMs };
 }
 
+/** The store's incidents of one outage (runs inside the evidence's period), in id order. Pure. */
+export function outageIncidents(
+  outage: { service: Service; kind: "unplanned" | "planned"; startMs: number; endMs: number },
+  evidence: NoticeEvidence,
+): number[] {
+  return outage.kind === "unplanned"
+    ? [
+        ...new Set(
+          evidence.outages
+            .filter((o) => o.service === outage.service && o.startMs >= outage.startMs - SLACK_MS && o.startMs < outage.endMs)
+            .map((o) => o.incidentId),
+        ),
+      ].sort((a, b) => a - b)
+    : evidence.plannedIncidents
+        .filter((p) => p.startMs < outage.endMs && (p.endMs === null || p.endMs > outage.startMs) && p.services.includes(outage.service))
+        .map((p) => p.incidentId);
+}
+
 /** The notice ids of one outage (runs inside the evidence's period). Pure. */
 export function outageNoticeIds(
   outage: { service: Service; kind: "unplanned" | "planned"; startMs: number; endMs: number },
   evidence: NoticeEvidence,
 ): string[] {
-  const incidents =
-    outage.kind === "unplanned"
-      ? [
-          ...new Set(
-            evidence.outages
-              .filter((o) => o.service === outage.service && o.startMs >= outage.startMs - SLACK_MS && o.startMs < outage.endMs)
-              .map((o) => o.incidentId),
-          ),
-        ].sort((a, b) => a - b)
-      : evidence.plannedIncidents
-          .filter((p) => p.startMs < outage.endMs && (p.endMs === null || p.endMs > outage.startMs) && p.services.includes(outage.service))
-          .map((p) => p.incidentId);
-  return incidents.flatMap((id) => evidence.noticeIds.get(id) ?? []);
+  return outageIncidents(outage, evidence).flatMap((id) => evidence.noticeIds.get(id) ?? []);
 }

@@ -47,8 +47,8 @@ export function reservedWindowsNeed(month: ReportMonth): InstantNeed {
   return { kind: "instant", query, timeMs: lastMs };
 }
 
-/** The section from the samples of reservedWindowsNeed. Pure. */
-export function reservedWindowsSection(samples: readonly InstantSample[]): ReservedWindowsSection {
+/** The section from the samples of reservedWindowsNeed, for the services of the report's audience. Pure. */
+export function reservedWindowsSection(samples: readonly InstantSample[], services: readonly Service[] = SERVICES): ReservedWindowsSection {
   const reserved = new Map<Service, { reserved: number; announced: number }>();
   const policies = new Set<MaintenanceExcludePolicy>();
   for (const s of samples) {
@@ -66,7 +66,7 @@ export function reservedWindowsSection(samples: readonly InstantSample[]): Reser
   }
   return {
     exclude_policies: MAINTENANCE_EXCLUDE_POLICIES.filter((p) => policies.has(p)),
-    services: SERVICES.map((service) => {
+    services: SERVICES.filter((service) => services.includes(service)).map((service) => {
       const r = reserved.get(service) ?? { reserved: 0, announced: 0 };
       return { service, reserved_minutes: r.reserved, announced_minutes: r.announced, unannounced_minutes: r.reserved - r.announced };
     }),

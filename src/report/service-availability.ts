@@ -59,7 +59,23 @@ export function serviceAvailability(service: Service, totalMinutes: number, reco
     available_minutes: recorded.available,
     availability,
     objective: AVAILABILITY_OBJECTIVE,
-    // in integers, so that exactly 99 % is not met ("over 99 %") without float doubts
-    met: counted > 0 ? recorded.available * 100 > AVAILABILITY_OBJECTIVE_PERCENT * counted : null,
+    met: objectiveMet(recorded.available, counted, AVAILABILITY_OBJECTIVE),
   };
+}
+
+/** Parts per million of a target: targets are compared in integers. */
+const PPM = 1_000_000;
+
+/**
+ * Whether `available` of `counted` minutes is over the target (a share, 0.99 for "over 99 %"): in
+ * integers (millionths of the target), so that exactly 99 % is not met without float doubts. Null
+ * when no minute counted.
+ */
+export function objectiveMet(available: number, counted: number, target: number): boolean | null {
+  return counted > 0 ? available * PPM > Math.round(target * PPM) * counted : null;
+}
+
+/** The line judged by another target (the objective in force in its month). Pure. */
+export function judgedBy(line: ServiceAvailability, target: number): ServiceAvailability {
+  return { ...line, objective: target, met: objectiveMet(line.available_minutes, line.total_minutes - line.maintenance_minutes, target) };
 }

@@ -1,3 +1,4 @@
+import { MARKET_DATE_TIME_FORMAT } from "../maintenance/central-time.js";
 import { SERVICES } from "../config/services.js";
 import { EXCLUDE_POLICY_LABEL, MAINTENANCE_GAUGES } from "../exporter/maintenance-metric-names.js";
 import { NOTIFIER_STORAGE_ERRORS_METRIC } from "../notices/notifier-metric-names.js";
@@ -231,7 +232,8 @@ function minuteStateExpr(state: (typeof MINUTE_STATES)[number]): string {
 // Alert annotations: Go templates expanded by Prometheus at alert evaluation.
 
 /**
- * The Unix time in $value as Central time ("2026-03-07 14:03 CST"), using the exporters' UTC offset of
+ * The Unix time in $value as Central time in the notices' form ("Saturday, March 7, 2026 14:03 CST",
+ * MARKET_DATE_TIME_FORMAT), using the exporters' UTC offset of
  * America/Chicago as of that minute (Prometheus templates know no time zones). Falls back to UTC when
  * no offset was exported.
  */
@@ -241,9 +243,9 @@ function centralTimeOf(valueVar: string): string {
   return (
     `{{ with printf "max(last_over_time(smt_central_utc_offset_seconds[1d] @ %.0f offset -59s))" ${valueVar} | query }}` +
     `{{ $offset := . | first | value }}` +
-    `{{ with printf "vector(%.0f + %.0f)" ${valueVar} $offset | query }}{{ (. | first | value | toTime).Format "2006-01-02 15:04" }}{{ end }}` +
+    `{{ with printf "vector(%.0f + %.0f)" ${valueVar} $offset | query }}{{ (. | first | value | toTime).Format "${MARKET_DATE_TIME_FORMAT.go}" }}{{ end }}` +
     `{{ if eq $offset -18000.0 }} CDT{{ else if eq $offset -21600.0 }} CST{{ else }} (UTC{{ printf "%+.0f" $offset }}s){{ end }}` +
-    `{{ else }}{{ (toTime ${valueVar}).Format "2006-01-02 15:04" }} UTC{{ end }}`
+    `{{ else }}{{ (toTime ${valueVar}).Format "${MARKET_DATE_TIME_FORMAT.go}" }} UTC{{ end }}`
   );
 }
 

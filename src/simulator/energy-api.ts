@@ -8,8 +8,7 @@ import { intervalRows, SIMULATED_ESIIDS } from "./energy-data.js";
 import { requireToken, tokenEndpoint, type TokenIssuer } from "./token-issuer.js";
 import { dataLateness, FLAWED_ESIID, flawRows } from "./energy-data-faults.js";
 import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
-
-const NOT_READY = { errorCode: "1", errorMessage: "No data received from the respective TDSP" };
+import { SMT_NO_DATA_YET } from "../energy-data/no-data-yet.js";
 
 /**
  * SMT's energy-data API (services.smartmetertexas.net): JWT-style bearer tokens from
@@ -58,7 +57,7 @@ export function createEnergyApi(faults: FaultBoard, tokens: TokenIssuer, now: ()
       return;
     }
     if (start > latest) {
-      res.json({ trans_id: body.trans_id ?? "", ...NOT_READY });
+      res.json({ trans_id: body.trans_id ?? "", ...SMT_NO_DATA_YET });
       return;
     }
     const energyData = [];

@@ -19,6 +19,8 @@ export interface NotifierConfigOptions {
   /** A YAML maintenance: section body (indented by two spaces). */
   maintenance?: string;
   updateInterval?: string;
+  /** More lines of the notices: section (indented by two spaces). */
+  notices?: string;
   extra?: string;
   storage?: string;
   outbox?: string;
@@ -48,6 +50,7 @@ reviewers:
 notices:
   from: "Smart Meter Texas <notices@smt.example>"
   to: ["rms@lists.example.org", "amwg@lists.example.org"]
+${o.notices ?? ""}
 incidents:
   update_interval: ${o.updateInterval ?? "1h"}
 outbox:
