@@ -7,6 +7,8 @@ import { reportMonth } from "../src/report/report-month.js";
 import { annualSummary, type CommitteeMonthReport } from "../src/report/committee-report.js";
 import { formatCommitteeMonth } from "../src/report/committee-format.js";
 import { committeeMonthHtml } from "../src/report/committee-html.js";
+import { AUDIENCE_SECTIONS } from "../src/report/report-audience.js";
+import { reservedWindowsSection } from "../src/report/reserved-windows.js";
 
 const MINUTE = 60_000;
 const central = (iso: string) => DateTime.fromISO(iso, { zone: "America/Chicago" }).toMillis();
@@ -265,5 +267,18 @@ describe("rendering", () => {
       ],
       by_type: [{ type: "<script>alert(1)</script>", tickets: 6 }],
     });
+  });
+});
+
+describe("reserved windows per audience", () => {
+  it("the section lists only the services of the report's audience (the AMWG: the GUI)", () => {
+    const samples = (["gui", "api"] as const).flatMap((service) => [
+      { metric: { service, reserved_state: "reserved" }, value: 2400 },
+      { metric: { service, reserved_state: "announced" }, value: 600 },
+    ]);
+    expect(reservedWindowsSection(samples, AUDIENCE_SECTIONS.amwg.services).services).toEqual([
+      { service: "gui", reserved_minutes: 2400, announced_minutes: 600, unannounced_minutes: 1800 },
+    ]);
+    expect(reservedWindowsSection(samples).services.map((s) => s.service)).toEqual(["gui", "api", "ftps", "han"]);
   });
 });
