@@ -248,6 +248,7 @@ describe("docs/notices.md", () => {
       "notices/two-services-02-update.txt",
       "notices/two-services-04-completion.txt",
       "notices/multi-day-03-completion.txt",
+      "notices/flapping-02-completion.txt",
       "notices/planned-01-planned.txt",
       "notices/planned-02-reminder.txt",
       "notices/planned-03-planned_completion.txt",
