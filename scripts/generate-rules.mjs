@@ -2,6 +2,7 @@
 // Regenerates prometheus/rules/ from src/rules/availability-rules.ts (run `npx tsc -p .` first).
 //   node scripts/generate-rules.mjs                       the production files (checked in)
 //   node scripts/generate-rules.mjs --out DIR --outage-minutes 2   e.g. for the demo
+//   node scripts/generate-rules.mjs --recovery-minutes 5          available minutes that end an outage incident
 import { parseArgs } from "node:util";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,12 +14,14 @@ const { values } = parseArgs({
   options: {
     out: { type: "string", default: join(root, "prometheus", "rules") },
     "outage-minutes": { type: "string" },
+    "recovery-minutes": { type: "string" },
     "data-missing-minutes": { type: "string" },
     "runbook-base-url": { type: "string" },
   },
 });
 const params = { ...PRODUCTION_RULE_PARAMETERS };
 if (values["outage-minutes"]) params.unplannedOutageMinutes = Number(values["outage-minutes"]);
+if (values["recovery-minutes"]) params.incidentRecoveryMinutes = Number(values["recovery-minutes"]);
 if (values["data-missing-minutes"]) params.probeDataMissingMinutes = Number(values["data-missing-minutes"]);
 if (values["runbook-base-url"]) params.runbookBaseUrl = values["runbook-base-url"];
 for (const path of writeAvailabilityRuleFiles(values.out, params)) console.log(`wrote ${path}`);

@@ -7,6 +7,8 @@ import { reportMonth } from "../src/report/report-month.js";
 import { annualSummary, type CommitteeMonthReport } from "../src/report/committee-report.js";
 import { formatCommitteeMonth } from "../src/report/committee-format.js";
 import { committeeMonthHtml } from "../src/report/committee-html.js";
+import { AUDIENCE_SECTIONS } from "../src/report/report-audience.js";
+import { reservedWindowsSection } from "../src/report/reserved-windows.js";
 
 const MINUTE = 60_000;
 const central = (iso: string) => DateTime.fromISO(iso, { zone: "America/Chicago" }).toMillis();
@@ -17,9 +19,9 @@ function flags(
   runs: { from: number; to: number; state: "unavailable" | "maintenance" }[],
   recorded: { from: number; to: number },
 ): MinuteFlags {
-  const byMinute = new Map<number, { unavailable: boolean; maintenance: boolean }>();
-  for (let m = recorded.from; m < recorded.to; m += MINUTE) byMinute.set(m, { unavailable: false, maintenance: false });
-  for (const r of runs) for (let m = r.from; m < r.to; m += MINUTE) if (byMinute.has(m)) byMinute.get(m)![r.state] = true;
+  const byMinute = new Map<number, { unavailable: boolean; maintenance: boolean; available: boolean }>();
+  for (let m = recorded.from; m < recorded.to; m += MINUTE) byMinute.set(m, { unavailable: false, maintenance: false, available: true });
+  for (const r of runs) for (let m = r.from; m < r.to; m += MINUTE) if (byMinute.has(m)) Object.assign(byMinute.get(m)!, { [r.state]: true, available: false });
   return new Map([[service, byMinute]]);
 }
 
@@ -47,14 +49,46 @@ describe("outage runs", () => {
     expect(r.short.find((s) => s.service === "api")).toEqual({ service: "api", count: 0, minutes: 0 });
   });
 
-  it("a minute that was not recorded ends a run (Prometheus down is unmeasured, not an outage)", () => {
+  it("a minute that was not recorded neither ends nor extends an incident (Prometheus down is unmeasured, not an outage)", () => {
     const f = flags("api", [{ from: central("2026-03-05T09:00"), to: central("2026-03-05T10:00"), state: "unavailable" }], {
       from: march.fromMs,
       to: march.toMs,
     });
     f.get("api")!.delete(central("2026-03-05T09:30"));
     const r = outageRuns(f, march, 15);
-    expect(r.outages.map((o) => o.minutes)).toEqual([30, 29]);
+    expect(r.outages.map((o) => [o.minutes, o.unavailableMinutes])).toEqual([[60, 59]]);
+  });
+
+  it("flapping is one incident: 10 down, 1 up, 15 down, 1 up, 15 down; 14 down, 6 up, 14 down is two short ones", () => {
+    const at = central("2026-03-05T09:00");
+    const down = (from: number, minutes: number) => ({ from: at + from * MINUTE, to: at + (from + minutes) * MINUTE, state: "unavailable" as const });
+    const recorded = { from: march.fromMs, to: march.toMs };
+    const flapping = outageRuns(flags("gui", [down(0, 10), down(11, 15), down(27, 15)], recorded), march, 15);
+    expect(flapping.outages.map((o) => [o.startMs, o.endMs, o.minutes, o.unavailableMinutes])).toEqual([[at, at + 42 * MINUTE, 42, 40]]);
+    const two = outageRuns(flags("gui", [down(0, 14), down(20, 14)], recorded), march, 15);
+    expect(two.outages).toEqual([]);
+    expect(two.short.find((s) => s.service === "gui")).toEqual({ service: "gui", count: 2, minutes: 28 });
+    // 4 available minutes do not end it (one incident of 32 minutes); 5 do, unless the recovery is longer
+    expect(outageRuns(flags("gui", [down(0, 14), down(18, 14)], recorded), march, 15).outages.map((o) => o.minutes)).toEqual([32]);
+    expect(outageRuns(flags("gui", [down(0, 14), down(20, 14)], recorded), march, 15, 7).outages.map((o) => o.minutes)).toEqual([34]);
+  });
+
+  it("a maintenance minute ends an incident; the window is listed as planned", () => {
+    const at = central("2026-03-05T09:00");
+    const f = flags(
+      "gui",
+      [
+        { from: at, to: at + 10 * MINUTE, state: "unavailable" },
+        { from: at + 11 * MINUTE, to: at + 14 * MINUTE, state: "unavailable" }, // one available minute between
+        { from: at + 14 * MINUTE, to: at + 74 * MINUTE, state: "maintenance" },
+        { from: at + 74 * MINUTE, to: at + 79 * MINUTE, state: "unavailable" },
+      ],
+      { from: march.fromMs, to: march.toMs },
+    );
+    const r = outageRuns(f, march, 15);
+    expect(r.outages.map((o) => [o.kind, o.minutes])).toEqual([["planned", 60]]);
+    // 0-13 (14 minutes, 13 unavailable) and 74-78 (5): the window ends the first, they are not one of 79 minutes
+    expect(r.short.find((s) => s.service === "gui")).toEqual({ service: "gui", count: 2, minutes: 19 });
   });
 });
 
@@ -168,6 +202,7 @@ describe("rendering", () => {
         start_central: "2026-03-02 10:00 CST",
         end_central: "2026-03-02 11:00 CST",
         minutes: 60,
+        unavailable_minutes: 55,
         starts_before_month: false,
         ends_after_month: false,
         notice_ids: ["SMT-M-A030226-01"],
@@ -176,6 +211,15 @@ describe("rendering", () => {
       },
     ],
     short_unplanned_outages: [],
+    reserved_windows: {
+      exclude_policies: ["announced"],
+      services: (["gui", "api", "ftps", "han"] as const).map((service) => ({
+        service,
+        reserved_minutes: 2400,
+        announced_minutes: 600,
+        unannounced_minutes: 1800,
+      })),
+    },
     time_to_market: [],
     data_quality: [],
     call_center: { month: "2026-03", total: 3, by_type: [{ type: "<script>alert(1)</script>", tickets: 3 }], sources: ["a"] },
@@ -188,6 +232,22 @@ describe("rendering", () => {
     expect(html).toContain("&#60;script&#62;alert(1)&#60;/script&#62;");
     expect(html).toContain("No energy-data check was recorded in 2026-03.");
     expect(html).toContain("No HAN device figures were recorded");
+    // the reserved windows, with and without announced maintenance, and what the figures exclude
+    expect(html).toMatch(/<tr data-service="gui"><td[^>]*>GUI<\/td><td[^>]*>2,400<\/td><td[^>]*>600<\/td><td[^>]*>1,800<\/td><\/tr>/);
+    expect(html).toContain("Excluded maintenance (maintenance.exclude: announced): only announced planned maintenance");
+  });
+  it("every text format shows the reserved windows and the exclude policy, and the unavailable minutes of an outage", () => {
+    const table = formatCommitteeMonth(report, "table");
+    expect(table).toContain("Reserved maintenance windows, 2026-03: minutes with and without announced maintenance");
+    expect(table).toMatch(/^GUI +2400 +600 +1800$/m);
+    expect(table).toContain("Excluded maintenance (maintenance.exclude: announced)");
+    expect(table).toMatch(/^GUI +unplanned +2026-03-02 10:00 CST +2026-03-02 11:00 CST +60 +55 +SMT-M-A030226-01 INITIAL sent 2026-03-02 10:20 CST *$/m);
+    expect(formatCommitteeMonth(report, "md")).toContain("| GUI | 2400 | 600 | 1800 |");
+    const csv = formatCommitteeMonth(report, "csv");
+    expect(csv).toContain("month,reserved_service,reserved_minutes,announced_minutes,unannounced_minutes,exclude_policy\n2026-03,gui,2400,600,1800,announced");
+    expect(csv).toContain("month,outage_service,kind,start,end,minutes,unavailable_minutes,starts_before_month,ends_after_month,notice_ids,");
+    expect(csv).toContain("2026-03,gui,unplanned,x,y,60,55,false,false,SMT-M-A030226-01,");
+    expect(JSON.parse(formatCommitteeMonth(report, "json")).reserved_windows.exclude_policies).toEqual(["announced"]);
   });
   it("the text formats keep the availability block first, as it always was", () => {
     const md = formatCommitteeMonth(report, "md");
@@ -207,5 +267,18 @@ describe("rendering", () => {
       ],
       by_type: [{ type: "<script>alert(1)</script>", tickets: 6 }],
     });
+  });
+});
+
+describe("reserved windows per audience", () => {
+  it("the section lists only the services of the report's audience (the AMWG: the GUI)", () => {
+    const samples = (["gui", "api"] as const).flatMap((service) => [
+      { metric: { service, reserved_state: "reserved" }, value: 2400 },
+      { metric: { service, reserved_state: "announced" }, value: 600 },
+    ]);
+    expect(reservedWindowsSection(samples, AUDIENCE_SECTIONS.amwg.services).services).toEqual([
+      { service: "gui", reserved_minutes: 2400, announced_minutes: 600, unannounced_minutes: 1800 },
+    ]);
+    expect(reservedWindowsSection(samples).services.map((s) => s.service)).toEqual(["gui", "api", "ftps", "han"]);
   });
 });

@@ -25,7 +25,14 @@ function problems(text: string): string[] {
 describe("maintenance config: defaults", () => {
   it("an absent section is an empty calendar in America/Chicago", () => {
     const loaded = parseConfig(`listen_address: "127.0.0.1:0"\n`, FILE, {});
-    expect(loaded.raw.maintenance).toEqual({ time_zone: "America/Chicago", recurring: [], planned: [], holiday_set: "ercot", holidays: [] });
+    expect(loaded.raw.maintenance).toEqual({
+      time_zone: "America/Chicago",
+      exclude: "announced",
+      recurring: [],
+      planned: [],
+      holiday_set: "ercot",
+      holidays: [],
+    });
   });
 
   it("a recurring window gets all four services; weekdays are case-insensitive; durations are milliseconds", () => {

@@ -8,7 +8,7 @@ import { createLogger } from "../src/log/logger.js";
 const t = (iso: string) => Date.parse(iso);
 const s = (iso: string) => t(iso) / 1000;
 
-const CALENDAR = `maintenance:
+const CALENDAR_ANNOUNCED = `maintenance:
   time_zone: America/Chicago
   recurring:
     - name: saturday
@@ -23,6 +23,8 @@ const CALENDAR = `maintenance:
       services: [api]
   holidays: ["2026-11-26"]
 `;
+/** The same calendar with every reserved window excluded, as before the two notions were told apart. */
+const CALENDAR = CALENDAR_ANNOUNCED.replace("time_zone: America/Chicago\n", "time_zone: America/Chicago\n  exclude: reserved\n");
 
 /** The value of one sample in a Prometheus text exposition, or undefined when absent. */
 function sample(body: string, name: string, service?: string): number | undefined {
@@ -109,7 +111,7 @@ describe("maintenance gauges on a real exporter's /metrics", () => {
 
   it("a reload with a new calendar takes effect; a bad calendar is rejected and the old one stays", async () => {
     now = t("2026-03-14T12:00:00Z");
-    write(`maintenance:\n  recurring:\n    - { name: sunday, weekdays: [sunday], start: "01:00", duration: 3h, services: [han] }\n`);
+    write(`maintenance:\n  exclude: reserved\n  recurring:\n    - { name: sunday, weekdays: [sunday], start: "01:00", duration: 3h, services: [han] }\n`);
     expect(await reload()).toBe(200);
     let body = await scrape();
     expect(sample(body, "smt_maintenance_active", "gui")).toBe(0);
@@ -125,5 +127,44 @@ describe("maintenance gauges on a real exporter's /metrics", () => {
     expect(sample(body, "smt_exporter_config_last_reload_successful")).toBe(0);
     expect(sample(body, "smt_maintenance_window_start_timestamp_seconds", "han")).toBe(s("2026-03-15T06:00:00Z"));
     expect(sample(body, "smt_maintenance_window_start_timestamp_seconds", "gui")).toBe(0);
+  });
+
+  it("exclude: announced (the default): only planned maintenance is excluded; reserved and planned windows have their own gauges", async () => {
+    write(CALENDAR_ANNOUNCED);
+    expect(await reload()).toBe(200);
+    now = t("2026-03-04T18:00:00Z"); // Wednesday 12:00 CST
+    let body = await scrape();
+    expect(sample(body, "smt_maintenance_window_start_timestamp_seconds", "gui")).toBe(0);
+    expect(sample(body, "smt_maintenance_window_start_timestamp_seconds", "api")).toBe(s("2026-03-05T07:00:00Z"));
+    expect(sample(body, "smt_maintenance_window_end_timestamp_seconds", "api")).toBe(s("2026-03-05T09:30:00Z"));
+    expect(sample(body, "smt_maintenance_reserved_window_start_timestamp_seconds", "gui")).toBe(s("2026-03-07T08:00:00Z"));
+    expect(sample(body, "smt_maintenance_reserved_window_end_timestamp_seconds", "gui")).toBe(s("2026-03-07T18:00:00Z"));
+    expect(sample(body, "smt_maintenance_reserved_window_start_timestamp_seconds", "api")).toBe(s("2026-03-07T08:00:00Z"));
+    expect(sample(body, "smt_maintenance_reserved_window_start_timestamp_seconds", "han")).toBe(0);
+    expect(sample(body, "smt_maintenance_planned_window_start_timestamp_seconds", "api")).toBe(s("2026-03-05T07:00:00Z"));
+    expect(sample(body, "smt_maintenance_planned_window_start_timestamp_seconds", "gui")).toBe(0);
+    expect(body).toMatch(/^smt_maintenance_exclude_policy\{policy="announced"\} 1$/m);
+    expect(body).not.toContain('policy="reserved"');
+
+    now = t("2026-03-07T10:00:00Z"); // Saturday 04:00 CST: inside the reserved window, no planned maintenance
+    body = await scrape();
+    expect(sample(body, "smt_maintenance_active", "gui")).toBe(0);
+    expect(sample(body, "smt_maintenance_window_start_timestamp_seconds", "gui")).toBe(0);
+    expect(sample(body, "smt_maintenance_reserved_window_start_timestamp_seconds", "gui")).toBe(s("2026-03-07T08:00:00Z"));
+
+    write(CALENDAR);
+    expect(await reload()).toBe(200);
+    body = await scrape();
+    expect(sample(body, "smt_maintenance_active", "gui")).toBe(1);
+    expect(sample(body, "smt_maintenance_window_start_timestamp_seconds", "gui")).toBe(s("2026-03-07T08:00:00Z"));
+    expect(body).toMatch(/^smt_maintenance_exclude_policy\{policy="reserved"\} 1$/m);
+    expect(body).not.toContain('policy="announced"');
+  });
+
+  it("maintenance.exclude accepts announced or reserved only, naming the file, line and field", async () => {
+    write(`maintenance:\n  exclude: everything\n`);
+    const res = await fetch(`${base}/-/reload`, { method: "POST" });
+    expect(res.status).toBe(500);
+    expect(await res.text()).toMatch(/exporter\.yaml:4:\d+: maintenance\.exclude: expected one of "announced", "reserved", got string "everything"/);
   });
 });

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parseNotifierConfig } from "../src/config/notifier-load.js";
 import { approveNotice, markNoticeSent } from "../src/notices/notice-review.js";
 import { Notifier } from "../src/notices/notifier.js";
+import { ALERT_ANNOTATIONS as A } from "../src/rules/alert-contract.js";
 import { captureLogger } from "./support/capture-logger.js";
 import { expectGolden, GOLDEN_DIR } from "./support/golden.js";
 import { payload } from "./support/notifier-fixture.js";
@@ -62,6 +63,24 @@ function desk(startAt: string, extra = "", storage = ":memory:") {
     fire: (service: string, startIso: string) => notifier.applyDelivery(payload([{ service, start: S(startIso) }]) as never, "{}"),
     resolve: (service: string, startIso: string, endIso: string) =>
       notifier.applyDelivery(payload([{ service, start: S(startIso), status: "resolved", endsAt: endIso }]) as never, "{}"),
+    /** An outage incident the rules measured (SMTUnplannedOutage's annotations): its end, unavailable minutes and length. */
+    resolveIncident: (service: string, startIso: string, incident: { end: string; unavailable: number; length: number }, endsAtIso: string) =>
+      notifier.applyDelivery(
+        payload([
+          {
+            service,
+            start: S(startIso),
+            status: "resolved",
+            endsAt: endsAtIso,
+            annotations: {
+              [A.outageEndTimestamp]: String(S(incident.end)),
+              [A.outageUnavailableMinutes]: String(incident.unavailable),
+              [A.outageLengthMinutes]: String(incident.length),
+            },
+          },
+        ]) as never,
+        "{}",
+      ),
     tick: () => notifier.tick(),
     /** Every notice drafted (or only those of the kinds given), in series order, compared with test/golden/notices/<name>-NN-<kind>.txt. */
     expectGoldenNotices: (name: string, kinds?: readonly string[]) => {
@@ -137,6 +156,17 @@ describe("notice text (golden files)", () => {
     d.at("2026-01-10T20:50:00Z");
     for (const service of ["gui", "api", "ftps", "han"]) d.resolve(service, "2026-01-10T20:00:00Z", "2026-01-10T20:45:00Z");
     d.expectGoldenNotices("all-services", ["COMPLETION"]);
+  });
+
+  it("a flapping outage incident: the COMPLETION says how many of its minutes were unavailable (issue 9 item 2)", () => {
+    const d = desk("2026-05-14T14:57:00Z");
+    d.fire("api", "2026-05-14T14:40:00Z"); // 09:40 CDT: 10 down, 1 up, 15 down, 1 up, 15 down
+    d.at("2026-05-14T15:00:00Z");
+    expect(d.sendNext()).toBe("SMT-M-A051426-01");
+    // the incident ends with its last unavailable minute (10:22 CDT); Alertmanager resolves it 5 available minutes later
+    d.at("2026-05-14T15:29:00Z");
+    d.resolveIncident("api", "2026-05-14T14:40:00Z", { end: "2026-05-14T15:22:00Z", unavailable: 40, length: 42 }, "2026-05-14T15:28:00Z");
+    d.expectGoldenNotices("flapping", ["COMPLETION"]);
   });
 
   it("a draft not yet sent: its provisional id in the subject and on the NOTICE TYPE line", () => {
@@ -218,6 +248,7 @@ describe("docs/notices.md", () => {
       "notices/two-services-02-update.txt",
       "notices/two-services-04-completion.txt",
       "notices/multi-day-03-completion.txt",
+      "notices/flapping-02-completion.txt",
       "notices/planned-01-planned.txt",
       "notices/planned-02-reminder.txt",
       "notices/planned-03-planned_completion.txt",

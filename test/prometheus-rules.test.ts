@@ -72,6 +72,14 @@ describe("rule generator (src/rules/availability-rules.ts)", () => {
     expect(text).not.toMatch(/> 15\b|more than 15 minutes outside/);
   });
 
+  it("keeps the incident's recovery in one parameter (default 5 available minutes)", () => {
+    expect(PRODUCTION_RULE_PARAMETERS.incidentRecoveryMinutes).toBe(5);
+    const text = [...renderAvailabilityRuleFiles({ ...PRODUCTION_RULE_PARAMETERS, incidentRecoveryMinutes: 7 }).values()].join("\n");
+    expect(text).toContain("+ 1 < 7");
+    expect(text).toContain("after 7 consecutive available minutes");
+    expect(text).not.toMatch(/< 5\b|after 5 consecutive/);
+  });
+
   it("every smt_notifier_* name in the generated rules is one the notifier registers (SMTNotifierStorageFailing)", async () => {
     const { NotifierMetrics } = await import("../src/notices/notifier-metrics.js");
     const m = new NotifierMetrics({ noticeCounts: () => [], pendingOutbox: () => [], overdue: () => 0, storeWritable: () => true, channels: [] });
@@ -87,9 +95,12 @@ describe("rule generator (src/rules/availability-rules.ts)", () => {
       /unplannedOutageMinutes: expected a whole number/,
     );
     expect(() => availabilityRuleFiles({ ...PRODUCTION_RULE_PARAMETERS, runbookBaseUrl: "docs/runbook.md" })).toThrow(/runbookBaseUrl/);
+    expect(() => availabilityRuleFiles({ ...PRODUCTION_RULE_PARAMETERS, incidentRecoveryMinutes: 0 })).toThrow(
+      /incidentRecoveryMinutes: expected a whole number of at least 1, got 0/,
+    );
   });
 
-  it("a demo threshold of 2 minutes: 3 unavailable minutes fire SMTUnplannedOutage, 2 do not (promtool)", async () => {
+  it("a demo threshold of 2 minutes: an incident of 3 unavailable minutes fires SMTUnplannedOutage until it recovers, 2 do not (promtool)", async () => {
     const dir = join(tmp, "demo");
     writeAvailabilityRuleFiles(join(dir, "rules"), { ...PRODUCTION_RULE_PARAMETERS, unplannedOutageMinutes: 2 });
     const lint = await promtool([
@@ -109,15 +120,19 @@ group_eval_order: [smt-availability-minutes, smt-availability-ratios, smt-alerts
 tests:
   - interval: 1m
     input_series:
-      # minutes 1-2 fail (2), then minutes 4-6 (3)
+      # minutes 1-2 fail (2), 3-9 are available (the incident ends with the 5th, minute 7), then minutes 10-12 fail (3)
       - series: 'smt_probe_success{service="gui",check="gui_home",location="demo",job="smt-exporter",instance="demo:9910"}'
-        values: '1 0 0 1 0 0 0 1 1 1 1'
+        values: '1 0 0 1x6 0 0 0 1x10'
     promql_expr_test:
-      - {expr: 'ALERTS{alertname="SMTUnplannedOutage"}', eval_time: 4m, exp_samples: []}
+      - {expr: 'ALERTS{alertname="SMTUnplannedOutage"}', eval_time: 13m, exp_samples: []}
       - expr: 'ALERTS{alertname="SMTUnplannedOutage"}'
-        eval_time: 8m
+        eval_time: 14m
         exp_samples: [{labels: 'ALERTS{alertname="SMTUnplannedOutage",alertstate="firing",service="gui",severity="critical"}', value: 1}]
-      - {expr: 'ALERTS{alertname="SMTUnplannedOutage"}', eval_time: 9m, exp_samples: []}
+      - expr: 'ALERTS{alertname="SMTUnplannedOutage"}'
+        eval_time: 18m # minute 16: the 4th available minute, the incident is still open
+        exp_samples: [{labels: 'ALERTS{alertname="SMTUnplannedOutage",alertstate="firing",service="gui",severity="critical"}', value: 1}]
+      - {expr: 'ALERTS{alertname="SMTUnplannedOutage"}', eval_time: 19m, exp_samples: []}
+      - {expr: 'max_over_time(ALERTS{alertname="SMTUnplannedOutage"}[13m])', eval_time: 13m, exp_samples: []}
 `,
     );
     const r = await promtool(["test", "rules", "demo.test.yml"], dir);

@@ -93,6 +93,17 @@ describe("report accuracy on a backfilled DST month (real promtool and Prometheu
     });
     console.log(`March 2026 as reported (and as counted by the test):\n${JSON.stringify(got.services)}`);
     expect(got.services).toEqual(expected);
+    // maintenance.exclude: reserved (the synthetic exporters' policy): every reserved window is excluded,
+    // and the reserved-window section counts its minutes with and without announced maintenance
+    expect(got.reserved_windows).toEqual({
+      exclude_policies: ["reserved"],
+      services: SERVICES_IN_ORDER.map((service) => {
+        const c = truth.reservedCount(service, month.fromMs, month.toMs);
+        return { service, reserved_minutes: c.reserved, announced_minutes: c.announced, unannounced_minutes: c.reserved - c.announced };
+      }),
+    });
+    for (const s of expected)
+      expect(s.maintenance_minutes, s.service).toBeGreaterThanOrEqual(truth.reservedCount(s.service, month.fromMs, month.toMs).reserved);
     // the data is rich enough to mean something: every state occurs, and the month has both verdicts
     for (const s of expected) expect(s.maintenance_minutes, s.service).toBeGreaterThan(0);
     expect(expected.some((s) => s.unavailable_minutes > 0 && s.unmeasured_minutes > 0)).toBe(true);

@@ -132,6 +132,7 @@ function data(): CommitteeMonthData {
       flagSeries("api", "maintenance", apiWindow, apiWindow + 600 * MINUTE),
       flagSeries("gui", "maintenance", guiWindow, guiWindow + 600 * MINUTE),
     ],
+    reservedWindows: [],
     energy: { latest: [], qualityDay: [], qualityFigures: [] },
     callCenter: [{ metric: { source: "phone", type: "Account Access" }, value: 7 }],
     han: [{ metric: { source: "a", status: "joined", tdsp: "oncor" }, value: 12 }],

@@ -45,6 +45,21 @@ const data: CommitteeMonthData = {
       outageStart + 4 * 3_600_000,
     ),
     flagSeries("api", "maintenance", windowStart, windowStart + 600 * MINUTE, windowStart - 60 * MINUTE, windowStart + 660 * MINUTE),
+    // gui is available after each outage (5 available minutes end an incident)
+    flagSeries("gui", "available", outageStart + 30 * MINUTE, outageStart + 60 * MINUTE, outageStart - 60 * MINUTE, outageStart + 60 * MINUTE),
+    flagSeries(
+      "gui",
+      "available",
+      outageStart + 3 * 3_600_000 + 5 * MINUTE,
+      outageStart + 4 * 3_600_000,
+      outageStart + 2 * 3_600_000,
+      outageStart + 4 * 3_600_000,
+    ),
+  ],
+  reservedWindows: [
+    { metric: { service: "gui", reserved_state: "reserved" }, value: 2400 },
+    { metric: { service: "gui", reserved_state: "announced" }, value: 600 },
+    { metric: { policy: "announced", reserved_state: "policy" }, value: 1 },
   ],
   energy: { latest: [], qualityDay: [], qualityFigures: [] },
   callCenter: [
@@ -102,6 +117,15 @@ describe("committee month from fetched data (no server)", () => {
     });
     expect(report.han_devices?.total).toBe(12);
     expect([report.time_to_market, report.data_quality]).toEqual([[], []]);
+    expect(report.reserved_windows).toEqual({
+      exclude_policies: ["announced"],
+      services: [
+        { service: "gui", reserved_minutes: 2400, announced_minutes: 600, unannounced_minutes: 1800 },
+        { service: "api", reserved_minutes: 0, announced_minutes: 0, unannounced_minutes: 0 },
+        { service: "ftps", reserved_minutes: 0, announced_minutes: 0, unannounced_minutes: 0 },
+        { service: "han", reserved_minutes: 0, announced_minutes: 0, unannounced_minutes: 0 },
+      ],
+    });
   });
 
   it("is a function of its inputs: the same data gives the same report; without a store, no notice ids", () => {

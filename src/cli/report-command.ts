@@ -8,6 +8,7 @@ import { NoticeStoreError } from "../notices/store-failure.js";
 import { DEFAULT_PROMETHEUS_ANSWER_BYTES, MAX_PROMETHEUS_ANSWER_BYTES, PromqlClient, PromqlError } from "../report/promql-client.js";
 import { reportMonth, ReportUsageError } from "../report/report-month.js";
 import { InconsistentMinutesError } from "../report/service-availability.js";
+import { PRODUCTION_RULE_PARAMETERS } from "../rules/availability-rules.js";
 import type { NoticeStoreReader } from "../notices/notice-store.js";
 import { AUDIENCES, DEFAULT_AUDIENCE, type Audience } from "../report/report-audience.js";
 
@@ -23,6 +24,7 @@ interface ReportOptions {
   maxAnswerMib: string;
   notices?: string;
   outageMinutes: string;
+  recoveryMinutes: string;
   "config.file"?: string;
   config?: string;
   output?: string;
@@ -45,6 +47,11 @@ export function registerReport(program: Command): void {
     .option("--notices <file>", "the notifier's store (its SQLite file), for the notice ids of the outages")
     .option("--audience <audience>", `whom the report is for: ${AUDIENCES.join(", ")} (sections and titles)`, DEFAULT_AUDIENCE)
     .option("--outage-minutes <n>", "list unplanned outages longer than this (shorter ones are summed)", "15")
+    .option(
+      "--recovery-minutes <n>",
+      "consecutive available minutes that end an outage incident (the rules' --recovery-minutes; docs/slo.md)",
+      String(PRODUCTION_RULE_PARAMETERS.incidentRecoveryMinutes),
+    )
     .option(
       "--config.file <file>",
       "an exporter config whose energy_data.deadlines, objectives, maintenance holidays and report.issues feed to use (default: the SLO document's)",
@@ -78,6 +85,9 @@ export function registerReport(program: Command): void {
       const outageMinutes = Number(opts.outageMinutes);
       if (!Number.isInteger(outageMinutes) || outageMinutes < 0)
         return fail(`--outage-minutes: expected a whole number of minutes, got "${opts.outageMinutes}"`, 2);
+      const recoveryMinutes = Number(opts.recoveryMinutes);
+      if (!Number.isInteger(recoveryMinutes) || recoveryMinutes < 1)
+        return fail(`--recovery-minutes: expected a whole number of minutes of at least 1, got "${opts.recoveryMinutes}"`, 2);
       const { committeeMonthReport, committeeYearReport, reportYear } = await import("../report/committee-report.js");
       const { formatCommitteeMonth, formatCommitteeYear } = await import("../report/committee-format.js");
       const { committeeMonthHtml, committeeYearHtml } = await import("../report/committee-html.js");
@@ -104,6 +114,7 @@ export function registerReport(program: Command): void {
         const sources = { prometheus, notices, issues };
         const settings = {
           outageThresholdMinutes: outageMinutes,
+          recoveryMinutes,
           deadlines: config?.deadlines,
           objectives: config?.objectives,
           calendar: config?.calendar,

@@ -14,6 +14,15 @@ import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 export const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
+/**
+ * What the availability figures exclude (docs/maintenance.md, "Reserved windows and planned
+ * maintenance"): `announced` only the minutes of planned maintenance (`planned:`, announced or to
+ * be announced to the market); `reserved` also every reserved window (`recurring:`), announced or not.
+ */
+export const MAINTENANCE_EXCLUDE_POLICIES = ["announced", "reserved"] as const;
+export type MaintenanceExcludePolicy = (typeof MAINTENANCE_EXCLUDE_POLICIES)[number];
+export const DEFAULT_MAINTENANCE_EXCLUDE_POLICY: MaintenanceExcludePolicy = "announced";
+
 /** Windows must be shorter than a week (a longer one is almost certainly a typo). */
 export const MAX_WINDOW_MS = 7 * 86_400_000;
 
@@ -86,6 +95,7 @@ export const plannedOutage = z.strictObject({
 export const maintenanceConfig = z
   .strictObject({
     time_zone: timeZone.default(CENTRAL_TIME_ZONE),
+    exclude: z.enum(MAINTENANCE_EXCLUDE_POLICIES).default(DEFAULT_MAINTENANCE_EXCLUDE_POLICY),
     recurring: z.array(recurringWindow).default([]),
     planned: z.array(plannedOutage).default([]),
     /** The built-in business-day holidays: ERCOT's (the default) or none (then `holidays` is the whole list). */

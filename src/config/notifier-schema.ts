@@ -81,7 +81,7 @@ const DEFAULT_TEMPLATES: Record<NoticeKind, z.input<typeof kindTemplates>> = {
     short_description: "COMPLETION: Unplanned Outage Resolved - Smart Meter Texas {{ services }}",
     long_description:
       "The unplanned outage of the Smart Meter Texas {{ services }} has ended. " +
-      "Service was restored at {{ end }}, after being unavailable for {{ duration }} since {{ start }}. {{ service_times }} {{ availability }}",
+      "Service was restored at {{ end }}, after being unavailable for {{ duration }} since {{ start }}. {{ unavailable_minutes }} {{ service_times }} {{ availability }}",
     action_required: "None.",
     additional_information: "",
   },

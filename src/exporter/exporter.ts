@@ -9,7 +9,6 @@ import type { ResolvedCheck } from "../config/load.js";
 import { runCheck } from "../probes/run.js";
 import { ProbeMetrics } from "./probe-metrics.js";
 import { MaintenanceMetrics } from "./maintenance-metrics.js";
-import { maintenanceCalendar } from "../maintenance/maintenance-calendar.js";
 import { createExporterApp, type CheckStatus } from "./http-api.js";
 import { MarketDataExporter } from "./market-data.js";
 import { serveWeb } from "../web/listen.js";
@@ -159,7 +158,6 @@ export class Exporter {
   /** Puts a config in force; per-check work runs in short slices, so the endpoints keep answering. */
   private async apply(config: LoadedConfig): Promise<void> {
     const slices = new EventLoopSlices();
-    const calendar = maintenanceCalendar(config.raw.maintenance);
     const previous = this.config;
     const byName = new Map(config.checks.map((c) => [c.name, c]));
     for (const old of previous?.checks ?? []) {
@@ -178,7 +176,7 @@ export class Exporter {
     }
     this.scheduler.set(config.checks);
     this.scheduler.setMaxConcurrency(config.maxConcurrency);
-    this.maintenance.setCalendar(calendar);
+    this.maintenance.setMaintenance(config.raw.maintenance);
     this.marketData.apply(config);
     for (const warning of config.warnings) this.options.logger.warn({ warning: formatWarning(config.file, warning) }, "configuration warning");
     this.config = config;

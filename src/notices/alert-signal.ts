@@ -27,8 +27,13 @@ export type AlertSignal =
       status: "firing" | "resolved";
       service: Service;
       startSeconds: number;
-      /** When it ended (resolved alerts: endsAt, else the time received). */
+      /**
+       * When it ended (resolved alerts: the end of the incident's last unavailable minute from
+       * `outage_end_timestamp` when the rules gave one, else endsAt, else the time received).
+       */
       endMs?: number;
+      /** SMTUnplannedOutage: the outage incident's figures so far (all three annotations valid), for the COMPLETION. */
+      incident?: OutageIncidentFigures;
       overrun: boolean;
       alertname: string;
       summary?: string;
@@ -38,6 +43,36 @@ export type AlertSignal =
       notes?: string[];
     }
   | { type: "other"; alertname: string; status: "firing" | "resolved"; reason?: string };
+
+/** An outage incident as the rules measured it (docs/slo.md, "Outage incidents"). */
+export interface OutageIncidentFigures {
+  /** End of the last unavailable minute, Unix ms. */
+  endMs: number;
+  unavailableMinutes: number;
+  /** First to last unavailable minute. */
+  lengthMinutes: number;
+}
+
+/** The annotations of SMTUnplannedOutage that carry the incident's figures (src/rules/alert-contract.ts). */
+export const INCIDENT_ANNOTATIONS = {
+  end: ALERT_ANNOTATIONS.outageEndTimestamp,
+  unavailableMinutes: ALERT_ANNOTATIONS.outageUnavailableMinutes,
+  lengthMinutes: ALERT_ANNOTATIONS.outageLengthMinutes,
+} as const;
+
+/**
+ * The incident's figures from the annotations, when all three are plain whole numbers that agree
+ * with the start and the time of receipt; otherwise undefined (the alert's endsAt is used).
+ */
+function incidentFigures(annotations: Record<string, string>, startSeconds: number, receivedAt: number): OutageIncidentFigures | undefined {
+  const end = annotationTime(annotations[INCIDENT_ANNOTATIONS.end], receivedAt);
+  const whole = (text: string | undefined) => (text !== undefined && /^\d{1,7}$/.test(text) ? Number(text) : undefined);
+  const unavailableMinutes = whole(annotations[INCIDENT_ANNOTATIONS.unavailableMinutes]);
+  const lengthMinutes = whole(annotations[INCIDENT_ANNOTATIONS.lengthMinutes]);
+  if (!end || !("seconds" in end) || unavailableMinutes === undefined || lengthMinutes === undefined) return undefined;
+  if (end.seconds - startSeconds !== lengthMinutes * 60 || unavailableMinutes < 1 || unavailableMinutes > lengthMinutes) return undefined;
+  return { endMs: end.seconds * 1000, unavailableMinutes, lengthMinutes };
+}
 
 /**
  * What the notifier reads of each alert it drafts notices for: the alert names, the label and the
@@ -77,12 +112,14 @@ export function alertSignal(alert: WebhookAlert, receivedAt: number): AlertSigna
   const startSeconds =
     annotated && "seconds" in annotated ? annotated.seconds : startsAt !== undefined ? Math.floor(startsAt / 1000) : Math.floor(receivedAt / 1000);
   const endsAt = alertTime(alert.endsAt);
+  const incident = overrun ? undefined : incidentFigures(alert.annotations, startSeconds, receivedAt);
   return {
     type: "outage",
     status,
     service: service as Service,
     startSeconds,
-    ...(status === "resolved" ? { endMs: Math.max(startSeconds * 1000, Math.min(endsAt ?? receivedAt, receivedAt)) } : {}),
+    ...(status === "resolved" ? { endMs: Math.max(startSeconds * 1000, Math.min(incident?.endMs ?? endsAt ?? receivedAt, receivedAt)) } : {}),
+    ...(incident ? { incident } : {}),
     overrun,
     alertname,
     ...optional("summary", alert.annotations[NOTICE_TEXT_ANNOTATIONS.summary]),

@@ -161,7 +161,18 @@ export class IncidentLifecycle {
       cancelled_at: null,
     });
     this.store.insertOutage({ ...outage, incident_id: incident.id });
-    return [this.draft(incident, signal.status === "firing" ? "INITIAL" : "COMPLETION", now, overrunNote ? { change: overrunNote } : {})];
+    const first = signal.status === "firing" ? "INITIAL" : "COMPLETION";
+    return [this.draft(incident, first, now, { ...(overrunNote ? { change: overrunNote } : {}), ...this.incidentFacts(incident, signal) })];
+  }
+
+  /**
+   * The COMPLETION's unavailable minutes when the rules measured the outage incident (its start and
+   * end are the incident's, so start to end is its length) and it is the incident's only service.
+   */
+  private incidentFacts(incident: IncidentRow, signal: Extract<AlertSignal, { type: "outage" }>): Partial<NoticeFacts> {
+    const f = signal.incident;
+    if (!f || signal.status !== "resolved" || (JSON.parse(incident.services) as Service[]).length !== 1) return {};
+    return { unavailableMinutes: f.unavailableMinutes };
   }
 
   /** After one outage of an incident resolved: COMPLETION when none fires any more, else UPDATE. */
@@ -171,7 +182,8 @@ export class IncidentLifecycle {
     if (stillDown.length === 0) {
       const end = this.store.latestOutageEnd(incident.id) ?? now;
       this.store.updateIncident(incident.id, { status: "resolved", end_ms: end, next_update_at: null });
-      return [this.draft(this.store.incident(incident.id)!, "COMPLETION", now, {})];
+      const resolved = this.store.incident(incident.id)!;
+      return [this.draft(resolved, "COMPLETION", now, this.incidentFacts(resolved, signal))];
     }
     // Another alert still has the same service down: nothing changed for the market.
     if (note === undefined && stillDown.includes(signal.service)) return [];

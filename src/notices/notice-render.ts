@@ -30,6 +30,8 @@ export interface NoticeFacts {
   change?: string;
   /** The day the notice must go out by (PLANNED, REMINDER, RESCHEDULE), "YYYY-MM-DD". */
   dueDate?: string;
+  /** COMPLETION of an outage incident the rules measured: its unavailable minutes (start to end is its length). */
+  unavailableMinutes?: number;
   /** When each service was unavailable (COMPLETION): told service by service when there are several. */
   serviceSpans?: readonly { service: Service; start: number; end: number }[];
   /** The sent notice that announced the planned outage (REMINDER, PLANNED_COMPLETION, CANCELLATION, RESCHEDULE). */
@@ -96,6 +98,7 @@ export function templateValues(facts: NoticeFacts, wording: NoticeWording): Reco
     next_update: facts.nextUpdate !== undefined ? formatTimeOnDay(facts.nextUpdate, zone) : "",
     change: facts.change ?? "",
     due_date: facts.dueDate ?? "",
+    unavailable_minutes: unavailableMinutesSentence(facts, wording),
     announced_in: facts.announcedIn ?? "",
     previous_window: facts.previousWindow ? formatWindow(facts.previousWindow.start, facts.previousWindow.end, zone) : "",
   };
@@ -151,4 +154,18 @@ export function serviceTimes(spans: readonly { service: Service; start: number; 
 function sentence(text: string | undefined): string {
   const t = (text ?? "").trim();
   return t === "" || /[.!?]$/.test(t) ? t : `${t}.`;
+}
+
+/**
+ * A flapping outage incident's COMPLETION (one service, figures from the rules), after the sentence
+ * that gives its start, end and length: "Service came back only briefly in between: the energy data
+ * API was unavailable for 40 of those 42 minutes." Empty when every minute of the incident was
+ * unavailable (the sentence before already says so) or the figures are not known.
+ */
+export function unavailableMinutesSentence(facts: NoticeFacts, wording: NoticeWording): string {
+  if (facts.unavailableMinutes === undefined || facts.end === undefined || facts.services.length !== 1) return "";
+  const length = Math.round((facts.end - facts.start) / 60_000);
+  if (facts.unavailableMinutes >= length) return "";
+  const name = wording.serviceNames[facts.services[0]!];
+  return `Service came back only briefly in between: the ${name} was unavailable for ${facts.unavailableMinutes} of those ${length} minutes.`;
 }

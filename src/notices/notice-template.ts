@@ -30,7 +30,7 @@ const COMMON = ["notice_id", "services", "service_codes", "start", "notice_date"
 export const TEMPLATE_VARIABLES: Record<NoticeKind, readonly string[]> = {
   INITIAL: [...COMMON, "next_update", "change"],
   UPDATE: [...COMMON, "next_update", "change"],
-  COMPLETION: [...COMMON, "end", "availability", "service_times"],
+  COMPLETION: [...COMMON, "end", "availability", "service_times", "unavailable_minutes"],
   PLANNED: [...COMMON, "end", "window", "description", "due_date"],
   REMINDER: [...COMMON, "end", "window", "description", "due_date", "announced_in"],
   PLANNED_COMPLETION: [...COMMON, "end", "window", "description", "announced_in"],

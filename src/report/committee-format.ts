@@ -4,6 +4,7 @@ import type { EvidenceFlag } from "./notice-evidence.js";
 import type { IssuesSection } from "./issues-report.js";
 import { AUDIENCE_SECTIONS } from "./report-audience.js";
 import { formatMonthlyReport, type ReportFormat } from "./report-format.js";
+import { excludePolicySentence } from "./reserved-windows.js";
 
 /**
  * The committee report as text: `table` (terminal), `md`, `csv` and `json`. The availability block is
@@ -153,19 +154,30 @@ function monthTables(r: CommitteeMonthReport): Table[] {
   tables.push(flagsTable(r.evidence_flags, r.month));
   tables.push({
     title: `Outages, ${r.month}: unplanned over ${r.outage_threshold_minutes} minutes (${noticed.length}) and planned maintenance windows`,
-    headers: ["service", "kind", "start (Central)", "end (Central)", "minutes", "notices (status, sent time)", "announced 3 business days ahead"],
-    left: [0, 1, 2, 3, 5, 6],
+    headers: [
+      "service",
+      "kind",
+      "start (Central)",
+      "end (Central)",
+      "minutes",
+      "unavailable",
+      "notices (status, sent time)",
+      "announced 3 business days ahead",
+    ],
+    left: [0, 1, 2, 3, 6, 7],
     rows: r.outages.map((o) => [
       serviceName(o.service),
       o.kind,
       `${o.starts_before_month ? "(before) " : ""}${o.start_central}`,
       `${o.end_central}${o.ends_after_month ? " (after)" : ""}`,
       String(o.minutes),
+      String(o.unavailable_minutes),
       noticesCell(o),
       announcementText(o),
     ]),
     note: `Shorter unplanned outages: ${r.short_unplanned_outages.map((s) => `${serviceName(s.service)} ${s.count} (${s.minutes} min)`).join(", ")}.`,
   });
+  tables.push(reservedWindowsTable(r));
   tables.push({
     title: `Time to market, ${r.month}: usage days available by the deadline (FTPS 23:00 on D+1; GUI and API 06:00 on D+2, Central)`,
     headers: ["service", "deadline", "days", "on time", "late", "missing", "unmeasured", "pending", "share on time"],
@@ -321,6 +333,7 @@ function monthCsvSections(r: CommitteeMonthReport): string[] {
         "start",
         "end",
         "minutes",
+        "unavailable_minutes",
         "starts_before_month",
         "ends_after_month",
         "notice_ids",
@@ -335,6 +348,7 @@ function monthCsvSections(r: CommitteeMonthReport): string[] {
         o.start,
         o.end,
         o.minutes,
+        o.unavailable_minutes,
         o.starts_before_month,
         o.ends_after_month,
         o.notice_ids === null ? null : o.notice_ids.join(" "),
@@ -346,6 +360,17 @@ function monthCsvSections(r: CommitteeMonthReport): string[] {
     csvTable(
       ["month", "short_outage_service", "count", "minutes"],
       r.short_unplanned_outages.map((s) => [m, s.service, s.count, s.minutes]),
+    ),
+    csvTable(
+      ["month", "reserved_service", "reserved_minutes", "announced_minutes", "unannounced_minutes", "exclude_policy"],
+      r.reserved_windows.services.map((x) => [
+        m,
+        x.service,
+        x.reserved_minutes,
+        x.announced_minutes,
+        x.unannounced_minutes,
+        r.reserved_windows.exclude_policies.join(" ") || null,
+      ]),
     ),
     csvTable(
       ["month", "delivery_service", "usage_day", "deadline", "status", "delivered_at", "minutes_late"],
@@ -573,4 +598,19 @@ export function formatCommitteeYear(r: CommitteeYearReport, format: TextFormat):
       ? `# SMT service-level report, ${r.year}\n\nAnnual review for the ${r.audience_title}. Times in Central time (${r.timezone}).\n\n`
       : `SMT service-level report, ${r.year}, for the ${r.audience_title}\n\n`;
   return `${heading}${tables.map((t) => renderTable(t, format)).join("\n")}`;
+}
+
+/** Reserved-window minutes with and without announced maintenance, and what the figures exclude. */
+function reservedWindowsTable(r: CommitteeMonthReport): Table {
+  return {
+    title: `Reserved maintenance windows, ${r.month}: minutes with and without announced maintenance`,
+    headers: ["service", "reserved", "announced", "not announced"],
+    rows: r.reserved_windows.services.map((x) => [
+      serviceName(x.service),
+      String(x.reserved_minutes),
+      String(x.announced_minutes),
+      String(x.unannounced_minutes),
+    ]),
+    note: excludePolicySentence(r.reserved_windows),
+  };
 }

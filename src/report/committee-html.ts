@@ -3,6 +3,7 @@ import { announcementText, noticeText, objectivesText, sentCentral, serviceName 
 import type { CommitteeMonthReport, CommitteeYearReport, OutageEntry, ReportFrame } from "./committee-report.js";
 import type { EvidenceFlag } from "./notice-evidence.js";
 import type { IssuesSection } from "./issues-report.js";
+import { excludePolicySentence } from "./reserved-windows.js";
 import { AUDIENCE_SECTIONS } from "./report-audience.js";
 import { AVAILABILITY_OBJECTIVE, type ServiceAvailability } from "./service-availability.js";
 import { columns, horizontalBars, stackedBars, statusStrip } from "./svg-charts.js";
@@ -261,7 +262,7 @@ ${table("table-availability", availHeaders, availabilityRows(r.services))}
 <p class="note">Unplanned outages of more than ${r.outage_threshold_minutes} minutes (${unplanned.length}, noticed to the market) and the planned maintenance windows, with the market notices sent for them.</p>
 ${table(
   "table-outages",
-  ["service", "kind", "start (Central)", "end (Central)", "minutes", "notices (status, sent time)", "announced 3 business days ahead"],
+  ["service", "kind", "start (Central)", "end (Central)", "minutes", "unavailable", "notices (status, sent time)", "announced 3 business days ahead"],
   r.outages.map((o) => ({
     attrs: html` data-service="${o.service}" data-kind="${o.kind}"`,
     cells: [
@@ -270,13 +271,15 @@ ${table(
       `${o.starts_before_month ? "(before) " : ""}${o.start_central}`,
       `${o.end_central}${o.ends_after_month ? " (after)" : ""}`,
       num(o.minutes),
+      num(o.unavailable_minutes),
       noticesHtml(o),
       announcementHtml(o),
     ],
   })),
-  [0, 1, 2, 3, 5, 6],
+  [0, 1, 2, 3, 6, 7],
 )}
 <p class="note">Shorter unplanned outages: ${r.short_unplanned_outages.map((s) => `${serviceName(s.service)} ${s.count} (${s.minutes} min)`).join(", ")}.</p>
+${reservedWindowsHtml(r)}
 </section>`);
 
   const ttm = r.time_to_market;
@@ -405,6 +408,21 @@ ${table(
   if (sections.hanDevices) parts.push(hanSection(r, n(6)));
   if (r.issues) parts.push(issuesHtml(r.issues, r.month, next()));
   return joinHtml(parts, "\n");
+}
+
+/** Reserved-window minutes with and without announced maintenance, and what the figures exclude. */
+function reservedWindowsHtml(r: CommitteeMonthReport): SafeHtml {
+  return html`<div id="reserved-windows"><h3>Reserved maintenance windows</h3>
+<p class="note">${excludePolicySentence(r.reserved_windows)}</p>
+${table(
+  "table-reserved-windows",
+  ["service", "reserved min", "announced", "not announced"],
+  r.reserved_windows.services.map((x) => ({
+    attrs: html` data-service="${x.service}"`,
+    cells: [serviceName(x.service), num(x.reserved_minutes), num(x.announced_minutes), num(x.unannounced_minutes)],
+  })),
+)}
+</div>`;
 }
 
 function hanSection(r: CommitteeMonthReport, number: string): SafeHtml {

@@ -14,6 +14,8 @@ import { callCenterFromSamples, callCenterNeed, hanFromSamples, hanNeed, type Ca
 import { assertMonthOver, availabilityNeed, availabilitySection, MonthUnavailableError, type MonthlyReport } from "./monthly-report.js";
 import { minuteFlags, minuteFlagsNeed, outageRuns, type ShortOutages } from "./outage-list.js";
 import { noticeEvidencePeriod, outageNoticeIds } from "./outage-notices.js";
+import { reservedWindowsNeed, reservedWindowsSection, type ReservedWindowsSection } from "./reserved-windows.js";
+import { PRODUCTION_RULE_PARAMETERS } from "../rules/availability-rules.js";
 import type { InstantSample, PromqlClient, RangeSeries } from "./promql-client.js";
 import { PromqlFetcher, type InstantNeed, type PromqlNeed, type RangeNeed } from "./promql-fetch.js";
 import { reportMonth, ReportUsageError, type ReportMonth } from "./report-month.js";
@@ -51,6 +53,8 @@ export interface OutageEntry {
   start_central: string;
   end_central: string;
   minutes: number;
+  /** unplanned: the unavailable minutes of the incident's part in the month (flapping: fewer than minutes). */
+  unavailable_minutes: number;
   starts_before_month: boolean;
   ends_after_month: boolean;
   /** Market notices of the outage from the notifier's store; null when no store was given. */
@@ -79,6 +83,8 @@ export interface CommitteeMonthReport extends MonthlyReport, ReportFrame {
   evidence_flags: EvidenceFlag[] | null;
   outages: OutageEntry[];
   short_unplanned_outages: ShortOutages[];
+  /** Reserved-window minutes with and without announced maintenance, and the exclude policy of the figures. */
+  reserved_windows: ReservedWindowsSection;
   time_to_market: ServiceTimeToMarket[];
   data_quality: ServiceDataQuality[];
   call_center: CallCenterSection | null;
@@ -146,6 +152,8 @@ export interface CommitteeReportSources {
 export interface CommitteeReportOptions {
   now?: () => number;
   outageThresholdMinutes?: number;
+  /** Available minutes that end an outage incident (the rules' incidentRecoveryMinutes; default 5). */
+  recoveryMinutes?: number;
   deadlines?: Readonly<Record<DataService, DeliveryDeadline>>;
   audience?: Audience;
   /** The config's `objectives:` (the SLO document's 99 % for every service when empty). */
@@ -163,6 +171,7 @@ export function centralTime(ms: number): string {
 /** The queries of a month's sections after availability (which decides whether the month is reported at all). */
 export interface CommitteeMonthNeeds {
   minuteFlags: RangeNeed;
+  reservedWindows: InstantNeed;
   energy: EnergyDataNeeds;
   callCenter: InstantNeed;
   han: InstantNeed;
@@ -176,6 +185,7 @@ export function committeeMonthNeeds(
 ): CommitteeMonthNeeds {
   return {
     minuteFlags: minuteFlagsNeed(month),
+    reservedWindows: reservedWindowsNeed(month),
     energy: energyDataNeeds(month, nowMs, deadlines),
     callCenter: callCenterNeed(month, nowMs),
     han: hanNeed(month),
@@ -183,13 +193,14 @@ export function committeeMonthNeeds(
 }
 
 function needList(n: CommitteeMonthNeeds): PromqlNeed[] {
-  return [n.minuteFlags, n.energy.latest, n.energy.qualityDay, n.energy.qualityFigures, n.callCenter, n.han];
+  return [n.minuteFlags, n.reservedWindows, n.energy.latest, n.energy.qualityDay, n.energy.qualityFigures, n.callCenter, n.han];
 }
 
 /** Everything fetched for one month: the answers to its needs and the notice store's evidence. */
 export interface CommitteeMonthData {
   availability: readonly InstantSample[];
   minuteFlags: readonly RangeSeries[];
+  reservedWindows: readonly InstantSample[];
   energy: EnergyDataSeries;
   callCenter: readonly InstantSample[];
   han: readonly InstantSample[];
@@ -202,6 +213,8 @@ export interface CommitteeMonthData {
 /** How a month is computed: the CLI's options with their defaults applied. */
 export interface CommitteeSettings {
   outageThresholdMinutes: number;
+  /** Available minutes that end an outage incident (the rules' incidentRecoveryMinutes; default 5). */
+  recoveryMinutes?: number;
   deadlines: Readonly<Record<DataService, DeliveryDeadline>>;
   audience?: Audience;
   objectives?: readonly ObjectiveEntry[];
@@ -238,7 +251,7 @@ export function committeeMonth(
   const frame = reportFrame(audience, settings.objectives ?? [], `${month.label}-01`);
   const threshold = settings.outageThresholdMinutes;
   const calendar = settings.calendar ?? PLAIN_BUSINESS_DAYS;
-  const runs = outageRuns(minuteFlags(data.minuteFlags), month, threshold);
+  const runs = outageRuns(minuteFlags(data.minuteFlags), month, threshold, settings.recoveryMinutes);
   const flags: EvidenceFlag[] = [];
   const outages = runs.outages
     .filter((o) => sections.services.includes(o.service))
@@ -252,6 +265,7 @@ export function committeeMonth(
         start_central: centralTime(o.startMs),
         end_central: centralTime(o.endMs),
         minutes: o.minutes,
+        unavailable_minutes: o.unavailableMinutes,
         starts_before_month: o.startsBeforeMonth,
         ends_after_month: o.endsAfterMonth,
         notice_ids: data.notices ? outageNoticeIds(o, data.notices) : null,
@@ -282,6 +296,7 @@ export function committeeMonth(
     evidence_flags: data.notices ? flags : null,
     outages,
     short_unplanned_outages: runs.short.filter((s) => sections.services.includes(s.service)),
+    reserved_windows: reservedWindowsSection(data.reservedWindows, sections.services),
     time_to_market: energy.time_to_market.filter((t) => sections.dataServices.includes(t.service)),
     data_quality: energy.data_quality.filter((q) => sections.dataServices.includes(q.service)),
     call_center: sections.callCenter ? callCenterFromSamples(month.label, data.callCenter) : null,
@@ -306,6 +321,7 @@ async function committeeMonths(
   const progress = options.progress ?? (() => {});
   const settings: CommitteeSettings = {
     outageThresholdMinutes: options.outageThresholdMinutes ?? 15,
+    recoveryMinutes: options.recoveryMinutes ?? PRODUCTION_RULE_PARAMETERS.incidentRecoveryMinutes,
     deadlines: options.deadlines ?? SLO_DELIVERY_DEADLINES,
     audience: options.audience,
     objectives: options.objectives,
@@ -341,6 +357,7 @@ async function committeeMonths(
     const data: CommitteeMonthData = {
       availability: minutes.instant(availabilityNeed(month)),
       minuteFlags: fetched.range(needs.minuteFlags),
+      reservedWindows: fetched.instant(needs.reservedWindows),
       energy: {
         latest: fetched.range(needs.energy.latest),
         qualityDay: fetched.range(needs.energy.qualityDay),

@@ -1,5 +1,5 @@
 import { SERVICES, type Service } from "../config/services.js";
-import { MINUTE_STATE_SERIES } from "../rules/availability-rules.js";
+import { MINUTE_STATE_SERIES, PRODUCTION_RULE_PARAMETERS } from "../rules/availability-rules.js";
 import { RECORDING_DELAY_SECONDS } from "../rules/minute-timing.js";
 import type { RangeSeries } from "./promql-client.js";
 import type { RangeNeed } from "./promql-fetch.js";
@@ -9,13 +9,26 @@ const MINUTE_MS = 60_000;
 /** Minute m's recorded sample has a timestamp in [m + 70 s, m + 130 s) (src/rules/minute-timing.ts). */
 const SAMPLE_END_OFFSET_MS = MINUTE_MS + RECORDING_DELAY_SECONDS * 1000 + MINUTE_MS - 1;
 
+/**
+ * How far before and after the month the minute flags are read, so that an outage incident open at
+ * the month's edge is seen whole (docs/slo.md, "Outage incidents"): one that began more than this
+ * before the month (or goes on longer after it) is cut there.
+ */
+export const INCIDENT_LOOKAROUND_MS = 86_400_000;
+
 export interface Outage {
   service: Service;
-  /** unplanned: consecutive unavailable minutes; planned: consecutive maintenance minutes (a window). */
+  /**
+   * unplanned: an outage incident (first to last unavailable minute; recoveries shorter than the
+   * recovery minutes do not end it); planned: consecutive maintenance minutes (a window).
+   */
   kind: "unplanned" | "planned";
   startMs: number;
   endMs: number;
+  /** The month's part, end - start in minutes (unplanned: first to last unavailable minute). */
   minutes: number;
+  /** unplanned: the unavailable minutes of the month's part; planned: equal to minutes. */
+  unavailableMinutes: number;
   /** The run goes on before the month's first minute or after its last one (the month's part is shown). */
   startsBeforeMonth: boolean;
   endsAfterMonth: boolean;
@@ -35,23 +48,22 @@ export interface MonthOutages {
   short: ShortOutages[];
 }
 
-/** Which of the two states a recorded minute is in. */
-type MinuteFlag = { unavailable: boolean; maintenance: boolean };
+/** Which of the three states a recorded minute is in (none of them: unmeasured). */
+type MinuteFlag = { unavailable: boolean; maintenance: boolean; available: boolean };
+type FlagName = keyof MinuteFlag;
+const FLAG_NAMES: readonly FlagName[] = ["unavailable", "maintenance", "available"];
 /** Per service and recorded minute (start, ms): which of the two states it is in. */
 export type MinuteFlags = Map<Service, Map<number, MinuteFlag>>;
 
 /**
- * The query of the recorded unavailable and maintenance minutes of a month and the minute on either
- * side of it: a range query whose steps fall at m + 129.999 s, where `last_over_time(x[59s999ms])`
- * holds exactly minute m's sample.
+ * The query of the recorded unavailable, maintenance and available minutes of a month and
+ * INCIDENT_LOOKAROUND_MS on either side of it: a range query whose steps fall at m + 129.999 s, where
+ * `last_over_time(x[59s999ms])` holds exactly minute m's sample.
  */
 export function minuteFlagsNeed(month: ReportMonth): RangeNeed {
-  const query = [
-    `label_replace(last_over_time(${MINUTE_STATE_SERIES.unavailable}[59s999ms]), "state", "unavailable", "", "")`,
-    `label_replace(last_over_time(${MINUTE_STATE_SERIES.maintenance}[59s999ms]), "state", "maintenance", "", "")`,
-  ].join(" or ");
-  const fromMs = month.fromMs - MINUTE_MS;
-  const toMs = month.toMs + MINUTE_MS;
+  const query = FLAG_NAMES.map((state) => `label_replace(last_over_time(${MINUTE_STATE_SERIES[state]}[59s999ms]), "state", "${state}", "", "")`).join(" or ");
+  const fromMs = month.fromMs - INCIDENT_LOOKAROUND_MS;
+  const toMs = month.toMs + INCIDENT_LOOKAROUND_MS;
   return { kind: "range", query, startMs: fromMs + SAMPLE_END_OFFSET_MS, endMs: toMs - MINUTE_MS + SAMPLE_END_OFFSET_MS, stepMs: MINUTE_MS };
 }
 
@@ -60,13 +72,13 @@ export function minuteFlags(series: readonly RangeSeries[]): MinuteFlags {
   const flags: MinuteFlags = new Map();
   for (const s of series) {
     const service = s.metric.service as Service;
-    const state = s.metric.state as "unavailable" | "maintenance";
-    if (!(SERVICES as readonly string[]).includes(service)) continue;
+    const state = s.metric.state as FlagName;
+    if (!(SERVICES as readonly string[]).includes(service) || !FLAG_NAMES.includes(state)) continue;
     let byMinute = flags.get(service);
     if (!byMinute) flags.set(service, (byMinute = new Map<number, MinuteFlag>()));
     for (const [t, v] of s.points) {
       const minute = t - SAMPLE_END_OFFSET_MS;
-      const f = byMinute.get(minute) ?? { unavailable: false, maintenance: false };
+      const f = byMinute.get(minute) ?? { unavailable: false, maintenance: false, available: false };
       f[state] = v === 1;
       byMinute.set(minute, f);
     }
@@ -75,58 +87,104 @@ export function minuteFlags(series: readonly RangeSeries[]): MinuteFlags {
 }
 
 /**
- * Runs of consecutive unavailable minutes (unplanned outages) and of maintenance minutes (planned
- * windows) of a month; flags queried from a minute before the month to a minute after it tell the
- * runs that go on across the month's edges. A minute that was not recorded ends a run. Pure.
+ * The outage incidents (unplanned outages) and the runs of maintenance minutes (planned windows) of
+ * a month. An incident starts at an unavailable minute and ends at a maintenance minute or after
+ * `recoveryMinutes` consecutive available minutes (an unmeasured or unrecorded minute neither
+ * extends nor recovers it: the count of available minutes starts again), as the rules define it
+ * (src/rules/availability-rules.ts); it is listed when its whole length (first to last unavailable
+ * minute, also before or after the month) is over the threshold, with the month's part. Flags
+ * queried around the month tell the incidents and windows that go on across the month's edges. Pure.
  */
-export function outageRuns(flags: MinuteFlags, month: ReportMonth, thresholdMinutes: number): MonthOutages {
+export function outageRuns(
+  flags: MinuteFlags,
+  month: ReportMonth,
+  thresholdMinutes: number,
+  recoveryMinutes: number = PRODUCTION_RULE_PARAMETERS.incidentRecoveryMinutes,
+): MonthOutages {
   const outages: Outage[] = [];
   const short: ShortOutages[] = [];
   for (const service of SERVICES) {
     const byMinute = flags.get(service) ?? new Map<number, MinuteFlag>();
     const shortRuns = { service, count: 0, minutes: 0 };
-    for (const kind of ["unplanned", "planned"] as const) {
-      const flag = kind === "unplanned" ? "unavailable" : "maintenance";
-      let start: number | undefined;
-      const close = (end: number) => {
-        if (start === undefined) return;
-        const minutes = (end - start) / MINUTE_MS;
-        if (kind === "unplanned" && minutes <= thresholdMinutes) {
-          shortRuns.count++;
-          shortRuns.minutes += minutes;
-        } else {
-          outages.push({
-            service,
-            kind,
-            startMs: start,
-            endMs: end,
-            minutes,
-            startsBeforeMonth: start === month.fromMs && wasOn(byMinute, start - MINUTE_MS, flag),
-            endsAfterMonth: false,
-            noticeIds: [],
-          });
-        }
-        start = undefined;
-      };
-      for (let m = month.fromMs; m < month.toMs; m += MINUTE_MS) {
-        const on = byMinute.get(m)?.[flag] === true;
-        if (on && start === undefined) start = m;
-        if (!on) close(m);
+    for (const incident of outageIncidents(byMinute, month.fromMs - INCIDENT_LOOKAROUND_MS, month.toMs + INCIDENT_LOOKAROUND_MS, recoveryMinutes)) {
+      const inMonth = incident.unavailable.filter((m) => m >= month.fromMs && m < month.toMs);
+      if (inMonth.length === 0) continue;
+      const first = incident.unavailable[0]!;
+      const last = incident.unavailable[incident.unavailable.length - 1]!;
+      const startMs = Math.max(first, month.fromMs);
+      const endMs = Math.min(last + MINUTE_MS, month.toMs);
+      const minutes = (endMs - startMs) / MINUTE_MS;
+      if ((last + MINUTE_MS - first) / MINUTE_MS <= thresholdMinutes) {
+        shortRuns.count++;
+        shortRuns.minutes += minutes;
+        continue;
       }
-      if (start !== undefined) {
-        const s = start;
-        close(month.toMs);
-        const last = outages[outages.length - 1];
-        if (last && last.service === service && last.kind === kind && last.startMs === s) last.endsAfterMonth = wasOn(byMinute, month.toMs, flag);
-      }
+      outages.push({
+        service,
+        kind: "unplanned",
+        startMs,
+        endMs,
+        minutes,
+        unavailableMinutes: inMonth.length,
+        startsBeforeMonth: first < month.fromMs,
+        endsAfterMonth: last + MINUTE_MS > month.toMs,
+        noticeIds: [],
+      });
     }
+    let start: number | undefined;
+    const close = (end: number) => {
+      if (start === undefined) return;
+      const minutes = (end - start) / MINUTE_MS;
+      outages.push({
+        service,
+        kind: "planned",
+        startMs: start,
+        endMs: end,
+        minutes,
+        unavailableMinutes: minutes,
+        startsBeforeMonth: start === month.fromMs && wasOn(byMinute, start - MINUTE_MS, "maintenance"),
+        endsAfterMonth: end === month.toMs && wasOn(byMinute, month.toMs, "maintenance"),
+        noticeIds: [],
+      });
+      start = undefined;
+    };
+    for (let m = month.fromMs; m < month.toMs; m += MINUTE_MS) {
+      const on = byMinute.get(m)?.maintenance === true;
+      if (on && start === undefined) start = m;
+      if (!on) close(m);
+    }
+    close(month.toMs);
     short.push(shortRuns);
   }
   outages.sort((a, b) => a.startMs - b.startMs || SERVICES.indexOf(a.service) - SERVICES.indexOf(b.service));
   return { outages, short };
 }
 
-/** Whether the minute before the month was recorded in the state (only known when it was queried). */
-function wasOn(byMinute: Map<number, { unavailable: boolean; maintenance: boolean }>, minute: number, flag: "unavailable" | "maintenance"): boolean {
+/** The outage incidents of one service's minutes in [fromMs, toMs), each as its unavailable minutes (starts, ms). Pure. */
+export function outageIncidents(byMinute: ReadonlyMap<number, MinuteFlag>, fromMs: number, toMs: number, recoveryMinutes: number): { unavailable: number[] }[] {
+  const incidents: { unavailable: number[] }[] = [];
+  let open: { unavailable: number[] } | undefined;
+  let recovered = 0;
+  for (let m = fromMs; m < toMs; m += MINUTE_MS) {
+    const f = byMinute.get(m);
+    if (f?.unavailable) {
+      if (!open) incidents.push((open = { unavailable: [] }));
+      open.unavailable.push(m);
+      recovered = 0;
+    } else if (!open) {
+      continue;
+    } else if (f?.maintenance) {
+      open = undefined;
+    } else if (f?.available) {
+      if (++recovered >= recoveryMinutes) open = undefined;
+    } else {
+      recovered = 0;
+    }
+  }
+  return incidents;
+}
+
+/** Whether the minute was recorded in the state (only known when it was queried). */
+function wasOn(byMinute: ReadonlyMap<number, MinuteFlag>, minute: number, flag: FlagName): boolean {
   return byMinute.get(minute)?.[flag] === true;
 }

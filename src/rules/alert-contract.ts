@@ -42,7 +42,15 @@ export const ALERT_LABELS = {
   /** The check (config `checks[].name`) of SMTTLSCertificateExpiring. */
   check: "check",
   severity: "severity",
+  /**
+   * SMTUnplannedOutage: `reserved` when the outage incident began inside a reserved maintenance
+   * window (the recurring calendar) that no announced planned maintenance covered; absent otherwise.
+   */
+  window: "window",
 } as const;
+
+/** Values of the `window` label. */
+export const WINDOW_LABEL_VALUES = { reserved: "reserved" } as const;
 
 export const SEVERITIES = { critical: "critical", warning: "warning" } as const;
 export type Severity = (typeof SEVERITIES)[keyof typeof SEVERITIES];
@@ -60,6 +68,12 @@ export const ALERT_ANNOTATIONS = {
   outageStartTimestamp: "outage_start_timestamp",
   /** SMTUnplannedOutage: the same instant in Central time, for people. */
   outageStartCentral: "outage_start_central",
+  /** SMTUnplannedOutage: the end of the incident's last unavailable minute so far, whole Unix seconds. */
+  outageEndTimestamp: "outage_end_timestamp",
+  /** SMTUnplannedOutage: unavailable minutes of the incident so far (a whole number). */
+  outageUnavailableMinutes: "outage_unavailable_minutes",
+  /** SMTUnplannedOutage: the incident's length so far, first to last unavailable minute (a whole number of minutes). */
+  outageLengthMinutes: "outage_length_minutes",
   /** SMTMaintenanceOverrun: the end of the maintenance window the service did not come back from, Unix seconds. */
   windowEndTimestamp: "window_end_timestamp",
   /** SMTMaintenanceOverrun: the same instant in Central time, for people. */

@@ -1,7 +1,8 @@
 import { MARKET_DATE_TIME_FORMAT } from "../maintenance/central-time.js";
 import { SERVICES } from "../config/services.js";
+import { EXCLUDE_POLICY_LABEL, MAINTENANCE_GAUGES } from "../exporter/maintenance-metric-names.js";
 import { NOTIFIER_STORAGE_ERRORS_METRIC } from "../notices/notifier-metric-names.js";
-import { ALERT_ANNOTATIONS as A, ALERT_LABELS, ALERT_NAMES, type AlertAnnotation, SEVERITIES } from "./alert-contract.js";
+import { ALERT_ANNOTATIONS as A, ALERT_LABELS, ALERT_NAMES, type AlertAnnotation, SEVERITIES, WINDOW_LABEL_VALUES } from "./alert-contract.js";
 import { MINUTE_SECONDS, RECORDING_DELAY_SECONDS } from "./minute-timing.js";
 
 /**
@@ -11,8 +12,14 @@ import { MINUTE_SECONDS, RECORDING_DELAY_SECONDS } from "./minute-timing.js";
  * own with a short outage threshold. Semantics: docs/slo.md.
  */
 export interface AvailabilityRuleParameters {
-  /** SMTUnplannedOutage fires when a service has been unavailable for more than this many consecutive minutes. */
+  /** SMTUnplannedOutage fires when an outage incident of a service is longer than this many minutes (first to last unavailable minute). */
   unplannedOutageMinutes: number;
+  /**
+   * An outage incident ends after this many consecutive available minutes (so shorter recoveries
+   * between unavailable minutes, i.e. flapping, stay one incident). 1 makes every available minute
+   * end it: consecutive unavailable minutes only.
+   */
+  incidentRecoveryMinutes: number;
   /** SMTProbeDataMissing fires when no check of a service has finished a run for this many minutes. */
   probeDataMissingMinutes: number;
   /** SMTTLSCertificateExpiring fires when a certificate expires in less than this many days. */
@@ -28,6 +35,7 @@ export interface AvailabilityRuleParameters {
 
 export const PRODUCTION_RULE_PARAMETERS: AvailabilityRuleParameters = {
   unplannedOutageMinutes: 15,
+  incidentRecoveryMinutes: 5,
   probeDataMissingMinutes: 10,
   tlsCertificateWarningDays: 21,
   runbookBaseUrl: "https://github.com/smt-monitor/smt-monitor/blob/main/docs/runbook.md",
@@ -49,6 +57,38 @@ export const OUTAGE_MINUTES_SERIES = "smt:service_unplanned_outage:minutes";
 export const OUTAGE_START_SERIES = "smt:service_unplanned_outage:start_timestamp_seconds";
 export const MAINTENANCE_LAST_END_SERIES = "smt:service_maintenance_last_end:timestamp_seconds";
 export const PROBE_LAST_RUN_SERIES = "smt:service_probe_last_run:timestamp_seconds";
+
+/**
+ * The open outage incident of a service, carried minute to minute (docs/slo.md, "Outage incidents"):
+ * present while an incident is open, absent otherwise. An incident starts at an unavailable minute
+ * and ends at a maintenance minute or after `incidentRecoveryMinutes` consecutive available minutes.
+ */
+export const INCIDENT_SERIES = {
+  /** Consecutive available minutes since the incident's last unavailable minute (0 up to recovery - 1). */
+  recovery: "smt:service_outage_incident:recovery_minutes",
+  /** Unix start of the incident's first unavailable minute; label window="reserved" when it began in an unannounced reserved window. */
+  start: "smt:service_outage_incident:start_timestamp_seconds",
+  /** Unix end of the incident's last unavailable minute so far. */
+  lastEnd: "smt:service_outage_incident:end_timestamp_seconds",
+  /** Unavailable minutes of the incident so far. */
+  unavailable: "smt:service_outage_incident:unavailable_minutes",
+  /** Length so far: first to last unavailable minute, in minutes. */
+  length: "smt:service_outage_incident:length_minutes",
+} as const;
+
+/**
+ * Reserved windows (the recurring calendar) and announced planned maintenance, minute by minute,
+ * whatever `maintenance.exclude` excludes (docs/maintenance.md): what the report's reserved-window
+ * section sums.
+ */
+export const RESERVED_MINUTE_SERIES = {
+  /** 1 when the minute is inside a reserved window of the service, else 0. */
+  reserved: "smt:service_minute_reserved:bool",
+  /** 1 when the minute is inside a reserved window and covered by announced planned maintenance, else 0. */
+  reservedAnnounced: "smt:service_minute_reserved_announced:bool",
+} as const;
+/** 1 per `policy` label value (announced, reserved) the exporters apply, recorded once a minute. */
+export const EXCLUDE_POLICY_SERIES = "smt:maintenance_exclude_policy:info";
 
 /** Rolling availability ratios: record name suffix, PromQL range (closed at both ends, so 1 ms short), minutes. */
 export const AVAILABILITY_WINDOWS = [
@@ -142,16 +182,20 @@ const PROBE_FAILED_STEP = `max by (service) (
  * which is race-free at both window edges and remembers the window when every exporter is silent.
  */
 const AS_OF_MINUTE_START = `offset ${2 * MINUTE_SECONDS + RECORDING_DELAY_SECONDS}s`;
-const MAINTENANCE_BY_WINDOW = `max by (service) (
+const windowOverlapsMinute = (startGauge: string, endGauge: string) => `max by (service) (
     (
-      last_over_time(smt_maintenance_window_start_timestamp_seconds[${MAINTENANCE_WINDOW_MEMORY}] ${AS_OF_MINUTE_START})
+      last_over_time(${startGauge}[${MAINTENANCE_WINDOW_MEMORY}] ${AS_OF_MINUTE_START})
       < bool ${MINUTE_END}
     )
   * (
-      last_over_time(smt_maintenance_window_end_timestamp_seconds[${MAINTENANCE_WINDOW_MEMORY}] ${AS_OF_MINUTE_START})
+      last_over_time(${endGauge}[${MAINTENANCE_WINDOW_MEMORY}] ${AS_OF_MINUTE_START})
       > bool ${MINUTE_START}
     )
 )`;
+/** The windows `maintenance.exclude` excludes: announced planned maintenance, or also every reserved window. */
+const MAINTENANCE_BY_WINDOW = windowOverlapsMinute(MAINTENANCE_GAUGES.excludedStart, MAINTENANCE_GAUGES.excludedEnd);
+const RESERVED_BY_WINDOW = windowOverlapsMinute(MAINTENANCE_GAUGES.reservedStart, MAINTENANCE_GAUGES.reservedEnd);
+const PLANNED_BY_WINDOW = windowOverlapsMinute(MAINTENANCE_GAUGES.plannedStart, MAINTENANCE_GAUGES.plannedEnd);
 
 /** Fallback for exporters without the window gauges: smt_maintenance_active was 1 in the minute. */
 const MAINTENANCE_BY_ACTIVE_GAUGE = atRecordedMinute(`max by (service) (max_over_time(${overMinuteBeforeStep("smt_maintenance_active")}))`);
@@ -206,6 +250,8 @@ function centralTimeOf(valueVar: string): string {
 }
 
 const unixSeconds = (valueVar: string) => `{{ printf "%.0f" ${valueVar} }}`;
+/** The service's current value of an incident series, as a whole number ("" when there is none). */
+const incidentValue = (series: string) => `{{ with printf "${series}{service=%q}" $labels.service | query }}{{ . | first | value | printf "%.0f" }}{{ end }}`;
 const serviceName = `{{ $labels.${ALERT_LABELS.service} | toUpper }}`;
 
 // ---------------------------------------------------------------------------------------------
@@ -256,6 +302,8 @@ or on (service)
 or on (service)
 ${MAINTENANCE_LAST_END_SERIES}`,
       },
+      ...reservedWindowRules(),
+      ...incidentRules(params.incidentRecoveryMinutes),
     ],
   };
 
@@ -287,20 +335,29 @@ ${PROBE_LAST_RUN_SERIES}`,
       },
       {
         alert: ALERT_NAMES.unplannedOutage,
-        // The value is the outage's start; the alert exists from the (threshold + 1)th consecutive minute.
-        expr: `${OUTAGE_START_SERIES}
+        // The value is the incident's start; the alert exists from the first minute its length passes
+        // the threshold until the incident ends (recovery or maintenance). Label window="reserved"
+        // comes from the start series.
+        expr: `${INCIDENT_SERIES.start}
 and on (service)
-${OUTAGE_MINUTES_SERIES} > ${threshold}`,
+${INCIDENT_SERIES.length} > ${threshold}`,
         labels: { [ALERT_LABELS.severity]: SEVERITIES.critical },
         annotations: {
           [A.summary]: `SMT ${serviceName} unavailable for more than ${threshold} minutes outside planned maintenance`,
           [A.description]:
-            `SMT ${serviceName} has been unavailable at a majority of the probe locations since ${centralTimeOf("$value")} ` +
-            `(${outageMinutesNow} consecutive minutes), outside any planned maintenance window. ` +
+            `SMT ${serviceName} has been unavailable at a majority of the probe locations in ${incidentValue(INCIDENT_SERIES.unavailable)} ` +
+            `of the ${incidentValue(INCIDENT_SERIES.length)} minutes from ${centralTimeOf("$value")} to ` +
+            `{{ with printf "${INCIDENT_SERIES.lastEnd}{service=%q}" $labels.service | query }}{{ $end := . | first | value }}${centralTimeOf("$end")}{{ else }}now{{ end }}, ` +
+            `outside any planned maintenance window` +
+            `{{ if eq $labels.${ALERT_LABELS.window} "${WINDOW_LABEL_VALUES.reserved}" }} (it began inside a reserved maintenance window that no planned maintenance announced){{ end }}. ` +
+            `The outage ends after ${params.incidentRecoveryMinutes} consecutive available minutes. ` +
             `SMT reports unplanned outages over 15 minutes to the market.`,
           [A.runbookUrl]: runbook(ALERT_NAMES.unplannedOutage),
           [A.outageStartTimestamp]: unixSeconds("$value"),
           [A.outageStartCentral]: centralTimeOf("$value"),
+          [A.outageEndTimestamp]: incidentValue(INCIDENT_SERIES.lastEnd),
+          [A.outageUnavailableMinutes]: incidentValue(INCIDENT_SERIES.unavailable),
+          [A.outageLengthMinutes]: incidentValue(INCIDENT_SERIES.length),
         },
       },
       {
@@ -421,11 +478,108 @@ max by (service) (max_over_time(smt_data_latest_usage_day_timestamp_seconds[1h])
   ];
 }
 
+/**
+ * Reserved windows and announced planned maintenance per minute (whatever the policy excludes), and
+ * the policy the exporters apply: what the report's reserved-window section sums.
+ */
+function reservedWindowRules(): RecordingRule[] {
+  const zero = `(\n${indent(EVERY_SERVICE_ZERO, 2)}\n)`;
+  return [
+    { record: RESERVED_MINUTE_SERIES.reserved, expr: `(\n${indent(RESERVED_BY_WINDOW, 2)}\n)\nor\n${zero}` },
+    {
+      record: RESERVED_MINUTE_SERIES.reservedAnnounced,
+      // From the gauges alone (not the series above), so that backfilling the rules with promtool works too.
+      expr: `(\n${indent(RESERVED_BY_WINDOW, 2)}\n  * on (service)\n${indent(PLANNED_BY_WINDOW, 2)}\n)\nor\n${zero}`,
+    },
+    { record: EXCLUDE_POLICY_SERIES, expr: `max by (${EXCLUDE_POLICY_LABEL}) (${MAINTENANCE_GAUGES.excludePolicy})` },
+  ];
+}
+
+/**
+ * The open outage incident of each service, minute by minute (INCIDENT_SERIES; docs/slo.md). Each
+ * rule reads the minute states just recorded and the incident series of the previous minute (a
+ * series read before its own rule in the group is its previous value). An incident is open after a
+ * minute when the minute is unavailable, or when one was open before, the minute is not maintenance
+ * and fewer than `recovery` consecutive available minutes followed its last unavailable minute (an
+ * unmeasured minute neither extends nor recovers it: the count of available minutes starts again).
+ */
+function incidentRules(recovery: number): RecordingRule[] {
+  const S = MINUTE_STATE_SERIES;
+  const I = INCIDENT_SERIES;
+  const newStart = `(${I.recovery} * 0 + ${MINUTE_START})`;
+  return [
+    {
+      record: I.recovery,
+      expr: `(${S.unavailable} == 1) * 0
+or on (service)
+(
+    (${I.recovery} + 1 < ${recovery})
+  and on (service)
+    (${S.available} == 1)
+)
+or on (service)
+(
+    ${I.recovery} * 0
+  and on (service)
+    (${S.unmeasured} == 1)
+)`,
+    },
+    {
+      // Carried from the previous minute while the incident stays open (labels included), else the
+      // minute's start for a new one; window="reserved" when that minute lies in a reserved window.
+      record: I.start,
+      expr: `(
+    ${I.start}
+  and on (service)
+    ${I.recovery}
+)
+or on (service)
+(
+    ${newStart}
+  unless on (service)
+    (${RESERVED_MINUTE_SERIES.reserved} == 1)
+)
+or on (service)
+label_replace(
+    ${newStart}
+  and on (service)
+    (${RESERVED_MINUTE_SERIES.reserved} == 1),
+  "${ALERT_LABELS.window}", "${WINDOW_LABEL_VALUES.reserved}", "", ""
+)`,
+    },
+    {
+      record: I.lastEnd,
+      expr: `(${S.unavailable} == 1) * 0 + ${MINUTE_END}
+or on (service)
+(
+    ${I.lastEnd}
+  and on (service)
+    ${I.recovery}
+)`,
+    },
+    {
+      record: I.unavailable,
+      expr: `(
+    (${I.unavailable} + on (service) ${S.unavailable})
+  and on (service)
+    ${I.recovery}
+)
+or on (service)
+(${S.unavailable} == 1)`,
+    },
+    {
+      record: I.length,
+      expr: `(${I.lastEnd} - on (service) ${I.start}) / ${MINUTE_SECONDS}`,
+    },
+  ];
+}
+
 function validate(p: AvailabilityRuleParameters): void {
   const wholePositive = (name: string, v: number) => {
     if (!Number.isInteger(v) || v < 1) throw new Error(`${name}: expected a whole number of at least 1, got ${v}`);
   };
   wholePositive("unplannedOutageMinutes", p.unplannedOutageMinutes);
+  wholePositive("incidentRecoveryMinutes", p.incidentRecoveryMinutes);
   wholePositive("probeDataMissingMinutes", p.probeDataMissingMinutes);
   wholePositive("tlsCertificateWarningDays", p.tlsCertificateWarningDays);
   wholePositive("dataDeliveryLateMinutes", p.dataDeliveryLateMinutes);

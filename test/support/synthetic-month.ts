@@ -32,8 +32,14 @@ export interface SyntheticSchedule {
   toMs: number;
   locations: SyntheticLocation[];
   checks: SyntheticCheck[];
-  /** Planned maintenance per service, merged, sorted. */
+  /** The maintenance the availability excludes (maintenance.exclude) per service, merged, sorted. */
   windows: Record<Service, Interval[]>;
+  /** Reserved windows (the recurring calendar) per service, merged, sorted. */
+  reserved: Record<Service, Interval[]>;
+  /** Planned (announced) maintenance per service, merged, sorted. */
+  planned: Record<Service, Interval[]>;
+  /** The policy the gauge exporters apply: `windows` is `planned`, or `reserved` and `planned` merged. */
+  exclude: "announced" | "reserved";
   /** Exporters that export the window gauges (every 4th scrape, i.e. once a minute). */
   gaugeExporters: string[];
   /** When an exporter serves nothing (down or not scraped). */
@@ -48,6 +54,8 @@ const STATE_CODES: MinuteState[] = ["available", "unavailable", "unmeasured", "m
 export interface GroundTruth {
   /** Counts of the minutes starting in [fromMs, toMs) per service and state. */
   count(service: Service, fromMs: number, toMs: number): Record<MinuteState, number>;
+  /** Minutes starting in [fromMs, toMs) inside reserved windows, and those of them covered by planned maintenance. */
+  reservedCount(service: Service, fromMs: number, toMs: number): { reserved: number; announced: number };
   state(service: Service, minuteStartMs: number): MinuteState;
 }
 
@@ -84,7 +92,7 @@ function merge(intervals: Interval[]): Interval[] {
  * exporters down inside and across windows and the DST change, outages across the month's start and
  * end and across window edges, and random outages at all or some locations.
  */
-export function syntheticMarch2026(seed = 20260301): SyntheticSchedule {
+export function syntheticMarch2026(seed = 20260301, exclude: "announced" | "reserved" = "reserved"): SyntheticSchedule {
   const rnd = random(seed);
   const fromMs = central("2026-02-26T00:00");
   const toMs = central("2026-04-01T02:00");
@@ -102,14 +110,22 @@ export function syntheticMarch2026(seed = 20260301): SyntheticSchedule {
   ];
 
   const windows = {} as Record<Service, Interval[]>;
+  const reserved = {} as Record<Service, Interval[]>;
+  const planned = {} as Record<Service, Interval[]>;
   for (const service of SERVICES_IN_ORDER) {
-    const list: Interval[] = [];
+    const saturdays: Interval[] = [];
     for (const day of ["2026-02-28", "2026-03-07", "2026-03-14", "2026-03-21", "2026-03-28", "2026-04-04"]) {
-      list.push({ fromMs: central(`${day}T02:00`), toMs: central(`${day}T12:00`) });
+      saturdays.push({ fromMs: central(`${day}T02:00`), toMs: central(`${day}T12:00`) });
     }
-    if (service === "han") list.push({ fromMs: central("2026-03-08T01:00"), toMs: central("2026-03-08T04:00") }); // 2 h: 01:00 CST to 04:00 CDT
-    if (service === "api") list.push({ fromMs: central("2026-03-18T22:30"), toMs: central("2026-03-19T00:45") });
-    windows[service] = merge(list);
+    const oneOff: Interval[] = [];
+    if (service === "han") oneOff.push({ fromMs: central("2026-03-08T01:00"), toMs: central("2026-03-08T04:00") }); // 2 h: 01:00 CST to 04:00 CDT
+    if (service === "api") oneOff.push({ fromMs: central("2026-03-18T22:30"), toMs: central("2026-03-19T00:45") });
+    // announced maintenance inside a reserved window, and one across its end
+    if (service === "gui" || service === "api") oneOff.push({ fromMs: central("2026-03-21T03:00"), toMs: central("2026-03-21T06:30") });
+    if (service === "ftps") oneOff.push({ fromMs: central("2026-03-07T11:00"), toMs: central("2026-03-07T13:00") });
+    reserved[service] = merge(saturdays);
+    planned[service] = merge(oneOff);
+    windows[service] = merge(exclude === "reserved" ? [...saturdays, ...oneOff] : oneOff);
   }
 
   const exporterDown: Record<string, Interval[]> = { austin: [], dallas: [], houston: [] };
@@ -171,7 +187,7 @@ export function syntheticMarch2026(seed = 20260301): SyntheticSchedule {
   }
   for (const k of Object.keys(failures)) failures[k] = merge(failures[k]!);
 
-  return { fromMs, toMs, locations, checks, windows, gaugeExporters: ["austin", "dallas"], exporterDown, failures };
+  return { fromMs, toMs, locations, checks, windows, reserved, planned, exclude, gaugeExporters: ["austin", "dallas"], exporterDown, failures };
 }
 
 /** A cursor over sorted, merged intervals for increasing instants. */
@@ -194,7 +210,8 @@ class IntervalCursor {
  * Writes the schedule's samples as OpenMetrics to path and returns the ground truth. Series:
  * smt_probe_success{service,check,location,job,instance} every 15 s per exporter, and
  * smt_maintenance_window_{start,end}_timestamp_seconds{service,job,instance} (current window, else
- * the next) once a minute from the gauge exporters.
+ * the next) once a minute from the gauge exporters; the first gauge exporter also exports the
+ * reserved and planned windows apart and smt_maintenance_exclude_policy{policy}.
  */
 export function writeSyntheticOpenMetrics(schedule: SyntheticSchedule, path: string): { samples: number; truth: GroundTruth } {
   const fd = openSync(path, "w");
@@ -227,12 +244,25 @@ export function writeSyntheticOpenMetrics(schedule: SyntheticSchedule, path: str
           series: `smt_probe_success{service="${c.service}",check="${c.name}",location="${loc.name}",job="smt-exporter",instance="${instance}"}`,
         })),
       gauges: schedule.gaugeExporters.includes(loc.name)
-        ? SERVICES_IN_ORDER.map((service) => ({
-            windows: new IntervalCursor(schedule.windows[service]),
-            start: `smt_maintenance_window_start_timestamp_seconds{service="${service}",job="smt-exporter",instance="${instance}"}`,
-            end: `smt_maintenance_window_end_timestamp_seconds{service="${service}",job="smt-exporter",instance="${instance}"}`,
-          }))
+        ? SERVICES_IN_ORDER.flatMap((service) => [
+            {
+              windows: new IntervalCursor(schedule.windows[service]),
+              start: `smt_maintenance_window_start_timestamp_seconds{service="${service}",job="smt-exporter",instance="${instance}"}`,
+              end: `smt_maintenance_window_end_timestamp_seconds{service="${service}",job="smt-exporter",instance="${instance}"}`,
+            },
+            ...(loc.name === schedule.gaugeExporters[0]
+              ? (["reserved", "planned"] as const).map((kind) => ({
+                  windows: new IntervalCursor(schedule[kind][service]),
+                  start: `smt_maintenance_${kind}_window_start_timestamp_seconds{service="${service}",job="smt-exporter",instance="${instance}"}`,
+                  end: `smt_maintenance_${kind}_window_end_timestamp_seconds{service="${service}",job="smt-exporter",instance="${instance}"}`,
+                }))
+              : []),
+          ])
         : [],
+      policy:
+        loc.name === schedule.gaugeExporters[0]
+          ? `smt_maintenance_exclude_policy{policy="${schedule.exclude}",job="smt-exporter",instance="${instance}"}`
+          : undefined,
     };
   });
 
@@ -251,6 +281,10 @@ export function writeSyntheticOpenMetrics(schedule: SyntheticSchedule, path: str
         if (failed) failing[c.ci]![minute]! |= c.bit;
       }
       if (k % 4 === 0) {
+        if (l.policy) {
+          buffer += `${l.policy} 1 ${ts}\n`;
+          samples++;
+        }
         for (const g of l.gauges) {
           const w = g.windows.currentOrNext(t);
           if (!w) continue;
@@ -297,6 +331,17 @@ export function writeSyntheticOpenMetrics(schedule: SyntheticSchedule, path: str
       const i = minuteStartMs / MINUTE - firstMinute;
       const code = states.get(service)![i];
       return code === undefined ? "unmeasured" : STATE_CODES[code]!;
+    },
+    reservedCount(service, from, to) {
+      const within = (list: Interval[], m: number) => list.some((w) => w.fromMs <= m && m < w.toMs);
+      let reserved = 0;
+      let announced = 0;
+      for (let m = from; m < to; m += MINUTE) {
+        if (!within(schedule.reserved[service], m)) continue;
+        reserved++;
+        if (within(schedule.planned[service], m)) announced++;
+      }
+      return { reserved, announced };
     },
     count(service, from, to) {
       const counts: Record<MinuteState, number> = { maintenance: 0, unmeasured: 0, unavailable: 0, available: 0 };
