@@ -6,6 +6,7 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { chromium, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { serviceName } from "../src/report/committee-format.js";
 import { NoticeStore } from "../src/notices/notice-store.js";
 import { reportMonth } from "../src/report/report-month.js";
 import { CLI as cli, ROOT as root, runReport as report, stepTimer } from "./support/report-cli.js";
@@ -604,7 +605,7 @@ describe("committee report of a backfilled DST month (real promtool, Prometheus 
 
       // time to market: one square per usage day and service, colored by the day's status
       for (const t of json.time_to_market) {
-        const statuses = await page.$$eval(`svg#chart-time-to-market g.strip[data-label="${t.service.toUpperCase()}"] rect.cell`, (rs) =>
+        const statuses = await page.$$eval(`svg#chart-time-to-market g.strip[data-label="${serviceName(t.service)}"] rect.cell`, (rs) =>
           rs.map((r) => r.getAttribute("data-status")),
         );
         expect(statuses, t.service).toEqual(t.days_detail.map((d) => d.status));

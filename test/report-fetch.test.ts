@@ -79,18 +79,18 @@ describe("report: each query fetched once", () => {
       (JSON.parse(month.stdout) as { services: { service: string; available_minutes: number }[] }).services.find((s) => s.service === "gui")?.available_minutes,
     ).toBe(100);
     expect(duplicates(requests)).toEqual({ requests: [], steps: [] });
-    // availability, then: minute flags, newest usage day (over 10,000 minutes: cut in requests),
-    // the two quality ranges, tickets and HAN devices
+    // availability and the reserved-window minutes, then: minute flags, newest usage day (over 10,000
+    // minutes: cut in requests), the two quality ranges, tickets and HAN devices
     const distinct = new Set(requests.map((r) => r.form.get("query")));
-    expect(distinct.size).toBe(7);
+    expect(distinct.size).toBe(8);
 
     requests = [];
     const year = await runReport(["--prometheus", url, "--year", "2025", "--format", "json"]);
     expect(year.code, year.stderr).toBe(0);
     expect(JSON.parse(year.stdout).months).toHaveLength(12);
     expect(duplicates(requests)).toEqual({ requests: [], steps: [] });
-    // one availability query a month, and each other query of the year once (a range query cut in requests of 10,000 steps)
+    // one availability and one reserved-window query a month, and each other query of the year once (a range query cut in requests of 10,000 steps)
     const queries = new Set(requests.map((r) => r.form.get("query")));
-    expect(queries.size).toBe(12 + 12 * 2 + 4);
+    expect(queries.size).toBe(12 * 2 + 12 * 2 + 4);
   }, 60_000);
 });
