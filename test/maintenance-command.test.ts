@@ -45,7 +45,30 @@ maintenance:
       /^recurring:saturday +gui,api,ftps,han +Sat 2026-03-07 02:00 CST +Sat 2026-03-07 12:00 CST +2026-03-07T08:00Z +2026-03-07T18:00Z +600$/,
     );
     expect(lines[3]).toMatch(/^planned:spring-db +api +Sun 2026-03-08 01:00 CST +Sun 2026-03-08 04:00 CDT +2026-03-08T07:00Z +2026-03-08T09:00Z +120$/);
-    expect(out).toContain("Maintenance minutes in the range (overlaps counted once): gui 600, api 720, ftps 600, han 600");
+    // The default policy (announced) excludes only the planned entry; the Saturday window is reserved time.
+    expect(out).toContain(
+      "Minutes excluded from availability in the range (maintenance.exclude: announced; overlaps counted once): gui 0, api 120, ftps 0, han 0",
+    );
+    expect(out).toContain("Reserved-window minutes in the range: gui 600, api 600, ftps 600, han 600");
+  });
+
+  it("under maintenance.exclude: reserved the reserved windows are excluded too", () => {
+    const reservedFile = join(dir, "reserved.yaml");
+    writeFileSync(
+      reservedFile,
+      `maintenance:
+  exclude: reserved
+  recurring:
+    - { name: saturday, weekdays: [saturday], start: "02:00", duration: 10h }
+  planned:
+    - { id: spring-db, start: "2026-03-08T01:00", end: "2026-03-08T04:00", services: [api] }
+`,
+    );
+    const { code, out } = run({ from: "2026-03-07", to: "2026-03-08", config: reservedFile });
+    expect(code).toBe(0);
+    expect(out).toContain(
+      "Minutes excluded from availability in the range (maintenance.exclude: reserved; overlaps counted once): gui 600, api 720, ftps 600, han 600",
+    );
   });
 
   it("--json with --service", () => {
@@ -67,7 +90,9 @@ maintenance:
           duration_minutes: 120,
         },
       ],
-      maintenance_minutes: { api: 120 },
+      exclude_policy: "announced",
+      excluded_minutes: { api: 120 },
+      reserved_minutes: { api: 0 },
     });
   });
 

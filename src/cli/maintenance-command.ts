@@ -5,7 +5,8 @@ import { addConfigFileOption, configFileOf } from "./config-file-option.js";
 import { loadMaintenanceConfig } from "../config/maintenance-load.js";
 import { SERVICES, type Service } from "../config/services.js";
 import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
-import { maintenanceCalendar } from "../maintenance/maintenance-calendar.js";
+import { maintenanceCalendar, type MaintenanceCalendar } from "../maintenance/maintenance-calendar.js";
+import { maintenanceCalendars } from "../maintenance/maintenance-exclusion.js";
 import { sourceLabel, type MaintenanceOccurrence } from "../maintenance/maintenance-window.js";
 import { calendarDaysRange, compareCivilDates, parseCivilDate } from "../maintenance/wall-clock-time.js";
 
@@ -34,7 +35,9 @@ export function registerMaintenance(program: Command): void {
       "after",
       "\nWindows overlapping the range are listed whole, one row per configured window (an\n" +
         "occurrence of a recurring window, or a planned outage). The minutes per service at\n" +
-        "the end count only the range, and count overlapping windows once.\n\n" +
+        "the end count only the range, and count overlapping windows once: the minutes\n" +
+        "availability excludes (by maintenance.exclude: announced = planned outages only,\n" +
+        "reserved = the recurring windows too), then the reserved windows' own minutes.\n\n" +
         "Example:\n  smt-monitor maintenance --config.file config/demo.yaml --from 2026-03-01 --to 2026-03-31 --service api",
     )
     .action((opts: Omit<MaintenanceOptions, "config"> & { "config.file"?: string; config?: string }) => {
@@ -61,11 +64,16 @@ export function listMaintenance(opts: MaintenanceOptions, out: (text: string) =>
     return fail(err, e.message);
   }
   const calendar = maintenanceCalendar(config);
+  // What availability excludes depends on maintenance.exclude (announced: planned entries only;
+  // reserved: the recurring windows too); the reserved windows' own minutes are listed beside.
+  const calendars = maintenanceCalendars(config);
   const zone = calendar.timeZone;
   const range = calendarDaysRange(first, last, zone);
   const occurrences = calendar.occurrences(range.start, range.end, opts.service);
   const services = opts.service ? [opts.service] : [...SERVICES];
-  const minutes = Object.fromEntries(services.map((s) => [s, calendar.maintenanceMinutes(s, range.start, range.end)]));
+  const perService = (c: MaintenanceCalendar) => Object.fromEntries(services.map((s) => [s, c.maintenanceMinutes(s, range.start, range.end)]));
+  const excluded = perService(calendars.excluded);
+  const reserved = perService(calendars.reserved);
   const local = (ms: number) => DateTime.fromMillis(ms, { zone }).setLocale("en-US");
 
   if (opts.json) {
@@ -84,7 +92,9 @@ export function listMaintenance(opts: MaintenanceOptions, out: (text: string) =>
       to: local(range.end).toISO({ suppressMilliseconds: true }),
       service: opts.service ?? null,
       windows,
-      maintenance_minutes: minutes,
+      exclude_policy: calendars.policy,
+      excluded_minutes: excluded,
+      reserved_minutes: reserved,
     };
     out(`${JSON.stringify(body, null, 2)}\n`);
     return 0;
@@ -103,7 +113,8 @@ export function listMaintenance(opts: MaintenanceOptions, out: (text: string) =>
         .trimEnd(),
     ),
     "",
-    `Maintenance minutes in the range (overlaps counted once): ${services.map((s) => `${s} ${minutes[s]}`).join(", ")}`,
+    `Minutes excluded from availability in the range (maintenance.exclude: ${calendars.policy}; overlaps counted once): ${services.map((s) => `${s} ${excluded[s]}`).join(", ")}`,
+    `Reserved-window minutes in the range: ${services.map((s) => `${s} ${reserved[s]}`).join(", ")}`,
   ];
   if (occurrences.length === 0) lines.splice(1, 1, "(no maintenance windows)");
   out(`${lines.join("\n")}\n`);
