@@ -1,5 +1,6 @@
 import { tdspName } from "../market-figures/tdsp-territory.js";
 import { centralTime, type CommitteeMonthReport, type CommitteeYearReport, type OutageEntry, type ReportFrame } from "./committee-report.js";
+import type { ServiceTimeToMarket } from "./energy-data-report.js";
 import type { EvidenceFlag } from "./notice-evidence.js";
 import type { IssuesSection } from "./issues-report.js";
 import { AUDIENCE_SECTIONS } from "./report-audience.js";
@@ -16,6 +17,46 @@ export type TextFormat = ReportFormat;
 const pct = (x: number | null, digits = 1) => (x === null ? "n/a" : `${(x * 100).toFixed(digits)} %`);
 const SERVICE_NAMES: Record<string, string> = { gui: "GUI", api: "API", ftps: "SFTP/FTPS", han: "HAN", call_center: "Call center" };
 export const serviceName = (s: string) => SERVICE_NAMES[s] ?? s;
+
+/** The month's time-to-market table (text and HTML): its columns and one service's cells. */
+export const TIME_TO_MARKET_HEADERS = ["service", "deadline", "days", "on time", "late", "missing", "unmeasured", "pending", "share on time"];
+export const timeToMarketCells = (t: ServiceTimeToMarket): string[] => [
+  serviceName(t.service),
+  t.deadline,
+  String(t.days),
+  String(t.on_time),
+  String(t.late),
+  String(t.missing),
+  String(t.unmeasured),
+  String(t.pending),
+  pct(t.share_on_time),
+];
+
+/** The year's time-to-market table (text and HTML): its columns and one service's cells. */
+export const YEAR_TIME_TO_MARKET_HEADERS = ["service", "on time", "late", "missing", "unmeasured", "share on time"];
+export const yearTimeToMarketCells = (t: CommitteeYearReport["annual"]["time_to_market"][number]): string[] => [
+  serviceName(t.service),
+  String(t.on_time),
+  String(t.late),
+  String(t.missing),
+  String(t.unmeasured),
+  pct(t.share_on_time),
+];
+
+/** The data-quality table (month and year, text and HTML): its columns and one service's cells; `count` writes the interval counts. */
+export const DATA_QUALITY_HEADERS = ["service", "days", "expected", "received", "missing", "duplicate", "negative", "estimated", "complete", "estimated share"];
+export const dataQualityCells = (q: CommitteeYearReport["annual"]["data_quality"][number], count: (n: number) => string = String): string[] => [
+  serviceName(q.service),
+  String(q.days_measured),
+  count(q.expected),
+  count(q.received),
+  count(q.missing),
+  count(q.duplicate),
+  count(q.negative),
+  count(q.estimated),
+  pct(q.completeness, 2),
+  pct(q.estimated_share, 2),
+];
 
 interface Table {
   title: string;
@@ -180,19 +221,9 @@ function monthTables(r: CommitteeMonthReport): Table[] {
   tables.push(reservedWindowsTable(r));
   tables.push({
     title: `Time to market, ${r.month}: usage days available by the deadline (FTPS 23:00 on D+1; GUI and API 06:00 on D+2, Central)`,
-    headers: ["service", "deadline", "days", "on time", "late", "missing", "unmeasured", "pending", "share on time"],
+    headers: TIME_TO_MARKET_HEADERS,
     left: [0, 1],
-    rows: r.time_to_market.map((t) => [
-      serviceName(t.service),
-      t.deadline,
-      String(t.days),
-      String(t.on_time),
-      String(t.late),
-      String(t.missing),
-      String(t.unmeasured),
-      String(t.pending),
-      pct(t.share_on_time),
-    ]),
+    rows: r.time_to_market.map(timeToMarketCells),
     note:
       r.time_to_market.length === 0
         ? "No energy-data check was recorded in this month."
@@ -207,19 +238,8 @@ function monthTables(r: CommitteeMonthReport): Table[] {
   });
   tables.push({
     title: `Data quality, ${r.month}: 15-minute intervals of the canary ESIIDs (96 a day; 92 and 100 on DST days)`,
-    headers: ["service", "days", "expected", "received", "missing", "duplicate", "negative", "estimated", "complete", "estimated share"],
-    rows: r.data_quality.map((q) => [
-      serviceName(q.service),
-      String(q.days_measured),
-      String(q.expected),
-      String(q.received),
-      String(q.missing),
-      String(q.duplicate),
-      String(q.negative),
-      String(q.estimated),
-      pct(q.completeness, 2),
-      pct(q.estimated_share, 2),
-    ]),
+    headers: DATA_QUALITY_HEADERS,
+    rows: r.data_quality.map((q) => dataQualityCells(q)),
     note:
       r.data_quality.length === 0
         ? "No data-quality observation was recorded in this month."
@@ -548,31 +568,13 @@ export function formatCommitteeYear(r: CommitteeYearReport, format: TextFormat):
     },
     {
       title: `Time to market, ${r.year}`,
-      headers: ["service", "on time", "late", "missing", "unmeasured", "share on time"],
-      rows: a.time_to_market.map((t) => [
-        serviceName(t.service),
-        String(t.on_time),
-        String(t.late),
-        String(t.missing),
-        String(t.unmeasured),
-        pct(t.share_on_time),
-      ]),
+      headers: YEAR_TIME_TO_MARKET_HEADERS,
+      rows: a.time_to_market.map(yearTimeToMarketCells),
     },
     {
       title: `Data quality, ${r.year}`,
-      headers: ["service", "days", "expected", "received", "missing", "duplicate", "negative", "estimated", "complete", "estimated share"],
-      rows: a.data_quality.map((q) => [
-        serviceName(q.service),
-        String(q.days_measured),
-        String(q.expected),
-        String(q.received),
-        String(q.missing),
-        String(q.duplicate),
-        String(q.negative),
-        String(q.estimated),
-        pct(q.completeness, 2),
-        pct(q.estimated_share, 2),
-      ]),
+      headers: DATA_QUALITY_HEADERS,
+      rows: a.data_quality.map((q) => dataQualityCells(q)),
     },
   ];
   if (sections.callCenter) {

@@ -1,5 +1,17 @@
 import { DateTime } from "luxon";
-import { announcementText, noticeText, objectivesText, sentCentral, serviceName } from "./committee-format.js";
+import {
+  announcementText,
+  DATA_QUALITY_HEADERS,
+  dataQualityCells,
+  noticeText,
+  objectivesText,
+  sentCentral,
+  serviceName,
+  TIME_TO_MARKET_HEADERS,
+  timeToMarketCells,
+  YEAR_TIME_TO_MARKET_HEADERS,
+  yearTimeToMarketCells,
+} from "./committee-format.js";
 import type { CommitteeMonthReport, CommitteeYearReport, OutageEntry, ReportFrame } from "./committee-report.js";
 import type { EvidenceFlag } from "./notice-evidence.js";
 import type { IssuesSection } from "./issues-report.js";
@@ -303,21 +315,8 @@ ${
       })}
 ${table(
   "table-time-to-market",
-  ["service", "deadline", "days", "on time", "late", "missing", "unmeasured", "pending", "share on time"],
-  ttm.map((t) => ({
-    attrs: html` data-service="${t.service}"`,
-    cells: [
-      serviceName(t.service),
-      t.deadline,
-      String(t.days),
-      String(t.on_time),
-      String(t.late),
-      String(t.missing),
-      String(t.unmeasured),
-      String(t.pending),
-      pct(t.share_on_time, 1),
-    ],
-  })),
+  TIME_TO_MARKET_HEADERS,
+  ttm.map((t) => ({ attrs: html` data-service="${t.service}"`, cells: timeToMarketCells(t) })),
   [0, 1],
 )}
 ${(() => {
@@ -363,22 +362,8 @@ ${
       })}
 ${table(
   "table-data-quality",
-  ["service", "days", "expected", "received", "missing", "duplicate", "negative", "estimated", "complete", "estimated share"],
-  dq.map((q) => ({
-    attrs: html` data-service="${q.service}"`,
-    cells: [
-      serviceName(q.service),
-      String(q.days_measured),
-      num(q.expected),
-      num(q.received),
-      num(q.missing),
-      num(q.duplicate),
-      num(q.negative),
-      num(q.estimated),
-      pct(q.completeness, 2),
-      pct(q.estimated_share, 2),
-    ],
-  })),
+  DATA_QUALITY_HEADERS,
+  dq.map((q) => ({ attrs: html` data-service="${q.service}"`, cells: dataQualityCells(q, num) })),
 )}
 ${(() => {
   const days = dq.flatMap((q) => q.days_with_issues.map((d) => ({ q, d })));
@@ -539,32 +524,15 @@ ${table(
   parts.push(html`<section id="time-to-market"><h2>${next()} Time to market of energy data</h2>
 ${table(
   "table-time-to-market",
-  ["service", "on time", "late", "missing", "unmeasured", "share on time"],
-  a.time_to_market.map((t) => ({
-    attrs: html` data-service="${t.service}"`,
-    cells: [serviceName(t.service), String(t.on_time), String(t.late), String(t.missing), String(t.unmeasured), pct(t.share_on_time, 1)],
-  })),
+  YEAR_TIME_TO_MARKET_HEADERS,
+  a.time_to_market.map((t) => ({ attrs: html` data-service="${t.service}"`, cells: yearTimeToMarketCells(t) })),
 )}
 </section>`);
   parts.push(html`<section id="data-quality"><h2>${next()} Data quality of energy data</h2>
 ${table(
   "table-data-quality",
-  ["service", "days", "expected", "received", "missing", "duplicate", "negative", "estimated", "complete", "estimated share"],
-  a.data_quality.map((q) => ({
-    attrs: html` data-service="${q.service}"`,
-    cells: [
-      serviceName(q.service),
-      String(q.days_measured),
-      num(q.expected),
-      num(q.received),
-      num(q.missing),
-      num(q.duplicate),
-      num(q.negative),
-      num(q.estimated),
-      pct(q.completeness, 2),
-      pct(q.estimated_share, 2),
-    ],
-  })),
+  DATA_QUALITY_HEADERS,
+  a.data_quality.map((q) => ({ attrs: html` data-service="${q.service}"`, cells: dataQualityCells(q, num) })),
 )}
 </section>`);
   const cc = a.call_center;
