@@ -142,8 +142,9 @@ afterAll(async () => {
 });
 
 const notices = () => notifier.store.listNotices({ limit: 100 }).reverse();
-const deliveries = () =>
-  (notifier.store.db.prepare("SELECT count(*) AS n FROM deliveries WHERE group_key LIKE ?").get(`%${ALERT_NAMES.dataDeliveryLate}%`) as { n: number }).n;
+const deliveriesOf = (alertname: string) =>
+  (notifier.store.db.prepare("SELECT count(*) AS n FROM deliveries WHERE group_key LIKE ?").get(`%${alertname}%`) as { n: number }).n;
+const deliveries = () => deliveriesOf(ALERT_NAMES.dataDeliveryLate);
 
 describe("the simulator's late_data fault through a real Alertmanager", () => {
   it("yields exactly one Business Process Failure draft, then its COMPLETION when the data arrives", async () => {
@@ -197,9 +198,34 @@ describe("the simulator's late_data fault through a real Alertmanager", () => {
     expect(completion.subject).toContain("COMPLETION: Business Process Failure Resolved - Energy Data Delivery Late");
     expect(completion.body.replace(/\s+/g, " ")).toMatch(
       new RegExp(
-        `The energy data of usage day ${day.toFormat("cccc, LLLL d, yyyy")} has been available on the Smart Meter Texas file delivery \\(SFTP/FTPS\\) since \\d\\d:\\d\\d C[SD]T on .+, \\d+ days?`,
+        `by its delivery deadline, ${deadlineText}\\. It has been available since \\d\\d:\\d\\d C[SD]T on .+, \\d+ days? .*after (its delivery deadline|the deadline of usage day .+)\\.`,
       ),
     );
     await waitFor("the COMPLETION's announcement", async () => (chatMessages.some((m) => m.notice.id === completion.id) ? true : undefined), 20_000);
   }, 150_000);
+
+  it("the simulator's flawed_data fault: the canary meters that failed, raised as SMTDataQualityFailing, yield one Energy Data Quality draft", async () => {
+    expect(await sim.setFault("ftps", "flawed_data")).toBeUndefined();
+    const text = await scrape();
+    // The first canary's newest day has a missing, a duplicate and a negative interval; the second is clean.
+    expect(sample(text, "smt_data_quality_meters", { ...labels, figure: "checked" })).toBe(2);
+    expect(sample(text, "smt_data_quality_meters", { ...labels, figure: "failed" })).toBe(1);
+    const day = ymd(sample(text, "smt_data_quality_usage_day_timestamp_seconds", labels)!);
+    const before = notices().length;
+    const alert = {
+      labels: { [ALERT_LABELS.alertname]: ALERT_NAMES.dataQualityFailing, [ALERT_LABELS.service]: "ftps", [ALERT_LABELS.severity]: SEVERITIES.warning },
+      annotations: { [A.usageDay]: day, [A.failedMeters]: "1", [A.meters]: "2", [A.failedMeterShareLimit]: "0.05" },
+      startsAt: new Date(Date.now() - 60_000).toISOString(),
+      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+    };
+    await am.post([alert]);
+    await waitFor("the BUSINESS_PROCESS draft", async () => (notices().length > before ? true : undefined), 30_000);
+    await am.post([alert]);
+    await waitFor("repeat notifications", async () => (deliveriesOf(ALERT_NAMES.dataQualityFailing) >= 3 ? true : undefined), 30_000);
+    const drafted = notices().slice(before);
+    expect(drafted.map((n) => n.kind)).toEqual(["BUSINESS_PROCESS"]);
+    expect(drafted[0]!.subject).toContain("Business Process Failure - Energy Data Quality - Smart Meter Texas file delivery (SFTP/FTPS)");
+    expect(drafted[0]!.body.replace(/\s+/g, " ")).toContain("for 1 of 2 canary meters (50 %; notices are drafted above 5 %).");
+    await sim.clearFaults();
+  }, 120_000);
 });

@@ -80,7 +80,7 @@ describe("business-process failure notices (SMTDataDeliveryLate)", () => {
       "COMPLETION: Business Process Failure Resolved - Energy Data Delivery Late - Smart Meter Texas file delivery (SFTP/FTPS)",
     );
     expect(completion.body.replace(/\s+/g, " ")).toContain(
-      "The energy data of usage day Friday, November 27, 2026 has been available on the Smart Meter Texas file delivery (SFTP/FTPS) since 01:30 CST on Sunday, November 29, 2026, 2 hours 30 minutes after its delivery deadline.",
+      "by its delivery deadline, 23:00 CST on Saturday, November 28, 2026. It has been available since 01:30 CST on Sunday, November 29, 2026, 2 hours 30 minutes after its delivery deadline.",
     );
 
     // The same usage day fires again (the data went missing again): nothing new for the market.
@@ -104,7 +104,7 @@ describe("business-process failure notices (SMTDataDeliveryLate)", () => {
     await postWebhook(n.url, late({ service: "gui", usageDay: "2026-11-28", latest: "2026-11-27", deadline: apiDeadline }));
     const [api, gui] = notices();
     expect(api!.body.replace(/\s+/g, " ")).toContain(
-      "The energy data of usage days Thursday, November 26, 2026, Friday, November 27, 2026 and Saturday, November 28, 2026 was not available on the Smart Meter Texas energy data API by its delivery deadline, 06:00 CST on Monday, November 30, 2026.",
+      "The energy data of usage days Thursday, November 26, 2026, Friday, November 27, 2026 and Saturday, November 28, 2026 was not available on the Smart Meter Texas energy data API by its delivery deadline (usage day Saturday, November 28, 2026 was due by 06:00 CST on Monday, November 30, 2026).",
     );
     expect(gui!.subject).toContain("Smart Meter Texas web portal (GUI)");
     expect(gui!.id.replace(/-01$/, "")).not.toBe(api!.id.replace(/-01$/, ""));

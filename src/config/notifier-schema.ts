@@ -129,7 +129,7 @@ const DEFAULT_TEMPLATES: Record<NoticeKind, z.input<typeof kindTemplates>> = {
     short_description: "Business Process Failure - {{ failure }} - Smart Meter Texas {{ services }}",
     long_description:
       "Smart Meter Texas has a business process failure. {{ problem }} " +
-      "SMT is working with the TDSPs to resolve it and will send a completion notice when the energy data is available.",
+      "SMT is working with the TDSPs to resolve it and will send a completion notice when it is resolved.",
     action_required: "None at this time.",
     additional_information: "",
   },

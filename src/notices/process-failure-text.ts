@@ -59,19 +59,30 @@ export function processFailureValues(
   const where = `the Smart Meter Texas ${notice.services.map((s) => wording.serviceNames[s]).join(" and ")}`;
   const days = formatUsageDays(f.usageDays);
   const deadline = f.deadline !== undefined ? formatTimeOnDay(f.deadline, zone) : "";
+  // Several days: the deadline stated is the newest day's (the alert's usage day).
+  const several = f.usageDays.length > 1;
+  const newest = formatUsageDay(f.usageDays[f.usageDays.length - 1]!);
+  const byDeadline = !deadline
+    ? "by its delivery deadline"
+    : several
+      ? `by its delivery deadline (usage day ${newest} was due by ${deadline})`
+      : `by its delivery deadline, ${deadline}`;
   const problem =
     f.failure === "late_data"
-      ? `The energy data of ${days} was not available on ${where} by its delivery deadline${deadline ? `, ${deadline}` : ""}.`
+      ? `The energy data of ${days} was not available on ${where} ${byDeadline}.`
       : `The energy data of ${days} on ${where} failed the data-quality checks (missing, duplicate or negative 15-minute intervals)` +
         (f.quality
           ? ` for ${f.quality.failedMeters} of ${f.quality.meters} canary meters (${percent(f.quality.failedMeters / f.quality.meters)}; notices are drafted above ${percent(f.quality.limit)}).`
           : ".");
   let resolution = "";
   if (notice.end !== undefined) {
-    const late = f.deadline !== undefined && notice.end > f.deadline ? `, ${formatElapsed(notice.end - f.deadline)} after its delivery deadline` : "";
+    const late =
+      f.deadline !== undefined && notice.end > f.deadline
+        ? `, ${formatElapsed(notice.end - f.deadline)} after ${several ? `the deadline of usage day ${newest}` : "its delivery deadline"}`
+        : "";
     resolution =
       f.failure === "late_data"
-        ? `The energy data of ${days} has been available on ${where} since ${formatTimeOnDay(notice.end, zone)}${late}.`
+        ? `It has been available since ${formatTimeOnDay(notice.end, zone)}${late}.`
         : `The energy data on ${where} has passed the data-quality checks again since ${formatTimeOnDay(notice.end, zone)}.`;
   }
   return { failure: PROCESS_FAILURES[f.failure], usage_days: days, deadline, problem, resolution };

@@ -461,7 +461,7 @@ max by (service) (max_over_time(smt_data_latest_usage_day_timestamp_seconds[1h])
           [A.summary]: `SMT ${serviceName} energy data fails the quality checks for {{ $value | humanizePercentage }} of the canary meters`,
           [A.description]:
             `The energy data of usage day ${QUALITY_DAY_TEMPLATE} on SMT ${serviceName} has a missing, duplicate or negative ` +
-            `15-minute interval for {{ $value | humanizePercentage }} of the canary meters (more than ${params.dataQualityFailedMeterShare * 100} %). ` +
+            `15-minute interval for {{ $value | humanizePercentage }} of the canary meters (more than ${Math.round(params.dataQualityFailedMeterShare * 1000) / 10} %). ` +
             `Data quality is reported to the market monthly.`,
           [A.runbookUrl]: runbook(ALERT_NAMES.dataQualityFailing),
           [A.usageDay]: QUALITY_DAY_TEMPLATE,
