@@ -31,8 +31,8 @@ const ONCOR = "10443720000000001";
 const CNP = "1008901000000000000001";
 /** Noon Central a few days ago: the exporter's clock (the notifier's and Alertmanager's are real). */
 const noon = DateTime.now().setZone(ZONE).startOf("day").minus({ days: 4 }).set({ hour: 12 });
-const clock = { now: () => noon.toMillis() + (Date.now() - realStart), random: () => 0.99 };
 const realStart = Date.now();
+const clock = { now: () => noon.toMillis() + (Date.now() - realStart), random: () => 0.99 };
 const labels = { service: "ftps", check: "sftp_interval_data", location: "it" };
 const ymd = (seconds: number) => DateTime.fromSeconds(seconds, { zone: ZONE }).toISODate()!;
 
