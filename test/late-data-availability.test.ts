@@ -59,6 +59,7 @@ const FED_SERIES = [
   "smt_maintenance_active",
   "smt_central_utc_offset_seconds",
   "smt_data_expected_usage_day_timestamp_seconds",
+  "smt_data_expected_usage_day_deadline_timestamp_seconds",
   "smt_data_latest_usage_day_timestamp_seconds",
 ];
 
@@ -274,6 +275,11 @@ function promtoolTest(): string {
         `Time to market is reported to the market monthly.`,
       runbook_url: "https://github.com/smt-monitor/smt-monitor/blob/main/docs/runbook.md#smtdatadeliverylate",
       usage_day: ymd(usageDay),
+      // FTPS: 23:00 Central on the next day; GUI and API: 06:00 Central two days later (Unix seconds).
+      deadline_timestamp: String(
+        (service === "ftps" ? usageDay.plus({ days: 1 }).set({ hour: 23 }) : usageDay.plus({ days: 2 }).set({ hour: 6 })).toMillis() / 1000,
+      ),
+      latest_usage_day: ymd(newestSeen),
     },
   });
   const services = ["gui", "api", "ftps", "han"];

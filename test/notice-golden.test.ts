@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parseNotifierConfig } from "../src/config/notifier-load.js";
 import { approveNotice, markNoticeSent } from "../src/notices/notice-review.js";
 import { Notifier } from "../src/notices/notifier.js";
-import { ALERT_ANNOTATIONS as A } from "../src/rules/alert-contract.js";
+import { ALERT_ANNOTATIONS as A, ALERT_NAMES } from "../src/rules/alert-contract.js";
 import { captureLogger } from "./support/capture-logger.js";
 import { expectGolden, GOLDEN_DIR } from "./support/golden.js";
 import { payload } from "./support/notifier-fixture.js";
@@ -77,6 +77,36 @@ function desk(startAt: string, extra = "", storage = ":memory:") {
               [A.outageUnavailableMinutes]: String(incident.unavailable),
               [A.outageLengthMinutes]: String(incident.length),
             },
+          },
+        ]) as never,
+        "{}",
+      ),
+    /** SMTDataDeliveryLate as the rules annotate it: the overdue usage day, its deadline and the newest day seen. */
+    dataLate: (status: "firing" | "resolved", service: string, usageDay: string, deadlineIso: string, latestDay: string, endsAtIso?: string) =>
+      notifier.applyDelivery(
+        payload([
+          {
+            alertname: ALERT_NAMES.dataDeliveryLate,
+            service,
+            status,
+            start: S(deadlineIso),
+            ...(endsAtIso ? { endsAt: endsAtIso } : {}),
+            annotations: { [A.usageDay]: usageDay, [A.deadlineTimestamp]: String(S(deadlineIso)), [A.latestUsageDay]: latestDay },
+          },
+        ]) as never,
+        "{}",
+      ),
+    /** SMTDataQualityFailing as the rules annotate it. */
+    dataQuality: (status: "firing" | "resolved", service: string, usageDay: string, startsAtIso: string, failed: number, meters: number, endsAtIso?: string) =>
+      notifier.applyDelivery(
+        payload([
+          {
+            alertname: ALERT_NAMES.dataQualityFailing,
+            service,
+            status,
+            startsAt: startsAtIso,
+            ...(endsAtIso ? { endsAt: endsAtIso } : {}),
+            annotations: { [A.usageDay]: usageDay, [A.failedMeters]: String(failed), [A.meters]: String(meters), [A.failedMeterShareLimit]: "0.05" },
           },
         ]) as never,
         "{}",
@@ -239,6 +269,29 @@ describe("planned-maintenance notice text (golden files)", () => {
   });
 });
 
+describe("business-process failure notices (golden files)", () => {
+  it("late data: the FTPS files of two usage days missed the 23:00 deadline; the COMPLETION when they arrive", () => {
+    // Usage day Friday, November 27, 2026 was due 23:00 CST on Saturday; the newest day seen is Wednesday the 25th.
+    const d = desk("2026-11-29T05:21:00Z");
+    d.dataLate("firing", "ftps", "2026-11-27", "2026-11-29T05:00:00Z", "2026-11-25");
+    d.at("2026-11-29T05:30:00Z");
+    expect(d.sendNext()).toBe("SMT-M-A112826-01");
+    d.at("2026-11-29T07:35:00Z");
+    d.dataLate("resolved", "ftps", "2026-11-27", "2026-11-29T05:00:00Z", "2026-11-25", "2026-11-29T07:30:00Z");
+    d.expectGoldenNotices("business-process-late");
+  });
+
+  it("data quality: 3 of 20 canary meters failed; the COMPLETION when the checks pass again", () => {
+    const d = desk("2026-11-29T15:20:00Z");
+    d.dataQuality("firing", "api", "2026-11-27", "2026-11-29T15:00:00Z", 3, 20);
+    d.at("2026-11-29T15:30:00Z");
+    expect(d.sendNext()).toBe("SMT-M-A112926-01");
+    d.at("2026-11-29T18:05:00Z");
+    d.dataQuality("resolved", "api", "2026-11-27", "2026-11-29T15:00:00Z", 3, 20, "2026-11-29T18:00:00Z");
+    d.expectGoldenNotices("business-process-quality");
+  });
+});
+
 describe("docs/notices.md", () => {
   it("shows the golden text of each kind it cites, unchanged: one example of every kind", () => {
     const docs = readFileSync(join(import.meta.dirname, "..", "docs", "notices.md"), "utf8");
@@ -256,6 +309,9 @@ describe("docs/notices.md", () => {
       "notices/planned-moved-03-cancellation.txt",
       "notices/planned-dst-fall-back-01-planned.txt",
       "notices/planned-multi-day-01-planned.txt",
+      "notices/business-process-late-01-business_process.txt",
+      "notices/business-process-late-02-business_process_completion.txt",
+      "notices/business-process-quality-01-business_process.txt",
     ]);
     for (const [, file, text] of cited) expect(text, `docs/notices.md's copy of ${file}`).toBe(readFileSync(join(GOLDEN_DIR, file!), "utf8"));
   });

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parseNotifierConfig } from "../src/config/notifier-load.js";
 import { approveNotice, markNoticeSent } from "../src/notices/notice-review.js";
 import { NoticeStore } from "../src/notices/notice-store.js";
+import { STORE_VERSION } from "../src/notices/store-migrations.js";
 import { Notifier } from "../src/notices/notifier.js";
 import { captureLogger } from "./support/capture-logger.js";
 import { basic, payload, REVIEWER, startNotifier, type RunningNotifier } from "./support/notifier-fixture.js";
@@ -406,7 +407,7 @@ describe("the store migration from version 1", () => {
 
     const store = NoticeStore.open(file, { verify: true, now: Date.parse("2026-05-20T00:00:00Z") });
     try {
-      expect(store.db.pragma("user_version", { simple: true })).toBe(2);
+      expect(store.db.pragma("user_version", { simple: true })).toBe(STORE_VERSION);
       expect(store.notice("SMT-M-A051426-01")).toMatchObject({ status: "sent", body: "NOTICE TYPE: SMT-M-A051426-01 Market\n" });
       const renamed = store.notice("SMT-M-(provisional-2)-01")!;
       expect(renamed).toMatchObject({

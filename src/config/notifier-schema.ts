@@ -125,6 +125,20 @@ const DEFAULT_TEMPLATES: Record<NoticeKind, z.input<typeof kindTemplates>> = {
     action_required: "Plan any Smart Meter Texas activity outside the new maintenance window.",
     additional_information: "",
   },
+  BUSINESS_PROCESS: {
+    short_description: "Business Process Failure - {{ failure }} - Smart Meter Texas {{ services }}",
+    long_description:
+      "Smart Meter Texas has a business process failure. {{ problem }} " +
+      "SMT is working with the TDSPs to resolve it and will send a completion notice when it is resolved.",
+    action_required: "None at this time.",
+    additional_information: "",
+  },
+  BUSINESS_PROCESS_COMPLETION: {
+    short_description: "COMPLETION: Business Process Failure Resolved - {{ failure }} - Smart Meter Texas {{ services }}",
+    long_description: "The business process failure of the Smart Meter Texas {{ services }} is resolved. {{ problem }} {{ resolution }}",
+    action_required: "None.",
+    additional_information: "",
+  },
 };
 
 /** notices.by_service.<service>: what differs for that service's notices; the rest comes from notices. */
@@ -174,6 +188,8 @@ const noticesSection = z.strictObject({
       planned_completion: kindTemplates.default(DEFAULT_TEMPLATES.PLANNED_COMPLETION as KindTemplates),
       cancellation: kindTemplates.default(DEFAULT_TEMPLATES.CANCELLATION as KindTemplates),
       reschedule: kindTemplates.default(DEFAULT_TEMPLATES.RESCHEDULE as KindTemplates),
+      business_process: kindTemplates.default(DEFAULT_TEMPLATES.BUSINESS_PROCESS as KindTemplates),
+      business_process_completion: kindTemplates.default(DEFAULT_TEMPLATES.BUSINESS_PROCESS_COMPLETION as KindTemplates),
     })
     .prefault({}),
 });

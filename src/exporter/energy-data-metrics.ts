@@ -1,10 +1,21 @@
 import { Counter, Gauge, type Registry } from "prom-client";
 import type { ResolvedDataCheck } from "../config/market-data-load.js";
-import { expectedUsageDay, nextDeliveryDeadline, usageDayStart, type DataService, type DeliveryDeadline } from "../energy-data/delivery-deadline.js";
-import { QUALITY_FIGURES } from "../energy-data/interval-quality.js";
+import {
+  deliveryDeadline,
+  expectedUsageDay,
+  nextDeliveryDeadline,
+  usageDayStart,
+  type DataService,
+  type DeliveryDeadline,
+} from "../energy-data/delivery-deadline.js";
+import { QUALITY_FIGURES, type IntervalQuality } from "../energy-data/interval-quality.js";
+import { QUALITY_METER_FIGURES, QUALITY_METERS_METRIC } from "./energy-data-metric-names.js";
 import type { DataCheckResult } from "../energy-data/run-data-check.js";
 
 const LABELS = ["service", "check", "location"] as const;
+
+/** A canary meter's day fails the quality checks with a missing, duplicate or negative interval (estimated ones are allowed). */
+const meterFailed = (q: IntervalQuality) => q.missing + q.duplicate + q.negative > 0;
 type Labels = Record<(typeof LABELS)[number], string>;
 
 interface KnownCheck {
@@ -27,9 +38,11 @@ export class EnergyDataMetrics {
   private readonly failures: Counter;
   private readonly latestDay: Gauge;
   private readonly expectedDay: Gauge;
+  private readonly expectedDeadline: Gauge;
   private readonly nextDeadline: Gauge;
   private readonly qualityDay: Gauge;
   private readonly quality: Gauge;
+  private readonly qualityMeters: Gauge;
   private readonly known = new Map<string, KnownCheck>();
 
   constructor(registry: Registry, now: () => number) {
@@ -76,6 +89,18 @@ export class EnergyDataMetrics {
         for (const c of this.known.values()) if (c.hasRun) this.expectedDay.labels(c.labels).set(usageDayStart(expectedUsageDay(t, c.deadline)) / 1000);
       },
     });
+    this.expectedDeadline = new Gauge({
+      name: "smt_data_expected_usage_day_deadline_timestamp_seconds",
+      help: "Unix time of the delivery deadline (passed) of the usage day in smt_data_expected_usage_day_timestamp_seconds (computed at scrape time); present once the check has run.",
+      labelNames,
+      registers,
+      collect: () => {
+        this.expectedDeadline.reset();
+        const t = now();
+        for (const c of this.known.values())
+          if (c.hasRun) this.expectedDeadline.labels(c.labels).set(deliveryDeadline(expectedUsageDay(t, c.deadline), c.deadline) / 1000);
+      },
+    });
     this.nextDeadline = new Gauge({
       name: "smt_data_next_deadline_timestamp_seconds",
       help: "Unix time of the next delivery deadline of the check's service (computed at scrape time).",
@@ -96,6 +121,12 @@ export class EnergyDataMetrics {
     this.quality = new Gauge({
       name: "smt_data_quality_intervals",
       help: "15-minute intervals of the canary ESIIDs on the quality usage day, by figure: expected, received, missing, duplicate, negative, estimated.",
+      labelNames: [...labelNames, "figure"],
+      registers,
+    });
+    this.qualityMeters = new Gauge({
+      name: QUALITY_METERS_METRIC,
+      help: "Canary ESIIDs (meters) on the quality usage day, by figure: checked, and failed (at least one missing, duplicate or negative interval).",
       labelNames: [...labelNames, "figure"],
       registers,
     });
@@ -134,9 +165,13 @@ export class EnergyDataMetrics {
     if (o?.quality) {
       this.qualityDay.labels(labels).set(usageDayStart(o.quality.day) / 1000);
       for (const figure of QUALITY_FIGURES) this.quality.labels({ ...labels, figure }).set(o.quality.figures[figure]);
+      const meters = [...o.quality.byEsiid.values()];
+      this.qualityMeters.labels({ ...labels, figure: "checked" }).set(meters.length);
+      this.qualityMeters.labels({ ...labels, figure: "failed" }).set(meters.filter(meterFailed).length);
     } else {
       this.qualityDay.remove(labels);
       for (const figure of QUALITY_FIGURES) this.quality.remove({ ...labels, figure });
+      for (const figure of QUALITY_METER_FIGURES) this.qualityMeters.remove({ ...labels, figure });
     }
   }
 
@@ -147,6 +182,7 @@ export class EnergyDataMetrics {
     const { labels } = known;
     for (const g of [this.success, this.duration, this.lastRun, this.latestDay, this.qualityDay]) g.remove(labels);
     for (const figure of QUALITY_FIGURES) this.quality.remove({ ...labels, figure });
+    for (const figure of QUALITY_METER_FIGURES) this.qualityMeters.remove({ ...labels, figure });
     for (const reason of known.reasons) this.failures.remove({ ...labels, reason });
   }
 }

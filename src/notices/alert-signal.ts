@@ -4,6 +4,7 @@ import { ALERT_ANNOTATIONS, ALERT_LABELS, ALERT_NAMES } from "../rules/alert-con
 import { secretRedactor } from "../secrets/redactor.js";
 import { alertTime, annotationTime } from "./alert-time.js";
 import { boundMarketText, normaliseMarketText } from "./market-text.js";
+import { isProcessFailureAlert, processFailureSignal, type ProcessFailureSignal } from "./process-failure-signal.js";
 import type { WebhookAlert } from "./webhook-payload.js";
 
 /**
@@ -14,6 +15,7 @@ import type { WebhookAlert } from "./webhook-payload.js";
  *   the annotation is missing or bad).
  * - `SMTMaintenanceOverrun` (label `service`, annotation `window_end_timestamp`): the service did
  *   not come back when its maintenance window ended; an unplanned outage from the window's end.
+ * - `SMTDataDeliveryLate`, `SMTDataQualityFailing`: a business-process failure (process-failure-signal.ts).
  * - anything else: recorded, no notice.
  *
  * An outage is identified by service + start (whole Unix seconds) and the alert's name, so repeats,
@@ -42,6 +44,7 @@ export type AlertSignal =
       /** What the reviewer should check: input the notifier did not believe and what it used instead. */
       notes?: string[];
     }
+  | ProcessFailureSignal
   | { type: "other"; alertname: string; status: "firing" | "resolved"; reason?: string };
 
 /** An outage incident as the rules measured it (docs/slo.md, "Outage incidents"). */
@@ -96,6 +99,16 @@ const isNoticeSignal = (alertname: string): alertname is keyof typeof NOTICE_SIG
 export function alertSignal(alert: WebhookAlert, receivedAt: number): AlertSignal {
   const alertname = alert.labels[ALERT_LABELS.alertname]!;
   const status = alert.status;
+  if (isProcessFailureAlert(alertname)) {
+    const signal = processFailureSignal(alert, receivedAt);
+    if ("reason" in signal) return { type: "other", alertname, status, reason: signal.reason };
+    return {
+      ...signal,
+      ...optional("summary", alert.annotations[NOTICE_TEXT_ANNOTATIONS.summary]),
+      ...optional("description", alert.annotations[NOTICE_TEXT_ANNOTATIONS.description]),
+      ...optional("runbookUrl", alert.annotations[NOTICE_TEXT_ANNOTATIONS.runbookUrl]),
+    };
+  }
   if (!isNoticeSignal(alertname)) return { type: "other", alertname, status };
   const service = alert.labels[ALERT_LABELS.service];
   if (!service || !(SERVICES as readonly string[]).includes(service)) {

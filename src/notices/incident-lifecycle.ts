@@ -3,6 +3,7 @@ import { ALERT_LABELS } from "../rules/alert-contract.js";
 import { formatTimeOnDay } from "./central-time.js";
 import { alertFingerprint, alertSignal, type AlertSignal } from "./alert-signal.js";
 import { noticeId } from "./notice-id.js";
+import { applyProcessFailure } from "./process-failure-notices.js";
 import { insertProvisionalIncident, type SeriesNaming } from "./series-id.js";
 import { joinServices, renderNotice, type NoticeFacts, type NoticeWording } from "./notice-render.js";
 import type { IncidentRow, NoticeRow, NoticeStore, OutageRow } from "./notice-store.js";
@@ -88,7 +89,7 @@ export class IncidentLifecycle {
         continue;
       }
       result.outages++;
-      const created = this.applyOutage(signal, receivedAt);
+      const created = signal.type === "process_failure" ? applyProcessFailure(this, this.store, signal, receivedAt) : this.applyOutage(signal, receivedAt);
       // Input the notifier did not believe is shown to the reviewer in the draft's audit trail.
       if (signal.notes) for (const notice of created) this.store.addAudit(notice.id, receivedAt, SYSTEM_ACTOR, "check input", { notes: signal.notes });
       if (signal.notes) result.ignored.push(...signal.notes.map((note) => `${signal.alertname}: ${note}`));

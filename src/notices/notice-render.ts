@@ -4,6 +4,7 @@ import { marketText } from "./market-text.js";
 import { layoutNoticeFields, NOTICE_FIELD_LIMITS, type NoticeField, type NoticeFieldValues } from "./notice-fields.js";
 import { recipientsFor, type RecipientSettings } from "./notice-recipients.js";
 import { fillTemplate, type NoticeKind } from "./notice-template.js";
+import { processFailureValues, type ProcessFailureFacts } from "./process-failure-text.js";
 
 export { MAX_DRAFT_BODY, MAX_DRAFT_SUBJECT, NOTICE_FIELD_LIMITS } from "./notice-fields.js";
 
@@ -38,6 +39,8 @@ export interface NoticeFacts {
   announcedIn?: string;
   /** The window as announced before it moved (RESCHEDULE). */
   previousWindow?: { start: number; end: number };
+  /** A business-process failure (BUSINESS_PROCESS, BUSINESS_PROCESS_COMPLETION): what failed, for which usage days. */
+  processFailure?: ProcessFailureFacts;
 }
 
 export interface NoticeWording {
@@ -101,6 +104,7 @@ export function templateValues(facts: NoticeFacts, wording: NoticeWording): Reco
     unavailable_minutes: unavailableMinutesSentence(facts, wording),
     announced_in: facts.announcedIn ?? "",
     previous_window: facts.previousWindow ? formatWindow(facts.previousWindow.start, facts.previousWindow.end, zone) : "",
+    ...(facts.processFailure ? processFailureValues(facts.processFailure, facts, wording) : {}),
   };
 }
 

@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 import { SERVICES, type Service } from "../config/schema.js";
 import type { NoticeKind } from "./notice-template.js";
 import { describeStoreFailure, NoticeStoreError, STORE_BUSY_TIMEOUT_MS, storeErrorCode } from "./store-failure.js";
-import { migrateStore, noticesTableSql } from "./store-migrations.js";
+import { incidentsTableSql, migrateStore, noticesTableSql, type IncidentKind } from "./store-migrations.js";
 import { renameSeriesRows } from "./series-rename.js";
 
 /**
@@ -23,7 +23,7 @@ export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
 
 export interface IncidentRow {
   id: number;
-  kind: "unplanned" | "planned";
+  kind: IncidentKind;
   series_id: string;
   planned_key: string | null;
   status: "open" | "resolved" | "scheduled";
@@ -39,6 +39,21 @@ export interface IncidentRow {
   next_update_at: number | null;
   /** When the calendar entry of a planned incident was removed (its series ends). */
   cancelled_at: number | null;
+}
+
+/** A business-process failure (docs/notices.md): one per alert, service and usage day, the facts its notices state. */
+export interface ProcessFailureRow {
+  incident_id: number;
+  alertname: string;
+  service: string;
+  /** The usage day of the alert when it first fired ("YYYY-MM-DD"): the dedup key with alertname and service. */
+  usage_day: string;
+  /** JSON array of "YYYY-MM-DD": every usage day the notice names. */
+  usage_days: string;
+  /** The delivery deadline that passed, Unix ms (null when the failure has none). */
+  deadline_ms: number | null;
+  /** JSON: kind-specific facts (data quality: the share of canary meters that failed and the limit). */
+  detail: string | null;
 }
 
 export interface OutageRow {
@@ -144,24 +159,7 @@ CREATE TABLE IF NOT EXISTS alerts (
   last_seen INTEGER NOT NULL,
   last_delivery_id INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS incidents (
-  id INTEGER PRIMARY KEY,
-  kind TEXT NOT NULL CHECK (kind IN ('unplanned', 'planned')),
-  series_id TEXT NOT NULL UNIQUE,
-  planned_key TEXT UNIQUE,
-  status TEXT NOT NULL CHECK (status IN ('open', 'resolved', 'scheduled')),
-  start_ms INTEGER NOT NULL,
-  end_ms INTEGER,
-  services TEXT NOT NULL,
-  summary TEXT,
-  description TEXT,
-  runbook_url TEXT,
-  due_date TEXT,
-  overrun INTEGER NOT NULL DEFAULT 0,
-  created_at INTEGER NOT NULL,
-  next_update_at INTEGER,
-  cancelled_at INTEGER
-);
+${incidentsTableSql("incidents")};
 CREATE TABLE IF NOT EXISTS outages (
   service TEXT NOT NULL,
   start_s INTEGER NOT NULL,
@@ -203,6 +201,16 @@ CREATE TABLE IF NOT EXISTS notice_renames (
   old_id TEXT PRIMARY KEY,
   new_id TEXT NOT NULL,
   at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS process_failures (
+  incident_id INTEGER PRIMARY KEY REFERENCES incidents(id),
+  alertname TEXT NOT NULL,
+  service TEXT NOT NULL,
+  usage_day TEXT NOT NULL,
+  usage_days TEXT NOT NULL,
+  deadline_ms INTEGER,
+  detail TEXT,
+  UNIQUE (alertname, service, usage_day)
 );
 CREATE TABLE IF NOT EXISTS store_heartbeat (
   id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -468,6 +476,31 @@ export class NoticeStore {
     this.stmt(
       `UPDATE outages SET ${keys.map((k) => `${k} = @${k}`).join(", ")} WHERE service = @service AND start_s = @start_s AND alertname = @alertname`,
     ).run({ ...fields, service, start_s: startSeconds, alertname });
+  }
+
+  // business-process failures (process-failure-notices.ts)
+
+  /** The failure of one alert, service and usage day (its dedup key), with its incident. */
+  processFailure(alertname: string, service: string, usageDay: string): ProcessFailureRow | undefined {
+    return this.stmt("SELECT * FROM process_failures WHERE alertname = ? AND service = ? AND usage_day = ?").get(alertname, service, usageDay) as
+      ProcessFailureRow | undefined;
+  }
+
+  processFailureOf(incidentId: number): ProcessFailureRow | undefined {
+    return this.stmt("SELECT * FROM process_failures WHERE incident_id = ?").get(incidentId) as ProcessFailureRow | undefined;
+  }
+
+  insertProcessFailure(row: ProcessFailureRow): void {
+    this.stmt(
+      "INSERT INTO process_failures (incident_id, alertname, service, usage_day, usage_days, deadline_ms, detail) VALUES (@incident_id, @alertname, @service, @usage_day, @usage_days, @deadline_ms, @detail)",
+    ).run(row);
+  }
+
+  /** The open failures of one alert and service, oldest usage day first (a resolved alert completes them all). */
+  openProcessFailures(alertname: string, service: string): ProcessFailureRow[] {
+    return this.stmt(
+      "SELECT f.* FROM process_failures f JOIN incidents i ON i.id = f.incident_id WHERE f.alertname = ? AND f.service = ? AND i.status = 'open' ORDER BY f.usage_day, f.incident_id",
+    ).all(alertname, service) as ProcessFailureRow[];
   }
 
   // notices

@@ -4,7 +4,18 @@
  * A template that names an unknown placeholder is a config error, found at load time.
  */
 
-export const NOTICE_KINDS = ["INITIAL", "UPDATE", "COMPLETION", "PLANNED", "REMINDER", "PLANNED_COMPLETION", "CANCELLATION", "RESCHEDULE"] as const;
+export const NOTICE_KINDS = [
+  "INITIAL",
+  "UPDATE",
+  "COMPLETION",
+  "PLANNED",
+  "REMINDER",
+  "PLANNED_COMPLETION",
+  "CANCELLATION",
+  "RESCHEDULE",
+  "BUSINESS_PROCESS",
+  "BUSINESS_PROCESS_COMPLETION",
+] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
 /** The kinds of the planned-maintenance series (planned-notices.ts): PLANNED, REMINDER, its COMPLETION, CANCELLATION, RESCHEDULE. */
@@ -13,6 +24,9 @@ export type PlannedNoticeKind = (typeof PLANNED_NOTICE_KINDS)[number];
 export function isPlannedNoticeKind(kind: NoticeKind): kind is PlannedNoticeKind {
   return (PLANNED_NOTICE_KINDS as readonly NoticeKind[]).includes(kind);
 }
+
+/** The kinds of the business-process failure series (process-failure-notices.ts): the failure and its COMPLETION. */
+export const PROCESS_NOTICE_KINDS = ["BUSINESS_PROCESS", "BUSINESS_PROCESS_COMPLETION"] as const satisfies readonly NoticeKind[];
 
 /** The config key of a kind's templates (notices.templates.<key>): "initial", …, "planned_completion". */
 export function templateKey(kind: NoticeKind): Lowercase<NoticeKind> {
@@ -36,6 +50,8 @@ export const TEMPLATE_VARIABLES: Record<NoticeKind, readonly string[]> = {
   PLANNED_COMPLETION: [...COMMON, "end", "window", "description", "announced_in"],
   CANCELLATION: [...COMMON, "end", "window", "description", "announced_in"],
   RESCHEDULE: [...COMMON, "end", "window", "description", "due_date", "announced_in", "previous_window"],
+  BUSINESS_PROCESS: [...COMMON, "failure", "usage_days", "deadline", "problem"],
+  BUSINESS_PROCESS_COMPLETION: [...COMMON, "end", "failure", "usage_days", "deadline", "problem", "resolution"],
 };
 
 const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;

@@ -16,8 +16,43 @@ import { renameSeriesRows } from "./series-rename.js";
  *   whose notices was sent gets its provisional id (`SMT-M-(provisional-7)`), since its id is
  *   fixed when its first notice is sent; planned windows that had already ended are closed, so no
  *   COMPLETION is drafted for them.
+ * - 3: business-process failure notices (docs/notices.md, "Business-process failures"): the incident
+ *   kind `business_process`, the notice kinds BUSINESS_PROCESS and BUSINESS_PROCESS_COMPLETION (the
+ *   incidents and notices tables are rebuilt with the wider CHECKs, every row copied) and the table
+ *   process_failures (created by the schema).
  */
-export const STORE_VERSION = 2;
+export const STORE_VERSION = 3;
+
+/** The kinds of incident: an unplanned outage, a planned maintenance window, a business-process failure. */
+export const INCIDENT_KINDS = ["unplanned", "planned", "business_process"] as const;
+export type IncidentKind = (typeof INCIDENT_KINDS)[number];
+
+const INCIDENT_COLUMNS =
+  "id, kind, series_id, planned_key, status, start_ms, end_ms, services, summary, description, runbook_url, due_date, overrun, created_at, next_update_at, cancelled_at";
+const NOTICE_COLUMNS =
+  "id, incident_id, sequence, kind, status, services, subject, body, version, created_at, updated_at, approved_by, approved_at, sent_by, sent_at, due_date, window_start_ms, window_end_ms";
+
+/** The incidents table as of STORE_VERSION (notice-store.ts's schema and the rebuild below). */
+export function incidentsTableSql(name: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${name} (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN (${INCIDENT_KINDS.map((k) => `'${k}'`).join(", ")})),
+  series_id TEXT NOT NULL UNIQUE,
+  planned_key TEXT UNIQUE,
+  status TEXT NOT NULL CHECK (status IN ('open', 'resolved', 'scheduled')),
+  start_ms INTEGER NOT NULL,
+  end_ms INTEGER,
+  services TEXT NOT NULL,
+  summary TEXT,
+  description TEXT,
+  runbook_url TEXT,
+  due_date TEXT,
+  overrun INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  next_update_at INTEGER,
+  cancelled_at INTEGER
+)`;
+}
 
 /** The notices table as of STORE_VERSION (notice-store.ts's schema and the rebuild below). */
 export function noticesTableSql(name: string): string {
@@ -51,7 +86,9 @@ const NOTICE_COLUMNS_V1 =
 export function migrateStore(db: Database.Database, now: number): void {
   const version = db.pragma("user_version", { simple: true }) as number;
   if (version >= STORE_VERSION) return;
-  const noticesSql = (db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'notices'").get() as { sql: string }).sql;
+  const tableSql = (name: string) => (db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) as { sql: string }).sql;
+  const noticesSql = tableSql("notices");
+  const incidentsSql = tableSql("incidents");
   const fresh = version === 0 && (db.prepare("SELECT count(*) AS n FROM incidents").get() as { n: number }).n === 0;
   if (fresh) {
     db.pragma(`user_version = ${STORE_VERSION}`);
@@ -75,16 +112,34 @@ export function migrateStore(db: Database.Database, now: number): void {
         db.exec("ALTER TABLE notices_v2 RENAME TO notices");
         db.exec("CREATE INDEX IF NOT EXISTS notices_created ON notices(created_at)");
       }
-      // Series with nothing sent: their id is not fixed yet.
-      const unsent = db
-        .prepare("SELECT id, series_id FROM incidents WHERE NOT EXISTS (SELECT 1 FROM notices WHERE notices.incident_id = incidents.id AND status = 'sent')")
-        .all() as { id: number; series_id: string }[];
-      for (const incident of unsent) {
-        const match = /^(.*?)([MRW])-[A-Z]+\d{6}$/.exec(incident.series_id);
-        if (!match) continue;
-        renameSeriesRows(db, incident.id, incident.series_id, provisionalSeriesId(match[1]!, match[2]!, incident.id), now);
+      // Version 3: the business-process kinds (SQLite cannot widen a CHECK in place: copy into a new table).
+      if (!incidentsSql.includes("'business_process'")) {
+        db.exec(incidentsTableSql("incidents_v3"));
+        db.exec(`INSERT INTO incidents_v3 (${INCIDENT_COLUMNS}) SELECT ${INCIDENT_COLUMNS} FROM incidents`);
+        db.exec("DROP TABLE incidents");
+        db.exec("ALTER TABLE incidents_v3 RENAME TO incidents");
+        db.exec("CREATE INDEX IF NOT EXISTS incidents_open ON incidents(kind, status)");
       }
-      db.prepare("UPDATE incidents SET status = 'resolved' WHERE kind = 'planned' AND status = 'scheduled' AND end_ms IS NOT NULL AND end_ms <= ?").run(now);
+      if (!tableSql("notices").includes("'BUSINESS_PROCESS'")) {
+        db.exec(noticesTableSql("notices_v3"));
+        db.exec(`INSERT INTO notices_v3 (${NOTICE_COLUMNS}) SELECT ${NOTICE_COLUMNS} FROM notices`);
+        db.exec("DROP TABLE notices");
+        db.exec("ALTER TABLE notices_v3 RENAME TO notices");
+        db.exec("CREATE INDEX IF NOT EXISTS notices_created ON notices(created_at)");
+      }
+      // Version 2 only (a version-2 store has them already, and a planned window that ended waits for its COMPLETION).
+      if (version < 2) {
+        // Series with nothing sent: their id is not fixed yet.
+        const unsent = db
+          .prepare("SELECT id, series_id FROM incidents WHERE NOT EXISTS (SELECT 1 FROM notices WHERE notices.incident_id = incidents.id AND status = 'sent')")
+          .all() as { id: number; series_id: string }[];
+        for (const incident of unsent) {
+          const match = /^(.*?)([MRW])-[A-Z]+\d{6}$/.exec(incident.series_id);
+          if (!match) continue;
+          renameSeriesRows(db, incident.id, incident.series_id, provisionalSeriesId(match[1]!, match[2]!, incident.id), now);
+        }
+        db.prepare("UPDATE incidents SET status = 'resolved' WHERE kind = 'planned' AND status = 'scheduled' AND end_ms IS NOT NULL AND end_ms <= ?").run(now);
+      }
       const broken = db.pragma("foreign_key_check") as unknown[];
       if (broken.length > 0) throw new Error(`store migration to version ${STORE_VERSION} left ${broken.length} rows without their parent`);
       db.pragma(`user_version = ${STORE_VERSION}`);

@@ -14,6 +14,7 @@ export const ALERT_NAMES = {
   probeDataMissing: "SMTProbeDataMissing",
   tlsCertificateExpiring: "SMTTLSCertificateExpiring",
   dataDeliveryLate: "SMTDataDeliveryLate",
+  dataQualityFailing: "SMTDataQualityFailing",
   exporterConfigReloadFailed: "SMTExporterConfigReloadFailed",
   notifierStorageFailing: "SMTNotifierStorageFailing",
 } as const;
@@ -78,7 +79,17 @@ export const ALERT_ANNOTATIONS = {
   windowEndTimestamp: "window_end_timestamp",
   /** SMTMaintenanceOverrun: the same instant in Central time, for people. */
   windowEndCentral: "window_end_central",
-  /** SMTDataDeliveryLate: the overdue usage day, YYYY-MM-DD. */
+  /** SMTDataDeliveryLate: the overdue usage day; SMTDataQualityFailing: the usage day checked. YYYY-MM-DD. */
   usageDay: "usage_day",
+  /** SMTDataDeliveryLate: the delivery deadline of that usage day that passed, whole Unix seconds (empty when unknown). */
+  deadlineTimestamp: "deadline_timestamp",
+  /** SMTDataDeliveryLate: the newest usage day the energy-data checks see, YYYY-MM-DD (empty when none). */
+  latestUsageDay: "latest_usage_day",
+  /** SMTDataQualityFailing: canary meters whose usage day failed the quality checks (a whole number). */
+  failedMeters: "failed_meters",
+  /** SMTDataQualityFailing: canary meters checked that usage day (a whole number). */
+  meters: "meters",
+  /** SMTDataQualityFailing: the share of canary meters above which it fires (0-1). */
+  failedMeterShareLimit: "failed_meter_share_limit",
 } as const;
 export type AlertAnnotation = (typeof ALERT_ANNOTATIONS)[keyof typeof ALERT_ANNOTATIONS];

@@ -1,6 +1,7 @@
 import { MARKET_DATE_TIME_FORMAT } from "../maintenance/central-time.js";
 import { SERVICES } from "../config/services.js";
 import { EXCLUDE_POLICY_LABEL, MAINTENANCE_GAUGES } from "../exporter/maintenance-metric-names.js";
+import { QUALITY_METERS_METRIC } from "../exporter/energy-data-metric-names.js";
 import { NOTIFIER_STORAGE_ERRORS_METRIC } from "../notices/notifier-metric-names.js";
 import { ALERT_ANNOTATIONS as A, ALERT_LABELS, ALERT_NAMES, type AlertAnnotation, SEVERITIES, WINDOW_LABEL_VALUES } from "./alert-contract.js";
 import { MINUTE_SECONDS, RECORDING_DELAY_SECONDS } from "./minute-timing.js";
@@ -31,6 +32,12 @@ export interface AvailabilityRuleParameters {
    * many minutes (energy-data checks run every 15 minutes by default: docs/energy-data.md).
    */
   dataDeliveryLateMinutes: number;
+  /**
+   * SMTDataQualityFailing fires when more than this share (0-1) of the canary meters' quality usage
+   * day failed the quality checks (a missing, duplicate or negative interval), for `dataQualityFailingMinutes`.
+   */
+  dataQualityFailedMeterShare: number;
+  dataQualityFailingMinutes: number;
 }
 
 export const PRODUCTION_RULE_PARAMETERS: AvailabilityRuleParameters = {
@@ -40,6 +47,8 @@ export const PRODUCTION_RULE_PARAMETERS: AvailabilityRuleParameters = {
   tlsCertificateWarningDays: 21,
   runbookBaseUrl: "https://github.com/smt-monitor/smt-monitor/blob/main/docs/runbook.md",
   dataDeliveryLateMinutes: 20,
+  dataQualityFailedMeterShare: 0.05,
+  dataQualityFailingMinutes: 20,
 };
 
 /** The four states of a service's minute; exactly one of the four series is 1 for each recorded minute. */
@@ -428,6 +437,37 @@ max by (service) (max_over_time(smt_data_latest_usage_day_timestamp_seconds[1h])
             `Time to market is reported to the market monthly.`,
           [A.runbookUrl]: runbook(ALERT_NAMES.dataDeliveryLate),
           [A.usageDay]: `{{ ($value | toTime).Format "2006-01-02" }}`,
+          // For the business-process notice (docs/notices.md): the deadline that passed and the newest day seen.
+          [A.deadlineTimestamp]:
+            `{{ with printf "max(smt_data_expected_usage_day_deadline_timestamp_seconds{service=%q})" $labels.service | query }}` +
+            `{{ . | first | value | printf "%.0f" }}{{ end }}`,
+          [A.latestUsageDay]:
+            `{{ with printf "max(max_over_time(smt_data_latest_usage_day_timestamp_seconds{service=%q}[1h]))" $labels.service | query }}` +
+            `{{ (. | first | value | toTime).Format "2006-01-02" }}{{ end }}`,
+        },
+      },
+      {
+        alert: ALERT_NAMES.dataQualityFailing,
+        // The share of canary meters whose quality usage day has a missing, duplicate or negative
+        // interval, per check (each check reads every canary), the worst check of the service.
+        expr: `max by (service) (
+  ${QUALITY_METERS_METRIC}{figure="failed"}
+  / ignoring (figure)
+  (${QUALITY_METERS_METRIC}{figure="checked"} > 0)
+) > ${params.dataQualityFailedMeterShare}`,
+        for: `${params.dataQualityFailingMinutes}m`,
+        labels: { [ALERT_LABELS.severity]: SEVERITIES.warning },
+        annotations: {
+          [A.summary]: `SMT ${serviceName} energy data fails the quality checks for {{ $value | humanizePercentage }} of the canary meters`,
+          [A.description]:
+            `The energy data of usage day ${QUALITY_DAY_TEMPLATE} on SMT ${serviceName} has a missing, duplicate or negative ` +
+            `15-minute interval for {{ $value | humanizePercentage }} of the canary meters (more than ${Math.round(params.dataQualityFailedMeterShare * 1000) / 10} %). ` +
+            `Data quality is reported to the market monthly.`,
+          [A.runbookUrl]: runbook(ALERT_NAMES.dataQualityFailing),
+          [A.usageDay]: QUALITY_DAY_TEMPLATE,
+          [A.failedMeters]: qualityMeters("failed"),
+          [A.meters]: qualityMeters("checked"),
+          [A.failedMeterShareLimit]: String(params.dataQualityFailedMeterShare),
         },
       },
       {
@@ -574,6 +614,21 @@ or on (service)
   ];
 }
 
+/** The quality usage day of the alert's service, YYYY-MM-DD (SMTDataQualityFailing). */
+const QUALITY_DAY_TEMPLATE =
+  `{{ with printf "max(smt_data_quality_usage_day_timestamp_seconds{service=%q})" $labels.service | query }}` +
+  `{{ (. | first | value | toTime).Format "2006-01-02" }}{{ end }}`;
+
+/** Canary meters of the alert's service by figure, from the check with the worst share (SMTDataQualityFailing). */
+function qualityMeters(figure: "failed" | "checked"): string {
+  const m = QUALITY_METERS_METRIC;
+  const worst = `topk(1, ${m}{service=%q,figure=%q} / ignoring (figure) (${m}{service=%q,figure=%q} > 0))`;
+  return (
+    `{{ with printf "max(${m}{figure=%q} and on (service, check, location) ${worst})" "${figure}" $labels.service "failed" $labels.service "checked" | query }}` +
+    `{{ . | first | value | printf "%.0f" }}{{ end }}`
+  );
+}
+
 function validate(p: AvailabilityRuleParameters): void {
   const wholePositive = (name: string, v: number) => {
     if (!Number.isInteger(v) || v < 1) throw new Error(`${name}: expected a whole number of at least 1, got ${v}`);
@@ -583,6 +638,9 @@ function validate(p: AvailabilityRuleParameters): void {
   wholePositive("probeDataMissingMinutes", p.probeDataMissingMinutes);
   wholePositive("tlsCertificateWarningDays", p.tlsCertificateWarningDays);
   wholePositive("dataDeliveryLateMinutes", p.dataDeliveryLateMinutes);
+  wholePositive("dataQualityFailingMinutes", p.dataQualityFailingMinutes);
+  if (!(p.dataQualityFailedMeterShare >= 0 && p.dataQualityFailedMeterShare < 1))
+    throw new Error(`dataQualityFailedMeterShare: expected a share from 0 to below 1, got ${p.dataQualityFailedMeterShare}`);
   if (!/^https?:\/\/\S+$/.test(p.runbookBaseUrl)) throw new Error(`runbookBaseUrl: expected an http(s) URL, got "${p.runbookBaseUrl}"`);
 }
 
