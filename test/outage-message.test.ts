@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -149,11 +150,12 @@ describe("the exporter on the simulator: smt_homepage_outage_message_shown", () 
   let fx: SimulatorFixture;
   let exporter: Exporter;
   let base: string;
+  let configFile: string;
   const labels = { service: "gui", check: "gui_home_message", location: "test-a" };
 
   beforeAll(async () => {
     fx = await startSimulatorFixture();
-    const configFile = fx.writeConfig({
+    configFile = fx.writeConfig({
       interval: "1h",
       only: ["api_interval_reads"],
       extraChecks: `
@@ -218,5 +220,12 @@ describe("the exporter on the simulator: smt_homepage_outage_message_shown", () 
     expect(await withFaults([["gui", "refused"]])).toEqual({ success: 0, shown: undefined });
     expect(await withFaults([["gui", "expired_cert"]])).toEqual({ success: 0, shown: undefined });
     expect(await withFaults([])).toEqual({ success: 1, shown: 0 });
+  });
+
+  it("a reload that drops outage_message drops the series; the check goes on", async () => {
+    expect(await withFaults([])).toEqual({ success: 1, shown: 0 });
+    writeFileSync(configFile, readFileSync(configFile, "utf8").replace(/\n\s*outage_message: .*/, ""));
+    expect(await exporter.reload()).toEqual({ ok: true });
+    expect(await withFaults([["api", "refused"]])).toEqual({ success: 1, shown: undefined });
   });
 });
