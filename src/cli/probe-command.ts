@@ -90,6 +90,7 @@ export function registerProbe(program: Command): void {
         for (const [phase, seconds] of Object.entries(result.phases)) out.push(`  ${phase.padEnd(12)} ${seconds.toFixed(6)} s`);
         if (result.certNotAfter !== undefined) out.push(`certificate expires: ${new Date(result.certNotAfter * 1000).toISOString()}`);
         if (result.newestFileTime !== undefined) out.push(`newest file:         ${new Date(result.newestFileTime * 1000).toISOString()}`);
+        if (result.outageMessageShown !== undefined) out.push(`outage message:      ${result.outageMessageShown ? "shown" : "not shown"} on the homepage`);
         out.push(`duration: ${result.durationSeconds.toFixed(6)} s`);
         out.push(result.success ? "result:   success" : `result:   FAILURE reason=${result.failure!.reason}: ${result.failure!.message}`);
         process.stdout.write(`${out.join("\n")}\n`);

@@ -47,6 +47,21 @@ const statusCodes = z.array(z.number().int().min(100).max(599)).min(1);
 const headers = z.record(z.string(), z.string());
 const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "expected an HTTP header name such as X-Api-Key");
 
+/**
+ * The homepage outage message (seed 3.3: "The SMT homepage will display a message during outages"):
+ * whether the page the check fetches (or `url`, fetched once per run) shows it. Recorded as
+ * smt_homepage_outage_message_shown; the rules decide when it matters (docs/configuration.md).
+ */
+export const outageMessageSettings = z.strictObject({
+  /** RE2, run against the page's body (at most max_body_bytes of it). */
+  pattern,
+  /** The homepage, when the check itself fetches another page; fetched with GET, without the check's headers or credentials. */
+  url: httpUrlSchema("the homepage is public: no credentials").optional(),
+  /** The most of the homepage read at `url` (default: the check's max_body_bytes; the check's own page is bounded by that). */
+  max_body_bytes: byteCount(DEFAULT_PROBE_BODY_BYTES, MAX_PROBE_BODY_BYTES).unwrap().optional(),
+});
+export type OutageMessageSettings = z.infer<typeof outageMessageSettings>;
+
 export const httpProbeSettings = z
   .strictObject({
     url: httpUrl,
@@ -64,12 +79,30 @@ export const httpProbeSettings = z
     max_body_bytes: byteCount(DEFAULT_PROBE_BODY_BYTES, MAX_PROBE_BODY_BYTES),
     basic_auth: basicAuth.optional(),
     tls: tlsSettings.default({ insecure_skip_verify: false }),
+    outage_message: outageMessageSettings.optional(),
   })
   .superRefine((http, ctx) => {
     // One request, one Authorization header: both would send two, and servers pick either.
     const own = Object.keys(http.headers).find((key) => key.toLowerCase() === "authorization");
     if (http.basic_auth && own !== undefined) {
       ctx.addIssue({ code: "custom", path: ["headers", own], message: "expected either basic_auth or an Authorization header, not both" });
+    }
+    const message = http.outage_message;
+    if (message && message.url === undefined) {
+      if (http.method === "HEAD") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["outage_message", "url"],
+          message: "expected the homepage's url: a HEAD answer has no body to find the message in",
+        });
+      }
+      if (message.max_body_bytes !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["outage_message", "max_body_bytes"],
+          message: "expected max_body_bytes only with url: the check's own page is bounded by the check's max_body_bytes",
+        });
+      }
     }
   });
 export type HttpProbeSettings = z.infer<typeof httpProbeSettings>;

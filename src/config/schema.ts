@@ -18,6 +18,7 @@ export {
   FTPS_MAX_FILE_AGE,
   httpProbeSettings,
   jsonAssertion,
+  outageMessageSettings,
   jsonPathAssertion,
   sftpProbeSettings,
   tlsSettings,
@@ -27,6 +28,7 @@ export {
   type HttpProbeSettings,
   type JsonAssertion,
   type JsonPathAssertion,
+  type OutageMessageSettings,
   type SftpProbeSettings,
   type TlsSettings,
 } from "./probe-settings-schema.js";
@@ -39,6 +41,9 @@ export const CHECK_TIMEOUT = { min: "100ms", max: "1h", timer: true } as const;
 
 const { interval: checkInterval, timeout: checkTimeout } = intervalTimeoutSchemas({ interval: CHECK_INTERVAL, timeout: CHECK_TIMEOUT });
 const name = configName;
+
+/** The service whose homepage shows the outage message (http `outage_message`, docs/configuration.md). */
+export const HOMEPAGE_SERVICE: Service = "gui";
 
 const checkBase = {
   name,
@@ -87,6 +92,13 @@ export const exporterConfig = z
       if (first !== undefined) {
         ctx.addIssue({ code: "custom", path: ["checks", i, "name"], message: `duplicate check name "${check.name}" (first at checks[${first}])` });
       } else seen.set(check.name, i);
+      if (check.kind === "http" && check.http.outage_message && check.service !== HOMEPAGE_SERVICE) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["checks", i, "http", "outage_message"],
+          message: `expected outage_message only on a check of service ${HOMEPAGE_SERVICE} (the SMT homepage is the portal's), not ${check.service}`,
+        });
+      }
       const interval = check.interval ?? cfg.defaults.interval;
       const timeout = check.timeout ?? cfg.defaults.timeout;
       const problem = timeoutProblem(timeout, interval);

@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
 import type { ResolvedCheck } from "../config/load.js";
 import type { ProbeResult } from "../probes/probe.js";
 import { VERSION } from "../version.js";
+import { OUTAGE_MESSAGE_SHOWN_METRIC } from "./outage-message-metric-names.js";
 
 const LABELS = ["service", "check", "location"] as const;
 type Labels = Record<(typeof LABELS)[number], string>;
@@ -16,6 +17,8 @@ interface KnownCheck {
   phaseLabels: (Labels & { phase: string })[];
   resultLabels: { success: Labels & { result: string }; failure: Labels & { result: string } };
   reasons: Set<string>;
+  /** The check looks for the homepage outage message (http `outage_message`). */
+  outageMessage: boolean;
 }
 
 /** The phases each kind reports (api: one phase per step, named after the step). */
@@ -47,6 +50,7 @@ export class ProbeMetrics {
   private readonly lastSuccess: Gauge;
   private readonly certNotAfter: Gauge;
   private readonly newestFile: Gauge;
+  private readonly outageMessageShown: Gauge;
   private readonly skipped: Counter;
   readonly startLag: Histogram;
   readonly reloadSuccessful: Gauge;
@@ -95,6 +99,12 @@ export class ProbeMetrics {
       labelNames: l,
       registers,
     });
+    this.outageMessageShown = new Gauge({
+      name: OUTAGE_MESSAGE_SHOWN_METRIC,
+      help: "Whether the homepage showed the outage message on the latest run (1) or not (0); absent when the homepage did not answer.",
+      labelNames: l,
+      registers,
+    });
     this.skipped = new Counter({
       name: "smt_probe_skipped_total",
       help: "Scheduled runs skipped because the previous run of the check was still going or the scheduler fell behind.",
@@ -137,7 +147,11 @@ export class ProbeMetrics {
       phaseLabels: phases.map((phase) => ({ ...labels, phase })),
       resultLabels: { success: { ...labels, result: "success" }, failure: { ...labels, result: "failure" } },
       reasons: new Set(),
+      outageMessage: check.kind === "http" && check.http.outage_message !== undefined,
     };
+    // A reload that drops outage_message from a check drops its gauge (the other series keep their meaning).
+    const before = this.known.get(check.name);
+    if (before?.outageMessage && !known.outageMessage) this.outageMessageShown.remove(before.labels);
     this.known.set(check.name, known);
     this.runs.inc(known.resultLabels.success, 0);
     this.runs.inc(known.resultLabels.failure, 0);
@@ -151,7 +165,16 @@ export class ProbeMetrics {
     this.known.delete(name);
     const { labels } = known;
     // prom-client removes exact label sets only, so every extra label value used is named.
-    for (const metric of [this.success, this.duration, this.lastRun, this.lastSuccess, this.certNotAfter, this.newestFile, this.skipped]) {
+    for (const metric of [
+      this.success,
+      this.duration,
+      this.lastRun,
+      this.lastSuccess,
+      this.certNotAfter,
+      this.newestFile,
+      this.outageMessageShown,
+      this.skipped,
+    ]) {
       metric.remove(labels);
     }
     for (const phase of known.phases) this.phaseDuration.remove({ ...labels, phase });
@@ -178,6 +201,11 @@ export class ProbeMetrics {
     if (result.success) this.lastSuccess.set(labels, finished);
     if (result.certNotAfter !== undefined) this.certNotAfter.set(labels, result.certNotAfter);
     if (result.newestFileTime !== undefined) this.newestFile.set(labels, result.newestFileTime);
+    if (known.outageMessage) {
+      // Absent while the homepage does not answer: the rules read "the homepage answers" from its presence.
+      if (result.outageMessageShown === undefined) this.outageMessageShown.remove(labels);
+      else this.outageMessageShown.set(labels, result.outageMessageShown ? 1 : 0);
+    }
   }
 
   recordSkip(name: string): void {

@@ -39,6 +39,8 @@ export interface ProbeResult {
   certNotAfter?: number;
   /** Time stamp (Unix seconds) of the newest file matching an FTPS or SFTP check's pattern. */
   newestFileTime?: number;
+  /** http checks with `outage_message`: whether the homepage showed it; undefined when the homepage did not answer. */
+  outageMessageShown?: boolean;
   /** Debug lines, like blackbox_exporter's debug output; printed by `smt-monitor probe`. */
   log: string[];
 }
@@ -61,7 +63,7 @@ export interface ProbeContext {
   phases: Record<string, number>;
   note(line: string): void;
   /** Facts a probe observed (certificate expiry, newest file) even if it later fails. */
-  facts: { certNotAfter?: number; newestFileTime?: number };
+  facts: { certNotAfter?: number; newestFileTime?: number; outageMessageShown?: boolean };
   now(): number;
 }
 

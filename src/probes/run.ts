@@ -68,6 +68,7 @@ export async function runCheck(check: ResolvedCheck, options: RunOptions = {}): 
     failure,
     certNotAfter: ctx.facts.certNotAfter,
     newestFileTime: ctx.facts.newestFileTime,
+    outageMessageShown: ctx.facts.outageMessageShown,
     log,
   };
 }

@@ -17,6 +17,9 @@ export const ALERT_NAMES = {
   dataQualityFailing: "SMTDataQualityFailing",
   exporterConfigReloadFailed: "SMTExporterConfigReloadFailed",
   notifierStorageFailing: "SMTNotifierStorageFailing",
+  /** Operator alerts, no market notices (docs/runbook.md): the homepage outage message (seed 3.3). */
+  outageMessageMissing: "SMTOutageMessageMissing",
+  outageMessageStale: "SMTOutageMessageStale",
 } as const;
 export type AlertName = (typeof ALERT_NAMES)[keyof typeof ALERT_NAMES];
 
@@ -53,7 +56,7 @@ export const ALERT_LABELS = {
 /** Values of the `window` label. */
 export const WINDOW_LABEL_VALUES = { reserved: "reserved" } as const;
 
-export const SEVERITIES = { critical: "critical", warning: "warning" } as const;
+export const SEVERITIES = { critical: "critical", warning: "warning", info: "info" } as const;
 export type Severity = (typeof SEVERITIES)[keyof typeof SEVERITIES];
 
 /** Prometheus's own series of pending and firing alerts, and its state label. */

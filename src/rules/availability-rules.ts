@@ -5,6 +5,7 @@ import { QUALITY_METERS_METRIC } from "../exporter/energy-data-metric-names.js";
 import { NOTIFIER_STORAGE_ERRORS_METRIC } from "../notices/notifier-metric-names.js";
 import { ALERT_ANNOTATIONS as A, ALERT_LABELS, ALERT_NAMES, type AlertAnnotation, SEVERITIES, WINDOW_LABEL_VALUES } from "./alert-contract.js";
 import { MINUTE_SECONDS, RECORDING_DELAY_SECONDS } from "./minute-timing.js";
+import { outageMessageAlerts } from "./outage-message-rules.js";
 
 /**
  * The Prometheus rules of the SMT availability objective, generated from a few parameters by a pure
@@ -499,6 +500,16 @@ max by (service) (max_over_time(smt_data_latest_usage_day_timestamp_seconds[1h])
           [A.runbookUrl]: runbook(ALERT_NAMES.notifierStorageFailing),
         },
       },
+      ...outageMessageAlerts({
+        thresholdMinutes: threshold,
+        runbook,
+        series: {
+          incidentLength: INCIDENT_SERIES.length,
+          incidentRecovery: INCIDENT_SERIES.recovery,
+          incidentStart: INCIDENT_SERIES.start,
+          maintenanceMinute: MINUTE_STATE_SERIES.maintenance,
+        },
+      }),
     ],
   };
 

@@ -20,6 +20,9 @@ export const FAULTS = {
   // Energy data (src/simulator/energy-data-faults.ts): posted after the SLO deadline; flawed intervals.
   late_data: ["api", "ftps"],
   flawed_data: ["api", "ftps"],
+  // The homepage outage message (src/simulator/outage-message.ts): none while services are down; a stale banner.
+  outage_message_missing: ["gui"],
+  outage_message_stale: ["gui"],
 } as const satisfies Record<string, readonly Service[]>;
 
 export type FaultName = keyof typeof FAULTS;

@@ -1,22 +1,24 @@
 import express, { type Express } from "express";
 import type { FaultBoard } from "./fault-board.js";
 import { httpFaults } from "./http-faults.js";
+import { outageBanner, portalErrorPage } from "./outage-message.js";
+import { html, type SafeHtml } from "../web/html.js";
 
-const HOME_PAGE = `<!doctype html>
+const homePage = (banner: SafeHtml | undefined) => html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Smart Meter Texas</title></head>
-<body><header><h1>Smart Meter Texas</h1></header>
+<body><header><h1>Smart Meter Texas</h1></header>${banner}
 <main><p>Access your smart meter energy data, premise and meter information.</p>
 <form action="/login" method="post"><input name="username"><input name="password" type="password"><button>Log in</button></form></main>
 <footer>Smart Meter Texas Support: 1-844-217-8595</footer></body></html>
 `;
 
-/** The portal (www.smartmetertexas.com): a home page that says what it is. */
+/** The portal (www.smartmetertexas.com): a home page that says what it is, and the outage message while a service is down (outage-message.ts). */
 export function createGuiSite(faults: FaultBoard): Express {
   const app = express();
   app.disable("x-powered-by");
-  app.use(httpFaults("gui", faults));
+  app.use(httpFaults("gui", faults, (status) => portalErrorPage(faults, status)));
   app.get("/", (_req, res) => {
-    res.type("html").send(HOME_PAGE);
+    res.type("html").send(homePage(outageBanner(faults)).toString());
   });
   app.get("/home", (_req, res) => {
     res.redirect(302, "/");

@@ -19,8 +19,11 @@ export const MAINTENANCE_PAGE = `<!doctype html><html><head><title>Smart Meter T
 We apologize for the inconvenience. Please try again later.</p></body></html>
 `;
 
-/** Answer-level faults of an HTTP service (connection-level ones are the front door's). */
-export function httpFaults(service: Service, faults: FaultBoard) {
+/**
+ * Answer-level faults of an HTTP service (connection-level ones are the front door's). `errorPage`
+ * gives the HTML of the 500 and 503 answers (the portal's, with its outage message); plain text otherwise.
+ */
+export function httpFaults(service: Service, faults: FaultBoard, errorPage?: (status: number) => string) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const fault = faults.get(service);
     if (!fault) return next();
@@ -31,10 +34,13 @@ export function httpFaults(service: Service, faults: FaultBoard) {
         return;
       }
       case "http_500":
-        res.status(500).type("text/plain").send("Internal Server Error\n");
+        if (errorPage) res.status(500).type("html").send(errorPage(500));
+        else res.status(500).type("text/plain").send("Internal Server Error\n");
         return;
       case "http_503":
-        res.status(503).set("Retry-After", "120").type("text/plain").send("Service Unavailable\n");
+        res.status(503).set("Retry-After", "120");
+        if (errorPage) res.type("html").send(errorPage(503));
+        else res.type("text/plain").send("Service Unavailable\n");
         return;
       case "access_denied_page":
         res.status(200).type("html").send(ACCESS_DENIED_PAGE);
