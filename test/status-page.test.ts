@@ -1,4 +1,6 @@
-import { rmSync, statSync } from "node:fs";
+import { readFileSync, rmSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { chromium, type Browser } from "playwright-core";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SERVICES } from "../src/config/services.js";
@@ -12,6 +14,7 @@ import { startCountingProxy, type CountingProxy } from "./support/counting-proxy
 import { REVIEWER, basic, payload, postWebhook, startNotifier, type RunningNotifier } from "./support/notifier-fixture.js";
 import type { PrometheusServer } from "./support/prometheus-server.js";
 import { CLI, runReport, stepTimer } from "./support/report-cli.js";
+import { CHROMIUM, CHROMIUM_ARGS } from "./support/chromium.js";
 import { syntheticMarch2026, type GroundTruth } from "./support/synthetic-month.js";
 
 /**
@@ -36,6 +39,12 @@ let truth: GroundTruth;
 let proxy: CountingProxy;
 let notifier: RunningNotifier | undefined;
 let status: StatusServer | undefined;
+let browser: Browser | undefined;
+/** A phone (iPhone SE's CSS pixels) and a desktop window. */
+const VIEWPORTS = [
+  { width: 375, height: 667 },
+  { width: 1280, height: 900 },
+];
 let now = NOW;
 let initialId: string;
 let plannedId: string;
@@ -116,6 +125,7 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
+  await browser?.close();
   await status?.stop();
   await notifier?.stop();
   await proxy?.close();
@@ -261,6 +271,84 @@ describe("the public status page and its feeds (real Prometheus, real notifier s
       }
     }
   });
+
+  it("in Chromium at phone and desktop widths: laid out without horizontal scrolling, no console errors, day figures on hover and in a table", async () => {
+    browser ??= await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    for (const viewport of VIEWPORTS) {
+      const context = await browser.newContext({ viewport });
+      const page = await context.newPage();
+      const problems: string[] = [];
+      page.on("console", (m) => {
+        if (m.type() === "error" || m.type() === "warning") problems.push(m.text());
+      });
+      page.on("pageerror", (e) => problems.push(e.message));
+      page.on("requestfailed", (r) => problems.push(`${r.url()}: ${r.failure()?.errorText}`));
+      const answer = await page.goto(`${status!.url}/status`);
+      expect(answer?.status()).toBe(200);
+      expect(await page.locator("h1").textContent()).toBe("Smart Meter Texas status");
+      // works without JavaScript: the page has none (and its CSP would refuse any)
+      expect(await page.locator("script").count()).toBe(0);
+      expect(await page.locator(".overall").textContent()).toBe("An outage is ongoing.");
+      // the stylesheet applied (CSP allows only /status.css), nothing wider than the window
+      expect(await page.locator(".overall").evaluate((e) => getComputedStyle(e).borderLeftStyle)).toBe("solid");
+      const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+      expect(widths.scroll, `${viewport.width}px`).toBeLessThanOrEqual(widths.inner);
+      // one bar chart per service, 90 bars each, as wide as the content
+      const charts = page.locator("svg.bars");
+      expect(await charts.count()).toBe(SERVICES.length);
+      const content = (await page.locator("main").boundingBox())!;
+      expect(content.width).toBeGreaterThan(Math.min(viewport.width, 960) * 0.9);
+      for (let i = 0; i < SERVICES.length; i++) {
+        expect(await charts.nth(i).locator("rect").count()).toBe(90);
+        const box = (await charts.nth(i).boundingBox())!;
+        expect(box.width).toBeGreaterThan(content.width * 0.9);
+        expect(box.x + box.width).toBeLessThanOrEqual(viewport.width);
+      }
+      // hover: the bar's title is the day's figures; the same figures in the table
+      const gui = page.locator("#service-gui");
+      const bar = gui.locator("svg.bars rect").nth(89 - 31 + 12); // 2026-03-13, the day after the gui failures of 03-12
+      const title = await bar.locator("title").textContent();
+      expect(title).toMatch(/^2026-03-1\d: (available|outage|maintenance|unmeasured); availability \d+\.\d{3} %; minutes available \d+/);
+      await bar.hover();
+      await gui.locator("summary").click();
+      const row = gui.locator("table.days tbody tr", { has: page.locator(`th:text-is("${title!.slice(0, 10)}")`) });
+      await expect.poll(() => row.isVisible()).toBe(true);
+      expect(await row.locator("td").nth(0).textContent()).toBe(title!.split(":")[1]!.split(";")[0]!.trim());
+      // the announced incident with its latest sent notice (text in a details element)
+      expect(await page.locator("article.incident h3").textContent()).toBe("Outage: web portal (GUI)");
+      expect(await page.locator("article.incident .meta strong").textContent()).toBe(initialId);
+      expect(await page.locator("article.maintenance h3").textContent()).toBe("Planned: file delivery (SFTP/FTPS)");
+      expect(problems, `${viewport.width}px`).toEqual([]);
+      await context.close();
+    }
+  }, 120_000);
+
+  it("passes an automated accessibility check (axe-core in Chromium, WCAG 2.1 A and AA) at both widths", async () => {
+    browser ??= await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+    for (const viewport of VIEWPORTS) {
+      const context = await browser.newContext({ viewport });
+      const page = await context.newPage();
+      await page.goto(`${status!.url}/status`);
+      // every table shown, so that axe checks them too; axe is evaluated by the test, not loaded by the page
+      await page.evaluate(() => document.querySelectorAll("details").forEach((d) => (d.open = true)));
+      await page.evaluate(axeSource);
+      const result = await page.evaluate(() =>
+        (
+          window as unknown as {
+            axe: { run(o: unknown): Promise<{ violations: { id: string; help: string; nodes: { target: unknown }[] }[]; passes: unknown[] }> };
+          }
+        ).axe.run({
+          runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] },
+          resultTypes: ["violations"],
+        }),
+      );
+      const violations = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length}, e.g. ${JSON.stringify(v.nodes[0]?.target)})`);
+      expect(violations, `${viewport.width}px`).toEqual([]);
+      expect(result.passes.length).toBeGreaterThan(10); // the rules ran
+      await context.close();
+    }
+  }, 180_000);
 
   it("Prometheus unreachable: the page says so and keeps the last known figures with their age", async () => {
     const last = await statusJson();

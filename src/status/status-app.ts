@@ -31,6 +31,9 @@ export function createStatusApp(board: StatusBoard, o: { externalUrl: () => stri
   // Caches may keep an answer as long as the figures behind it stay (a minute at most).
   const fresh = "public, max-age=30";
   app.get("/", (_req, res) => res.redirect(303, "/status"));
+  app.get("/favicon.ico", (_req, res) => {
+    res.status(204).set("Cache-Control", "public, max-age=86400").end();
+  });
   app.get("/status.css", (_req, res) => res.type("text/css").set("Cache-Control", "public, max-age=300").send(STATUS_CSS));
   app.get("/status", async (_req, res, next) => {
     try {
