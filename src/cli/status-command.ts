@@ -4,6 +4,7 @@ import { addConfigFileOption, configFileOf } from "./config-file-option.js";
 import { createLogger } from "../log/logger.js";
 import { listenAddressOption } from "./listen-address-option.js";
 import { NoticeStoreError } from "../notices/store-failure.js";
+import { DEFAULT_STATUS_PORT } from "../status/status-defaults.js";
 import { addLogOptions, type LogFlags } from "./log-options.js";
 
 type StatusFlags = {
@@ -15,9 +16,6 @@ type StatusFlags = {
   "config.file"?: string;
   config?: string;
 } & LogFlags;
-
-/** The status page's default port (next to the notifier's 9911). */
-export const DEFAULT_STATUS_PORT = 9912;
 
 export function registerStatus(program: Command): void {
   const cmd = program

@@ -31,16 +31,17 @@ function age(seconds: number): string {
   return `${Math.round(seconds / 86_400)} days`;
 }
 
-function notice(n: PublicNotice): SafeHtml {
+/** The latest sent notice: its text shown for an ongoing outage, one click away for maintenance. */
+function notice(n: PublicNotice, open: boolean): SafeHtml {
   return html`<p class="meta">Latest notice <strong>${n.id}</strong> (${n.kind}), sent ${central(n.sent_at)}</p>
-<details id="notice-${n.id}"><summary>${n.subject}</summary><pre class="notice-text">${n.text}</pre></details>`;
+<details id="notice-${n.id}"${open ? html` open` : ""}><summary>${n.subject}</summary><pre class="notice-text">${n.text}</pre></details>`;
 }
 
 function incident(i: AnnouncedIncident): SafeHtml {
   return html`<article class="incident">
 <h3>Outage: ${names(i.services)}</h3>
 <p>Since ${central(i.start)}.</p>
-${notice(i.latest_notice)}
+${notice(i.latest_notice, true)}
 </article>`;
 }
 
@@ -48,7 +49,7 @@ function maintenance(m: AnnouncedMaintenance): SafeHtml {
   return html`<article class="maintenance">
 <h3>${m.in_progress ? "In progress" : "Planned"}: ${names(m.services)}</h3>
 <p>From ${central(m.start)} to ${central(m.end)}.</p>
-${notice(m.latest_notice)}
+${notice(m.latest_notice, false)}
 </article>`;
 }
 
