@@ -115,6 +115,7 @@ describe("smt-monitor demo (real simulator, exporter, notifier, Prometheus, Aler
       "notifier",
       "prometheus",
       "alertmanager",
+      "status",
       "simulator-admin",
       "simulator-gui",
       "simulator-api",
@@ -159,7 +160,7 @@ describe("smt-monitor demo (real simulator, exporter, notifier, Prometheus, Aler
 
     await until("the component URLs", () => (output.includes("Press Ctrl-C") ? true : undefined), 90_000);
     const notifierUrl = `http://127.0.0.1:${ports[1]}`;
-    for (const [i, n] of names.slice(0, 4).entries()) expect(output, n).toContain(`http://127.0.0.1:${ports[i]}`);
+    for (const [i, n] of names.slice(0, 5).entries()) expect(output, n).toContain(`http://127.0.0.1:${ports[i]}`);
     const password = readFileSync(join(dir, "demo", "secrets", "reviewer-password"), "utf8").trim();
     expect(output).toContain(`password ${password}`);
 
@@ -168,7 +169,7 @@ describe("smt-monitor demo (real simulator, exporter, notifier, Prometheus, Aler
       .trim()
       .split("\n")
       .map((l) => Number(l.split(" ")[0]));
-    expect(pids.length).toBe(5);
+    expect(pids.length).toBe(6);
     for (const pid of pids) groups.add(pid);
     expect(processesIn(groups).length).toBeGreaterThanOrEqual(6);
 
@@ -243,6 +244,7 @@ describe("smt-monitor demo (real simulator, exporter, notifier, Prometheus, Aler
       "notifier",
       "prometheus",
       "alertmanager",
+      "status",
       "simulatorAdmin",
       "simulatorGui",
       "simulatorApi",

@@ -8,6 +8,7 @@ const packageFile = (path: string) => fileURLToPath(new URL(`../../${path}`, imp
 const PORT_FLAGS: [keyof DemoPorts, string, string][] = [
   ["exporter", "--exporter-port <port>", "exporter /metrics"],
   ["notifier", "--notifier-port <port>", "notifier: review pages and Alertmanager webhook"],
+  ["status", "--status-port <port>", "public status page (smt-monitor status)"],
   ["prometheus", "--prometheus-port <port>", "Prometheus"],
   ["alertmanager", "--alertmanager-port <port>", "Alertmanager"],
   ["simulatorAdmin", "--simulator-admin-port <port>", "simulator admin API (faults)"],

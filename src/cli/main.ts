@@ -10,6 +10,7 @@ import { registerNotifier } from "./notifier-command.js";
 import { registerProbe } from "./probe-command.js";
 import { registerReport } from "./report-command.js";
 import { registerSimulate } from "./simulate-command.js";
+import { registerStatus } from "./status-command.js";
 
 const EXIT_CODES_HELP = '\nExit codes (every command): 0 ok, 1 runtime failure, 2 usage or config error; see README.md "Exit codes".\n';
 
@@ -29,6 +30,7 @@ registerCheckConfig(program);
 registerMaintenance(program);
 registerNotifier(program);
 registerReport(program);
+registerStatus(program);
 registerSimulate(program);
 registerDemo(program);
 

@@ -7,6 +7,7 @@ import { MonthUnavailableError } from "../report/monthly-report.js";
 import { NoticeStoreError } from "../notices/store-failure.js";
 import { DEFAULT_PROMETHEUS_ANSWER_BYTES, MAX_PROMETHEUS_ANSWER_BYTES, PromqlClient, PromqlError } from "../report/promql-client.js";
 import { reportMonth, ReportUsageError } from "../report/report-month.js";
+import { monthToDate } from "../report/month-to-date.js";
 import { InconsistentMinutesError } from "../report/service-availability.js";
 import { PRODUCTION_RULE_PARAMETERS } from "../rules/availability-rules.js";
 import type { NoticeStoreReader } from "../notices/notice-store.js";
@@ -19,6 +20,7 @@ interface ReportOptions {
   prometheus: string;
   month?: string;
   year?: string;
+  at?: string;
   format: string;
   timeout: string;
   maxAnswerMib: string;
@@ -41,7 +43,12 @@ export function registerReport(program: Command): void {
         "of the energy data, call-center tickets by type and HAN devices by status and TDSP territory.",
     )
     .requiredOption("--prometheus <url>", "the Prometheus base URL, e.g. http://127.0.0.1:9090")
-    .option("--month <YYYY-MM>", "the calendar month, e.g. 2026-03")
+    .option("--month <YYYY-MM>", 'the calendar month, e.g. 2026-03; "current": the month to date, marked partial with the instant it was computed')
+    .option(
+      "--at <instant>",
+      "compute the report as at this instant (ISO 8601, e.g. 2026-03-31T20:37:00Z; default: now); --month current is then its month",
+      undefined,
+    )
     .option("--year <YYYY>", "the calendar year (every month of it that is over), e.g. 2026")
     .option("--format <format>", `output format: ${COMMITTEE_FORMATS.join(", ")}`, "table")
     .option("--notices <file>", "the notifier's store (its SQLite file), for the notice ids of the outages")
@@ -96,7 +103,9 @@ export function registerReport(program: Command): void {
       // Progress for long runs: a year always, a month when stderr is a terminal.
       const progress = (line: string) => process.stderr.write(`smt-monitor report: ${line}\n`);
       try {
-        const month = opts.month !== undefined ? reportMonth(opts.month) : undefined;
+        const nowMs = opts.at === undefined ? Date.now() : Date.parse(opts.at);
+        if (Number.isNaN(nowMs)) throw new ReportUsageError("at", `expected an instant in ISO 8601 (e.g. 2026-03-31T20:37:00Z), got "${opts.at}"`);
+        const month = opts.month === "current" ? monthToDate(nowMs) : opts.month !== undefined ? reportMonth(opts.month) : undefined;
         if (opts.year !== undefined) reportYear(opts.year);
         const configFile = opts["config.file"] ?? opts.config;
         const config = configFile ? loadReportSettings(configFile) : undefined;
@@ -122,13 +131,13 @@ export function registerReport(program: Command): void {
         };
         let text: string;
         if (month) {
-          const report = await committeeMonthReport(month, sources, { ...settings, progress: process.stderr.isTTY ? progress : undefined });
+          const report = await committeeMonthReport(month, sources, { ...settings, now: () => nowMs, progress: process.stderr.isTTY ? progress : undefined });
           text =
             opts.format === "html"
               ? committeeMonthHtml(report, Date.now())
               : formatCommitteeMonth(report, opts.format as Exclude<(typeof COMMITTEE_FORMATS)[number], "html">);
         } else {
-          const report = await committeeYearReport(opts.year!, sources, { ...settings, progress });
+          const report = await committeeYearReport(opts.year!, sources, { ...settings, now: () => nowMs, progress });
           text =
             opts.format === "html"
               ? committeeYearHtml(report, Date.now())

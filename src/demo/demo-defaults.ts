@@ -1,10 +1,13 @@
 import { PRODUCTION_RULE_PARAMETERS, type AvailabilityRuleParameters } from "../rules/availability-rules.js";
 import { DEFAULT_SIMULATOR_PORTS } from "../simulator/ports.js";
+import { DEFAULT_STATUS_PORT } from "../status/status-defaults.js";
 
 /** The demo's ports and timings (light to import: the CLI's --help reads them). */
 export interface DemoPorts {
   exporter: number;
   notifier: number;
+  /** The public status page (smt-monitor status). */
+  status: number;
   prometheus: number;
   alertmanager: number;
   simulatorAdmin: number;
@@ -18,6 +21,7 @@ export interface DemoPorts {
 export const DEFAULT_DEMO_PORTS: DemoPorts = {
   exporter: 9910,
   notifier: 9911,
+  status: DEFAULT_STATUS_PORT,
   prometheus: 9090,
   alertmanager: 9093,
   simulatorAdmin: DEFAULT_SIMULATOR_PORTS.admin,
@@ -37,3 +41,11 @@ export const DEMO_RULE_PARAMETERS: AvailabilityRuleParameters = { ...PRODUCTION_
 export const DEMO_ALERT_EVALUATION_INTERVAL = "10s";
 /** Prometheus scrapes and the exporter probes this often in the demo (production: 15 s). */
 export const DEMO_SCRAPE_INTERVAL = "5s";
+
+/**
+ * How long the scenario leaves the INITIAL draft to the newcomer before it approves and marks it
+ * sent itself (as the reviewer), so that the status page shows the announced outage; the outage is
+ * then ended after DEMO_OUTAGE_AFTER_SENT_MS and its COMPLETION marked sent the same way.
+ */
+export const DEMO_REVIEW_GRACE_MS = 60_000;
+export const DEMO_OUTAGE_AFTER_SENT_MS = 60_000;

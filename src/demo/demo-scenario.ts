@@ -59,3 +59,55 @@ export async function waitForInitialDraft(
   }
   return undefined;
 }
+
+/** DELETE /faults on the simulator: every injected fault ends. */
+export async function clearFaults(adminUrl: string): Promise<void> {
+  const res = await fetch(`${adminUrl}/faults`, { method: "DELETE", signal: timeoutSignal(5_000) });
+  if (!res.ok) throw new Error(`the simulator refused to clear its faults: ${res.status} ${await res.text()}`);
+}
+
+/**
+ * Approves (when still a draft) and marks a notice sent through the review API, as the reviewer
+ * would; a notice already sent is left as it is. Returns the notice as it is then (its id is fixed
+ * once its series is first sent).
+ */
+export async function announceNotice(notifierUrl: string, reviewer: { name: string; password: string }, id: string): Promise<NoticeSummary> {
+  const headers = {
+    authorization: `Basic ${Buffer.from(`${reviewer.name}:${reviewer.password}`).toString("base64")}`,
+    "content-type": "application/json",
+  };
+  const call = async (path: string, method = "GET") => {
+    const res = await fetch(`${notifierUrl}/api/v1/notices/${encodeURIComponent(id)}${path}`, {
+      method,
+      headers,
+      body: method === "POST" ? "{}" : undefined,
+      signal: timeoutSignal(5_000),
+    });
+    if (!res.ok) throw new Error(`${method} ${notifierUrl}/api/v1/notices/${id}${path}: ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { notice: NoticeSummary }).notice;
+  };
+  const notice = await call("");
+  if (notice.status === "sent") return notice;
+  if (notice.status === "draft") await call("/approve", "POST");
+  return call("/sent", "POST");
+}
+
+/** Resolves with the first notice of `kind` created since `sinceMs`, polling every second; undefined when stopped. */
+export async function waitForNotice(
+  notifierUrl: string,
+  reviewer: { name: string; password: string },
+  kind: string,
+  stopped: () => boolean,
+  sinceMs: number,
+): Promise<NoticeSummary | undefined> {
+  while (!stopped()) {
+    try {
+      const found = (await listNotices(notifierUrl, reviewer)).find((n) => n.kind === kind && Date.parse(n.created_at) >= sinceMs - 5_000);
+      if (found) return found;
+    } catch {
+      // the notifier may be restarting; keep polling
+    }
+    await delay(1_000);
+  }
+  return undefined;
+}

@@ -37,6 +37,8 @@ export interface DemoLayout {
   simulatorDir: string;
   exporterConfig: string;
   notifierConfig: string;
+  /** The notifier's store, which the status page reads. */
+  notifierStore: string;
   prometheusConfig: string;
   prometheusData: string;
   alertmanagerConfig: string;
@@ -84,6 +86,7 @@ export async function prepareDemo(o: {
   const simulatorDir = dir("simulator");
   const exporterDir = dir("exporter");
   const notifierDir = dir("notifier");
+  const notifierStore = join(notifierDir, "notices.db");
   const prometheusDir = dir("prometheus");
   const alertmanagerDir = dir("alertmanager");
 
@@ -140,7 +143,7 @@ export async function prepareDemo(o: {
       {
         listen_address: `127.0.0.1:${o.ports.notifier}`,
         external_url: `http://127.0.0.1:${o.ports.notifier}`,
-        storage: { path: join(notifierDir, "notices.db") },
+        storage: { path: notifierStore },
         webhook: { bearer_token_file: webhookToken.file },
         reviewers: [{ name: reviewer.name, password_file: reviewerPassword.file }],
         notices: {
@@ -207,6 +210,7 @@ export async function prepareDemo(o: {
     simulatorDir,
     exporterConfig,
     notifierConfig,
+    notifierStore,
     prometheusConfig,
     prometheusData: dir("prometheus/data"),
     alertmanagerConfig,

@@ -45,6 +45,7 @@ export function findDemoBinaries(path?: string): DemoBinaries | { missing: strin
 const PORT_OPTIONS: Record<keyof DemoPorts, string> = {
   exporter: "--exporter-port",
   notifier: "--notifier-port",
+  status: "--status-port",
   prometheus: "--prometheus-port",
   alertmanager: "--alertmanager-port",
   simulatorAdmin: "--simulator-admin-port",
@@ -135,6 +136,18 @@ export async function startDemoStack(
       log(`  ${p.name} ready`);
     }),
   );
+  // The public status page reads the notifier's store (created by now) and Prometheus.
+  const status = node("status", [
+    "status",
+    "--prometheus",
+    `http://127.0.0.1:${ports.prometheus}`,
+    "--notices",
+    layout.notifierStore,
+    "--web.listen-address",
+    `127.0.0.1:${ports.status}`,
+  ]);
+  await waitReady(status, `http://127.0.0.1:${ports.status}/-/healthy`);
+  log("  status page ready");
 }
 
 /** Polls url until it answers 2xx; fails when the process exits first or after timeoutMs. */

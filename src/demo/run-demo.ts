@@ -1,7 +1,9 @@
 import { resolve } from "node:path";
 import { prepareDemo, DEMO_ALERT_EVALUATION_INTERVAL, DEMO_RULE_PARAMETERS, DEMO_SCRAPE_INTERVAL, type DemoPorts } from "./demo-setup.js";
 import { busyPorts, findDemoBinaries, startDemoStack } from "./demo-stack.js";
-import { injectOutage, waitForInitialDraft } from "./demo-scenario.js";
+import { announceNotice, clearFaults, injectOutage, waitForInitialDraft, waitForNotice } from "./demo-scenario.js";
+import { DEMO_OUTAGE_AFTER_SENT_MS, DEMO_REVIEW_GRACE_MS } from "./demo-defaults.js";
+import { delay } from "../scheduler/timer.js";
 import { endLeftovers, ProcessSupervisor, tailOf } from "./process-supervisor.js";
 import { ALERT_NAMES } from "../rules/alert-contract.js";
 import { PRODUCTION_RULE_PARAMETERS } from "../rules/availability-rules.js";
@@ -86,6 +88,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
       "SMT monitor demo is running:",
       `  review page   ${url(p.notifier, "/notices")}   (user ${layout.reviewer.name}, password ${layout.reviewer.password})`,
       `  notifier      ${url(p.notifier, "/metrics")}   API ${url(p.notifier, "/api/v1/notices")}`,
+      `  status page   ${url(p.status, "/status")}   JSON ${url(p.status, "/status.json")}   feed ${url(p.status, "/status.atom")}   (public: sent notices only)`,
       `  exporter      ${url(p.exporter, "/metrics")}`,
       `  prometheus    ${url(p.prometheus)}   alerts ${url(p.prometheus, "/alerts")}   rules ${url(p.prometheus, "/rules")}`,
       `  alertmanager  ${url(p.alertmanager)}`,
@@ -109,13 +112,54 @@ export async function runDemo(o: DemoOptions): Promise<number> {
       out(
         `Scenario: injected "${fault}" into ${service} at ${new Date().toISOString()}; ${ALERT_NAMES.unplannedOutage} fires after more than ${DEMO_RULE_PARAMETERS.unplannedOutageMinutes} unavailable minute, and the INITIAL notice draft appears on the review page in about two minutes.`,
       );
-      void waitForInitialDraft(url(p.notifier).replace(/\/$/, ""), layout.reviewer, () => stopping, injectedAt).then((notice) => {
-        if (notice)
-          out(`Scenario: INITIAL draft ${notice.id} is ready for review: ${url(p.notifier, `/notices/${encodeURIComponent(notice.id)}`)}\n  ${notice.subject}`);
-      });
+      void announcedOutage({
+        notifierUrl: url(p.notifier).replace(/\/$/, ""),
+        adminUrl: url(p.simulatorAdmin).replace(/\/$/, ""),
+        statusUrl: url(p.status, "/status"),
+        reviewer: layout.reviewer,
+        injectedAt,
+        stopped: () => stopping,
+        out,
+      }).catch((err: unknown) => process.stderr.write(`Scenario: ${(err as Error).message}\n`));
     } catch (err) {
       process.stderr.write(`Scenario: ${(err as Error).message}\n`);
     }
   }
   return finished;
+}
+
+/**
+ * The scenario after the injection: the INITIAL draft for review; after DEMO_REVIEW_GRACE_MS, unless
+ * the newcomer did it, approved and marked sent as the demo's reviewer, so the public status page
+ * shows the announced outage; DEMO_OUTAGE_AFTER_SENT_MS later the fault is cleared, and the
+ * COMPLETION draft is marked sent the same way: the status page shows the service restored.
+ */
+async function announcedOutage(o: {
+  notifierUrl: string;
+  adminUrl: string;
+  statusUrl: string;
+  reviewer: { name: string; password: string };
+  injectedAt: number;
+  stopped: () => boolean;
+  out: (line: string) => void;
+}): Promise<void> {
+  const initial = await waitForInitialDraft(o.notifierUrl, o.reviewer, o.stopped, o.injectedAt);
+  if (!initial) return;
+  o.out(`Scenario: INITIAL draft ${initial.id} is ready for review: ${o.notifierUrl}/notices/${encodeURIComponent(initial.id)}\n  ${initial.subject}`);
+  o.out(
+    `Scenario: the status page ${o.statusUrl} shows only sent notices; mark the draft sent on the review page, or the demo does it in ${DEMO_REVIEW_GRACE_MS / 1000} s.`,
+  );
+  await delay(DEMO_REVIEW_GRACE_MS);
+  if (o.stopped()) return;
+  const sent = await announceNotice(o.notifierUrl, o.reviewer, initial.id);
+  o.out(`Scenario: INITIAL ${sent.id} is sent: the status page now shows the outage as announced: ${o.statusUrl}`);
+  await delay(DEMO_OUTAGE_AFTER_SENT_MS);
+  if (o.stopped()) return;
+  const clearedAt = Date.now();
+  await clearFaults(o.adminUrl);
+  o.out(`Scenario: cleared the fault at ${new Date(clearedAt).toISOString()}; the alert resolves and a COMPLETION draft follows.`);
+  const completion = await waitForNotice(o.notifierUrl, o.reviewer, "COMPLETION", o.stopped, clearedAt);
+  if (!completion || o.stopped()) return;
+  const done = await announceNotice(o.notifierUrl, o.reviewer, completion.id);
+  o.out(`Scenario: COMPLETION ${done.id} is sent: the status page shows the service operational again: ${o.statusUrl}`);
 }

@@ -711,9 +711,56 @@ export class NoticeStoreReader {
     return { outages, plannedIncidents: planned, noticeIds, notices };
   }
 
+  /**
+   * Sent notices only (status "sent"), for the public status page and its feeds: the newest `limit`
+   * (newest first), and the latest sent notice of every incident that has one. Only what the market
+   * was sent is read: never a draft or an approved notice, never reviewers, never the alert's text.
+   */
+  announcedNotices(limit: number): { recent: AnnouncedNotice[]; latestPerIncident: AnnouncedNotice[] } {
+    const columns = `n.id, n.kind, n.services, n.subject, n.body, n.sent_at, n.window_start_ms, n.window_end_ms,
+      n.incident_id, i.series_id, i.kind AS incident_kind, i.start_ms AS incident_start_ms`;
+    const sent = "n.status = 'sent' AND n.sent_at IS NOT NULL";
+    const read = (rows: unknown[]) =>
+      (rows as (Omit<AnnouncedNotice, "services"> & { services: string })[]).map((r) => ({ ...r, services: jsonStrings(r.services) }));
+    return {
+      recent: read(
+        this.db
+          .prepare(`SELECT ${columns} FROM notices n JOIN incidents i ON i.id = n.incident_id WHERE ${sent} ORDER BY n.sent_at DESC, n.id DESC LIMIT ?`)
+          .all(limit),
+      ),
+      latestPerIncident: read(
+        this.db
+          .prepare(
+            `SELECT ${columns} FROM notices n JOIN incidents i ON i.id = n.incident_id WHERE ${sent}
+             AND n.sequence = (SELECT max(m.sequence) FROM notices m WHERE m.incident_id = n.incident_id AND m.status = 'sent' AND m.sent_at IS NOT NULL)
+             ORDER BY n.incident_id`,
+          )
+          .all(),
+      ),
+    };
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+/** A sent notice as the public status page reads it (NoticeStoreReader.announcedNotices). */
+export interface AnnouncedNotice {
+  id: string;
+  kind: string;
+  services: string[];
+  subject: string;
+  body: string;
+  sent_at: number;
+  /** The maintenance window a planned-series notice states; null for the others. */
+  window_start_ms: number | null;
+  window_end_ms: number | null;
+  incident_id: number;
+  /** The series the notice belongs to (the start of its id, e.g. SMT-M-033126). */
+  series_id: string;
+  incident_kind: "unplanned" | "planned";
+  incident_start_ms: number;
 }
 
 /** The strings of a JSON array (an incident's services); none when it is not one. */

@@ -426,7 +426,10 @@ function monthCsvSections(r: CommitteeMonthReport): string[] {
 
 export function formatCommitteeMonth(r: CommitteeMonthReport, format: TextFormat): string {
   if (format === "json") return `${JSON.stringify(r, null, 2)}\n`;
-  const availability = formatMonthlyReport({ month: r.month, timezone: r.timezone, services: r.services }, format);
+  const availability = formatMonthlyReport(
+    { month: r.month, timezone: r.timezone, ...(r.partial ? { partial: r.partial } : {}), services: r.services },
+    format,
+  );
   if (format === "csv") return `${availability}\n${monthCsvSections(r).join("\n\n")}\n`;
   const heading =
     format === "md"

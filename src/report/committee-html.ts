@@ -16,6 +16,7 @@ import type { CommitteeMonthReport, CommitteeYearReport, OutageEntry, ReportFram
 import type { EvidenceFlag } from "./notice-evidence.js";
 import type { IssuesSection } from "./issues-report.js";
 import { excludePolicySentence } from "./reserved-windows.js";
+import { partialText } from "./report-format.js";
 import { AUDIENCE_SECTIONS } from "./report-audience.js";
 import { AVAILABILITY_OBJECTIVE, type ServiceAvailability } from "./service-availability.js";
 import { columns, horizontalBars, stackedBars, statusStrip } from "./svg-charts.js";
@@ -447,7 +448,7 @@ export function committeeMonthHtml(r: CommitteeMonthReport, generatedAt: number)
   const label = DateTime.fromFormat(r.month, "yyyy-LL", { zone: CENTRAL_TIME_ZONE }).toFormat("LLLL yyyy");
   return page(
     `Smart Meter Texas service-level report, ${label}`,
-    `Monthly report for the ${r.audience_title} (SLO document section 3.4 ff.). Central time (${r.timezone}).`,
+    `Monthly report for the ${r.audience_title} (SLO document section 3.4 ff.). Central time (${r.timezone}).${r.partial ? ` ${partialText(r.partial)}.` : ""}`,
     r,
     monthSections(r),
     generatedAt,

@@ -288,6 +288,7 @@ export function committeeMonth(
   return {
     month: availability.month,
     timezone: availability.timezone,
+    ...(availability.partial ? { partial: availability.partial } : {}),
     services: availability.services
       .filter((s) => sections.services.includes(s.service))
       .map((s) => judgedBy(s, frame.objectives.find((o) => o.service === s.service)!.target)),

@@ -11,7 +11,20 @@ import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 export interface MonthlyReport {
   month: string;
   timezone: string;
+  /** Only in a month to date (`report --month current`): the figures are of the month so far. */
+  partial?: PartialMonth;
   services: ServiceAvailability[];
+}
+
+/** How far a month to date goes: its minutes from the month's start up to `through` (exclusive), computed at `computed_at`. */
+export interface PartialMonth {
+  computed_at: string;
+  through: string;
+}
+
+/** The partial mark of a month to date; undefined for a whole month. Pure. */
+export function partialMark(month: ReportMonth): PartialMonth | undefined {
+  return month.asOfMs === undefined ? undefined : { computed_at: new Date(month.asOfMs).toISOString(), through: new Date(month.toMs).toISOString() };
 }
 
 /** A month that cannot be reported (not over yet, or no recorded minute at all). */
@@ -67,9 +80,11 @@ export function availabilitySection(month: ReportMonth, samples: readonly Instan
         `Prometheus did not run the rules of prometheus/rules/ then, or no longer keeps that month (retention)`,
     );
   }
+  const partial = partialMark(month);
   return {
     month: month.label,
     timezone: CENTRAL_TIME_ZONE,
+    ...(partial ? { partial } : {}),
     services: SERVICES.map((service) =>
       serviceAvailability(service, month.totalMinutes, recorded.get(service) ?? { maintenance: 0, unavailable: 0, available: 0 }),
     ),

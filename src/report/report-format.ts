@@ -1,4 +1,6 @@
-import type { MonthlyReport } from "./monthly-report.js";
+import { DateTime } from "luxon";
+import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
+import type { MonthlyReport, PartialMonth } from "./monthly-report.js";
 import type { ServiceAvailability } from "./service-availability.js";
 
 export const REPORT_FORMATS = ["table", "json", "csv", "md"] as const;
@@ -30,13 +32,21 @@ export function formatMonthlyReport(report: MonthlyReport, format: ReportFormat)
   }
 }
 
+/** The line that marks a month to date in the text formats, e.g. "PARTIAL: month to date, minutes up to 2026-03-31 15:35 CDT, computed at 2026-03-31 15:37 CDT". */
+export function partialText(partial: PartialMonth): string {
+  const central = (iso: string) => DateTime.fromISO(iso, { zone: CENTRAL_TIME_ZONE }).toFormat("yyyy-LL-dd HH:mm ZZZZ");
+  return `PARTIAL: month to date, minutes up to ${central(partial.through)} (${partial.through}), computed at ${central(partial.computed_at)} (${partial.computed_at})`;
+}
+
 const percent = (x: number | null) => (x === null ? "n/a" : `${(x * 100).toFixed(3)} %`);
 const metText = (met: boolean | null) => (met === null ? "n/a" : met ? "met" : "MISSED");
 
 function csv(report: MonthlyReport): string {
+  // a month to date: a first table that says so, before the figures
+  const partial = report.partial ? `partial,computed_at,through\ntrue,${report.partial.computed_at},${report.partial.through}\n\n` : "";
   const rows = [["month", ...COLUMNS].join(",")];
   for (const s of report.services) rows.push([report.month, ...COLUMNS.map((c) => (s[c] === null ? "" : String(s[c])))].join(","));
-  return `${rows.join("\n")}\n`;
+  return `${partial}${rows.join("\n")}\n`;
 }
 
 function humanRows(report: MonthlyReport): string[][] {
@@ -65,6 +75,7 @@ function table(report: MonthlyReport): string {
       .trimEnd();
   return [
     `SMT availability ${report.month} (${report.timezone}), minutes; availability = available / (total - maintenance)`,
+    ...(report.partial ? [partialText(report.partial)] : []),
     "",
     line(rows[0]!),
     ...rows.slice(1).map(line),
@@ -77,6 +88,7 @@ function markdown(report: MonthlyReport): string {
   return [
     `## SMT availability, ${report.month} (${report.timezone})`,
     "",
+    ...(report.partial ? [`**${partialText(report.partial)}**`, ""] : []),
     `| ${HEADERS.join(" | ")} |`,
     `|${HEADERS.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`,
     ...rows.map((r) => `| ${r.join(" | ")} |`),

@@ -11,12 +11,17 @@ export interface ReportMonth {
   toMs: number;
   /** Minutes in the month: 44 580 for March 2026 (743 h, spring forward), 43 260 for November 2026 (721 h). */
   totalMinutes: number;
+  /**
+   * Month to date (src/report/month-to-date.ts): the instant the figures are computed at. `toMs` is
+   * then the end of the last minute recorded by that instant and `totalMinutes` the minutes so far.
+   */
+  asOfMs?: number;
 }
 
 /** A month or year the user wrote wrong; `field` says which (the CLI names its flag), the message what was expected. */
 export class ReportUsageError extends Error {
   constructor(
-    readonly field: "month" | "year",
+    readonly field: "month" | "year" | "at",
     message: string,
   ) {
     super(message);
