@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +14,7 @@ import { startSimulator, type RunningSimulator } from "../src/simulator/simulato
 /** `kind: browser` in Debian's Chromium against the simulator's portal: one browser process for the whole file. */
 
 const TIMEOUT_S = 10;
+const CLI = join(__dirname, "..", "dist", "cli", "main.js");
 
 let sim: RunningSimulator;
 let dir: string;
@@ -103,5 +105,15 @@ describe("kind: browser (Chromium)", () => {
     expect(exposition).toMatch(/smt_probe_success\{service="gui",check="portal_usage",location="test",browser="chromium"\} 0/);
     expect(exposition).toContain('smt_probe_failures_total{service="gui",check="portal_usage",location="test",browser="chromium",reason="browser_step"} 1');
     for (const text of [JSON.stringify(results), exposition]) expect(text).not.toContain(password);
+  });
+
+  it("a browser that cannot start is the monitor's fault (internal), named, not one of the site's reasons", () => {
+    const run = spawnSync(process.execPath, [CLI, "probe", "--config", configFile, "--check", "portal_usage"], {
+      env: { ...process.env, SMT_CHROMIUM: join(dir, "no-such-chromium") },
+      encoding: "utf8",
+      timeout: 20_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/result: {3}FAILURE reason=internal: cannot open a page in chromium: .*no-such-chromium/);
   });
 });

@@ -71,7 +71,13 @@ async function runSteps(check: BrowserCheck, ctx: ProbeContext): Promise<void> {
     },
   };
 
-  const session = await browserDriver(b.browser).openSession({ ignoreHttpsErrors: b.insecure_skip_verify, events });
+  let session: BrowserSession;
+  try {
+    session = await browserDriver(b.browser).openSession({ ignoreHttpsErrors: b.insecure_skip_verify, events });
+  } catch (err) {
+    // The monitor's own browser, not the site: never charged as one of the site's reasons.
+    throw new ProbeFailure("internal", `cannot open a page in ${b.browser}: ${firstLine((err as Error).message)}`);
+  }
   const closeOnAbort = () => void session.close().catch(() => {});
   ctx.signal.addEventListener("abort", closeOnAbort, { once: true });
   const scope = { secret: check.secrets, vars: {}, now: ctx.now(), zone: CENTRAL_TIME_ZONE };
