@@ -53,7 +53,7 @@ describe("config validation names the file, line, field and what was expected", 
     kind: soap`);
     expect(out).toContain('smt.yaml:3:14: checks[0].service: expected one of "gui", "api", "ftps", "han", got string "portal"');
     expect(out).toContain('smt.yaml:5:39: checks[0].http.methd: unknown field "methd"');
-    expect(out).toContain('smt.yaml:8:11: checks[1].kind: expected kind to be one of "http", "api", "ftps", "sftp"');
+    expect(out).toContain('smt.yaml:8:11: checks[1].kind: expected kind to be one of "http", "api", "ftps", "sftp", "browser"');
   });
 
   it("rejects duplicate names and a timeout longer than the interval", () => {

@@ -15,6 +15,7 @@ export function registerProbe(program: Command): void {
       const configFile = configFileOf(cmd, opts);
       const { loadConfig } = await import("../config/load.js");
       const { runCheck } = await import("../probes/run.js");
+      const { closeBrowsers } = await import("../probes/browser-pool.js");
       let config;
       try {
         config = loadConfig(configFile);
@@ -77,6 +78,7 @@ export function registerProbe(program: Command): void {
       }
       const started = new Date();
       const result = await runCheck(check);
+      await closeBrowsers();
       if (opts.json) {
         process.stdout.write(
           `${JSON.stringify({ check: check.name, service: check.service, kind: check.kind, started: started.toISOString(), ...result }, null, 2)}\n`,

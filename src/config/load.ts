@@ -141,6 +141,17 @@ class Resolver {
         base.secrets.password = this.password(ftps, [...path, "ftps"]);
         return { ...base, kind: "ftps", ftps, tls: this.tls(ftps.tls, [...path, "ftps", "tls"]) };
       }
+      case "browser": {
+        const browser = check.browser;
+        for (const [key, src] of Object.entries(browser.secrets)) {
+          base.secrets[key] = this.secret(src, [...path, "browser", "secrets", key]);
+        }
+        browser.steps.forEach((step, i) => {
+          if ("fill" in step)
+            this.templates({ url: "", headers: {}, body: step.value }, Object.keys(browser.secrets), [], [...path, "browser", "steps", i, "value"]);
+        });
+        return { ...base, kind: "browser", browser, tls: this.tls({ insecure_skip_verify: browser.insecure_skip_verify }, [...path, "browser"]) };
+      }
       case "sftp": {
         const sftp = check.sftp;
         const at = [...path, "sftp"];

@@ -42,6 +42,7 @@ export type ResolvedCheck =
   | (ResolvedBase & { kind: "http"; http: Settings<"http">["http"] })
   | (ResolvedBase & { kind: "api"; api: Settings<"api">["api"] })
   | (ResolvedBase & { kind: "ftps"; ftps: Settings<"ftps">["ftps"] })
+  | (ResolvedBase & { kind: "browser"; browser: Settings<"browser">["browser"] })
   | (ResolvedBase & {
       kind: "sftp";
       sftp: Settings<"sftp">["sftp"];

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { configName, intervalTimeoutSchemas, timeoutProblem } from "./schema-parts.js";
 import { apiProbeSettings, ftpsProbeSettings, httpProbeSettings, sftpProbeSettings } from "./probe-settings-schema.js";
+import { browserProbeSettings } from "./browser-settings-schema.js";
 import { maintenanceConfig } from "./maintenance-schema.js";
 import { energyDataConfig } from "./energy-data-schema.js";
 import { marketFiguresConfig } from "./market-figures-schema.js";
@@ -62,6 +63,7 @@ export const checkConfig = z.discriminatedUnion("kind", [
   z.strictObject({ ...checkBase, kind: z.literal("api"), api: apiProbeSettings }),
   z.strictObject({ ...checkBase, kind: z.literal("ftps"), ftps: ftpsProbeSettings }),
   z.strictObject({ ...checkBase, kind: z.literal("sftp"), sftp: sftpProbeSettings }),
+  z.strictObject({ ...checkBase, kind: z.literal("browser"), browser: browserProbeSettings }),
 ]);
 export type CheckConfig = z.infer<typeof checkConfig>;
 export type CheckKind = CheckConfig["kind"];

@@ -7,6 +7,7 @@ import type { Logger } from "../log/logger.js";
 import { FixedRateScheduler, systemClock } from "../scheduler/fixed-rate-scheduler.js";
 import type { ResolvedCheck } from "../config/load.js";
 import { runCheck } from "../probes/run.js";
+import { closeBrowsers, startBrowsers } from "../probes/browser-pool.js";
 import { ProbeMetrics } from "./probe-metrics.js";
 import { MaintenanceMetrics } from "./maintenance-metrics.js";
 import { createExporterApp, type CheckStatus } from "./http-api.js";
@@ -157,6 +158,8 @@ export class Exporter {
 
   /** Puts a config in force; per-check work runs in short slices, so the endpoints keep answering. */
   private async apply(config: LoadedConfig): Promise<void> {
+    // Browsers start before the checks that use them are scheduled (a start is not charged to a check's timeout).
+    await startBrowsers(config.checks.flatMap((c) => (c.kind === "browser" ? [c.browser.browser] : [])));
     const slices = new EventLoopSlices();
     const previous = this.config;
     const byName = new Map(config.checks.map((c) => [c.name, c]));
@@ -188,6 +191,7 @@ export class Exporter {
     this.ready = false;
     await this.scheduler.stop();
     await this.marketData.stop();
+    await closeBrowsers();
     await new Promise<void>((resolve) => {
       if (!this.server) return resolve();
       this.server.close(() => resolve());

@@ -5,7 +5,9 @@ import { VERSION } from "../version.js";
 import { OUTAGE_MESSAGE_SHOWN_METRIC } from "./outage-message-metric-names.js";
 
 const LABELS = ["service", "check", "location"] as const;
-type Labels = Record<(typeof LABELS)[number], string>;
+/** Browser checks' series carry the browser too (`browser="chromium"`); the other kinds' series do not have it. */
+const BROWSER_LABEL = "browser";
+type Labels = Record<(typeof LABELS)[number], string> & { [BROWSER_LABEL]?: string };
 
 /**
  * A check's label sets, built once: record() runs for every probe, and prom-client's labels()
@@ -32,6 +34,8 @@ export function phasesOf(check: ResolvedCheck): string[] {
       return ["connect", "handshake", "auth", "list", "transfer"];
     case "api":
       return check.api.steps.map((s) => s.name);
+    case "browser":
+      return check.browser.steps.map((s) => s.name);
   }
 }
 
@@ -59,7 +63,7 @@ export class ProbeMetrics {
 
   constructor() {
     const registers = [this.registry];
-    const l = [...LABELS];
+    const l = [...LABELS, BROWSER_LABEL];
     this.success = new Gauge({ name: "smt_probe_success", help: "Whether the latest run of the check succeeded (1) or failed (0).", labelNames: l, registers });
     this.duration = new Gauge({ name: "smt_probe_duration_seconds", help: "Duration of the latest run of the check, in seconds.", labelNames: l, registers });
     this.phaseDuration = new Gauge({
@@ -140,6 +144,7 @@ export class ProbeMetrics {
   /** Makes the check's series exist from the start (counters at 0), so rate() and absent() behave. */
   addCheck(check: ResolvedCheck, location: string): void {
     const labels: Labels = { service: check.service, check: check.name, location };
+    if (check.kind === "browser") labels[BROWSER_LABEL] = check.browser.browser;
     const phases = phasesOf(check);
     const known: KnownCheck = {
       labels,

@@ -25,6 +25,10 @@ export const FAILURE_REASONS = [
   "no_file",
   "stale_file",
   "protocol",
+  "browser_navigation",
+  "browser_script_error",
+  "browser_request_failed",
+  "browser_step",
   "internal",
 ] as const;
 export type FailureReason = (typeof FAILURE_REASONS)[number];

@@ -1,6 +1,7 @@
 import type { ResolvedCheck } from "../config/load.js";
 import { secretRedactor } from "../secrets/redactor.js";
 import { probeApi } from "./api.js";
+import { probeBrowser } from "./browser.js";
 import { probeFtps } from "./ftps.js";
 import { probeHttp } from "./http.js";
 import { probeSftp } from "./sftp.js";
@@ -13,6 +14,7 @@ const PROBERS: { [K in ResolvedCheck["kind"]]: Prober<Extract<ResolvedCheck, { k
   api: probeApi,
   ftps: probeFtps,
   sftp: probeSftp,
+  browser: probeBrowser,
 };
 
 export interface RunOptions {

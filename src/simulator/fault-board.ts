@@ -23,6 +23,10 @@ export const FAULTS = {
   // The homepage outage message (src/simulator/outage-message.ts): none while services are down; a stale banner.
   outage_message_missing: ["gui"],
   outage_message_stale: ["gui"],
+  // The logged-in portal in a browser (src/simulator/portal-session.ts): the usage script throws or answers 500; logins refused.
+  js_error: ["gui"],
+  login_broken: ["gui"],
+  asset_500: ["gui"],
 } as const satisfies Record<string, readonly Service[]>;
 
 export type FaultName = keyof typeof FAULTS;

@@ -122,7 +122,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     return server;
   };
   const httpServers: Record<"gui" | "api" | "han", HttpsServer> = {
-    gui: https(createGuiSite(faults)),
+    gui: https(createGuiSite(faults, { username: credentials.apiUsername, password: credentials.apiPassword })),
     api: https(createEnergyApi(faults, tokens, now, legacyAuth), true),
     han: https(createHanApi(faults, tokens, now)),
   };

@@ -1,0 +1,59 @@
+import type { BrowserKind } from "../config/browser-settings-schema.js";
+
+/**
+ * The seam between a browser check (browser.ts) and the library that drives one browser kind: playwright-core
+ * for Chromium today (chromium-driver.ts); Firefox ESR over WebDriver BiDi (puppeteer-core) plugs in as a
+ * second driver with the same shape. A driver owns one browser process, reused across checks; every run gets
+ * a fresh session (a new context: no cookies or storage from the run before).
+ */
+export interface BrowserDriver {
+  readonly kind: BrowserKind;
+  /** A fresh context and page; the browser process starts on first use (and again after it died). */
+  openSession(options: SessionOptions): Promise<BrowserSession>;
+  /** Starts the browser process now, outside any check's timeout (exporter start); rejects when it cannot start. */
+  start(): Promise<void>;
+  /** Closes the browser process (shutdown). */
+  close(): Promise<void>;
+}
+
+export interface SessionOptions {
+  ignoreHttpsErrors: boolean;
+  /** What the page does while the steps run; the check decides what is a failure. */
+  events: PageEvents;
+}
+
+/** What a page reports, in the driver's words turned into plain values. */
+export interface PageEvents {
+  /** An uncaught exception in the page. */
+  pageError(message: string): void;
+  /** A console message of type error. */
+  consoleError(text: string): void;
+  /** A response; `document` says whether it is a frame's navigation. */
+  response(url: string, status: number, document: boolean): void;
+  /** A request that got no response (refused, reset, aborted), with the browser's reason. */
+  requestFailed(url: string, reason: string, document: boolean): void;
+}
+
+/** One run's page. Selectors are CSS; times are milliseconds. Errors are thrown as StepError. */
+export interface BrowserSession {
+  /** Navigates and waits for the load event; returns the main document's status (undefined: none, e.g. a same-document move). */
+  goto(url: string, timeoutMs: number): Promise<number | undefined>;
+  fill(selector: string, value: string, timeoutMs: number): Promise<void>;
+  click(selector: string, timeoutMs: number): Promise<void>;
+  waitForSelector(selector: string, timeoutMs: number): Promise<void>;
+  waitForText(text: string, timeoutMs: number): Promise<void>;
+  /** The page's visible text now. */
+  bodyText(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** A step's action did not complete: `notFound` when its selector or text never appeared in time. */
+export class StepError extends Error {
+  constructor(
+    message: string,
+    readonly notFound: boolean,
+  ) {
+    super(message);
+    this.name = "StepError";
+  }
+}

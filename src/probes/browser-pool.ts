@@ -1,0 +1,44 @@
+import type { BrowserKind } from "../config/browser-settings-schema.js";
+import { ConcurrencyLimit } from "../scheduler/concurrency-limit.js";
+import type { BrowserDriver } from "./browser-driver.js";
+import { ChromiumDriver } from "./chromium-driver.js";
+
+/** At most this many pages open at once across all browser checks (each page costs tens of MB and CPU). */
+export const BROWSER_MAX_PAGES = 4;
+
+/** One driver (one browser process) per kind, shared by every browser check of the process. */
+const drivers = new Map<BrowserKind, BrowserDriver>();
+const DRIVER_FACTORIES: Record<BrowserKind, () => BrowserDriver> = { chromium: () => new ChromiumDriver() };
+
+/** The cap on concurrent pages; browser checks over it wait in arrival order (inside their own timeout). */
+export const browserPages = new ConcurrencyLimit(BROWSER_MAX_PAGES);
+
+export function browserDriver(kind: BrowserKind): BrowserDriver {
+  let driver = drivers.get(kind);
+  if (!driver) {
+    driver = DRIVER_FACTORIES[kind]();
+    drivers.set(kind, driver);
+  }
+  return driver;
+}
+
+/**
+ * Starts the browsers the checks use before their first run, so that a browser's start (a second or more on a
+ * busy machine) is not charged to a check's timeout. A browser that cannot start is reported by the checks.
+ */
+export async function startBrowsers(kinds: Iterable<BrowserKind>): Promise<void> {
+  await Promise.all(
+    [...new Set(kinds)].map((kind) =>
+      browserDriver(kind)
+        .start()
+        .catch(() => {}),
+    ),
+  );
+}
+
+/** Closes every browser process (exporter shutdown, end of a CLI probe, tests). */
+export async function closeBrowsers(): Promise<void> {
+  const all = [...drivers.values()];
+  drivers.clear();
+  await Promise.all(all.map((d) => d.close()));
+}

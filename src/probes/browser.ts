@@ -1,0 +1,149 @@
+import type { ResolvedCheck } from "../config/load.js";
+import { compilePattern } from "../config/pattern.js";
+import type { BrowserStep } from "../config/browser-settings-schema.js";
+import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
+import { StepError, type BrowserSession, type PageEvents } from "./browser-driver.js";
+import { browserDriver, browserPages } from "./browser-pool.js";
+import { firstLine } from "./chromium-driver.js";
+import { ProbeFailure, type Prober, type ProbeContext } from "./probe.js";
+import { expandTemplate } from "./template.js";
+
+type BrowserCheck = Extract<ResolvedCheck, { kind: "browser" }>;
+
+/** Chromium's console line for a failed subresource: a request failure, reported as such, not a script error. */
+const RESOURCE_CONSOLE_LINE = /^Failed to load resource\b/;
+
+/**
+ * The `kind: browser` check: a real browser (one process per kind, shared; a fresh context per run; at most
+ * BROWSER_MAX_PAGES pages at once) runs the steps in order. Each step's time is the phase named after it. The
+ * run fails on the first of: a navigation that fails or answers 4xx/5xx (browser_navigation), an uncaught
+ * exception or console error not allowed by allowed_script_errors (browser_script_error), a same-origin request
+ * that fails or answers 5xx (browser_request_failed), a step whose selector or text is not found
+ * (browser_step, naming the step). Values typed by `fill` are secrets: never in notes or messages.
+ */
+export const probeBrowser: Prober<BrowserCheck> = async (check, ctx) => {
+  await browserPages.acquire();
+  if (ctx.signal.aborted) {
+    browserPages.release();
+    return;
+  }
+  try {
+    await runSteps(check, ctx);
+  } finally {
+    browserPages.release();
+  }
+};
+
+async function runSteps(check: BrowserCheck, ctx: ProbeContext): Promise<void> {
+  const b = check.browser;
+  const origins = new Set(b.steps.flatMap((s) => ("goto" in s ? [new URL(s.goto).origin] : [])));
+  const sameOrigin = (url: string) => URL.canParse(url) && origins.has(new URL(url).origin);
+  const allowed = b.allowed_script_errors.map(compilePattern);
+  let raise!: (failure: ProbeFailure) => void;
+  let raised = false;
+  const problem = new Promise<never>((_, reject) => {
+    raise = (failure) => {
+      if (raised) return;
+      raised = true;
+      reject(failure);
+    };
+  });
+  problem.catch(() => {});
+  const scriptError = (what: string, text: string) => {
+    if (allowed.some((p) => p.test(text))) return ctx.note(`allowed ${what}: ${firstLine(text)}`);
+    raise(new ProbeFailure("browser_script_error", `${what}: ${firstLine(text)}`));
+  };
+  const events: PageEvents = {
+    pageError: (message) => scriptError("uncaught exception", message),
+    consoleError: (text) => {
+      if (!RESOURCE_CONSOLE_LINE.test(text)) scriptError("console error", text);
+    },
+    response: (url, status, document) => {
+      if (status < 500 || !sameOrigin(url)) return;
+      const where = pathOf(url);
+      if (document) raise(new ProbeFailure("browser_navigation", `${where} answered ${status}`));
+      else raise(new ProbeFailure("browser_request_failed", `${where} answered ${status}`));
+    },
+    requestFailed: (url, reason, document) => {
+      // A request the page gave up on (a navigation away) is not the site's failure.
+      if (document || reason === "net::ERR_ABORTED" || !sameOrigin(url)) return;
+      raise(new ProbeFailure("browser_request_failed", `${pathOf(url)} failed: ${reason}`));
+    },
+  };
+
+  let session: BrowserSession;
+  try {
+    session = await browserDriver(b.browser).openSession({ ignoreHttpsErrors: b.insecure_skip_verify, events });
+  } catch (err) {
+    // The monitor's own browser, not the site: never charged as one of the site's reasons.
+    throw new ProbeFailure("internal", `cannot open a page in ${b.browser}: ${firstLine((err as Error).message)}`);
+  }
+  const closeOnAbort = () => void session.close().catch(() => {});
+  ctx.signal.addEventListener("abort", closeOnAbort, { once: true });
+  const scope = { secret: check.secrets, vars: {}, now: ctx.now(), zone: CENTRAL_TIME_ZONE };
+  try {
+    for (const step of b.steps) {
+      const start = performance.now();
+      try {
+        await Promise.race([runStep(session, step, b.step_timeout, check.timeoutMs, scope, ctx), problem]);
+      } catch (err) {
+        if (err instanceof ProbeFailure) throw new ProbeFailure(err.reason, `step ${step.name}: ${err.message}`);
+        if (ctx.signal.aborted) throw new ProbeFailure("timeout", `step ${step.name} did not finish`);
+        throw err;
+      } finally {
+        ctx.phases[step.name] = (performance.now() - start) / 1000;
+      }
+    }
+  } finally {
+    ctx.signal.removeEventListener("abort", closeOnAbort);
+    await session.close().catch(() => {});
+  }
+}
+
+async function runStep(
+  session: BrowserSession,
+  step: BrowserStep,
+  stepTimeoutMs: number,
+  checkTimeoutMs: number,
+  scope: Parameters<typeof expandTemplate>[1],
+  ctx: ProbeContext,
+): Promise<void> {
+  try {
+    if ("goto" in step) {
+      let status: number | undefined;
+      try {
+        status = await session.goto(step.goto, checkTimeoutMs);
+      } catch (err) {
+        throw new ProbeFailure("browser_navigation", `${pathOf(step.goto)}: ${firstLine((err as Error).message)}`);
+      }
+      ctx.note(`step ${step.name}: goto ${pathOf(step.goto)} -> ${status ?? "no document"}`);
+      if (status !== undefined && status >= 400) throw new ProbeFailure("browser_navigation", `${pathOf(step.goto)} answered ${status}`);
+    } else if ("fill" in step) {
+      await session.fill(step.fill, expandTemplate(step.value, scope), stepTimeoutMs);
+      ctx.note(`step ${step.name}: filled ${step.fill}`);
+    } else if ("click" in step) {
+      await session.click(step.click, stepTimeoutMs);
+      ctx.note(`step ${step.name}: clicked ${step.click}`);
+    } else if ("wait_for" in step) {
+      if (step.wait_for.selector !== undefined) await session.waitForSelector(step.wait_for.selector, stepTimeoutMs);
+      else await session.waitForText(step.wait_for.text!, stepTimeoutMs);
+      ctx.note(`step ${step.name}: found ${step.wait_for.selector ?? JSON.stringify(step.wait_for.text)}`);
+    } else {
+      const expected = "expect_text" in step;
+      const text = expected ? step.expect_text : step.expect_no_text;
+      const shown = (await session.bodyText()).includes(text);
+      if (shown !== expected) throw new ProbeFailure("browser_step", `the page ${expected ? "does not show" : "shows"} ${JSON.stringify(text)}`);
+      ctx.note(`step ${step.name}: the page ${expected ? "shows" : "does not show"} ${JSON.stringify(text)}`);
+    }
+  } catch (err) {
+    if (err instanceof StepError) throw new ProbeFailure("browser_step", err.message);
+    throw err;
+  }
+}
+
+/** A URL without its query (which may carry tokens): origin and path. */
+function pathOf(url: string): string {
+  if (!URL.canParse(url)) return "(an unparsable URL)";
+  const u = new URL(url);
+  return `${u.origin}${u.pathname}`;
+}

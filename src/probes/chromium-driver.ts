@@ -1,0 +1,114 @@
+import { chromium, errors, type Browser, type Page } from "playwright-core";
+import { StepError, type BrowserDriver, type BrowserSession, type SessionOptions } from "./browser-driver.js";
+
+/** Debian's Chromium (scripts/setup.sh installs it); SMT_CHROMIUM names another binary. Never a downloaded browser. */
+export const CHROMIUM_EXECUTABLE = process.env.SMT_CHROMIUM ?? "/usr/bin/chromium";
+
+/** Flags that work as root in a container, with nothing phoning home (../shared/toolbox.md). */
+const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** Chromium driven by playwright-core: one process, started on first use and again after it disconnected. */
+export class ChromiumDriver implements BrowserDriver {
+  readonly kind = "chromium" as const;
+  private browser: Promise<Browser> | undefined;
+
+  private launch(): Promise<Browser> {
+    if (!this.browser) {
+      const launching = chromium.launch({ executablePath: CHROMIUM_EXECUTABLE, args: CHROMIUM_FLAGS });
+      this.browser = launching;
+      launching.then(
+        (b) =>
+          b.on("disconnected", () => {
+            if (this.browser === launching) this.browser = undefined;
+          }),
+        () => {
+          if (this.browser === launching) this.browser = undefined;
+        },
+      );
+    }
+    return this.browser;
+  }
+
+  async start(): Promise<void> {
+    await this.launch();
+  }
+
+  async openSession(options: SessionOptions): Promise<BrowserSession> {
+    const browser = await this.launch();
+    const context = await browser.newContext({ ignoreHTTPSErrors: options.ignoreHttpsErrors, acceptDownloads: false });
+    const page = await context.newPage();
+    const { events } = options;
+    const isDocument = (r: { resourceType(): string }) => r.resourceType() === "document";
+    page.on("pageerror", (e) => events.pageError(e.message));
+    page.on("console", (m) => {
+      if (m.type() === "error") events.consoleError(m.text());
+    });
+    page.on("response", (r) => events.response(r.url(), r.status(), isDocument(r.request())));
+    page.on("requestfailed", (r) => events.requestFailed(r.url(), r.failure()?.errorText ?? "failed", isDocument(r)));
+    return new ChromiumSession(page, () => context.close());
+  }
+
+  async close(): Promise<void> {
+    const browser = this.browser;
+    this.browser = undefined;
+    if (browser) await (await browser.catch(() => undefined))?.close();
+  }
+}
+
+class ChromiumSession implements BrowserSession {
+  constructor(
+    private readonly page: Page,
+    readonly close: () => Promise<void>,
+  ) {}
+
+  async goto(url: string, timeoutMs: number): Promise<number | undefined> {
+    const response = await this.page.goto(url, { timeout: timeoutMs, waitUntil: "load" });
+    return response?.status();
+  }
+
+  fill(selector: string, value: string, timeoutMs: number): Promise<void> {
+    return found(`selector ${JSON.stringify(selector)}`, timeoutMs, () => this.page.fill(selector, value, { timeout: timeoutMs }));
+  }
+
+  click(selector: string, timeoutMs: number): Promise<void> {
+    return found(`selector ${JSON.stringify(selector)}`, timeoutMs, () => this.page.click(selector, { timeout: timeoutMs }));
+  }
+
+  waitForSelector(selector: string, timeoutMs: number): Promise<void> {
+    return found(`selector ${JSON.stringify(selector)}`, timeoutMs, async () => {
+      await this.page.waitForSelector(selector, { timeout: timeoutMs, state: "visible" });
+    });
+  }
+
+  waitForText(text: string, timeoutMs: number): Promise<void> {
+    return found(`text ${JSON.stringify(text)}`, timeoutMs, () => this.page.getByText(text).first().waitFor({ timeout: timeoutMs, state: "visible" }));
+  }
+
+  async bodyText(): Promise<string> {
+    return this.page.innerText("body");
+  }
+}
+
+/** Turns playwright's timeout into a StepError without its call log (which may quote what was typed). */
+async function found(what: string, timeoutMs: number, action: () => Promise<void>): Promise<void> {
+  try {
+    await action();
+  } catch (err) {
+    if (err instanceof errors.TimeoutError) throw new StepError(`${what} not found within ${timeoutMs / 1000} s`, true);
+    throw new StepError(firstLine((err as Error).message), false);
+  }
+}
+
+/** Playwright's messages carry a call log after the first line; only the first line is kept. */
+export function firstLine(message: string): string {
+  return message.split("\n", 1)[0]!.slice(0, 300);
+}

@@ -1,0 +1,119 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig, type ResolvedCheck } from "../src/config/load.js";
+import { ProbeMetrics } from "../src/exporter/probe-metrics.js";
+import { closeBrowsers, startBrowsers } from "../src/probes/browser-pool.js";
+import { CHROMIUM_EXECUTABLE } from "../src/probes/chromium-driver.js";
+import type { ProbeResult } from "../src/probes/probe.js";
+import { runCheck } from "../src/probes/run.js";
+import { startSimulator, type RunningSimulator } from "../src/simulator/simulator.js";
+
+/** `kind: browser` in Debian's Chromium against the simulator's portal: one browser process for the whole file. */
+
+const TIMEOUT_S = 10;
+const CLI = join(__dirname, "..", "dist", "cli", "main.js");
+
+let sim: RunningSimulator;
+let dir: string;
+let configFile: string;
+/** Every result of the file's runs, read by the secrets test at the end. */
+const results: ProbeResult[] = [];
+let check: ResolvedCheck;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM_EXECUTABLE)) throw new Error(`${CHROMIUM_EXECUTABLE} is missing: scripts/setup.sh installs Debian's chromium package`);
+  dir = mkdtempSync(join(tmpdir(), "smt-browser-"));
+  sim = await startSimulator({ stateDir: join(dir, "sim"), ports: { admin: 0, gui: 0, api: 0, han: 0, ftps: 0, sftp: 0 } });
+  configFile = join(dir, "exporter.yml");
+  writeFileSync(configFile, portalConfig(TIMEOUT_S));
+  check = loadConfig(configFile).checks[0]!;
+  await startBrowsers(["chromium"]);
+});
+
+function portalConfig(timeoutSeconds: number): string {
+  return `checks:
+  - name: portal_usage
+    service: gui
+    kind: browser
+    timeout: ${timeoutSeconds}s
+    browser:
+      browser: chromium
+      insecure_skip_verify: true
+      step_timeout: 2s
+      secrets:
+        username: { file: ${sim.files.apiUsername} }
+        password: { file: ${sim.files.apiPassword} }
+      steps:
+        - { name: login_page, goto: "https://127.0.0.1:${sim.ports.gui}/login" }
+        - { name: user_id, fill: "#username", value: "{{ secret.username }}" }
+        - { name: password, fill: "#password", value: "{{ secret.password }}" }
+        - { name: log_in, click: "#login" }
+        - { name: usage_table, wait_for: { selector: "#usage-table" } }
+        - { name: esiid_shown, wait_for: { text: "Daily usage for ESIID 10443720000000001" } }
+        - { name: kwh_shown, expect_text: "31.40" }
+        - { name: no_login_error, expect_no_text: "not valid" }
+`;
+}
+
+afterEach(async () => {
+  await sim.clearFaults();
+});
+
+afterAll(async () => {
+  await closeBrowsers();
+  await sim?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("kind: browser (Chromium)", () => {
+  it("logs in and sees the usage page rendered by JavaScript; each step is a phase", async () => {
+    const result = await runCheck(check);
+    results.push(result);
+    expect(result.failure).toBeUndefined();
+    expect(result.success).toBe(true);
+    expect(Object.keys(result.phases)).toEqual(["login_page", "user_id", "password", "log_in", "usage_table", "esiid_shown", "kwh_shown", "no_login_error"]);
+    expect(result.log.join("\n")).toContain("step usage_table: found #usage-table");
+  });
+
+  const faults = [
+    { fault: "js_error", reason: "browser_script_error", message: /uncaught exception: Cannot read properties of undefined/ },
+    { fault: "asset_500", reason: "browser_request_failed", message: /\/assets\/usage\.js answered 500/ },
+    { fault: "login_broken", reason: "browser_step", message: /^step usage_table: selector "#usage-table" not found within 2 s$/ },
+  ];
+  for (const row of faults) {
+    it(`${row.fault} fails with ${row.reason} within timeout + 1 s`, async () => {
+      expect(await sim.setFault("gui", row.fault)).toBeUndefined();
+      const result = await runCheck(check);
+      results.push(result);
+      expect(result.success).toBe(false);
+      expect(result.failure?.reason).toBe(row.reason);
+      expect(result.failure?.message).toMatch(row.message);
+      expect(result.durationSeconds).toBeLessThan(TIMEOUT_S + 1);
+    });
+  }
+
+  it("the password typed by fill is in no log line, metric or error", async () => {
+    const password = readFileSync(sim.files.apiPassword, "utf8");
+    expect(results.map((r) => r.failure?.reason)).toEqual([undefined, "browser_script_error", "browser_request_failed", "browser_step"]);
+    const metrics = new ProbeMetrics();
+    metrics.addCheck(check, "test");
+    for (const result of results) metrics.record(check.name, result, Date.now());
+    const exposition = await metrics.registry.metrics();
+    expect(exposition).toMatch(/smt_probe_success\{service="gui",check="portal_usage",location="test",browser="chromium"\} 0/);
+    expect(exposition).toContain('smt_probe_failures_total{service="gui",check="portal_usage",location="test",browser="chromium",reason="browser_step"} 1');
+    for (const text of [JSON.stringify(results), exposition]) expect(text).not.toContain(password);
+  });
+
+  it("a browser that cannot start is the monitor's fault (internal), named, not one of the site's reasons", () => {
+    const run = spawnSync(process.execPath, [CLI, "probe", "--config", configFile, "--check", "portal_usage"], {
+      env: { ...process.env, SMT_CHROMIUM: join(dir, "no-such-chromium") },
+      encoding: "utf8",
+      timeout: 20_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/result: {3}FAILURE reason=internal: cannot open a page in chromium: .*no-such-chromium/);
+  });
+});
