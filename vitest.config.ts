@@ -32,6 +32,8 @@ export default defineConfig({
     // keep both cores busy while the minute-bound ones wait.
     maxWorkers: 4,
     sequence: { sequencer: MinuteBoundFirst },
+    // One folder per run for what files build once and share (test/support/shared-build.ts).
+    globalSetup: ["test/support/global-setup.ts"],
     // The JSON report feeds scripts/slowest-tests.mjs (printed at the end of .ci/run).
     reporters: ["default", ["json", { outputFile: ".test-report/vitest.json" }]],
   },

@@ -30,6 +30,13 @@ if [ ${#need[@]} -gt 0 ]; then
   done
 fi
 
+# --defer-native-build (.ci/run): npm ci without install scripts; the caller runs `npm rebuild
+# better-sqlite3` (the one install script package.json's allowScripts approves) beside other work.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  if [ "${1:-}" = "--defer-native-build" ]; then
+    npm ci --no-audit --no-fund --ignore-scripts
+  else
+    # JOBS=max: node-gyp compiles SQLite and the binding side by side (SQLite's one C file is most of it).
+    JOBS=max npm ci --no-audit --no-fund
+  fi
 fi

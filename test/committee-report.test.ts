@@ -1,29 +1,29 @@
-import { execFile } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { promisify } from "node:util";
 import { chromium, type BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serviceName } from "../src/report/committee-format.js";
 import { NoticeStore } from "../src/notices/notice-store.js";
 import { reportMonth } from "../src/report/report-month.js";
-import { CLI as cli, ROOT as root, runReport as report, stepTimer } from "./support/report-cli.js";
-import { startPrometheus, type PrometheusServer } from "./support/prometheus-server.js";
-import { SERVICES_IN_ORDER, syntheticMarch2026, writeSyntheticOpenMetrics, type GroundTruth } from "./support/synthetic-month.js";
+import { CLI as cli, runReport as report, stepTimer } from "./support/report-cli.js";
+import type { PrometheusServer } from "./support/prometheus-server.js";
+import { SERVICES_IN_ORDER, syntheticMarch2026, type GroundTruth } from "./support/synthetic-month.js";
 import { writeSyntheticEnergyData, type EnergyTruth } from "./support/synthetic-energy-data.js";
+import { backfilledMarch2026 } from "./support/backfilled-month.js";
 import { CHROMIUM, CHROMIUM_ARGS } from "./support/chromium.js";
 
 /**
  * The committee report on a backfilled synthetic March 2026 (DST starts on the 8th): the rules
  * engineer's probe series and ground truth (test/support/synthetic-month.ts) plus energy-data, ticket
  * and HAN series (test/support/synthetic-energy-data.ts) go through `promtool tsdb create-blocks-from
- * openmetrics`, the project's recording rules through `create-blocks-from rules`, a notifier store gets
- * a few notices, and `smt-monitor report --month 2026-03` must print exactly the figures the test
- * derives itself from the generated samples. Then the HTML report is opened in a real Chromium.
+ * openmetrics`, the project's recording rules through `create-blocks-from rules` (the probe series'
+ * blocks are built once per run with test/report-accuracy.test.ts: test/support/backfilled-month.ts),
+ * a notifier store gets a few notices, and `smt-monitor report --month 2026-03` must print exactly
+ * the figures the test derives itself from the generated samples. Then the HTML report is opened in
+ * a real Chromium.
  */
-const run = promisify(execFile);
 const MINUTE = 60_000;
 
 let dir: string;
@@ -213,40 +213,14 @@ const { timings, timed } = stepTimer();
 
 beforeAll(async () => {
   statSync(cli); // `npm test` builds first; alone: npx tsc -p .
-  dir = mkdtempSync(join(tmpdir(), "smt-committee-"));
-  const probes = join(dir, "probes.om.txt");
-  const market = join(dir, "market.om.txt");
-  const data = join(dir, "data");
-  ({ truth } = await timed("generate probes", () => writeSyntheticOpenMetrics(syntheticMarch2026(), probes)));
-  energy = await timed("generate market data", () => writeSyntheticEnergyData(market));
-  for (const input of [probes, market]) {
-    await timed(`create-blocks-from openmetrics ${input.replace(/.*\//, "")}`, () =>
-      run("promtool", ["tsdb", "create-blocks-from", "openmetrics", "--max-block-duration=486h", input, data], { maxBuffer: 16 << 20 }),
-    );
-    rmSync(input);
-  }
-  prometheus = await startPrometheus({ dir });
-  const rulesOut = join(dir, "rule-blocks");
-  await timed("create-blocks-from rules", () =>
-    run(
-      "promtool",
-      [
-        "tsdb",
-        "create-blocks-from",
-        "rules",
-        `--url=${prometheus!.url}`,
-        "--start=2026-02-27T06:00:00Z",
-        "--end=2026-04-01T07:00:00Z",
-        `--output-dir=${rulesOut}`,
-        "--max-block-duration=162h",
-        "prometheus/rules/smt-availability.rules.yml",
-      ],
-      { cwd: root, maxBuffer: 16 << 20 },
-    ),
-  );
-  await prometheus.stop();
-  for (const block of readdirSync(rulesOut)) renameSync(join(rulesOut, block), join(data, block));
-  prometheus = await startPrometheus({ dir });
+  // the probe series and the recording rules (built once per run, shared with report-accuracy), plus the market series
+  ({ dir, prometheus, truth } = await backfilledMarch2026(syntheticMarch2026(), timed, {
+    extraOpenMetrics: (own) => {
+      const market = join(own, "market.om.txt");
+      energy = writeSyntheticEnergyData(market);
+      return [market];
+    },
+  }));
   noticesDb = join(dir, "notices.db");
   runs = truthRuns();
   expectedNotices = writeNotices(runs);

@@ -1,13 +1,10 @@
-import { execFile } from "node:child_process";
-import { mkdtempSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { promisify } from "node:util";
+import { rmSync, statSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reportMonth } from "../src/report/report-month.js";
-import { CLI as cli, ROOT as root, runReport as report, stepTimer } from "./support/report-cli.js";
-import { startPrometheus, type PrometheusServer } from "./support/prometheus-server.js";
-import { SERVICES_IN_ORDER, syntheticMarch2026, writeSyntheticOpenMetrics, type GroundTruth } from "./support/synthetic-month.js";
+import { backfilledMarch2026 } from "./support/backfilled-month.js";
+import { CLI as cli, runReport as report, stepTimer } from "./support/report-cli.js";
+import type { PrometheusServer } from "./support/prometheus-server.js";
+import { SERVICES_IN_ORDER, syntheticMarch2026, type GroundTruth } from "./support/synthetic-month.js";
 
 /**
  * The report is exact to the minute on a synthetic DST month: exporter series for March 2026 (and a
@@ -15,10 +12,9 @@ import { SERVICES_IN_ORDER, syntheticMarch2026, writeSyntheticOpenMetrics, type 
  * openmetrics`, the project's recording rules are evaluated over them by `promtool tsdb
  * create-blocks-from rules` (range queries against that Prometheus, at the group's own evaluation
  * offset, like a live server), and `smt-monitor report` must give exactly the minutes that the test
- * counts itself from the generated samples and the window list.
+ * counts itself from the generated samples and the window list. The blocks are built once per run
+ * and shared with test/committee-report.test.ts (test/support/backfilled-month.ts).
  */
-const run = promisify(execFile);
-
 let dir: string;
 let prometheus: PrometheusServer | undefined;
 let truth: GroundTruth;
@@ -26,39 +22,7 @@ const { timings, timed } = stepTimer();
 
 beforeAll(async () => {
   statSync(cli); // `npm test` builds first; alone: npx tsc -p .
-  dir = mkdtempSync(join(tmpdir(), "smt-accuracy-"));
-  const schedule = syntheticMarch2026();
-  const input = join(dir, "exporters.om.txt");
-  const data = join(dir, "data");
-  ({ truth } = await timed("generate", () => writeSyntheticOpenMetrics(schedule, input)));
-  await timed("create-blocks-from openmetrics", () =>
-    run("promtool", ["tsdb", "create-blocks-from", "openmetrics", "--max-block-duration=486h", input, data], { maxBuffer: 16 << 20 }),
-  );
-  rmSync(input);
-  prometheus = await startPrometheus({ dir });
-  const rulesOut = join(dir, "rule-blocks");
-  // From a day after the data starts (the maintenance gauges are remembered for a day) to past the
-  // recording of March's last minute. The rule file path is the project's, so the group offset is too.
-  await timed("create-blocks-from rules", () =>
-    run(
-      "promtool",
-      [
-        "tsdb",
-        "create-blocks-from",
-        "rules",
-        `--url=${prometheus!.url}`,
-        "--start=2026-02-27T06:00:00Z",
-        "--end=2026-04-01T07:00:00Z",
-        `--output-dir=${rulesOut}`,
-        "--max-block-duration=162h",
-        "prometheus/rules/smt-availability.rules.yml",
-      ],
-      { cwd: root, maxBuffer: 16 << 20 },
-    ),
-  );
-  await prometheus.stop();
-  for (const block of readdirSync(rulesOut)) renameSync(join(rulesOut, block), join(data, block));
-  prometheus = await timed("restart prometheus", () => startPrometheus({ dir }));
+  ({ dir, prometheus, truth } = await backfilledMarch2026(syntheticMarch2026(), timed));
 }, 600_000);
 
 afterAll(async () => {
@@ -140,7 +104,7 @@ describe("report accuracy on a backfilled DST month (real promtool and Prometheu
     );
     const md = await report(["--prometheus", prometheus!.url, "--month", "2026-03", "--format", "md"]);
     expect(md.stdout).toContain(`| gui | 44580 | ${gui.maintenance} | ${gui.unavailable} | ${gui.unmeasured} | ${gui.available} |`);
-  });
+  }, 120_000); // three whole report runs, beside test/committee-report.test.ts' on the same shared blocks
 
   it("minutes at the DST change, window edges and month edges are classified like the ground truth", async () => {
     // spot checks of the recorded series themselves (the report only sums them)

@@ -214,11 +214,25 @@ class IntervalCursor {
  * reserved and planned windows apart and smt_maintenance_exclude_policy{policy}.
  */
 export function writeSyntheticOpenMetrics(schedule: SyntheticSchedule, path: string): { samples: number; truth: GroundTruth } {
-  const fd = openSync(path, "w");
+  return generate(schedule, path);
+}
+
+/**
+ * The ground truth of the schedule alone, without writing its samples: for a test that reads a
+ * backfill another file built (test/support/backfilled-month.ts). The same walk over the same
+ * samples as writeSyntheticOpenMetrics, only the text is not formatted.
+ */
+export function syntheticGroundTruth(schedule: SyntheticSchedule): GroundTruth {
+  return generate(schedule, undefined).truth;
+}
+
+function generate(schedule: SyntheticSchedule, path: string | undefined): { samples: number; truth: GroundTruth } {
+  const fd = path === undefined ? undefined : openSync(path, "w");
+  const writing = fd !== undefined;
   let buffer = "";
   let samples = 0;
   const flush = (force = false) => {
-    if (force || buffer.length > 1 << 20) {
+    if (fd !== undefined && (force || buffer.length > 1 << 20)) {
       writeSync(fd, buffer);
       buffer = "";
     }
@@ -271,16 +285,16 @@ export function writeSyntheticOpenMetrics(schedule: SyntheticSchedule, path: str
     for (const l of perLocation) {
       const t = schedule.fromMs + k * SCRAPE + l.loc.phaseMs;
       if (t >= schedule.toMs || l.down.contains(t)) continue;
-      const ts = (t / 1000).toFixed(3);
+      const ts = writing ? (t / 1000).toFixed(3) : "";
       const minute = Math.floor(t / MINUTE) - firstMinute;
       for (const c of l.checks) {
         const failed = c.failing.contains(t);
-        buffer += `${c.series} ${failed ? 0 : 1} ${ts}\n`;
+        if (writing) buffer += `${c.series} ${failed ? 0 : 1} ${ts}\n`;
         samples++;
         reporting[c.ci]![minute]! |= c.bit;
         if (failed) failing[c.ci]![minute]! |= c.bit;
       }
-      if (k % 4 === 0) {
+      if (writing && k % 4 === 0) {
         if (l.policy) {
           buffer += `${l.policy} 1 ${ts}\n`;
           samples++;
@@ -297,7 +311,7 @@ export function writeSyntheticOpenMetrics(schedule: SyntheticSchedule, path: str
   }
   buffer += "# EOF\n";
   flush(true);
-  closeSync(fd);
+  if (fd !== undefined) closeSync(fd);
 
   // Ground truth: maintenance from the window list; otherwise from the samples of each minute.
   const popcount = (x: number) => (x & 1) + ((x >> 1) & 1) + ((x >> 2) & 1);
