@@ -51,9 +51,9 @@ describe("config validation names the file, line, field and what was expected", 
   - name: b
     service: api
     kind: soap`);
-    expect(out).toContain('smt.yaml:3:14: checks[0].service: expected one of "gui", "api", "ftps", "han", got string "portal"');
+    expect(out).toContain('smt.yaml:3:14: checks[0].service: expected one of "gui", "api", "ftps", "han", "call_center", got string "portal"');
     expect(out).toContain('smt.yaml:5:39: checks[0].http.methd: unknown field "methd"');
-    expect(out).toContain('smt.yaml:8:11: checks[1].kind: expected kind to be one of "http", "api", "ftps", "sftp"');
+    expect(out).toContain('smt.yaml:8:11: checks[1].kind: expected kind to be one of "http", "api", "ftps", "sftp", "status_feed"');
   });
 
   it("rejects duplicate names and a timeout longer than the interval", () => {

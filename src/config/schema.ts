@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { configName, intervalTimeoutSchemas, timeoutProblem } from "./schema-parts.js";
-import { apiProbeSettings, ftpsProbeSettings, httpProbeSettings, sftpProbeSettings } from "./probe-settings-schema.js";
+import { apiProbeSettings, ftpsProbeSettings, httpProbeSettings, sftpProbeSettings, statusFeedProbeSettings } from "./probe-settings-schema.js";
 import { maintenanceConfig } from "./maintenance-schema.js";
 import { energyDataConfig } from "./energy-data-schema.js";
 import { marketFiguresConfig } from "./market-figures-schema.js";
@@ -20,6 +20,8 @@ export {
   jsonAssertion,
   jsonPathAssertion,
   sftpProbeSettings,
+  statusFeedProbeSettings,
+  STATUS_FEED_STATES,
   tlsSettings,
   type ApiProbeSettings,
   type ApiStep,
@@ -28,6 +30,8 @@ export {
   type JsonAssertion,
   type JsonPathAssertion,
   type SftpProbeSettings,
+  type StatusFeedProbeSettings,
+  type StatusFeedState,
   type TlsSettings,
 } from "./probe-settings-schema.js";
 export { secretSource, type SecretSource } from "./schema-parts.js";
@@ -57,6 +61,7 @@ export const checkConfig = z.discriminatedUnion("kind", [
   z.strictObject({ ...checkBase, kind: z.literal("api"), api: apiProbeSettings }),
   z.strictObject({ ...checkBase, kind: z.literal("ftps"), ftps: ftpsProbeSettings }),
   z.strictObject({ ...checkBase, kind: z.literal("sftp"), sftp: sftpProbeSettings }),
+  z.strictObject({ ...checkBase, kind: z.literal("status_feed"), status_feed: statusFeedProbeSettings }),
 ]);
 export type CheckConfig = z.infer<typeof checkConfig>;
 export type CheckKind = CheckConfig["kind"];

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { ResolvedCheck } from "../config/load.js";
 import type { ProbeResult } from "../probes/probe.js";
+import { STATUS_FEED_STATES } from "../config/probe-settings-schema.js";
 import { VERSION } from "../version.js";
 
 const LABELS = ["service", "check", "location"] as const;
@@ -16,6 +17,9 @@ interface KnownCheck {
   phaseLabels: (Labels & { phase: string })[];
   resultLabels: { success: Labels & { result: string }; failure: Labels & { result: string } };
   reasons: Set<string>;
+  /** A status_feed check: its success says something only when the feed was read (see record()). */
+  statusFeed: boolean;
+  stateLabels: (Labels & { state: string })[];
 }
 
 /** The phases each kind reports (api: one phase per step, named after the step). */
@@ -29,6 +33,8 @@ export function phasesOf(check: ResolvedCheck): string[] {
       return ["connect", "handshake", "auth", "list", "transfer"];
     case "api":
       return check.api.steps.map((s) => s.name);
+    case "status_feed":
+      return check.status_feed.url !== undefined ? ["dns", "connect", "tls", "processing", "transfer"] : ["read"];
   }
 }
 
@@ -48,6 +54,7 @@ export class ProbeMetrics {
   private readonly certNotAfter: Gauge;
   private readonly newestFile: Gauge;
   private readonly skipped: Counter;
+  private readonly feedState: Gauge;
   readonly startLag: Histogram;
   readonly reloadSuccessful: Gauge;
   readonly reloadTimestamp: Gauge;
@@ -95,6 +102,12 @@ export class ProbeMetrics {
       labelNames: l,
       registers,
     });
+    this.feedState = new Gauge({
+      name: "smt_status_feed_state",
+      help: "The state a status_feed check read (1 for the current one of up, down, degraded; absent while the feed says nothing).",
+      labelNames: [...l, "state"],
+      registers,
+    });
     this.skipped = new Counter({
       name: "smt_probe_skipped_total",
       help: "Scheduled runs skipped because the previous run of the check was still going or the scheduler fell behind.",
@@ -137,6 +150,8 @@ export class ProbeMetrics {
       phaseLabels: phases.map((phase) => ({ ...labels, phase })),
       resultLabels: { success: { ...labels, result: "success" }, failure: { ...labels, result: "failure" } },
       reasons: new Set(),
+      statusFeed: check.kind === "status_feed",
+      stateLabels: check.kind === "status_feed" ? STATUS_FEED_STATES.map((state) => ({ ...labels, state })) : [],
     };
     this.known.set(check.name, known);
     this.runs.inc(known.resultLabels.success, 0);
@@ -157,6 +172,7 @@ export class ProbeMetrics {
     for (const phase of known.phases) this.phaseDuration.remove({ ...labels, phase });
     for (const result of ["success", "failure"]) this.runs.remove({ ...labels, result });
     for (const reason of known.reasons) this.failures.remove({ ...labels, reason });
+    for (const state of known.stateLabels) this.feedState.remove(state);
   }
 
   record(name: string, result: ProbeResult, finishedAtMs: number): void {
@@ -164,7 +180,15 @@ export class ProbeMetrics {
     if (!known) return; // removed while it ran
     const labels = known.labels;
     const finished = finishedAtMs / 1000;
-    this.success.set(labels, result.success ? 1 : 0);
+    if (known.statusFeed && result.feedStatus === undefined) {
+      // A feed that could not be read (or answered nonsense) says nothing about the service: no
+      // success sample, so the minute is unmeasured unless another check measured it (docs/metrics.md).
+      this.success.remove(labels);
+      for (const state of known.stateLabels) this.feedState.remove(state);
+    } else {
+      this.success.set(labels, result.success ? 1 : 0);
+      for (const state of known.stateLabels) this.feedState.set(state, state.state === result.feedStatus?.state ? 1 : 0);
+    }
     this.duration.set(labels, result.durationSeconds);
     for (let i = 0; i < known.phases.length; i++) {
       this.phaseDuration.set(known.phaseLabels[i]!, result.phases[known.phases[i]!] ?? 0);

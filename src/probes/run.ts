@@ -4,6 +4,7 @@ import { probeApi } from "./api.js";
 import { probeFtps } from "./ftps.js";
 import { probeHttp } from "./http.js";
 import { probeSftp } from "./sftp.js";
+import { probeStatusFeed } from "./status-feed.js";
 import { ProbeFailure, type Prober, type ProbeContext, type ProbeResult } from "./probe.js";
 import { armTimer } from "../scheduler/timer.js";
 
@@ -13,6 +14,7 @@ const PROBERS: { [K in ResolvedCheck["kind"]]: Prober<Extract<ResolvedCheck, { k
   api: probeApi,
   ftps: probeFtps,
   sftp: probeSftp,
+  status_feed: probeStatusFeed,
 };
 
 export interface RunOptions {
@@ -68,6 +70,7 @@ export async function runCheck(check: ResolvedCheck, options: RunOptions = {}): 
     failure,
     certNotAfter: ctx.facts.certNotAfter,
     newestFileTime: ctx.facts.newestFileTime,
+    ...(ctx.facts.feedStatus !== undefined ? { feedStatus: ctx.facts.feedStatus } : {}),
     log,
   };
 }

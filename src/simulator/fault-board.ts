@@ -20,6 +20,9 @@ export const FAULTS = {
   // Energy data (src/simulator/energy-data-faults.ts): posted after the SLO deadline; flawed intervals.
   late_data: ["api", "ftps"],
   flawed_data: ["api", "ftps"],
+  // The call center's status feed (src/simulator/call-center-feed.ts): the phone system down, or degraded.
+  phone_system_down: ["call_center"],
+  phone_system_degraded: ["call_center"],
 } as const satisfies Record<string, readonly Service[]>;
 
 export type FaultName = keyof typeof FAULTS;
