@@ -9,6 +9,7 @@ import { promAlert, startAlertmanager, testAlertmanagerConfig, type RunningAlert
 import { CHROMIUM, CHROMIUM_ARGS } from "./support/chromium.js";
 import { waitFor } from "./support/http.js";
 import { REVIEWER, REVIEWER2, WEBHOOK_TOKEN, basic, startNotifier, type RunningNotifier } from "./support/notifier-fixture.js";
+import { startSimulatorFixture } from "./support/simulator-fixture.js";
 
 /**
  * Declared call-center outages (docs/notices.md, "Call-center outages"): a real notifier on
@@ -200,5 +201,35 @@ describe("a call-center outage declared on the review page (Chromium) drafts INI
     expect(notices()[1]!.body).toMatch(/LONG DESCRIPTION: The unplanned outage of the Smart Meter Texas call center has ended\./);
     expect(problems).toEqual([]);
     await context.close();
+  }, 120_000);
+
+  it("the phone system's status feed (the simulator's phone_system_down) turns the check red; the alert drafts INITIAL, the recovery COMPLETION", async () => {
+    const fx = await startSimulatorFixture();
+    try {
+      const feed = parseConfig(
+        `checks:\n  - { name: call_center_phone_system, service: call_center, kind: status_feed, timeout: 5s, status_feed: { url: "http://127.0.0.1:${fx.sim.ports.admin}/call-center/status" } }\n`,
+        join(dir, "feed.yaml"),
+        {},
+      ).checks[0]!;
+      expect((await runCheck(feed)).success).toBe(true);
+      expect(await fx.sim.setFault("call_center", "phone_system_down")).toBeUndefined();
+      expect((await runCheck(feed)).failure).toEqual({ reason: "status_down", message: "the status feed says down: phone system unreachable (simulated)" });
+
+      const before = n.notifier.store.listNotices({ service: "call_center", limit: 100 }).length;
+      const notices = () => n.notifier.store.listNotices({ service: "call_center", limit: 100 }).reverse().slice(before);
+      const start = Math.floor(Date.now() / 60_000) * 60 - 17 * 60;
+      await am.post([promAlert({ service: "call_center", start })]);
+      await waitFor("the INITIAL draft", async () => (notices().length > 0 ? true : undefined), 30_000);
+      expect(notices()[0]!.kind).toBe("INITIAL");
+      expect(notices()[0]!.subject).toMatch(/Smart Meter Texas call center$/);
+
+      await fx.sim.clearFaults("call_center");
+      expect((await runCheck(feed)).success).toBe(true);
+      await am.post([promAlert({ service: "call_center", start, endsAt: new Date() })]);
+      await waitFor("the COMPLETION draft", async () => (notices().length === 2 ? true : undefined), 30_000);
+      expect(notices().map((x) => x.kind)).toEqual(["INITIAL", "COMPLETION"]);
+    } finally {
+      await fx.stop();
+    }
   }, 120_000);
 });
