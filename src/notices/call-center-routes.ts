@@ -122,7 +122,7 @@ export function callCenterRoutes(deps: CallCenterRouteDeps): { pages: Router; ap
   };
   const body = (req: Request): OutageInput | undefined => {
     const b = req.body as unknown;
-    return typeof b === "object" && b !== null && !Array.isArray(b) ? (b) : undefined;
+    return typeof b === "object" && b !== null && !Array.isArray(b) ? b : undefined;
   };
   api.get("/status", (_req, res) => {
     const status = book.statusAt(now());
