@@ -216,7 +216,13 @@ describe("the store migration from version 2", () => {
             noticeTypeLabel: "Retail",
             intendedAudience: "REPs",
             contact: "Help desk",
-            serviceNames: { gui: "web portal (GUI)", api: "energy data API", ftps: "file delivery (SFTP/FTPS)", han: "HAN device service" },
+            serviceNames: {
+              gui: "web portal (GUI)",
+              api: "energy data API",
+              ftps: "file delivery (SFTP/FTPS)",
+              han: "HAN device service",
+              call_center: "call center",
+            },
             templates: Object.fromEntries(
               ["BUSINESS_PROCESS", "BUSINESS_PROCESS_COMPLETION"].map((k) => [
                 k,

@@ -279,6 +279,6 @@ describe("reserved windows per audience", () => {
     expect(reservedWindowsSection(samples, AUDIENCE_SECTIONS.amwg.services).services).toEqual([
       { service: "gui", reserved_minutes: 2400, announced_minutes: 600, unannounced_minutes: 1800 },
     ]);
-    expect(reservedWindowsSection(samples).services.map((s) => s.service)).toEqual(["gui", "api", "ftps", "han"]);
+    expect(reservedWindowsSection(samples).services.map((s) => s.service)).toEqual(["gui", "api", "ftps", "han", "call_center"]);
   });
 });

@@ -51,9 +51,9 @@ describe("config validation names the file, line, field and what was expected", 
   - name: b
     service: api
     kind: soap`);
-    expect(out).toContain('smt.yaml:3:14: checks[0].service: expected one of "gui", "api", "ftps", "han", got string "portal"');
+    expect(out).toContain('smt.yaml:3:14: checks[0].service: expected one of "gui", "api", "ftps", "han", "call_center", got string "portal"');
     expect(out).toContain('smt.yaml:5:39: checks[0].http.methd: unknown field "methd"');
-    expect(out).toContain('smt.yaml:8:11: checks[1].kind: expected kind to be one of "http", "api", "ftps", "sftp", "browser"');
+    expect(out).toContain('smt.yaml:8:11: checks[1].kind: expected kind to be one of "http", "api", "ftps", "sftp", "browser", "status_feed"');
   });
 
   it("rejects duplicate names and a timeout longer than the interval", () => {
@@ -260,10 +260,16 @@ describe("smt-monitor check-config", () => {
     const hostKey = generateSshKeyPair("smt");
     writeFileSync(join(exampleDir, "known_hosts"), `ftp.smartmetertexas.biz ${hostKey.public.split(" ").slice(0, 2).join(" ")}\n`);
     const run = spawnSync(process.execPath, [CLI, "check-config", example], {
-      env: { ...process.env, SMT_API_USERNAME: "u", SMT_API_PASSWORD: "p", SMT_SFTP_PRIVATE_KEY: generateSshKeyPair("rep").private },
+      env: {
+        ...process.env,
+        SMT_API_USERNAME: "u",
+        SMT_API_PASSWORD: "p",
+        SMT_SFTP_PRIVATE_KEY: generateSshKeyPair("rep").private,
+        SMT_NOTIFIER_READER_PASSWORD: "r",
+      },
     });
     expect(run.stderr.toString()).toBe("");
-    expect(run.stdout.toString()).toContain("OK (4 checks; services: gui, api, ftps, han");
+    expect(run.stdout.toString()).toContain("OK (6 checks; services: gui, api, ftps, han, call_center");
     const withoutEnv = spawnSync(process.execPath, [CLI, "check-config", example], {
       env: { PATH: process.env.PATH },
     });

@@ -90,7 +90,7 @@ describe("exporter endpoints", () => {
     const res = await get(`${base}/-/reload`, { method: "POST" });
     expect(res.status).toBe(500);
     expect(res.text).toContain(configFile);
-    expect(res.text).toMatch(/checks\[0\]\.service: expected one of "gui", "api", "ftps", "han", got string "portal"/);
+    expect(res.text).toMatch(/checks\[0\]\.service: expected one of "gui", "api", "ftps", "han", "call_center", got string "portal"/);
     let text = (await get(`${base}/metrics`)).text;
     expect(sample(text, "smt_exporter_config_last_reload_successful")).toBe(0);
     const runsBefore = sample(text, "smt_probe_runs_total", { check: "gui_home", result: "success" })!;

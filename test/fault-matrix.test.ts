@@ -18,6 +18,7 @@ const CHECK_OF: Record<Target, string> = {
   ftps: "ftps_interval_files",
   sftp: "sftp_interval_files",
   han: "han_device_status",
+  call_center: "call_center_phone_system",
 };
 const serviceOf = (t: Target): Service => (t === "sftp" ? "ftps" : t);
 
@@ -36,6 +37,7 @@ const MATRIX: { fault: string; expect: Partial<Record<Target, FailureReason>> }[
   { fault: "wrong_host_key", expect: { sftp: "ssh_host_key" } },
   { fault: "hang_after_banner", expect: { sftp: "timeout" } },
   { fault: "slow_transfer", expect: { sftp: "timeout" } },
+  { fault: "phone_system_down", expect: { call_center: "status_down" } },
 ];
 
 /**
@@ -46,6 +48,8 @@ const MATRIX: { fault: string; expect: Partial<Record<Target, FailureReason>> }[
 const DATA_FAULTS: { fault: string; targets: Target[] }[] = [
   { fault: "stale_file", targets: ["ftps", "sftp"] },
   { fault: "late_data", targets: ["api", "ftps", "sftp"] },
+  // A degraded call center (long hold times) is available, flagged by smt_status_feed_state (docs/slo.md).
+  { fault: "phone_system_degraded", targets: ["call_center"] },
 ];
 
 let fx: SimulatorFixture;
@@ -76,7 +80,7 @@ async function waitAllUp(): Promise<void> {
 
 beforeAll(async () => {
   fx = await startSimulatorFixture();
-  const only = ["gui_home", "api_interval_reads", "ftps_interval_files", "sftp_interval_files", "han_device_status"];
+  const only = ["gui_home", "api_interval_reads", "ftps_interval_files", "sftp_interval_files", "han_device_status", "call_center_phone_system"];
   exporter = new Exporter({ configFile: fx.writeConfig({ interval: `${INTERVAL_S}s`, timeout: `${TIMEOUT_S}s`, only }), logger: captureLogger().logger });
   const { port } = await exporter.start();
   base = `http://127.0.0.1:${port}`;

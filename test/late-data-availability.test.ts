@@ -50,7 +50,13 @@ const WINDOW_START = X.set({ hour: 22 });
 const API_LATENESS_MS = 24 * 3_600_000;
 const dayOf = (days: number) => X.plus({ days });
 const dayStartSeconds = (d: DateTime) => d.toMillis() / 1000;
-const AVAILABILITY_CHECKS = { gui: "gui_home", api: "api_interval_reads", ftps: "ftps_interval_files", han: "han_device_status" } as const;
+const AVAILABILITY_CHECKS = {
+  gui: "gui_home",
+  api: "api_interval_reads",
+  ftps: "ftps_interval_files",
+  han: "han_device_status",
+  call_center: "call_center_phone_system",
+} as const;
 /** The recorded samples of the window's minutes, read at minute WINDOW_MINUTES + 1 (minute k is recorded at k + 2). */
 const WINDOW_RANGE = `${WINDOW_MINUTES - 1}m30s`;
 /** The series the rules read that this test feeds to promtool (the others compare with time(), which promtool starts at 0). */
@@ -282,7 +288,7 @@ function promtoolTest(): string {
       latest_usage_day: ymd(newestSeen),
     },
   });
-  const services = ["gui", "api", "ftps", "han"];
+  const services = ["gui", "api", "ftps", "han", "call_center"];
   // Minute k is recorded at (k + 2) min (docs/slo.md): minutes 0-119 are the samples of (1.5 min, 121 min].
   const end = `${WINDOW_MINUTES + 1}m`;
   return stringify({

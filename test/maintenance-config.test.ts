@@ -130,7 +130,9 @@ describe("maintenance config: every problem names file, line, field and what was
     );
     expect(lines).toContain(`${FILE}:12:14: maintenance.planned[2].start: expected a real calendar date, got "2026-02-29" in "2026-02-29T10:00"`);
     expect(lines).toContain(`${FILE}:15:14: maintenance.planned[3].start: expected a time on a whole minute (seconds 00), got "2026-05-16T10:00:30"`);
-    expect(lines).toContain(`${FILE}:17:23: maintenance.planned[3].services[1]: expected one of "gui", "api", "ftps", "han", got string "portal"`);
+    expect(lines).toContain(
+      `${FILE}:17:23: maintenance.planned[3].services[1]: expected one of "gui", "api", "ftps", "han", "call_center", got string "portal"`,
+    );
     expect(lines).toContain(`${FILE}:18:11: maintenance.planned[4].id: duplicate planned outage id "backwards" (first at planned[0])`);
     // 04:00-05:00 is 09:00Z: equal to the end, so not after it.
     expect(lines).toContain(`${FILE}:20:12: maintenance.planned[4].end: expected end after start ("2026-05-16T04:00-05:00"), got "2026-05-16T09:00Z"`);

@@ -180,11 +180,11 @@ describe("notice text (golden files)", () => {
 
   it("every service down: the COMPLETION may say all services are available", () => {
     const d = desk("2026-01-10T20:20:00Z");
-    for (const service of ["gui", "api", "ftps", "han"]) d.fire(service, "2026-01-10T20:00:00Z");
+    for (const service of ["gui", "api", "ftps", "han", "call_center"]) d.fire(service, "2026-01-10T20:00:00Z");
     d.at("2026-01-10T20:25:00Z");
     d.sendNext();
     d.at("2026-01-10T20:50:00Z");
-    for (const service of ["gui", "api", "ftps", "han"]) d.resolve(service, "2026-01-10T20:00:00Z", "2026-01-10T20:45:00Z");
+    for (const service of ["gui", "api", "ftps", "han", "call_center"]) d.resolve(service, "2026-01-10T20:00:00Z", "2026-01-10T20:45:00Z");
     d.expectGoldenNotices("all-services", ["COMPLETION"]);
   });
 

@@ -111,7 +111,7 @@ describe("the largest draft", () => {
     noticeTypeLabel: huge("Market "),
     intendedAudience: huge("REPs "),
     contact: huge("Help desk "),
-    serviceNames: { gui: huge("portal "), api: huge("api "), ftps: huge("ftps "), han: huge("han ") },
+    serviceNames: { gui: huge("portal "), api: huge("api "), ftps: huge("ftps "), han: huge("han "), call_center: huge("call center ") },
     templates: Object.fromEntries(
       NOTICE_KINDS.map((k) => [
         k,

@@ -254,7 +254,7 @@ describe("item 6: one report per audience", () => {
 
     const amit = committeeMonth(march, now, needs, data(), { ...settings, audience: "amit" });
     expect(amit.audience_title).toBe("AMIT Operations Working Group and AMIT Steering Committee");
-    expect(amit.services.map((s) => s.service)).toEqual(["api", "ftps", "han"]);
+    expect(amit.services.map((s) => s.service)).toEqual(["api", "ftps", "han", "call_center"]);
     expect(amit.outages.every((o) => o.service === "api")).toBe(true);
     expect(amit.call_center?.total).toBe(7);
     expect(amit.han_devices?.total).toBe(12);
@@ -270,7 +270,7 @@ describe("item 6: one report per audience", () => {
 
     const jdoa = committeeMonth(march, now, needs, data(), settings);
     expect(jdoa.audience).toBe("jdoa");
-    expect(jdoa.services.map((s) => s.service)).toEqual(["gui", "api", "ftps", "han"]);
+    expect(jdoa.services.map((s) => s.service)).toEqual(["gui", "api", "ftps", "han", "call_center"]);
     expect(formatCommitteeMonth(jdoa, "md")).toContain("For the SMT JDOA Committee.");
   });
 });

@@ -99,6 +99,7 @@ describe("committee month from fetched data (no server)", () => {
       ["api", 0, 0, 600],
       ["ftps", 0, 0, 0],
       ["han", 0, 0, 0],
+      ["call_center", 0, 0, 0],
     ]);
     expect(report.outages.map((o) => [o.service, o.kind, o.start, o.minutes, o.notice_ids])).toEqual([
       ["gui", "unplanned", new Date(outageStart).toISOString(), 30, ["SMT-M-A031026-01", "SMT-M-A031026-02"]],
@@ -124,6 +125,7 @@ describe("committee month from fetched data (no server)", () => {
         { service: "api", reserved_minutes: 0, announced_minutes: 0, unannounced_minutes: 0 },
         { service: "ftps", reserved_minutes: 0, announced_minutes: 0, unannounced_minutes: 0 },
         { service: "han", reserved_minutes: 0, announced_minutes: 0, unannounced_minutes: 0 },
+        { service: "call_center", reserved_minutes: 0, announced_minutes: 0, unannounced_minutes: 0 },
       ],
     });
   });

@@ -173,6 +173,11 @@ class Resolver {
         const hostKeys = this.hostKeys(sftp, at);
         return { ...base, kind: "sftp", sftp, hostKeys, tls: this.tls({ insecure_skip_verify: false }, at) };
       }
+      case "status_feed": {
+        const feed = check.status_feed;
+        if (feed.basic_auth) base.secrets.basic_auth_password = this.password(feed.basic_auth, [...path, "status_feed", "basic_auth"]);
+        return { ...base, kind: "status_feed", status_feed: feed, tls: this.tls(feed.tls, [...path, "status_feed", "tls"]) };
+      }
     }
   }
 

@@ -1,7 +1,7 @@
 import { HOLIDAY_SETS } from "../maintenance/ercot-holidays.js";
 import { z } from "zod";
 import { durationSchema } from "./schema-parts.js";
-import { SERVICES } from "./services.js";
+import { DEFAULT_MAINTENANCE_SERVICES, SERVICES } from "./services.js";
 import { isValidTimeZone, parseCalendarDateTime, parseCivilDate, parseTimeOfDay } from "../maintenance/wall-clock-time.js";
 import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 
@@ -65,7 +65,8 @@ const services = z
   .array(z.enum(SERVICES))
   .min(1)
   .transform((list) => [...new Set(list)])
-  .default([...SERVICES]);
+  // Not the call center (24x7): a window covers it only when it lists call_center (services.ts).
+  .default([...DEFAULT_MAINTENANCE_SERVICES]);
 
 export const recurringWindow = z.strictObject({
   name: windowName,

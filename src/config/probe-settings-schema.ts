@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { byteCount, DEFAULT_PROBE_BODY_BYTES, MAX_PROBE_BODY_BYTES } from "./byte-count.js";
+import { byteCount, DEFAULT_PROBE_BODY_BYTES, KiB, MAX_PROBE_BODY_BYTES } from "./byte-count.js";
 import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 import { patternError } from "./pattern.js";
 import { configName, durationSchema, exactlyOneSecret, httpUrlSchema, secretFields, secretSource } from "./schema-parts.js";
@@ -252,3 +252,42 @@ export const sftpProbeSettings = z
   })
   .superRefine(timeStampGroup);
 export type SftpProbeSettings = z.infer<typeof sftpProbeSettings>;
+
+/** The states a status feed (the call center's phone and ticket system) reports (docs/configuration.md). */
+export const STATUS_FEED_STATES = ["up", "down", "degraded"] as const;
+export type StatusFeedState = (typeof STATUS_FEED_STATES)[number];
+/** How old a status feed's answer (its updated_at, or a file drop's modification time) may be before it says nothing. */
+export const STATUS_FEED_MAX_AGE = { min: "1m", max: "7d" } as const;
+/** A status feed's answer is small: 64 KiB by default, 1 MiB at most. */
+export const DEFAULT_STATUS_FEED_BYTES = 64 * KiB;
+
+/**
+ * The `status_feed` kind: a service's own status (the call center's phone and ticket system, or the
+ * notifier's declared outages), read from an HTTP JSON endpoint or a file drop.
+ */
+export const statusFeedProbeSettings = z
+  .strictObject({
+    url: httpUrl.optional(),
+    file: z.string().min(1).optional(),
+    headers: headers.default({}),
+    basic_auth: basicAuth.optional(),
+    tls: tlsSettings.default({ insecure_skip_verify: false }),
+    max_bytes: byteCount(DEFAULT_STATUS_FEED_BYTES, DEFAULT_PROBE_BODY_BYTES),
+    /** Where in the JSON answer the state ("up", "down", "degraded", any case), the reason and the time of the status are. */
+    state_path: z.string().min(1).default("state"),
+    reason_path: z.string().min(1).default("reason"),
+    updated_at_path: z.string().min(1).default("updated_at"),
+    /** An answer older than this (updated_at, else a file's modification time) is stale: the feed says nothing. */
+    max_age: durationSchema(STATUS_FEED_MAX_AGE).optional(),
+  })
+  .superRefine((s, ctx) => {
+    if ((s.url === undefined) === (s.file === undefined))
+      ctx.addIssue({ code: "custom", message: "expected exactly one of url (an HTTP JSON feed) or file (a file drop)" });
+    if (s.file !== undefined) {
+      for (const field of ["basic_auth"] as const) {
+        if (s[field] !== undefined) ctx.addIssue({ code: "custom", path: [field], message: `expected ${field} only with url, not with file` });
+      }
+      if (Object.keys(s.headers).length > 0) ctx.addIssue({ code: "custom", path: ["headers"], message: "expected headers only with url, not with file" });
+    }
+  });
+export type StatusFeedProbeSettings = z.infer<typeof statusFeedProbeSettings>;

@@ -48,4 +48,5 @@ export type ResolvedCheck =
       sftp: Settings<"sftp">["sftp"];
       /** The host key fingerprints accepted (OpenSSH "SHA256:…" form), from host_key_sha256 or known_hosts. */
       hostKeys: string[];
-    });
+    })
+  | (ResolvedBase & { kind: "status_feed"; status_feed: Settings<"status_feed">["status_feed"] });

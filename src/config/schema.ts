@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { configName, intervalTimeoutSchemas, timeoutProblem } from "./schema-parts.js";
-import { apiProbeSettings, ftpsProbeSettings, httpProbeSettings, sftpProbeSettings } from "./probe-settings-schema.js";
+import { apiProbeSettings, ftpsProbeSettings, httpProbeSettings, sftpProbeSettings, statusFeedProbeSettings } from "./probe-settings-schema.js";
 import { browserProbeSettings } from "./browser-settings-schema.js";
 import { maintenanceConfig } from "./maintenance-schema.js";
 import { energyDataConfig } from "./energy-data-schema.js";
@@ -22,6 +22,8 @@ export {
   outageMessageSettings,
   jsonPathAssertion,
   sftpProbeSettings,
+  statusFeedProbeSettings,
+  STATUS_FEED_STATES,
   tlsSettings,
   type ApiProbeSettings,
   type ApiStep,
@@ -31,6 +33,8 @@ export {
   type JsonPathAssertion,
   type OutageMessageSettings,
   type SftpProbeSettings,
+  type StatusFeedProbeSettings,
+  type StatusFeedState,
   type TlsSettings,
 } from "./probe-settings-schema.js";
 export { secretSource, type SecretSource } from "./schema-parts.js";
@@ -64,6 +68,7 @@ export const checkConfig = z.discriminatedUnion("kind", [
   z.strictObject({ ...checkBase, kind: z.literal("ftps"), ftps: ftpsProbeSettings }),
   z.strictObject({ ...checkBase, kind: z.literal("sftp"), sftp: sftpProbeSettings }),
   z.strictObject({ ...checkBase, kind: z.literal("browser"), browser: browserProbeSettings }),
+  z.strictObject({ ...checkBase, kind: z.literal("status_feed"), status_feed: statusFeedProbeSettings }),
 ]);
 export type CheckConfig = z.infer<typeof checkConfig>;
 export type CheckKind = CheckConfig["kind"];

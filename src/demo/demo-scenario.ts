@@ -6,7 +6,10 @@ import { delay, timeoutSignal } from "../scheduler/timer.js";
  * demo rules turn into SMTUnplannedOutage after more than 1 minute, Alertmanager delivers to the
  * notifier, and the notifier drafts an INITIAL market notice.
  */
-export const DEMO_FAULT = { gui: "http_503", api: "http_503", han: "http_503", ftps: "refused" } as const satisfies Record<Service, string>;
+export const DEMO_FAULT = { gui: "http_503", api: "http_503", han: "http_503", ftps: "refused", call_center: "phone_system_down" } as const satisfies Record<
+  Service,
+  string
+>;
 
 export async function injectOutage(adminUrl: string, service: Service): Promise<string> {
   const fault = DEMO_FAULT[service];

@@ -49,6 +49,9 @@ export interface DemoLayout {
   maintenanceNote?: string;
 }
 
+/** Where the notifier serves the declared call-center outages as a status feed (call-center-routes.ts). */
+const CALL_CENTER_STATUS_PATH = "/api/v1/call-center/status";
+
 const SIMULATOR_DEFAULT_TO_PORT: Record<number, keyof DemoPorts> = {
   [DEFAULT_SIMULATOR_PORTS.gui]: "simulatorGui",
   [DEFAULT_SIMULATOR_PORTS.api]: "simulatorApi",
@@ -131,12 +134,21 @@ export async function prepareDemo(o: {
     config.maintenance = kept;
     outageService = free(kept) ?? "gui";
   }
+  // The declared call-center outages (docs/notices.md): the notifier's status feed, read as the demo's reviewer.
+  const reviewerName = "oncall";
+  for (const check of (config.checks ?? []) as Record<string, unknown>[]) {
+    const feed = check.status_feed as Record<string, unknown> | undefined;
+    if (typeof feed?.url === "string" && feed.url.endsWith(CALL_CENTER_STATUS_PATH)) {
+      feed.url = `http://127.0.0.1:${o.ports.notifier}${CALL_CENTER_STATUS_PATH}`;
+      feed.basic_auth = { username: reviewerName, password_file: reviewerPassword.file };
+    }
+  }
   const exporterConfig = join(exporterDir, "smt-monitor.yaml");
   writeFileSync(exporterConfig, `# Written by smt-monitor demo from ${o.exporterTemplate}; rewritten at every start.\n${stringify(config, { lineWidth: 0 })}`);
 
   // --- notifier --------------------------------------------------------------------------------
   const notifierConfig = join(notifierDir, "notifier.yaml");
-  const reviewer = { name: "oncall", password: reviewerPassword.value };
+  const reviewer = { name: reviewerName, password: reviewerPassword.value };
   writeFileSync(
     notifierConfig,
     `# Written by smt-monitor demo (reference: config/notifier.example.yaml, docs/notices.md).\n${stringify(

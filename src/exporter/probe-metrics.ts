@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { ResolvedCheck } from "../config/load.js";
 import type { ProbeResult } from "../probes/probe.js";
+import { STATUS_FEED_STATES } from "../config/probe-settings-schema.js";
 import { VERSION } from "../version.js";
 import { OUTAGE_MESSAGE_SHOWN_METRIC } from "./outage-message-metric-names.js";
 
@@ -21,6 +22,9 @@ interface KnownCheck {
   reasons: Set<string>;
   /** The check looks for the homepage outage message (http `outage_message`). */
   outageMessage: boolean;
+  /** A status_feed check: its success says something only when the feed was read (see record()). */
+  statusFeed: boolean;
+  stateLabels: (Labels & { state: string })[];
 }
 
 /** The phases each kind reports (api: one phase per step, named after the step). */
@@ -36,6 +40,8 @@ export function phasesOf(check: ResolvedCheck): string[] {
       return check.api.steps.map((s) => s.name);
     case "browser":
       return check.browser.steps.map((s) => s.name);
+    case "status_feed":
+      return check.status_feed.url !== undefined ? ["dns", "connect", "tls", "processing", "transfer"] : ["read"];
   }
 }
 
@@ -56,6 +62,7 @@ export class ProbeMetrics {
   private readonly newestFile: Gauge;
   private readonly outageMessageShown: Gauge;
   private readonly skipped: Counter;
+  private readonly feedState: Gauge;
   readonly startLag: Histogram;
   readonly reloadSuccessful: Gauge;
   readonly reloadTimestamp: Gauge;
@@ -109,6 +116,12 @@ export class ProbeMetrics {
       labelNames: l,
       registers,
     });
+    this.feedState = new Gauge({
+      name: "smt_status_feed_state",
+      help: "The state a status_feed check read (1 for the current one of up, down, degraded; absent while the feed says nothing).",
+      labelNames: [...l, "state"],
+      registers,
+    });
     this.skipped = new Counter({
       name: "smt_probe_skipped_total",
       help: "Scheduled runs skipped because the previous run of the check was still going or the scheduler fell behind.",
@@ -153,6 +166,8 @@ export class ProbeMetrics {
       resultLabels: { success: { ...labels, result: "success" }, failure: { ...labels, result: "failure" } },
       reasons: new Set(),
       outageMessage: check.kind === "http" && check.http.outage_message !== undefined,
+      statusFeed: check.kind === "status_feed",
+      stateLabels: check.kind === "status_feed" ? STATUS_FEED_STATES.map((state) => ({ ...labels, state })) : [],
     };
     // A reload that drops outage_message from a check drops its gauge (the other series keep their meaning).
     const before = this.known.get(check.name);
@@ -185,6 +200,7 @@ export class ProbeMetrics {
     for (const phase of known.phases) this.phaseDuration.remove({ ...labels, phase });
     for (const result of ["success", "failure"]) this.runs.remove({ ...labels, result });
     for (const reason of known.reasons) this.failures.remove({ ...labels, reason });
+    for (const state of known.stateLabels) this.feedState.remove(state);
   }
 
   record(name: string, result: ProbeResult, finishedAtMs: number): void {
@@ -192,7 +208,15 @@ export class ProbeMetrics {
     if (!known) return; // removed while it ran
     const labels = known.labels;
     const finished = finishedAtMs / 1000;
-    this.success.set(labels, result.success ? 1 : 0);
+    if (known.statusFeed && result.feedStatus === undefined) {
+      // A feed that could not be read (or answered nonsense) says nothing about the service: no
+      // success sample, so the minute is unmeasured unless another check measured it (docs/metrics.md).
+      this.success.remove(labels);
+      for (const state of known.stateLabels) this.feedState.remove(state);
+    } else {
+      this.success.set(labels, result.success ? 1 : 0);
+      for (const state of known.stateLabels) this.feedState.set(state, state.state === result.feedStatus?.state ? 1 : 0);
+    }
     this.duration.set(labels, result.durationSeconds);
     for (let i = 0; i < known.phases.length; i++) {
       this.phaseDuration.set(known.phaseLabels[i]!, result.phases[known.phases[i]!] ?? 0);

@@ -18,6 +18,8 @@ import type { NoticeStore } from "./notice-store.js";
 import type { NotifierMetrics } from "./notifier-metrics.js";
 import type { WebhookPayload } from "./webhook-payload.js";
 import type { SeriesNaming } from "./series-id.js";
+import type { CallCenterOutageBook } from "./call-center-outages.js";
+import { callCenterRoutes } from "./call-center-routes.js";
 
 /**
  * What the endpoints use of the notifier (notifier.ts's Notifier), declared here so that this
@@ -35,6 +37,8 @@ export interface NotifierService {
   readonly seriesNaming: SeriesNaming;
   /** --web.config.file: basic auth and headers in front of /metrics and the health endpoints. */
   readonly security?: WebSecurity;
+  /** Call-center outages declared by reviewers (call-center-outages.ts). */
+  readonly callCenterOutages: CallCenterOutageBook;
   submitDelivery(payload: WebhookPayload, rawBody: string): Promise<DeliveryResult>;
 }
 
@@ -318,6 +322,11 @@ export function createNotifierApp(notifier: NotifierService): Express {
     apiAction((id, b, who) => markNoticeSent(notifier.store, id, who, notifier.now(), ver(b), notifier.seriesNaming, zone), "mark_sent"),
   );
   app.use("/api/v1/notices", api);
+
+  // --- declared call-center outages (call-center-routes.ts) ----------------------------------
+  const callCenter = callCenterRoutes({ book: notifier.callCenterOutages, auth, now: notifier.now, zone, logger: notifier.logger });
+  app.use("/call-center", callCenter.pages);
+  app.use("/api/v1/call-center", callCenter.api);
 
   // --- operations ----------------------------------------------------------------------------
   if (notifier.security) app.use(["/metrics", "/-/healthy", "/-/ready", "/-/version"], notifier.security.guard);

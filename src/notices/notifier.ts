@@ -7,6 +7,7 @@ import { SmtpChannel } from "./channels/smtp-channel.js";
 import { WebhookChannel } from "./channels/webhook-channel.js";
 import { IncidentLifecycle, type CreatedNotice, type DeliveryResult } from "./incident-lifecycle.js";
 import { NoticeStore } from "./notice-store.js";
+import { CallCenterOutageBook } from "./call-center-outages.js";
 import { recipientSettings } from "./notice-recipients.js";
 import type { NoticeWording } from "./notice-render.js";
 import type { NotifierConfig } from "../config/notifier-load.js";
@@ -45,6 +46,8 @@ export class Notifier {
   readonly config: NotifierConfig;
   readonly logger: Logger;
   readonly store: NoticeStore;
+  /** Call-center outages declared by reviewers, in the store's file (docs/notices.md). */
+  readonly callCenterOutages: CallCenterOutageBook;
   /** The webhook's own connection: commits without fsync, then one shared async fsync before the 2xx. */
   readonly deliveryStore: NoticeStore;
   private readonly deliveryLifecycle: IncidentLifecycle;
@@ -75,6 +78,7 @@ export class Notifier {
     // Start-up refuses a store it cannot use (not SQLite, corrupt, locked, read-only): NoticeStoreError.
     this.store = NoticeStore.open(config.storagePath, { verify: true, now: this.now() });
     this.deliveryStore = config.storagePath === ":memory:" ? this.store : NoticeStore.open(config.storagePath, { synchronous: "NORMAL" });
+    this.callCenterOutages = new CallCenterOutageBook(this.store.db, raw.notices.time_zone);
     this.calendar = maintenanceCalendar(config.maintenance);
     const wording: NoticeWording = {
       timeZone: raw.notices.time_zone,

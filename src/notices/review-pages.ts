@@ -16,11 +16,11 @@ function when(ms: number | null, zone: string): string {
   return ms === null ? "" : formatDateTime(ms, zone);
 }
 
-function layout(title: string, reviewer: string, content: SafeHtml): string {
+export function layout(title: string, reviewer: string, content: SafeHtml): string {
   return String(html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title><link rel="stylesheet" href="/static/notices.css"><script src="/static/notices.js" defer></script></head>
-<body><header><a href="/notices">SMT market notices</a><span class="who">signed in as ${reviewer}</span></header>
+<body><header><a href="/notices">SMT market notices</a> <a href="/call-center/outages">call-center outages</a><span class="who">signed in as ${reviewer}</span></header>
 <main>${content}</main></body></html>`);
 }
 

@@ -1,4 +1,5 @@
 import type { ResolvedCheck } from "../config/load.js";
+import type { StatusFeedState } from "../config/probe-settings-schema.js";
 
 /**
  * Why a probe failed: a fixed set, so that `smt_probe_failures_total{reason}` has bounded
@@ -24,6 +25,8 @@ export const FAILURE_REASONS = [
   "sftp_transfer",
   "no_file",
   "stale_file",
+  "status_down",
+  "status_feed",
   "protocol",
   "browser_navigation",
   "browser_script_error",
@@ -45,8 +48,16 @@ export interface ProbeResult {
   newestFileTime?: number;
   /** http checks with `outage_message`: whether the homepage showed it; undefined when the homepage did not answer. */
   outageMessageShown?: boolean;
+  /** What a status_feed check read: the state and its reason; absent when the feed said nothing usable. */
+  feedStatus?: FeedStatus;
   /** Debug lines, like blackbox_exporter's debug output; printed by `smt-monitor probe`. */
   log: string[];
+}
+
+/** A status feed's state and reason (status_feed checks). */
+export interface FeedStatus {
+  state: StatusFeedState;
+  reason?: string;
 }
 
 /** A failure that carries its reason; probes throw it, the runner turns it into a result. */
@@ -67,7 +78,7 @@ export interface ProbeContext {
   phases: Record<string, number>;
   note(line: string): void;
   /** Facts a probe observed (certificate expiry, newest file) even if it later fails. */
-  facts: { certNotAfter?: number; newestFileTime?: number; outageMessageShown?: boolean };
+  facts: { certNotAfter?: number; newestFileTime?: number; outageMessageShown?: boolean; feedStatus?: FeedStatus };
   now(): number;
 }
 

@@ -5,6 +5,7 @@ import { probeBrowser } from "./browser.js";
 import { probeFtps } from "./ftps.js";
 import { probeHttp } from "./http.js";
 import { probeSftp } from "./sftp.js";
+import { probeStatusFeed } from "./status-feed.js";
 import { ProbeFailure, type Prober, type ProbeContext, type ProbeResult } from "./probe.js";
 import { armTimer } from "../scheduler/timer.js";
 
@@ -15,6 +16,7 @@ const PROBERS: { [K in ResolvedCheck["kind"]]: Prober<Extract<ResolvedCheck, { k
   ftps: probeFtps,
   sftp: probeSftp,
   browser: probeBrowser,
+  status_feed: probeStatusFeed,
 };
 
 export interface RunOptions {
@@ -71,6 +73,7 @@ export async function runCheck(check: ResolvedCheck, options: RunOptions = {}): 
     certNotAfter: ctx.facts.certNotAfter,
     newestFileTime: ctx.facts.newestFileTime,
     outageMessageShown: ctx.facts.outageMessageShown,
+    ...(ctx.facts.feedStatus !== undefined ? { feedStatus: ctx.facts.feedStatus } : {}),
     log,
   };
 }

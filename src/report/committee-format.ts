@@ -15,6 +15,8 @@ import { excludePolicySentence } from "./reserved-windows.js";
 export type TextFormat = ReportFormat;
 
 const pct = (x: number | null, digits = 1) => (x === null ? "n/a" : `${(x * 100).toFixed(digits)} %`);
+import { callCenterSentence, callCenterSummary } from "./call-center-summary.js";
+
 const SERVICE_NAMES: Record<string, string> = { gui: "GUI", api: "API", ftps: "SFTP/FTPS", han: "HAN", call_center: "Call center" };
 export const serviceName = (s: string) => SERVICE_NAMES[s] ?? s;
 
@@ -254,6 +256,22 @@ function monthTables(r: CommitteeMonthReport): Table[] {
           })(),
   });
   const cc = r.call_center;
+  const ccSummary = sections.callCenter ? callCenterSummary(r) : null;
+  if (ccSummary) {
+    tables.push({
+      title: callCenterSentence(ccSummary, r.month, pct),
+      headers: ["kind", "start (Central)", "end (Central)", "minutes", "unavailable", "notices (status, sent time)"],
+      left: [0, 1, 2, 5],
+      rows: ccSummary.outages.map((o) => [
+        o.kind,
+        `${o.starts_before_month ? "(before) " : ""}${o.start_central}`,
+        `${o.end_central}${o.ends_after_month ? " (after)" : ""}`,
+        String(o.minutes),
+        String(o.unavailable_minutes),
+        noticesCell(o),
+      ]),
+    });
+  }
   if (sections.callCenter) {
     tables.push({
       title: `Call-center tickets, ${r.month}: ${cc ? `${cc.total} in total` : "no figures recorded"}`,

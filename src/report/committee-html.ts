@@ -3,6 +3,7 @@ import {
   announcementText,
   DATA_QUALITY_HEADERS,
   dataQualityCells,
+  noticesCell,
   noticeText,
   objectivesText,
   sentCentral,
@@ -17,6 +18,7 @@ import type { EvidenceFlag } from "./notice-evidence.js";
 import type { IssuesSection } from "./issues-report.js";
 import { excludePolicySentence } from "./reserved-windows.js";
 import { partialText } from "./report-format.js";
+import { callCenterSentence, callCenterSummary } from "./call-center-summary.js";
 import { AUDIENCE_SECTIONS } from "./report-audience.js";
 import { AVAILABILITY_OBJECTIVE, type ServiceAvailability } from "./service-availability.js";
 import { columns, horizontalBars, stackedBars, statusStrip } from "./svg-charts.js";
@@ -376,8 +378,22 @@ ${(() => {
 </section>`);
 
   const cc = r.call_center;
+  const ccSummary = sections.callCenter ? callCenterSummary(r) : null;
   if (sections.callCenter)
-    parts.push(html`<section id="call-center"><h2>${n(5)} Call-center tickets</h2>
+    parts.push(html`<section id="call-center"><h2>${n(5)} Call center: availability, outages and tickets</h2>
+${
+  ccSummary &&
+  html`<p class="note" id="call-center-availability">${callCenterSentence(ccSummary, r.month, (x) => pct(x))}</p>
+${table(
+  "table-call-center-outages",
+  ["kind", "start (Central)", "end (Central)", "minutes", "unavailable", "notices"],
+  ccSummary.outages.map((o) => ({
+    attrs: html` data-kind="${o.kind}"`,
+    cells: [o.kind, o.start_central, o.end_central, num(o.minutes), num(o.unavailable_minutes), noticesCell(o)],
+  })),
+  [0, 1, 2, 5],
+)}`
+}
 ${
   cc
     ? html`<p class="note">${num(cc.total)} tickets in ${r.month} (sources: ${cc.sources.join(", ")}).</p>

@@ -28,7 +28,7 @@ export interface AudienceSections {
 export const AUDIENCE_SECTIONS: Readonly<Record<Audience, AudienceSections>> = {
   jdoa: {
     title: "SMT JDOA Committee",
-    services: ["gui", "api", "ftps", "han"],
+    services: ["gui", "api", "ftps", "han", "call_center"],
     dataServices: ["gui", "api", "ftps"],
     callCenter: true,
     hanDevices: true,
@@ -44,7 +44,7 @@ export const AUDIENCE_SECTIONS: Readonly<Record<Audience, AudienceSections>> = {
   },
   amit: {
     title: "AMIT Operations Working Group and AMIT Steering Committee",
-    services: ["api", "ftps", "han"],
+    services: ["api", "ftps", "han", "call_center"],
     dataServices: ["api", "ftps"],
     callCenter: true,
     hanDevices: true,

@@ -41,7 +41,7 @@ export const ALERT_NAME_PATTERN = `${ALERT_NAME_PREFIX}.+`;
 export const ALERT_LABELS = {
   /** Set by Prometheus: the alert's name. */
   alertname: "alertname",
-  /** The SLO service (gui, api, ftps, han) the alert is about. */
+  /** The SLO service (gui, api, ftps, han, call_center) the alert is about. */
   service: "service",
   /** The check (config `checks[].name`) of SMTTLSCertificateExpiring. */
   check: "check",

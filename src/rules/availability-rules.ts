@@ -262,7 +262,8 @@ function centralTimeOf(valueVar: string): string {
 const unixSeconds = (valueVar: string) => `{{ printf "%.0f" ${valueVar} }}`;
 /** The service's current value of an incident series, as a whole number ("" when there is none). */
 const incidentValue = (series: string) => `{{ with printf "${series}{service=%q}" $labels.service | query }}{{ . | first | value | printf "%.0f" }}{{ end }}`;
-const serviceName = `{{ $labels.${ALERT_LABELS.service} | toUpper }}`;
+/** "GUI", "FTPS", "CALL CENTER": the service id in capitals, underscores as spaces. */
+const serviceName = `{{ $labels.${ALERT_LABELS.service} | toUpper | reReplaceAll "_" " " }}`;
 
 // ---------------------------------------------------------------------------------------------
 

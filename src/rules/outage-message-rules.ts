@@ -1,3 +1,4 @@
+import { SITE_SERVICES } from "../config/services.js";
 import { MAINTENANCE_GAUGES } from "../exporter/maintenance-metric-names.js";
 import { OUTAGE_MESSAGE_SHOWN_METRIC } from "../exporter/outage-message-metric-names.js";
 import { ALERT_ANNOTATIONS as A, ALERT_LABELS, ALERT_NAMES, type AlertAnnotation, SEVERITIES } from "./alert-contract.js";
@@ -45,11 +46,15 @@ export const OUTAGE_MESSAGE_LOOKBACK = `${2 * MINUTE_SECONDS + RECORDING_DELAY_S
 
 export function outageMessageAlerts({ thresholdMinutes, runbook, series }: OutageMessageRuleInputs): OutageMessageAlert[] {
   const service = ALERT_LABELS.service;
+  /** Only the site's services: the homepage's message says the site is unavailable, not the call center (seed 3.3). */
+  const site = `{${service}=~"${SITE_SERVICES.join("|")}"}`;
+  /** The same selector inside a template's double-quoted query string. */
+  const siteInTemplate = `{${service}=~'${SITE_SERVICES.join("|")}'}`;
   /** 1 (no labels) while announced planned maintenance of any service has been running for `since` (start inclusive, end exclusive). */
   const plannedMaintenance = (since: string) => `count(
-      time() - max by (${service}) (${MAINTENANCE_GAUGES.plannedStart}) ${since}
+      time() - max by (${service}) (${MAINTENANCE_GAUGES.plannedStart}${site}) ${since}
     and on (${service})
-      max by (${service}) (${MAINTENANCE_GAUGES.plannedEnd}) > time()
+      max by (${service}) (${MAINTENANCE_GAUGES.plannedEnd}${site}) > time()
   )`;
   const homepage = `{{ $labels.${service} | toUpper }}`;
   return [
@@ -62,9 +67,9 @@ export function outageMessageAlerts({ thresholdMinutes, runbook, series }: Outag
 and on ()
 (
   count(
-      ${series.incidentLength} > ${thresholdMinutes}
+      ${series.incidentLength}${site} > ${thresholdMinutes}
     and on (${service})
-      ${series.incidentRecovery} == 0
+      ${series.incidentRecovery}${site} == 0
   )
   or
   ${plannedMaintenance(`> ${thresholdMinutes * MINUTE_SECONDS}`)}
@@ -74,7 +79,7 @@ and on ()
         [A.summary]: `The SMT homepage shows no outage message during an outage of more than ${thresholdMinutes} minutes`,
         [A.description]:
           `The SMT homepage (${homepage} checks) answers without the outage message while ` +
-          `{{ with query "${series.incidentLength} > ${thresholdMinutes}" }}SMT {{ range . }}{{ .Labels.${service} | toUpper }} {{ end }}has been unavailable for more than ${thresholdMinutes} minutes{{ else }}planned maintenance has been running for more than ${thresholdMinutes} minutes{{ end }}. ` +
+          `{{ with query "${series.incidentLength}${siteInTemplate} > ${thresholdMinutes}" }}SMT {{ range . }}{{ .Labels.${service} | toUpper }} {{ end }}has been unavailable for more than ${thresholdMinutes} minutes{{ else }}planned maintenance has been running for more than ${thresholdMinutes} minutes{{ end }}. ` +
           `The SLO (section 3.3) says the homepage displays a message during outages stating that the site is unavailable: ask SMT operations to put it up. ` +
           `An operator alert: no market notice is drafted for it.`,
         [A.runbookUrl]: runbook(ALERT_NAMES.outageMessageMissing),
@@ -87,9 +92,9 @@ and on ()
       expr: `max by (${service}) (${OUTAGE_MESSAGE_SHOWN_METRIC}) == 1
 unless on ()
 (
-  count(${series.incidentStart})
+  count(${series.incidentStart}${site})
   or
-  count(${series.maintenanceMinute} == 1)
+  count(${series.maintenanceMinute}${site} == 1)
   or
   ${plannedMaintenance(">= 0")}
 )`,

@@ -27,6 +27,9 @@ export const FAULTS = {
   js_error: ["gui"],
   login_broken: ["gui"],
   asset_500: ["gui"],
+  // The call center's status feed (src/simulator/call-center-feed.ts): the phone system down, or degraded.
+  phone_system_down: ["call_center"],
+  phone_system_degraded: ["call_center"],
 } as const satisfies Record<string, readonly Service[]>;
 
 export type FaultName = keyof typeof FAULTS;

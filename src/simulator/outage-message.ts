@@ -1,4 +1,4 @@
-import { SERVICE_DISPLAY_NAMES, SERVICES, type Service } from "../config/services.js";
+import { SERVICE_DISPLAY_NAMES, SITE_SERVICES, type Service } from "../config/services.js";
 import type { FaultBoard, FaultName } from "./fault-board.js";
 import { html, type SafeHtml } from "../web/html.js";
 
@@ -15,9 +15,9 @@ import { html, type SafeHtml } from "../web/html.js";
 /** Faults that are no outage: the data's (time to market and quality, docs/slo.md) and the message's own. */
 const NOT_OUTAGES: ReadonlySet<FaultName> = new Set<FaultName>(["stale_file", "late_data", "flawed_data", "outage_message_missing", "outage_message_stale"]);
 
-/** The services whose injected fault is an outage. */
+/** The site's services whose injected fault is an outage (the call center's is not the site's: seed 3.3). */
 export function servicesDown(faults: FaultBoard): Service[] {
-  return SERVICES.filter((s) => {
+  return SITE_SERVICES.filter((s) => {
     const fault = faults.get(s);
     return fault !== undefined && !NOT_OUTAGES.has(fault.fault);
   });

@@ -4,7 +4,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from "nod
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import { join, resolve } from "node:path";
 import express from "express";
-import type { Service } from "../config/schema.js";
+import { SERVICES, type Service } from "../config/schema.js";
 import { generateCertificates, type SimulatorCertificates } from "./certificates.js";
 import { createEnergyApi } from "./energy-api.js";
 import { FaultBoard, FAULTS } from "./fault-board.js";
@@ -15,11 +15,15 @@ import { createGuiSite } from "./gui-site.js";
 import { createHanApi } from "./han-api.js";
 import { TokenIssuer } from "./token-issuer.js";
 import { FigureFeeds } from "./figure-feeds.js";
+import { CallCenterFeed } from "./call-center-feed.js";
 
 import { DEFAULT_SIMULATOR_PORTS, type SimulatorPorts } from "./ports.js";
 import { MAX_TIMER_DELAY_MS } from "../config/duration.js";
 
 export { DEFAULT_SIMULATOR_PORTS, type SimulatorPorts };
+
+/** The services the simulator serves behind a front door (the call center is a status feed on the admin port). */
+type DoorService = Exclude<Service, "call_center">;
 
 export interface SimulatorOptions {
   host?: string;
@@ -38,6 +42,8 @@ export interface RunningSimulator {
   faults: FaultBoard;
   /** Call-center and HAN figure feeds: files in <stateDir>/feeds and GET /feeds/... on the admin port. */
   feeds: FigureFeeds;
+  /** The call center's status feed: a file drop and GET /call-center/status on the admin port. */
+  callCenter: CallCenterFeed;
   certificates: SimulatorCertificates;
   /** Files the probes' config can point at (CA, client certificate, credentials). */
   files: {
@@ -111,6 +117,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
 
   const faults = new FaultBoard();
   const feeds = new FigureFeeds(stateDir, now);
+  const callCenter = new CallCenterFeed(stateDir, faults, now);
   const tokens = new TokenIssuer(credentials.apiUsername, credentials.apiPassword, now);
   const legacyAuth = `Basic ${Buffer.from(`${credentials.legacyUsername}:${credentials.legacyPassword}`).toString("base64")}`;
   const validContext = { key: certificates.server.key, cert: certificates.server.cert };
@@ -146,7 +153,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     deliveryDirectory: () => ftps.deliveryDirectory(),
   });
 
-  const doors: Record<Service, FrontDoor> = {
+  const doors: Record<DoorService, FrontDoor> = {
     gui: new FrontDoor("gui", faults, (s) => httpServers.gui.emit("connection", s), host, false),
     api: new FrontDoor("api", faults, (s) => httpServers.api.emit("connection", s), host, false),
     han: new FrontDoor("han", faults, (s) => httpServers.han.emit("connection", s), host, false),
@@ -156,6 +163,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   const sftpDoor = new FrontDoor("ftps", faults, (s) => sftp.handOver(s), host, true);
 
   const applyCertificates = (service: Service) => {
+    if (service === "call_center") return;
     const expired = faults.is(service, "expired_cert");
     if (service === "ftps") ftps.useCertificate(expired ? certificates.expiredServer : certificates.server);
     else httpServers[service].setSecureContext({ ...(expired ? expiredContext : validContext), ca: certificates.ca.cert });
@@ -170,6 +178,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   const knownHostName = ports.sftp === 22 ? host : `[${host}]:${ports.sftp}`;
   writeFileSync(files.sftpKnownHosts, `${knownHostName} ${sftpHostKey.public.trim().split(/\s+/).slice(0, 2).join(" ")}\n`);
   const syncDoors = async (service: Service) => {
+    if (service === "call_center") {
+      callCenter.write();
+      return;
+    }
     await doors[service].sync();
     if (service === "ftps") {
       await sftpDoor.sync();
@@ -186,7 +198,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   };
   const clearFaults = async (service?: Service) => {
     faults.clear(service);
-    for (const s of service ? [service] : (Object.keys(doors) as Service[])) {
+    for (const s of service ? [service] : ([...Object.keys(doors), "call_center"] as Service[])) {
       applyCertificates(s);
       await syncDoors(s);
     }
@@ -202,7 +214,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       active: faults.list(),
       ca_file: files.ca,
       sftp_host_key_sha256: sftpHostKey.fingerprint,
-      feeds: { ...feeds.status, ...feeds.files },
+      feeds: { ...feeds.status, ...feeds.files, call_center_status: callCenter.file },
     });
   });
   admin.get("/-/healthy", (_req, res) => {
@@ -213,8 +225,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   });
   admin.post("/faults", async (req, res) => {
     const body = (req.body ?? {}) as { service?: unknown; fault?: unknown; delay_ms?: unknown };
-    if (typeof body.service !== "string" || !(["gui", "api", "ftps", "han"] as string[]).includes(body.service)) {
-      res.status(400).json({ error: 'service: expected one of "gui", "api", "ftps", "han"' });
+    if (typeof body.service !== "string" || !(SERVICES as readonly string[]).includes(body.service)) {
+      res.status(400).json({ error: `service: expected one of ${SERVICES.map((s) => `"${s}"`).join(", ")}` });
       return;
     }
     if (typeof body.fault !== "string") {
@@ -241,6 +253,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     res.json({ active: faults.list() });
   });
   admin.use(feeds.router());
+  admin.use(callCenter.router());
   const adminServer: HttpServer = createHttpServer(admin);
   await new Promise<void>((done, fail) => {
     adminServer.once("error", fail);
@@ -256,6 +269,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     stateDir,
     faults,
     feeds,
+    callCenter,
     certificates,
     files,
     credentials,

@@ -205,6 +205,7 @@ export function writeDashboardYear(year: DashboardYear, pathOf: (part: number) =
     api: ["token", "interval_reads"],
     ftps: ["connect", "tls", "login", "list", "transfer"],
     han: ["token", "device_status"],
+    call_center: ["dns", "connect", "tls", "processing", "transfer"],
   };
   for (const { name: check, service } of year.checks) {
     for (const [li, location] of year.locations.entries()) {

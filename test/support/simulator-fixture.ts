@@ -114,6 +114,12 @@ export async function startSimulatorFixture(): Promise<SimulatorFixture> {
       file_pattern: '^IntervalMeterUsage(?<ts>\\d{14})_\\d+\\.CSV\\.\\d+\\.asc$'
       file_time: name
       download: { max_bytes: 4096 }`,
+    call_center_phone_system: `
+  - name: call_center_phone_system
+    service: call_center
+    kind: status_feed
+    status_feed:
+      url: http://127.0.0.1:${sim.ports.admin}/call-center/status`,
   };
   let n = 0;
   return {
