@@ -109,7 +109,12 @@ describe("check-config: availability checks that late data would fail", () => {
     const example = join(exampleDir, "smt-monitor.example.yaml");
     copyFileSync(join(ROOT, "config", "smt-monitor.example.yaml"), example);
     writeFileSync(join(exampleDir, "known_hosts"), `ftp.smartmetertexas.biz ${generateSshKeyPair("smt").public.split(" ").slice(0, 2).join(" ")}\n`);
-    const r = await checkConfig(example, { SMT_API_USERNAME: "u", SMT_API_PASSWORD: "p", SMT_SFTP_PRIVATE_KEY: generateSshKeyPair("rep").private });
+    const r = await checkConfig(example, {
+      SMT_API_USERNAME: "u",
+      SMT_API_PASSWORD: "p",
+      SMT_SFTP_PRIVATE_KEY: generateSshKeyPair("rep").private,
+      SMT_NOTIFIER_READER_PASSWORD: "r",
+    });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain("warning");

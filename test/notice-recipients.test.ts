@@ -58,7 +58,7 @@ notices:
   from: "SMT <notices@smt.example>"
   to: ["rms@lists.example.org"]
   by_service:
-    call_center: { to: ["cc@lists.example.org"] }
+    water_utility: { to: ["cc@lists.example.org"] }
     han: { to: [] }
 `;
     let error: unknown;
@@ -69,7 +69,7 @@ notices:
     }
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as ConfigError).message;
-    expect(message).toContain('notifier.yaml:7:18: notices.by_service.call_center: unknown field "call_center"');
+    expect(message).toContain('notifier.yaml:7:20: notices.by_service.water_utility: unknown field "water_utility"');
     expect(message).toMatch(/notifier\.yaml:8:\d+: notices\.by_service\.han\.to: /);
   });
 });

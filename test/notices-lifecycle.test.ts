@@ -123,7 +123,7 @@ describe("unplanned outage lifecycle", () => {
     const result = d.apply(body);
     expect(result.created.map((c) => c.kind)).toEqual(["COMPLETION"]);
     expect(result.others).toBe(2);
-    expect(result.ignored).toEqual(['SMTUnplannedOutage: label service "bogus" is not one of gui, api, ftps, han']);
+    expect(result.ignored).toEqual(['SMTUnplannedOutage: label service "bogus" is not one of gui, api, ftps, han, call_center']);
     expect(
       d.notifier.store
         .listAlerts()

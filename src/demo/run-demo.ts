@@ -149,11 +149,12 @@ async function announcedOutage(o: {
   o.out(
     `Scenario: the status page ${o.statusUrl} shows only sent notices; mark the draft sent on the review page, or the demo does it in ${DEMO_REVIEW_GRACE_MS / 1000} s.`,
   );
-  await delay(DEMO_REVIEW_GRACE_MS);
+  // unref'd: the components keep the demo alive while it runs; after Ctrl-C the waits must not
+  await delay(DEMO_REVIEW_GRACE_MS, { unref: true });
   if (o.stopped()) return;
   const sent = await announceNotice(o.notifierUrl, o.reviewer, initial.id);
   o.out(`Scenario: INITIAL ${sent.id} is sent: the status page now shows the outage as announced: ${o.statusUrl}`);
-  await delay(DEMO_OUTAGE_AFTER_SENT_MS);
+  await delay(DEMO_OUTAGE_AFTER_SENT_MS, { unref: true });
   if (o.stopped()) return;
   const clearedAt = Date.now();
   await clearFaults(o.adminUrl);

@@ -45,8 +45,8 @@ export function armRepeatingTimer(periodMs: number, fire: () => void, options: T
 }
 
 /** Resolves after `delayMs` (for waits between polls). */
-export function delay(delayMs: number): Promise<void> {
-  return new Promise((resolve) => armTimer(delayMs, resolve));
+export function delay(delayMs: number, options: TimerOptions = {}): Promise<void> {
+  return new Promise((resolve) => armTimer(delayMs, resolve, options));
 }
 
 /** A signal that aborts after `delayMs`, like AbortSignal.timeout, with the same check. */
