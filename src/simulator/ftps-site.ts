@@ -11,6 +11,8 @@ import { armor, intervalCsv, intervalFileName, intervalRows, SIMULATED_ESIIDS } 
 import type { KeyAndCert } from "./certificates.js";
 import { dataLateness, fillIntervalDeliveries } from "./energy-data-faults.js";
 import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
+// Its RETR, LIST and NLST (ftp-srv's own crash when the client goes away mid-transfer) are installed on import.
+import "./ftps-transfers.js";
 
 /**
  * ftp-srv's AUTH TLS answers 234 and wraps the socket in TLS only after the write completes, so a
@@ -46,6 +48,13 @@ authCommand.handler = function authTls({ command }) {
 const quietLog: Record<string, unknown> = {};
 for (const level of ["trace", "debug", "info", "warn", "error", "fatal"]) quietLog[level] = () => {};
 quietLog.child = () => quietLog;
+
+/**
+ * SMT's delivery site is read-only for a REP: uploads, deletes, renames, new or removed directories
+ * and SITE commands are refused with 502 (so ftp-srv's STOR, APPE and STOU, which lose their data
+ * socket as its RETR did, never run).
+ */
+const READ_ONLY_SITE = ["STOR", "APPE", "STOU", "DELE", "RNFR", "RNTO", "MKD", "RMD", "SITE"];
 
 /** Daily deliveries: interval files for usage day D are posted at 05:30 Central on D+1. */
 const DELIVERY_HOUR = 5;
@@ -91,6 +100,7 @@ export class FtpsSite {
       tls: { key: options.certificate.key, cert: options.certificate.cert },
       anonymous: false,
       greeting: ["Smart Meter Texas FTPS"],
+      blacklist: READ_ONLY_SITE,
       log: quietLog as never,
       timeout: 60_000,
     });
