@@ -2,9 +2,10 @@ import express, { type Request, type Response, type Router } from "express";
 import type { Logger } from "../log/logger.js";
 import type { CallCenterOutage, CallCenterOutageBook, OutageInput, OutageOutcome } from "./call-center-outages.js";
 import { callCenterOutagesPage } from "./call-center-pages.js";
-import { REVIEW_FORM_MAX_BYTES, REVIEW_JSON_MAX_BYTES } from "./notice-review.js";
+import { REVIEW_FORM_MAX_BYTES } from "./notice-review.js";
 import { sameOrigin, type ReviewerAuth } from "./review-auth.js";
 import { errorPage } from "./review-pages.js";
+import { reviewerJsonApi } from "./reviewer-json-api.js";
 
 export interface CallCenterRouteDeps {
   book: CallCenterOutageBook;
@@ -98,21 +99,7 @@ export function callCenterRoutes(deps: CallCenterRouteDeps): { pages: Router; ap
   });
 
   // --- JSON API ------------------------------------------------------------------------------
-  const api = express.Router();
-  api.use(auth.require);
-  api.use((req, res, next) => {
-    if (req.method === "GET" || req.method === "HEAD") return next();
-    if (!sameOrigin(req)) {
-      res.status(403).json({ error: "cross-site requests are not accepted" });
-      return;
-    }
-    if (!req.is("application/json")) {
-      res.status(415).json({ error: "expected Content-Type application/json" });
-      return;
-    }
-    next();
-  });
-  api.use(express.json({ limit: REVIEW_JSON_MAX_BYTES, strict: true }));
+  const api = reviewerJsonApi(auth);
   const answer = (res: Response, outcome: OutageOutcome, created = false) => {
     if (!outcome.ok) {
       res.status(outcome.status).json({ error: outcome.message, ...(outcome.field !== undefined ? { field: outcome.field } : {}) });

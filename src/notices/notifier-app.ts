@@ -20,6 +20,7 @@ import type { WebhookPayload } from "./webhook-payload.js";
 import type { SeriesNaming } from "./series-id.js";
 import type { CallCenterOutageBook } from "./call-center-outages.js";
 import { callCenterRoutes } from "./call-center-routes.js";
+import { reviewerJsonApi } from "./reviewer-json-api.js";
 
 /**
  * What the endpoints use of the notifier (notifier.ts's Notifier), declared here so that this
@@ -236,21 +237,7 @@ export function createNotifierApp(notifier: NotifierService): Express {
   app.use("/notices", pages);
 
   // --- JSON API ------------------------------------------------------------------------------
-  const api = express.Router();
-  api.use(auth.require);
-  api.use((req, res, next) => {
-    if (req.method === "GET" || req.method === "HEAD") return next();
-    if (!sameOrigin(req)) {
-      res.status(403).json({ error: "cross-site requests are not accepted" });
-      return;
-    }
-    if (!req.is("application/json")) {
-      res.status(415).json({ error: "expected Content-Type application/json" });
-      return;
-    }
-    next();
-  });
-  api.use(express.json({ limit: REVIEW_JSON_MAX_BYTES, strict: true }));
+  const api = reviewerJsonApi(auth);
   api.all(["/:id", "/:id/*rest"], renamed("/api/v1/notices"));
   api.get("/", (req, res) => {
     const filter = listFilter(req);

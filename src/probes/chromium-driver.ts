@@ -5,7 +5,7 @@ import { StepError, type BrowserDriver, type BrowserSession, type SessionOptions
 export const CHROMIUM_EXECUTABLE = process.env.SMT_CHROMIUM ?? "/usr/bin/chromium";
 
 /** Flags that work as root in a container, with nothing phoning home (../shared/toolbox.md). */
-const CHROMIUM_FLAGS = [
+export const CHROMIUM_FLAGS = [
   "--headless",
   "--no-sandbox",
   "--disable-gpu",
