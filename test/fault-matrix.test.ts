@@ -142,12 +142,18 @@ describe("fault matrix: every simulator fault turns the right check red with the
         for (const s of [...pending]) {
           const status = exporter.status.get(CHECK_OF[s]);
           if (status?.finishedAt === undefined || status.finishedAt - (status.result?.durationSeconds ?? 0) * 1000 <= injected) continue;
+          // A run that did not finish within the short timeout says the machine was busy (the suite
+          // shares two cores), not that late data was charged: late data answers at once. Wait for
+          // the next run; if every run times out, the budget below fails the test.
+          if (status.result?.failure?.reason === "timeout") continue;
           expect(status.result?.failure, `${s}: ${status.result?.failure?.message ?? ""}`).toBeUndefined();
           expect(sample(await metrics(), "smt_probe_success", labels(s)), `${s} success`).toBe(1);
           pending.delete(s);
         }
-        if (pending.size > 0 && Date.now() - injected > (INTERVAL_S + TIMEOUT_S + 1) * 1000 + 500)
-          throw new Error(`no run of ${[...pending].join(", ")} after the fault`);
+        if (pending.size > 0 && Date.now() - injected > (3 * INTERVAL_S + TIMEOUT_S + 1) * 1000 + 500)
+          throw new Error(
+            `no successful run of ${[...pending].join(", ")} after the fault: ${[...pending].map((s) => exporter.status.get(CHECK_OF[s])?.result?.failure?.message ?? "no run").join("; ")}`,
+          );
         await new Promise((r) => setTimeout(r, 100));
       }
       await fx.sim.clearFaults();
