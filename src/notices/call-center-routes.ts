@@ -2,10 +2,8 @@ import express, { type Request, type Response, type Router } from "express";
 import type { Logger } from "../log/logger.js";
 import type { CallCenterOutage, CallCenterOutageBook, OutageInput, OutageOutcome } from "./call-center-outages.js";
 import { callCenterOutagesPage } from "./call-center-pages.js";
-import { REVIEW_FORM_MAX_BYTES } from "./notice-review.js";
-import { sameOrigin, type ReviewerAuth } from "./review-auth.js";
-import { errorPage } from "./review-pages.js";
-import { reviewerJsonApi } from "./reviewer-json-api.js";
+import type { ReviewerAuth } from "./review-auth.js";
+import { reviewerFormBody, reviewerJsonApi, sameSiteForm } from "./reviewer-requests.js";
 
 export interface CallCenterRouteDeps {
   book: CallCenterOutageBook;
@@ -49,25 +47,7 @@ export function callCenterRoutes(deps: CallCenterRouteDeps): { pages: Router; ap
       );
   };
   pages.get("/outages", (_req, res) => page(res));
-  const formBody = express.urlencoded({ extended: false, limit: REVIEW_FORM_MAX_BYTES, parameterLimit: 10 });
-  const checkForm = (req: Request, res: Response): Record<string, string> | undefined => {
-    const form = (req.body ?? {}) as Record<string, string>;
-    if (!sameOrigin(req) || !auth.csrfValid(who(res), form.csrf)) {
-      res
-        .status(403)
-        .type("html")
-        .send(
-          errorPage(
-            403,
-            "This form did not come from this site (or is from before a restart): reload the page and try again.",
-            who(res),
-            "/call-center/outages",
-          ),
-        );
-      return undefined;
-    }
-    return form;
-  };
+  const checkForm = (req: Request, res: Response) => sameSiteForm(req, res, auth, who(res), "/call-center/outages");
   const formOutcome = (res: Response, outcome: OutageOutcome, form: { start?: string; end?: string; reason?: string }) => {
     if (outcome.ok) {
       res.redirect(303, "/call-center/outages");
@@ -75,14 +55,14 @@ export function callCenterRoutes(deps: CallCenterRouteDeps): { pages: Router; ap
     }
     page(res, outcome.status, { message: `${outcome.field !== undefined ? `${outcome.field}: ` : ""}${outcome.message}`, form });
   };
-  pages.post("/outages", formBody, (req, res) => {
+  pages.post("/outages", reviewerFormBody, (req, res) => {
     const form = checkForm(req, res);
     if (!form) return;
     const outcome = book.declare({ start: form.start, end: form.end, reason: form.reason }, who(res), now());
     logged(outcome, who(res), "declare");
     formOutcome(res, outcome, form);
   });
-  pages.post("/outages/:id/edit", formBody, (req, res) => {
+  pages.post("/outages/:id/edit", reviewerFormBody, (req, res) => {
     const form = checkForm(req, res);
     if (!form) return;
     const id = Number(req.params.id);

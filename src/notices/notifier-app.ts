@@ -7,7 +7,7 @@ import { approveNotice, editNotice, markNoticeSent, noticeAsOf, REVIEW_FORM_MAX_
 import { recipientSettings, recipientsFor } from "./notice-recipients.js";
 import { NOTICE_PAGE_SIZE, NOTICE_STATUSES, type Notice, type NoticeStatus } from "./notice-store.js";
 import type { WebhookOutcome } from "./notifier-metrics.js";
-import { bearerToken, ReviewerAuth, sameOrigin, secretEquals, securityHeaders } from "./review-auth.js";
+import { bearerToken, ReviewerAuth, secretEquals, securityHeaders } from "./review-auth.js";
 import { NOTICES_CSS, NOTICES_JS, errorPage, noticeListPage, noticePage } from "./review-pages.js";
 import { alertTimeProblems } from "./alert-time.js";
 import { describeIssues, webhookPayload } from "./webhook-payload.js";
@@ -20,7 +20,7 @@ import type { WebhookPayload } from "./webhook-payload.js";
 import type { SeriesNaming } from "./series-id.js";
 import type { CallCenterOutageBook } from "./call-center-outages.js";
 import { callCenterRoutes } from "./call-center-routes.js";
-import { reviewerJsonApi } from "./reviewer-json-api.js";
+import { reviewerFormBody, reviewerJsonApi, sameSiteForm } from "./reviewer-requests.js";
 
 /**
  * What the endpoints use of the notifier (notifier.ts's Notifier), declared here so that this
@@ -180,27 +180,13 @@ export function createNotifierApp(notifier: NotifierService): Express {
       next(err);
     }
   });
-  const formBody = express.urlencoded({ extended: false, limit: REVIEW_FORM_MAX_BYTES, parameterLimit: 10 });
   const formAction = (run: (id: string, form: Record<string, string>, who: string, version: number | undefined) => ReviewOutcome, label: string) => [
-    formBody,
+    reviewerFormBody,
     (req: Request, res: Response) => {
       const who = reviewer(res);
       const id = String(req.params.id);
-      const form = (req.body ?? {}) as Record<string, string>;
-      if (!sameOrigin(req) || !auth.csrfValid(who, form.csrf)) {
-        res
-          .status(403)
-          .type("html")
-          .send(
-            errorPage(
-              403,
-              "This form did not come from this site (or is from before a restart): reload the page and try again.",
-              who,
-              `/notices/${encodeURIComponent(id)}`,
-            ),
-          );
-        return;
-      }
+      const form = sameSiteForm(req, res, auth, who, `/notices/${encodeURIComponent(id)}`);
+      if (!form) return;
       const version = form.version !== undefined && /^\d+$/.test(form.version) ? Number(form.version) : undefined;
       const outcome = run(id, form, who, version);
       const current = outcome.ok ? undefined : notifier.store.notice(id);

@@ -1,18 +1,11 @@
-import type { ResolvedTls } from "../config/load.js";
-import { exchange, type ExchangeResponse } from "./http-exchange.js";
+import { exchange, type ExchangeRequest, type ExchangeResponse } from "./http-exchange.js";
 import { ProbeFailure, type ProbeContext } from "./probe.js";
 import { decideRedirect } from "./redirect-policy.js";
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /** What a page fetch is asked for: the first request and how redirects are followed. */
-export interface PageRequest {
-  url: URL;
-  method: string;
-  headers: Record<string, string>;
-  body?: Buffer;
-  tls: ResolvedTls;
-  maxBodyBytes: number;
+export interface PageRequest extends ExchangeRequest {
   maxRedirects: number;
   redirectKeepHeaders: string[];
   allowInsecureRedirect: boolean;

@@ -26,18 +26,11 @@ export const DAY_STATES = ["available", "outage", "maintenance", "unmeasured"] a
 export type DayState = (typeof DAY_STATES)[number];
 
 /** One day of one service: the report's minute counts of the day (so far, for today) and its bar. */
-export interface DayFigures {
+export type DayFigures = {
   /** "YYYY-MM-DD", Central time. */
   date: string;
   state: DayState;
-  total_minutes: number;
-  maintenance_minutes: number;
-  unavailable_minutes: number;
-  unmeasured_minutes: number;
-  available_minutes: number;
-  /** available / (total - maintenance); null when no minute counted. */
-  availability: number | null;
-}
+} & Pick<ServiceAvailability, "total_minutes" | "maintenance_minutes" | "unavailable_minutes" | "unmeasured_minutes" | "available_minutes" | "availability">;
 
 /** The month to date of one service: the report's line with the objective in force. */
 export type MonthToDate = Omit<ServiceAvailability, "service">;
