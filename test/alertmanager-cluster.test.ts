@@ -22,9 +22,9 @@ import { startPrometheus, type PrometheusServer } from "./support/prometheus-ser
  * delivery path after Prometheus, which is the same).
  *
  * Both Alertmanagers deliver the same notification when neither has logged it yet, e.g. while the
- * notifier is away and both retry: the notifier restarts during the outage and before its end, so
- * both deliver the firing and the resolved notification. Exactly one INITIAL and one COMPLETION
- * must result, and again when one Alertmanager is killed (SIGKILL) mid-outage.
+ * notifier is away and both retry: the notifier is away when the outage begins (both deliver the
+ * firing notification once it is back) and again when it ends. Exactly one INITIAL and one
+ * COMPLETION must result, and again when one Alertmanager is killed (SIGKILL) mid-outage.
  */
 const OUTAGE_METRIC = "test_outage_start_timestamp_seconds";
 
@@ -111,10 +111,11 @@ const deliveredBy = (service: Service, status: "firing" | "resolved") =>
       }[]
     ).map((row) => (JSON.parse(row.payload) as { externalURL: string }).externalURL),
   );
-const failedDeliveries = async (am: RunningAlertmanager) => am.metric("alertmanager_notifications_failed_total", { integration: "webhook" });
+/** Webhook requests that failed (each attempt of Alertmanager's retries counts). */
+const failedDeliveries = async (am: RunningAlertmanager) => am.metric("alertmanager_notification_requests_failed_total", { integration: "webhook" });
 
 describe("an Alertmanager cluster of two, peered on loopback, with Prometheus sending to both", () => {
-  it("both Alertmanagers deliver the outage and its end, and the notifier drafts exactly one INITIAL and one COMPLETION", async () => {
+  it("both Alertmanagers deliver the outage (the notifier away and back), and the notifier drafts exactly one INITIAL and one COMPLETION", async () => {
     // The notifier is away when the outage begins: both Alertmanagers fail and retry.
     const failedBefore = await Promise.all(cluster.map(failedDeliveries));
     outages.set("gui", Math.floor(Date.now() / 1000) - 1200);
@@ -137,7 +138,10 @@ describe("an Alertmanager cluster of two, peered on loopback, with Prometheus se
       30_000,
     );
     await startNotifier();
-    await waitFor("the resolved notification from both", async () => (deliveredBy("gui", "resolved").size === 2 ? true : undefined), 30_000);
+    await waitFor("the COMPLETION draft", async () => (notices("gui").length === 2 ? true : undefined), 30_000);
+    // The resolution comes from one of them or from both (the second drops it once the first one's
+    // notification log has reached it by gossip); the firing notification came from both.
+    expect(deliveredBy("gui", "resolved").size).toBeGreaterThanOrEqual(1);
     expect(notices("gui").map((n) => n.kind)).toEqual(["INITIAL", "COMPLETION"]);
     expect([...deliveredBy("gui", "firing")].sort()).toEqual(cluster.map((am) => am.url).sort());
   }, 180_000);

@@ -65,7 +65,10 @@ describe("a fault limited to some clients (the simulator's per-source faults)", 
     expect(ok.status).toBe(200);
     expect(ok.json.active?.[0]?.clients).toEqual(["127.0.0.23", "127.0.0.24"]);
     const badAddress = await post({ service: "han", fault: "http_500", clients: ["austin"] });
-    expect(badAddress).toEqual({ status: 400, json: { error: expect.stringMatching(/^clients: expected a list of 1 to 16 client source addresses/) as unknown } });
+    expect(badAddress).toEqual({
+      status: 400,
+      json: { error: expect.stringMatching(/^clients: expected a list of 1 to 16 client source addresses/) as unknown },
+    });
     const refused = await post({ service: "gui", fault: "refused", clients: ["127.0.0.23"] });
     expect(refused.status).toBe(400);
     expect(refused.json.error).toMatch(/^fault "refused" cannot be limited to clients: expected one of hang, slow, http_500/);
@@ -95,7 +98,9 @@ describe("source_address in the exporter config", () => {
     // TEST-NET-3 (RFC 5737): never an address of this machine.
     const elsewhere = write("elsewhere.yaml", `location: austin\nsource_address: 203.0.113.7\nchecks: []\n`);
     expect(problems(elsewhere)).toMatch(
-      new RegExp(`^${elsewhere}:2:17: source_address: expected an address of this machine or of its IPv4 loopback network 127\\.0\\.0\\.0/8, got "203\\.0\\.113\\.7"`),
+      new RegExp(
+        `^${elsewhere}:2:17: source_address: expected an address of this machine or of its IPv4 loopback network 127\\.0\\.0\\.0/8, got "203\\.0\\.113\\.7"`,
+      ),
     );
     const loopback = write("loopback.yaml", `location: austin\nsource_address: 127.0.0.31\nchecks: []\n`);
     expect(loadConfig(loopback).raw.source_address).toBe("127.0.0.31");

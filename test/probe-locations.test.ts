@@ -53,7 +53,9 @@ beforeAll(async () => {
     ports.push((await exporter.start()).port);
   }
   // The minute group placed 12-22 s into the minute, as in prometheus-integration.test.ts: only the wait changes.
-  const placed = await placeRuleFolder(dir, "rules", [{ file: MINUTE_GROUP_FILE, group: RULE_GROUP_NAMES.minutes, intervalMs: MINUTE, fromMs: 12_000, toMs: 22_000 }]);
+  const placed = await placeRuleFolder(dir, "rules", [
+    { file: MINUTE_GROUP_FILE, group: RULE_GROUP_NAMES.minutes, intervalMs: MINUTE, fromMs: 12_000, toMs: 22_000 },
+  ]);
   for (const file of readdirSync(rulesDir).filter((f) => f.endsWith(".rules.yml"))) copyFileSync(join(rulesDir, file), join(placed.folder, file));
   prometheus = await startPrometheus({
     dir,
@@ -168,11 +170,7 @@ describe("probers in three locations in front of a real Prometheus evaluating th
     ]);
     expect(cleared2).toBeLessThan(twoLeft + MINUTE);
 
-    await waitFor(
-      "minute 2 recorded",
-      async () => ((await recordedStates("han")).has(twoLeft) ? true : undefined),
-      4 * MINUTE,
-    );
+    await waitFor("minute 2 recorded", async () => ((await recordedStates("han")).has(twoLeft) ? true : undefined), 4 * MINUTE);
     const states = Object.fromEntries(await Promise.all(SERVICES_PROBED.map(async (s) => [s, await recordedStates(s)] as const))) as Record<
       Service,
       Map<number, MinuteState[]>
@@ -190,8 +188,8 @@ describe("probers in three locations in front of a real Prometheus evaluating th
       han: ["available"],
     });
     // Houston reported nothing in minute 2: its probes did not count at all.
-    expect(await instantQuery(prometheus!.url, `count_over_time(smt_probe_success{location="${HOUSTON.location}"}[50s] @ ${(twoLeft + MINUTE) / 1000 - 1})`)).toEqual(
-      [],
-    );
+    expect(
+      await instantQuery(prometheus!.url, `count_over_time(smt_probe_success{location="${HOUSTON.location}"}[50s] @ ${(twoLeft + MINUTE) / 1000 - 1})`),
+    ).toEqual([]);
   }, 420_000);
 });

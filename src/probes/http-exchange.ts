@@ -102,7 +102,10 @@ function connectTcp(address: string, port: number, sockets: Socket[], localAddre
     });
     socket.once("error", (err: NodeJS.ErrnoException) =>
       reject(
-        new ProbeFailure("connect", `connect to ${address}:${port}${localAddress !== undefined ? ` from ${localAddress}` : ""} failed: ${err.code ?? err.message}`),
+        new ProbeFailure(
+          "connect",
+          `connect to ${address}:${port}${localAddress !== undefined ? ` from ${localAddress}` : ""} failed: ${err.code ?? err.message}`,
+        ),
       ),
     );
   });

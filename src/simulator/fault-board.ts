@@ -96,7 +96,12 @@ export class FaultBoard {
         .map(([f]) => f);
       return `fault "${fault}" does not apply to service ${service}: expected one of ${applicable.join(", ")}`;
     }
-    this.active.set(service, { fault: fault as FaultName, delayMs, since: now, ...(clients !== undefined ? { clients: clients.map((c) => clientAddress(c)!) } : {}) });
+    this.active.set(service, {
+      fault: fault as FaultName,
+      delayMs,
+      since: now,
+      ...(clients !== undefined ? { clients: clients.map((c) => clientAddress(c)!) } : {}),
+    });
     return undefined;
   }
 
