@@ -6,6 +6,7 @@ import { createSecureContext, type SecureContext } from "node:tls";
 import { ConfigError, type ConfigProblem } from "./errors.js";
 import { toProblem } from "./schema-problem.js";
 import { freshnessWarnings } from "./availability-freshness.js";
+import { SOURCE_ADDRESS_KINDS, sourceAddressProblem } from "./source-address.js";
 import type { ResolvedCheck, ResolvedTls, TlsMaterial } from "./resolved-check.js";
 import { parseListenAddress } from "./listen-address.js";
 
@@ -80,7 +81,11 @@ function resolveConfig(text: string, file: string, env: NodeJS.ProcessEnv): Load
     );
   }
   const raw = parsed.data;
-  const resolver = new Resolver(dirname(resolve(file)), env, source);
+  const resolver = new Resolver(dirname(resolve(file)), env, source, raw.source_address);
+  if (raw.source_address !== undefined) {
+    const problem = sourceAddressProblem(raw.source_address);
+    if (problem) resolver.problem(["source_address"], problem);
+  }
   const checks = raw.checks.map((check, i) => resolver.check(check, ["checks", i], raw.defaults));
   const marketData = resolveMarketData(raw, {
     baseDir: dirname(resolve(file)),
@@ -89,8 +94,23 @@ function resolveConfig(text: string, file: string, env: NodeJS.ProcessEnv): Load
   const listen = parseListenAddress(raw.listen_address);
   if (!listen) resolver.problem(["listen_address"], `expected "host:port" or ":port", got "${raw.listen_address}"`);
   if (resolver.problems.length > 0) throw new ConfigError(file, resolver.problems);
-  const warnings = freshnessWarnings(raw).map((w) => ({ ...w, ...source.locate(w.path) }));
+  const warnings = [...freshnessWarnings(raw), ...sourceAddressWarnings(raw)].map((w) => ({ ...w, ...source.locate(w.path) }));
   return { file, raw, listen: listen!, location: raw.location, maxConcurrency: raw.max_concurrency, checks, marketData, warnings };
+}
+
+/** Checks that connect from the system's address although the config sets `source_address` (ftps, browser). */
+function sourceAddressWarnings(raw: ExporterConfig): { path: (string | number)[]; message: string }[] {
+  if (raw.source_address === undefined) return [];
+  return raw.checks.flatMap((check, i) =>
+    (SOURCE_ADDRESS_KINDS as readonly string[]).includes(check.kind)
+      ? []
+      : [
+          {
+            path: ["checks", i, "kind"],
+            message: `check "${check.name}" (kind ${check.kind}) connects from the address the system picks, not from source_address ${raw.source_address}: only ${SOURCE_ADDRESS_KINDS.join(", ")} checks bind it`,
+          },
+        ],
+  );
 }
 
 /** The TLS context of some material (throws on bad material). */
@@ -107,6 +127,7 @@ class Resolver {
     private readonly baseDir: string,
     private readonly env: NodeJS.ProcessEnv,
     private readonly source: YamlSource,
+    private readonly sourceAddress?: string,
   ) {}
 
   problem(path: (string | number)[], message: string): void {
@@ -120,6 +141,7 @@ class Resolver {
       intervalMs: check.interval ?? defaults.interval,
       timeoutMs: check.timeout ?? defaults.timeout,
       secrets: {} as Record<string, string>,
+      ...(this.sourceAddress !== undefined ? { sourceAddress: this.sourceAddress } : {}),
     };
     switch (check.kind) {
       case "http": {

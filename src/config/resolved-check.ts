@@ -36,6 +36,8 @@ interface ResolvedBase {
   /** Secret values by name, for templates ({{ secret.name }}) and passwords. */
   secrets: Record<string, string>;
   tls: ResolvedTls;
+  /** The config's `source_address`: the local address the probe connects from (http, api, status_feed, sftp). */
+  sourceAddress?: string;
 }
 
 export type ResolvedCheck =

@@ -8,6 +8,7 @@ import { marketFiguresConfig } from "./market-figures-schema.js";
 import { objectivesConfig } from "./objectives-schema.js";
 import { reportConfig } from "./report-schema.js";
 import { SERVICES, type Service } from "./services.js";
+import { sourceAddress } from "./source-address.js";
 
 /** The services of the SMT service-level objectives that a check can belong to (defined in services.ts). */
 export { SERVICES, type Service };
@@ -77,6 +78,8 @@ export const exporterConfig = z
   .strictObject({
     listen_address: z.string().default(":9910"),
     location: name.default("default"),
+    /** The local address the probes connect from (source-address.ts, docs/ha.md); absent: the system's choice. */
+    source_address: sourceAddress.optional(),
     defaults: z.strictObject({ interval: checkInterval.default(30_000), timeout: checkTimeout.default(10_000) }).default({ interval: 30_000, timeout: 10_000 }),
     max_concurrency: z.number().int().positive().default(256),
     checks: z.array(checkConfig).default([]),

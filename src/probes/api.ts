@@ -66,7 +66,10 @@ async function runStep(
   }
 
   const what = `step ${step.name}`;
-  const response = await exchange({ url, method: step.method, headers, body, tls: check.tls, maxBodyBytes: step.max_body_bytes }, ctx);
+  const response = await exchange(
+    { url, method: step.method, headers, body, tls: check.tls, maxBodyBytes: step.max_body_bytes, sourceAddress: check.sourceAddress },
+    ctx,
+  );
   ctx.note(`${what}: ${step.method} ${url.origin}${url.pathname} -> ${response.status} (${response.body.length} bytes)`);
   expectStatus(response.status, step.valid_status_codes, what);
   const text = response.body.toString("utf8");

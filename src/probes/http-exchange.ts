@@ -15,6 +15,8 @@ export interface ExchangeRequest {
   body?: Buffer;
   tls: ResolvedTls;
   maxBodyBytes: number;
+  /** The local address to connect from (the config's source_address); absent: the system's choice. */
+  sourceAddress?: string;
 }
 
 export interface ExchangeResponse {
@@ -71,7 +73,7 @@ export async function exchange(req: ExchangeRequest, ctx: ProbeContext): Promise
       }
     });
 
-    const tcp = await step("connect", () => connectTcp(address, port, sockets));
+    const tcp = await step("connect", () => connectTcp(address, port, sockets, req.sourceAddress));
     let conn: Socket = tcp;
     if (https) {
       const secure = await step("tls", () => handshake(tcp, host, req.tls, sockets));
@@ -89,9 +91,9 @@ export async function exchange(req: ExchangeRequest, ctx: ProbeContext): Promise
   }
 }
 
-function connectTcp(address: string, port: number, sockets: Socket[]): Promise<Socket> {
+function connectTcp(address: string, port: number, sockets: Socket[], localAddress?: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = netConnect({ host: address, port, noDelay: true });
+    const socket = netConnect({ host: address, port, noDelay: true, ...(localAddress !== undefined ? { localAddress } : {}) });
     sockets.push(socket);
     socket.once("connect", () => {
       socket.removeAllListeners("error");
@@ -99,7 +101,12 @@ function connectTcp(address: string, port: number, sockets: Socket[]): Promise<S
       resolve(socket);
     });
     socket.once("error", (err: NodeJS.ErrnoException) =>
-      reject(new ProbeFailure("connect", `connect to ${address}:${port} failed: ${err.code ?? err.message}`)),
+      reject(
+        new ProbeFailure(
+          "connect",
+          `connect to ${address}:${port}${localAddress !== undefined ? ` from ${localAddress}` : ""} failed: ${err.code ?? err.message}`,
+        ),
+      ),
     );
   });
 }

@@ -29,7 +29,7 @@ export async function fetchPage(req: PageRequest, ctx: ProbeContext): Promise<Fe
   let body = req.body;
   let headers = req.headers;
   for (let hop = 0; ; hop++) {
-    const response = await exchange({ url, method, headers, body, tls: req.tls, maxBodyBytes: req.maxBodyBytes }, ctx);
+    const response = await exchange({ url, method, headers, body, tls: req.tls, maxBodyBytes: req.maxBodyBytes, sourceAddress: req.sourceAddress }, ctx);
     ctx.note(`${method} ${url.href} -> ${response.status} (${response.body.length} bytes)`);
     const location = response.headers.location;
     if (req.maxRedirects > 0 && REDIRECTS.has(response.status) && location) {

@@ -26,6 +26,7 @@ export const probeHttp: Prober<HttpCheck> = async (check, ctx) => {
         headers,
         body: settings.body === undefined ? undefined : Buffer.from(settings.body),
         tls: check.tls,
+        sourceAddress: check.sourceAddress,
         maxBodyBytes: settings.max_body_bytes,
         maxRedirects: settings.max_redirects,
         redirectKeepHeaders: settings.redirect_keep_headers,

@@ -25,6 +25,7 @@ export async function observeOutageMessage(check: HttpCheck, message: OutageMess
           method: "GET",
           headers: {},
           tls: check.tls,
+          sourceAddress: check.sourceAddress,
           maxBodyBytes: message.max_body_bytes ?? check.http.max_body_bytes,
           maxRedirects: check.http.max_redirects,
           redirectKeepHeaders: [],

@@ -27,6 +27,8 @@ export interface SftpConnection {
   sftp: SftpProbeSettings;
   secrets: Record<string, string>;
   hostKeys: string[];
+  /** The local address to connect from (the config's source_address); absent: the system's choice. */
+  sourceAddress?: string;
 }
 
 /** A step of the session: timed as a phase, its errors turned into a ProbeFailure with `reason`. */
@@ -69,7 +71,7 @@ export async function openSftpSession(c: SftpConnection, ctx: ProbeContext): Pro
       }),
     );
   try {
-    socket = await step("connect", "connect", () => openSocket(s.host, s.port, ctx.signal));
+    socket = await step("connect", "connect", () => openSocket(s.host, s.port, ctx.signal, c.sourceAddress));
     const sock = socket;
     const login =
       c.secrets.private_key !== undefined
@@ -102,9 +104,9 @@ export async function openSftpSession(c: SftpConnection, ctx: ProbeContext): Pro
 }
 
 /** A TCP connection to host:port; the signal destroys it while it connects. */
-function openSocket(host: string, port: number, signal: AbortSignal): Promise<Socket> {
+function openSocket(host: string, port: number, signal: AbortSignal, localAddress?: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = netConnect({ host, port });
+    const socket = netConnect({ host, port, ...(localAddress !== undefined ? { localAddress } : {}) });
     const onAbort = () => socket.destroy(new Error("aborted"));
     signal.addEventListener("abort", onAbort, { once: true });
     socket.once("connect", () => {

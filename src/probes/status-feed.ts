@@ -55,7 +55,10 @@ async function readUrl(check: StatusFeedCheck, url: string, ctx: ProbeContext): 
     headers.Authorization = basicAuthHeader(feed.basic_auth.username, check.secrets.basic_auth_password ?? "");
   }
   const target = new URL(url);
-  const response = await exchange({ url: target, method: "GET", headers, tls: check.tls, maxBodyBytes: feed.max_bytes }, ctx);
+  const response = await exchange(
+    { url: target, method: "GET", headers, tls: check.tls, maxBodyBytes: feed.max_bytes, sourceAddress: check.sourceAddress },
+    ctx,
+  );
   ctx.note(`GET ${target.origin}${target.pathname} -> ${response.status} (${response.body.length} bytes)`);
   expectStatus(response.status, undefined, `GET ${target.pathname}`);
   return { text: response.body.toString("utf8") };

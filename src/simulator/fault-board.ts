@@ -34,11 +34,29 @@ export const FAULTS = {
 
 export type FaultName = keyof typeof FAULTS;
 
+/**
+ * The faults that can be limited to some clients (by the client's source address): the ones the
+ * simulator applies where it sees the client, i.e. in the front door (hang, slow) and in the answer
+ * of an HTTP service. Probers in several places bind their own source address (docs/ha.md), so a
+ * fault seen from one location only is a fault for that address only.
+ */
+export const CLIENT_FAULTS = ["hang", "slow", "http_500", "http_503", "access_denied_page", "maintenance_page"] as const satisfies readonly FaultName[];
+
+/** The most client addresses one fault may be limited to (the admin API refuses longer lists). */
+export const MAX_FAULT_CLIENTS = 16;
+
 export interface ActiveFault {
   fault: FaultName;
   /** For "slow" and "slow_transfer": how long answers are held back. */
   delayMs: number;
   since: number;
+  /** The client source addresses the fault applies to; absent: every client. */
+  clients?: readonly string[];
+}
+
+/** A socket's remote address as the fault board compares it ("::ffff:127.0.0.2" is 127.0.0.2). */
+export function clientAddress(remoteAddress: string | undefined): string | undefined {
+  return remoteAddress?.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, "$1");
 }
 
 export const DEFAULT_SLOW_MS = 15_000;
@@ -47,17 +65,30 @@ export const DEFAULT_SLOW_MS = 15_000;
 export class FaultBoard {
   private readonly active = new Map<Service, ActiveFault>();
 
-  get(service: Service): ActiveFault | undefined {
-    return this.active.get(service);
+  /**
+   * The fault of a service as a client sees it. A fault limited to some clients applies only where
+   * the caller names the client (`client`, a source address) and it is one of them.
+   */
+  get(service: Service, client?: string): ActiveFault | undefined {
+    const fault = this.active.get(service);
+    if (!fault?.clients) return fault;
+    const address = clientAddress(client);
+    return address !== undefined && fault.clients.includes(address) ? fault : undefined;
   }
 
-  is(service: Service, fault: FaultName): boolean {
-    return this.active.get(service)?.fault === fault;
+  is(service: Service, fault: FaultName, client?: string): boolean {
+    return this.get(service, client)?.fault === fault;
   }
 
-  /** Injects a fault; returns an error text when the fault does not apply to the service. */
-  set(service: Service, fault: string, delayMs = DEFAULT_SLOW_MS, now = Date.now()): string | undefined {
+  /**
+   * Injects a fault (for every client, or only for the given client source addresses); returns an
+   * error text when the fault does not apply to the service or cannot be limited to clients.
+   */
+  set(service: Service, fault: string, delayMs = DEFAULT_SLOW_MS, now = Date.now(), clients?: readonly string[]): string | undefined {
     if (!(fault in FAULTS)) return `unknown fault "${fault}": expected one of ${Object.keys(FAULTS).join(", ")}`;
+    if (clients !== undefined && !(CLIENT_FAULTS as readonly string[]).includes(fault)) {
+      return `fault "${fault}" cannot be limited to clients: expected one of ${CLIENT_FAULTS.join(", ")} with "clients"`;
+    }
     const services = FAULTS[fault as FaultName] as readonly Service[];
     if (!services.includes(service)) {
       const applicable = Object.entries(FAULTS)
@@ -65,7 +96,12 @@ export class FaultBoard {
         .map(([f]) => f);
       return `fault "${fault}" does not apply to service ${service}: expected one of ${applicable.join(", ")}`;
     }
-    this.active.set(service, { fault: fault as FaultName, delayMs, since: now });
+    this.active.set(service, {
+      fault: fault as FaultName,
+      delayMs,
+      since: now,
+      ...(clients !== undefined ? { clients: clients.map((c) => clientAddress(c)!) } : {}),
+    });
     return undefined;
   }
 
@@ -74,7 +110,13 @@ export class FaultBoard {
     for (const s of services) this.active.delete(s);
   }
 
-  list(): { service: Service; fault: FaultName; delay_ms: number; since: string }[] {
-    return [...this.active.entries()].map(([service, f]) => ({ service, fault: f.fault, delay_ms: f.delayMs, since: new Date(f.since).toISOString() }));
+  list(): { service: Service; fault: FaultName; delay_ms: number; since: string; clients?: readonly string[] }[] {
+    return [...this.active.entries()].map(([service, f]) => ({
+      service,
+      fault: f.fault,
+      delay_ms: f.delayMs,
+      since: new Date(f.since).toISOString(),
+      ...(f.clients ? { clients: f.clients } : {}),
+    }));
   }
 }

@@ -50,7 +50,7 @@ export class FrontDoor {
 
   private accept(socket: Socket): void {
     socket.on("error", () => {});
-    const fault = this.faults.get(this.service);
+    const fault = this.faults.get(this.service, socket.remoteAddress);
     if (fault?.fault === "hang") {
       this.hold(socket);
       return;
@@ -84,9 +84,12 @@ export class FrontDoor {
     } else if (!refuse && !this.listening && this.port !== 0) {
       await this.listen(this.port);
     }
-    if (!this.faults.is(this.service, "hang") && !this.faults.is(this.service, "slow")) {
-      for (const socket of this.held) socket.destroy();
-      this.held.clear();
+    for (const socket of this.held) {
+      const fault = this.faults.get(this.service, socket.remoteAddress)?.fault;
+      if (fault !== "hang" && fault !== "slow") {
+        socket.destroy();
+        this.held.delete(socket);
+      }
     }
   }
 

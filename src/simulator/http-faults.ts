@@ -25,7 +25,7 @@ We apologize for the inconvenience. Please try again later.</p></body></html>
  */
 export function httpFaults(service: Service, faults: FaultBoard, errorPage?: (status: number) => string) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const fault = faults.get(service);
+    const fault = faults.get(service, req.socket.remoteAddress);
     if (!fault) return next();
     switch (fault.fault) {
       case "slow": {

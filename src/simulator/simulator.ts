@@ -2,12 +2,13 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
+import { isIP } from "node:net";
 import { join, resolve } from "node:path";
 import express from "express";
 import { SERVICES, type Service } from "../config/schema.js";
 import { generateCertificates, type SimulatorCertificates } from "./certificates.js";
 import { createEnergyApi } from "./energy-api.js";
-import { FaultBoard, FAULTS } from "./fault-board.js";
+import { FaultBoard, FAULTS, MAX_FAULT_CLIENTS } from "./fault-board.js";
 import { FrontDoor } from "./front-door.js";
 import { FtpsSite } from "./ftps-site.js";
 import { generateSshKeyPair, SftpSite } from "./sftp-site.js";
@@ -64,7 +65,8 @@ export interface RunningSimulator {
   /** The SFTP site's host key fingerprint ("SHA256:…"), for host_key_sha256. */
   sftpHostKeySha256: string;
   credentials: { apiUsername: string; apiPassword: string; ftpsUsername: string; ftpsPassword: string; legacyUsername: string; legacyPassword: string };
-  setFault(service: Service, fault: string, delayMs?: number): Promise<string | undefined>;
+  /** Injects a fault (for every client, or only for the given client source addresses: fault-board.ts's CLIENT_FAULTS); returns an error text or undefined. */
+  setFault(service: Service, fault: string, delayMs?: number, clients?: readonly string[]): Promise<string | undefined>;
   clearFaults(service?: Service): Promise<void>;
   stop(): Promise<void>;
 }
@@ -189,8 +191,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     }
   };
 
-  const setFault = async (service: Service, fault: string, delayMs?: number) => {
-    const error = faults.set(service, fault, delayMs, now());
+  const setFault = async (service: Service, fault: string, delayMs?: number, clients?: readonly string[]) => {
+    const error = faults.set(service, fault, delayMs, now(), clients);
     if (error) return error;
     applyCertificates(service);
     await syncDoors(service);
@@ -224,7 +226,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     res.json({ active: faults.list() });
   });
   admin.post("/faults", async (req, res) => {
-    const body = (req.body ?? {}) as { service?: unknown; fault?: unknown; delay_ms?: unknown };
+    const body = (req.body ?? {}) as { service?: unknown; fault?: unknown; delay_ms?: unknown; clients?: unknown };
     if (typeof body.service !== "string" || !(SERVICES as readonly string[]).includes(body.service)) {
       res.status(400).json({ error: `service: expected one of ${SERVICES.map((s) => `"${s}"`).join(", ")}` });
       return;
@@ -240,7 +242,17 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       res.status(400).json({ error: `delay_ms: expected a whole number of milliseconds between 0 and ${MAX_TIMER_DELAY_MS}` });
       return;
     }
-    const error = await setFault(body.service as Service, body.fault, body.delay_ms);
+    if (
+      body.clients !== undefined &&
+      (!Array.isArray(body.clients) ||
+        body.clients.length === 0 ||
+        body.clients.length > MAX_FAULT_CLIENTS ||
+        !body.clients.every((c) => typeof c === "string" && isIP(c) !== 0))
+    ) {
+      res.status(400).json({ error: `clients: expected a list of 1 to ${MAX_FAULT_CLIENTS} client source addresses (IPv4 or IPv6), e.g. ["127.0.0.2"]` });
+      return;
+    }
+    const error = await setFault(body.service as Service, body.fault, body.delay_ms, body.clients as string[] | undefined);
     if (error) {
       res.status(400).json({ error });
       return;

@@ -41,13 +41,46 @@ export function testAlertmanagerConfig(dir: string, notifierUrl: string, token: 
   return file;
 }
 
-export async function startAlertmanager(dir: string, configFile: string): Promise<RunningAlertmanager> {
+/** Gossip on loopback with the other members of an Alertmanager cluster (docs/ha.md, "Alertmanager cluster"). */
+export interface AlertmanagerClusterOptions {
+  /** This member's gossip port (TCP and UDP) on 127.0.0.1. */
+  listenPort: number;
+  /** The other members' gossip ports on 127.0.0.1. */
+  peerPorts: number[];
+  /**
+   * How long the second member waits for the first one's notification before it sends its own
+   * (`--cluster.peer-timeout`, Alertmanager's default 15s).
+   */
+  peerTimeout?: string;
+}
+
+export async function startAlertmanager(dir: string, configFile: string, options: { cluster?: AlertmanagerClusterOptions } = {}): Promise<RunningAlertmanager> {
   const port = await freePort();
   const storage = join(dir, `am-data-${port}`);
   mkdirSync(storage, { recursive: true });
+  const c = options.cluster;
+  const clusterArgs = c
+    ? [
+        `--cluster.listen-address=127.0.0.1:${c.listenPort}`,
+        ...c.peerPorts.map((p) => `--cluster.peer=127.0.0.1:${p}`),
+        // Gossip and the settle wait before the first notification (10 gossip intervals, three times) in about a second.
+        "--cluster.gossip-interval=50ms",
+        "--cluster.pushpull-interval=2s",
+        "--cluster.reconnect-interval=1s",
+        ...(c.peerTimeout !== undefined ? [`--cluster.peer-timeout=${c.peerTimeout}`] : []),
+      ]
+    : ["--cluster.listen-address="];
   const child = spawn(
     ALERTMANAGER,
-    ["--cluster.listen-address=", `--storage.path=${storage}`, `--web.listen-address=127.0.0.1:${port}`, `--config.file=${configFile}`, "--log.level=debug"],
+    [
+      ...clusterArgs,
+      `--storage.path=${storage}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      // The webhook payload's externalURL: tells apart which member of a cluster delivered.
+      `--web.external-url=http://127.0.0.1:${port}`,
+      `--config.file=${configFile}`,
+      "--log.level=debug",
+    ],
     {
       stdio: ["ignore", "pipe", "pipe"],
     },
@@ -98,6 +131,31 @@ export async function startAlertmanager(dir: string, configFile: string): Promis
       }
     },
   };
+}
+
+/**
+ * `size` Alertmanagers peered on loopback (each lists every other as --cluster.peer), started
+ * together; resolves once every member sees all the others (alertmanager_cluster_members).
+ */
+export async function startAlertmanagerCluster(
+  dir: string,
+  configFile: string,
+  size: number,
+  options: Omit<AlertmanagerClusterOptions, "listenPort" | "peerPorts"> = {},
+): Promise<RunningAlertmanager[]> {
+  const gossipPorts: number[] = [];
+  for (let i = 0; i < size; i++) gossipPorts.push(await freePort());
+  const members = await Promise.all(
+    gossipPorts.map((listenPort) =>
+      startAlertmanager(dir, configFile, { cluster: { ...options, listenPort, peerPorts: gossipPorts.filter((p) => p !== listenPort) } }),
+    ),
+  );
+  await waitFor(
+    `a cluster of ${size} Alertmanagers`,
+    async () => ((await Promise.all(members.map((m) => m.metric("alertmanager_cluster_members")))).every((n) => n === size) ? true : undefined),
+    30_000,
+  );
+  return members;
 }
 
 /** An alert as Prometheus sends it to Alertmanager. */

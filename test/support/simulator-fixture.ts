@@ -15,6 +15,8 @@ export interface ConfigOptions {
   interval?: string;
   timeout?: string;
   location?: string;
+  /** The config's source_address: the local address the probes connect from. */
+  sourceAddress?: string;
   listen?: string;
   /** Extra YAML appended to the check list (already indented as list items). */
   extraChecks?: string;
@@ -130,7 +132,7 @@ export async function startSimulatorFixture(): Promise<SimulatorFixture> {
       const body = names.map((name) => checks[name] ?? optional[name]!).join("\n");
       const yaml = `listen_address: "${options.listen ?? "127.0.0.1:0"}"
 location: ${options.location ?? "test-a"}
-defaults:
+${options.sourceAddress !== undefined ? `source_address: "${options.sourceAddress}"\n` : ""}defaults:
   interval: ${options.interval ?? "30s"}
   timeout: ${options.timeout ?? "5s"}
 checks:${body}${options.extraChecks ?? ""}
