@@ -15,7 +15,9 @@ import { copySeries, startVictoriaMetrics, type VictoriaMetricsServer } from "./
  * the two Prometheus replicas would write it: every sample twice, with `replica` "a" and "b", and
  * replica b missing one hour of the month (down: no scrapes, no rule evaluations; a covered it).
  * `smt-monitor report --month 2026-03` must print the same figures from the single Prometheus, from
- * the store, and (control) different ones from a store holding only replica b.
+ * the store, and (control) different ones from a store holding only replica b. A store without the
+ * deployed settings keeps both replicas' series apart: the report must refuse it, naming the label,
+ * rather than print either replica's figures.
  */
 const SINGLE_CONFIG = readFileSync(join(ROOT, "prometheus", "prometheus.yml"), "utf8");
 /** The samples the replicas write that the report reads: the recording rules' series (the store would hold every series). */
@@ -30,15 +32,17 @@ let dir: string;
 let prometheus: PrometheusServer | undefined;
 let pair: VictoriaMetricsServer | undefined;
 let replicaB: VictoriaMetricsServer | undefined;
+let plain: VictoriaMetricsServer | undefined;
 const { timings, timed } = stepTimer();
 
 beforeAll(async () => {
   statSync(cli); // `npm test` builds first; alone: npx tsc -p .
   ({ dir, prometheus } = await backfilledMarch2026(syntheticMarch2026(), timed));
   const scrape = scrapeIntervalMs(SINGLE_CONFIG);
-  [pair, replicaB] = await Promise.all([
+  [pair, replicaB, plain] = await Promise.all([
     startVictoriaMetrics({ dir: join(dir, "vm-pair"), scrapeIntervalMs: scrape }),
     startVictoriaMetrics({ dir: join(dir, "vm-replica-b"), scrapeIntervalMs: scrape }),
+    startVictoriaMetrics({ dir: join(dir, "vm-plain"), scrapeIntervalMs: scrape, deduplicate: false }),
   ]);
   const copy = { match: REPORT_SERIES, fromMs: DATA_FROM, toMs: DATA_TO };
   await timed("import", () =>
@@ -46,13 +50,15 @@ beforeAll(async () => {
       copySeries(prometheus!.url, pair!, { ...copy, labels: { [REPLICA_LABEL]: "a" } }),
       copySeries(prometheus!.url, pair!, { ...copy, labels: { [REPLICA_LABEL]: "b" }, skip: HOLE }),
       copySeries(prometheus!.url, replicaB!, { ...copy, labels: { [REPLICA_LABEL]: "b" }, skip: HOLE }),
+      copySeries(prometheus!.url, plain!, { ...copy, labels: { [REPLICA_LABEL]: "a" } }),
+      copySeries(prometheus!.url, plain!, { ...copy, labels: { [REPLICA_LABEL]: "b" }, skip: HOLE }),
     ]),
   );
-  await Promise.all([pair.flush(), replicaB.flush()]);
+  await Promise.all([pair.flush(), replicaB.flush(), plain.flush()]);
 }, 600_000);
 
 afterAll(async () => {
-  await Promise.all([prometheus?.stop(), pair?.stop(), replicaB?.stop()]);
+  await Promise.all([prometheus?.stop(), pair?.stop(), replicaB?.stop(), plain?.stop()]);
   if (dir) rmSync(dir, { recursive: true, force: true });
   console.log(`long-term store timings (ms): ${JSON.stringify(timings)}`);
 });
@@ -78,5 +84,13 @@ describe("the committee report from the long-term store (real Prometheus and Vic
       );
     const [withHole, reference] = [unmeasured(onlyB), unmeasured(single)];
     for (const service of SERVICES_IN_ORDER) expect(withHole[service]! - reference[service]!, service).toBe(60);
+  });
+
+  it("refuses a store that keeps the replicas' copies apart (no relabeling, no dedup), naming the label that tells them apart", async () => {
+    const r = await report(["--prometheus", plain!.url, "--month", "2026-03", "--format", "json"]);
+    expect(r.code, r.stdout).toBe(1);
+    expect(r.stderr).toMatch(/minutes come back as more than one series \(labels differing: replica "a" and "b"\)/);
+    expect(r.stderr).toContain("docs/ha.md");
+    expect(r.stderr.trim().split("\n"), "one line, no stack trace").toHaveLength(1);
   });
 });
