@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PROMETHEUS_REPLICA_LABEL, PROMETHEUS_SELF_JOB } from "../src/ha/long-term-store.js";
 import { PAIR_FOLDER, renderPrometheusPairFiles } from "../src/ha/pair-files.js";
 import { PROMETHEUS_REPLICAS, prometheusReplicaConfig, REPLICA_LABEL } from "../src/ha/prometheus-pair.js";
 import { instantQuery, startPrometheus, type PrometheusServer } from "./support/prometheus-server.js";
@@ -110,6 +111,32 @@ describe("the Prometheus pair remote-writes to one deduplicated long-term store 
     );
     expect(later).toHaveLength(1);
   }, 90_000);
+});
+
+describe("the store's relabeling (real VictoriaMetrics)", () => {
+  it("merges the replicas' copies of a series, but keeps the replicas' own metrics (job prometheus, same address on both) apart", async () => {
+    const at = Date.now() - 60_000;
+    const lines = PROMETHEUS_REPLICAS.flatMap((replica, i) => [
+      { metric: { __name__: "up", job: PROMETHEUS_SELF_JOB, instance: "127.0.0.1:9090", [REPLICA_LABEL]: replica }, values: [i], timestamps: [at] },
+      { metric: { __name__: "up", job: "smt-exporter", instance: "127.0.0.1:9910", [REPLICA_LABEL]: replica }, values: [1], timestamps: [at] },
+    ]);
+    const res = await fetch(`${store!.url}/api/v1/import`, { method: "POST", body: lines.map((l) => JSON.stringify(l)).join("\n") + "\n" });
+    expect(res.status).toBe(204);
+    await store!.flush();
+    const series = await fetch(`${store!.url}/api/v1/export?${new URLSearchParams({ "match[]": 'up{instance=~"127.0.0.1:(9090|9910)"}' })}`).then((r) =>
+      r.text(),
+    );
+    const metrics = series
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .map((l) => (JSON.parse(l) as { metric: Record<string, string> }).metric)
+      .sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
+    expect(metrics).toEqual([
+      { __name__: "up", job: PROMETHEUS_SELF_JOB, instance: "127.0.0.1:9090", [PROMETHEUS_REPLICA_LABEL]: "a" },
+      { __name__: "up", job: PROMETHEUS_SELF_JOB, instance: "127.0.0.1:9090", [PROMETHEUS_REPLICA_LABEL]: "b" },
+      { __name__: "up", job: "smt-exporter", instance: "127.0.0.1:9910" },
+    ]);
+  });
 });
 
 describe("the pair's deployed files (prometheus/ha/)", () => {
