@@ -84,7 +84,16 @@ describe("the committee report from the long-term store (real Prometheus and Vic
       );
     const [withHole, reference] = [unmeasured(onlyB), unmeasured(single)];
     for (const service of SERVICES_IN_ORDER) expect(withHole[service]! - reference[service]!, service).toBe(60);
-  });
+  }, 180_000);
+
+  it("the year's report (ranges fetched across months) is the same from one Prometheus and from the store", async () => {
+    const year = ["--year", "2026", "--at", "2026-11-01T00:00:00Z", "--format", "json"];
+    const [single, store] = await timed("year reports", () =>
+      Promise.all([report(["--prometheus", prometheus!.url, ...year]), report(["--prometheus", pair!.url, ...year])]),
+    );
+    for (const r of [single, store]) expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(store.stdout)).toEqual(JSON.parse(single.stdout));
+  }, 180_000);
 
   it("refuses a store that keeps the replicas' copies apart (no relabeling, no dedup), naming the label that tells them apart", async () => {
     const r = await report(["--prometheus", plain!.url, "--month", "2026-03", "--format", "json"]);

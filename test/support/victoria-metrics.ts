@@ -39,6 +39,7 @@ export async function startVictoriaMetrics(options: { dir: string; scrapeInterva
       retentionPeriod: "100y",
       httpListenAddr: `127.0.0.1:${port}`,
     });
+    // -search.latencyOffset=0s: the live test reads what the replicas wrote a second ago (deployed: 30 s)
     const child = spawn(VICTORIA_METRICS, [...flags, "-loggerLevel=WARN", "-search.latencyOffset=0s"], { stdio: ["ignore", "pipe", "pipe"] });
     running.add(child);
     let output = "";
