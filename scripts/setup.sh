@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine for smt-monitor: the Debian packages the demo and the tests run
-# (Prometheus, promtool, Alertmanager, blackbox_exporter for the benchmark, Chromium for the review-page
+# (Prometheus, promtool, Alertmanager, VictoriaMetrics, blackbox_exporter for the benchmark, Chromium for the review-page
 # tests, a C++ toolchain for better-sqlite3, docker-compose to validate docker-compose.yml), then the npm packages.
 # Safe to run again: it skips what is already there.
 set -euo pipefail
@@ -17,6 +17,8 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v g++ >/dev/null 2>&1 || need+=(g++)
 command -v make >/dev/null 2>&1 || need+=(make)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
+# The Prometheus pair's long-term store (docs/ha.md): VictoriaMetrics single node; the tests run their own.
+command -v victoria-metrics >/dev/null 2>&1 || need+=(victoria-metrics)
 # docker-compose.yml is validated with Debian's docker-compose (1.29) in npm test; no Docker engine needed.
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 if [ ${#need[@]} -gt 0 ]; then
@@ -25,7 +27,7 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
   # The Debian packages start system services; the demo and the tests run their own instances.
-  for svc in prometheus prometheus-alertmanager prometheus-blackbox-exporter prometheus-node-exporter; do
+  for svc in prometheus prometheus-alertmanager prometheus-blackbox-exporter prometheus-node-exporter victoria-metrics; do
     $SUDO systemctl disable --now "$svc" >/dev/null 2>&1 || true
   done
 fi

@@ -4,7 +4,7 @@ import { recordedSampleRange } from "../rules/minute-timing.js";
 import type { InstantSample, PromqlClient } from "./promql-client.js";
 import type { InstantNeed } from "./promql-fetch.js";
 import { type ReportMonth } from "./report-month.js";
-import { serviceAvailability, type RecordedMinutes, type ServiceAvailability } from "./service-availability.js";
+import { InconsistentMinutesError, serviceAvailability, type RecordedMinutes, type ServiceAvailability } from "./service-availability.js";
 import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 
 /** The monthly report; the key order is the JSON contract of `report --format json`. */
@@ -66,10 +66,14 @@ export function assertMonthOver(month: ReportMonth, nowMs: number): void {
 /** The availability section from the samples of availabilityNeed; MonthUnavailableError without any. Pure. */
 export function availabilitySection(month: ReportMonth, samples: readonly InstantSample[]): MonthlyReport {
   const recorded = new Map<Service, RecordedMinutes>();
+  const seen = new Map<string, Record<string, string>>();
   for (const s of samples) {
     const service = s.metric.service as Service;
     const state = s.metric.state as (typeof SUMMED_STATES)[number];
     if (!(SERVICES as readonly string[]).includes(service) || !(SUMMED_STATES as readonly string[]).includes(state)) continue;
+    const twin = seen.get(`${service} ${state}`);
+    if (twin) throw new CopiedMinutesError(service, state, twin, s.metric);
+    seen.set(`${service} ${state}`, s.metric);
     const r = recorded.get(service) ?? { maintenance: 0, unavailable: 0, available: 0 };
     r[state] = s.value;
     recorded.set(service, r);
@@ -89,6 +93,26 @@ export function availabilitySection(month: ReportMonth, samples: readonly Instan
       serviceAvailability(service, month.totalMinutes, recorded.get(service) ?? { maintenance: 0, unavailable: 0, available: 0 }),
     ),
   };
+}
+
+/**
+ * The minute series of one service and state came back as two series that differ in other labels: the
+ * PromQL endpoint holds copies of the same minutes (the two replicas of a Prometheus pair in a store that
+ * does not drop their `replica` label, or a query layer that does not deduplicate them; docs/ha.md).
+ * Summing either copy, or both, would be a wrong figure, so the report refuses.
+ */
+export class CopiedMinutesError extends InconsistentMinutesError {
+  constructor(service: string, state: string, one: Record<string, string>, other: Record<string, string>) {
+    const differing = [...new Set([...Object.keys(one), ...Object.keys(other)])]
+      .filter((k) => one[k] !== other[k])
+      .sort()
+      .map((k) => `${k} ${JSON.stringify(one[k] ?? "")} and ${JSON.stringify(other[k] ?? "")}`);
+    super(
+      `${service}: the ${state} minutes come back as more than one series (labels differing: ${differing.join(", ")}): ` +
+        `the PromQL endpoint holds copies of the same minutes, e.g. both replicas of a Prometheus pair; ` +
+        `deduplicate them in the long-term store (docs/ha.md, "Prometheus pair and long-term storage")`,
+    );
+  }
 }
 
 /** The availability of one month from Prometheus' recorded minute series: fetch, then compute. */

@@ -62,6 +62,14 @@ export interface PromqlClientOptions {
   maxAnswerBytes?: number;
 }
 
+/**
+ * Asks for the steps exactly where the query puts them. VictoriaMetrics (the long-term store, docs/ha.md)
+ * otherwise rounds a long range's start and end to multiples of the step, for its response cache: the
+ * report's minute steps at m + 129.999 s would move to whole minutes and read other minutes' samples.
+ * Prometheus ignores the parameter.
+ */
+const EXACT_STEPS = { nocache: "1" } as const;
+
 type ApiBody = { status?: string; errorType?: string; error?: string; data?: { resultType?: string; result?: unknown } };
 
 export class PromqlClient {
@@ -84,8 +92,8 @@ export class PromqlClient {
   }
 
   /**
-   * A range query (POST /api/v1/query_range) over [startMs, endMs] with steps at startMs + k·stepMs,
-   * cut in requests of MAX_POINTS_PER_REQUEST steps; the series of the requests are joined by their labels.
+   * A range query (POST /api/v1/query_range) over [startMs, endMs] with steps at startMs + k·stepMs
+   * (on any PromQL endpoint: EXACT_STEPS), cut in requests of MAX_POINTS_PER_REQUEST steps; the series of the requests are joined by their labels.
    */
   async range(query: string, startMs: number, endMs: number, stepMs: number): Promise<RangeSeries[]> {
     const series = new Map<string, RangeSeries>();
@@ -94,7 +102,13 @@ export class PromqlClient {
       const last = Math.min(steps - 1, first + MAX_POINTS_PER_REQUEST - 1);
       const result = await this.call(
         "/api/v1/query_range",
-        { query, start: ((startMs + first * stepMs) / 1000).toFixed(3), end: ((startMs + last * stepMs) / 1000).toFixed(3), step: `${stepMs / 1000}` },
+        {
+          query,
+          start: ((startMs + first * stepMs) / 1000).toFixed(3),
+          end: ((startMs + last * stepMs) / 1000).toFixed(3),
+          step: `${stepMs / 1000}`,
+          ...EXACT_STEPS,
+        },
         "matrix",
       );
       for (const r of result as { metric: Record<string, string>; values: [number, string][] }[]) {
