@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # smt-monitor: one image for the exporter and the notifier (docker-compose.yml), and a "demo" target
 # that adds the simulator's packages for the demo profile.
 # Multi-stage: build with dev dependencies, ship only the compiled JavaScript and the production
@@ -10,6 +9,12 @@
 # `docker buildx imagetools inspect node:24.11.1-bookworm-slim` where the registry is reachable (our
 # build machines cannot pull), and move tag and digest together. The test machines run Node.js 20
 # (Debian 12); the image itself is built and run by test/compose-stack.test.ts where an engine runs.
+# No "# syntax=" line: the engine's built-in Dockerfile frontend (BuildKit, Docker 20.10 and later)
+# has everything used here, and fetching a frontend image needs a registry.
+#
+# Where no registry can be reached, scripts/container-images.sh builds a local NODE_IMAGE (Debian
+# bookworm from debootstrap and the Node.js binary from the npm registry) and passes the machine's CA
+# bundle as the build secret "npm-ca" (README.md, "In containers").
 
 ARG NODE_IMAGE=node:24.11.1-bookworm-slim
 
@@ -20,7 +25,11 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# The optional secret "npm-ca" (docker build --secret id=npm-ca,src=CA-BUNDLE): CA certificates npm
+# must trust, e.g. behind a TLS-inspecting proxy. A secret mount is in no layer of any stage.
+RUN --mount=type=secret,id=npm-ca \
+    if [ -s /run/secrets/npm-ca ]; then export NODE_EXTRA_CA_CERTS=/run/secrets/npm-ca; fi \
+ && npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
 RUN npx tsc -p tsconfig.json
@@ -33,8 +42,10 @@ FROM ${NODE_IMAGE} AS base
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --chown=root:root LICENSE ./LICENSE
-# State lives in volumes mounted below /var/lib/smt-monitor (and, for the demo, /app/.smt-demo).
-RUN mkdir -p /var/lib/smt-monitor /app/.smt-demo/simulator /app/.smt-demo/notifier \
+# State lives in volumes mounted below /var/lib/smt-monitor (and, for the demo, /app/.smt-demo). Every
+# mount point exists here, owned by node: Docker copies a mount point's owner into a new named
+# volume, and creates a missing one owned by root (the notifier then cannot open its store).
+RUN mkdir -p /var/lib/smt-monitor/notifier /app/.smt-demo/simulator /app/.smt-demo/notifier \
  && chown -R node:node /var/lib/smt-monitor /app/.smt-demo
 USER node
 EXPOSE 9910 9911

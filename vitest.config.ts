@@ -4,9 +4,17 @@ import { defineConfig } from "vitest/config";
 /**
  * End-to-end tests bound by the wall clock (real minutes must pass in a real Prometheus, the demo's
  * alert fires after whole minutes): they mostly wait, so they start first and the rest of the
- * suite runs beside them.
+ * suite runs beside them. The compose stack test (containers, several minutes of Prometheus minutes)
+ * is the longest of them.
  */
-const MINUTE_BOUND = ["prometheus-integration.test.ts", "demo.test.ts", "committee-report.test.ts", "report-accuracy.test.ts", "fault-matrix.test.ts"];
+const MINUTE_BOUND = [
+  "compose-stack.test.ts",
+  "prometheus-integration.test.ts",
+  "demo.test.ts",
+  "committee-report.test.ts",
+  "report-accuracy.test.ts",
+  "fault-matrix.test.ts",
+];
 
 class MinuteBoundFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {

@@ -62,16 +62,46 @@ describe("docker-compose.yml (Debian's docker-compose, no engine)", () => {
     await compose("--profile", "demo", "config", "-q");
   });
 
-  it("has every service, the simulator only under the demo profile", async () => {
+  it("has every service; the simulator and its exporter only under the demo profile, the production exporter only under the production one", async () => {
     const c = parse(await compose("--profile", "demo", "config")) as ComposeFile;
     expect(Object.keys(c.services).sort()).toEqual(["alertmanager", "demo-exporter", "exporter", "grafana", "notifier", "prometheus", "simulator"]);
     const profiled = Object.entries(c.services)
       .filter(([, s]) => s.profiles)
       .map(([name, s]) => [name, s.profiles]);
+    // --profile demo must not start the production exporter: without SMT's credentials it restarts forever.
     expect(profiled.sort()).toEqual([
       ["demo-exporter", ["demo"]],
+      ["exporter", ["production"]],
       ["simulator", ["demo"]],
     ]);
+  });
+
+  it("publishes each port where SMT_EXPORTER_PUBLISH and the like say, the demo exporter's like the exporter's", async () => {
+    const { stdout } = await run("docker-compose", ["-f", "docker-compose.yml", "--profile", "demo", "config"], {
+      cwd: root,
+      env: {
+        ...process.env,
+        SMT_EXPORTER_PUBLISH: "127.0.0.1:0",
+        SMT_NOTIFIER_PUBLISH: "127.0.0.1:19911",
+        PROMETHEUS_PUBLISH: "127.0.0.1:0",
+        ALERTMANAGER_PUBLISH: "127.0.0.1:0",
+        GRAFANA_PUBLISH: "127.0.0.1:0",
+      },
+    });
+    // docker-compose 1.29 prints a port with an address in the short syntax ("127.0.0.1:0:9910/tcp").
+    type Port = string | { host_ip?: string; published?: number; target: number };
+    const c = parse(stdout) as { services: Record<string, { ports?: Port[] }> };
+    const text = (p: Port) => (typeof p === "string" ? p.replace(/\/tcp$/, "") : `${p.host_ip ?? ""}:${p.published ?? ""}:${p.target}`);
+    const ports = Object.fromEntries(Object.entries(c.services).map(([name, s]) => [name, (s.ports ?? []).map(text)]));
+    expect(ports).toEqual({
+      exporter: ["127.0.0.1:0:9910"],
+      "demo-exporter": [],
+      simulator: ["127.0.0.1:0:9910"],
+      notifier: ["127.0.0.1:19911:9911"],
+      prometheus: ["127.0.0.1:0:9090"],
+      alertmanager: ["127.0.0.1:0:9093"],
+      grafana: ["127.0.0.1:0:3000"],
+    });
   });
 
   it("every service has a health check and every piece of state is a named volume", async () => {
@@ -156,5 +186,20 @@ describe("Dockerfile", () => {
     const demo = parse(await compose("--profile", "demo", "config")) as ComposeFile;
     expect(demo.services.simulator!.build).toMatchObject({ target: "demo" });
     for (const name of ["exporter", "notifier", "demo-exporter"]) expect((demo.services[name]!.build as { target?: string }).target, name).toBeUndefined();
+    // The images' named volumes: each mount point exists in the image owned by node (Docker creates a
+    // missing one owned by root, and the notifier, running as node, then cannot open its store).
+    const base = named.get("base")!;
+    const made = /^RUN mkdir -p ([^\\\n&]+)/m.exec(base)?.[1]?.trim().split(/\s+/) ?? [];
+    const owned = /chown -R node:node ([^\\\n&]+)/m.exec(base)?.[1]?.trim().split(/\s+/) ?? [];
+    for (const [service, s] of Object.entries(demo.services)) {
+      if (!s.image?.startsWith("smt-monitor:")) continue;
+      for (const m of mounts(s).filter((v) => v.type === "volume")) {
+        expect(made, `${service}: mount point ${m.target} made in the image`).toContain(m.target);
+        expect(
+          owned.some((o) => m.target === o || m.target.startsWith(`${o}/`)),
+          `${service}: mount point ${m.target} owned by node`,
+        ).toBe(true);
+      }
+    }
   });
 });
