@@ -91,3 +91,52 @@ describe("the committee report's call-center section", () => {
     expect(formatCommitteeMonth(amwg, "md")).not.toContain("Call center");
   });
 });
+
+describe("declared call-center outages count from their declared start (src/report/declared-outages.ts)", () => {
+  // The store's declarations: one overlapping the recorded outage's end, declared 20 minutes after it
+  // began; one over minutes the rules never recorded (unmeasured); one over a planned call-center window.
+  const maintenance = flagSeries("call_center", "maintenance", start - 60 * MINUTE, start - 50 * MINUTE, start - 60 * MINUTE, start + 60 * MINUTE);
+  const declared = {
+    ...data,
+    // 10 minutes the rules did not record (unmeasured): those of the second declaration
+    availability: [
+      { metric: { service: "call_center", state: "available" }, value: 44_545 },
+      { metric: { service: "call_center", state: "unavailable" }, value: 25 },
+    ],
+    minuteFlags: [...data.minuteFlags, maintenance],
+    notices: {
+      ...data.notices!,
+      declaredOutages: [
+        { startMs: start + 20 * MINUTE, endMs: start + 40 * MINUTE, declaredAtMs: start + 40 * MINUTE },
+        { startMs: start + 120 * MINUTE, endMs: start + 130 * MINUTE, declaredAtMs: start + 125 * MINUTE },
+        { startMs: start - 60 * MINUTE, endMs: start - 55 * MINUTE, declaredAtMs: start },
+      ],
+    },
+  };
+
+  it("declared minutes recorded available or not recorded are unavailable; maintenance and unavailable minutes stay; the outage runs to the declared end", () => {
+    const report = committeeMonth(march, now, needs, declared, settings);
+    const line = report.services.find((s) => s.service === "call_center")!;
+    expect([line.unavailable_minutes, line.available_minutes, line.unmeasured_minutes]).toEqual([25 + 15 + 10, 44_545 - 15, 0]);
+    expect(
+      report.outages.filter((o) => o.kind === "unplanned").map((o) => [o.start_central, o.end_central, o.minutes, o.unavailable_minutes, o.notice_ids]),
+    ).toEqual([["2026-03-21 03:00 CDT", "2026-03-21 03:40 CDT", 40, 40, ["SMT-M-A032126-01", "SMT-M-A032126-02"]]]);
+    expect(report.outages.filter((o) => o.kind === "planned").map((o) => [o.start_central, o.minutes])).toEqual([["2026-03-21 02:00 CDT", 10]]);
+    expect(report.short_unplanned_outages.find((s) => s.service === "call_center")).toEqual({ service: "call_center", count: 1, minutes: 10 });
+    // without the store's declarations, Prometheus's figures alone
+    const plain = committeeMonth(march, now, needs, { ...declared, notices: { ...declared.notices, declaredOutages: [] } }, settings);
+    expect(plain.services.find((s) => s.service === "call_center")!.unavailable_minutes).toBe(25);
+  });
+
+  it("an ongoing declaration counts up to now; the other services are untouched", () => {
+    const ongoing = {
+      ...data,
+      notices: { ...data.notices!, declaredOutages: [{ startMs: start + 30 * MINUTE, endMs: null, declaredAtMs: start + 50 * MINUTE }] },
+    };
+    const report = committeeMonth(march, start + 45 * MINUTE, needs, ongoing, settings);
+    expect(report.services.find((s) => s.service === "call_center")!.unavailable_minutes).toBe(25 + 15);
+    expect(report.services.filter((s) => s.service !== "call_center")).toEqual(
+      committeeMonth(march, now, needs, data, settings).services.filter((s) => s.service !== "call_center"),
+    );
+  });
+});

@@ -110,14 +110,21 @@ function truthRuns(): Run[] {
   return runs;
 }
 
-/** The notifier's store with notices for two unplanned outages and the planned window of March 7. */
+/** The call center's outage of Saturday March 21 from 03:00 CDT (test/support/synthetic-month.ts), inside the other services' reserved window. */
+const CALL_CENTER_OUTAGE_START = Date.parse("2026-03-21T08:00:00Z");
+
+/** The notifier's store with notices for three unplanned outages (one of the call center) and the planned window of March 7. */
 function writeNotices(runs: Run[]): Map<string, string[]> {
   const expected = new Map<string, string[]>();
   const store = NoticeStore.open(noticesDb);
   const long = runs.filter((r) => r.kind === "unplanned" && r.lengthMinutes > 15);
-  const picks = [long.find((r) => r.service === "gui")!, long.find((r) => r.service === "api")!];
+  const picks = [
+    long.find((r) => r.service === "gui")!,
+    long.find((r) => r.service === "api")!,
+    long.find((r) => r.service === "call_center" && r.startMs === CALL_CENTER_OUTAGE_START)!,
+  ];
   picks.forEach((r, i) => {
-    const series = `SMT-M-${"AB"[i]}0${i + 3}0126`;
+    const series = ["SMT-M-A030126", "SMT-M-B040126", "SMT-M-A032126"][i]!;
     const incident = store.insertIncident({
       kind: "unplanned",
       series_id: series,
@@ -355,6 +362,15 @@ describe("committee report of a backfilled DST month (real promtool, Prometheus 
       expect(q.days_with_issues.map((d) => d.usage_day)).toEqual(e.daysWithIssues);
     }
 
+    // the call center is measured: its availability, and its outage of March 21 with the notices
+    const callCenter = truth.count("call_center", month.fromMs, month.toMs);
+    expect(json.services.find((s) => s.service === "call_center")).toMatchObject({ available_minutes: callCenter.available, maintenance_minutes: 0 });
+    expect(callCenter.unmeasured).toBeLessThan(44_580 / 10);
+    expect(json.outages.find((o) => o.service === "call_center" && Date.parse(o.start) === CALL_CENTER_OUTAGE_START)).toMatchObject({
+      kind: "unplanned",
+      notice_ids: ["SMT-M-A032126-01", "SMT-M-A032126-02"],
+    });
+
     // call-center tickets by type; HAN devices at the month's end by status and TDSP
     expect(json.call_center!.by_type.map((t) => [t.type, t.tickets]).sort()).toEqual([...energy.tickets].sort());
     expect(json.call_center!.total).toBe([...energy.tickets.values()].reduce((a, b) => a + b, 0));
@@ -374,6 +390,18 @@ describe("committee report of a backfilled DST month (real promtool, Prometheus 
     ])
       expect(md.stdout).toContain(title);
     expect(md.stdout).toContain("SMT-M-A030226-01");
+    // the call-center section: availability, the outage of March 21 with its notices, the tickets, together
+    const c = truth.count("call_center", month.fromMs, month.toMs);
+    const percent = `${((c.available / (month.totalMinutes - c.maintenance)) * 100).toFixed(1)} %`;
+    const met = c.available / (month.totalMinutes - c.maintenance) > 0.99 ? "met" : "MISSED";
+    const section = md.stdout.slice(md.stdout.indexOf("Call center, 2026-03:"));
+    expect(section.split("\n")[0]).toMatch(
+      new RegExp(
+        `^Call center, 2026-03: availability ${percent.replace(".", "\\.")} \\(objective ${met}, over 99 %, 24x7\\), ${c.unavailable} unavailable and ${c.unmeasured} unmeasured minutes; \\d+ unplanned outages? noticed to the market`,
+      ),
+    );
+    expect(section).toMatch(/\| unplanned \| 2026-03-21 03:00 CDT \| 2026-03-21 03:4\d CDT \| \d+ \| \d+ \| SMT-M-A032126-01 INITIAL sent/);
+    expect(section.indexOf("Call-center tickets, 2026-03")).toBeGreaterThan(0);
     const csv = await report(["--prometheus", prometheus!.url, "--month", "2026-03", "--format", "csv"]);
     const blocks = csv.stdout.trim().split("\n\n");
     expect(blocks[0]!.split("\n")[0]).toBe(
@@ -566,7 +594,7 @@ describe("committee report of a backfilled DST month (real promtool, Prometheus 
         const s = json.services.find((x) => x.service === b.service)!;
         expect(b.availability).toBeCloseTo(s.availability, 12);
         expect(b.met).toBe(String(s.met));
-        if (b.availability > 0) expect(b.width).toBeGreaterThan(0); // the call center of the synthetic month: 0 %, no bar
+        expect(b.width).toBeGreaterThan(0);
       }
       expect(await page.getAttribute("svg#chart-availability g.reference", "data-value")).toBe("0.99");
       const rowText = await page.$$eval("#table-availability tbody tr", (trs) => trs.map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent)));
@@ -653,8 +681,9 @@ describe("committee report of a backfilled DST month (real promtool, Prometheus 
       expect(pdf.subarray(0, 5).toString()).toBe("%PDF-");
       const pages = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) ?? []).length;
       expect(pages).toBeGreaterThanOrEqual(2);
-      // the notice evidence (issue 9 item 5) lists each outage of the synthetic month without a sent notice
-      expect(pages).toBeLessThanOrEqual(10);
+      // the notice evidence (issue 9 item 5) lists each outage of the synthetic month without a sent notice;
+      // the call-center section (issue 10) lists the call center's outage of March 21
+      expect(pages).toBeLessThanOrEqual(11);
       await page.close();
     });
   });

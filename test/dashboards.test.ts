@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AVAILABILITY_MONTHLY_UID, MONTHS_SHOWN } from "../src/dashboards/availability-monthly.js";
 import { PROMETHEUS_DATASOURCE_UID } from "../src/dashboards/dashboard-kit.js";
 import { dashboardProblems, dashboardSchema, type GrafanaDashboard, type GrafanaPanel } from "../src/dashboards/dashboard-schema.js";
+import { SERVICE_DETAIL_PANEL_SERVICES } from "../src/dashboards/service-detail.js";
 import { renderDashboard, smtDashboards } from "../src/dashboards/smt-dashboards.js";
 import { SERVICES, ZONE, dashboardYear, writeDashboardYear } from "./support/dashboard-year.js";
 import { instantQuery, rangeQuery, startPrometheus, type PrometheusServer } from "./support/prometheus-server.js";
@@ -68,13 +69,24 @@ describe("the dashboards query metrics that exist", () => {
     for (const name of names) expect(registered, name).toContain(name);
   });
 
-  it("every smt_probe*/smt_tls*/smt_ftps* name is one the exporter registers (src/exporter/probe-metrics.ts)", async () => {
+  it("every smt_probe*/smt_tls*/smt_ftps*/smt_status_feed* name is one the exporter registers (src/exporter/probe-metrics.ts)", async () => {
     const { ProbeMetrics } = await import("../src/exporter/probe-metrics.js");
     const m = new ProbeMetrics() as unknown as { registry: { getMetricsAsJSON(): Promise<{ name: string }[]> } };
     const registered = new Set((await m.registry.getMetricsAsJSON()).map((x) => x.name));
-    const names = used(/smt_(probe|tls|ftps)_[a-z_]+/g);
+    const names = used(/smt_(probe|tls|ftps|status_feed)_[a-z_]+/g);
+    expect(names).toContain("smt_status_feed_state");
     expect(names.size).toBeGreaterThan(5);
     for (const name of names) expect(registered, name).toContain(name);
+  });
+});
+
+describe("panels of one kind of check", () => {
+  it("every panel declared for some services only is a panel of the service-detail dashboard; the call center's status feed has one", () => {
+    const detail = dashboardSchema.parse(checkedIn.get("smt-service-detail.json"));
+    const titles = detail.panels.filter((p): p is GrafanaPanel => p.type !== "row").map((p) => p.title);
+    for (const title of Object.keys(SERVICE_DETAIL_PANEL_SERVICES)) expect(titles, title).toContain(title);
+    const feedPanels = detail.panels.filter((p): p is GrafanaPanel => p.type !== "row" && p.targets.some((t) => t.expr.includes("smt_status_feed_state")));
+    expect(feedPanels.map((p) => SERVICE_DETAIL_PANEL_SERVICES[p.title])).toEqual([["call_center"]]);
   });
 });
 
@@ -182,10 +194,15 @@ describe("against a real Prometheus holding a backfilled year", () => {
     return out;
   }
 
-  /** Variable values per dashboard to run the queries with (every service for the detail dashboard). */
-  function variableSets(d: GrafanaDashboard): Record<string, string>[] {
+  /**
+   * Variable values per dashboard to run the queries with: every service for the detail dashboard,
+   * only the services a panel is declared for when its series come from one kind of check
+   * (SERVICE_DETAIL_PANEL_SERVICES: the status feed is the call center's).
+   */
+  function variableSets(d: GrafanaDashboard, p?: GrafanaPanel): Record<string, string>[] {
     if (d.templating.list.length === 0) return [{}];
-    return SERVICES.map((service) => ({ service, check: ".*", location: ".*" }));
+    const services = (p && SERVICE_DETAIL_PANEL_SERVICES[p.title]) ?? SERVICES;
+    return services.map((service) => ({ service, check: ".*", location: ".*" }));
   }
 
   const dashboards = [...checkedIn.entries()].map(([name, json]) => [name, dashboardSchema.parse(json)] as const);
@@ -197,7 +214,7 @@ describe("against a real Prometheus holding a backfilled year", () => {
     it.each(cases)("panel %s", async (_label, p, t) => {
       const r = panelRange(d, p);
       const interval = intervalOf(r, p);
-      for (const vars of variableSets(d)) {
+      for (const vars of variableSets(d, p)) {
         const expr = substitute(t.expr, r, interval, vars);
         if (t.instant) {
           const result = await instantQuery(prometheus.url, expr, r.to / 1000);

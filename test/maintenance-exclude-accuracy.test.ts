@@ -51,17 +51,16 @@ describe("maintenance.exclude: announced on a backfilled DST month (real promtoo
         available_minutes: c.available,
       };
     });
-    // The synthetic exporters have no call-center check: every call-center minute is unmeasured
-    // (March 2026 has 44,580 minutes in Central time), and no reserved window covers it.
-    const callCenter = { service: "call_center", maintenance_minutes: 0, unavailable_minutes: 0, unmeasured_minutes: 44_580, available_minutes: 0 };
-    expect(got.services.map(pick)).toEqual([...expected, callCenter]);
+    // The call center is measured (its status-feed check) and no reserved window covers it.
+    expect(got.services.map(pick)).toEqual(expected);
+    expect(expected.find((s) => s.service === "call_center")?.maintenance_minutes).toBe(0);
     const reserved = SERVICES_IN_ORDER.map((service) => {
       const c = truth.reservedCount(service, month.fromMs, month.toMs);
       return { service, reserved_minutes: c.reserved, announced_minutes: c.announced, unannounced_minutes: c.reserved - c.announced };
     });
     expect(got.reserved_windows).toEqual({
       exclude_policies: ["announced"],
-      services: [...reserved, { service: "call_center", reserved_minutes: 0, announced_minutes: 0, unannounced_minutes: 0 }],
+      services: reserved,
     });
     // four Saturdays of 10 hours; gui's and api's announced 3.5 hours on March 21, ftps' hour inside March 7's window
     expect(reserved.map((s) => [s.reserved_minutes, s.announced_minutes])).toEqual([
@@ -69,6 +68,7 @@ describe("maintenance.exclude: announced on a backfilled DST month (real promtoo
       [2400, 210],
       [2400, 60],
       [2400, 0],
+      [0, 0],
     ]);
     // what the policy changes: gui's maintenance is only its announced 210 minutes, and outages in
     // the unannounced reserved minutes count (ftps fails across March 7's window start and end)

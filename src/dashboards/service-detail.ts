@@ -6,8 +6,22 @@ import * as table from "@grafana/grafana-foundation-sdk/table";
 import * as timeseries from "@grafana/grafana-foundation-sdk/timeseries";
 import { DASHBOARD_TAGS, PROMETHEUS, dashboardLinks, gridPos, lastValue, mergeAndRename, promQuery, thresholds, valueText } from "./dashboard-kit.js";
 import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
+import { SITE_SERVICES, type Service } from "../config/services.js";
 
 export const SERVICE_DETAIL_UID = "smt-service-detail";
+
+const TITLES = { certificateExpiry: "Days to certificate expiry", statusFeed: "Status feed" } as const;
+
+/**
+ * Panels whose series only some kinds of check export, by title, with the services whose checks
+ * export them: certificates come from the site's TLS checks (the call center's feed is plain HTTP or
+ * a file drop), `smt_status_feed_state` from the call center's status_feed checks. Every other panel
+ * shows data for every service.
+ */
+export const SERVICE_DETAIL_PANEL_SERVICES: Readonly<Record<string, readonly Service[]>> = {
+  [TITLES.certificateExpiry]: SITE_SERVICES,
+  [TITLES.statusFeed]: ["call_center"],
+};
 
 /** The probe series of the selected service, checks and locations (docs/metrics.md). */
 const SEL = `service="$service", check=~"$check", location=~"$location"`;
@@ -28,7 +42,7 @@ export function serviceDetailDashboard(): dashboard.Dashboard {
   const d = new dashboard.DashboardBuilder("SMT service detail")
     .uid(SERVICE_DETAIL_UID)
     .description(
-      "Probe results of one SMT service: success, latency, phases, failure reasons, certificates and the age of delivered files (SFTP, FTPS) (docs/metrics.md).",
+      "Probe results of one SMT service: success, latency, phases, failure reasons, certificates, the age of delivered files (SFTP, FTPS) and the call center's status feed (docs/metrics.md).",
     )
     .tags(DASHBOARD_TAGS)
     .timezone(CENTRAL_TIME_ZONE)
@@ -85,7 +99,7 @@ sum by (check, location) (increase(smt_probe_runs_total{${SEL}}[$__range]))`,
   d.withPanel(
     new stat.PanelBuilder()
       .id(next())
-      .title("Days to certificate expiry")
+      .title(TITLES.certificateExpiry)
       .description("Earliest notAfter in the chain presented on the latest handshake, per check (SMTTLSCertificateExpiring warns under 21 days).")
       .datasource(PROMETHEUS)
       .gridPos(gridPos(16, 0, 8, 6))
@@ -195,6 +209,34 @@ sum by (check, location) (increase(smt_probe_runs_total{${SEL}}[$__range]))`,
       .min(0)
       .thresholds(thresholds({ value: null, color: "green" }, { value: 26 * 3600, color: "red" }))
       .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Line)),
+  );
+  d.withPanel(
+    new statetimeline.PanelBuilder()
+      .id(next())
+      .title(TITLES.statusFeed)
+      .description(
+        "What the call center's status feeds said (smt_status_feed_state), worst in the step: up, degraded (available, flagged: the phones answer slowly) or down. " +
+          "A gap is a feed that said nothing usable (unreadable, stale, an unknown state: reason status_feed, unmeasured). Call center only (docs/slo.md).",
+      )
+      .datasource(PROMETHEUS)
+      .gridPos(gridPos(0, 36, 24, 6))
+      .interval("15s")
+      .withTarget(
+        promQuery(
+          "A",
+          `clamp_max(
+    2 * max by (check, location) (max_over_time(smt_status_feed_state{${SEL}, state="down"}[$__interval]))
+  + max by (check, location) (max_over_time(smt_status_feed_state{${SEL}, state="degraded"}[$__interval])),
+  2
+)`,
+          { legend: "{{check}} @ {{location}}" },
+        ),
+      )
+      .mappings([valueText({ "0": { text: "up", color: "green" }, "1": { text: "degraded", color: "orange" }, "2": { text: "down", color: "red" } })])
+      .thresholds(thresholds({ value: null, color: "green" }, { value: 1, color: "orange" }, { value: 2, color: "red" }))
+      .showValue(common.VisibilityMode.Never)
+      .mergeValues(true)
+      .fillOpacity(80),
   );
   return d.build();
 }

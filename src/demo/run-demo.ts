@@ -92,6 +92,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
       `  exporter      ${url(p.exporter, "/metrics")}`,
       `  prometheus    ${url(p.prometheus)}   alerts ${url(p.prometheus, "/alerts")}   rules ${url(p.prometheus, "/rules")}`,
       `  alertmanager  ${url(p.alertmanager)}`,
+      `  call center   declared outages ${url(p.notifier, "/call-center/outages")}   phone-system feed ${url(p.simulatorAdmin, "/call-center/status")}   (fault: '{"service":"call_center","fault":"phone_system_down"}')`,
       `  simulator     admin ${url(p.simulatorAdmin)}   portal https://127.0.0.1:${p.simulatorGui}/   api :${p.simulatorApi}   han :${p.simulatorHan}   ftps :${p.simulatorFtps}   sftp :${p.simulatorSftp}`,
       `  data          ${layout.dataDir}   (one folder per component; logs in ${layout.logDir})`,
       `  rules         production generator (src/rules/availability-rules.ts) with ${ALERT_NAMES.unplannedOutage} after more than ${DEMO_RULE_PARAMETERS.unplannedOutageMinutes} minute ` +

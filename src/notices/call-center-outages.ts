@@ -88,6 +88,30 @@ interface OutageRow extends Omit<CallCenterOutage, "cancelled"> {
 
 const fromRow = (r: OutageRow): CallCenterOutage => ({ ...r, cancelled: r.cancelled === 1 });
 
+/** A declared outage as the committee report counts it (src/report/declared-outages.ts). */
+export interface DeclaredOutage {
+  startMs: number;
+  /** null while ongoing. */
+  endMs: number | null;
+  /** When it was declared: the minutes before it, from the start, no probe saw as down. */
+  declaredAtMs: number;
+}
+
+/**
+ * The declared outages (not cancelled) overlapping [fromMs, toMs), read from a store opened
+ * read-only: none when the store has no such table (the notifier that wrote it never declared one).
+ */
+export function declaredOutagesIn(db: Database.Database, fromMs: number, toMs: number): DeclaredOutage[] {
+  if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'call_center_outages'").get()) return [];
+  return (
+    db
+      .prepare(
+        "SELECT start_ms, end_ms, declared_at FROM call_center_outages WHERE cancelled = 0 AND start_ms < ? AND (end_ms IS NULL OR end_ms > ?) ORDER BY start_ms, id",
+      )
+      .all(toMs, fromMs) as { start_ms: number; end_ms: number | null; declared_at: number }[]
+  ).map((r) => ({ startMs: r.start_ms, endMs: r.end_ms, declaredAtMs: r.declared_at }));
+}
+
 export class CallCenterOutageBook {
   constructor(
     private readonly db: Database.Database,

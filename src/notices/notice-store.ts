@@ -6,6 +6,7 @@ import type { NoticeKind } from "./notice-template.js";
 import { describeStoreFailure, NoticeStoreError, STORE_BUSY_TIMEOUT_MS, storeErrorCode } from "./store-failure.js";
 import { incidentsTableSql, migrateStore, noticesTableSql, type IncidentKind } from "./store-migrations.js";
 import { renameSeriesRows } from "./series-rename.js";
+import { declaredOutagesIn, type DeclaredOutage } from "./call-center-outages.js";
 
 /**
  * The notifier's durable state in one SQLite file (better-sqlite3): every webhook delivery, the
@@ -622,6 +623,8 @@ export interface NoticeEvidence {
   noticeIds: Map<number, string[]>;
   /** The notices of each incident above, in the order they were issued, with their status and times (ids and kinds as stored). */
   notices: Map<number, EvidenceNotice[]>;
+  /** Call-center outages declared by a person that overlap the period (absent: none read). */
+  declaredOutages?: DeclaredOutage[];
 }
 
 /** One notice as evidence: a draft or an approved notice has no sent time (sentAt null). */
@@ -708,7 +711,7 @@ export class NoticeStoreReader {
         rows.map((r) => ({ id: r.id, kind: r.kind, status: r.status, createdAt: r.created_at, sentAt: r.status === "sent" ? r.sent_at : null })),
       );
     }
-    return { outages, plannedIncidents: planned, noticeIds, notices };
+    return { outages, plannedIncidents: planned, noticeIds, notices, declaredOutages: declaredOutagesIn(this.db, fromMs, toMs) };
   }
 
   /**

@@ -13,6 +13,7 @@ import {
 import { callCenterFromSamples, callCenterNeed, hanFromSamples, hanNeed, type CallCenterSection, type HanSection } from "./market-figures-report.js";
 import { assertMonthOver, availabilityNeed, availabilitySection, MonthUnavailableError, type MonthlyReport } from "./monthly-report.js";
 import { minuteFlags, minuteFlagsNeed, outageRuns, type ShortOutages } from "./outage-list.js";
+import { withDeclaredOutages } from "./declared-outages.js";
 import { noticeEvidencePeriod, outageNoticeIds } from "./outage-notices.js";
 import { reservedWindowsNeed, reservedWindowsSection, type ReservedWindowsSection } from "./reserved-windows.js";
 import { PRODUCTION_RULE_PARAMETERS } from "../rules/availability-rules.js";
@@ -242,9 +243,11 @@ export function committeeMonth(
   month: ReportMonth,
   nowMs: number,
   needs: CommitteeMonthNeeds,
-  data: CommitteeMonthData,
+  fetched: CommitteeMonthData,
   settings: CommitteeSettings,
 ): CommitteeMonthReport {
+  // declared call-center outages count from their declared start (src/report/declared-outages.ts)
+  const { data } = withDeclaredOutages(month, nowMs, fetched);
   const availability = availabilitySection(month, data.availability);
   const audience = settings.audience ?? DEFAULT_AUDIENCE;
   const sections = AUDIENCE_SECTIONS[audience];

@@ -7,7 +7,7 @@ import type { ReportMonth } from "./report-month.js";
 
 const MINUTE_MS = 60_000;
 /** Minute m's recorded sample has a timestamp in [m + 70 s, m + 130 s) (src/rules/minute-timing.ts). */
-const SAMPLE_END_OFFSET_MS = MINUTE_MS + RECORDING_DELAY_SECONDS * 1000 + MINUTE_MS - 1;
+export const SAMPLE_END_OFFSET_MS = MINUTE_MS + RECORDING_DELAY_SECONDS * 1000 + MINUTE_MS - 1;
 
 /**
  * How far before and after the month the minute flags are read, so that an outage incident open at

@@ -8,13 +8,14 @@ import { MINUTE_STATE_SERIES, availabilityRatioSeries } from "../../src/rules/av
  * `promtool tsdb create-blocks-from openmetrics` (test/support/prometheus-server.ts starts the
  * server): the recorded minute series as the rules record them (one sample per service and minute,
  * 70 s + the group's offset after the minute starts) for 13 calendar months, rolling ratios and
- * ALERTS for the last weeks, raw exporter series (two locations, one check per service) for the last
+ * ALERTS for the last weeks, raw exporter series (two locations, one check per service; the call
+ * center's a status feed without certificates) for the last
  * two days, and the notifier's series for the last 45 days. The minute states come from a plain
  * model (`stateAt`), the independent side of the value checks. Deterministic.
  */
 
 export const ZONE = "America/Chicago";
-export const SERVICES: Service[] = ["gui", "api", "ftps", "han"];
+export const SERVICES: Service[] = ["gui", "api", "ftps", "han", "call_center"];
 const MINUTE = 60_000;
 /** The minute group's evaluation offset inside the minute in this synthetic Prometheus. */
 const GROUP_OFFSET_MS = 17_300;
@@ -69,7 +70,8 @@ export function dashboardYear(nowIso = "2026-03-17T15:42:30"): DashboardYear {
   };
   const stateAt = (service: Service, m: number): MinuteState => {
     const t = wallClock(m);
-    if (t.weekday === 6 && t.hour >= 2 && t.hour < 12) return "maintenance";
+    // The call center is staffed 24x7: no reserved Saturday window (docs/maintenance.md).
+    if (t.weekday === 6 && t.hour >= 2 && t.hour < 12 && service !== "call_center") return "maintenance";
     // Prometheus down for 30 minutes on the 2nd of each month at 03:00.
     if (t.day === 2 && t.hour === 3 && t.minute < 30) return "unmeasured";
     if (outageList[service].some(([a, b]) => m >= a && m < b)) return "unavailable";
@@ -93,6 +95,7 @@ export function dashboardYear(nowIso = "2026-03-17T15:42:30"): DashboardYear {
       { name: "api_interval_reads", service: "api" },
       { name: "ftps_interval_files", service: "ftps" },
       { name: "han_device_status", service: "han" },
+      { name: "call_center_phone_system", service: "call_center" },
     ],
     locations: ["austin", "dallas"],
   };
@@ -205,7 +208,7 @@ export function writeDashboardYear(year: DashboardYear, pathOf: (part: number) =
     api: ["token", "interval_reads"],
     ftps: ["connect", "tls", "login", "list", "transfer"],
     han: ["token", "device_status"],
-    call_center: ["dns", "connect", "tls", "processing", "transfer"],
+    call_center: ["read"],
   };
   for (const { name: check, service } of year.checks) {
     for (const [li, location] of year.locations.entries()) {
@@ -223,9 +226,21 @@ export function writeDashboardYear(year: DashboardYear, pathOf: (part: number) =
         phases[service].forEach((phase, pi) => f.sample(`smt_probe_phase_duration_seconds{${labels},phase="${phase}"}`, duration / (pi + 2), t));
         f.sample(`smt_probe_runs_total{${labels},result="success"}`, ok, t);
         f.sample(`smt_probe_runs_total{${labels},result="failure"}`, failed, t);
-        f.sample(`smt_probe_failures_total{${labels},reason="${service === "ftps" ? "connect" : "http_status"}"}`, failed, t);
+        const reason = { ftps: "connect", call_center: "status_down" }[service as string] ?? "http_status";
+        f.sample(`smt_probe_failures_total{${labels},reason="${reason}"}`, failed, t);
         f.sample(`smt_probe_last_run_timestamp_seconds{${labels}}`, t / 1000, t);
-        f.sample(`smt_tls_cert_not_after_timestamp_seconds{${labels}}`, nowMs / 1000 + (30 + 20 * year.checks.findIndex((c) => c.name === check)) * 86_400, t);
+        if (service === "call_center") {
+          // The status feed: down while unavailable, degraded for the 10 minutes from 3 h ago, else up.
+          const degraded = success === 1 && t >= nowMs - 3 * 3600_000 && t < nowMs - 3 * 3600_000 + 10 * MINUTE;
+          const state = success === 0 ? "down" : degraded ? "degraded" : "up";
+          for (const s of ["up", "down", "degraded"]) f.sample(`smt_status_feed_state{${labels},state="${s}"}`, s === state ? 1 : 0, t);
+        } else {
+          f.sample(
+            `smt_tls_cert_not_after_timestamp_seconds{${labels}}`,
+            nowMs / 1000 + (30 + 20 * year.checks.findIndex((c) => c.name === check)) * 86_400,
+            t,
+          );
+        }
         if (service === "ftps")
           f.sample(`smt_ftps_newest_file_timestamp_seconds{${labels}}`, Math.floor((t - 3 * 3600_000) / 86_400_000) * 86_400 + 5 * 3600, t);
       }

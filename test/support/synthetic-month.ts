@@ -59,7 +59,7 @@ export interface GroundTruth {
   state(service: Service, minuteStartMs: number): MinuteState;
 }
 
-export const SERVICES_IN_ORDER: Service[] = ["gui", "api", "ftps", "han"];
+export const SERVICES_IN_ORDER: Service[] = ["gui", "api", "ftps", "han", "call_center"];
 
 /** A PRNG (mulberry32) so that the month is the same on every run. */
 function random(seed: number): () => number {
@@ -90,7 +90,10 @@ function merge(intervals: Interval[]): Interval[] {
  * March 2026 in Central time (DST starts Sunday March 8) with a few days around it: Saturday windows
  * 02:00-12:00 for every service, a one-off HAN window across the DST change, one across midnight,
  * exporters down inside and across windows and the DST change, outages across the month's start and
- * end and across window edges, and random outages at all or some locations.
+ * end and across window edges, and random outages at all or some locations. The call center is
+ * probed too (its status feed, at two locations): staffed 24x7, it has no reserved window and no
+ * planned maintenance, and it is down for 40 minutes on Saturday March 21 from 03:00 CDT, inside the
+ * other services' reserved window.
  */
 export function syntheticMarch2026(seed = 20260301, exclude: "announced" | "reserved" = "reserved"): SyntheticSchedule {
   const rnd = random(seed);
@@ -107,6 +110,8 @@ export function syntheticMarch2026(seed = 20260301, exclude: "announced" | "rese
     { name: "api_reads", service: "api", locations: ["austin", "dallas", "houston"] },
     { name: "ftps_files", service: "ftps", locations: ["austin", "dallas"] },
     { name: "han_status", service: "han", locations: ["houston"] },
+    // last, so that the random draws of the checks above are the same as without it
+    { name: "call_center_phone_system", service: "call_center", locations: ["austin", "dallas"] },
   ];
 
   const windows = {} as Record<Service, Interval[]>;
@@ -114,7 +119,8 @@ export function syntheticMarch2026(seed = 20260301, exclude: "announced" | "rese
   const planned = {} as Record<Service, Interval[]>;
   for (const service of SERVICES_IN_ORDER) {
     const saturdays: Interval[] = [];
-    for (const day of ["2026-02-28", "2026-03-07", "2026-03-14", "2026-03-21", "2026-03-28", "2026-04-04"]) {
+    // the call center has no reserved window (docs/maintenance.md)
+    for (const day of service === "call_center" ? [] : ["2026-02-28", "2026-03-07", "2026-03-14", "2026-03-21", "2026-03-28", "2026-04-04"]) {
       saturdays.push({ fromMs: central(`${day}T02:00`), toMs: central(`${day}T12:00`) });
     }
     const oneOff: Interval[] = [];
@@ -161,6 +167,9 @@ export function syntheticMarch2026(seed = 20260301, exclude: "announced" | "rese
   everywhere(byName("ftps_files"), central("2026-03-07T11:30"), central("2026-03-07T12:25")); // across its end
   everywhere(byName("han_status"), Date.UTC(2026, 2, 8, 6, 50), Date.UTC(2026, 2, 8, 9, 20)); // around the DST window
   everywhere(byName("gui_home"), Date.UTC(2026, 2, 8, 7, 55), Date.UTC(2026, 2, 8, 8, 40)); // gui across the DST change
+  // inside the other services' reserved window (no random jitter: the draws of the outages below stay the same)
+  for (const l of byName("call_center_phone_system").locations)
+    fail(byName("call_center_phone_system"), l, central("2026-03-21T03:00:20"), central("2026-03-21T03:40:10"));
   // one failed run seen at exactly a minute's first millisecond (houston scrapes on :00.000)
   fail(byName("gui_home"), "houston", central("2026-03-12T09:15:00"), central("2026-03-12T09:15:00.001"));
   fail(byName("gui_home"), "dallas", central("2026-03-12T09:15:59.999"), central("2026-03-12T09:16:00"));
@@ -173,7 +182,7 @@ export function syntheticMarch2026(seed = 20260301, exclude: "announced" | "rese
     return 20 * MINUTE + rnd() * 100 * MINUTE;
   };
   for (const check of checks) {
-    const outages = check.service === "han" || check.service === "ftps" ? 2 : 25;
+    const outages = check.service === "call_center" ? 0 : check.service === "han" || check.service === "ftps" ? 2 : 25;
     for (let i = 0; i < outages; i++) {
       const start = fromMs + rnd() * (toMs - fromMs);
       everywhere(check, start, start + lengthMs(), 40_000);
@@ -343,7 +352,7 @@ function generate(schedule: SyntheticSchedule, path: string | undefined): { samp
   const truth: GroundTruth = {
     state(service, minuteStartMs) {
       const i = minuteStartMs / MINUTE - firstMinute;
-      const code = states.get(service)?.[i]; // a service the synthetic exporters do not probe (call_center): unmeasured
+      const code = states.get(service)?.[i]; // a service the synthetic exporters do not probe: unmeasured
       return code === undefined ? "unmeasured" : STATE_CODES[code]!;
     },
     reservedCount(service, from, to) {
