@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine for smt-monitor: the Debian packages the demo and the tests run
 # (Prometheus, promtool, Alertmanager, blackbox_exporter for the benchmark, Chromium for the review-page
-# tests, a C++ toolchain for better-sqlite3, docker-compose to validate docker-compose.yml), then the npm packages.
+# tests, a C++ toolchain for better-sqlite3, docker-compose to validate docker-compose.yml, PostgreSQL for the notice
+# store's tests), then the npm packages.
 # Safe to run again: it skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,8 @@ command -v make >/dev/null 2>&1 || need+=(make)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 # docker-compose.yml is validated with Debian's docker-compose (1.29) in npm test; no Docker engine needed.
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
+# The notice store's PostgreSQL tests start their own server (initdb, pg_ctl) from Debian's postgresql.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -28,6 +31,14 @@ if [ ${#need[@]} -gt 0 ]; then
   for svc in prometheus prometheus-alertmanager prometheus-blackbox-exporter prometheus-node-exporter; do
     $SUDO systemctl disable --now "$svc" >/dev/null 2>&1 || true
   done
+  # postgresql makes and starts a "main" cluster (without systemd too): stop it and leave it to start by hand.
+  if command -v pg_lsclusters >/dev/null 2>&1; then
+    pg_lsclusters -h 2>/dev/null | while read -r version cluster _; do
+      $SUDO pg_ctlcluster --skip-systemctl-redirect "$version" "$cluster" stop >/dev/null 2>&1 || true
+      echo manual | $SUDO tee "/etc/postgresql/$version/$cluster/start.conf" >/dev/null 2>&1 || true
+    done
+    $SUDO systemctl disable --now postgresql >/dev/null 2>&1 || true
+  fi
 fi
 
 # --defer-native-build (.ci/run): npm ci without install scripts; the caller runs `npm rebuild
