@@ -9,6 +9,7 @@ import { POSTGRES_STORE_VERSION } from "../src/notices/postgres-migrations.js";
 import { NoticeStoreError } from "../src/notices/store-failure.js";
 import { captureLogger } from "./support/capture-logger.js";
 import { basic, payload, postWebhook, REVIEWER, REVIEWER2, startNotifier, writeNotifierConfig, type RunningNotifier } from "./support/notifier-fixture.js";
+import { waitFor } from "./support/http.js";
 import { startPostgres, type PostgresServer } from "./support/postgres.js";
 
 /** The notice store on a real PostgreSQL (store.kind postgres), one notifier: the same notices as on SQLite. */
@@ -78,6 +79,29 @@ describe("the notifier on PostgreSQL", () => {
       expect(((await (await api(n, "")).json()) as { notices: unknown[] }).notices).toHaveLength(2);
       const versions = await postgres.query("single", "SELECT version FROM schema_migrations ORDER BY version");
       expect(versions.map((v) => v.version)).toEqual(Array.from({ length: POSTGRES_STORE_VERSION }, (_, i) => i + 1));
+    } finally {
+      await n.stop();
+    }
+  });
+
+  it("the database going away: 500 to the webhook and not ready; back: ready again at the next tick, and the retry makes its draft", async () => {
+    process.env[URL_ENV] = await postgres.createDatabase("away");
+    const n = await startNotifier({ extra: STORE, tickIntervalMs: 200 });
+    try {
+      const ready = async () => (await fetch(`${n.url}/-/ready`)).status;
+      expect(await ready()).toBe(200);
+      await postgres.pause();
+      const body = payload([{ service: "api", start: START }], "away");
+      expect((await postWebhook(n.url, body)).status).toBe(500);
+      const notReady = await fetch(`${n.url}/-/ready`);
+      expect(notReady.status).toBe(503);
+      expect(await notReady.text()).toMatch(new RegExp(`the notice store PostgreSQL database \\(\\$${URL_ENV}\\) cannot be reached`));
+      await postgres.resume();
+      await waitFor("ready again", async () => ((await ready()) === 200 ? true : undefined), 20_000);
+      expect((await postWebhook(n.url, body)).status).toBe(200);
+      const notices = await postgres.query<{ kind: string }>("away", "SELECT kind FROM notices");
+      expect(notices.map((x) => x.kind)).toEqual(["INITIAL"]);
+      expect(n.logs()).not.toContain(postgres.password);
     } finally {
       await n.stop();
     }

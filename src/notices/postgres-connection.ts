@@ -90,7 +90,10 @@ function postgresWorker(): void {
       answer({ id: message.id, rows: result.rows, rowCount: result.rowCount ?? 0 });
     } catch (err: any) {
       const first = err?.errors?.[0] ?? err;
-      answer({ id: message.id, error: { message: String(err?.message || first?.message || err), code: err?.code ?? first?.code } });
+      const text = String(err?.message || first?.message || err);
+      // node-postgres's own errors for a lost session carry no code: SQLSTATE 08006 (connection_failure).
+      const code = err?.code ?? first?.code ?? (/connection|terminated|timeout|closed/i.test(text) ? "08006" : undefined);
+      answer({ id: message.id, error: { message: text, code } });
     }
   });
   /* eslint-enable */

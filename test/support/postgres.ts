@@ -25,6 +25,9 @@ export interface PostgresServer {
   createDatabase(name: string): Promise<string>;
   /** Runs one statement as the superuser on a database. */
   query<T extends Record<string, unknown>>(database: string, sql: string, params?: unknown[]): Promise<T[]>;
+  /** Stops the server (fast shutdown: sessions are ended), keeping its data; `resume` starts it again on the same port. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -57,6 +60,8 @@ export async function startPostgres(): Promise<PostgresServer> {
     chownSync(join(dir, "pwfile"), uid, gid);
   }
   const port = await freePort();
+  let options = "";
+  const start = () => run(join(bin, "pg_ctl"), ["-D", data, "-o", options, "-l", join(dir, "server.log"), "-w", "-t", "60", "start"]);
   try {
     await run(join(bin, "initdb"), [
       "-D",
@@ -73,8 +78,8 @@ export async function startPostgres(): Promise<PostgresServer> {
       "--no-instructions",
     ]);
     // fsync off: the tests kill notifiers, never this server; its durability is PostgreSQL's own.
-    const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=50`;
-    await run(join(bin, "pg_ctl"), ["-D", data, "-o", options, "-l", join(dir, "server.log"), "-w", "-t", "60", "start"]);
+    options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=50`;
+    await start();
   } catch (err) {
     const log = existsSync(join(dir, "server.log")) ? readFileSync(join(dir, "server.log"), "utf8") : "";
     rmSync(dir, { recursive: true, force: true });
@@ -98,6 +103,12 @@ export async function startPostgres(): Promise<PostgresServer> {
     async createDatabase(name) {
       await query("postgres", `CREATE DATABASE ${name}`);
       return url(name);
+    },
+    async pause() {
+      await run(join(bin, "pg_ctl"), ["-D", data, "-m", "fast", "-w", "stop"]);
+    },
+    async resume() {
+      await start();
     },
     async stop() {
       await run(join(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"]).catch(() => undefined);
