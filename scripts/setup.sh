@@ -2,7 +2,7 @@
 # Sets up a fresh Debian 12 machine for smt-monitor: the Debian packages the demo and the tests run
 # (Prometheus, promtool, Alertmanager, VictoriaMetrics, blackbox_exporter for the benchmark, Chromium for the review-page
 # tests, a C++ toolchain for better-sqlite3, docker-compose to validate docker-compose.yml, Debian's Docker
-# engine and debootstrap to run it), then the npm packages, starts a Docker engine when none answers,
+# engine and debootstrap to run it, PostgreSQL for the notice store's tests), then the npm packages, starts a Docker engine when none answers,
 # and builds the local container images (scripts/container-images.sh, only when their inputs changed).
 # Safe to run again: it skips what is already there.
 #   --defer-native-build      npm ci without better-sqlite3's native build (.ci/run runs it beside other work)
@@ -29,6 +29,8 @@ command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 # debootstrap base (no registry is reachable from our machines).
 command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
 command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
+# The notice store's PostgreSQL tests start their own server (initdb, pg_ctl) from Debian's postgresql.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 if [ ${#need[@]} -gt 0 ]; then
@@ -38,6 +40,14 @@ if [ ${#need[@]} -gt 0 ]; then
   for svc in prometheus prometheus-alertmanager prometheus-blackbox-exporter prometheus-node-exporter victoria-metrics; do
     $SUDO systemctl disable --now "$svc" >/dev/null 2>&1 || true
   done
+  # postgresql makes and starts a "main" cluster (without systemd too): stop it and leave it to start by hand.
+  if command -v pg_lsclusters >/dev/null 2>&1; then
+    pg_lsclusters -h 2>/dev/null | while read -r version cluster _; do
+      $SUDO pg_ctlcluster --skip-systemctl-redirect "$version" "$cluster" stop >/dev/null 2>&1 || true
+      echo manual | $SUDO tee "/etc/postgresql/$version/$cluster/start.conf" >/dev/null 2>&1 || true
+    done
+    $SUDO systemctl disable --now postgresql >/dev/null 2>&1 || true
+  fi
 fi
 
 # --defer-native-build (.ci/run): npm ci without install scripts; the caller runs `npm rebuild

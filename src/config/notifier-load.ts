@@ -4,6 +4,7 @@ import { readConfigFile } from "./config-file.js";
 import { ConfigError, type ConfigProblem } from "./errors.js";
 import { parseListenAddress } from "./listen-address.js";
 import { loadMaintenanceConfig } from "./maintenance-load.js";
+import { noticeStoreLocation, registerPostgresSecrets, type NoticeStoreLocation } from "./notice-store-location.js";
 import { maintenanceConfig, type MaintenanceConfig } from "./maintenance-schema.js";
 import { httpUrl, notifierConfigSchema, type NotifierConfigFile } from "./notifier-schema.js";
 import { toProblem } from "./schema-problem.js";
@@ -25,6 +26,8 @@ export interface NotifierConfig {
   raw: NotifierConfigFile;
   listen: { host?: string; port: number };
   storagePath: string;
+  /** Where the notices are kept: the SQLite file storagePath, or a PostgreSQL database (its URL is a secret). */
+  store: NoticeStoreLocation;
   webhookToken: string;
   /** Reviewer name -> password. */
   reviewers: Map<string, string>;
@@ -132,6 +135,7 @@ export function parseNotifierConfig(text: string, file: string, env: NodeJS.Proc
       }
     }
   });
+  const store = noticeStoreLocation(raw.store, env, problem);
   if (found.length > 0) throw new ConfigError(file, found);
   // Read after the rest, so its own errors (naming its own file and line) come alone.
   const maintenance = raw.maintenance ?? (raw.maintenance_file ? loadMaintenanceConfig(resolve(baseDir, raw.maintenance_file)) : maintenanceConfig.parse({}));
@@ -140,11 +144,13 @@ export function parseNotifierConfig(text: string, file: string, env: NodeJS.Proc
   for (const pw of reviewers.values()) secretRedactor.add(pw);
   for (const s of channelSecrets.values()) secretRedactor.add(s);
   for (const u of secretUrls) secretRedactor.add(u);
+  if (store?.kind === "postgres") registerPostgresSecrets(store.url);
   return {
     file,
     raw,
     listen: listen!,
     storagePath: raw.storage.path === ":memory:" ? ":memory:" : resolve(baseDir, raw.storage.path),
+    store: store!,
     webhookToken,
     reviewers,
     channelSecrets,

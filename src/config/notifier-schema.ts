@@ -35,6 +35,8 @@ export const NOTIFIER_DURATIONS = {
   maxBackoff: { min: "1s", max: "7d" },
   /** outbox.poll_interval: how often the outbox looks for due messages (a timer). */
   pollInterval: { min: "100ms", max: "1h", timer: true },
+  /** outbox.lease: how long a message claimed by one notifier is left to it before another may send it (a time in the store). */
+  outboxLease: { min: "1s", max: "1h" },
 } as const;
 
 const timeZone = z.string().superRefine((text, ctx) => {
@@ -267,6 +269,16 @@ export const notifierConfigSchema = z
     external_url: httpUrl.default("http://127.0.0.1:9911"),
     /** The SQLite file (":memory:" keeps nothing: tests only). */
     storage: z.strictObject({ path: z.string().min(1).default("data/notices.db") }).prefault({}),
+    /**
+     * The engine of the notice store: SQLite (the file storage.path, the default) or PostgreSQL
+     * (several notifier replicas share it; the URL, with its password, from the environment).
+     */
+    store: z
+      .discriminatedUnion("kind", [
+        z.strictObject({ kind: z.literal("sqlite") }),
+        z.strictObject({ kind: z.literal("postgres"), url_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name") }),
+      ])
+      .default({ kind: "sqlite" }),
     webhook: z
       .strictObject({
         ...secretFields("bearer_token"),
@@ -292,6 +304,7 @@ export const notifierConfigSchema = z
         initial_backoff: durationSchema(NOTIFIER_DURATIONS.initialBackoff).default(5_000),
         max_backoff: durationSchema(NOTIFIER_DURATIONS.maxBackoff).default(15 * 60_000),
         poll_interval: durationSchema(NOTIFIER_DURATIONS.pollInterval).default(1_000),
+        lease: durationSchema(NOTIFIER_DURATIONS.outboxLease).default(5 * 60_000),
       })
       .prefault({}),
   })
@@ -313,6 +326,15 @@ export const notifierConfigSchema = z
     if (cfg.maintenance !== undefined && cfg.maintenance_file !== undefined) {
       ctx.addIssue({ code: "custom", path: ["maintenance_file"], message: "expected either maintenance or maintenance_file, not both" });
     }
+    // A send still running when its lease ends could be sent a second time by another replica.
+    cfg.channels.forEach((c, i) => {
+      if (c.timeout >= cfg.outbox.lease)
+        ctx.addIssue({
+          code: "custom",
+          path: ["outbox", "lease"],
+          message: `expected a lease longer than every channel's timeout (channels[${i}] "${c.name}" has ${c.timeout / 1000} s)`,
+        });
+    });
     for (const kind of NOTICE_KINDS) {
       const key = templateKey(kind);
       const set = cfg.notices.templates[key];

@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import { parseCalendarDateTime } from "../maintenance/wall-clock-time.js";
+import type { SqlDatabase } from "./sql-database.js";
 
 /**
  * Call-center outages declared by a person (seed section 6): nothing probes a phone line, so an
@@ -114,10 +115,11 @@ export function declaredOutagesIn(db: Database.Database, fromMs: number, toMs: n
 
 export class CallCenterOutageBook {
   constructor(
-    private readonly db: Database.Database,
+    private readonly db: SqlDatabase,
     private readonly zone: string,
   ) {
-    db.exec(CALL_CENTER_OUTAGES_SCHEMA);
+    // PostgreSQL's tables come from its migrations (postgres-migrations.ts).
+    if (db.dialect === "sqlite") db.exec(CALL_CENTER_OUTAGES_SCHEMA);
   }
 
   list(limit = 500): CallCenterOutage[] {
@@ -164,71 +166,66 @@ export class CallCenterOutageBook {
     if ("message" in end) return end;
     const reason = reasonOf(input.reason, true);
     if ("message" in reason) return reason;
-    return this.db
-      .transaction((): OutageOutcome => {
-        const info = this.db
-          .prepare("INSERT INTO call_center_outages (start_ms, end_ms, reason, declared_by, declared_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)")
-          .run(start.ms, end.ms, reason.text!, who, now, now);
-        const id = Number(info.lastInsertRowid);
-        this.audit(id, now, who, "declare", { start: iso(start.ms), end: end.ms === null ? null : iso(end.ms), reason: reason.text });
-        return { ok: true, outage: this.get(id)! };
-      })
-      .immediate();
+    return this.db.transaction((): OutageOutcome => {
+      const { id } = this.db
+        .prepare("INSERT INTO call_center_outages (start_ms, end_ms, reason, declared_by, declared_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id")
+        .get(start.ms, end.ms, reason.text!, who, now, now) as { id: number };
+      this.audit(id, now, who, "declare", { start: iso(start.ms), end: end.ms === null ? null : iso(end.ms), reason: reason.text });
+      return { ok: true, outage: this.get(id)! };
+    });
   }
 
   /** Changes the fields given; `version` (when given) must be the outage's current one. */
   edit(id: number, input: OutageInput, who: string, now: number): OutageOutcome {
-    return this.db
-      .transaction((): OutageOutcome => {
-        const current = this.get(id);
-        if (!current) return { ok: false, status: 404, message: `no call-center outage ${id}` };
-        if (input.version !== undefined && input.version !== current.version) {
-          return {
-            ok: false,
-            status: 409,
-            field: "version",
-            message: `outage ${id} was changed meanwhile (version ${current.version}, not ${String(input.version)}): reload it`,
-          };
-        }
-        if (current.cancelled) return { ok: false, status: 409, message: `outage ${id} was cancelled; declare a new one` };
-        const changes: Record<string, unknown> = {};
-        let startMs = current.start_ms;
-        if (input.start !== undefined) {
-          const start = this.time(input.start, "start", now, true);
-          if ("message" in start) return start;
-          startMs = start.ms;
-          if (startMs !== current.start_ms) changes.start = { from: iso(current.start_ms), to: iso(startMs) };
-        }
-        let endMs = current.end_ms;
-        if (input.end !== undefined) {
-          const end = this.end(input.end, startMs, now);
-          if ("message" in end) return end;
-          endMs = end.ms;
-        } else if (endMs !== null && endMs <= startMs) {
-          return { ok: false, status: 400, field: "start", message: `expected start before the end (${iso(endMs)})` };
-        }
-        if (endMs !== current.end_ms) changes.end = { from: current.end_ms === null ? null : iso(current.end_ms), to: endMs === null ? null : iso(endMs) };
-        let reasonText = current.reason;
-        if (input.reason !== undefined) {
-          const reason = reasonOf(input.reason, true);
-          if ("message" in reason) return reason;
-          reasonText = reason.text!;
-          if (reasonText !== current.reason) changes.reason = { from: current.reason, to: reasonText };
-        }
-        let cancelled = false;
-        if (input.cancelled !== undefined) {
-          if (typeof input.cancelled !== "boolean") return { ok: false, status: 400, field: "cancelled", message: "expected true or false" };
-          cancelled = input.cancelled;
-        }
-        if (!cancelled && Object.keys(changes).length === 0) return { ok: true, outage: current };
-        this.db
-          .prepare("UPDATE call_center_outages SET start_ms = ?, end_ms = ?, reason = ?, cancelled = ?, updated_at = ?, version = version + 1 WHERE id = ?")
-          .run(startMs, endMs, reasonText, cancelled ? 1 : 0, now, id);
-        const action = cancelled ? "cancel" : Object.keys(changes).length === 1 && current.end_ms === null && endMs !== null ? "end" : "edit";
-        this.audit(id, now, who, action, changes);
-        return { ok: true, outage: this.get(id)! };
-      })
-      .immediate();
+    return this.db.transaction((): OutageOutcome => {
+      const current = this.get(id);
+      if (!current) return { ok: false, status: 404, message: `no call-center outage ${id}` };
+      if (input.version !== undefined && input.version !== current.version) {
+        return {
+          ok: false,
+          status: 409,
+          field: "version",
+          message: `outage ${id} was changed meanwhile (version ${current.version}, not ${String(input.version)}): reload it`,
+        };
+      }
+      if (current.cancelled) return { ok: false, status: 409, message: `outage ${id} was cancelled; declare a new one` };
+      const changes: Record<string, unknown> = {};
+      let startMs = current.start_ms;
+      if (input.start !== undefined) {
+        const start = this.time(input.start, "start", now, true);
+        if ("message" in start) return start;
+        startMs = start.ms;
+        if (startMs !== current.start_ms) changes.start = { from: iso(current.start_ms), to: iso(startMs) };
+      }
+      let endMs = current.end_ms;
+      if (input.end !== undefined) {
+        const end = this.end(input.end, startMs, now);
+        if ("message" in end) return end;
+        endMs = end.ms;
+      } else if (endMs !== null && endMs <= startMs) {
+        return { ok: false, status: 400, field: "start", message: `expected start before the end (${iso(endMs)})` };
+      }
+      if (endMs !== current.end_ms) changes.end = { from: current.end_ms === null ? null : iso(current.end_ms), to: endMs === null ? null : iso(endMs) };
+      let reasonText = current.reason;
+      if (input.reason !== undefined) {
+        const reason = reasonOf(input.reason, true);
+        if ("message" in reason) return reason;
+        reasonText = reason.text!;
+        if (reasonText !== current.reason) changes.reason = { from: current.reason, to: reasonText };
+      }
+      let cancelled = false;
+      if (input.cancelled !== undefined) {
+        if (typeof input.cancelled !== "boolean") return { ok: false, status: 400, field: "cancelled", message: "expected true or false" };
+        cancelled = input.cancelled;
+      }
+      if (!cancelled && Object.keys(changes).length === 0) return { ok: true, outage: current };
+      this.db
+        .prepare("UPDATE call_center_outages SET start_ms = ?, end_ms = ?, reason = ?, cancelled = ?, updated_at = ?, version = version + 1 WHERE id = ?")
+        .run(startMs, endMs, reasonText, cancelled ? 1 : 0, now, id);
+      const action = cancelled ? "cancel" : Object.keys(changes).length === 1 && current.end_ms === null && endMs !== null ? "end" : "edit";
+      this.audit(id, now, who, action, changes);
+      return { ok: true, outage: this.get(id)! };
+    });
   }
 
   private audit(id: number, at: number, actor: string, action: CallCenterOutageAudit["action"], detail: Record<string, unknown>): void {

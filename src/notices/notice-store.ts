@@ -7,6 +7,7 @@ import { describeStoreFailure, NoticeStoreError, STORE_BUSY_TIMEOUT_MS, storeErr
 import { incidentsTableSql, migrateStore, noticesTableSql, type IncidentKind } from "./store-migrations.js";
 import { renameSeriesRows } from "./series-rename.js";
 import { declaredOutagesIn, type DeclaredOutage } from "./call-center-outages.js";
+import { SqliteDatabase, type SqlDatabase, type SqlStatement } from "./sql-database.js";
 
 /**
  * The notifier's durable state in one SQLite file (better-sqlite3): every webhook delivery, the
@@ -134,6 +135,9 @@ export interface OutboxRow {
   last_error: string | null;
   created_at: number;
   delivered_at: number | null;
+  /** The notifier sending it now (claimOutbox), until lease_until; null when nobody is. */
+  lease_owner: string | null;
+  lease_until: number | null;
 }
 
 const SCHEMA = `
@@ -195,6 +199,8 @@ CREATE TABLE IF NOT EXISTS outbox (
   last_error TEXT,
   created_at INTEGER NOT NULL,
   delivered_at INTEGER,
+  lease_owner TEXT,
+  lease_until INTEGER,
   UNIQUE (notice_id, channel)
 );
 CREATE INDEX IF NOT EXISTS outbox_due ON outbox(status, next_attempt_at);
@@ -233,22 +239,28 @@ export interface NoticeFilter {
 }
 
 export class NoticeStore {
-  readonly db: Database.Database;
+  private constructor(
+    /** The engine every statement goes through (SQLite or PostgreSQL). */
+    readonly sql: SqlDatabase,
+    /** What errors and logs name: the SQLite file, or the PostgreSQL database (never its URL). */
+    readonly location: string,
+    private readonly sqlite?: Database.Database,
+  ) {}
 
-  private readonly statements = new Map<string, Database.Statement>();
-
-  private constructor(db: Database.Database) {
-    this.db = db;
+  /** The SQLite connection (tests and SQLite-only tooling); a PostgreSQL store has none. */
+  get db(): Database.Database {
+    if (!this.sqlite) throw new Error(`the notice store ${this.location} is not an SQLite file`);
+    return this.sqlite;
   }
 
   /** Prepared once per SQL text (the set of texts is fixed by this file). */
-  private stmt(sql: string): Database.Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
+  private stmt(sql: string): SqlStatement {
+    return this.sql.prepare(sql);
+  }
+
+  /** A store on an engine already migrated (the PostgreSQL store, postgres-store.ts). */
+  static onDatabase(sql: SqlDatabase, location: string): NoticeStore {
+    return new NoticeStore(sql, location);
   }
 
   /**
@@ -268,8 +280,8 @@ export class NoticeStore {
       db.pragma("foreign_keys = ON");
       if (options.verify) quickCheck(db, path);
       db.exec(SCHEMA);
-      migrateStore(db, options.now ?? Date.now());
-      const store = new NoticeStore(db);
+      migrateStore(db, options.now ?? Date.now(), path);
+      const store = new NoticeStore(new SqliteDatabase(db), path, db);
       // Proves the file can be written now (read-only mount, permissions, a lock held elsewhere).
       if (options.verify) store.heartbeat(options.now ?? Date.now());
       return store;
@@ -290,7 +302,7 @@ export class NoticeStore {
   close(): void {
     if (this.walFd !== undefined) closeSync(this.walFd);
     this.walFd = undefined;
-    if (this.db.open) this.db.close();
+    this.sql.close();
   }
 
   private walFd?: number;
@@ -302,7 +314,8 @@ export class NoticeStore {
    * the call (concurrent callers share the next one). Checkpoints keep their own fsyncs in SQLite.
    */
   walSync(): Promise<void> {
-    if (this.db.name === ":memory:") return Promise.resolve();
+    // PostgreSQL: a COMMIT that returned is durable (synchronous_commit); SQLite in memory keeps nothing.
+    if (!this.sqlite || this.sqlite.name === ":memory:") return Promise.resolve();
     if (!this.syncRunning) {
       this.syncRunning = this.fdatasync().finally(() => (this.syncRunning = undefined));
       return this.syncRunning;
@@ -327,7 +340,7 @@ export class NoticeStore {
 
   /** Runs fn in one IMMEDIATE transaction: all of it is on disk when this returns, or none of it. */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    return this.sql.transaction(fn);
   }
 
   // deliveries and alerts
@@ -341,10 +354,10 @@ export class NoticeStore {
     truncatedAlerts: number;
     payload: string;
   }): number {
-    const info = this.stmt(
-      "INSERT INTO deliveries (received_at, group_key, receiver, status, alert_count, truncated_alerts, payload) VALUES (?, ?, ?, ?, ?, ?, ?)",
-    ).run(d.receivedAt, d.groupKey, d.receiver, d.status, d.alertCount, d.truncatedAlerts, d.payload);
-    return Number(info.lastInsertRowid);
+    const row = this.stmt(
+      "INSERT INTO deliveries (received_at, group_key, receiver, status, alert_count, truncated_alerts, payload) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    ).get(d.receivedAt, d.groupKey, d.receiver, d.status, d.alertCount, d.truncatedAlerts, d.payload) as { id: number };
+    return row.id;
   }
 
   countDeliveries(): number {
@@ -412,9 +425,10 @@ export class NoticeStore {
 
   /** Whether an overrun outage (alert `alertname`) of one of `services` started within a minute of `atMs` (a window's end). */
   overrunAt(services: readonly Service[], atMs: number, alertname: string): boolean {
+    if (services.length === 0) return false;
     const row = this.stmt(
-      "SELECT 1 AS x FROM outages WHERE alertname = ? AND start_s BETWEEN ? AND ? AND service IN (SELECT value FROM json_each(?)) LIMIT 1",
-    ).get(alertname, Math.floor(atMs / 1000) - 60, Math.ceil(atMs / 1000) + 60, JSON.stringify(services));
+      `SELECT 1 AS x FROM outages WHERE alertname = ? AND start_s BETWEEN ? AND ? AND service IN (${services.map(() => "?").join(", ")}) LIMIT 1`,
+    ).get(alertname, Math.floor(atMs / 1000) - 60, Math.ceil(atMs / 1000) + 60, ...services);
     return row !== undefined;
   }
 
@@ -432,11 +446,11 @@ export class NoticeStore {
 
   insertIncident(fields: Omit<IncidentRow, "id" | "cancelled_at"> & { cancelled_at?: number | null }): IncidentRow {
     const i = { ...fields, cancelled_at: fields.cancelled_at ?? null };
-    const info = this.stmt(
+    const row = this.stmt(
       `INSERT INTO incidents (kind, series_id, planned_key, status, start_ms, end_ms, services, summary, description, runbook_url, due_date, overrun, created_at, next_update_at, cancelled_at)
-         VALUES (@kind, @series_id, @planned_key, @status, @start_ms, @end_ms, @services, @summary, @description, @runbook_url, @due_date, @overrun, @created_at, @next_update_at, @cancelled_at)`,
-    ).run(i);
-    return { ...i, id: Number(info.lastInsertRowid) };
+         VALUES (@kind, @series_id, @planned_key, @status, @start_ms, @end_ms, @services, @summary, @description, @runbook_url, @due_date, @overrun, @created_at, @next_update_at, @cancelled_at) RETURNING id`,
+    ).get(i) as { id: number };
+    return { ...i, id: row.id };
   }
 
   updateIncident(id: number, fields: Partial<Omit<IncidentRow, "id">>): void {
@@ -458,7 +472,7 @@ export class NoticeStore {
   }
 
   latestOutageEnd(incidentId: number): number | undefined {
-    const row = this.stmt("SELECT max(end_ms) AS end FROM outages WHERE incident_id = ?").get(incidentId) as { end: number | null };
+    const row = this.stmt('SELECT max(end_ms) AS "end" FROM outages WHERE incident_id = ?').get(incidentId) as { end: number | null };
     return row.end ?? undefined;
   }
 
@@ -528,7 +542,7 @@ export class NoticeStore {
 
   /** Gives an incident's series another id (renameSeriesRows); call inside a transaction. */
   renameSeries(incidentId: number, from: string, to: string, at: number): { from: string; to: string }[] {
-    return renameSeriesRows(this.db, incidentId, from, to, at);
+    return renameSeriesRows(this.sql, incidentId, from, to, at);
   }
 
   notice(id: string): Notice | undefined {
@@ -548,7 +562,11 @@ export class NoticeStore {
       params.status = filter.status;
     }
     if (filter.service) {
-      where.push("EXISTS (SELECT 1 FROM json_each(notices.services) WHERE json_each.value = @service)");
+      where.push(
+        this.sql.dialect === "postgres"
+          ? "EXISTS (SELECT 1 FROM jsonb_array_elements_text(notices.services::jsonb) AS s(value) WHERE s.value = @service)"
+          : "EXISTS (SELECT 1 FROM json_each(notices.services) WHERE json_each.value = @service)",
+      );
       params.service = filter.service;
     }
     const sql = `SELECT * FROM notices ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY created_at DESC, id DESC LIMIT @limit`;
@@ -581,12 +599,9 @@ export class NoticeStore {
   // outbox
 
   enqueue(noticeId: string, channel: string, at: number): void {
-    this.stmt("INSERT OR IGNORE INTO outbox (notice_id, channel, status, attempts, next_attempt_at, created_at) VALUES (?, ?, 'pending', 0, ?, ?)").run(
-      noticeId,
-      channel,
-      at,
-      at,
-    );
+    this.stmt(
+      "INSERT INTO outbox (notice_id, channel, status, attempts, next_attempt_at, created_at) VALUES (?, ?, 'pending', 0, ?, ?) ON CONFLICT DO NOTHING",
+    ).run(noticeId, channel, at, at);
   }
 
   dueOutbox(now: number, limit = OUTBOX_BATCH_SIZE): OutboxRow[] {
@@ -600,12 +615,41 @@ export class NoticeStore {
     return this.stmt("SELECT * FROM outbox WHERE notice_id = ? ORDER BY id").all(noticeId) as OutboxRow[];
   }
 
-  outboxDelivered(id: number, at: number): void {
-    this.stmt("UPDATE outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = ?, last_error = NULL WHERE id = ?").run(at, id);
+  /**
+   * Claims up to `limit` messages that are due and not being sent by another notifier (no lease, or
+   * its lease ended): each is this `owner`'s until `now + leaseMs`. One statement; on PostgreSQL
+   * the rows another replica is claiming at the same moment are skipped (FOR UPDATE SKIP LOCKED),
+   * so two replicas never claim the same message while its lease runs.
+   */
+  claimOutbox(now: number, owner: string, leaseMs: number, limit = OUTBOX_BATCH_SIZE): OutboxRow[] {
+    const skipLocked = this.sql.dialect === "postgres" ? " FOR UPDATE SKIP LOCKED" : "";
+    const rows = this.stmt(
+      `UPDATE outbox SET lease_owner = @owner, lease_until = @until WHERE id IN (
+         SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until <= @now)
+         ORDER BY next_attempt_at, id LIMIT @limit${skipLocked}) RETURNING *`,
+    ).all({ owner, until: now + leaseMs, now, limit }) as OutboxRow[];
+    return rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || a.id - b.id);
   }
 
-  outboxFailed(id: number, nextAttemptAt: number, error: string): void {
-    this.stmt("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?").run(nextAttemptAt, error, id);
+  /**
+   * Records a message as delivered. With `owner`, only while that notifier still holds its lease:
+   * false when the lease ended and another notifier claimed it meanwhile.
+   */
+  outboxDelivered(id: number, at: number, owner?: string): boolean {
+    const info = this.stmt(
+      `UPDATE outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = @at, last_error = NULL, lease_owner = NULL, lease_until = NULL
+         WHERE id = @id${owner === undefined ? "" : " AND lease_owner = @owner"}`,
+    ).run({ id, at, ...(owner === undefined ? {} : { owner }) });
+    return info.changes > 0;
+  }
+
+  /** Records a failed attempt and when to try again (and gives up the lease); false as outboxDelivered. */
+  outboxFailed(id: number, nextAttemptAt: number, error: string, owner?: string): boolean {
+    const info = this.stmt(
+      `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = @next, last_error = @error, lease_owner = NULL, lease_until = NULL
+         WHERE id = @id${owner === undefined ? "" : " AND lease_owner = @owner"}`,
+    ).run({ id, next: nextAttemptAt, error, ...(owner === undefined ? {} : { owner }) });
+    return info.changes > 0;
   }
 
   pendingOutbox(): { channel: string; n: number }[] {

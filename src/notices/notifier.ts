@@ -7,6 +7,9 @@ import { SmtpChannel } from "./channels/smtp-channel.js";
 import { WebhookChannel } from "./channels/webhook-channel.js";
 import { IncidentLifecycle, type CreatedNotice, type DeliveryResult } from "./incident-lifecycle.js";
 import { NoticeStore } from "./notice-store.js";
+import { describePostgresFailure, openPostgresNoticeStore } from "./postgres-store.js";
+import { postgresStoreName } from "../config/notice-store-location.js";
+import { replicaName } from "./replica-name.js";
 import { CallCenterOutageBook } from "./call-center-outages.js";
 import { recipientSettings } from "./notice-recipients.js";
 import type { NoticeWording } from "./notice-render.js";
@@ -75,10 +78,16 @@ export class Notifier {
     this.now = options.clock ?? Date.now;
     // Read before the store is opened: a bad web config is a config error and leaves no file open.
     this.security = WebSecurity.fromFile(options.webConfigFile);
-    // Start-up refuses a store it cannot use (not SQLite, corrupt, locked, read-only): NoticeStoreError.
-    this.store = NoticeStore.open(config.storagePath, { verify: true, now: this.now() });
-    this.deliveryStore = config.storagePath === ":memory:" ? this.store : NoticeStore.open(config.storagePath, { synchronous: "NORMAL" });
-    this.callCenterOutages = new CallCenterOutageBook(this.store.db, raw.notices.time_zone);
+    // Start-up refuses a store it cannot use (not SQLite, corrupt, locked, read-only, unreachable, newer): NoticeStoreError.
+    if (config.store.kind === "postgres") {
+      // One session: a COMMIT that returned is durable, so the webhook needs no connection of its own.
+      this.store = openPostgresNoticeStore(config.store.url, postgresStoreName(config.store.urlEnv), this.now());
+      this.deliveryStore = this.store;
+    } else {
+      this.store = NoticeStore.open(config.storagePath, { verify: true, now: this.now() });
+      this.deliveryStore = config.storagePath === ":memory:" ? this.store : NoticeStore.open(config.storagePath, { synchronous: "NORMAL" });
+    }
+    this.callCenterOutages = new CallCenterOutageBook(this.store.sql, raw.notices.time_zone);
     this.calendar = maintenanceCalendar(config.maintenance);
     const wording: NoticeWording = {
       timeZone: raw.notices.time_zone,
@@ -141,7 +150,13 @@ export class Notifier {
     this.outbox = new OutboxDispatcher(
       this.store,
       channels,
-      { initialBackoffMs: raw.outbox.initial_backoff, maxBackoffMs: raw.outbox.max_backoff, pollIntervalMs: raw.outbox.poll_interval },
+      {
+        initialBackoffMs: raw.outbox.initial_backoff,
+        maxBackoffMs: raw.outbox.max_backoff,
+        pollIntervalMs: raw.outbox.poll_interval,
+        leaseMs: raw.outbox.lease,
+        owner: replicaName(),
+      },
       (id) => `${base}/notices/${encodeURIComponent(id)}`,
       this.logger.child({ component: "outbox" }),
       this.metrics,
@@ -172,14 +187,17 @@ export class Notifier {
 
   private storeFailed(operation: StorageOperation, error: unknown): void {
     this.metrics.storageErrors.inc({ operation });
-    const failure = describeStoreFailure(this.config.storagePath, error, true);
+    const failure =
+      this.config.store.kind === "postgres"
+        ? describePostgresFailure(this.store.location, error, true)
+        : describeStoreFailure(this.config.storagePath, error, true);
     if (this.storeFailure === undefined) this.logger.error({ operation, err: error }, `${failure.message}; not ready until a write commits again`);
     this.storeFailure = { operation, message: failure.message };
   }
 
   private storeCommitted(): void {
     if (this.storeFailure === undefined) return;
-    this.logger.info({ store: this.config.storagePath }, "the notice store commits again; ready");
+    this.logger.info({ store: this.store.location }, "the notice store commits again; ready");
     this.storeFailure = undefined;
   }
 
@@ -306,7 +324,7 @@ export class Notifier {
     this.outbox.start();
     this.ready = true;
     this.logger.info(
-      { address: `${listen.host ?? "0.0.0.0"}:${port}`, store: this.config.storagePath, channels: this.config.raw.channels.length },
+      { address: `${listen.host ?? "0.0.0.0"}:${port}`, store: this.store.location, channels: this.config.raw.channels.length },
       "notifier listening",
     );
     return { host: listen.host, port };

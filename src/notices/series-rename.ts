@@ -1,5 +1,5 @@
-import type Database from "better-sqlite3";
 import { noticeId } from "./notice-id.js";
+import type { SqlDatabase } from "./sql-database.js";
 
 /**
  * Gives a series (an incident's notices) another id, in the caller's transaction: every notice of
@@ -11,10 +11,10 @@ import { noticeId } from "./notice-id.js";
  * Used when a provisional series gets its fixed id at its first send (series-id.ts) and by the
  * store migration that made unsent series provisional (store-migrations.ts).
  */
-export function renameSeriesRows(db: Database.Database, incidentId: number, from: string, to: string, at: number): { from: string; to: string }[] {
+export function renameSeriesRows(db: SqlDatabase, incidentId: number, from: string, to: string, at: number): { from: string; to: string }[] {
   const notices = db.prepare("SELECT id, sequence FROM notices WHERE incident_id = ? ORDER BY sequence").all(incidentId) as { id: string; sequence: number }[];
   // The notice id is the key the audit trail and the outbox refer to: checked once, at commit.
-  db.pragma("defer_foreign_keys = ON");
+  db.deferForeignKeys();
   const renamed: { from: string; to: string }[] = [];
   for (const n of notices) {
     const next = noticeId(to, n.sequence);

@@ -34,6 +34,8 @@ export function storeErrorCode(err: unknown): string | undefined {
 export function isStorageFailure(err: unknown): boolean {
   const code = storeErrorCode(err) ?? "";
   if (/^SQLITE_(FULL|READONLY|IOERR|CORRUPT|NOTADB|CANTOPEN|BUSY|LOCKED|PERM|NOMEM)/.test(code)) return true;
+  // PostgreSQL's SQLSTATE classes of a connection, the server or its resources (and a lock waited for too long).
+  if (/^(08|53|57|58|XX)[0-9A-Z]{3}$/.test(code) || code === "55P03") return true;
   return /^E[A-Z]+$/.test(code) && code !== "ERR";
 }
 

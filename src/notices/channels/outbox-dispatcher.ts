@@ -11,6 +11,11 @@ import { armTimer } from "../../scheduler/timer.js";
  * exponential backoff (capped, with jitter) for as long as it takes; it never blocks the webhook,
  * another channel, or the draft itself. Delivery is at least once: a crash between the send and
  * the commit of "delivered" sends that message again after the restart.
+ *
+ * Several notifiers may share one store (PostgreSQL): a pass claims the due messages with a lease
+ * (claimOutbox), so each message is sent by one of them; the outcome is recorded only while the
+ * lease is still this notifier's. A notifier that dies mid-send leaves its messages leased until
+ * the lease ends (outbox.lease, longer than any channel's timeout); then another one sends them.
  */
 /**
  * The backoff doubles with each failed attempt up to this many times (then max_backoff caps it
@@ -22,6 +27,10 @@ export interface OutboxSettings {
   initialBackoffMs: number;
   maxBackoffMs: number;
   pollIntervalMs: number;
+  /** How long a claimed message is this notifier's before another may send it. */
+  leaseMs: number;
+  /** This notifier among those sharing the store (the lease owner). */
+  owner: string;
 }
 
 export class OutboxDispatcher {
@@ -82,7 +91,7 @@ export class OutboxDispatcher {
   async pass(): Promise<void> {
     let due: OutboxRow[];
     try {
-      due = this.store.dueOutbox(this.clock());
+      due = this.store.claimOutbox(this.clock(), this.settings.owner, this.settings.leaseMs);
     } catch (err) {
       this.logger.error({ err }, "cannot read the outbox");
       return;
@@ -123,13 +132,13 @@ export class OutboxDispatcher {
     const now = this.clock();
     try {
       if (error === undefined) {
-        this.store.outboxDelivered(row.id, now);
+        if (!this.store.outboxDelivered(row.id, now, this.settings.owner)) this.leaseLost(row);
         this.metrics.channelDeliveries.inc({ channel: row.channel });
         this.logger.info({ channel: row.channel, notice: row.notice_id }, "draft announced");
       } else {
         const backoff = Math.min(this.settings.maxBackoffMs, this.settings.initialBackoffMs * 2 ** Math.min(row.attempts, MAX_BACKOFF_DOUBLINGS));
         const next = now + Math.round(backoff * (0.8 + Math.random() * 0.4));
-        this.store.outboxFailed(row.id, next, error);
+        if (!this.store.outboxFailed(row.id, next, error, this.settings.owner)) this.leaseLost(row);
         this.metrics.channelFailures.inc({ channel: row.channel });
         this.logger.warn(
           { channel: row.channel, notice: row.notice_id, attempt: row.attempts + 1, retry_at: new Date(next).toISOString(), error },
@@ -139,6 +148,14 @@ export class OutboxDispatcher {
     } catch (err) {
       this.logger.error({ err, channel: row.channel, notice: row.notice_id }, "cannot record the outbox outcome; it will be retried");
     }
+  }
+
+  /** The lease ended before the outcome was recorded (a send longer than outbox.lease): another notifier may send it too. */
+  private leaseLost(row: OutboxRow): void {
+    this.logger.warn(
+      { channel: row.channel, notice: row.notice_id, lease_ms: this.settings.leaseMs },
+      "the outbox lease of this message ended before its outcome was recorded; another notifier may announce it again",
+    );
   }
 }
 
