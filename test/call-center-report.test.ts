@@ -5,6 +5,7 @@ import { committeeMonth, committeeMonthNeeds, type CommitteeMonthData } from "..
 import { formatCommitteeMonth } from "../src/report/committee-format.js";
 import { committeeMonthHtml } from "../src/report/committee-html.js";
 import { reportMonth } from "../src/report/report-month.js";
+import { minuteFlags } from "../src/report/outage-list.js";
 
 /**
  * The committee report's call-center section (seed section 6, issue 10 item 2): the call center's
@@ -31,10 +32,10 @@ const data: CommitteeMonthData = {
     { metric: { service: "call_center", state: "available" }, value: 44_555 },
     { metric: { service: "call_center", state: "unavailable" }, value: 25 },
   ],
-  minuteFlags: [
+  minuteFlags: minuteFlags([
     flagSeries("call_center", "unavailable", start, start + 25 * MINUTE, start - 60 * MINUTE, start + 60 * MINUTE),
     flagSeries("call_center", "available", start + 25 * MINUTE, start + 60 * MINUTE, start - 60 * MINUTE, start + 60 * MINUTE),
-  ],
+  ]),
   reservedWindows: [],
   energy: { latest: [], qualityDay: [], qualityFigures: [] },
   callCenter: [
