@@ -5,6 +5,7 @@ import { committeeMonth, committeeMonthNeeds, type CommitteeMonthData } from "..
 import { formatCommitteeMonth } from "../src/report/committee-format.js";
 import { committeeMonthHtml } from "../src/report/committee-html.js";
 import { reportMonth } from "../src/report/report-month.js";
+import { minuteFlags } from "../src/report/outage-list.js";
 
 /**
  * The committee report's call-center section (seed section 6, issue 10 item 2): the call center's
@@ -26,15 +27,16 @@ function flagSeries(service: string, state: string, from: number, to: number, re
 }
 
 const start = central("2026-03-21T03:00"); // a Saturday, inside the other services' reserved window
+const recordedFlags = [
+  flagSeries("call_center", "unavailable", start, start + 25 * MINUTE, start - 60 * MINUTE, start + 60 * MINUTE),
+  flagSeries("call_center", "available", start + 25 * MINUTE, start + 60 * MINUTE, start - 60 * MINUTE, start + 60 * MINUTE),
+];
 const data: CommitteeMonthData = {
   availability: [
     { metric: { service: "call_center", state: "available" }, value: 44_555 },
     { metric: { service: "call_center", state: "unavailable" }, value: 25 },
   ],
-  minuteFlags: [
-    flagSeries("call_center", "unavailable", start, start + 25 * MINUTE, start - 60 * MINUTE, start + 60 * MINUTE),
-    flagSeries("call_center", "available", start + 25 * MINUTE, start + 60 * MINUTE, start - 60 * MINUTE, start + 60 * MINUTE),
-  ],
+  minuteFlags: minuteFlags(recordedFlags),
   reservedWindows: [],
   energy: { latest: [], qualityDay: [], qualityFigures: [] },
   callCenter: [
@@ -103,7 +105,7 @@ describe("declared call-center outages count from their declared start (src/repo
       { metric: { service: "call_center", state: "available" }, value: 44_545 },
       { metric: { service: "call_center", state: "unavailable" }, value: 25 },
     ],
-    minuteFlags: [...data.minuteFlags, maintenance],
+    minuteFlags: minuteFlags([...recordedFlags, maintenance]),
     notices: {
       ...data.notices!,
       declaredOutages: [

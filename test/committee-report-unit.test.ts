@@ -54,7 +54,7 @@ describe("outage runs", () => {
       from: march.fromMs,
       to: march.toMs,
     });
-    f.get("api")!.delete(central("2026-03-05T09:30"));
+    (f.get("api") as Map<number, unknown>).delete(central("2026-03-05T09:30"));
     const r = outageRuns(f, march, 15);
     expect(r.outages.map((o) => [o.minutes, o.unavailableMinutes])).toEqual([[60, 59]]);
   });

@@ -14,6 +14,7 @@ import { annualSummary, committeeMonth, committeeMonthNeeds, type CommitteeMonth
 import { leadBusinessDays } from "../src/report/notice-evidence.js";
 import { loadReportSettings } from "../src/report/report-config.js";
 import { reportMonth } from "../src/report/report-month.js";
+import { minuteFlags } from "../src/report/outage-list.js";
 import { SLO_DELIVERY_DEADLINES } from "../src/energy-data/delivery-deadline.js";
 import { maintenanceCalendar } from "../src/maintenance/maintenance-calendar.js";
 import { maintenanceConfig } from "../src/config/maintenance-schema.js";
@@ -126,12 +127,12 @@ function data(): CommitteeMonthData {
       { metric: { service, state: "maintenance" }, value: 600 },
       { metric: { service, state: "unavailable" }, value: 80 },
     ]),
-    minuteFlags: [
+    minuteFlags: minuteFlags([
       flagSeries("gui", "unavailable", guiOutage, guiOutage + 30 * MINUTE),
       flagSeries("api", "unavailable", apiOutage, apiOutage + 20 * MINUTE),
       flagSeries("api", "maintenance", apiWindow, apiWindow + 600 * MINUTE),
       flagSeries("gui", "maintenance", guiWindow, guiWindow + 600 * MINUTE),
-    ],
+    ]),
     reservedWindows: [],
     energy: { latest: [], qualityDay: [], qualityFigures: [] },
     callCenter: [{ metric: { source: "phone", type: "Account Access" }, value: 7 }],
@@ -318,7 +319,7 @@ describe("item 7: objectives with history", () => {
       april,
       now,
       committeeMonthNeeds(april, now, SLO_DELIVERY_DEADLINES),
-      { ...data(), availability: aprilMinutes, minuteFlags: [] },
+      { ...data(), availability: aprilMinutes, minuteFlags: new Map() },
       { ...settings, objectives },
     );
     expect(after.services[0]).toMatchObject({ service: "gui", objective: 0.999, met: false });

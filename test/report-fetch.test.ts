@@ -79,10 +79,11 @@ describe("report: each query fetched once", () => {
       (JSON.parse(month.stdout) as { services: { service: string; available_minutes: number }[] }).services.find((s) => s.service === "gui")?.available_minutes,
     ).toBe(100);
     expect(duplicates(requests)).toEqual({ requests: [], steps: [] });
-    // availability and the reserved-window minutes, then: minute flags, newest usage day (over 10,000
+    // availability and the reserved-window minutes, then: the unavailable and maintenance minutes
+    // (no unavailable minute: the available ones are not asked for), newest usage day (over 10,000
     // minutes: cut in requests), the two quality ranges, tickets and HAN devices
     const distinct = new Set(requests.map((r) => r.form.get("query")));
-    expect(distinct.size).toBe(8);
+    expect(distinct.size).toBe(9);
 
     requests = [];
     const year = await runReport(["--prometheus", url, "--year", "2025", "--format", "json"]);
@@ -91,6 +92,6 @@ describe("report: each query fetched once", () => {
     expect(duplicates(requests)).toEqual({ requests: [], steps: [] });
     // one availability and one reserved-window query a month, and each other query of the year once (a range query cut in requests of 10,000 steps)
     const queries = new Set(requests.map((r) => r.form.get("query")));
-    expect(queries.size).toBe(12 * 2 + 12 * 2 + 4);
+    expect(queries.size).toBe(12 * 2 + 12 * 2 + 5);
   }, 60_000);
 });

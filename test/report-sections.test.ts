@@ -2,6 +2,7 @@ import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
 import { committeeMonth, committeeMonthNeeds, type CommitteeMonthData } from "../src/report/committee-report.js";
 import { planFetch, sliceSeries, type RangeNeed } from "../src/report/promql-fetch.js";
+import { minuteFlags } from "../src/report/outage-list.js";
 import { reportMonth } from "../src/report/report-month.js";
 import { SLO_DELIVERY_DEADLINES } from "../src/energy-data/delivery-deadline.js";
 import { MonthUnavailableError } from "../src/report/monthly-report.js";
@@ -34,7 +35,7 @@ const data: CommitteeMonthData = {
     { metric: { service: "api", state: "maintenance" }, value: 600 },
     { metric: { service: "nope", state: "available" }, value: 5 },
   ],
-  minuteFlags: [
+  minuteFlags: minuteFlags([
     flagSeries("gui", "unavailable", outageStart, outageStart + 30 * MINUTE, outageStart - 60 * MINUTE, outageStart + 60 * MINUTE),
     flagSeries(
       "gui",
@@ -55,7 +56,7 @@ const data: CommitteeMonthData = {
       outageStart + 2 * 3_600_000,
       outageStart + 4 * 3_600_000,
     ),
-  ],
+  ]),
   reservedWindows: [
     { metric: { service: "gui", reserved_state: "reserved" }, value: 2400 },
     { metric: { service: "gui", reserved_state: "announced" }, value: 600 },
@@ -141,11 +142,19 @@ describe("committee month from fetched data (no server)", () => {
 describe("the fetch plan: each range once", () => {
   const months = ["2026-02", "2026-03", "2026-04"].map((m) => reportMonth(m));
   const needs = months.map((m) => committeeMonthNeeds(m, now, SLO_DELIVERY_DEADLINES));
-  const ranges = needs.flatMap((n): RangeNeed[] => [n.minuteFlags, n.energy.latest, n.energy.qualityDay, n.energy.qualityFigures]);
+  const ranges = needs.flatMap((n): RangeNeed[] => [
+    n.minuteStates.unavailable,
+    n.minuteStates.maintenance,
+    n.minuteStates.notAvailable!,
+    n.minuteStates.unrecorded!,
+    n.energy.latest,
+    n.energy.qualityDay,
+    n.energy.qualityFigures,
+  ]);
 
   it("the ranges of consecutive months (which reach into each other) become one range per query", () => {
     const plan = planFetch([...ranges, ...ranges]);
-    expect(plan.ranges).toHaveLength(4);
+    expect(plan.ranges).toHaveLength(7);
     for (const r of plan.ranges) {
       const mine = ranges.filter((n) => n.query === r.query);
       expect(r.startMs).toBe(Math.min(...mine.map((n) => n.startMs)));

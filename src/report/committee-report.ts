@@ -12,13 +12,14 @@ import {
 } from "./energy-data-report.js";
 import { callCenterFromSamples, callCenterNeed, hanFromSamples, hanNeed, type CallCenterSection, type HanSection } from "./market-figures-report.js";
 import { assertMonthOver, availabilityNeed, availabilitySection, MonthUnavailableError, type MonthlyReport } from "./monthly-report.js";
-import { minuteFlags, minuteFlagsNeed, outageRuns, type ShortOutages } from "./outage-list.js";
-import { withDeclaredOutages } from "./declared-outages.js";
+import { outageRuns, type MinuteFlags, type ShortOutages } from "./outage-list.js";
+import { incidentServices, minuteStateFlags, minuteStateNeeds, type MinuteStateNeeds } from "./minute-states.js";
+import { declaredOutagesOverlap, withDeclaredOutages } from "./declared-outages.js";
 import { noticeEvidencePeriod, outageNoticeIds } from "./outage-notices.js";
 import { reservedWindowsNeed, reservedWindowsSection, type ReservedWindowsSection } from "./reserved-windows.js";
 import { PRODUCTION_RULE_PARAMETERS } from "../rules/availability-rules.js";
-import type { InstantSample, PromqlClient, RangeSeries } from "./promql-client.js";
-import { PromqlFetcher, type InstantNeed, type PromqlNeed, type RangeNeed } from "./promql-fetch.js";
+import type { InstantSample, PromqlClient } from "./promql-client.js";
+import { PromqlFetcher, type InstantNeed, type PromqlNeed } from "./promql-fetch.js";
 import { reportMonth, ReportUsageError, type ReportMonth } from "./report-month.js";
 import { judgedBy, objectiveMet, type ServiceAvailability } from "./service-availability.js";
 import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
@@ -165,27 +166,38 @@ export interface CommitteeReportOptions {
   progress?: (line: string) => void;
 }
 
+/** The zone's short name ("CST", "CDT") by UTC offset (minutes): luxon builds an Intl formatter for every "ZZZZ". */
+const centralZoneNames = new Map<number, string>();
+
+/** "2026-03-10 10:00 CDT": an instant in Central time, as the report shows it. */
 export function centralTime(ms: number): string {
-  return DateTime.fromMillis(ms, { zone: CENTRAL_TIME_ZONE }).toFormat("yyyy-LL-dd HH:mm ZZZZ");
+  const local = DateTime.fromMillis(ms, { zone: CENTRAL_TIME_ZONE });
+  let zoneName = centralZoneNames.get(local.offset);
+  if (zoneName === undefined) centralZoneNames.set(local.offset, (zoneName = local.toFormat("ZZZZ")));
+  return `${local.toFormat("yyyy-LL-dd HH:mm")} ${zoneName}`;
 }
 
 /** The queries of a month's sections after availability (which decides whether the month is reported at all). */
 export interface CommitteeMonthNeeds {
-  minuteFlags: RangeNeed;
+  minuteStates: MinuteStateNeeds;
   reservedWindows: InstantNeed;
   energy: EnergyDataNeeds;
   callCenter: InstantNeed;
   han: InstantNeed;
 }
 
-/** What a month's sections need fetched, for a report run at `nowMs`. Pure. */
+/**
+ * What a month's sections need fetched, for a report run at `nowMs`; `incidentServices`: the
+ * services with unavailable minutes in the month (incidentServices of the availability answer). Pure.
+ */
 export function committeeMonthNeeds(
   month: ReportMonth,
   nowMs: number,
   deadlines: Readonly<Record<DataService, DeliveryDeadline>> = SLO_DELIVERY_DEADLINES,
+  incidentServices: readonly Service[] = SERVICES,
 ): CommitteeMonthNeeds {
   return {
-    minuteFlags: minuteFlagsNeed(month),
+    minuteStates: minuteStateNeeds(month, incidentServices),
     reservedWindows: reservedWindowsNeed(month),
     energy: energyDataNeeds(month, nowMs, deadlines),
     callCenter: callCenterNeed(month, nowMs),
@@ -194,13 +206,26 @@ export function committeeMonthNeeds(
 }
 
 function needList(n: CommitteeMonthNeeds): PromqlNeed[] {
-  return [n.minuteFlags, n.reservedWindows, n.energy.latest, n.energy.qualityDay, n.energy.qualityFigures, n.callCenter, n.han];
+  const m = n.minuteStates;
+  return [
+    m.unavailable,
+    m.maintenance,
+    ...(m.notAvailable ? [m.notAvailable] : []),
+    ...(m.unrecorded ? [m.unrecorded] : []),
+    n.reservedWindows,
+    n.energy.latest,
+    n.energy.qualityDay,
+    n.energy.qualityFigures,
+    n.callCenter,
+    n.han,
+  ];
 }
 
 /** Everything fetched for one month: the answers to its needs and the notice store's evidence. */
 export interface CommitteeMonthData {
   availability: readonly InstantSample[];
-  minuteFlags: readonly RangeSeries[];
+  /** The flags of each service's minutes around the month (minuteStateFlags of the minute-state answers). */
+  minuteFlags: MinuteFlags;
   reservedWindows: readonly InstantSample[];
   energy: EnergyDataSeries;
   callCenter: readonly InstantSample[];
@@ -254,7 +279,7 @@ export function committeeMonth(
   const frame = reportFrame(audience, settings.objectives ?? [], `${month.label}-01`);
   const threshold = settings.outageThresholdMinutes;
   const calendar = settings.calendar ?? PLAIN_BUSINESS_DAYS;
-  const runs = outageRuns(minuteFlags(data.minuteFlags), month, threshold, settings.recoveryMinutes);
+  const runs = outageRuns(data.minuteFlags, month, threshold, settings.recoveryMinutes);
   const flags: EvidenceFlag[] = [];
   const outages = runs.outages
     .filter((o) => sections.services.includes(o.service))
@@ -355,12 +380,22 @@ async function committeeMonths(
       continue;
     }
     progress(`${month.label}: time to market and data quality, outages, call-center tickets and HAN devices`);
-    const needs = committeeMonthNeeds(month, nowMs, settings.deadlines);
-    const fetched = await fetcher.fetch(needList(needs));
+    const availability = minutes.instant(availabilityNeed(month));
     const period = noticeEvidencePeriod(month);
+    const notices = sources.notices ? sources.notices.noticeEvidence(period.fromMs, period.toMs) : null;
+    // a declared call-center outage needs all of the call center's minute states (src/report/declared-outages.ts)
+    const withIncidents = incidentServices(availability);
+    if (declaredOutagesOverlap(month, notices?.declaredOutages) && !withIncidents.includes("call_center")) withIncidents.push("call_center");
+    const needs = committeeMonthNeeds(month, nowMs, settings.deadlines, withIncidents);
+    const fetched = await fetcher.fetch(needList(needs));
     const data: CommitteeMonthData = {
-      availability: minutes.instant(availabilityNeed(month)),
-      minuteFlags: fetched.range(needs.minuteFlags),
+      availability,
+      minuteFlags: minuteStateFlags(needs.minuteStates, {
+        unavailable: fetched.range(needs.minuteStates.unavailable),
+        maintenance: fetched.range(needs.minuteStates.maintenance),
+        notAvailable: needs.minuteStates.notAvailable ? fetched.range(needs.minuteStates.notAvailable) : [],
+        unrecorded: needs.minuteStates.unrecorded ? fetched.range(needs.minuteStates.unrecorded) : [],
+      }),
       reservedWindows: fetched.instant(needs.reservedWindows),
       energy: {
         latest: fetched.range(needs.energy.latest),
@@ -369,7 +404,7 @@ async function committeeMonths(
       },
       callCenter: fetched.instant(needs.callCenter),
       han: fetched.instant(needs.han),
-      notices: sources.notices ? sources.notices.noticeEvidence(period.fromMs, period.toMs) : null,
+      notices,
       issues: sources.issues ?? null,
     };
     results.push({ label: month.label, report: committeeMonth(month, nowMs, needs, data, settings) });

@@ -1,6 +1,6 @@
 import type { DeclaredOutage } from "../notices/call-center-outages.js";
-import { INCIDENT_LOOKAROUND_MS, SAMPLE_END_OFFSET_MS } from "./outage-list.js";
-import type { InstantSample, RangeSeries } from "./promql-client.js";
+import { INCIDENT_LOOKAROUND_MS, type MinuteFlag, type MinuteFlags, type MinuteLookup } from "./outage-list.js";
+import type { InstantSample } from "./promql-client.js";
 import type { ReportMonth } from "./report-month.js";
 
 /**
@@ -21,6 +21,8 @@ import type { ReportMonth } from "./report-month.js";
 
 const MINUTE_MS = 60_000;
 const SERVICE = "call_center";
+/** A minute a declaration made unavailable (shared: the overlay allocates nothing per minute). */
+const DECLARED_DOWN: MinuteFlag = Object.freeze({ unavailable: true, maintenance: false, available: false });
 
 export interface DeclaredMinutes {
   /** The month's minutes a declaration made unavailable that the rules had recorded available. */
@@ -32,8 +34,32 @@ export interface DeclaredMinutes {
 /** What of a month's fetched data the merge reads and changes (CommitteeMonthData, src/report/committee-report.ts). */
 export interface MinuteData {
   availability: readonly InstantSample[];
-  minuteFlags: readonly RangeSeries[];
+  minuteFlags: MinuteFlags;
   notices: { declaredOutages?: readonly DeclaredOutage[] } | null;
+}
+
+/**
+ * Whether any declared outage overlaps the minutes a month's report reads (the month and
+ * INCIDENT_LOOKAROUND_MS on either side): the report then fetches every minute state of the call
+ * center (src/report/minute-states.ts asks for the available and unrecorded minutes only of the
+ * services with unavailable minutes), so that the merge below tells available from unmeasured. Pure.
+ */
+export function declaredOutagesOverlap(month: ReportMonth, declared: readonly DeclaredOutage[] | undefined): boolean {
+  const fromMs = month.fromMs - INCIDENT_LOOKAROUND_MS;
+  const toMs = month.toMs + INCIDENT_LOOKAROUND_MS;
+  return (declared ?? []).some((o) => o.startMs < toMs && (o.endMs === null || o.endMs > fromMs));
+}
+
+/** A service's minutes with some of them overridden. */
+class OverlaidMinutes implements MinuteLookup {
+  constructor(
+    private readonly base: MinuteLookup | undefined,
+    private readonly down: ReadonlySet<number>,
+  ) {}
+
+  get(minute: number): MinuteFlag | undefined {
+    return this.down.has(minute) ? DECLARED_DOWN : this.base?.get(minute);
+  }
 }
 
 /** The month's data with the declared outages of the store merged into the call center's minutes, and what changed. */
@@ -48,33 +74,24 @@ export function withDeclaredOutages<D extends MinuteData>(
   // the minutes the flags were read for: the month and a day on either side of it
   const fromMs = month.fromMs - INCIDENT_LOOKAROUND_MS;
   const toMs = Math.min(month.toMs + INCIDENT_LOOKAROUND_MS, Math.floor(nowMs / MINUTE_MS) * MINUTE_MS);
-  const covered = new Set<number>();
+  const base = data.minuteFlags.get(SERVICE);
+  const down = new Set<number>();
   for (const o of declared) {
     const end = Math.min(o.endMs ?? toMs, toMs);
-    for (let m = Math.max(Math.floor(o.startMs / MINUTE_MS) * MINUTE_MS, fromMs); m < end; m += MINUTE_MS) covered.add(m);
-  }
-  if (covered.size === 0) return { data, changed };
-
-  const series = data.minuteFlags.map((s) => (s.metric.service === SERVICE ? { metric: s.metric, points: new Map(s.points) } : s));
-  const flagOf = (state: string): RangeSeries => {
-    let s = series.find((x) => x.metric.service === SERVICE && x.metric.state === state);
-    if (!s) series.push((s = { metric: { service: SERVICE, state }, points: new Map() }));
-    return s;
-  };
-  const [unavailable, available, maintenance] = [flagOf("unavailable"), flagOf("available"), flagOf("maintenance")];
-  for (const m of covered) {
-    const t = m + SAMPLE_END_OFFSET_MS;
-    if (maintenance.points.get(t) === 1 || unavailable.points.get(t) === 1) continue;
-    const wasAvailable = available.points.get(t) === 1;
-    if (m >= month.fromMs && m < month.toMs) {
-      if (wasAvailable) changed.fromAvailable++;
-      else changed.fromUnmeasured++;
+    for (let m = Math.max(Math.floor(o.startMs / MINUTE_MS) * MINUTE_MS, fromMs); m < end; m += MINUTE_MS) {
+      const f = base?.get(m);
+      if (f?.maintenance || f?.unavailable || down.has(m)) continue;
+      down.add(m);
+      if (m >= month.fromMs && m < month.toMs) {
+        if (f?.available) changed.fromAvailable++;
+        else changed.fromUnmeasured++;
+      }
     }
-    unavailable.points.set(t, 1);
-    available.points.set(t, 0);
-    if (!maintenance.points.has(t)) maintenance.points.set(t, 0);
   }
-  if (changed.fromAvailable + changed.fromUnmeasured === 0) return { data: { ...data, minuteFlags: series }, changed };
+  if (down.size === 0) return { data, changed };
+  const minuteFlags: MinuteFlags = new Map(data.minuteFlags);
+  minuteFlags.set(SERVICE, new OverlaidMinutes(base, down));
+  if (changed.fromAvailable + changed.fromUnmeasured === 0) return { data: { ...data, minuteFlags }, changed };
 
   const availability: InstantSample[] = data.availability.filter(
     (s) => s.metric.service !== SERVICE || !["available", "unavailable"].includes(s.metric.state ?? ""),
@@ -84,5 +101,5 @@ export function withDeclaredOutages<D extends MinuteData>(
     { metric: { service: SERVICE, state: "available" }, value: before("available") - changed.fromAvailable },
     { metric: { service: SERVICE, state: "unavailable" }, value: before("unavailable") + changed.fromAvailable + changed.fromUnmeasured },
   );
-  return { data: { ...data, availability, minuteFlags: series }, changed };
+  return { data: { ...data, availability, minuteFlags }, changed };
 }

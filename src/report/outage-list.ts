@@ -1,8 +1,7 @@
 import { SERVICES, type Service } from "../config/services.js";
-import { MINUTE_STATE_SERIES, PRODUCTION_RULE_PARAMETERS } from "../rules/availability-rules.js";
+import { PRODUCTION_RULE_PARAMETERS } from "../rules/availability-rules.js";
 import { RECORDING_DELAY_SECONDS } from "../rules/minute-timing.js";
 import type { RangeSeries } from "./promql-client.js";
-import type { RangeNeed } from "./promql-fetch.js";
 import type { ReportMonth } from "./report-month.js";
 
 const MINUTE_MS = 60_000;
@@ -49,27 +48,24 @@ export interface MonthOutages {
 }
 
 /** Which of the three states a recorded minute is in (none of them: unmeasured). */
-type MinuteFlag = { unavailable: boolean; maintenance: boolean; available: boolean };
+export type MinuteFlag = { unavailable: boolean; maintenance: boolean; available: boolean };
 type FlagName = keyof MinuteFlag;
 const FLAG_NAMES: readonly FlagName[] = ["unavailable", "maintenance", "available"];
-/** Per service and recorded minute (start, ms): which of the two states it is in. */
-export type MinuteFlags = Map<Service, Map<number, MinuteFlag>>;
+/** One service's minutes: the flags of a recorded minute (start, ms), undefined for one not recorded or not queried. */
+export interface MinuteLookup {
+  get(minute: number): MinuteFlag | undefined;
+}
+/** Per service, its minutes' flags (src/report/minute-states.ts fetches them). */
+export type MinuteFlags = Map<Service, MinuteLookup>;
 
 /**
- * The query of the recorded unavailable, maintenance and available minutes of a month and
- * INCIDENT_LOOKAROUND_MS on either side of it: a range query whose steps fall at m + 129.999 s, where
- * `last_over_time(x[59s999ms])` holds exactly minute m's sample.
+ * The flags of each service's minutes from range series labelled by `state` (unavailable,
+ * maintenance, available) with one point per recorded minute at m + 129.999 s, valued 1 when the
+ * minute is in that state: a dense form, for tests and tools (the report fetches
+ * src/report/minute-states.ts's sparse one). Pure.
  */
-export function minuteFlagsNeed(month: ReportMonth): RangeNeed {
-  const query = FLAG_NAMES.map((state) => `label_replace(last_over_time(${MINUTE_STATE_SERIES[state]}[59s999ms]), "state", "${state}", "", "")`).join(" or ");
-  const fromMs = month.fromMs - INCIDENT_LOOKAROUND_MS;
-  const toMs = month.toMs + INCIDENT_LOOKAROUND_MS;
-  return { kind: "range", query, startMs: fromMs + SAMPLE_END_OFFSET_MS, endMs: toMs - MINUTE_MS + SAMPLE_END_OFFSET_MS, stepMs: MINUTE_MS };
-}
-
-/** The flags of each service's recorded minutes from the series of minuteFlagsNeed. Pure. */
 export function minuteFlags(series: readonly RangeSeries[]): MinuteFlags {
-  const flags: MinuteFlags = new Map();
+  const flags = new Map<Service, Map<number, MinuteFlag>>();
   for (const s of series) {
     const service = s.metric.service as Service;
     const state = s.metric.state as FlagName;
@@ -104,7 +100,7 @@ export function outageRuns(
   const outages: Outage[] = [];
   const short: ShortOutages[] = [];
   for (const service of SERVICES) {
-    const byMinute = flags.get(service) ?? new Map<number, MinuteFlag>();
+    const byMinute: MinuteLookup = flags.get(service) ?? new Map<number, MinuteFlag>();
     const shortRuns = { service, count: 0, minutes: 0 };
     for (const incident of outageIncidents(byMinute, month.fromMs - INCIDENT_LOOKAROUND_MS, month.toMs + INCIDENT_LOOKAROUND_MS, recoveryMinutes)) {
       const inMonth = incident.unavailable.filter((m) => m >= month.fromMs && m < month.toMs);
@@ -161,7 +157,7 @@ export function outageRuns(
 }
 
 /** The outage incidents of one service's minutes in [fromMs, toMs), each as its unavailable minutes (starts, ms). Pure. */
-export function outageIncidents(byMinute: ReadonlyMap<number, MinuteFlag>, fromMs: number, toMs: number, recoveryMinutes: number): { unavailable: number[] }[] {
+export function outageIncidents(byMinute: MinuteLookup, fromMs: number, toMs: number, recoveryMinutes: number): { unavailable: number[] }[] {
   const incidents: { unavailable: number[] }[] = [];
   let open: { unavailable: number[] } | undefined;
   let recovered = 0;
@@ -185,6 +181,6 @@ export function outageIncidents(byMinute: ReadonlyMap<number, MinuteFlag>, fromM
 }
 
 /** Whether the minute was recorded in the state (only known when it was queried). */
-function wasOn(byMinute: ReadonlyMap<number, MinuteFlag>, minute: number, flag: FlagName): boolean {
+function wasOn(byMinute: MinuteLookup, minute: number, flag: FlagName): boolean {
   return byMinute.get(minute)?.[flag] === true;
 }
