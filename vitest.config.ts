@@ -10,6 +10,8 @@ import { defineConfig } from "vitest/config";
 const MINUTE_BOUND = [
   "compose-stack.test.ts",
   "prometheus-integration.test.ts",
+  "call-center-live-chain.test.ts",
+  "probe-locations.test.ts",
   "demo.test.ts",
   "committee-report.test.ts",
   "report-accuracy.test.ts",
@@ -36,9 +38,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
-    // Two cores, but the slowest files mostly wait on the clock or on child processes: four workers
-    // keep both cores busy while the minute-bound ones wait.
-    maxWorkers: 4,
+    // Two cores, but the slowest files mostly wait on the clock, on child processes or on containers:
+    // six workers keep both cores busy while the minute-bound ones (four of them several minutes of
+    // real time each) wait.
+    maxWorkers: 6,
     sequence: { sequencer: MinuteBoundFirst },
     // One folder per run for what files build once and share (test/support/shared-build.ts).
     globalSetup: ["test/support/global-setup.ts"],

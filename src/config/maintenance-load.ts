@@ -19,7 +19,13 @@ export function parseMaintenanceConfig(text: string, file: string): MaintenanceC
   const { source, problems } = YamlSource.parse(text);
   if (!source) throw new ConfigError(file, problems);
   const value = source.value();
-  const section = typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>).maintenance : undefined;
+  const isMapping = typeof value === "object" && value !== null && !Array.isArray(value);
+  // an empty file is an empty config; anything else but a mapping is the exporter's config error too (loadConfig)
+  if (!isMapping && value !== null && value !== undefined) {
+    const got = Array.isArray(value) ? "a list" : `a ${typeof value}`;
+    throw new ConfigError(file, [{ path: [], message: `expected a mapping, got ${got}`, line: 1, column: 1 }]);
+  }
+  const section = isMapping ? (value as Record<string, unknown>).maintenance : undefined;
   const parsed = maintenanceConfig.safeParse(section === undefined ? {} : section, { reportInput: true });
   if (!parsed.success) {
     throw new ConfigError(

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { dirname, join, resolve } from "node:path";
 import { stringify } from "yaml";
 import { readYamlFile } from "../config/config-file.js";
+import { ConfigError } from "../config/errors.js";
 import type { Service } from "../config/schema.js";
 import { maintenanceConfig } from "../config/maintenance-schema.js";
 import { maintenanceCalendar } from "../maintenance/maintenance-calendar.js";
@@ -102,7 +103,14 @@ export async function prepareDemo(o: {
   const reviewerPassword = secret("reviewer-password", () => randomBytes(9).toString("base64url"));
 
   // --- exporter: config/demo.yaml with this run's ports, absolute paths and a 5 s interval ---------
-  const exporter = readYamlFile(o.exporterTemplate) as Record<string, unknown>;
+  const template = readYamlFile(o.exporterTemplate);
+  if (typeof template !== "object" || template === null || Array.isArray(template)) {
+    const got = template === null || template === undefined ? "an empty file" : Array.isArray(template) ? "a list" : `a ${typeof template}`;
+    throw new ConfigError(o.exporterTemplate, [
+      { path: [], message: `expected a mapping (the exporter config the demo starts from), got ${got}`, line: 1, column: 1 },
+    ]);
+  }
+  const exporter = template as Record<string, unknown>;
   const templateDir = dirname(resolve(o.exporterTemplate));
   const rewrite = (value: unknown, key?: string): unknown => {
     if (typeof value === "string") {
