@@ -7,8 +7,8 @@ import { configName, durationSchema, httpUrlSchema, secretSource } from "./schem
  * "Browser checks"). A module of its own: schema.ts plugs it in beside the other kinds.
  */
 
-/** The browsers a check can run in (Firefox ESR plugs in behind the same BrowserDriver seam, src/probes/browser-driver.ts). */
-export const BROWSER_KINDS = ["chromium"] as const;
+/** The browsers a check can run in: Debian's Chromium and Firefox ESR (drivers behind src/probes/browser-driver.ts). */
+export const BROWSER_KINDS = ["chromium", "firefox"] as const;
 export type BrowserKind = (typeof BROWSER_KINDS)[number];
 
 /** How long a `wait_for` step waits for its selector or text, at most (the check's own timeout still applies). */

@@ -159,7 +159,7 @@ export class Exporter {
   /** Puts a config in force; per-check work runs in short slices, so the endpoints keep answering. */
   private async apply(config: LoadedConfig): Promise<void> {
     // Browsers start before the checks that use them are scheduled (a start is not charged to a check's timeout).
-    await startBrowsers(config.checks.flatMap((c) => (c.kind === "browser" ? [c.browser.browser] : [])));
+    await startBrowsers(config.checks.flatMap((c) => (c.kind === "browser" ? [c.browser] : [])));
     const slices = new EventLoopSlices();
     const previous = this.config;
     const byName = new Map(config.checks.map((c) => [c.name, c]));

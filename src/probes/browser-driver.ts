@@ -2,8 +2,7 @@ import type { BrowserKind } from "../config/browser-settings-schema.js";
 
 /**
  * The seam between a browser check (browser.ts) and the library that drives one browser kind: playwright-core
- * for Chromium today (chromium-driver.ts); Firefox ESR over WebDriver BiDi (puppeteer-core) plugs in as a
- * second driver with the same shape. A driver owns one browser process, reused across checks; every run gets
+ * for Chromium (chromium-driver.ts), puppeteer-core over WebDriver BiDi for Firefox ESR (firefox-driver.ts). A driver owns one browser process, reused across checks; every run gets
  * a fresh session (a new context: no cookies or storage from the run before).
  */
 export interface BrowserDriver {
@@ -11,7 +10,7 @@ export interface BrowserDriver {
   /** A fresh context and page; the browser process starts on first use (and again after it died). */
   openSession(options: SessionOptions): Promise<BrowserSession>;
   /** Starts the browser process now, outside any check's timeout (exporter start); rejects when it cannot start. */
-  start(): Promise<void>;
+  start(options: { ignoreHttpsErrors: boolean }): Promise<void>;
   /** Closes the browser process (shutdown). */
   close(): Promise<void>;
 }
@@ -30,9 +29,12 @@ export interface PageEvents {
   consoleError(text: string): void;
   /** A response; `document` says whether it is a frame's navigation. */
   response(url: string, status: number, document: boolean): void;
-  /** A request that got no response (refused, reset, aborted), with the browser's reason. */
+  /** A request that got no response (refused, reset), with the browser's reason; REQUEST_ABORTED when the page gave it up. */
   requestFailed(url: string, reason: string, document: boolean): void;
 }
+
+/** The reason drivers report for a request the page itself gave up on (a navigation away), in any browser. */
+export const REQUEST_ABORTED = "aborted";
 
 /** One run's page. Selectors are CSS; times are milliseconds. Errors are thrown as StepError. */
 export interface BrowserSession {

@@ -2,7 +2,7 @@ import type { ResolvedCheck } from "../config/load.js";
 import { compilePattern } from "../config/pattern.js";
 import type { BrowserStep } from "../config/browser-settings-schema.js";
 import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
-import { StepError, type BrowserSession, type PageEvents } from "./browser-driver.js";
+import { REQUEST_ABORTED, StepError, type BrowserSession, type PageEvents } from "./browser-driver.js";
 import { browserDriver, browserPages } from "./browser-pool.js";
 import { firstLine } from "./chromium-driver.js";
 import { ProbeFailure, type Prober, type ProbeContext } from "./probe.js";
@@ -66,7 +66,7 @@ async function runSteps(check: BrowserCheck, ctx: ProbeContext): Promise<void> {
     },
     requestFailed: (url, reason, document) => {
       // A request the page gave up on (a navigation away) is not the site's failure.
-      if (document || reason === "net::ERR_ABORTED" || !sameOrigin(url)) return;
+      if (document || reason === REQUEST_ABORTED || !sameOrigin(url)) return;
       raise(new ProbeFailure("browser_request_failed", `${pathOf(url)} failed: ${reason}`));
     },
   };

@@ -1,5 +1,5 @@
 import { chromium, errors, type Browser, type Page } from "playwright-core";
-import { StepError, type BrowserDriver, type BrowserSession, type SessionOptions } from "./browser-driver.js";
+import { REQUEST_ABORTED, StepError, type BrowserDriver, type BrowserSession, type SessionOptions } from "./browser-driver.js";
 
 /** Debian's Chromium (scripts/setup.sh installs it); SMT_CHROMIUM names another binary. Never a downloaded browser. */
 export const CHROMIUM_EXECUTABLE = process.env.SMT_CHROMIUM ?? "/usr/bin/chromium";
@@ -53,7 +53,10 @@ export class ChromiumDriver implements BrowserDriver {
       if (m.type() === "error") events.consoleError(m.text());
     });
     page.on("response", (r) => events.response(r.url(), r.status(), isDocument(r.request())));
-    page.on("requestfailed", (r) => events.requestFailed(r.url(), r.failure()?.errorText ?? "failed", isDocument(r)));
+    page.on("requestfailed", (r) => {
+      const reason = r.failure()?.errorText ?? "failed";
+      events.requestFailed(r.url(), reason === "net::ERR_ABORTED" ? REQUEST_ABORTED : reason, isDocument(r));
+    });
     return new ChromiumSession(page, () => context.close());
   }
 

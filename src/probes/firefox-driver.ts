@@ -1,0 +1,132 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import puppeteer, { TimeoutError, type Browser, type Page } from "puppeteer-core";
+import { REQUEST_ABORTED, StepError, type BrowserDriver, type BrowserSession, type SessionOptions } from "./browser-driver.js";
+import { firstLine } from "./chromium-driver.js";
+
+/** Debian's Firefox ESR (scripts/setup.sh installs it); SMT_FIREFOX names another binary. Never a downloaded browser. */
+export const FIREFOX_EXECUTABLE = process.env.SMT_FIREFOX ?? "/usr/bin/firefox-esr";
+
+/** Firefox's reason for a request the page gave up on (a navigation away): not the site's failure. */
+const FIREFOX_ABORTED = "NS_BINDING_ABORTED";
+
+/** The two trust modes: WebDriver BiDi accepts unchecked certificates per process in puppeteer-core, not per context. */
+type Trust = "verify" | "insecure";
+
+/**
+ * Firefox ESR driven over WebDriver BiDi by puppeteer-core (playwright's Firefox needs Playwright's patched build,
+ * which we do not download). One process per trust mode, started on first use and again after it exited. Each
+ * process gets a fresh HOME and profile under the temp directory (Firefox refuses to start, as root in a
+ * container, without a writable HOME), removed when it closes.
+ */
+export class FirefoxDriver implements BrowserDriver {
+  readonly kind = "firefox" as const;
+  private readonly processes = new Map<Trust, Promise<Browser>>();
+
+  private launch(trust: Trust): Promise<Browser> {
+    let running = this.processes.get(trust);
+    if (!running) {
+      const home = mkdtempSync(join(tmpdir(), "smt-firefox-"));
+      const forget = () => {
+        if (this.processes.get(trust) === launching) this.processes.delete(trust);
+        rmSync(home, { recursive: true, force: true });
+      };
+      const launching = puppeteer.launch({
+        browser: "firefox",
+        executablePath: FIREFOX_EXECUTABLE,
+        headless: true,
+        userDataDir: join(home, "profile"),
+        env: { ...process.env, HOME: home },
+        acceptInsecureCerts: trust === "insecure",
+        // Nothing phoning home: no updates, telemetry or captive-portal probes.
+        extraPrefsFirefox: {
+          "app.update.enabled": false,
+          "datareporting.policy.dataSubmissionEnabled": false,
+          "network.captive-portal-service.enabled": false,
+          "network.connectivity-service.enabled": false,
+        },
+      });
+      running = launching;
+      this.processes.set(trust, launching);
+      launching.then((b) => b.on("disconnected", forget), forget);
+    }
+    return running;
+  }
+
+  async start(options: { ignoreHttpsErrors: boolean }): Promise<void> {
+    await this.launch(options.ignoreHttpsErrors ? "insecure" : "verify");
+  }
+
+  async openSession(options: SessionOptions): Promise<BrowserSession> {
+    const browser = await this.launch(options.ignoreHttpsErrors ? "insecure" : "verify");
+    const context = await browser.createBrowserContext();
+    const page = await context.newPage();
+    const { events } = options;
+    page.on("pageerror", (e) => events.pageError(e instanceof Error ? e.message : String(e)));
+    page.on("console", (m) => {
+      if (m.type() === "error") events.consoleError(m.text());
+    });
+    page.on("response", (r) => events.response(r.url(), r.status(), r.request().isNavigationRequest()));
+    page.on("requestfailed", (r) => {
+      const reason = r.failure()?.errorText ?? "failed";
+      events.requestFailed(r.url(), reason === FIREFOX_ABORTED ? REQUEST_ABORTED : reason, r.isNavigationRequest());
+    });
+    return new FirefoxSession(page, () => context.close());
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.processes.values()];
+    this.processes.clear();
+    await Promise.all(all.map(async (p) => (await p.catch(() => undefined))?.close()));
+  }
+}
+
+class FirefoxSession implements BrowserSession {
+  constructor(
+    private readonly page: Page,
+    readonly close: () => Promise<void>,
+  ) {}
+
+  async goto(url: string, timeoutMs: number): Promise<number | undefined> {
+    const response = await this.page.goto(url, { timeout: timeoutMs, waitUntil: "load" });
+    return response?.status();
+  }
+
+  fill(selector: string, value: string, timeoutMs: number): Promise<void> {
+    return found(`selector ${JSON.stringify(selector)}`, timeoutMs, () => this.page.locator(selector).setTimeout(timeoutMs).fill(value));
+  }
+
+  click(selector: string, timeoutMs: number): Promise<void> {
+    return found(`selector ${JSON.stringify(selector)}`, timeoutMs, () => this.page.locator(selector).setTimeout(timeoutMs).click());
+  }
+
+  waitForSelector(selector: string, timeoutMs: number): Promise<void> {
+    return found(`selector ${JSON.stringify(selector)}`, timeoutMs, async () => {
+      await this.page.waitForSelector(selector, { timeout: timeoutMs, visible: true });
+    });
+  }
+
+  waitForText(text: string, timeoutMs: number): Promise<void> {
+    return found(`text ${JSON.stringify(text)}`, timeoutMs, async () => {
+      await this.page.waitForFunction(`document.body !== null && document.body.innerText.includes(${JSON.stringify(text)})`, {
+        timeout: timeoutMs,
+        polling: "mutation",
+      });
+    });
+  }
+
+  async bodyText(): Promise<string> {
+    return String(await this.page.evaluate(`document.body === null ? "" : document.body.innerText`));
+  }
+}
+
+/** Turns puppeteer's timeout into a StepError; other errors keep their first line only. */
+async function found(what: string, timeoutMs: number, action: () => Promise<void>): Promise<void> {
+  try {
+    await action();
+  } catch (err) {
+    if (err instanceof TimeoutError) throw new StepError(`${what} not found within ${timeoutMs / 1000} s`, true);
+    throw new StepError(firstLine((err as Error).message), false);
+  }
+}
