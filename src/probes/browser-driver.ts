@@ -1,4 +1,5 @@
 import type { BrowserKind } from "../config/browser-settings-schema.js";
+import type { DownloadOutcome } from "./browser-download.js";
 
 /**
  * The seam between a browser check (browser.ts) and the library that drives one browser kind: playwright-core
@@ -44,6 +45,8 @@ export interface BrowserSession {
   click(selector: string, timeoutMs: number): Promise<void>;
   waitForSelector(selector: string, timeoutMs: number): Promise<void>;
   waitForText(text: string, timeoutMs: number): Promise<void>;
+  /** Waits for the link, then downloads its target in the page with a size bound (browser-download.ts). */
+  download(selector: string, maxBytes: number, timeoutMs: number): Promise<DownloadOutcome>;
   /** The page's visible text now. */
   bodyText(): Promise<string>;
   close(): Promise<void>;

@@ -1,6 +1,7 @@
 import type { ResolvedCheck } from "../config/load.js";
 import { compilePattern } from "../config/pattern.js";
 import type { BrowserStep } from "../config/browser-settings-schema.js";
+import { formatByteLimit } from "../config/byte-count.js";
 import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 import { REQUEST_ABORTED, StepError, type BrowserSession, type PageEvents } from "./browser-driver.js";
 import { browserDriver, browserPages } from "./browser-pool.js";
@@ -128,6 +129,14 @@ async function runStep(
       if (step.wait_for.selector !== undefined) await session.waitForSelector(step.wait_for.selector, stepTimeoutMs);
       else await session.waitForText(step.wait_for.text!, stepTimeoutMs);
       ctx.note(`step ${step.name}: found ${step.wait_for.selector ?? JSON.stringify(step.wait_for.text)}`);
+    } else if ("download" in step) {
+      const got = await session.download(step.download, step.max_bytes, stepTimeoutMs);
+      if ("error" in got) throw new ProbeFailure("browser_step", `download ${step.download}: ${got.error}`);
+      const what = `the download of ${pathOf(got.url)}`;
+      if (got.status < 200 || got.status > 299) throw new ProbeFailure("browser_step", `${what} answered ${got.status}`);
+      if (got.overLimit) throw new ProbeFailure("browser_step", `${what} is larger than max_bytes (${formatByteLimit(step.max_bytes)})`);
+      if (got.bytes === 0) throw new ProbeFailure("browser_step", `${what} is empty`);
+      ctx.note(`step ${step.name}: downloaded ${pathOf(got.url)}: ${got.bytes} bytes of ${got.contentType || "no content type"}`);
     } else {
       const expected = "expect_text" in step;
       const text = expected ? step.expect_text : step.expect_no_text;

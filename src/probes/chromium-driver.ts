@@ -1,4 +1,5 @@
 import { chromium, errors, type Browser, type Page } from "playwright-core";
+import { downloadExpression, downloadOutcome, type DownloadOutcome } from "./browser-download.js";
 import { REQUEST_ABORTED, StepError, type BrowserDriver, type BrowserSession, type SessionOptions } from "./browser-driver.js";
 
 /** Debian's Chromium (scripts/setup.sh installs it); SMT_CHROMIUM names another binary. Never a downloaded browser. */
@@ -94,6 +95,11 @@ class ChromiumSession implements BrowserSession {
 
   waitForText(text: string, timeoutMs: number): Promise<void> {
     return found(`text ${JSON.stringify(text)}`, timeoutMs, () => this.page.getByText(text).first().waitFor({ timeout: timeoutMs, state: "visible" }));
+  }
+
+  async download(selector: string, maxBytes: number, timeoutMs: number): Promise<DownloadOutcome> {
+    await this.waitForSelector(selector, timeoutMs);
+    return downloadOutcome(await this.page.evaluate(downloadExpression(selector, maxBytes, timeoutMs)));
   }
 
   async bodyText(): Promise<string> {

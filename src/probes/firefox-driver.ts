@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import puppeteer, { TimeoutError, type Browser, type Page } from "puppeteer-core";
+import { downloadExpression, downloadOutcome, type DownloadOutcome } from "./browser-download.js";
 import { REQUEST_ABORTED, StepError, type BrowserDriver, type BrowserSession, type SessionOptions } from "./browser-driver.js";
 import { firstLine } from "./chromium-driver.js";
 
@@ -114,6 +115,11 @@ class FirefoxSession implements BrowserSession {
         polling: "mutation",
       });
     });
+  }
+
+  async download(selector: string, maxBytes: number, timeoutMs: number): Promise<DownloadOutcome> {
+    await this.waitForSelector(selector, timeoutMs);
+    return downloadOutcome(await this.page.evaluate(downloadExpression(selector, maxBytes, timeoutMs)));
   }
 
   async bodyText(): Promise<string> {
