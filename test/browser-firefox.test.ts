@@ -1,10 +1,13 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserKind } from "../src/config/browser-settings-schema.js";
 import { loadConfig, type LoadedConfig, type ResolvedCheck } from "../src/config/load.js";
+import { Exporter } from "../src/exporter/exporter.js";
 import { ProbeMetrics } from "../src/exporter/probe-metrics.js";
+import { createLogger } from "../src/log/logger.js";
 import { closeBrowsers, startBrowsers } from "../src/probes/browser-pool.js";
 import { CHROMIUM_EXECUTABLE } from "../src/probes/chromium-driver.js";
 import { FIREFOX_EXECUTABLE } from "../src/probes/firefox-driver.js";
@@ -95,6 +98,7 @@ beforeAll(async () => {
   const configFile = join(dir, "exporter.yml");
   writeFileSync(configFile, `checks:\n${BROWSERS.map((b) => walk(b) + endings(b)).join("")}`);
   config = loadConfig(configFile);
+  evidenceDir = join(dir, "data");
   for (const browser of BROWSERS)
     checks.set(
       browser,
@@ -106,6 +110,10 @@ beforeAll(async () => {
 afterEach(async () => {
   await sim.clearFaults();
 });
+
+/** The data directory of the evidence tests. */
+let evidenceDir: string;
+const CLI = join(__dirname, "..", "dist", "cli", "main.js");
 
 afterAll(async () => {
   await closeBrowsers();
@@ -173,4 +181,95 @@ describe("kind: browser in Chromium and Firefox ESR", () => {
       expect(Object.keys(result.phases)).toContain("log_in");
     });
   }
+
+  for (const browser of BROWSERS) {
+    it(`${browser}: a failure keeps a screenshot and the console log under the data directory, replaced by the next, with no secret in them`, async () => {
+      const username = readFileSync(sim.files.apiUsername, "utf8");
+      const password = readFileSync(sim.files.apiPassword, "utf8");
+      const check = checks.get(browser)!;
+      expect(await sim.setFault("gui", "js_error")).toBeUndefined();
+      const first = await runCheck(check, { dataDir: evidenceDir });
+      expect(first.failure?.reason).toBe("browser_script_error");
+      expect(first.browserEvidence).toEqual({
+        screenshot: join(evidenceDir, "browser-evidence", `portal_usage_${browser}.${browser}.png`),
+        consoleLog: join(evidenceDir, "browser-evidence", `portal_usage_${browser}.${browser}.log`),
+      });
+      const png = readFileSync(first.browserEvidence!.screenshot);
+      expect(png.subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a");
+      const log = readFileSync(first.browserEvidence!.consoleLog, "utf8");
+      expect(log).toMatch(new RegExp(`^check portal_usage_${browser} in ${browser}: browser_script_error: step usage_table: uncaught exception: `));
+      expect(log).toMatch(/uncaught exception: .*Cannot read properties of undefined/);
+      await sim.clearFaults();
+      expect(await sim.setFault("gui", "asset_500")).toBeUndefined();
+      const second = await runCheck(check, { dataDir: evidenceDir });
+      expect(second.failure?.reason).toBe("browser_request_failed");
+      // One pair per check and browser: the second failure replaced the first.
+      expect(
+        readdirSync(join(evidenceDir, "browser-evidence"))
+          .filter((f) => f.startsWith(`portal_usage_${browser}.`))
+          .sort(),
+      ).toEqual([`portal_usage_${browser}.${browser}.log`, `portal_usage_${browser}.${browser}.png`]);
+      expect(readFileSync(second.browserEvidence!.consoleLog, "utf8")).toMatch(/request https:\/\/127\.0\.0\.1:\d+\/assets\/usage\.js answered 500/);
+      for (const file of readdirSync(join(evidenceDir, "browser-evidence"))) {
+        const bytes = readFileSync(join(evidenceDir, "browser-evidence", file));
+        for (const secret of [username, password]) {
+          expect(file).not.toContain(secret);
+          expect(bytes.includes(Buffer.from(secret))).toBe(false);
+        }
+      }
+    });
+  }
+
+  it("smt-monitor probe prints where the evidence is", async () => {
+    expect(await sim.setFault("gui", "js_error")).toBeUndefined();
+    // The CLI starts its browser inside the check's timeout: a generous one on a busy machine.
+    writeFileSync(join(dir, "probe.yml"), `checks:\n${walk("chromium").replace(`timeout: ${TIMEOUT_S}s`, "interval: 1m\n    timeout: 40s")}`);
+    const run = spawnSync(
+      process.execPath,
+      [CLI, "probe", "--config", join(dir, "probe.yml"), "--check", "portal_usage_chromium", "--data-dir", join(dir, "cli-data")],
+      {
+        encoding: "utf8",
+        timeout: 60_000,
+        input: "",
+        env: { ...process.env },
+      },
+    );
+    expect(run.status, run.stderr).toBe(1);
+    expect(run.stdout).toContain(`screenshot:  ${join(dir, "cli-data", "browser-evidence", "portal_usage_chromium.chromium.png")}`);
+    expect(run.stdout).toContain(`console log: ${join(dir, "cli-data", "browser-evidence", "portal_usage_chromium.chromium.log")}`);
+    expect(
+      existsSync(join(dir, "cli-data", "browser-evidence", "portal_usage_chromium.chromium.png")),
+      readFileSync(join(dir, "cli-data", "browser-evidence", "portal_usage_chromium.chromium.log"), "utf8"),
+    ).toBe(true);
+  }, 60_000);
+
+  // Last: the exporter's stop closes the browsers of the process.
+  it("the exporter's debug page links the screenshot and console log of the last failure", async () => {
+    const configFile = join(dir, "exporter-evidence.yml");
+    writeFileSync(configFile, `checks:\n${walk("chromium").replace("timeout:", "interval: 1h\n    timeout:")}`);
+    expect(await sim.setFault("gui", "js_error")).toBeUndefined();
+    const exporter = new Exporter({
+      configFile,
+      logger: createLogger({ level: "silent" }),
+      listenAddress: { host: "127.0.0.1", port: 0 },
+      dataDir: evidenceDir,
+    });
+    try {
+      const { port } = await exporter.start();
+      await exporter.runChecksNow();
+      const page = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+      expect(page).toContain('<a href="/evidence/portal_usage_chromium.chromium.png">screenshot</a>');
+      expect(page).toContain('<a href="/evidence/portal_usage_chromium.chromium.log">console log</a>');
+      const png = await fetch(`http://127.0.0.1:${port}/evidence/portal_usage_chromium.chromium.png`);
+      expect(png.headers.get("content-type")).toBe("image/png");
+      expect(
+        Buffer.from(await png.arrayBuffer())
+          .subarray(0, 4)
+          .toString("hex"),
+      ).toBe("89504e47");
+      expect((await fetch(`http://127.0.0.1:${port}/evidence/..%2Fexporter-evidence.yml`)).status).toBe(404);
+    } finally {
+      await exporter.stop();
+    }
+  });
 });

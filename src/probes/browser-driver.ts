@@ -26,8 +26,8 @@ export interface SessionOptions {
 export interface PageEvents {
   /** An uncaught exception in the page. */
   pageError(message: string): void;
-  /** A console message of type error. */
-  consoleError(text: string): void;
+  /** A console message, every type (`error`, `warning`, `log`, …, in the browser's words). */
+  console(type: string, text: string): void;
   /** A response; `document` says whether it is a frame's navigation. */
   response(url: string, status: number, document: boolean): void;
   /** A request that got no response (refused, reset), with the browser's reason; REQUEST_ABORTED when the page gave it up. */
@@ -47,6 +47,8 @@ export interface BrowserSession {
   waitForText(text: string, timeoutMs: number): Promise<void>;
   /** Waits for the link, then downloads its target in the page with a size bound (browser-download.ts). */
   download(selector: string, maxBytes: number, timeoutMs: number): Promise<DownloadOutcome>;
+  /** Masks what the given fields hold (the fill steps' fields), then a PNG of the page's viewport. */
+  screenshot(maskSelectors: readonly string[], timeoutMs: number): Promise<Uint8Array>;
   /** The page's visible text now. */
   bodyText(): Promise<string>;
   close(): Promise<void>;

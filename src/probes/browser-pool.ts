@@ -41,8 +41,18 @@ export async function startBrowsers(uses: Iterable<BrowserUse>): Promise<void> {
 /** What starting a check's browser depends on: its kind and whether it checks the site's certificate. */
 export type BrowserUse = Pick<BrowserProbeSettings, "browser" | "insecure_skip_verify">;
 
-/** Closes every browser process (exporter shutdown, end of a CLI probe, tests). */
+/** Work on pages that outlives a run's result (the evidence of a timed-out run): closing the browsers waits for it. */
+const lingering = new Set<Promise<unknown>>();
+
+/** Lets `work` finish before the browsers close; it must settle on its own (it is bounded by its own timeouts). */
+export function finishBeforeClose(work: Promise<unknown>): void {
+  const held = work.catch(() => {}).finally(() => lingering.delete(held));
+  lingering.add(held);
+}
+
+/** Closes every browser process (exporter shutdown, end of a CLI probe, tests), after the lingering page work. */
 export async function closeBrowsers(): Promise<void> {
+  await Promise.all([...lingering]);
   const all = [...drivers.values()];
   drivers.clear();
   await Promise.all(all.map((d) => d.close()));

@@ -1,4 +1,5 @@
 import { chromium, errors, type Browser, type Page } from "playwright-core";
+import { maskExpression } from "./browser-evidence.js";
 import { downloadExpression, downloadOutcome, type DownloadOutcome } from "./browser-download.js";
 import { REQUEST_ABORTED, StepError, type BrowserDriver, type BrowserSession, type SessionOptions } from "./browser-driver.js";
 
@@ -50,9 +51,7 @@ export class ChromiumDriver implements BrowserDriver {
     const { events } = options;
     const isDocument = (r: { resourceType(): string }) => r.resourceType() === "document";
     page.on("pageerror", (e) => events.pageError(e.message));
-    page.on("console", (m) => {
-      if (m.type() === "error") events.consoleError(m.text());
-    });
+    page.on("console", (m) => events.console(m.type(), m.text()));
     page.on("response", (r) => events.response(r.url(), r.status(), isDocument(r.request())));
     page.on("requestfailed", (r) => {
       const reason = r.failure()?.errorText ?? "failed";
@@ -100,6 +99,11 @@ class ChromiumSession implements BrowserSession {
   async download(selector: string, maxBytes: number, timeoutMs: number): Promise<DownloadOutcome> {
     await this.waitForSelector(selector, timeoutMs);
     return downloadOutcome(await this.page.evaluate(downloadExpression(selector, maxBytes, timeoutMs)));
+  }
+
+  async screenshot(maskSelectors: readonly string[], timeoutMs: number): Promise<Uint8Array> {
+    await this.page.evaluate(maskExpression(maskSelectors));
+    return this.page.screenshot({ type: "png", timeout: timeoutMs });
   }
 
   async bodyText(): Promise<string> {

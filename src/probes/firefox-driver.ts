@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import puppeteer, { TimeoutError, type Browser, type Page } from "puppeteer-core";
+import { maskExpression } from "./browser-evidence.js";
 import { downloadExpression, downloadOutcome, type DownloadOutcome } from "./browser-download.js";
 import { REQUEST_ABORTED, StepError, type BrowserDriver, type BrowserSession, type SessionOptions } from "./browser-driver.js";
 import { firstLine } from "./chromium-driver.js";
@@ -65,9 +66,7 @@ export class FirefoxDriver implements BrowserDriver {
     const page = await context.newPage();
     const { events } = options;
     page.on("pageerror", (e) => events.pageError(e instanceof Error ? e.message : String(e)));
-    page.on("console", (m) => {
-      if (m.type() === "error") events.consoleError(m.text());
-    });
+    page.on("console", (m) => events.console(m.type(), m.text()));
     page.on("response", (r) => events.response(r.url(), r.status(), r.request().isNavigationRequest()));
     page.on("requestfailed", (r) => {
       const reason = r.failure()?.errorText ?? "failed";
@@ -122,6 +121,11 @@ class FirefoxSession implements BrowserSession {
     return downloadOutcome(await this.page.evaluate(downloadExpression(selector, maxBytes, timeoutMs)));
   }
 
+  async screenshot(maskSelectors: readonly string[], timeoutMs: number): Promise<Uint8Array> {
+    await this.page.evaluate(maskExpression(maskSelectors));
+    return withTimeout(this.page.screenshot({ type: "png" }), timeoutMs);
+  }
+
   async bodyText(): Promise<string> {
     return String(await this.page.evaluate(`document.body === null ? "" : document.body.innerText`));
   }
@@ -134,5 +138,18 @@ async function found(what: string, timeoutMs: number, action: () => Promise<void
   } catch (err) {
     if (err instanceof TimeoutError) throw new StepError(`${what} not found within ${timeoutMs / 1000} s`, true);
     throw new StepError(firstLine((err as Error).message), false);
+  }
+}
+
+/** Puppeteer's screenshot takes no timeout: the race bounds it. */
+async function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
