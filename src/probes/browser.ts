@@ -16,8 +16,8 @@ type BrowserCheck = Extract<ResolvedCheck, { kind: "browser" }>;
 /** The console log of a failure keeps at most this many lines (a page that logs in a loop). */
 const TRANSCRIPT_MAX_LINES = 1000;
 
-/** How long the screenshot of a failure may take (it runs inside the check's timeout, except after a timeout). */
-const EVIDENCE_SCREENSHOT_TIMEOUT_MS = 2_000;
+/** How long the screenshot of a failure may take (inside the check's timeout, except after a timeout; a busy machine needs seconds). */
+const EVIDENCE_SCREENSHOT_TIMEOUT_MS = 5_000;
 
 /** Chromium's console line for a failed subresource: a request failure, reported as such, not a script error. */
 const RESOURCE_CONSOLE_LINE = /^Failed to load resource\b/;
