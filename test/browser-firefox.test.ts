@@ -1,7 +1,7 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserKind } from "../src/config/browser-settings-schema.js";
 import { loadConfig, type LoadedConfig, type ResolvedCheck } from "../src/config/load.js";
@@ -13,6 +13,7 @@ import { CHROMIUM_EXECUTABLE } from "../src/probes/chromium-driver.js";
 import { FIREFOX_EXECUTABLE } from "../src/probes/firefox-driver.js";
 import { runCheck } from "../src/probes/run.js";
 import { startSimulator, type RunningSimulator } from "../src/simulator/simulator.js";
+import { waitFor } from "./support/http.js";
 
 /**
  * The same logged-in walk in Debian's Chromium and Firefox ESR (WebDriver BiDi): one process per browser for the
@@ -110,6 +111,28 @@ beforeAll(async () => {
 afterEach(async () => {
   await sim.clearFaults();
 });
+
+/** The browser process of a kind that this test process started (its child), by the binary's name. */
+function browserProcess(browser: BrowserKind): number {
+  const name = basename(realpathSync(browser === "chromium" ? CHROMIUM_EXECUTABLE : FIREFOX_EXECUTABLE));
+  const children = execFileSync("ps", ["-o", "pid=,comm=", "--ppid", String(process.pid)], { encoding: "utf8" });
+  const pids = children
+    .split("\n")
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([, comm]) => comm !== undefined && name.startsWith(comm))
+    .map(([pid]) => Number(pid));
+  if (pids.length !== 1) throw new Error(`expected one ${browser} process, found ${pids.length}: ${children}`);
+  return pids[0]!;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** The data directory of the evidence tests. */
 let evidenceDir: string;
@@ -218,6 +241,18 @@ describe("kind: browser in Chromium and Firefox ESR", () => {
         }
       }
     });
+  }
+
+  for (const browser of BROWSERS) {
+    it(`${browser}: a browser process that dies (killed) is started again by the next run, which passes`, async () => {
+      const killed = browserProcess(browser);
+      process.kill(killed, "SIGKILL");
+      await waitFor(`${browser} process ${killed} to exit`, () => Promise.resolve(isAlive(killed) ? undefined : true), 15_000, 50);
+      // The restart is charged to this run: a generous timeout, the machine is busy.
+      const result = await runCheck({ ...checks.get(browser)!, timeoutMs: 60_000 });
+      expect(result.failure, result.failure?.message).toBeUndefined();
+      expect(browserProcess(browser)).not.toBe(killed);
+    }, 90_000);
   }
 
   it("smt-monitor probe prints where the evidence is", async () => {

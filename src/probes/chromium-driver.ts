@@ -45,9 +45,22 @@ export class ChromiumDriver implements BrowserDriver {
   }
 
   async openSession(options: SessionOptions): Promise<BrowserSession> {
-    const browser = await this.launch();
-    const context = await browser.newContext({ ignoreHTTPSErrors: options.ignoreHttpsErrors, acceptDownloads: false });
-    const page = await context.newPage();
+    const open = async () => {
+      const running = this.launch();
+      const browser = await running;
+      try {
+        const context = await browser.newContext({ ignoreHTTPSErrors: options.ignoreHttpsErrors, acceptDownloads: false });
+        return { context, page: await context.newPage() };
+      } catch (err) {
+        // The process died (killed, crashed) before its disconnect was noticed: forget it, so a new one starts.
+        if (!browser.isConnected() && this.browser === running) this.browser = undefined;
+        throw err;
+      }
+    };
+    const { context, page } = await open().catch(async (err: unknown) => {
+      if (this.browser !== undefined) throw err;
+      return open();
+    });
     const { events } = options;
     const isDocument = (r: { resourceType(): string }) => r.resourceType() === "document";
     page.on("pageerror", (e) => events.pageError(e.message));

@@ -61,9 +61,25 @@ export class FirefoxDriver implements BrowserDriver {
   }
 
   async openSession(options: SessionOptions): Promise<BrowserSession> {
-    const browser = await this.launch(options.ignoreHttpsErrors ? "insecure" : "verify");
-    const context = await browser.createBrowserContext();
-    const page = await context.newPage();
+    const trust: Trust = options.ignoreHttpsErrors ? "insecure" : "verify";
+    const open = async () => {
+      const running = this.launch(trust);
+      const browser = await running;
+      try {
+        const context = await browser.createBrowserContext();
+        return { context, page: await context.newPage() };
+      } catch (err) {
+        // The process died (killed, crashed) before its disconnect was noticed: forget it, so a new one starts.
+        const child = browser.process();
+        const gone = !browser.connected || child?.exitCode != null || child?.signalCode != null;
+        if (gone && this.processes.get(trust) === running) this.processes.delete(trust);
+        throw err;
+      }
+    };
+    const { context, page } = await open().catch(async (err: unknown) => {
+      if (this.processes.has(trust)) throw err;
+      return open();
+    });
     const { events } = options;
     page.on("pageerror", (e) => events.pageError(e instanceof Error ? e.message : String(e)));
     page.on("console", (m) => events.console(m.type(), m.text()));
