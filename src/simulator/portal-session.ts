@@ -22,12 +22,15 @@ const usagePage = html`<!doctype html>
 /** How late slow_render draws the usage table: longer than any check's timeout (seconds to a minute). */
 export const SLOW_RENDER_DELAY_MS = 10 * 60_000;
 
-/** Renders the usage table from /portal-api/usage (after `delayMs`): the page is empty without JavaScript. */
-const usageScript = (delayMs: number) => `fetch("/portal-api/usage").then(function (r) { return r.json(); }).then(function (u) {
+/**
+ * Renders the usage table from /portal-api/usage: the page is empty without JavaScript. The answer's
+ * `render_delay_ms` (slow_render) holds the table back, as a slow client-side render would.
+ */
+const USAGE_SCRIPT = `fetch("/portal-api/usage").then(function (r) { return r.json(); }).then(function (u) {
   var rows = u.days.map(function (d) { return "<tr><td>" + d.date + "</td><td>" + d.kwh.toFixed(2) + "</td></tr>"; }).join("");
   setTimeout(function () {
     document.getElementById("usage").innerHTML = "<table id=\\"usage-table\\"><caption>Daily usage for ESIID " + u.esiid + "</caption>" + rows + "</table>";
-  }, ${delayMs});
+  }, u.render_delay_ms || 0);
 });
 `;
 /** What js_error serves instead: a script that throws before rendering anything. */
@@ -91,11 +94,11 @@ export function portalSession(faults: FaultBoard, login: { username: string; pas
       return;
     }
     const broken = faults.is("gui", "js_error") || (faults.is("gui", "js_error_firefox") && FIREFOX_USER_AGENT.test(req.get("user-agent") ?? ""));
-    res.type("application/javascript").send(broken ? BROKEN_USAGE_SCRIPT : usageScript(faults.is("gui", "slow_render") ? SLOW_RENDER_DELAY_MS : 0));
+    res.type("application/javascript").send(broken ? BROKEN_USAGE_SCRIPT : USAGE_SCRIPT);
   });
   app.get("/portal-api/usage", (req, res) => {
     if (!loggedIn(req)) return res.status(401).json({ error: "not logged in" });
-    res.json(USAGE);
+    res.json(faults.is("gui", "slow_render") ? { ...USAGE, render_delay_ms: SLOW_RENDER_DELAY_MS } : USAGE);
   });
   app.get("/portal-api/usage.csv", (req, res) => {
     if (!loggedIn(req)) return res.status(401).type("text/plain").send("not logged in\n");
