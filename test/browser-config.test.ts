@@ -68,4 +68,11 @@ describe("kind: browser config", () => {
       'smt.yaml:7:21: checks[0].browser.step_timeout: expected a duration between 100ms and 5m like "30s", "5m" or "1h30m", got "10m" (longer than 5m)',
     ]);
   });
+
+  it("bounds a download step's max_bytes and names the field", () => {
+    expect(
+      problems(`        - { name: usage, goto: "https://www.smartmetertexas.com/usage" }
+        - { name: usage_csv, download: "#usage-csv", max_bytes: 0 }`),
+    ).toEqual(["smt.yaml:9:65: checks[0].browser.steps[1].max_bytes: expected a whole number of bytes from 1 to 67108864 (64 MiB), got 0"]);
+  });
 });
