@@ -25,14 +25,18 @@ type Trust = "verify" | "insecure";
 export class FirefoxDriver implements BrowserDriver {
   readonly kind = "firefox" as const;
   private readonly processes = new Map<Trust, Promise<Browser>>();
+  /** The temporary HOMEs of the processes started, removed when each process goes and at close. */
+  private readonly homes = new Set<string>();
 
   private launch(trust: Trust): Promise<Browser> {
     let running = this.processes.get(trust);
     if (!running) {
       const home = mkdtempSync(join(tmpdir(), "smt-firefox-"));
+      this.homes.add(home);
       const forget = () => {
         if (this.processes.get(trust) === launching) this.processes.delete(trust);
         rmSync(home, { recursive: true, force: true });
+        this.homes.delete(home);
       };
       const launching = puppeteer.launch({
         browser: "firefox",
@@ -51,7 +55,11 @@ export class FirefoxDriver implements BrowserDriver {
       });
       running = launching;
       this.processes.set(trust, launching);
-      launching.then((b) => b.on("disconnected", forget), forget);
+      launching.then((b) => {
+        b.on("disconnected", forget);
+        // Firefox may still write its profile while it shuts down: remove the home again once it has exited.
+        b.process()?.once("exit", () => rmSync(home, { recursive: true, force: true }));
+      }, forget);
     }
     return running;
   }
@@ -95,6 +103,9 @@ export class FirefoxDriver implements BrowserDriver {
     const all = [...this.processes.values()];
     this.processes.clear();
     await Promise.all(all.map(async (p) => (await p.catch(() => undefined))?.close()));
+    // The disconnect may be noticed after the process that closes us has gone: remove the homes here too.
+    for (const home of this.homes) rmSync(home, { recursive: true, force: true });
+    this.homes.clear();
   }
 }
 
