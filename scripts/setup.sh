@@ -17,6 +17,8 @@ command -v prometheus-alertmanager >/dev/null 2>&1 || need+=(prometheus-alertman
 command -v prometheus-blackbox-exporter >/dev/null 2>&1 || need+=(prometheus-blackbox-exporter)
 # The notifier's review-page tests drive Debian's Chromium (playwright-core, no browser download).
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# Browser checks in Firefox drive Debian's Firefox ESR over WebDriver BiDi (puppeteer-core, no browser download).
+command -v firefox-esr >/dev/null 2>&1 || need+=(firefox-esr)
 # better-sqlite3 (the notifier's store) compiles its native module when no prebuilt one can be fetched.
 command -v g++ >/dev/null 2>&1 || need+=(g++)
 command -v make >/dev/null 2>&1 || need+=(make)

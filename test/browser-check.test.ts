@@ -30,7 +30,7 @@ beforeAll(async () => {
   configFile = join(dir, "exporter.yml");
   writeFileSync(configFile, portalConfig(TIMEOUT_S));
   check = loadConfig(configFile).checks[0]!;
-  await startBrowsers(["chromium"]);
+  await startBrowsers([{ browser: "chromium", insecure_skip_verify: true }]);
 });
 
 function portalConfig(timeoutSeconds: number): string {

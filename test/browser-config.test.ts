@@ -64,8 +64,15 @@ describe("kind: browser config", () => {
         - { name: user, fill: "#username", value: "{{ secret.username }}" }`)[0],
     ).toMatch(/^smt\.yaml:9:51: checks\[0\]\.browser\.steps\[1\]\.value: unknown template reference \{\{ secret\.username \}\}/);
     expect(problems(`        - { name: home, goto: "https://www.smartmetertexas.com/" }`, `\n      browser: safari\n      step_timeout: 10m`)).toEqual([
-      'smt.yaml:6:16: checks[0].browser.browser: expected one of "chromium", got string "safari"',
+      'smt.yaml:6:16: checks[0].browser.browser: expected one of "chromium", "firefox", got string "safari"',
       'smt.yaml:7:21: checks[0].browser.step_timeout: expected a duration between 100ms and 5m like "30s", "5m" or "1h30m", got "10m" (longer than 5m)',
     ]);
+  });
+
+  it("bounds a download step's max_bytes and names the field", () => {
+    expect(
+      problems(`        - { name: usage, goto: "https://www.smartmetertexas.com/usage" }
+        - { name: usage_csv, download: "#usage-csv", max_bytes: 0 }`),
+    ).toEqual(["smt.yaml:9:65: checks[0].browser.steps[1].max_bytes: expected a whole number of bytes from 1 to 67108864 (64 MiB), got 0"]);
   });
 });

@@ -1,12 +1,13 @@
 import type { Command } from "commander";
 import { reportCommandFailure } from "./command-failure.js";
 import { addConfigFileOption, configFileOf } from "./config-file-option.js";
+import { addDataDirOption } from "./data-dir-option.js";
 import { listenAddressOption } from "./listen-address-option.js";
 import { addLogOptions, type LogFlags } from "./log-options.js";
 import { addLifecycleOption, addWebConfigOption, type WebFlags } from "./web-options.js";
 import { createLogger } from "../log/logger.js";
 
-type ExporterFlags = { "config.file"?: string; config?: string; "web.listenAddress"?: string } & LogFlags & WebFlags;
+type ExporterFlags = { "config.file"?: string; config?: string; "web.listenAddress"?: string; dataDir: string } & LogFlags & WebFlags;
 
 export function registerExporter(program: Command): void {
   const cmd = program
@@ -16,6 +17,7 @@ export function registerExporter(program: Command): void {
     );
   addConfigFileOption(cmd, "the YAML config file");
   cmd.option("--web.listen-address <address>", "override listen_address from the config, e.g. 127.0.0.1:9910");
+  addDataDirOption(cmd);
   addWebConfigOption(cmd);
   addLifecycleOption(cmd);
   addLogOptions(cmd);
@@ -41,6 +43,7 @@ export function registerExporter(program: Command): void {
       webConfigFile: opts["web.config.file"],
       enableLifecycle: opts["web.enableLifecycle"] === true,
       onQuit: () => void shutdown("POST /-/quit"),
+      dataDir: opts.dataDir,
     });
     try {
       await exporter.start();

@@ -1,17 +1,19 @@
 import type { Command } from "commander";
 import { ConfigError } from "../config/errors.js";
 import { addConfigFileOption, configFileOf } from "./config-file-option.js";
+import { addDataDirOption } from "./data-dir-option.js";
 
 export function registerProbe(program: Command): void {
   const cmd = program.command("probe");
   addConfigFileOption(cmd, "the YAML config file");
+  addDataDirOption(cmd);
   cmd
     .description(
       "Run one configured check once and print the result, every phase and the failure reason (like blackbox_exporter's debug output). Exits 1 when the check fails.",
     )
     .requiredOption("--check <name>", "the name of the check to run")
     .option("--json", "print the result as JSON")
-    .action(async (opts: { "config.file"?: string; config?: string; check: string; json?: boolean }) => {
+    .action(async (opts: { "config.file"?: string; config?: string; check: string; json?: boolean; dataDir: string }) => {
       const configFile = configFileOf(cmd, opts);
       const { loadConfig } = await import("../config/load.js");
       const { runCheck } = await import("../probes/run.js");
@@ -77,7 +79,7 @@ export function registerProbe(program: Command): void {
         return;
       }
       const started = new Date();
-      const result = await runCheck(check);
+      const result = await runCheck(check, { dataDir: opts.dataDir });
       await closeBrowsers();
       if (opts.json) {
         process.stdout.write(
@@ -93,6 +95,7 @@ export function registerProbe(program: Command): void {
         if (result.certNotAfter !== undefined) out.push(`certificate expires: ${new Date(result.certNotAfter * 1000).toISOString()}`);
         if (result.newestFileTime !== undefined) out.push(`newest file:         ${new Date(result.newestFileTime * 1000).toISOString()}`);
         if (result.outageMessageShown !== undefined) out.push(`outage message:      ${result.outageMessageShown ? "shown" : "not shown"} on the homepage`);
+        if (result.browserEvidence) out.push(`screenshot:  ${result.browserEvidence.screenshot}`, `console log: ${result.browserEvidence.consoleLog}`);
         out.push(`duration: ${result.durationSeconds.toFixed(6)} s`);
         out.push(result.success ? "result:   success" : `result:   FAILURE reason=${result.failure!.reason}: ${result.failure!.message}`);
         process.stdout.write(`${out.join("\n")}\n`);

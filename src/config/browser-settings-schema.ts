@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_PROBE_BODY_BYTES, MAX_PROBE_BODY_BYTES, byteCount } from "./byte-count.js";
 import { patternError } from "./pattern.js";
 import { configName, durationSchema, httpUrlSchema, secretSource } from "./schema-parts.js";
 
@@ -7,8 +8,8 @@ import { configName, durationSchema, httpUrlSchema, secretSource } from "./schem
  * "Browser checks"). A module of its own: schema.ts plugs it in beside the other kinds.
  */
 
-/** The browsers a check can run in (Firefox ESR plugs in behind the same BrowserDriver seam, src/probes/browser-driver.ts). */
-export const BROWSER_KINDS = ["chromium"] as const;
+/** The browsers a check can run in: Debian's Chromium and Firefox ESR (drivers behind src/probes/browser-driver.ts). */
+export const BROWSER_KINDS = ["chromium", "firefox"] as const;
 export type BrowserKind = (typeof BROWSER_KINDS)[number];
 
 /** How long a `wait_for` step waits for its selector or text, at most (the check's own timeout still applies). */
@@ -33,6 +34,8 @@ export const browserStep = z.union([
       .strictObject({ selector: selector.optional(), text: text.optional() })
       .refine((w) => (w.selector === undefined) !== (w.text === undefined), { message: "expected exactly one of selector or text" }),
   }),
+  /** Downloads the link's target with the page's session; more than max_bytes fails the step. */
+  z.strictObject({ name: configName, download: selector, max_bytes: byteCount(DEFAULT_PROBE_BODY_BYTES, MAX_PROBE_BODY_BYTES) }),
   z.strictObject({ name: configName, expect_text: text }),
   z.strictObject({ name: configName, expect_no_text: text }),
 ]);

@@ -27,6 +27,8 @@ export interface ExporterOptions {
   enableLifecycle?: boolean;
   /** What POST /-/quit does (the CLI shuts the process down). */
   onQuit?: () => void;
+  /** --data-dir: browser checks keep the screenshot and console log of their last failure under it. */
+  dataDir?: string;
 }
 
 /** Latest result per check, for the landing page (declared beside the endpoints that show it). */
@@ -61,7 +63,7 @@ export class Exporter {
       clock: systemClock({}, clock),
       run: async (check, signal, dueMs) => {
         this.metrics.startLag.observe(Math.max(0, now() - dueMs) / 1000);
-        const result = await runCheck(check, { signal, now });
+        const result = await runCheck(check, { signal, now, ...(this.options.dataDir !== undefined ? { dataDir: this.options.dataDir } : {}) });
         if (signal.aborted) return; // removed by a reload, or stopping
         const finishedAt = now();
         this.metrics.record(check.name, result, finishedAt);
@@ -99,7 +101,12 @@ export class Exporter {
     this.security = WebSecurity.fromFile(this.options.webConfigFile);
     await this.apply(config);
     const listen = this.options.listenAddress ?? config.listen;
-    const app = createExporterApp(this, { lifecycle: this.options.enableLifecycle ?? false, security: this.security, onQuit: this.options.onQuit });
+    const app = createExporterApp(this, {
+      lifecycle: this.options.enableLifecycle ?? false,
+      security: this.security,
+      onQuit: this.options.onQuit,
+      ...(this.options.dataDir !== undefined ? { dataDir: this.options.dataDir } : {}),
+    });
     let port: number;
     try {
       ({ server: this.server, port } = await serveWeb(app, listen, this.security));
@@ -159,7 +166,7 @@ export class Exporter {
   /** Puts a config in force; per-check work runs in short slices, so the endpoints keep answering. */
   private async apply(config: LoadedConfig): Promise<void> {
     // Browsers start before the checks that use them are scheduled (a start is not charged to a check's timeout).
-    await startBrowsers(config.checks.flatMap((c) => (c.kind === "browser" ? [c.browser.browser] : [])));
+    await startBrowsers(config.checks.flatMap((c) => (c.kind === "browser" ? [c.browser] : [])));
     const slices = new EventLoopSlices();
     const previous = this.config;
     const byName = new Map(config.checks.map((c) => [c.name, c]));

@@ -1,4 +1,6 @@
+import { basename, join, resolve } from "node:path";
 import express, { type Express } from "express";
+import { BROWSER_EVIDENCE_FOLDER } from "../probes/browser-evidence.js";
 import type { Registry } from "prom-client";
 import type { ProbeResult } from "../probes/probe.js";
 import { VERSION } from "../version.js";
@@ -11,6 +13,8 @@ export interface ExporterAppOptions {
   /** --web.config.file: basic auth and headers, in front of every endpoint. */
   security?: WebSecurity;
   onQuit?: () => void;
+  /** --data-dir: the browser checks' evidence is served under /evidence/ from there. */
+  dataDir?: string;
 }
 
 /** Latest result per check, for the landing page. */
@@ -90,6 +94,21 @@ export function createExporterApp(exporter: ExporterEndpoints, options: Exporter
     return true;
   }
 
+  // The evidence of browser checks' last failures, linked from the landing page: only the files browser-evidence.ts names.
+  app.get("/evidence/:file", (req, res) => {
+    const file = req.params.file;
+    if (options.dataDir === undefined || !EVIDENCE_FILE.test(file)) {
+      res.status(404).type("text/plain").send("No such evidence.\n");
+      return;
+    }
+    res.set("X-Content-Type-Options", "nosniff").set("Content-Security-Policy", "default-src 'none'");
+    res
+      .type(file.endsWith(".png") ? "image/png" : "text/plain")
+      .sendFile(join(resolve(options.dataDir), BROWSER_EVIDENCE_FOLDER, file), { dotfiles: "deny" }, (err) => {
+        if (err && !res.headersSent) res.status(404).type("text/plain").send("No such evidence.\n");
+      });
+  });
+
   app.get("/", (_req, res) => {
     res
       .type("html")
@@ -101,16 +120,23 @@ export function createExporterApp(exporter: ExporterEndpoints, options: Exporter
   return app;
 }
 
+/** An evidence file's name: `<check>.<browser>.png` or `.log` (a check name, no path). */
+const EVIDENCE_FILE = /^[a-zA-Z_][a-zA-Z0-9_.-]*\.(png|log)$/;
+
 /** The landing page: the latest result of every check, escaped by the html`` template. */
 function landingPage(exporter: ExporterEndpoints): string {
   const rows = [...exporter.status.entries()].map(([name, s]) => {
     const state = s.result ? (s.result.success ? "up" : `down: ${s.result.failure?.reason}`) : "pending";
     const when = s.finishedAt ? new Date(s.finishedAt).toISOString() : "";
     const detail = s.result?.failure?.message ?? "";
-    return html`<tr><td>${name}</td><td>${s.service}</td><td>${s.kind}</td><td>${state}</td><td>${when}</td><td>${detail}</td></tr>`;
+    const kept = s.result?.browserEvidence;
+    const evidence = kept
+      ? html`<a href="/evidence/${basename(kept.screenshot)}">screenshot</a> <a href="/evidence/${basename(kept.consoleLog)}">console log</a>`
+      : undefined;
+    return html`<tr><td>${name}</td><td>${s.service}</td><td>${s.kind}</td><td>${state}</td><td>${when}</td><td>${detail}</td><td>${evidence}</td></tr>`;
   });
   return String(html`<!doctype html><html><head><meta charset="utf-8"><title>SMT exporter</title></head><body>
 <h1>SMT exporter ${VERSION}</h1><p>location: ${exporter.location} &middot; <a href="/metrics">metrics</a> &middot; <a href="/-/healthy">healthy</a> &middot; <a href="/-/ready">ready</a></p>
-<table border="1" cellpadding="4"><tr><th>check</th><th>service</th><th>kind</th><th>latest</th><th>finished</th><th>detail</th></tr>
+<table border="1" cellpadding="4"><tr><th>check</th><th>service</th><th>kind</th><th>latest</th><th>finished</th><th>detail</th><th>last failure</th></tr>
 ${joinHtml(rows, "\n")}</table></body></html>`);
 }

@@ -1,9 +1,9 @@
 import type { BrowserKind } from "../config/browser-settings-schema.js";
+import type { DownloadOutcome } from "./browser-download.js";
 
 /**
  * The seam between a browser check (browser.ts) and the library that drives one browser kind: playwright-core
- * for Chromium today (chromium-driver.ts); Firefox ESR over WebDriver BiDi (puppeteer-core) plugs in as a
- * second driver with the same shape. A driver owns one browser process, reused across checks; every run gets
+ * for Chromium (chromium-driver.ts), puppeteer-core over WebDriver BiDi for Firefox ESR (firefox-driver.ts). A driver owns one browser process, reused across checks; every run gets
  * a fresh session (a new context: no cookies or storage from the run before).
  */
 export interface BrowserDriver {
@@ -11,7 +11,7 @@ export interface BrowserDriver {
   /** A fresh context and page; the browser process starts on first use (and again after it died). */
   openSession(options: SessionOptions): Promise<BrowserSession>;
   /** Starts the browser process now, outside any check's timeout (exporter start); rejects when it cannot start. */
-  start(): Promise<void>;
+  start(options: { ignoreHttpsErrors: boolean }): Promise<void>;
   /** Closes the browser process (shutdown). */
   close(): Promise<void>;
 }
@@ -26,13 +26,16 @@ export interface SessionOptions {
 export interface PageEvents {
   /** An uncaught exception in the page. */
   pageError(message: string): void;
-  /** A console message of type error. */
-  consoleError(text: string): void;
+  /** A console message, every type (`error`, `warning`, `log`, …, in the browser's words). */
+  console(type: string, text: string): void;
   /** A response; `document` says whether it is a frame's navigation. */
   response(url: string, status: number, document: boolean): void;
-  /** A request that got no response (refused, reset, aborted), with the browser's reason. */
+  /** A request that got no response (refused, reset), with the browser's reason; REQUEST_ABORTED when the page gave it up. */
   requestFailed(url: string, reason: string, document: boolean): void;
 }
+
+/** The reason drivers report for a request the page itself gave up on (a navigation away), in any browser. */
+export const REQUEST_ABORTED = "aborted";
 
 /** One run's page. Selectors are CSS; times are milliseconds. Errors are thrown as StepError. */
 export interface BrowserSession {
@@ -42,6 +45,10 @@ export interface BrowserSession {
   click(selector: string, timeoutMs: number): Promise<void>;
   waitForSelector(selector: string, timeoutMs: number): Promise<void>;
   waitForText(text: string, timeoutMs: number): Promise<void>;
+  /** Waits for the link, then downloads its target in the page with a size bound (browser-download.ts). */
+  download(selector: string, maxBytes: number, timeoutMs: number): Promise<DownloadOutcome>;
+  /** Masks what the given fields hold (the fill steps' fields), then a PNG of the page's viewport. */
+  screenshot(maskSelectors: readonly string[], timeoutMs: number): Promise<Uint8Array>;
   /** The page's visible text now. */
   bodyText(): Promise<string>;
   close(): Promise<void>;

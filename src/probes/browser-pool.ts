@@ -1,14 +1,15 @@
-import type { BrowserKind } from "../config/browser-settings-schema.js";
+import type { BrowserKind, BrowserProbeSettings } from "../config/browser-settings-schema.js";
 import { ConcurrencyLimit } from "../scheduler/concurrency-limit.js";
 import type { BrowserDriver } from "./browser-driver.js";
 import { ChromiumDriver } from "./chromium-driver.js";
+import { FirefoxDriver } from "./firefox-driver.js";
 
 /** At most this many pages open at once across all browser checks (each page costs tens of MB and CPU). */
 export const BROWSER_MAX_PAGES = 4;
 
 /** One driver (one browser process) per kind, shared by every browser check of the process. */
 const drivers = new Map<BrowserKind, BrowserDriver>();
-const DRIVER_FACTORIES: Record<BrowserKind, () => BrowserDriver> = { chromium: () => new ChromiumDriver() };
+const DRIVER_FACTORIES: Record<BrowserKind, () => BrowserDriver> = { chromium: () => new ChromiumDriver(), firefox: () => new FirefoxDriver() };
 
 /** The cap on concurrent pages; browser checks over it wait in arrival order (inside their own timeout). */
 export const browserPages = new ConcurrencyLimit(BROWSER_MAX_PAGES);
@@ -26,18 +27,32 @@ export function browserDriver(kind: BrowserKind): BrowserDriver {
  * Starts the browsers the checks use before their first run, so that a browser's start (a second or more on a
  * busy machine) is not charged to a check's timeout. A browser that cannot start is reported by the checks.
  */
-export async function startBrowsers(kinds: Iterable<BrowserKind>): Promise<void> {
+export async function startBrowsers(uses: Iterable<BrowserUse>): Promise<void> {
+  const distinct = new Map([...uses].map((u) => [`${u.browser} ${u.insecure_skip_verify}`, u]));
   await Promise.all(
-    [...new Set(kinds)].map((kind) =>
-      browserDriver(kind)
-        .start()
+    [...distinct.values()].map((u) =>
+      browserDriver(u.browser)
+        .start({ ignoreHttpsErrors: u.insecure_skip_verify })
         .catch(() => {}),
     ),
   );
 }
 
-/** Closes every browser process (exporter shutdown, end of a CLI probe, tests). */
+/** What starting a check's browser depends on: its kind and whether it checks the site's certificate. */
+export type BrowserUse = Pick<BrowserProbeSettings, "browser" | "insecure_skip_verify">;
+
+/** Work on pages that outlives a run's result (the evidence of a timed-out run): closing the browsers waits for it. */
+const lingering = new Set<Promise<unknown>>();
+
+/** Lets `work` finish before the browsers close; it must settle on its own (it is bounded by its own timeouts). */
+export function finishBeforeClose(work: Promise<unknown>): void {
+  const held = work.catch(() => {}).finally(() => lingering.delete(held));
+  lingering.add(held);
+}
+
+/** Closes every browser process (exporter shutdown, end of a CLI probe, tests), after the lingering page work. */
 export async function closeBrowsers(): Promise<void> {
+  await Promise.all([...lingering]);
   const all = [...drivers.values()];
   drivers.clear();
   await Promise.all(all.map((d) => d.close()));

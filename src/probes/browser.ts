@@ -1,14 +1,23 @@
 import type { ResolvedCheck } from "../config/load.js";
 import { compilePattern } from "../config/pattern.js";
 import type { BrowserStep } from "../config/browser-settings-schema.js";
+import { formatByteLimit } from "../config/byte-count.js";
 import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
-import { StepError, type BrowserSession, type PageEvents } from "./browser-driver.js";
-import { browserDriver, browserPages } from "./browser-pool.js";
+import { secretRedactor } from "../secrets/redactor.js";
+import { evidencePaths, keepEvidence } from "./browser-evidence.js";
+import { REQUEST_ABORTED, StepError, type BrowserSession, type PageEvents } from "./browser-driver.js";
+import { browserDriver, browserPages, finishBeforeClose } from "./browser-pool.js";
 import { firstLine } from "./chromium-driver.js";
 import { ProbeFailure, type Prober, type ProbeContext } from "./probe.js";
 import { expandTemplate } from "./template.js";
 
 type BrowserCheck = Extract<ResolvedCheck, { kind: "browser" }>;
+
+/** The console log of a failure keeps at most this many lines (a page that logs in a loop). */
+const TRANSCRIPT_MAX_LINES = 1000;
+
+/** How long the screenshot of a failure may take (inside the check's timeout, except after a timeout; a busy machine needs seconds). */
+const EVIDENCE_SCREENSHOT_TIMEOUT_MS = 5_000;
 
 /** Chromium's console line for a failed subresource: a request failure, reported as such, not a script error. */
 const RESOURCE_CONSOLE_LINE = /^Failed to load resource\b/;
@@ -49,24 +58,36 @@ async function runSteps(check: BrowserCheck, ctx: ProbeContext): Promise<void> {
     };
   });
   problem.catch(() => {});
+  // The page's console log for the evidence of a failure: every message, error and failed request, timed.
+  const started = performance.now();
+  const transcript: string[] = [];
+  const record = (line: string) => {
+    if (transcript.length < TRANSCRIPT_MAX_LINES) transcript.push(`+${((performance.now() - started) / 1000).toFixed(3)} s ${firstLine(line)}`);
+  };
   const scriptError = (what: string, text: string) => {
     if (allowed.some((p) => p.test(text))) return ctx.note(`allowed ${what}: ${firstLine(text)}`);
     raise(new ProbeFailure("browser_script_error", `${what}: ${firstLine(text)}`));
   };
   const events: PageEvents = {
-    pageError: (message) => scriptError("uncaught exception", message),
-    consoleError: (text) => {
-      if (!RESOURCE_CONSOLE_LINE.test(text)) scriptError("console error", text);
+    pageError: (message) => {
+      record(`uncaught exception: ${message}`);
+      scriptError("uncaught exception", message);
+    },
+    console: (type, text) => {
+      record(`console.${type}: ${text}`);
+      if (type === "error" && !RESOURCE_CONSOLE_LINE.test(text)) scriptError("console error", text);
     },
     response: (url, status, document) => {
+      if (status >= 400) record(`${document ? "page" : "request"} ${pathOf(url)} answered ${status}`);
       if (status < 500 || !sameOrigin(url)) return;
       const where = pathOf(url);
       if (document) raise(new ProbeFailure("browser_navigation", `${where} answered ${status}`));
       else raise(new ProbeFailure("browser_request_failed", `${where} answered ${status}`));
     },
     requestFailed: (url, reason, document) => {
+      record(`${document ? "page" : "request"} ${pathOf(url)} failed: ${reason}`);
       // A request the page gave up on (a navigation away) is not the site's failure.
-      if (document || reason === "net::ERR_ABORTED" || !sameOrigin(url)) return;
+      if (document || reason === REQUEST_ABORTED || !sameOrigin(url)) return;
       raise(new ProbeFailure("browser_request_failed", `${pathOf(url)} failed: ${reason}`));
     },
   };
@@ -78,7 +99,28 @@ async function runSteps(check: BrowserCheck, ctx: ProbeContext): Promise<void> {
     // The monitor's own browser, not the site: never charged as one of the site's reasons.
     throw new ProbeFailure("internal", `cannot open a page in ${b.browser}: ${firstLine((err as Error).message)}`);
   }
-  const closeOnAbort = () => void session.close().catch(() => {});
+  const evidence = ctx.evidenceDir === undefined ? undefined : evidencePaths(ctx.evidenceDir, check.name, b.browser);
+  const filled = b.steps.flatMap((s) => ("fill" in s ? [s.fill] : []));
+  const secrets = Object.values(check.secrets);
+  /** Keeps the screenshot and console log of this failure (never failing the run itself: a note says why not). */
+  const keep = async (failure: string) => {
+    if (!evidence) return;
+    ctx.facts.browserEvidence = evidence;
+    let screenshot: Uint8Array | undefined;
+    try {
+      screenshot = await session.screenshot(filled, EVIDENCE_SCREENSHOT_TIMEOUT_MS);
+    } catch (err) {
+      record(`no screenshot: ${firstLine((err as Error).message)}`);
+    }
+    const lines = [`check ${check.name} in ${b.browser}: ${failure}`, ...transcript].map((line) => scrub(line, secrets));
+    try {
+      await keepEvidence(evidence, screenshot, `${lines.join("\n")}\n`);
+    } catch (err) {
+      ctx.note(`evidence not kept: ${firstLine((err as Error).message)}`);
+    }
+  };
+  // At the timeout the run's result is already out: the evidence is taken before the page closes, just after it.
+  const closeOnAbort = () => finishBeforeClose(keep(`timed out after ${check.timeoutMs / 1000} s`).finally(() => session.close()));
   ctx.signal.addEventListener("abort", closeOnAbort, { once: true });
   const scope = { secret: check.secrets, vars: {}, now: ctx.now(), zone: CENTRAL_TIME_ZONE };
   try {
@@ -87,9 +129,13 @@ async function runSteps(check: BrowserCheck, ctx: ProbeContext): Promise<void> {
       try {
         await Promise.race([runStep(session, step, b.step_timeout, check.timeoutMs, scope, ctx), problem]);
       } catch (err) {
-        if (err instanceof ProbeFailure) throw new ProbeFailure(err.reason, `step ${step.name}: ${err.message}`);
         if (ctx.signal.aborted) throw new ProbeFailure("timeout", `step ${step.name} did not finish`);
-        throw err;
+        const failure = err instanceof ProbeFailure ? new ProbeFailure(err.reason, `step ${step.name}: ${err.message}`) : err;
+        if (failure instanceof ProbeFailure) {
+          ctx.signal.removeEventListener("abort", closeOnAbort);
+          await keep(`${failure.reason}: ${failure.message}`);
+        }
+        throw failure;
       } finally {
         ctx.phases[step.name] = (performance.now() - start) / 1000;
       }
@@ -128,6 +174,14 @@ async function runStep(
       if (step.wait_for.selector !== undefined) await session.waitForSelector(step.wait_for.selector, stepTimeoutMs);
       else await session.waitForText(step.wait_for.text!, stepTimeoutMs);
       ctx.note(`step ${step.name}: found ${step.wait_for.selector ?? JSON.stringify(step.wait_for.text)}`);
+    } else if ("download" in step) {
+      const got = await session.download(step.download, step.max_bytes, stepTimeoutMs);
+      if ("error" in got) throw new ProbeFailure("browser_step", `download ${step.download}: ${got.error}`);
+      const what = `the download of ${pathOf(got.url)}`;
+      if (got.status < 200 || got.status > 299) throw new ProbeFailure("browser_step", `${what} answered ${got.status}`);
+      if (got.overLimit) throw new ProbeFailure("browser_step", `${what} is larger than max_bytes (${formatByteLimit(step.max_bytes)})`);
+      if (got.bytes === 0) throw new ProbeFailure("browser_step", `${what} is empty`);
+      ctx.note(`step ${step.name}: downloaded ${pathOf(got.url)}: ${got.bytes} bytes of ${got.contentType || "no content type"}`);
     } else {
       const expected = "expect_text" in step;
       const text = expected ? step.expect_text : step.expect_no_text;
@@ -139,6 +193,13 @@ async function runStep(
     if (err instanceof StepError) throw new ProbeFailure("browser_step", err.message);
     throw err;
   }
+}
+
+/** The typed values and other secrets out of a line of evidence, and every secret the process knows. */
+function scrub(line: string, secrets: readonly string[]): string {
+  let out = line;
+  for (const secret of secrets) if (secret.length > 0) out = out.split(secret).join("<redacted>");
+  return secretRedactor.redact(out);
 }
 
 /** A URL without its query (which may carry tokens): origin and path. */

@@ -1,5 +1,7 @@
 import { chromium, errors, type Browser, type Page } from "playwright-core";
-import { StepError, type BrowserDriver, type BrowserSession, type SessionOptions } from "./browser-driver.js";
+import { maskExpression } from "./browser-evidence.js";
+import { downloadExpression, downloadOutcome, type DownloadOutcome } from "./browser-download.js";
+import { REQUEST_ABORTED, StepError, type BrowserDriver, type BrowserSession, type SessionOptions } from "./browser-driver.js";
 
 /** Debian's Chromium (scripts/setup.sh installs it); SMT_CHROMIUM names another binary. Never a downloaded browser. */
 export const CHROMIUM_EXECUTABLE = process.env.SMT_CHROMIUM ?? "/usr/bin/chromium";
@@ -43,17 +45,31 @@ export class ChromiumDriver implements BrowserDriver {
   }
 
   async openSession(options: SessionOptions): Promise<BrowserSession> {
-    const browser = await this.launch();
-    const context = await browser.newContext({ ignoreHTTPSErrors: options.ignoreHttpsErrors, acceptDownloads: false });
-    const page = await context.newPage();
+    const open = async () => {
+      const running = this.launch();
+      const browser = await running;
+      try {
+        const context = await browser.newContext({ ignoreHTTPSErrors: options.ignoreHttpsErrors, acceptDownloads: false });
+        return { context, page: await context.newPage() };
+      } catch (err) {
+        // The process died (killed, crashed) before its disconnect was noticed: forget it, so a new one starts.
+        if (!browser.isConnected() && this.browser === running) this.browser = undefined;
+        throw err;
+      }
+    };
+    const { context, page } = await open().catch(async (err: unknown) => {
+      if (this.browser !== undefined) throw err;
+      return open();
+    });
     const { events } = options;
     const isDocument = (r: { resourceType(): string }) => r.resourceType() === "document";
     page.on("pageerror", (e) => events.pageError(e.message));
-    page.on("console", (m) => {
-      if (m.type() === "error") events.consoleError(m.text());
-    });
+    page.on("console", (m) => events.console(m.type(), m.text()));
     page.on("response", (r) => events.response(r.url(), r.status(), isDocument(r.request())));
-    page.on("requestfailed", (r) => events.requestFailed(r.url(), r.failure()?.errorText ?? "failed", isDocument(r)));
+    page.on("requestfailed", (r) => {
+      const reason = r.failure()?.errorText ?? "failed";
+      events.requestFailed(r.url(), reason === "net::ERR_ABORTED" ? REQUEST_ABORTED : reason, isDocument(r));
+    });
     return new ChromiumSession(page, () => context.close());
   }
 
@@ -91,6 +107,16 @@ class ChromiumSession implements BrowserSession {
 
   waitForText(text: string, timeoutMs: number): Promise<void> {
     return found(`text ${JSON.stringify(text)}`, timeoutMs, () => this.page.getByText(text).first().waitFor({ timeout: timeoutMs, state: "visible" }));
+  }
+
+  async download(selector: string, maxBytes: number, timeoutMs: number): Promise<DownloadOutcome> {
+    await this.waitForSelector(selector, timeoutMs);
+    return downloadOutcome(await this.page.evaluate(downloadExpression(selector, maxBytes, timeoutMs)));
+  }
+
+  async screenshot(maskSelectors: readonly string[], timeoutMs: number): Promise<Uint8Array> {
+    await this.page.evaluate(maskExpression(maskSelectors));
+    return this.page.screenshot({ type: "png", timeout: timeoutMs });
   }
 
   async bodyText(): Promise<string> {

@@ -1,3 +1,4 @@
+import type { BrowserEvidence } from "./browser-evidence.js";
 import type { ResolvedCheck } from "../config/load.js";
 import type { StatusFeedState } from "../config/probe-settings-schema.js";
 
@@ -52,6 +53,8 @@ export interface ProbeResult {
   feedStatus?: FeedStatus;
   /** Debug lines, like blackbox_exporter's debug output; printed by `smt-monitor probe`. */
   log: string[];
+  /** Browser checks that failed: the screenshot and console log kept of this failure (browser-evidence.ts). */
+  browserEvidence?: BrowserEvidence;
 }
 
 /** A status feed's state and reason (status_feed checks). */
@@ -78,8 +81,10 @@ export interface ProbeContext {
   phases: Record<string, number>;
   note(line: string): void;
   /** Facts a probe observed (certificate expiry, newest file) even if it later fails. */
-  facts: { certNotAfter?: number; newestFileTime?: number; outageMessageShown?: boolean; feedStatus?: FeedStatus };
+  facts: { certNotAfter?: number; newestFileTime?: number; outageMessageShown?: boolean; feedStatus?: FeedStatus; browserEvidence?: BrowserEvidence };
   now(): number;
+  /** Where browser checks keep the evidence of their last failure (`--data-dir`); none kept when absent. */
+  evidenceDir?: string;
 }
 
 /** One function per kind, one shape for all: a new protocol is a new file and one line in the registry. */

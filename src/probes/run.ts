@@ -23,6 +23,8 @@ export interface RunOptions {
   now?: () => number;
   /** Cancels the run early (shutdown, reload); the check's own timeout always applies. */
   signal?: AbortSignal;
+  /** The data directory: browser checks keep the evidence of their last failure under it. */
+  dataDir?: string;
 }
 
 /**
@@ -42,6 +44,7 @@ export async function runCheck(check: ResolvedCheck, options: RunOptions = {}): 
     facts: {},
     note: (line) => log.push(secretRedactor.redact(line)),
     now,
+    ...(options.dataDir !== undefined ? { evidenceDir: options.dataDir } : {}),
   };
   const start = performance.now();
   let failure: ProbeResult["failure"];
@@ -74,6 +77,7 @@ export async function runCheck(check: ResolvedCheck, options: RunOptions = {}): 
     newestFileTime: ctx.facts.newestFileTime,
     outageMessageShown: ctx.facts.outageMessageShown,
     ...(ctx.facts.feedStatus !== undefined ? { feedStatus: ctx.facts.feedStatus } : {}),
+    ...(ctx.facts.browserEvidence !== undefined && failure !== undefined ? { browserEvidence: ctx.facts.browserEvidence } : {}),
     log,
   };
 }

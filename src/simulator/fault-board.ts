@@ -23,10 +23,13 @@ export const FAULTS = {
   // The homepage outage message (src/simulator/outage-message.ts): none while services are down; a stale banner.
   outage_message_missing: ["gui"],
   outage_message_stale: ["gui"],
-  // The logged-in portal in a browser (src/simulator/portal-session.ts): the usage script throws or answers 500; logins refused.
+  // The logged-in portal in a browser (src/simulator/portal-session.ts): the usage script throws (in every browser, or only
+  // under Firefox's user agent) or answers 500; logins refused; the usage table renders minutes late.
   js_error: ["gui"],
+  js_error_firefox: ["gui"],
   login_broken: ["gui"],
   asset_500: ["gui"],
+  slow_render: ["gui"],
   // The call center's status feed (src/simulator/call-center-feed.ts): the phone system down, or degraded.
   phone_system_down: ["call_center"],
   phone_system_degraded: ["call_center"],
