@@ -64,3 +64,8 @@ export class StepError extends Error {
     this.name = "StepError";
   }
 }
+
+/** The browsers' messages carry a call log after the first line (Playwright's): only the first line is kept. */
+export function firstLine(message: string): string {
+  return message.split("\n", 1)[0]!.slice(0, 300);
+}

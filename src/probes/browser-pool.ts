@@ -1,15 +1,18 @@
 import type { BrowserKind, BrowserProbeSettings } from "../config/browser-settings-schema.js";
 import { ConcurrencyLimit } from "../scheduler/concurrency-limit.js";
 import type { BrowserDriver } from "./browser-driver.js";
-import { ChromiumDriver } from "./chromium-driver.js";
-import { FirefoxDriver } from "./firefox-driver.js";
+import { LazyBrowserDriver } from "./lazy-browser-driver.js";
 
 /** At most this many pages open at once across all browser checks (each page costs tens of MB and CPU). */
 export const BROWSER_MAX_PAGES = 4;
 
 /** One driver (one browser process) per kind, shared by every browser check of the process. */
 const drivers = new Map<BrowserKind, BrowserDriver>();
-const DRIVER_FACTORIES: Record<BrowserKind, () => BrowserDriver> = { chromium: () => new ChromiumDriver(), firefox: () => new FirefoxDriver() };
+/** The engines are loaded when a check first uses them (lazy-browser-driver.ts: a CPU-second of start-up otherwise). */
+const DRIVER_FACTORIES: Record<BrowserKind, () => BrowserDriver> = {
+  chromium: () => new LazyBrowserDriver("chromium", async () => new (await import("./chromium-driver.js")).ChromiumDriver()),
+  firefox: () => new LazyBrowserDriver("firefox", async () => new (await import("./firefox-driver.js")).FirefoxDriver()),
+};
 
 /** The cap on concurrent pages; browser checks over it wait in arrival order (inside their own timeout). */
 export const browserPages = new ConcurrencyLimit(BROWSER_MAX_PAGES);

@@ -5,9 +5,8 @@ import { formatByteLimit } from "../config/byte-count.js";
 import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 import { secretRedactor } from "../secrets/redactor.js";
 import { evidencePaths, keepEvidence } from "./browser-evidence.js";
-import { REQUEST_ABORTED, StepError, type BrowserSession, type PageEvents } from "./browser-driver.js";
+import { firstLine, REQUEST_ABORTED, StepError, type BrowserSession, type PageEvents } from "./browser-driver.js";
 import { browserDriver, browserPages, finishBeforeClose } from "./browser-pool.js";
-import { firstLine } from "./chromium-driver.js";
 import { ProbeFailure, type Prober, type ProbeContext } from "./probe.js";
 import { expandTemplate } from "./template.js";
 

@@ -1,7 +1,7 @@
 import { chromium, errors, type Browser, type Page } from "playwright-core";
 import { maskExpression } from "./browser-evidence.js";
 import { downloadExpression, downloadOutcome, type DownloadOutcome } from "./browser-download.js";
-import { REQUEST_ABORTED, StepError, type BrowserDriver, type BrowserSession, type SessionOptions } from "./browser-driver.js";
+import { firstLine, REQUEST_ABORTED, StepError, type BrowserDriver, type BrowserSession, type SessionOptions } from "./browser-driver.js";
 
 /** Debian's Chromium (scripts/setup.sh installs it); SMT_CHROMIUM names another binary. Never a downloaded browser. */
 export const CHROMIUM_EXECUTABLE = process.env.SMT_CHROMIUM ?? "/usr/bin/chromium";
@@ -132,9 +132,4 @@ async function found(what: string, timeoutMs: number, action: () => Promise<void
     if (err instanceof errors.TimeoutError) throw new StepError(`${what} not found within ${timeoutMs / 1000} s`, true);
     throw new StepError(firstLine((err as Error).message), false);
   }
-}
-
-/** Playwright's messages carry a call log after the first line; only the first line is kept. */
-export function firstLine(message: string): string {
-  return message.split("\n", 1)[0]!.slice(0, 300);
 }

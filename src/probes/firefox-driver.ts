@@ -4,8 +4,7 @@ import { join } from "node:path";
 import puppeteer, { TimeoutError, type Browser, type Page } from "puppeteer-core";
 import { maskExpression } from "./browser-evidence.js";
 import { downloadExpression, downloadOutcome, type DownloadOutcome } from "./browser-download.js";
-import { REQUEST_ABORTED, StepError, type BrowserDriver, type BrowserSession, type SessionOptions } from "./browser-driver.js";
-import { firstLine } from "./chromium-driver.js";
+import { firstLine, REQUEST_ABORTED, StepError, type BrowserDriver, type BrowserSession, type SessionOptions } from "./browser-driver.js";
 
 /** Debian's Firefox ESR (scripts/setup.sh installs it); SMT_FIREFOX names another binary. Never a downloaded browser. */
 export const FIREFOX_EXECUTABLE = process.env.SMT_FIREFOX ?? "/usr/bin/firefox-esr";
