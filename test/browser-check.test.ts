@@ -10,6 +10,7 @@ import { CHROMIUM_EXECUTABLE } from "../src/probes/chromium-driver.js";
 import type { ProbeResult } from "../src/probes/probe.js";
 import { runCheck } from "../src/probes/run.js";
 import { startSimulator, type RunningSimulator } from "../src/simulator/simulator.js";
+import { PORTAL_USAGE_STEPS, portalBrowserCheck, portalLoginSteps } from "./support/portal-browser-check.js";
 
 /** `kind: browser` in Debian's Chromium against the simulator's portal: one browser process for the whole file. */
 
@@ -34,28 +35,8 @@ beforeAll(async () => {
 });
 
 function portalConfig(timeoutSeconds: number): string {
-  return `checks:
-  - name: portal_usage
-    service: gui
-    kind: browser
-    timeout: ${timeoutSeconds}s
-    browser:
-      browser: chromium
-      insecure_skip_verify: true
-      step_timeout: 2s
-      secrets:
-        username: { file: ${sim.files.apiUsername} }
-        password: { file: ${sim.files.apiPassword} }
-      steps:
-        - { name: login_page, goto: "https://127.0.0.1:${sim.ports.gui}/login" }
-        - { name: user_id, fill: "#username", value: "{{ secret.username }}" }
-        - { name: password, fill: "#password", value: "{{ secret.password }}" }
-        - { name: log_in, click: "#login" }
-        - { name: usage_table, wait_for: { selector: "#usage-table" } }
-        - { name: esiid_shown, wait_for: { text: "Daily usage for ESIID 10443720000000001" } }
-        - { name: kwh_shown, expect_text: "31.40" }
-        - { name: no_login_error, expect_no_text: "not valid" }
-`;
+  const steps = portalLoginSteps(sim) + PORTAL_USAGE_STEPS;
+  return `checks:\n${portalBrowserCheck(sim, { name: "portal_usage", browser: "chromium", timeout: `${timeoutSeconds}s`, steps })}`;
 }
 
 afterEach(async () => {

@@ -14,6 +14,7 @@ import { FIREFOX_EXECUTABLE } from "../src/probes/firefox-driver.js";
 import { runCheck } from "../src/probes/run.js";
 import { startSimulator, type RunningSimulator } from "../src/simulator/simulator.js";
 import { waitFor } from "./support/http.js";
+import { PORTAL_USAGE_STEPS, portalBrowserCheck, portalLoginSteps } from "./support/portal-browser-check.js";
 
 /**
  * The same logged-in walk in Debian's Chromium and Firefox ESR (WebDriver BiDi): one process per browser for the
@@ -32,50 +33,15 @@ let config: LoadedConfig | undefined;
 const named = (name: string) => config!.checks.find((c) => c.name === name)!;
 
 function walk(browser: BrowserKind): string {
-  return `  - name: portal_usage_${browser}
-    service: gui
-    kind: browser
-    timeout: ${TIMEOUT_S}s
-    browser:
-      browser: ${browser}
-      insecure_skip_verify: true
-      step_timeout: 2s
-      secrets:
-        username: { file: ${sim.files.apiUsername} }
-        password: { file: ${sim.files.apiPassword} }
-      steps:
-        - { name: login_page, goto: "https://127.0.0.1:${sim.ports.gui}/login" }
-        - { name: user_id, fill: "#username", value: "{{ secret.username }}" }
-        - { name: password, fill: "#password", value: "{{ secret.password }}" }
-        - { name: log_in, click: "#login" }
-        - { name: usage_table, wait_for: { selector: "#usage-table" } }
-        - { name: esiid_shown, wait_for: { text: "Daily usage for ESIID 10443720000000001" } }
-        - { name: kwh_shown, expect_text: "31.40" }
-        - { name: no_login_error, expect_no_text: "not valid" }
-        - { name: usage_csv, download: "#usage-csv", max_bytes: 4096 }
-`;
+  const steps = `${portalLoginSteps(sim)}${PORTAL_USAGE_STEPS}        - { name: usage_csv, download: "#usage-csv", max_bytes: 4096 }\n`;
+  return portalBrowserCheck(sim, { name: `portal_usage_${browser}`, browser, timeout: `${TIMEOUT_S}s`, steps });
 }
 
 /** Checks that end early by design: a CSV over its bound, a link that is not there, a table that renders late. */
 function endings(browser: BrowserKind): string {
-  const login = `        - { name: login_page, goto: "https://127.0.0.1:${sim.ports.gui}/login" }
-        - { name: user_id, fill: "#username", value: "{{ secret.username }}" }
-        - { name: password, fill: "#password", value: "{{ secret.password }}" }
-        - { name: log_in, click: "#login" }
-`;
-  const check = (name: string, timeout: string, steps: string) => `  - name: ${name}_${browser}
-    service: gui
-    kind: browser
-    timeout: ${timeout}
-    browser:
-      browser: ${browser}
-      insecure_skip_verify: true
-      step_timeout: 2s
-      secrets:
-        username: { file: ${sim.files.apiUsername} }
-        password: { file: ${sim.files.apiPassword} }
-      steps:
-${steps}`;
+  const login = portalLoginSteps(sim);
+  const check = (name: string, timeout: string, steps: string, stepTimeout?: string) =>
+    portalBrowserCheck(sim, { name: `${name}_${browser}`, browser, timeout, steps, stepTimeout });
   return [
     check("csv_too_big", `${TIMEOUT_S}s`, `${login}        - { name: usage_csv, download: "#usage-csv", max_bytes: 16 }\n`),
     check(
@@ -84,10 +50,7 @@ ${steps}`;
       `        - { name: login_page, goto: "https://127.0.0.1:${sim.ports.gui}/login" }\n        - { name: usage_csv, download: "#usage-csv" }\n`,
     ),
     // The wait_for may wait longer than the check's timeout: the timeout ends the run.
-    check("slow_usage", `${SLOW_TIMEOUT_S}s`, `${login}        - { name: usage_table, wait_for: { selector: "#usage-table" } }\n`).replace(
-      "step_timeout: 2s",
-      "step_timeout: 1m",
-    ),
+    check("slow_usage", `${SLOW_TIMEOUT_S}s`, `${login}        - { name: usage_table, wait_for: { selector: "#usage-table" } }\n`, "1m"),
   ].join("");
 }
 

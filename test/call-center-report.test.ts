@@ -6,6 +6,7 @@ import { formatCommitteeMonth } from "../src/report/committee-format.js";
 import { committeeMonthHtml } from "../src/report/committee-html.js";
 import { reportMonth } from "../src/report/report-month.js";
 import { minuteFlags } from "../src/report/outage-list.js";
+import { flagSeries } from "./support/minute-flag-series.js";
 
 /**
  * The committee report's call-center section (seed section 6, issue 10 item 2): the call center's
@@ -14,17 +15,10 @@ import { minuteFlags } from "../src/report/outage-list.js";
  * outage (as test/report-sections.test.ts builds it); no server, the clock passed in.
  */
 const MINUTE = 60_000;
-const STEP_OFFSET = 129_999;
 const central = (iso: string) => DateTime.fromISO(iso, { zone: "America/Chicago" }).toMillis();
 const march = reportMonth("2026-03");
 const now = central("2026-05-01T00:00");
 const settings = { outageThresholdMinutes: 15, deadlines: SLO_DELIVERY_DEADLINES };
-
-function flagSeries(service: string, state: string, from: number, to: number, recordedFrom: number, recordedTo: number) {
-  const points = new Map<number, number>();
-  for (let m = recordedFrom; m < recordedTo; m += MINUTE) points.set(m + STEP_OFFSET, m >= from && m < to ? 1 : 0);
-  return { metric: { service, state }, points };
-}
 
 const start = central("2026-03-21T03:00"); // a Saturday, inside the other services' reserved window
 const recordedFlags = [

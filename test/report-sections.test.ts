@@ -6,25 +6,17 @@ import { minuteFlags } from "../src/report/outage-list.js";
 import { reportMonth } from "../src/report/report-month.js";
 import { SLO_DELIVERY_DEADLINES } from "../src/energy-data/delivery-deadline.js";
 import { MonthUnavailableError } from "../src/report/monthly-report.js";
+import { flagSeries } from "./support/minute-flag-series.js";
 
 /**
  * Issue 14 item 3: report sections are pure functions of fetched data. The data is built here, as
  * Prometheus and the notifier's store would answer; no server, no clock but the one passed in.
  */
 const MINUTE = 60_000;
-/** Minute m's recorded flag is read at the step m + 129.999 s (src/report/outage-list.ts). */
-const STEP_OFFSET = 129_999;
 const central = (iso: string) => DateTime.fromISO(iso, { zone: "America/Chicago" }).toMillis();
 const march = reportMonth("2026-03");
 const now = central("2026-05-01T00:00");
 const settings = { outageThresholdMinutes: 15, deadlines: SLO_DELIVERY_DEADLINES };
-
-/** A flag series of one service and state: 1 on [from, to), 0 on the recorded minutes around it. */
-function flagSeries(service: string, state: string, from: number, to: number, recordedFrom: number, recordedTo: number) {
-  const points = new Map<number, number>();
-  for (let m = recordedFrom; m < recordedTo; m += MINUTE) points.set(m + STEP_OFFSET, m >= from && m < to ? 1 : 0);
-  return { metric: { service, state }, points };
-}
 
 const outageStart = central("2026-03-10T10:00");
 const windowStart = central("2026-03-14T02:00");
