@@ -10,7 +10,7 @@ import { CHROMIUM_EXECUTABLE } from "../src/probes/chromium-driver.js";
 import type { ProbeResult } from "../src/probes/probe.js";
 import { runCheck } from "../src/probes/run.js";
 import { startSimulator, type RunningSimulator } from "../src/simulator/simulator.js";
-import { PORTAL_USAGE_STEPS, portalBrowserCheck, portalLoginSteps } from "./support/portal-browser-check.js";
+import { PORTAL_USAGE_STEPS, portalBrowserCheck, portalLoginSteps, STEP_TIMEOUT_S } from "./support/portal-browser-check.js";
 
 /** `kind: browser` in Debian's Chromium against the simulator's portal: one browser process for the whole file. */
 
@@ -62,7 +62,7 @@ describe("kind: browser (Chromium)", () => {
   const faults = [
     { fault: "js_error", reason: "browser_script_error", message: /uncaught exception: Cannot read properties of undefined/ },
     { fault: "asset_500", reason: "browser_request_failed", message: /\/assets\/usage\.js answered 500/ },
-    { fault: "login_broken", reason: "browser_step", message: /^step usage_table: selector "#usage-table" not found within 2 s$/ },
+    { fault: "login_broken", reason: "browser_step", message: new RegExp(`^step usage_table: selector "#usage-table" not found within ${STEP_TIMEOUT_S} s$`) },
   ];
   for (const row of faults) {
     it(`${row.fault} fails with ${row.reason} within timeout + 1 s`, async () => {

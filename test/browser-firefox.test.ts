@@ -14,7 +14,7 @@ import { FIREFOX_EXECUTABLE } from "../src/probes/firefox-driver.js";
 import { runCheck } from "../src/probes/run.js";
 import { startSimulator, type RunningSimulator } from "../src/simulator/simulator.js";
 import { waitFor } from "./support/http.js";
-import { PORTAL_USAGE_STEPS, portalBrowserCheck, portalLoginSteps } from "./support/portal-browser-check.js";
+import { PORTAL_USAGE_STEPS, portalBrowserCheck, portalLoginSteps, STEP_TIMEOUT_S } from "./support/portal-browser-check.js";
 
 /**
  * The same logged-in walk in Debian's Chromium and Firefox ESR (WebDriver BiDi): one process per browser for the
@@ -154,7 +154,7 @@ describe("kind: browser in Chromium and Firefox ESR", () => {
         message: `step usage_csv: the download of https://127.0.0.1:${sim.ports.gui}/portal-api/usage.csv is larger than max_bytes (16 bytes)`,
       });
       const missing = await runCheck(named(`csv_missing_${browser}`));
-      expect(missing.failure).toEqual({ reason: "browser_step", message: 'step usage_csv: selector "#usage-csv" not found within 2 s' });
+      expect(missing.failure).toEqual({ reason: "browser_step", message: `step usage_csv: selector "#usage-csv" not found within ${STEP_TIMEOUT_S} s` });
     });
 
     it(`${browser}: slow_render (the usage table renders after the check's timeout) fails with timeout within timeout + 1 s`, async () => {

@@ -21,6 +21,19 @@ type Trust = "verify" | "insecure";
  * process gets a fresh HOME and profile under the temp directory (Firefox refuses to start, as root in a
  * container, without a writable HOME), removed when it closes.
  */
+/**
+ * Removes a Firefox HOME, best effort: a Firefox that is still shutting down may write its profile while it is
+ * removed (ENOTEMPTY), so the removal retries briefly and then leaves the rest to the removal at the process's exit.
+ * Never throws: it runs in event handlers, where a throw would end the exporter.
+ */
+function removeHome(home: string): void {
+  try {
+    rmSync(home, { recursive: true, force: true, maxRetries: 3, retryDelay: 50 });
+  } catch {
+    // Removed again when the process exits; a leftover temp directory is not worth a failed check or a crash.
+  }
+}
+
 export class FirefoxDriver implements BrowserDriver {
   readonly kind = "firefox" as const;
   private readonly processes = new Map<Trust, Promise<Browser>>();
@@ -34,7 +47,7 @@ export class FirefoxDriver implements BrowserDriver {
       this.homes.add(home);
       const forget = () => {
         if (this.processes.get(trust) === launching) this.processes.delete(trust);
-        rmSync(home, { recursive: true, force: true });
+        removeHome(home);
         this.homes.delete(home);
       };
       const launching = puppeteer.launch({
@@ -57,7 +70,7 @@ export class FirefoxDriver implements BrowserDriver {
       launching.then((b) => {
         b.on("disconnected", forget);
         // Firefox may still write its profile while it shuts down: remove the home again once it has exited.
-        b.process()?.once("exit", () => rmSync(home, { recursive: true, force: true }));
+        b.process()?.once("exit", () => removeHome(home));
       }, forget);
     }
     return running;
@@ -103,7 +116,7 @@ export class FirefoxDriver implements BrowserDriver {
     this.processes.clear();
     await Promise.all(all.map(async (p) => (await p.catch(() => undefined))?.close()));
     // The disconnect may be noticed after the process that closes us has gone: remove the homes here too.
-    for (const home of this.homes) rmSync(home, { recursive: true, force: true });
+    for (const home of this.homes) removeHome(home);
     this.homes.clear();
   }
 }

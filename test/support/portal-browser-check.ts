@@ -22,6 +22,13 @@ export const PORTAL_USAGE_STEPS = `        - { name: usage_table, wait_for: { se
         - { name: no_login_error, expect_no_text: "not valid" }
 `;
 
+/**
+ * Each step's bound in these checks: well inside the checks' 10 s timeouts, and long enough that a page step on a
+ * machine running the whole suite (load 10-20 on two cores) is not mistaken for a missing selector.
+ */
+export const STEP_TIMEOUT_S = 5;
+const STEP_TIMEOUT = `${STEP_TIMEOUT_S}s`;
+
 /** One `checks:` entry: a gui browser check of the portal that accepts the simulator's certificate. */
 export function portalBrowserCheck(
   sim: RunningSimulator,
@@ -34,7 +41,7 @@ export function portalBrowserCheck(
     browser:
       browser: ${o.browser}
       insecure_skip_verify: true
-      step_timeout: ${o.stepTimeout ?? "2s"}
+      step_timeout: ${o.stepTimeout ?? STEP_TIMEOUT}
       secrets:
         username: { file: ${sim.files.apiUsername} }
         password: { file: ${sim.files.apiPassword} }
