@@ -269,7 +269,7 @@ describe("smt-monitor check-config", () => {
       },
     });
     expect(run.stderr.toString()).toBe("");
-    expect(run.stdout.toString()).toContain("OK (6 checks; services: gui, api, ftps, han, call_center");
+    expect(run.stdout.toString()).toContain("OK (7 checks; services: gui, api, ftps, han, call_center");
     const withoutEnv = spawnSync(process.execPath, [CLI, "check-config", example], {
       env: { PATH: process.env.PATH },
     });

@@ -140,6 +140,7 @@ class Resolver {
       service: check.service,
       intervalMs: check.interval ?? defaults.interval,
       timeoutMs: check.timeout ?? defaults.timeout,
+      countsForAvailability: check.counts_for_availability ?? true,
       secrets: {} as Record<string, string>,
       ...(this.sourceAddress !== undefined ? { sourceAddress: this.sourceAddress } : {}),
     };

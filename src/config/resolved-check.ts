@@ -33,6 +33,8 @@ interface ResolvedBase {
   service: Service;
   intervalMs: number;
   timeoutMs: number;
+  /** The config's `counts_for_availability`: whether the rules count this check for its service's availability. */
+  countsForAvailability: boolean;
   /** Secret values by name, for templates ({{ secret.name }}) and passwords. */
   secrets: Record<string, string>;
   tls: ResolvedTls;

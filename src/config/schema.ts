@@ -61,6 +61,11 @@ const checkBase = {
    * request asserting data): otherwise check-config warns (availability-freshness.ts, docs/slo.md).
    */
   freshness_is_availability: z.boolean().optional(),
+  /**
+   * Whether the check's failures count for its service's availability (the minute states, docs/slo.md);
+   * absent means true; false keeps a diagnostic check (its series, alerts on it) out of the availability figures.
+   */
+  counts_for_availability: z.boolean().optional(),
 };
 
 export const checkConfig = z.discriminatedUnion("kind", [

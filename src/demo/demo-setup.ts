@@ -37,6 +37,10 @@ export interface DemoLayout {
   pidFile: string;
   simulatorDir: string;
   exporterConfig: string;
+  /** The exporter's --data-dir: where its browser checks keep the evidence of their last failure. */
+  exporterDataDir: string;
+  /** The exporter's checks as the demo lists them (name, service, kind; the browser of a browser check). */
+  checks: DemoCheck[];
   notifierConfig: string;
   /** The notifier's store, which the status page reads. */
   notifierStore: string;
@@ -48,6 +52,13 @@ export interface DemoLayout {
   /** The service the scenario takes down, and a note when the demo had to drop maintenance windows to do so. */
   outageService: Service;
   maintenanceNote?: string;
+}
+
+export interface DemoCheck {
+  name: string;
+  service: string;
+  kind: string;
+  browser?: string;
 }
 
 /** Where the notifier serves the declared call-center outages as a status feed (call-center-routes.ts). */
@@ -151,6 +162,15 @@ export async function prepareDemo(o: {
       feed.basic_auth = { username: reviewerName, password_file: reviewerPassword.file };
     }
   }
+  const checks = ((config.checks ?? []) as Record<string, unknown>[]).map((check): DemoCheck => {
+    const browser = (check.browser as Record<string, unknown> | undefined)?.browser;
+    return {
+      name: String(check.name),
+      service: String(check.service),
+      kind: String(check.kind),
+      ...(check.kind === "browser" ? { browser: typeof browser === "string" ? browser : "chromium" } : {}),
+    };
+  });
   const exporterConfig = join(exporterDir, "smt-monitor.yaml");
   writeFileSync(exporterConfig, `# Written by smt-monitor demo from ${o.exporterTemplate}; rewritten at every start.\n${stringify(config, { lineWidth: 0 })}`);
 
@@ -229,6 +249,8 @@ export async function prepareDemo(o: {
     pidFile: join(dataDir, "demo.pids"),
     simulatorDir,
     exporterConfig,
+    exporterDataDir: exporterDir,
+    checks,
     notifierConfig,
     notifierStore,
     prometheusConfig,

@@ -107,7 +107,10 @@ export async function startDemoStack(
   await waitReady(simulator, `http://127.0.0.1:${ports.simulatorAdmin}/-/healthy`);
   log("  simulator ready");
   const started = [
-    [node("exporter", ["exporter", "--config.file", layout.exporterConfig]), `http://127.0.0.1:${ports.exporter}/-/ready`],
+    [
+      node("exporter", ["exporter", "--config.file", layout.exporterConfig, "--data-dir", layout.exporterDataDir]),
+      `http://127.0.0.1:${ports.exporter}/-/ready`,
+    ],
     [node("notifier", ["notifier", "--config.file", layout.notifierConfig]), `http://127.0.0.1:${ports.notifier}/-/ready`],
     [
       supervisor.start("alertmanager", binaries.alertmanager, [

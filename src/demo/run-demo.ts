@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { prepareDemo, DEMO_ALERT_EVALUATION_INTERVAL, DEMO_RULE_PARAMETERS, DEMO_SCRAPE_INTERVAL, type DemoPorts } from "./demo-setup.js";
+import { prepareDemo, DEMO_ALERT_EVALUATION_INTERVAL, DEMO_RULE_PARAMETERS, DEMO_SCRAPE_INTERVAL, type DemoCheck, type DemoPorts } from "./demo-setup.js";
 import { busyPorts, findDemoBinaries, startDemoStack } from "./demo-stack.js";
 import { announceNotice, clearFaults, injectOutage, waitForInitialDraft, waitForNotice } from "./demo-scenario.js";
 import { DEMO_OUTAGE_AFTER_SENT_MS, DEMO_REVIEW_GRACE_MS } from "./demo-defaults.js";
@@ -94,6 +94,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
       `  alertmanager  ${url(p.alertmanager)}`,
       `  call center   declared outages ${url(p.notifier, "/call-center/outages")}   phone-system feed ${url(p.simulatorAdmin, "/call-center/status")}   (fault: '{"service":"call_center","fault":"phone_system_down"}')`,
       `  simulator     admin ${url(p.simulatorAdmin)}   portal https://127.0.0.1:${p.simulatorGui}/   api :${p.simulatorApi}   han :${p.simulatorHan}   ftps :${p.simulatorFtps}   sftp :${p.simulatorSftp}`,
+      `  checks        ${demoCheckList(layout.checks)}   (last run and failure: ${url(p.exporter)})`,
       `  data          ${layout.dataDir}   (one folder per component; logs in ${layout.logDir})`,
       `  rules         production generator (src/rules/availability-rules.ts) with ${ALERT_NAMES.unplannedOutage} after more than ${DEMO_RULE_PARAMETERS.unplannedOutageMinutes} minute ` +
         `(production: ${PRODUCTION_RULE_PARAMETERS.unplannedOutageMinutes}); scrape every ${DEMO_SCRAPE_INTERVAL}, alerts evaluated every ${DEMO_ALERT_EVALUATION_INTERVAL}`,
@@ -164,4 +165,15 @@ async function announcedOutage(o: {
   if (!completion || o.stopped()) return;
   const done = await announceNotice(o.notifierUrl, o.reviewer, completion.id);
   o.out(`Scenario: COMPLETION ${done.id} is sent: the status page shows the service operational again: ${o.statusUrl}`);
+}
+
+/** "gui: gui_home (http), portal_usage (browser, chromium); api: …": the exporter's checks by service, in config order. */
+export function demoCheckList(checks: DemoCheck[]): string {
+  const byService = new Map<string, string[]>();
+  for (const c of checks) {
+    const list = byService.get(c.service) ?? [];
+    list.push(`${c.name} (${c.kind}${c.browser !== undefined ? `, ${c.browser}` : ""})`);
+    byService.set(c.service, list);
+  }
+  return [...byService].map(([service, names]) => `${service}: ${names.join(", ")}`).join("; ");
 }

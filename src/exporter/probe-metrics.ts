@@ -4,6 +4,7 @@ import type { ProbeResult } from "../probes/probe.js";
 import { STATUS_FEED_STATES } from "../config/probe-settings-schema.js";
 import { VERSION } from "../version.js";
 import { OUTAGE_MESSAGE_SHOWN_METRIC } from "./outage-message-metric-names.js";
+import { CHECK_INFO_METRIC, COUNTS_FOR_AVAILABILITY_LABEL } from "./check-info-metric-names.js";
 
 const LABELS = ["service", "check", "location"] as const;
 /** Browser checks' series carry the browser too (`browser="chromium"`); the other kinds' series do not have it. */
@@ -25,6 +26,8 @@ interface KnownCheck {
   /** A status_feed check: its success says something only when the feed was read (see record()). */
   statusFeed: boolean;
   stateLabels: (Labels & { state: string })[];
+  /** The labels of the check's smt_check_info series (without the browser label: one series per check and location). */
+  infoLabels: Record<(typeof LABELS)[number] | typeof COUNTS_FOR_AVAILABILITY_LABEL, string>;
 }
 
 /** The phases each kind reports (api: one phase per step, named after the step). */
@@ -63,6 +66,7 @@ export class ProbeMetrics {
   private readonly outageMessageShown: Gauge;
   private readonly skipped: Counter;
   private readonly feedState: Gauge;
+  private readonly checkInfo: Gauge;
   readonly startLag: Histogram;
   readonly reloadSuccessful: Gauge;
   readonly reloadTimestamp: Gauge;
@@ -122,6 +126,12 @@ export class ProbeMetrics {
       labelNames: [...l, "state"],
       registers,
     });
+    this.checkInfo = new Gauge({
+      name: CHECK_INFO_METRIC,
+      help: `The check's settings that the rules read; the value is always 1. ${COUNTS_FOR_AVAILABILITY_LABEL}="false": its failures do not count for its service's availability.`,
+      labelNames: [...LABELS, COUNTS_FOR_AVAILABILITY_LABEL],
+      registers,
+    });
     this.skipped = new Counter({
       name: "smt_probe_skipped_total",
       help: "Scheduled runs skipped because the previous run of the check was still going or the scheduler fell behind.",
@@ -168,10 +178,14 @@ export class ProbeMetrics {
       outageMessage: check.kind === "http" && check.http.outage_message !== undefined,
       statusFeed: check.kind === "status_feed",
       stateLabels: check.kind === "status_feed" ? STATUS_FEED_STATES.map((state) => ({ ...labels, state })) : [],
+      infoLabels: { service: check.service, check: check.name, location, [COUNTS_FOR_AVAILABILITY_LABEL]: String(check.countsForAvailability) },
     };
     // A reload that drops outage_message from a check drops its gauge (the other series keep their meaning).
     const before = this.known.get(check.name);
     if (before?.outageMessage && !known.outageMessage) this.outageMessageShown.remove(before.labels);
+    // A reload that changes counts_for_availability replaces the info series (one per check and location).
+    if (before) this.checkInfo.remove(before.infoLabels);
+    this.checkInfo.set(known.infoLabels, 1);
     this.known.set(check.name, known);
     this.runs.inc(known.resultLabels.success, 0);
     this.runs.inc(known.resultLabels.failure, 0);
@@ -201,6 +215,7 @@ export class ProbeMetrics {
     for (const result of ["success", "failure"]) this.runs.remove({ ...labels, result });
     for (const reason of known.reasons) this.failures.remove({ ...labels, reason });
     for (const state of known.stateLabels) this.feedState.remove(state);
+    this.checkInfo.remove(known.infoLabels);
   }
 
   record(name: string, result: ProbeResult, finishedAtMs: number): void {

@@ -2,6 +2,7 @@ import { MARKET_DATE_TIME_FORMAT } from "../maintenance/central-time.js";
 import { SERVICES } from "../config/services.js";
 import { EXCLUDE_POLICY_LABEL, MAINTENANCE_GAUGES } from "../exporter/maintenance-metric-names.js";
 import { QUALITY_METERS_METRIC } from "../exporter/energy-data-metric-names.js";
+import { CHECK_INFO_METRIC, COUNTS_FOR_AVAILABILITY_LABEL } from "../exporter/check-info-metric-names.js";
 import { NOTIFIER_STORAGE_ERRORS_METRIC } from "../notices/notifier-metric-names.js";
 import { ALERT_ANNOTATIONS as A, ALERT_LABELS, ALERT_NAMES, type AlertAnnotation, SEVERITIES, WINDOW_LABEL_VALUES } from "./alert-contract.js";
 import { MINUTE_SECONDS, RECORDING_DELAY_SECONDS } from "./minute-timing.js";
@@ -172,15 +173,24 @@ const MINUTE_START = `scalar(floor(vector(time() - ${RECORDING_DELAY_SECONDS}) /
 const EVERY_SERVICE_ZERO = SERVICES.map((s) => `label_replace(vector(0), "${ALERT_LABELS.service}", "${s}", "", "")`).join("\nor\n");
 
 /**
- * Per service, present when any probe data of the service arrived in the minute (else absent:
- * unmeasured): 1 when some check failed in the minute at a strict majority of the locations that
- * reported that check in the minute, else 0. A location failed a check in the minute when any of its
- * samples in the minute is 0.
+ * The checks' results in the minute, without the checks an exporter marked as not counting for
+ * availability in the minute (`counts_for_availability: false`, its smt_check_info series). A check
+ * without an info series (an older exporter) counts, as every check did before.
+ */
+const COUNTING_PROBE_RESULTS = `min_over_time(${overMinuteBeforeStep("smt_probe_success")})
+unless on (service, check, location)
+max_over_time(${overMinuteBeforeStep(`${CHECK_INFO_METRIC}{${COUNTS_FOR_AVAILABILITY_LABEL}="false"}`)})`;
+
+/**
+ * Per service, present when any probe data of a counting check of the service arrived in the minute
+ * (else absent: unmeasured): 1 when some counting check failed in the minute at a strict majority of
+ * the locations that reported that check in the minute, else 0. A location failed a check in the
+ * minute when any of its samples in the minute is 0.
  */
 const PROBE_FAILED_STEP = `max by (service) (
   avg by (service, check) (
     min by (service, check, location) (
-      min_over_time(${overMinuteBeforeStep("smt_probe_success")})
+${indent(COUNTING_PROBE_RESULTS, 6)}
     ) == bool 0
   ) > bool 0.5
 )`;
