@@ -7,6 +7,8 @@
 #   smt-monitor-local/node:$NODE_VERSION   that base + the Node.js LTS binary and npm from the npm registry
 #   smt-monitor-local/prometheus:bookworm  that base + Debian's prometheus (the version npm test runs)
 #   smt-monitor-local/alertmanager:bookworm  that base + Debian's prometheus-alertmanager
+#   smt-monitor-local/victoria-metrics:bookworm, smt-monitor-local/postgres:bookworm  that base + Debian's
+#                                          victoria-metrics and postgresql-15 (docker-compose.ha.yml)
 #   smt-monitor:local, smt-monitor:demo-local  the project's Dockerfile (targets runtime and demo) with
 #                                          NODE_IMAGE=smt-monitor-local/node:$NODE_VERSION
 #
@@ -28,6 +30,8 @@ BASE=smt-monitor-local/debian:$SUITE
 NODE=smt-monitor-local/node:$NODE_VERSION-$SUITE
 PROMETHEUS=smt-monitor-local/prometheus:$SUITE
 ALERTMANAGER=smt-monitor-local/alertmanager:$SUITE
+VICTORIA_METRICS=smt-monitor-local/victoria-metrics:$SUITE
+POSTGRES=smt-monitor-local/postgres:$SUITE
 
 rebuild=false
 [ "${1:-}" = "--rebuild" ] && rebuild=true
@@ -166,5 +170,7 @@ build_base
 build_node
 build_debian_package_image "$PROMETHEUS" deploy/images/prometheus
 build_debian_package_image "$ALERTMANAGER" deploy/images/alertmanager
+build_debian_package_image "$VICTORIA_METRICS" deploy/images/victoria-metrics
+build_debian_package_image "$POSTGRES" deploy/images/postgres
 build_project
 log "images ready in $((SECONDS - started)) s"

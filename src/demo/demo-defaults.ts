@@ -49,3 +49,32 @@ export const DEMO_SCRAPE_INTERVAL = "5s";
  */
 export const DEMO_REVIEW_GRACE_MS = 60_000;
 export const DEMO_OUTAGE_AFTER_SENT_MS = 60_000;
+
+/**
+ * The ports `smt-monitor demo --ha` adds (docs/ha.md, "Running it"): austin's exporter, the first
+ * notifier, Prometheus and Alertmanager keep the single demo's ports; these are the others, and the
+ * Alertmanagers' gossip ports (TCP and UDP).
+ */
+export interface DemoHaPorts {
+  exporterDallas: number;
+  exporterHouston: number;
+  notifier2: number;
+  prometheusB: number;
+  alertmanager2: number;
+  alertmanagerGossip: number;
+  alertmanager2Gossip: number;
+  victoriaMetrics: number;
+  postgres: number;
+}
+
+export const DEFAULT_DEMO_HA_PORTS: DemoHaPorts = {
+  exporterDallas: 9913,
+  exporterHouston: 9914,
+  notifier2: 9917,
+  prometheusB: 9091,
+  alertmanager2: 9095,
+  alertmanagerGossip: 9094,
+  alertmanager2Gossip: 9096,
+  victoriaMetrics: 8428,
+  postgres: 9930,
+};

@@ -3,6 +3,7 @@ import { createServer } from "node:net";
 import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { DemoLayout, DemoPorts } from "./demo-setup.js";
+import type { DemoHaPorts } from "./demo-defaults.js";
 import { type ProcessSupervisor, tailOf, type SupervisedProcess } from "./process-supervisor.js";
 import { delay, timeoutSignal } from "../scheduler/timer.js";
 
@@ -42,7 +43,7 @@ export function findDemoBinaries(path?: string): DemoBinaries | { missing: strin
   return { prometheus: prometheus!, alertmanager: alertmanager! };
 }
 
-const PORT_OPTIONS: Record<keyof DemoPorts, string> = {
+const PORT_OPTIONS: Record<keyof DemoPorts | keyof DemoHaPorts, string> = {
   exporter: "--exporter-port",
   notifier: "--notifier-port",
   status: "--status-port",
@@ -54,12 +55,21 @@ const PORT_OPTIONS: Record<keyof DemoPorts, string> = {
   simulatorHan: "--simulator-han-port",
   simulatorFtps: "--simulator-ftps-port",
   simulatorSftp: "--simulator-sftp-port",
+  exporterDallas: "--exporter-dallas-port",
+  exporterHouston: "--exporter-houston-port",
+  notifier2: "--notifier-2-port",
+  prometheusB: "--prometheus-b-port",
+  alertmanager2: "--alertmanager-2-port",
+  alertmanagerGossip: "--alertmanager-gossip-port",
+  alertmanager2Gossip: "--alertmanager-2-gossip-port",
+  victoriaMetrics: "--victoria-metrics-port",
+  postgres: "--postgres-port",
 };
 
 /** Ports already taken on 127.0.0.1, each with the option that moves it. */
-export async function busyPorts(ports: DemoPorts): Promise<string[]> {
+export async function busyPorts(ports: Partial<Record<keyof typeof PORT_OPTIONS, number>>): Promise<string[]> {
   const busy: string[] = [];
-  for (const [key, port] of Object.entries(ports) as [keyof DemoPorts, number][]) {
+  for (const [key, port] of Object.entries(ports) as [keyof typeof PORT_OPTIONS, number][]) {
     const free = await new Promise<boolean>((resolve) => {
       const s = createServer();
       s.once("error", () => resolve(false));
@@ -73,19 +83,18 @@ export async function busyPorts(ports: DemoPorts): Promise<string[]> {
 /** The simulator's FTPS passive data ports in the demo (another demo on the same machine needs another range). */
 export const DEFAULT_DEMO_PASV_RANGE: [number, number] = [40000, 40999];
 
-const CLI = fileURLToPath(new URL("../cli/main.js", import.meta.url));
+/** The built CLI the Node.js components run (dist/cli/main.js). */
+export const CLI = fileURLToPath(new URL("../cli/main.js", import.meta.url));
 
-/** Starts every component (simulator first: the exporter reads its certificates). */
-export async function startDemoStack(
-  layout: DemoLayout,
+/** Starts the simulator (first: the exporters read its certificates) and waits until it is ready. */
+export async function startSimulator(
+  layout: Pick<DemoLayout, "simulatorDir">,
   ports: DemoPorts,
-  binaries: DemoBinaries,
   supervisor: ProcessSupervisor,
-  log: (line: string) => void,
   pasvRange: [number, number] = DEFAULT_DEMO_PASV_RANGE,
-): Promise<void> {
-  const node = (name: string, args: string[]) => supervisor.start(name, process.execPath, [CLI, ...args]);
-  const simulator = node("simulator", [
+): Promise<SupervisedProcess> {
+  const simulator = supervisor.start("simulator", process.execPath, [
+    CLI,
     "simulate",
     "--state-dir",
     layout.simulatorDir,
@@ -105,6 +114,20 @@ export async function startDemoStack(
     `${pasvRange[0]}-${pasvRange[1]}`,
   ]);
   await waitReady(simulator, `http://127.0.0.1:${ports.simulatorAdmin}/-/healthy`);
+  return simulator;
+}
+
+/** Starts every component (simulator first: the exporter reads its certificates). */
+export async function startDemoStack(
+  layout: DemoLayout,
+  ports: DemoPorts,
+  binaries: DemoBinaries,
+  supervisor: ProcessSupervisor,
+  log: (line: string) => void,
+  pasvRange: [number, number] = DEFAULT_DEMO_PASV_RANGE,
+): Promise<void> {
+  const node = (name: string, args: string[]) => supervisor.start(name, process.execPath, [CLI, ...args]);
+  await startSimulator(layout, ports, supervisor, pasvRange);
   log("  simulator ready");
   const started = [
     [
