@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { parse } from "yaml";
@@ -8,6 +8,7 @@ import { exporterConfig } from "../src/config/schema.js";
 import { notifierConfigSchema } from "../src/config/notifier-schema.js";
 import { COMPOSE_HA_FOLDER, readComposeHaSources, renderComposeHaFiles } from "../src/ha/compose-ha-files.js";
 import { PROBE_LOCATIONS } from "../src/ha/probe-locations.js";
+import { VICTORIA_METRICS } from "./support/victoria-metrics.js";
 
 /**
  * docker-compose.ha.yml (issue 13 item 5), checked without a Docker engine: Debian's docker-compose
@@ -80,6 +81,26 @@ describe.skipIf(missing !== undefined)("docker-compose.ha.yml (Debian's docker-c
     // Every image but Grafana's then is a local one (scripts/container-images.sh builds them).
     for (const [name, s] of Object.entries(local.services).filter(([n]) => n !== "grafana"))
       expect(s.image, name).toMatch(/^(smt-monitor:|smt-monitor-local\/)/);
+  });
+
+  it("runs the images of docker-compose.yml, and the VictoriaMetrics version the tests run (Debian's package)", async () => {
+    const c = await config();
+    const single = parse(await compose("-f", "docker-compose.yml", "--profile", "demo", "config")) as ComposeFile;
+    const imageOf = (file: ComposeFile, pattern: RegExp) =>
+      new Set(
+        Object.values(file.services)
+          .map((s) => s.image)
+          .filter((i) => i !== undefined && pattern.test(i)),
+      );
+    for (const pattern of [/^prom\/prometheus:/, /^prom\/alertmanager:/, /^grafana\//, /^smt-monitor:/])
+      expect(imageOf(c, pattern), String(pattern)).toEqual(imageOf(single, pattern));
+    if (existsSync(VICTORIA_METRICS)) {
+      // Debian's build prints no version: the package's says it (1.79.5+ds1-2+b5)
+      const { stdout } = await run("dpkg-query", ["-W", "-f", "${Version}", "victoria-metrics"]);
+      const version = /^(\d+\.\d+\.\d+)/.exec(stdout)?.[1];
+      expect(version, stdout).toBeDefined();
+      expect(c.services["victoria-metrics"]!.image).toBe(`victoriametrics/victoria-metrics:v${version}`);
+    }
   });
 
   it("every service is in the ha profile, with a health check; every piece of state is a named volume", async () => {
