@@ -8,13 +8,16 @@
 #   smt-monitor-local/prometheus:bookworm  that base + Debian's prometheus (the version npm test runs)
 #   smt-monitor-local/alertmanager:bookworm  that base + Debian's prometheus-alertmanager
 #   smt-monitor-local/victoria-metrics:bookworm, smt-monitor-local/postgres:bookworm  that base + Debian's
-#                                          victoria-metrics and postgresql-15 (docker-compose.ha.yml)
+#                                          victoria-metrics and postgresql-15 (docker-compose.ha.yml), with
+#                                          --ha only: the single stack and the suite need neither, and CI
+#                                          would pay two image builds for nothing it runs
 #   smt-monitor:local, smt-monitor:demo-local  the project's Dockerfile (targets runtime and demo) with
 #                                          NODE_IMAGE=smt-monitor-local/node:$NODE_VERSION
 #
 # Each image carries the hash of its inputs (its Dockerfile and the files it copies, its build
 # arguments, the ID of the image it starts from) in the label org.smt-monitor.inputs; an image whose
 # label matches is left alone. --rebuild builds everything again (e.g. for Debian's point releases).
+# Usage: scripts/container-images.sh [--rebuild] [--ha]
 # The machine's CA bundle reaches npm inside the build as a BuildKit secret, never as a layer.
 #
 # Needs a running Docker engine (scripts/setup.sh starts one) and root for debootstrap.
@@ -34,7 +37,17 @@ VICTORIA_METRICS=smt-monitor-local/victoria-metrics:$SUITE
 POSTGRES=smt-monitor-local/postgres:$SUITE
 
 rebuild=false
-[ "${1:-}" = "--rebuild" ] && rebuild=true
+ha=false
+for arg in "$@"; do
+  case $arg in
+    --rebuild) rebuild=true ;;
+    --ha) ha=true ;;
+    *)
+      echo "container-images.sh: unknown argument $arg (expected --rebuild or --ha)" >&2
+      exit 2
+      ;;
+  esac
+done
 
 # Debian's client speaks BuildKit (needed for --secret) to Debian's engine by itself; a newer client
 # without the buildx plugin would refuse BuildKit.
@@ -170,7 +183,9 @@ build_base
 build_node
 build_debian_package_image "$PROMETHEUS" deploy/images/prometheus
 build_debian_package_image "$ALERTMANAGER" deploy/images/alertmanager
-build_debian_package_image "$VICTORIA_METRICS" deploy/images/victoria-metrics
-build_debian_package_image "$POSTGRES" deploy/images/postgres
+if [ "$ha" = true ]; then
+  build_debian_package_image "$VICTORIA_METRICS" deploy/images/victoria-metrics
+  build_debian_package_image "$POSTGRES" deploy/images/postgres
+fi
 build_project
 log "images ready in $((SECONDS - started)) s"
