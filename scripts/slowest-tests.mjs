@@ -39,7 +39,9 @@ if (existsSync(cpuDir)) {
 const all = report.testResults.map((r) => {
   const name = r.name.startsWith(root) ? r.name.slice(root.length) : r.name;
   const c = cpu.get(name);
-  return { name, ms: r.endTime - r.startTime, worker: c?.worker, children: c?.children, total: c ? c.worker + c.children : undefined };
+  // The wall time from test/support/cpu-usage.ts when there is one: it includes the file's beforeAll.
+  const ms = c?.wall !== undefined ? c.wall * 1000 : r.endTime - r.startTime;
+  return { name, ms, worker: c?.worker, children: c?.children, total: c ? c.worker + c.children : undefined };
 });
 const seconds = (x) => (x === undefined ? "?" : x.toFixed(1)).padStart(7);
 const row = (f) => `${(f.ms / 1000).toFixed(1).padStart(8)} s ${seconds(f.total)} ${seconds(f.worker)} ${seconds(f.children)}  ${f.name}\n`;

@@ -34,6 +34,8 @@ function cpuSeconds(): CpuSeconds {
 }
 
 const start = cpuSeconds();
+/** The file's wall-clock time from the same start: vitest's JSON report leaves out the time before the first test (beforeAll). */
+const startedAt = Date.now();
 
 let filepath: string | undefined;
 beforeEach(({ task }) => {
@@ -46,6 +48,6 @@ afterAll(() => {
   const file = relative(process.cwd(), filepath);
   const dir = join(process.cwd(), ".test-report", "cpu");
   mkdirSync(dir, { recursive: true });
-  const record = { file, worker: end.worker - start.worker, children: end.children - start.children };
+  const record = { file, worker: end.worker - start.worker, children: end.children - start.children, wall: (Date.now() - startedAt) / 1000 };
   writeFileSync(join(dir, `${file.replaceAll("/", "_")}.json`), JSON.stringify(record));
 });
