@@ -45,6 +45,8 @@ export default defineConfig({
     sequence: { sequencer: MinuteBoundFirst },
     // One folder per run for what files build once and share (test/support/shared-build.ts).
     globalSetup: ["test/support/global-setup.ts"],
+    // Each file's CPU seconds (its worker and the processes it started) into .test-report/cpu/.
+    setupFiles: ["test/support/cpu-usage.ts"],
     // The JSON report feeds scripts/slowest-tests.mjs (printed at the end of .ci/run).
     reporters: ["default", ["json", { outputFile: ".test-report/vitest.json" }]],
   },

@@ -11,7 +11,8 @@ import { PROMETHEUS_DATASOURCE_UID } from "../src/dashboards/dashboard-kit.js";
 import { dashboardProblems, dashboardSchema, type GrafanaDashboard, type GrafanaPanel } from "../src/dashboards/dashboard-schema.js";
 import { SERVICE_DETAIL_PANEL_SERVICES } from "../src/dashboards/service-detail.js";
 import { renderDashboard, smtDashboards } from "../src/dashboards/smt-dashboards.js";
-import { SERVICES, ZONE, dashboardYear, writeDashboardYear } from "./support/dashboard-year.js";
+import { SERVICES, ZONE, dashboardYear, dashboardYearInputs, writeDashboardYear } from "./support/dashboard-year.js";
+import { machineCached } from "./support/machine-cache.js";
 import { instantQuery, rangeQuery, startPrometheus, type PrometheusServer } from "./support/prometheus-server.js";
 
 const run = promisify(execFile);
@@ -118,15 +119,18 @@ const dir = mkdtempSync(join(tmpdir(), "smt-dashboards-"));
 
 describe("against a real Prometheus holding a backfilled year", () => {
   beforeAll(async () => {
-    const inputs = writeDashboardYear(year, (i) => join(dir, `part-${i}.om`));
     const data = join(dir, "data");
-    // One promtool per part, in parallel; overlapping blocks are fine for Prometheus 2.42.
-    await Promise.all(
-      inputs.map((input) =>
-        run("promtool", ["tsdb", "create-blocks-from", "openmetrics", "--max-block-duration=10000h", input, data], { maxBuffer: 64 << 20 }),
-      ),
-    );
-    for (const input of inputs) rmSync(input);
+    // The year's blocks are kept on the machine between runs (test/support/machine-cache.ts).
+    await machineCached("dashboard-year", dashboardYearInputs(year), data, async (out) => {
+      const inputs = writeDashboardYear(year, (i) => join(dir, `part-${i}.om`));
+      // One promtool per part, in parallel; overlapping blocks are fine for Prometheus 2.42.
+      await Promise.all(
+        inputs.map((input) =>
+          run("promtool", ["tsdb", "create-blocks-from", "openmetrics", "--max-block-duration=10000h", input, out], { maxBuffer: 64 << 20 }),
+        ),
+      );
+      for (const input of inputs) rmSync(input);
+    });
     prometheus = await startPrometheus({ dir, dataDir: data });
   }, 300_000);
 

@@ -1,9 +1,10 @@
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { linkContents, machineCached } from "./machine-cache.js";
 import { ROOT } from "./report-cli.js";
 import { startPrometheus, type PrometheusServer } from "./prometheus-server.js";
 import { sharedBuild } from "./shared-build.js";
@@ -22,7 +23,10 @@ type Timed = <T>(name: string, f: () => Promise<T> | T) => Promise<T>;
  * The blocks of a schedule are built once per vitest run (test/support/shared-build.ts): the files
  * that backfill the same schedule (report-accuracy and committee-report) share them, and each gets
  * its own folder with hard links of the blocks (which no Prometheus changes in place) and its own
- * Prometheus. `extraOpenMetrics` writes more series into the caller's folder (OpenMetrics files,
+ * Prometheus. The blocks are also kept on the machine between runs (test/support/machine-cache.ts,
+ * keyed by the schedule, the generator's and the rule file's contents and the tools' versions), so a
+ * later run, a fresh clone too, links them instead of running promtool (about 45 CPU-s a schedule).
+ * `extraOpenMetrics` writes more series into the caller's folder (OpenMetrics files,
  * turned into blocks there): series the recording rules do not read, such as the energy-data ones.
  */
 export async function backfilledMarch2026(
@@ -33,9 +37,19 @@ export async function backfilledMarch2026(
   const key = createHash("sha256").update(JSON.stringify(schedule)).digest("hex").slice(0, 16);
   const shared = await timed("backfill (shared, once per run)", () =>
     sharedBuild(`march-2026-${key}`, async (work) => {
-      const input = join(work, "exporters.om.txt");
-      await timed("generate", () => writeSyntheticOpenMetrics(schedule, input));
-      await backfill(work, [input], timed);
+      // Kept on the machine between runs (test/support/machine-cache.ts), keyed by all it depends on.
+      const how = await machineCached("backfilled-march-2026", backfillInputs(schedule), join(work, "data"), async (data) => {
+        const scratch = mkdtempSync(join(tmpdir(), "smt-backfill-build-"));
+        try {
+          const input = join(scratch, "exporters.om.txt");
+          await timed("generate", () => writeSyntheticOpenMetrics(schedule, input));
+          await backfill(scratch, [input], timed);
+          linkBlocks(scratch, data);
+        } finally {
+          rmSync(scratch, { recursive: true, force: true });
+        }
+      });
+      await timed(`blocks ${how}`, () => undefined);
     }),
   );
   const dir = mkdtempSync(join(tmpdir(), "smt-backfill-"));
@@ -45,6 +59,26 @@ export async function backfilledMarch2026(
   const truth = await timed("ground truth", () => syntheticGroundTruth(schedule));
   const prometheus = await timed("start prometheus", () => startPrometheus({ dir }));
   return { dir, prometheus, truth };
+}
+
+/** The rule file the backfill evaluates (ROOT-relative, the path promtool is given). */
+const RULE_FILE = "prometheus/rules/smt-availability.rules.yml";
+
+/**
+ * Everything the backfilled blocks depend on, for the machine's cache: the schedule, the generator
+ * and this file, the rule file, the versions of promtool, Prometheus, Node (its time zone data) and luxon.
+ */
+function backfillInputs(schedule: SyntheticSchedule): string[] {
+  const version = (tool: string) => execFileSync(tool, ["--version"], { encoding: "utf8" });
+  return [
+    JSON.stringify(schedule),
+    ...["test/support/synthetic-month.ts", "test/support/backfilled-month.ts", RULE_FILE].map((f) => readFileSync(join(ROOT, f), "utf8")),
+    version("promtool"),
+    version("prometheus"),
+    process.version,
+    JSON.stringify(process.versions),
+    readFileSync(join(ROOT, "node_modules", "luxon", "package.json"), "utf8"),
+  ];
 }
 
 /**
@@ -70,7 +104,7 @@ async function backfill(dir: string, openMetrics: string[], timed: Timed): Promi
           "--end=2026-04-01T07:00:00Z",
           `--output-dir=${rulesOut}`,
           "--max-block-duration=162h",
-          "prometheus/rules/smt-availability.rules.yml",
+          RULE_FILE,
         ],
         { cwd: ROOT, maxBuffer: 16 << 20 },
       ),
@@ -93,14 +127,9 @@ function linkBlocks(from: string, to: string): void {
   const data = join(from, "data");
   mkdirSync(to, { recursive: true });
   for (const entry of readdirSync(data, { withFileTypes: true })) {
-    if (entry.isDirectory() && existsSync(join(data, entry.name, "meta.json"))) linkTree(join(data, entry.name), join(to, entry.name));
-  }
-}
-
-function linkTree(from: string, to: string): void {
-  mkdirSync(to);
-  for (const entry of readdirSync(from, { withFileTypes: true })) {
-    if (entry.isDirectory()) linkTree(join(from, entry.name), join(to, entry.name));
-    else linkSync(join(from, entry.name), join(to, entry.name));
+    if (entry.isDirectory() && existsSync(join(data, entry.name, "meta.json"))) {
+      mkdirSync(join(to, entry.name));
+      linkContents(join(data, entry.name), join(to, entry.name));
+    }
   }
 }

@@ -1,4 +1,6 @@
-import { closeSync, openSync, writeSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
+import { join } from "node:path";
 import { DateTime } from "luxon";
 import type { Service } from "../../src/config/services.js";
 import { MINUTE_STATE_SERIES, availabilityRatioSeries } from "../../src/rules/availability-rules.js";
@@ -133,6 +135,24 @@ class OpenMetricsFile {
  * Writes the year into several OpenMetrics files (so promtool can turn them into blocks in
  * parallel); returns their paths.
  */
+/**
+ * Everything writeDashboardYear's blocks depend on, for the machine's cache (test/support/machine-cache.ts):
+ * this file, the year's "now", the rule series names it writes, the versions of promtool, Node (its
+ * time zone data) and luxon.
+ */
+export function dashboardYearInputs(year: DashboardYear): string[] {
+  return [
+    readFileSync(join(import.meta.dirname, "dashboard-year.ts"), "utf8"),
+    String(year.nowMs),
+    JSON.stringify(MINUTE_STATE_SERIES),
+    availabilityRatioSeries("1d"),
+    availabilityRatioSeries("30d"),
+    execFileSync("promtool", ["--version"], { encoding: "utf8" }),
+    JSON.stringify(process.versions),
+    readFileSync(join(import.meta.dirname, "..", "..", "node_modules", "luxon", "package.json"), "utf8"),
+  ];
+}
+
 export function writeDashboardYear(year: DashboardYear, pathOf: (part: number) => string): string[] {
   const { nowMs, fromMs } = year;
   const lastMinute = (t: number) => Math.floor((t - 70_000 - GROUP_OFFSET_MS) / MINUTE) * MINUTE; // last minute recorded by now
