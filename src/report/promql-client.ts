@@ -53,8 +53,11 @@ export const DEFAULT_PROMETHEUS_ANSWER_BYTES = 64 * MiB;
 export const MAX_PROMETHEUS_ANSWER_BYTES = 1024 * MiB;
 /** The default total time of one request, from connecting to the last byte of its answer. */
 export const DEFAULT_PROMQL_TIMEOUT_MS = 60_000;
-/** Prometheus refuses more than 11,000 points per series in one range query: a range is cut in requests of this many steps. */
-export const MAX_POINTS_PER_REQUEST = 10_000;
+/**
+ * Prometheus refuses a range query whose (end - start) / step exceeds 11,000 ("exceeded maximum
+ * resolution of 11,000 points per timeseries"): a range is cut in requests of this many steps.
+ */
+export const MAX_POINTS_PER_REQUEST = 11_000;
 
 export interface PromqlClientOptions {
   /** The total time one request may take, from connecting to the last byte of its answer. */
