@@ -31,15 +31,24 @@ function cpuOfRun(command, args) {
 const cases = [
   ["smt-monitor exporter, a config that is not a mapping (exit 2)", process.execPath, [CLI, "exporter", "--config", notAMapping]],
   ["smt-monitor --version", process.execPath, [CLI, "--version"]],
+  // start-up of the report (src/cli/lazy-commands.ts loads only its command): Prometheus refuses the connection
+  ["smt-monitor report, Prometheus unreachable (exit 1)", process.execPath, [CLI, "report", "--prometheus", "http://127.0.0.1:1", "--month", "2026-03"]],
   ["blackbox_exporter, a config that is not a mapping (exit 1)", BLACKBOX, [`--config.file=${notAMapping}`, "--web.listen-address=127.0.0.1:0"]],
   ["blackbox_exporter --version", BLACKBOX, ["--version"]],
 ];
 if (opts.baseline) {
-  cases.splice(1, 0, [
-    `baseline ${opts.baseline}: exporter, a config that is not a mapping`,
-    process.execPath,
-    [join(opts.baseline, "dist", "cli", "main.js"), "exporter", "--config", notAMapping],
-  ]);
+  const baselineCli = join(opts.baseline, "dist", "cli", "main.js");
+  cases.splice(
+    1,
+    0,
+    [`baseline ${opts.baseline}: exporter, a config that is not a mapping`, process.execPath, [baselineCli, "exporter", "--config", notAMapping]],
+    [`baseline ${opts.baseline}: --version`, process.execPath, [baselineCli, "--version"]],
+    [
+      `baseline ${opts.baseline}: report, Prometheus unreachable`,
+      process.execPath,
+      [baselineCli, "report", "--prometheus", "http://127.0.0.1:1", "--month", "2026-03"],
+    ],
+  );
 }
 console.log(`start-up CPU, median of ${opts.runs} runs; ${machineDescription()}`);
 const rows = [["case", "CPU s (median)", "min", "max"]];

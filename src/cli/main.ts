@@ -1,16 +1,8 @@
 #!/usr/bin/env node
 import { Command } from "commander";
 import { VERSION } from "../version.js";
-import { registerCheckConfig } from "./check-config-command.js";
 import { usageExitCode } from "./command-failure.js";
-import { registerDemo } from "./demo-command.js";
-import { registerExporter } from "./exporter-command.js";
-import { registerMaintenance } from "./maintenance-command.js";
-import { registerNotifier } from "./notifier-command.js";
-import { registerProbe } from "./probe-command.js";
-import { registerReport } from "./report-command.js";
-import { registerSimulate } from "./simulate-command.js";
-import { registerStatus } from "./status-command.js";
+import { registerCommands } from "./lazy-commands.js";
 
 const EXIT_CODES_HELP = '\nExit codes (every command): 0 ok, 1 runtime failure, 2 usage or config error; see README.md "Exit codes".\n';
 
@@ -24,15 +16,8 @@ const program = new Command()
   .configureOutput({ outputError: (text, write) => write(`${text.trimEnd()} (see --help)\n`) })
   .addHelpText("after", EXIT_CODES_HELP);
 
-registerExporter(program);
-registerProbe(program);
-registerCheckConfig(program);
-registerMaintenance(program);
-registerNotifier(program);
-registerReport(program);
-registerStatus(program);
-registerSimulate(program);
-registerDemo(program);
+// only the module of the command that runs is loaded (src/cli/lazy-commands.ts)
+await registerCommands(program, process.argv.slice(2));
 
 // `smt-monitor COMMAND --version` is answered by the program's own --version (commander reads its
 // options after a subcommand too); every command's --help ends with the exit codes.

@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { MiB } from "../config/byte-count.js";
+import { MiB } from "../config/byte-units.js";
 import { ConfigError } from "../config/errors.js";
 import { REPORT_FORMATS } from "../report/report-format.js";
 import { MonthUnavailableError } from "../report/monthly-report.js";
@@ -95,10 +95,8 @@ export function registerReport(program: Command): void {
       const recoveryMinutes = Number(opts.recoveryMinutes);
       if (!Number.isInteger(recoveryMinutes) || recoveryMinutes < 1)
         return fail(`--recovery-minutes: expected a whole number of minutes of at least 1, got "${opts.recoveryMinutes}"`, 2);
+      // each module loaded only when this run needs it (start-up is most of a month's report: docs/performance.md)
       const { committeeMonthReport, committeeYearReport, reportYear } = await import("../report/committee-report.js");
-      const { formatCommitteeMonth, formatCommitteeYear } = await import("../report/committee-format.js");
-      const { committeeMonthHtml, committeeYearHtml } = await import("../report/committee-html.js");
-      const { loadReportSettings } = await import("../report/report-config.js");
       let notices: NoticeStoreReader | undefined;
       // Progress for long runs: a year always, a month when stderr is a terminal.
       const progress = (line: string) => process.stderr.write(`smt-monitor report: ${line}\n`);
@@ -108,7 +106,7 @@ export function registerReport(program: Command): void {
         const month = opts.month === "current" ? monthToDate(nowMs) : opts.month !== undefined ? reportMonth(opts.month) : undefined;
         if (opts.year !== undefined) reportYear(opts.year);
         const configFile = opts["config.file"] ?? opts.config;
-        const config = configFile ? loadReportSettings(configFile) : undefined;
+        const config = configFile ? (await import("../report/report-config.js")).loadReportSettings(configFile) : undefined;
         const prometheus = new PromqlClient(opts.prometheus, { timeoutMs: timeoutSeconds * 1000, maxAnswerBytes: maxAnswerMib * MiB });
         if (opts.notices) {
           const { NoticeStoreReader } = await import("../notices/notice-store.js");
@@ -130,18 +128,15 @@ export function registerReport(program: Command): void {
           audience,
         };
         let text: string;
+        const html = opts.format === "html" ? await import("../report/committee-html.js") : undefined;
+        const textFormat = html ? undefined : await import("../report/committee-format.js");
+        const format = opts.format as Exclude<(typeof COMMITTEE_FORMATS)[number], "html">;
         if (month) {
           const report = await committeeMonthReport(month, sources, { ...settings, now: () => nowMs, progress: process.stderr.isTTY ? progress : undefined });
-          text =
-            opts.format === "html"
-              ? committeeMonthHtml(report, Date.now())
-              : formatCommitteeMonth(report, opts.format as Exclude<(typeof COMMITTEE_FORMATS)[number], "html">);
+          text = html ? html.committeeMonthHtml(report, Date.now()) : textFormat!.formatCommitteeMonth(report, format);
         } else {
           const report = await committeeYearReport(opts.year!, sources, { ...settings, now: () => nowMs, progress });
-          text =
-            opts.format === "html"
-              ? committeeYearHtml(report, Date.now())
-              : formatCommitteeYear(report, opts.format as Exclude<(typeof COMMITTEE_FORMATS)[number], "html">);
+          text = html ? html.committeeYearHtml(report, Date.now()) : textFormat!.formatCommitteeYear(report, format);
         }
         if (opts.output) {
           writeFileSync(opts.output, text);

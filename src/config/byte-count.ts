@@ -1,14 +1,8 @@
 import { z } from "zod";
 
-export const KiB = 1 << 10;
-export const MiB = 1 << 20;
+import { formatByteLimit, MiB } from "./byte-units.js";
 
-/** "64 MiB", "64 KiB" or "1000 bytes": a limit as people wrote it. */
-export function formatByteLimit(bytes: number): string {
-  if (bytes >= MiB && bytes % MiB === 0) return `${bytes / MiB} MiB`;
-  if (bytes >= KiB && bytes % KiB === 0) return `${bytes / KiB} KiB`;
-  return `${bytes} bytes`;
-}
+export { KiB, MiB, formatByteLimit } from "./byte-units.js";
 
 /** The default of a probe step's max_body_bytes and of an FTPS probe's download.max_bytes. */
 export const DEFAULT_PROBE_BODY_BYTES = MiB;

@@ -4,6 +4,7 @@ import { durationSchema } from "./schema-parts.js";
 import { DEFAULT_MAINTENANCE_SERVICES, SERVICES } from "./services.js";
 import { isValidTimeZone, parseCalendarDateTime, parseCivilDate, parseTimeOfDay } from "../maintenance/wall-clock-time.js";
 import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
+import { DEFAULT_MAINTENANCE_EXCLUDE_POLICY, MAINTENANCE_EXCLUDE_POLICIES, WEEKDAYS, type Weekday } from "./maintenance-names.js";
 
 /**
  * The `maintenance:` section of the exporter config: SMT's planned maintenance, which the
@@ -11,17 +12,13 @@ import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
  * src/maintenance/maintenance-calendar.ts.
  */
 
-export const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
-
-/**
- * What the availability figures exclude (docs/maintenance.md, "Reserved windows and planned
- * maintenance"): `announced` only the minutes of planned maintenance (`planned:`, announced or to
- * be announced to the market); `reserved` also every reserved window (`recurring:`), announced or not.
- */
-export const MAINTENANCE_EXCLUDE_POLICIES = ["announced", "reserved"] as const;
-export type MaintenanceExcludePolicy = (typeof MAINTENANCE_EXCLUDE_POLICIES)[number];
-export const DEFAULT_MAINTENANCE_EXCLUDE_POLICY: MaintenanceExcludePolicy = "announced";
+export {
+  DEFAULT_MAINTENANCE_EXCLUDE_POLICY,
+  MAINTENANCE_EXCLUDE_POLICIES,
+  WEEKDAYS,
+  type MaintenanceExcludePolicy,
+  type Weekday,
+} from "./maintenance-names.js";
 
 /** Windows must be shorter than a week (a longer one is almost certainly a typo). */
 export const MAX_WINDOW_MS = 7 * 86_400_000;

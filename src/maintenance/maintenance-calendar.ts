@@ -1,6 +1,6 @@
 import { holidayCalendar, type Holidays } from "./ercot-holidays.js";
 import type { MaintenanceConfig, Weekday } from "../config/maintenance-schema.js";
-import { WEEKDAYS } from "../config/maintenance-schema.js";
+import { WEEKDAYS } from "../config/maintenance-names.js";
 import type { Service } from "../config/services.js";
 import { addBusinessDays, businessDaysBefore, isBusinessDay } from "./business-days.js";
 import { mergeOccurrences, type MaintenanceOccurrence, type MaintenanceSource, type MaintenanceWindow } from "./maintenance-window.js";

@@ -4,6 +4,7 @@ import { fieldKey, field, type SourceRecord } from "./source-records.js";
 import { readSourceText, sourceRecords, SourceReadError, type FeedLocation } from "./figure-source.js";
 import { armTimer } from "../scheduler/timer.js";
 import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
+import { ISSUE_SERVICES, type IssueKind, type IssueService } from "./issue-names.js";
 
 /**
  * Market issues and change requests (SLO document 3.4 to 7.4: the JDOA reviews those brought forth
@@ -13,10 +14,7 @@ import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
  * and reported with its line; the others are counted.
  */
 
-export const ISSUE_SERVICES = ["gui", "api", "ftps", "han", "call_center"] as const;
-export type IssueService = (typeof ISSUE_SERVICES)[number];
-export const ISSUE_KINDS = ["issue", "change_request"] as const;
-export type IssueKind = (typeof ISSUE_KINDS)[number];
+export { ISSUE_KINDS, ISSUE_SERVICES, type IssueKind, type IssueService } from "./issue-names.js";
 
 /** Titles longer than this are bad rows (a feed that pastes a whole description is wrong). */
 export const MAX_TITLE_LENGTH = 300;

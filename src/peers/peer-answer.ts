@@ -4,7 +4,7 @@
  * keep us forever, and reading "until the end" lets a peer that never stops fill the memory; so
  * every client of a peer reads through here and gets one of two clear errors instead.
  */
-import { formatByteLimit } from "../config/byte-count.js";
+import { formatByteLimit } from "../config/byte-units.js";
 
 /** The peer's answer was too large or not complete in time; the message is meant for the user. */
 export class PeerAnswerError extends Error {

@@ -23,9 +23,10 @@ import { PromqlFetcher, type InstantNeed, type PromqlNeed } from "./promql-fetch
 import { reportMonth, ReportUsageError, type ReportMonth } from "./report-month.js";
 import { judgedBy, objectiveMet, type ServiceAvailability } from "./service-availability.js";
 import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
-import type { ObjectiveEntry } from "../config/objectives-schema.js";
 import { maintenanceCalendar } from "../maintenance/maintenance-calendar.js";
-import { maintenanceConfig } from "../config/maintenance-schema.js";
+import { DEFAULT_MAINTENANCE_EXCLUDE_POLICY } from "../config/maintenance-names.js";
+import type { MaintenanceConfig } from "../config/maintenance-schema.js";
+import type { ObjectiveEntry } from "../config/objectives-schema.js";
 import type { IssuesFeedRead } from "../market-figures/market-issues.js";
 import { issuesSection, type IssuesSection } from "./issues-report.js";
 import {
@@ -247,8 +248,22 @@ export interface CommitteeSettings {
   calendar?: BusinessDayCalendar;
 }
 
+/**
+ * The `maintenance:` section's defaults (`maintenanceConfig.parse({})`, checked equal by
+ * test/cli-lazy-commands.test.ts), written out: parsing them would load the config schema (zod)
+ * in every `report` run (docs/performance.md, "Start-up").
+ */
+export const PLAIN_MAINTENANCE_CONFIG: MaintenanceConfig = {
+  time_zone: CENTRAL_TIME_ZONE,
+  exclude: DEFAULT_MAINTENANCE_EXCLUDE_POLICY,
+  recurring: [],
+  planned: [],
+  holiday_set: "ercot",
+  holidays: [],
+};
+
 /** The default calendar (ERCOT business days: the `ercot` holiday set, Central time) when the report has no config. */
-const PLAIN_BUSINESS_DAYS: BusinessDayCalendar = maintenanceCalendar(maintenanceConfig.parse({}));
+const PLAIN_BUSINESS_DAYS: BusinessDayCalendar = maintenanceCalendar(PLAIN_MAINTENANCE_CONFIG);
 
 /** The frame of a period starting on `firstDay` ("YYYY-MM-DD") for an audience. Pure. */
 export function reportFrame(audience: Audience, objectives: readonly ObjectiveEntry[], firstDay: string): ReportFrame {

@@ -1,5 +1,6 @@
 import { DateTime } from "luxon";
-import { ISSUE_SERVICES, type IssueKind, type IssueService, type IssuesFeedRead } from "../market-figures/market-issues.js";
+import { ISSUE_SERVICES, type IssueKind, type IssueService } from "../market-figures/issue-names.js";
+import type { IssuesFeedRead } from "../market-figures/market-issues.js";
 import { CENTRAL_TIME_ZONE } from "../maintenance/central-time.js";
 
 /**

@@ -1,5 +1,6 @@
-import { request } from "undici";
-import { MiB } from "../config/byte-count.js";
+import { request as httpRequest, type IncomingMessage } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { MiB } from "../config/byte-units.js";
 import { answerTooSlow, PeerAnswerError, readPeerAnswer } from "../peers/peer-answer.js";
 
 /**
@@ -52,8 +53,11 @@ export const DEFAULT_PROMETHEUS_ANSWER_BYTES = 64 * MiB;
 export const MAX_PROMETHEUS_ANSWER_BYTES = 1024 * MiB;
 /** The default total time of one request, from connecting to the last byte of its answer. */
 export const DEFAULT_PROMQL_TIMEOUT_MS = 60_000;
-/** Prometheus refuses more than 11,000 points per series in one range query: a range is cut in requests of this many steps. */
-export const MAX_POINTS_PER_REQUEST = 10_000;
+/**
+ * Prometheus refuses a range query whose (end - start) / step exceeds 11,000 ("exceeded maximum
+ * resolution of 11,000 points per timeseries"): a range is cut in requests of this many steps.
+ */
+export const MAX_POINTS_PER_REQUEST = 11_000;
 
 export interface PromqlClientOptions {
   /** The total time one request may take, from connecting to the last byte of its answer. */
@@ -152,14 +156,24 @@ export class PromqlClient {
     const url = new URL(`${this.base.pathname.replace(/\/+$/, "")}${apiPath}`, this.base);
     const deadline = AbortSignal.timeout(this.timeoutMs);
     try {
-      const res = await request(url, {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-        body: new URLSearchParams({ ...form, timeout: `${Math.ceil(this.timeoutMs / 1000)}s` }).toString(),
-        signal: deadline,
+      const body = new URLSearchParams({ ...form, timeout: `${Math.ceil(this.timeoutMs / 1000)}s` }).toString();
+      // node:http(s) with Node's keep-alive agents: undici's module alone costs the CLI 0.2 CPU-s to load (docs/performance.md)
+      const res = await new Promise<IncomingMessage>((resolve, reject) => {
+        const send = url.protocol === "https:" ? httpsRequest : httpRequest;
+        const req = send(
+          url,
+          {
+            method: "POST",
+            headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json", "content-length": Buffer.byteLength(body) },
+            signal: deadline,
+          },
+          resolve,
+        );
+        req.once("error", reject);
+        req.end(body);
       });
-      const bytes = await readPeerAnswer(res.body, { what: "Prometheus answer", maxBytes: this.maxAnswerBytes, signal: deadline, deadlineMs: this.timeoutMs });
-      return { status: res.statusCode, text: bytes.toString("utf8") };
+      const bytes = await readPeerAnswer(res, { what: "Prometheus answer", maxBytes: this.maxAnswerBytes, signal: deadline, deadlineMs: this.timeoutMs });
+      return { status: res.statusCode ?? 0, text: bytes.toString("utf8") };
     } catch (err) {
       if (err instanceof PeerAnswerError) throw new PromqlError(err.kind, `${err.message} (from ${this.base.href})`);
       if (deadline.aborted) throw new PromqlError("deadline", `${answerTooSlow("Prometheus answer", this.timeoutMs).message} (from ${this.base.href})`);

@@ -1,4 +1,4 @@
-import { seriesKey, type InstantSample, type PromqlClient, type RangeSeries } from "./promql-client.js";
+import { MAX_POINTS_PER_REQUEST, seriesKey, type InstantSample, type PromqlClient, type RangeSeries } from "./promql-client.js";
 
 /**
  * The fetch step of a report: sections say which queries they need (PromqlNeed, plain data), this
@@ -34,10 +34,11 @@ export interface PromqlFetched {
 }
 
 /**
- * At most this many requests of a report run at once: Prometheus evaluates them in parallel, and
- * the answers held at once stay at most twice the byte cap (as before the fetch step).
+ * At most this many requests of a report run at once, counting each request of a long range (cut in
+ * MAX_POINTS_PER_REQUEST steps) on its own: Prometheus evaluates them in parallel while the report
+ * reads the answers, and the answers held at once stay at most this many times the byte cap.
  */
-export const REPORT_FETCH_CONCURRENCY = 2;
+export const REPORT_FETCH_CONCURRENCY = 4;
 
 const instantKey = (n: InstantNeed) => `${n.timeMs}\n${n.query}`;
 /** Ranges that can share a request: same query, same step, steps on the same grid. */
@@ -101,11 +102,14 @@ export class PromqlFetcher {
     const plan = planFetch(needs);
     const instants = new Map<string, InstantSample[]>();
     const ranges = new Map<string, Required<MergedRange>>();
+    const parts = plan.ranges.map((r) => this.rangeParts(r));
+    // one job per request: the chunks of a long range run side by side like the other requests
     const jobs: (() => Promise<void>)[] = [
-      ...plan.ranges.map((r) => async () => void ranges.set(rangeGroup({ ...r, kind: "range" }), await this.range(r))),
+      ...parts.flatMap((p) => p.chunks.map((c) => async () => void (c.series = await this.client.range(p.range.query, c.startMs, c.endMs, p.range.stepMs)))),
       ...plan.instants.map((n) => async () => void instants.set(instantKey(n), await this.client.instant(n.query, n.timeMs))),
     ];
     await runLimited(jobs, REPORT_FETCH_CONCURRENCY);
+    for (const p of parts) ranges.set(rangeGroup({ ...p.range, kind: "range" }), { ...p.range, series: joinSeries(p.kept, p.chunks) });
     for (const [group, r] of ranges) this.held.set(group, r);
     return {
       instant(need) {
@@ -121,25 +125,63 @@ export class PromqlFetcher {
     };
   }
 
-  /** One merged range: the steps the held range of its group has already, and a request for the others. */
-  private async range(r: MergedRange): Promise<Required<MergedRange>> {
+  /**
+   * One merged range: the steps the held range of its group has already (kept), and the requests of
+   * the others, MAX_POINTS_PER_REQUEST steps each (chunks, fetched by the caller).
+   */
+  private rangeParts(r: MergedRange): { range: MergedRange; kept: RangeSeries[]; chunks: RangeChunk[] } {
     const held = this.held.get(rangeGroup({ ...r, kind: "range" }));
     const heldLast = held ? lastStep(held) : undefined;
     if (!held || heldLast === undefined || r.startMs < held.startMs || r.startMs > heldLast + r.stepMs) {
-      return { ...r, series: await this.client.range(r.query, r.startMs, r.endMs, r.stepMs) };
+      return { range: r, kept: [], chunks: rangeChunks(r.startMs, r.endMs, r.stepMs) };
     }
     const kept = sliceSeries(held.series, r.startMs, r.endMs);
-    if (r.endMs < heldLast + r.stepMs) return { ...r, series: kept };
-    const fresh = await this.client.range(r.query, heldLast + r.stepMs, r.endMs, r.stepMs);
-    // the few held steps go into the fresh series (never the other way: held series may be shared)
-    const byLabels = new Map(fresh.map((s) => [seriesKey(s.metric), s]));
-    for (const s of kept) {
-      const target = byLabels.get(seriesKey(s.metric));
-      if (!target) byLabels.set(seriesKey(s.metric), s);
-      else for (const [t, v] of s.points) target.points.set(t, v);
-    }
-    return { ...r, series: [...byLabels.values()] };
+    if (r.endMs < heldLast + r.stepMs) return { range: r, kept, chunks: [] };
+    return { range: r, kept, chunks: rangeChunks(heldLast + r.stepMs, r.endMs, r.stepMs) };
   }
+}
+
+/** One request of a range: its first and last step, and what it answered. */
+interface RangeChunk {
+  startMs: number;
+  endMs: number;
+  series?: RangeSeries[];
+}
+
+/** [startMs, endMs] at stepMs cut in requests of MAX_POINTS_PER_REQUEST steps, as PromqlClient.range would. Pure. */
+export function rangeChunks(startMs: number, endMs: number, stepMs: number): RangeChunk[] {
+  const steps = Math.floor((endMs - startMs) / stepMs) + 1;
+  const chunks: RangeChunk[] = [];
+  for (let first = 0; first < steps; first += MAX_POINTS_PER_REQUEST) {
+    const last = Math.min(steps - 1, first + MAX_POINTS_PER_REQUEST - 1);
+    chunks.push({ startMs: startMs + first * stepMs, endMs: startMs + last * stepMs });
+  }
+  return chunks;
+}
+
+/**
+ * The series of a range from the held steps it keeps and its requests, joined by their labels. The
+ * kept points go into fresh series (never the other way: held series may be shared with the
+ * previous month's answers).
+ */
+function joinSeries(kept: readonly RangeSeries[], chunks: readonly RangeChunk[]): RangeSeries[] {
+  const fresh = chunks.flatMap((c) => c.series ?? []);
+  if (fresh.length === 0) return [...kept];
+  if (kept.length === 0 && chunks.length === 1) return fresh;
+  const byLabels = new Map<string, RangeSeries>();
+  for (const s of fresh) {
+    const key = seriesKey(s.metric);
+    const target = byLabels.get(key);
+    if (!target)
+      byLabels.set(key, s); // a request's own series: not shared, can take the others' points
+    else for (const [t, v] of s.points) target.points.set(t, v);
+  }
+  for (const s of kept) {
+    const target = byLabels.get(seriesKey(s.metric));
+    if (!target) byLabels.set(seriesKey(s.metric), s);
+    else for (const [t, v] of s.points) target.points.set(t, v);
+  }
+  return [...byLabels.values()];
 }
 
 /** The points of `series` in [startMs, endMs]; a series without any there is left out, as Prometheus does. Pure. */

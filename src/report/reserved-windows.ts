@@ -1,4 +1,4 @@
-import { MAINTENANCE_EXCLUDE_POLICIES, type MaintenanceExcludePolicy } from "../config/maintenance-schema.js";
+import { MAINTENANCE_EXCLUDE_POLICIES, type MaintenanceExcludePolicy } from "../config/maintenance-names.js";
 import { SERVICES, type Service } from "../config/services.js";
 import { EXCLUDE_POLICY_LABEL } from "../exporter/maintenance-metric-names.js";
 import { EXCLUDE_POLICY_SERIES, RESERVED_MINUTE_SERIES } from "../rules/availability-rules.js";
