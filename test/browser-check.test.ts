@@ -34,6 +34,15 @@ beforeAll(async () => {
   await startBrowsers([{ browser: "chromium", insecure_skip_verify: true }]);
 });
 
+/** The browser's Navigation Timing of the document a step loaded: first byte, then DOMContentLoaded, then load. */
+function expectNavigationTiming(result: ProbeResult, step: string): void {
+  const [ttfb, dcl, load] = (["ttfb", "dom_content_loaded", "load"] as const).map((t) => result.phases[`${step}:${t}`] ?? 0);
+  expect(ttfb, `${step}:ttfb`).toBeGreaterThan(0);
+  expect(dcl, `${step}:dom_content_loaded`).toBeGreaterThanOrEqual(ttfb!);
+  expect(load, `${step}:load`).toBeGreaterThanOrEqual(dcl!);
+  expect(load, `${step}:load`).toBeLessThan(TIMEOUT_S);
+}
+
 function portalConfig(timeoutSeconds: number): string {
   const steps = portalLoginSteps(sim) + PORTAL_USAGE_STEPS;
   return `checks:\n${portalBrowserCheck(sim, { name: "portal_usage", browser: "chromium", timeout: `${timeoutSeconds}s`, steps })}`;
@@ -55,7 +64,14 @@ describe("kind: browser (Chromium)", () => {
     results.push(result);
     expect(result.failure).toBeUndefined();
     expect(result.success).toBe(true);
-    expect(Object.keys(result.phases)).toEqual(["login_page", "user_id", "password", "log_in", "usage_table", "esiid_shown", "kwh_shown", "no_login_error"]);
+    const timed = (step: string) => [step, `${step}:ttfb`, `${step}:dom_content_loaded`, `${step}:load`];
+    expect(Object.keys(result.phases).sort()).toEqual(
+      [...timed("login_page"), "user_id", "password", ...timed("log_in"), "usage_table", "esiid_shown", "kwh_shown", "no_login_error"].sort(),
+    );
+    expectNavigationTiming(result, "login_page");
+    expectNavigationTiming(result, "log_in");
+    // The goto step waits for the load event: the browser's own load time is inside it.
+    expect(result.phases["login_page:load"]).toBeLessThanOrEqual(result.phases.login_page!);
     expect(result.log.join("\n")).toContain("step usage_table: found #usage-table");
   });
 

@@ -51,6 +51,8 @@ export interface BrowserSession {
   screenshot(maskSelectors: readonly string[], timeoutMs: number): Promise<Uint8Array>;
   /** The page's visible text now. */
   bodyText(): Promise<string>;
+  /** The page's own Navigation Timing of its current document (NAVIGATION_TIMING_EXPRESSION's answer, unchecked). */
+  navigationTiming(): Promise<unknown>;
   close(): Promise<void>;
 }
 

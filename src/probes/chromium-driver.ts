@@ -2,6 +2,7 @@ import { chromium, errors, type Browser, type Page } from "playwright-core";
 import { maskExpression } from "./browser-evidence.js";
 import { downloadExpression, downloadOutcome, type DownloadOutcome } from "./browser-download.js";
 import { firstLine, REQUEST_ABORTED, StepError, type BrowserDriver, type BrowserSession, type SessionOptions } from "./browser-driver.js";
+import { NAVIGATION_TIMING_EXPRESSION } from "./navigation-timing.js";
 
 /** Debian's Chromium (scripts/setup.sh installs it); SMT_CHROMIUM names another binary. Never a downloaded browser. */
 export const CHROMIUM_EXECUTABLE = process.env.SMT_CHROMIUM ?? "/usr/bin/chromium";
@@ -117,6 +118,10 @@ class ChromiumSession implements BrowserSession {
   async screenshot(maskSelectors: readonly string[], timeoutMs: number): Promise<Uint8Array> {
     await this.page.evaluate(maskExpression(maskSelectors));
     return this.page.screenshot({ type: "png", timeout: timeoutMs });
+  }
+
+  navigationTiming(): Promise<unknown> {
+    return this.page.evaluate(NAVIGATION_TIMING_EXPRESSION);
   }
 
   async bodyText(): Promise<string> {
