@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig, type ResolvedCheck } from "../src/config/load.js";
 import { ProbeMetrics } from "../src/exporter/probe-metrics.js";
-import { closeBrowsers, startBrowsers } from "../src/probes/browser-pool.js";
+import { browserMemoryRestarts, closeBrowsers, setBrowserMemoryLimit, startBrowsers } from "../src/probes/browser-pool.js";
+import { browserMemoryBytes, DEFAULT_BROWSER_MEMORY_LIMIT_MIB } from "../src/probes/browser-memory.js";
 import { CHROMIUM_EXECUTABLE } from "../src/probes/chromium-driver.js";
 import type { ProbeResult } from "../src/probes/probe.js";
 import { runCheck } from "../src/probes/run.js";
@@ -91,6 +92,31 @@ describe("kind: browser (Chromium)", () => {
       expect(result.durationSeconds).toBeLessThan(TIMEOUT_S + 1);
     });
   }
+
+  it("a browser over its memory bound is restarted once its page closes, and the next run passes", async () => {
+    // Its own check with a long timeout: the next run starts the browser again inside it, slow on a busy machine.
+    const file = join(dir, "memory.yml");
+    writeFileSync(file, portalConfig(30));
+    const patient = loadConfig(file).checks[0]!;
+    expect(browserMemoryBytes(CHROMIUM_EXECUTABLE)).toBeGreaterThan(1024 * 1024);
+    const restarts: string[] = [];
+    const before = browserMemoryRestarts("chromium");
+    setBrowserMemoryLimit(1, (kind) => restarts.push(kind));
+    try {
+      const over = await runCheck(patient);
+      expect(over.failure).toBeUndefined();
+      expect(restarts).toEqual(["chromium"]);
+      expect(browserMemoryRestarts("chromium")).toBe(before + 1);
+      // The browser's processes are gone until the next run starts a new one.
+      expect(browserMemoryBytes(CHROMIUM_EXECUTABLE)).toBe(0);
+    } finally {
+      setBrowserMemoryLimit(DEFAULT_BROWSER_MEMORY_LIMIT_MIB);
+    }
+    const next = await runCheck(patient);
+    expect(next.failure, next.failure?.message).toBeUndefined();
+    expect(browserMemoryBytes(CHROMIUM_EXECUTABLE)).toBeGreaterThan(0);
+    expect(browserMemoryRestarts("chromium")).toBe(before + 1);
+  });
 
   it("the password typed by fill is in no log line, metric or error", async () => {
     const password = readFileSync(sim.files.apiPassword, "utf8");

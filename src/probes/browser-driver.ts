@@ -14,6 +14,8 @@ export interface BrowserDriver {
   start(options: { ignoreHttpsErrors: boolean }): Promise<void>;
   /** Closes the browser process (shutdown). */
   close(): Promise<void>;
+  /** The resident memory of the browser's processes now (browser-memory.ts); undefined when none runs or it cannot be read. */
+  memoryBytes(): Promise<number | undefined>;
 }
 
 export interface SessionOptions {

@@ -3,6 +3,7 @@ import { maskExpression } from "./browser-evidence.js";
 import { downloadExpression, downloadOutcome, type DownloadOutcome } from "./browser-download.js";
 import { firstLine, REQUEST_ABORTED, StepError, type BrowserDriver, type BrowserSession, type SessionOptions } from "./browser-driver.js";
 import { NAVIGATION_TIMING_EXPRESSION } from "./navigation-timing.js";
+import { browserMemoryBytes } from "./browser-memory.js";
 
 /** Debian's Chromium (scripts/setup.sh installs it); SMT_CHROMIUM names another binary. Never a downloaded browser. */
 export const CHROMIUM_EXECUTABLE = process.env.SMT_CHROMIUM ?? "/usr/bin/chromium";
@@ -72,6 +73,10 @@ export class ChromiumDriver implements BrowserDriver {
       events.requestFailed(r.url(), reason === "net::ERR_ABORTED" ? REQUEST_ABORTED : reason, isDocument(r));
     });
     return new ChromiumSession(page, () => context.close());
+  }
+
+  memoryBytes(): Promise<number | undefined> {
+    return Promise.resolve(browserMemoryBytes(CHROMIUM_EXECUTABLE));
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,7 @@ import { maskExpression } from "./browser-evidence.js";
 import { downloadExpression, downloadOutcome, type DownloadOutcome } from "./browser-download.js";
 import { firstLine, REQUEST_ABORTED, StepError, type BrowserDriver, type BrowserSession, type SessionOptions } from "./browser-driver.js";
 import { NAVIGATION_TIMING_EXPRESSION } from "./navigation-timing.js";
+import { browserMemoryBytes } from "./browser-memory.js";
 
 /** Debian's Firefox ESR (scripts/setup.sh installs it); SMT_FIREFOX names another binary. Never a downloaded browser. */
 export const FIREFOX_EXECUTABLE = process.env.SMT_FIREFOX ?? "/usr/bin/firefox-esr";
@@ -110,6 +111,10 @@ export class FirefoxDriver implements BrowserDriver {
       events.requestFailed(r.url(), reason === FIREFOX_ABORTED ? REQUEST_ABORTED : reason, r.isNavigationRequest());
     });
     return new FirefoxSession(page, () => context.close());
+  }
+
+  memoryBytes(): Promise<number | undefined> {
+    return Promise.resolve(browserMemoryBytes(FIREFOX_EXECUTABLE));
   }
 
   async close(): Promise<void> {
