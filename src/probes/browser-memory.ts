@@ -5,7 +5,7 @@ import { basename } from "node:path";
 export const DEFAULT_BROWSER_MEMORY_LIMIT_MIB = 1024;
 
 /**
- * The resident memory of a browser's processes, read from Linux's /proc: every process below this one whose
+ * The memory of a browser's processes (proportional set size: shared pages counted once), read from Linux's /proc: every process below this one whose
  * executable has the browser binary's name (Debian's /usr/bin/chromium is a shell script that runs
  * /usr/lib/chromium/chromium, so the name, not the path), and everything below those (Chromium's renderer, GPU and utility processes,
  * Firefox's content processes). Undefined where /proc cannot be read (not Linux). No library: four small files
@@ -58,8 +58,18 @@ function exeOf(pid: number): string | undefined {
   }
 }
 
-/** VmRSS of the process in bytes (0 when it is gone). */
+/**
+ * The process's proportional set size in bytes (Pss from smaps_rollup: shared pages divided among the processes
+ * that share them, so a browser's many processes are not counted several times over), VmRSS where smaps_rollup
+ * cannot be read; 0 when the process is gone.
+ */
 function rssOf(pid: number): number {
+  try {
+    const pss = /^Pss:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"));
+    if (pss) return Number(pss[1]) * 1024;
+  } catch {
+    // below
+  }
   try {
     const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
     return match ? Number(match[1]) * 1024 : 0;
