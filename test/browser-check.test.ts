@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig, type ResolvedCheck } from "../src/config/load.js";
 import { ProbeMetrics } from "../src/exporter/probe-metrics.js";
-import { closeBrowsers, startBrowsers } from "../src/probes/browser-pool.js";
+import { browserMemoryRestarts, closeBrowsers, setBrowserMemoryLimit, startBrowsers } from "../src/probes/browser-pool.js";
+import { browserMemoryBytes, DEFAULT_BROWSER_MEMORY_LIMIT_MIB } from "../src/probes/browser-memory.js";
 import { CHROMIUM_EXECUTABLE } from "../src/probes/chromium-driver.js";
 import type { ProbeResult } from "../src/probes/probe.js";
 import { runCheck } from "../src/probes/run.js";
@@ -34,6 +35,15 @@ beforeAll(async () => {
   await startBrowsers([{ browser: "chromium", insecure_skip_verify: true }]);
 });
 
+/** The browser's Navigation Timing of the document a step loaded: first byte, then DOMContentLoaded, then load. */
+function expectNavigationTiming(result: ProbeResult, step: string): void {
+  const [ttfb, dcl, load] = (["ttfb", "dom_content_loaded", "load"] as const).map((t) => result.phases[`${step}:${t}`] ?? 0);
+  expect(ttfb, `${step}:ttfb`).toBeGreaterThan(0);
+  expect(dcl, `${step}:dom_content_loaded`).toBeGreaterThanOrEqual(ttfb!);
+  expect(load, `${step}:load`).toBeGreaterThanOrEqual(dcl!);
+  expect(load, `${step}:load`).toBeLessThan(TIMEOUT_S);
+}
+
 function portalConfig(timeoutSeconds: number): string {
   const steps = portalLoginSteps(sim) + PORTAL_USAGE_STEPS;
   return `checks:\n${portalBrowserCheck(sim, { name: "portal_usage", browser: "chromium", timeout: `${timeoutSeconds}s`, steps })}`;
@@ -55,7 +65,14 @@ describe("kind: browser (Chromium)", () => {
     results.push(result);
     expect(result.failure).toBeUndefined();
     expect(result.success).toBe(true);
-    expect(Object.keys(result.phases)).toEqual(["login_page", "user_id", "password", "log_in", "usage_table", "esiid_shown", "kwh_shown", "no_login_error"]);
+    const timed = (step: string) => [step, `${step}:ttfb`, `${step}:dom_content_loaded`, `${step}:load`];
+    expect(Object.keys(result.phases).sort()).toEqual(
+      [...timed("login_page"), "user_id", "password", ...timed("log_in"), "usage_table", "esiid_shown", "kwh_shown", "no_login_error"].sort(),
+    );
+    expectNavigationTiming(result, "login_page");
+    expectNavigationTiming(result, "log_in");
+    // The goto step waits for the load event: the browser's own load time is inside it.
+    expect(result.phases["login_page:load"]).toBeLessThanOrEqual(result.phases.login_page!);
     expect(result.log.join("\n")).toContain("step usage_table: found #usage-table");
   });
 
@@ -75,6 +92,31 @@ describe("kind: browser (Chromium)", () => {
       expect(result.durationSeconds).toBeLessThan(TIMEOUT_S + 1);
     });
   }
+
+  it("a browser over its memory bound is restarted once its page closes, and the next run passes", async () => {
+    // Its own check with a long timeout: the next run starts the browser again inside it, slow on a busy machine.
+    const file = join(dir, "memory.yml");
+    writeFileSync(file, portalConfig(30));
+    const patient = loadConfig(file).checks[0]!;
+    expect(browserMemoryBytes(CHROMIUM_EXECUTABLE)).toBeGreaterThan(1024 * 1024);
+    const restarts: string[] = [];
+    const before = browserMemoryRestarts("chromium");
+    setBrowserMemoryLimit(1, (kind) => restarts.push(kind));
+    try {
+      const over = await runCheck(patient);
+      expect(over.failure).toBeUndefined();
+      expect(restarts).toEqual(["chromium"]);
+      expect(browserMemoryRestarts("chromium")).toBe(before + 1);
+      // The browser's processes are gone until the next run starts a new one.
+      expect(browserMemoryBytes(CHROMIUM_EXECUTABLE)).toBe(0);
+    } finally {
+      setBrowserMemoryLimit(DEFAULT_BROWSER_MEMORY_LIMIT_MIB);
+    }
+    const next = await runCheck(patient);
+    expect(next.failure, next.failure?.message).toBeUndefined();
+    expect(browserMemoryBytes(CHROMIUM_EXECUTABLE)).toBeGreaterThan(0);
+    expect(browserMemoryRestarts("chromium")).toBe(before + 1);
+  });
 
   it("the password typed by fill is in no log line, metric or error", async () => {
     const password = readFileSync(sim.files.apiPassword, "utf8");

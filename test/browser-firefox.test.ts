@@ -15,6 +15,7 @@ import { runCheck } from "../src/probes/run.js";
 import { startSimulator, type RunningSimulator } from "../src/simulator/simulator.js";
 import { waitFor } from "./support/http.js";
 import { PORTAL_USAGE_STEPS, portalBrowserCheck, portalLoginSteps, STEP_TIMEOUT_S } from "./support/portal-browser-check.js";
+import { NAVIGATION_TIMINGS } from "../src/probes/navigation-timing.js";
 
 /**
  * The same logged-in walk in Debian's Chromium and Firefox ESR (WebDriver BiDi): one process per browser for the
@@ -114,17 +115,20 @@ describe("kind: browser in Chromium and Firefox ESR", () => {
       const check = checks.get(browser)!;
       const result = await runCheck(check);
       expect(result.failure, browser).toBeUndefined();
-      expect(Object.keys(result.phases)).toEqual([
-        "login_page",
-        "user_id",
-        "password",
-        "log_in",
-        "usage_table",
-        "esiid_shown",
-        "kwh_shown",
-        "no_login_error",
-        "usage_csv",
-      ]);
+      // Each step's phase, and the browser's own Navigation Timing of the documents the goto and the click loaded.
+      const timed = (step: string) => [step, ...NAVIGATION_TIMINGS.map((t) => `${step}:${t}`)];
+      // (Firefox's click returns before the navigation commits: its timings come in during the next step.)
+      expect(Object.keys(result.phases).sort()).toEqual(
+        [...timed("login_page"), "user_id", "password", ...timed("log_in"), "usage_table", "esiid_shown", "kwh_shown", "no_login_error", "usage_csv"].sort(),
+      );
+      for (const step of ["login_page", "log_in"]) {
+        const [ttfb, dcl, load] = NAVIGATION_TIMINGS.map((t) => result.phases[`${step}:${t}`]!);
+        expect(ttfb, `${browser} ${step}:ttfb`).toBeGreaterThan(0);
+        expect(dcl, `${browser} ${step}:dom_content_loaded`).toBeGreaterThanOrEqual(ttfb!);
+        expect(load, `${browser} ${step}:load`).toBeGreaterThanOrEqual(dcl!);
+      }
+      // The goto step waits for the load event: the browser's own load time is inside it.
+      expect(result.phases["login_page:load"]).toBeLessThanOrEqual(result.phases.login_page!);
       expect(result.log, result.log.join("\n")).toContain(
         `step usage_csv: downloaded https://127.0.0.1:${sim.ports.gui}/portal-api/usage.csv: 85 bytes of text/csv; charset=utf-8`,
       );

@@ -1,9 +1,16 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BrowserKind } from "../src/config/browser-settings-schema.js";
+import { loadConfig, type ResolvedCheck } from "../src/config/load.js";
 import type { Service } from "../src/config/schema.js";
 import { Exporter } from "../src/exporter/exporter.js";
+import { closeBrowsers, startBrowsers } from "../src/probes/browser-pool.js";
 import type { FailureReason } from "../src/probes/probe.js";
+import { runCheck } from "../src/probes/run.js";
 import { captureLogger } from "./support/capture-logger.js";
 import { get, sample } from "./support/http.js";
+import { PORTAL_USAGE_STEPS, portalBrowserCheck, portalLoginSteps, STEP_TIMEOUT_S } from "./support/portal-browser-check.js";
 import { startSimulatorFixture, type SimulatorFixture } from "./support/simulator-fixture.js";
 
 const INTERVAL_S = 2;
@@ -52,6 +59,28 @@ const DATA_FAULTS: { fault: string; targets: Target[] }[] = [
   { fault: "phone_system_degraded", targets: ["call_center"] },
 ];
 
+/**
+ * The portal's faults for browsers (issue 12) and the service faults a browser sees, in Chromium and Firefox ESR:
+ * the logged-in walk of the usage page (test/support/portal-browser-check.ts), one check per browser, one
+ * browser process per kind for all rows, both browsers run at once. A browser check needs seconds where an HTTP
+ * check needs milliseconds, so these rows run the checks directly (runCheck) with their own timeout, not on the
+ * exporter's 2 s rhythm. `undefined`: the browser passes (js_error_firefox breaks Firefox only). slow_render fails
+ * at the waiting step's step_timeout (STEP_TIMEOUT_S, shorter than the timeout): browser_step; with a step bound
+ * past the timeout it is `timeout` (test/browser-firefox.test.ts).
+ */
+const BROWSERS: BrowserKind[] = ["chromium", "firefox"];
+/** Generous: on a loaded machine Chromium takes seconds to open a fresh context and page (inside the run). */
+const BROWSER_TIMEOUT_S = 4 * STEP_TIMEOUT_S;
+const BROWSER_MATRIX: { fault: string; expect: Record<BrowserKind, FailureReason | undefined> }[] = [
+  { fault: "js_error", expect: { chromium: "browser_script_error", firefox: "browser_script_error" } },
+  { fault: "js_error_firefox", expect: { chromium: undefined, firefox: "browser_script_error" } },
+  { fault: "login_broken", expect: { chromium: "browser_step", firefox: "browser_step" } },
+  { fault: "asset_500", expect: { chromium: "browser_request_failed", firefox: "browser_request_failed" } },
+  { fault: "slow_render", expect: { chromium: "browser_step", firefox: "browser_step" } },
+  { fault: "http_503", expect: { chromium: "browser_navigation", firefox: "browser_navigation" } },
+  { fault: "refused", expect: { chromium: "browser_navigation", firefox: "browser_navigation" } },
+];
+
 let fx: SimulatorFixture;
 let exporter: Exporter;
 let base: string;
@@ -89,6 +118,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await exporter?.stop();
+  await closeBrowsers();
   await fx?.stop();
 });
 
@@ -180,6 +210,35 @@ describe("fault matrix: every simulator fault turns the right check red with the
     }
     expect(duration).toBeGreaterThanOrEqual(0.7);
     await fx.sim.clearFaults();
+  });
+
+  describe("browser checks, Chromium and Firefox ESR", () => {
+    const browserChecks = new Map<BrowserKind, ResolvedCheck>();
+    beforeAll(async () => {
+      const file = join(fx.dir, "browser-matrix.yaml");
+      const steps = portalLoginSteps(fx.sim) + PORTAL_USAGE_STEPS;
+      const checks = BROWSERS.map((browser) => portalBrowserCheck(fx.sim, { name: `portal_${browser}`, browser, timeout: `${BROWSER_TIMEOUT_S}s`, steps }));
+      writeFileSync(file, `checks:\n${checks.join("")}`);
+      for (const check of loadConfig(file).checks) if (check.kind === "browser") browserChecks.set(check.browser.browser, check);
+      // One process per browser kind for every row, started before the first run (as the exporter does).
+      await startBrowsers(BROWSERS.map((browser) => ({ browser, insecure_skip_verify: true })));
+    }, 90_000);
+
+    for (const row of BROWSER_MATRIX) {
+      it(`${row.fault} -> ${BROWSERS.map((b) => `${b}:${row.expect[b] ?? "passes"}`).join(" ")}, within timeout + 1 s`, async () => {
+        expect(await fx.sim.setFault("gui", row.fault)).toBeUndefined();
+        try {
+          const results = await Promise.all(BROWSERS.map((b) => runCheck(browserChecks.get(b)!)));
+          BROWSERS.forEach((browser, i) => {
+            const result = results[i]!;
+            expect(result.failure?.reason, `${browser}: ${result.failure?.message ?? "passed"}`).toBe(row.expect[browser]);
+            expect(result.durationSeconds, `${browser} run duration`).toBeLessThan(BROWSER_TIMEOUT_S + 1);
+          });
+        } finally {
+          await fx.sim.clearFaults();
+        }
+      });
+    }
   });
 
   it("rejects faults that do not apply to a service", async () => {

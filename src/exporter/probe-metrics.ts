@@ -4,6 +4,7 @@ import type { ProbeResult } from "../probes/probe.js";
 import { STATUS_FEED_STATES } from "../config/probe-settings-schema.js";
 import { VERSION } from "../version.js";
 import { OUTAGE_MESSAGE_SHOWN_METRIC } from "./outage-message-metric-names.js";
+import { browserPhases } from "../probes/navigation-timing.js";
 import { CHECK_INFO_METRIC, COUNTS_FOR_AVAILABILITY_LABEL } from "./check-info-metric-names.js";
 
 const LABELS = ["service", "check", "location"] as const;
@@ -42,7 +43,7 @@ export function phasesOf(check: ResolvedCheck): string[] {
     case "api":
       return check.api.steps.map((s) => s.name);
     case "browser":
-      return check.browser.steps.map((s) => s.name);
+      return browserPhases(check.browser.steps);
     case "status_feed":
       return check.status_feed.url !== undefined ? ["dns", "connect", "tls", "processing", "transfer"] : ["read"];
   }

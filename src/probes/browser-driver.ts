@@ -14,6 +14,8 @@ export interface BrowserDriver {
   start(options: { ignoreHttpsErrors: boolean }): Promise<void>;
   /** Closes the browser process (shutdown). */
   close(): Promise<void>;
+  /** The resident memory of the browser's processes now (browser-memory.ts); undefined when none runs or it cannot be read. */
+  memoryBytes(): Promise<number | undefined>;
 }
 
 export interface SessionOptions {
@@ -51,6 +53,8 @@ export interface BrowserSession {
   screenshot(maskSelectors: readonly string[], timeoutMs: number): Promise<Uint8Array>;
   /** The page's visible text now. */
   bodyText(): Promise<string>;
+  /** The page's own Navigation Timing of its current document (NAVIGATION_TIMING_EXPRESSION's answer, unchecked). */
+  navigationTiming(): Promise<unknown>;
   close(): Promise<void>;
 }
 

@@ -2,6 +2,9 @@ import type { BrowserKind, BrowserProbeSettings } from "../config/browser-settin
 import { ConcurrencyLimit } from "../scheduler/concurrency-limit.js";
 import type { BrowserDriver } from "./browser-driver.js";
 import { LazyBrowserDriver } from "./lazy-browser-driver.js";
+import { MemoryBoundDriver } from "./memory-bound-driver.js";
+import { MiB } from "../config/byte-count.js";
+import { DEFAULT_BROWSER_MEMORY_LIMIT_MIB } from "./browser-memory.js";
 
 /** At most this many pages open at once across all browser checks (each page costs tens of MB and CPU). */
 export const BROWSER_MAX_PAGES = 4;
@@ -10,9 +13,38 @@ export const BROWSER_MAX_PAGES = 4;
 const drivers = new Map<BrowserKind, BrowserDriver>();
 /** The engines are loaded when a check first uses them (lazy-browser-driver.ts: a CPU-second of start-up otherwise). */
 const DRIVER_FACTORIES: Record<BrowserKind, () => BrowserDriver> = {
-  chromium: () => new LazyBrowserDriver("chromium", async () => new (await import("./chromium-driver.js")).ChromiumDriver()),
-  firefox: () => new LazyBrowserDriver("firefox", async () => new (await import("./firefox-driver.js")).FirefoxDriver()),
+  chromium: () =>
+    new MemoryBoundDriver(
+      new LazyBrowserDriver("chromium", async () => new (await import("./chromium-driver.js")).ChromiumDriver()),
+      () => browserMemoryLimit,
+      reportRestart,
+    ),
+  firefox: () =>
+    new MemoryBoundDriver(
+      new LazyBrowserDriver("firefox", async () => new (await import("./firefox-driver.js")).FirefoxDriver()),
+      () => browserMemoryLimit,
+      reportRestart,
+    ),
 };
+
+let browserMemoryLimit = DEFAULT_BROWSER_MEMORY_LIMIT_MIB * MiB;
+let reportRestarts: ((kind: BrowserKind, residentMiB: number) => void) | undefined;
+const reportRestart = (kind: BrowserKind, bytes: number) => reportRestarts?.(kind, Math.round(bytes / MiB));
+
+/**
+ * Sets the bound (MiB) on each browser kind's resident memory (the exporter's --browser.memory-limit), and who
+ * hears of a restart (the exporter logs it). A process-wide setting, like the browsers themselves.
+ */
+export function setBrowserMemoryLimit(mib: number, onRestart?: (kind: BrowserKind, residentMiB: number) => void): void {
+  browserMemoryLimit = mib * MiB;
+  if (onRestart) reportRestarts = onRestart;
+}
+
+/** Restarts for the memory bound so far, per browser kind in use (tests, the bench). */
+export function browserMemoryRestarts(kind: BrowserKind): number {
+  const driver = drivers.get(kind);
+  return driver instanceof MemoryBoundDriver ? driver.restarts : 0;
+}
 
 /** The cap on concurrent pages; browser checks over it wait in arrival order (inside their own timeout). */
 export const browserPages = new ConcurrencyLimit(BROWSER_MAX_PAGES);

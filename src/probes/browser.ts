@@ -9,6 +9,8 @@ import { firstLine, REQUEST_ABORTED, StepError, type BrowserSession, type PageEv
 import { browserDriver, browserPages, finishBeforeClose } from "./browser-pool.js";
 import { ProbeFailure, type Prober, type ProbeContext } from "./probe.js";
 import { expandTemplate } from "./template.js";
+import { navigationTimingOf, NavigationTimingRecorder, type NavigationTiming } from "./navigation-timing.js";
+import { armTimer } from "../scheduler/timer.js";
 
 type BrowserCheck = Extract<ResolvedCheck, { kind: "browser" }>;
 
@@ -17,6 +19,9 @@ const TRANSCRIPT_MAX_LINES = 1000;
 
 /** How long the screenshot of a failure may take (inside the check's timeout, except after a timeout; a busy machine needs seconds). */
 const EVIDENCE_SCREENSHOT_TIMEOUT_MS = 5_000;
+
+/** How long reading the page's Navigation Timing after a step may take (a page busy navigating answers late: skipped). */
+const NAVIGATION_TIMING_READ_TIMEOUT_MS = 1_000;
 
 /** Chromium's console line for a failed subresource: a request failure, reported as such, not a script error. */
 const RESOURCE_CONSOLE_LINE = /^Failed to load resource\b/;
@@ -122,11 +127,14 @@ async function runSteps(check: BrowserCheck, ctx: ProbeContext): Promise<void> {
   const closeOnAbort = () => finishBeforeClose(keep(`timed out after ${check.timeoutMs / 1000} s`).finally(() => session.close()));
   ctx.signal.addEventListener("abort", closeOnAbort, { once: true });
   const scope = { secret: check.secrets, vars: {}, now: ctx.now(), zone: CENTRAL_TIME_ZONE };
+  const timing = new NavigationTimingRecorder(ctx.phases);
   try {
     for (const step of b.steps) {
       const start = performance.now();
       try {
         await Promise.race([runStep(session, step, b.step_timeout, check.timeoutMs, scope, ctx), problem]);
+        ctx.phases[step.name] = (performance.now() - start) / 1000;
+        if (timing.wantsReadAfter(step)) timing.observe(await navigationTiming(session));
       } catch (err) {
         if (ctx.signal.aborted) throw new ProbeFailure("timeout", `step ${step.name} did not finish`);
         const failure = err instanceof ProbeFailure ? new ProbeFailure(err.reason, `step ${step.name}: ${err.message}`) : err;
@@ -136,9 +144,11 @@ async function runSteps(check: BrowserCheck, ctx: ProbeContext): Promise<void> {
         }
         throw failure;
       } finally {
-        ctx.phases[step.name] = (performance.now() - start) / 1000;
+        ctx.phases[step.name] ??= (performance.now() - start) / 1000;
       }
     }
+    // A load event after the last step that loaded a document (a click's navigation goes on after the click).
+    timing.observe(await navigationTiming(session));
   } finally {
     ctx.signal.removeEventListener("abort", closeOnAbort);
     await session.close().catch(() => {});
@@ -191,6 +201,17 @@ async function runStep(
   } catch (err) {
     if (err instanceof StepError) throw new ProbeFailure("browser_step", err.message);
     throw err;
+  }
+}
+
+/** The page's Navigation Timing now, or undefined when it cannot be read in time (never failing the run). */
+async function navigationTiming(session: BrowserSession): Promise<NavigationTiming | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = armTimer(NAVIGATION_TIMING_READ_TIMEOUT_MS, () => resolve(undefined))));
+  try {
+    return navigationTimingOf(await Promise.race([session.navigationTiming().catch(() => undefined), late]));
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -2,6 +2,8 @@ import { chromium, errors, type Browser, type Page } from "playwright-core";
 import { maskExpression } from "./browser-evidence.js";
 import { downloadExpression, downloadOutcome, type DownloadOutcome } from "./browser-download.js";
 import { firstLine, REQUEST_ABORTED, StepError, type BrowserDriver, type BrowserSession, type SessionOptions } from "./browser-driver.js";
+import { NAVIGATION_TIMING_EXPRESSION } from "./navigation-timing.js";
+import { browserMemoryBytes } from "./browser-memory.js";
 
 /** Debian's Chromium (scripts/setup.sh installs it); SMT_CHROMIUM names another binary. Never a downloaded browser. */
 export const CHROMIUM_EXECUTABLE = process.env.SMT_CHROMIUM ?? "/usr/bin/chromium";
@@ -73,6 +75,10 @@ export class ChromiumDriver implements BrowserDriver {
     return new ChromiumSession(page, () => context.close());
   }
 
+  memoryBytes(): Promise<number | undefined> {
+    return Promise.resolve(browserMemoryBytes(CHROMIUM_EXECUTABLE));
+  }
+
   async close(): Promise<void> {
     const browser = this.browser;
     this.browser = undefined;
@@ -117,6 +123,10 @@ class ChromiumSession implements BrowserSession {
   async screenshot(maskSelectors: readonly string[], timeoutMs: number): Promise<Uint8Array> {
     await this.page.evaluate(maskExpression(maskSelectors));
     return this.page.screenshot({ type: "png", timeout: timeoutMs });
+  }
+
+  navigationTiming(): Promise<unknown> {
+    return this.page.evaluate(NAVIGATION_TIMING_EXPRESSION);
   }
 
   async bodyText(): Promise<string> {

@@ -5,6 +5,8 @@ import puppeteer, { TimeoutError, type Browser, type Page } from "puppeteer-core
 import { maskExpression } from "./browser-evidence.js";
 import { downloadExpression, downloadOutcome, type DownloadOutcome } from "./browser-download.js";
 import { firstLine, REQUEST_ABORTED, StepError, type BrowserDriver, type BrowserSession, type SessionOptions } from "./browser-driver.js";
+import { NAVIGATION_TIMING_EXPRESSION } from "./navigation-timing.js";
+import { browserMemoryBytes } from "./browser-memory.js";
 
 /** Debian's Firefox ESR (scripts/setup.sh installs it); SMT_FIREFOX names another binary. Never a downloaded browser. */
 export const FIREFOX_EXECUTABLE = process.env.SMT_FIREFOX ?? "/usr/bin/firefox-esr";
@@ -111,6 +113,10 @@ export class FirefoxDriver implements BrowserDriver {
     return new FirefoxSession(page, () => context.close());
   }
 
+  memoryBytes(): Promise<number | undefined> {
+    return Promise.resolve(browserMemoryBytes(FIREFOX_EXECUTABLE));
+  }
+
   async close(): Promise<void> {
     const all = [...this.processes.values()];
     this.processes.clear();
@@ -163,6 +169,10 @@ class FirefoxSession implements BrowserSession {
   async screenshot(maskSelectors: readonly string[], timeoutMs: number): Promise<Uint8Array> {
     await this.page.evaluate(maskExpression(maskSelectors));
     return withTimeout(this.page.screenshot({ type: "png" }), timeoutMs);
+  }
+
+  navigationTiming(): Promise<unknown> {
+    return this.page.evaluate(NAVIGATION_TIMING_EXPRESSION);
   }
 
   async bodyText(): Promise<string> {

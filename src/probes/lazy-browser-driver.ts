@@ -28,6 +28,11 @@ export class LazyBrowserDriver implements BrowserDriver {
     return (await this.driver()).start(options);
   }
 
+  async memoryBytes(): Promise<number | undefined> {
+    if (!this.loaded) return undefined;
+    return (await this.loaded).memoryBytes();
+  }
+
   async close(): Promise<void> {
     if (!this.loaded) return;
     return (await this.loaded).close();
