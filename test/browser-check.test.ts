@@ -15,7 +15,8 @@ import { PORTAL_USAGE_STEPS, portalBrowserCheck, portalLoginSteps, STEP_TIMEOUT_
 
 /** `kind: browser` in Debian's Chromium against the simulator's portal: one browser process for the whole file. */
 
-const TIMEOUT_S = 10;
+/** Generous: a logged-in walk on a machine running the whole suite (load 10-20 on two cores) takes 5-15 s; failures end sooner. */
+const TIMEOUT_S = 20;
 const CLI = join(__dirname, "..", "dist", "cli", "main.js");
 
 let sim: RunningSimulator;
