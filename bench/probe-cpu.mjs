@@ -29,7 +29,10 @@ const opts = L.parseArgs({
   "prober-cpu": "0",
   "target-cpu": "1",
   baseline: "",
+  "node-args": "",
 });
+// --node-args "--cpu-prof --cpu-prof-dir=/tmp/prof": Node/V8 flags for the (first) exporter.
+const nodeArgs = opts["node-args"].split(" ").filter(Boolean);
 const rate = opts.checks / opts.interval;
 const cpuOf = (v) => (v === "" || v === "none" ? undefined : v);
 
@@ -53,7 +56,7 @@ for (const [i, build] of builds.entries()) {
   const sub = `${dir}/exporter-${i}`;
   mkdirSync(sub);
   const config = L.writeExporterConfig(sub, { targetUrl: target.url, caFile: files.ca, checks: opts.checks, interval: `${opts.interval}s`, port });
-  const child = await L.startExporter(config, port, { cpu: cpuOf(opts["prober-cpu"]), dist: build.dist });
+  const child = await L.startExporter(config, port, { cpu: cpuOf(opts["prober-cpu"]), dist: build.dist, nodeArgs: i === 0 ? nodeArgs : [] });
   exporters.push({ ...build, port, child, pid: child.pid });
 }
 const blackbox = await L.startBlackbox(L.writeBlackboxConfig(dir, { caFile: files.ca }), bbPort, { cpu: cpuOf(opts["prober-cpu"]) });

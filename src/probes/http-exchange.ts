@@ -1,10 +1,10 @@
 import { lookup } from "node:dns/promises";
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from "node:http";
 import { connect as netConnect, isIP, type Socket } from "node:net";
-import { checkServerIdentity as nodeCheckServerIdentity, connect as tlsConnect, type DetailedPeerCertificate, type TLSSocket } from "node:tls";
+import { checkServerIdentity as nodeCheckServerIdentity, connect as tlsConnect, type PeerCertificate, type TLSSocket } from "node:tls";
 import { PeerAnswerError, readPeerAnswer } from "../peers/peer-answer.js";
 import { ProbeFailure, type ProbeContext } from "./probe.js";
-import { earliestNotAfter, rememberPeerChain, verifyPeer } from "./tls-peer.js";
+import { earliestNotAfter, endHandshakeRead, readLeafOnlyDuringHandshake, verifyPeer } from "./tls-peer.js";
 import type { ResolvedTls } from "../config/load.js";
 import { VERSION } from "../version.js";
 
@@ -114,19 +114,22 @@ function connectTcp(address: string, port: number, sockets: Socket[], localAddre
 function handshake(socket: Socket, host: string, tls: ResolvedTls, sockets: Socket[]): Promise<TLSSocket> {
   return new Promise((resolve, reject) => {
     const servername = tls.serverName ?? (isIP(host) ? undefined : host);
-    let peer: DetailedPeerCertificate | undefined;
+    const identity = tls.serverName ?? host;
+    let leaf: PeerCertificate | undefined;
     const secure = tlsConnect({
       socket,
       servername,
       secureContext: tls.secureContext,
       rejectUnauthorized: false,
       ALPNProtocols: ["http/1.1"],
-      // Node's own host-name check, unchanged; it is handed the chain Node has just parsed, which is kept.
-      checkServerIdentity: (hostname, cert) => {
-        peer = cert as DetailedPeerCertificate;
-        return nodeCheckServerIdentity(hostname, cert);
+      // Node's own host-name check, on the name the probe verifies (for an IP address without
+      // server_name Node would check "localhost"); the leaf it is handed is kept.
+      checkServerIdentity: (_hostname, cert) => {
+        leaf = cert;
+        return nodeCheckServerIdentity(identity, cert);
       },
     });
+    readLeafOnlyDuringHandshake(secure);
     sockets.push(secure);
     // Not a once() that outlives the handshake: it would build a ProbeFailure (and its stack) at every close.
     const onClose = () => reject(new ProbeFailure("tls", "connection closed during the TLS handshake"));
@@ -134,7 +137,7 @@ function handshake(socket: Socket, host: string, tls: ResolvedTls, sockets: Sock
       secure.removeAllListeners("error");
       secure.removeListener("close", onClose);
       secure.on("error", () => {});
-      if (peer) rememberPeerChain(secure, peer);
+      endHandshakeRead(secure, leaf);
       resolve(secure);
     });
     secure.once("error", (err: NodeJS.ErrnoException) => reject(new ProbeFailure("tls", `TLS handshake failed: ${err.code ?? ""} ${err.message}`.trim())));
