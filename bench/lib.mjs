@@ -346,7 +346,7 @@ export function writeBlackboxConfig(dir, { caFile }) {
 /** `dist` defaults to this checkout's build; another build (e.g. of an earlier commit) can be measured side by side. */
 export async function startExporter(configFile, port, { cpu, dist = DIST, nodeArgs = [], node = process.execPath, args = [] } = {}) {
   const child = start(node, [...nodeArgs, join(dist, "cli", "main.js"), "exporter", "--config", configFile, ...args], { cpu, name: "smt-monitor exporter" });
-  await waitForHttp(`http://127.0.0.1:${port}/-/ready`, child);
+  await waitForHttp(`http://127.0.0.1:${port}/-/ready`, child, 90_000); // a config of thousands of checks on a busy machine
   return child;
 }
 

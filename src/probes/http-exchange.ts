@@ -1,8 +1,8 @@
 import { lookup } from "node:dns/promises";
-import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from "node:http";
+import type { IncomingHttpHeaders } from "node:http";
 import { connect as netConnect, isIP, type Socket } from "node:net";
 import { checkServerIdentity as nodeCheckServerIdentity, connect as tlsConnect, type PeerCertificate, type TLSSocket } from "node:tls";
-import { PeerAnswerError, readPeerAnswer } from "../peers/peer-answer.js";
+import { Http1Exchange } from "./http1-exchange.js";
 import { ProbeFailure, type ProbeContext } from "./probe.js";
 import { earliestNotAfter, endHandshakeRead, readLeafOnlyDuringHandshake, verifyPeer } from "./tls-peer.js";
 import type { ResolvedTls } from "../config/load.js";
@@ -82,9 +82,19 @@ export async function exchange(req: ExchangeRequest, ctx: ProbeContext): Promise
       conn = secure;
     }
 
-    const response = await step("processing", () => send(conn, req));
-    const body = await step("transfer", () => readBody(response, req.maxBodyBytes));
-    return { status: response.statusCode ?? 0, headers: response.headers, body };
+    let http1: Http1Exchange | undefined;
+    const head = await step("processing", () => {
+      http1 = new Http1Exchange(conn, {
+        method: req.method,
+        target: `${req.url.pathname}${req.url.search}`,
+        headers: requestHeaders(req),
+        body: req.body,
+        maxBodyBytes: req.maxBodyBytes,
+      });
+      return http1.head;
+    });
+    const body = await step("transfer", () => http1!.body());
+    return { status: head.status, headers: head.headers, body };
   } finally {
     ctx.signal.removeEventListener("abort", onAbort);
     destroy();
@@ -145,38 +155,15 @@ function handshake(socket: Socket, host: string, tls: ResolvedTls, sockets: Sock
   });
 }
 
-function send(conn: Socket, req: ExchangeRequest): Promise<IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string | number> = {
-      Host: req.url.host,
-      "User-Agent": USER_AGENT,
-      Accept: "*/*",
-      Connection: "close",
-      ...req.headers,
-    };
-    if (req.body) headers["Content-Length"] = req.body.length;
-    const outgoing = httpRequest({
-      method: req.method,
-      path: `${req.url.pathname}${req.url.search}`,
-      headers,
-      setHost: false,
-      createConnection: () => conn,
-    });
-    outgoing.once("response", resolve);
-    outgoing.once("error", (err: NodeJS.ErrnoException) => {
-      const code = err.code ?? "";
-      const reason = code.startsWith("HPE_") ? "protocol" : "connect";
-      reject(new ProbeFailure(reason, `request failed: ${code || err.message}${code === "ECONNRESET" ? " (connection reset by the server)" : ""}`));
-    });
-    outgoing.end(req.body);
-  });
-}
-
-async function readBody(response: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  try {
-    return await readPeerAnswer(response, { what: "response body", maxBytes });
-  } catch (err) {
-    if (err instanceof PeerAnswerError) throw new ProbeFailure("body_too_large", `response body exceeds max_body_bytes (${maxBytes})`);
-    throw new ProbeFailure("protocol", `response body interrupted: ${(err as Error).message === "aborted" ? "connection closed" : (err as Error).message}`);
-  }
+/** The request's headers: ours first, then the check's (which may replace them). */
+function requestHeaders(req: ExchangeRequest): Record<string, string | number> {
+  const headers: Record<string, string | number> = {
+    Host: req.url.host,
+    "User-Agent": USER_AGENT,
+    Accept: "*/*",
+    Connection: "close",
+    ...req.headers,
+  };
+  if (req.body) headers["Content-Length"] = req.body.length;
+  return headers;
 }
