@@ -39,6 +39,12 @@ FROM build AS production-modules
 RUN npm prune --omit=dev --no-audit --no-fund
 
 FROM ${NODE_IMAGE} AS base
+# kind: browser checks run Debian's Chromium, as scripts/setup.sh installs it on a machine: the example
+# config counts the logged-in portal walk for the GUI, and without a browser that check fails with
+# `internal` and the GUI's minutes count as down (false outages, false market notices).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends chromium \
+ && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --chown=root:root LICENSE ./LICENSE

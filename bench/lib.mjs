@@ -64,6 +64,16 @@ export function cleanEnv(extra = {}) {
   return env;
 }
 
+/** Stops one child we started (SIGTERM, then SIGKILL after 5 s) and waits for it. */
+export async function stop(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
 export async function stopAll() {
   const waits = [];
   for (const child of children) {
@@ -269,12 +279,12 @@ export async function writeCertificates(dir) {
 }
 
 /** Starts bench/target-server.mjs (a separate process) and resolves to its port. */
-export async function startTarget(files, { cpu } = {}) {
+export async function startTarget(files, { cpu, http = false } = {}) {
   const port = await freePort();
-  const child = start(process.execPath, [join(ROOT, "bench", "target-server.mjs"), "--port", String(port), "--cert", files.cert, "--key", files.key], {
-    cpu,
-    name: "target",
-  });
+  const httpPort = http ? await freePort() : undefined;
+  const args = [join(ROOT, "bench", "target-server.mjs"), "--port", String(port), "--cert", files.cert, "--key", files.key];
+  if (httpPort !== undefined) args.push("--http-port", String(httpPort));
+  const child = start(process.execPath, args, { cpu, name: "target" });
   await new Promise((resolveReady, reject) => {
     const onExit = () => reject(new Error(`target exited: ${child.stderrText}`));
     child.once("exit", onExit);
@@ -286,12 +296,15 @@ export async function startTarget(files, { cpu } = {}) {
       }
     }, 50);
   });
-  return { child, port, url: `https://127.0.0.1:${port}/` };
+  return { child, port, url: `https://127.0.0.1:${port}/`, ...(httpPort !== undefined ? { httpUrl: `http://127.0.0.1:${httpPort}/` } : {}) };
 }
 
 /** The exporter config: `checks` identical HTTP checks (the demo's GUI check) on the target. */
-export function writeExporterConfig(dir, { targetUrl, caFile, checks, interval, port, timeout = "5s" }) {
-  const lines = [`listen_address: "127.0.0.1:${port}"`, "location: bench", "defaults:", `  interval: ${interval}`, `  timeout: ${timeout}`, "checks:"];
+export function writeExporterConfig(dir, { targetUrl, caFile, checks, interval, port, timeout = "5s", maxConcurrency, name = "exporter.yaml" }) {
+  const lines = [`listen_address: "127.0.0.1:${port}"`, "location: bench", "defaults:", `  interval: ${interval}`, `  timeout: ${timeout}`];
+  if (maxConcurrency !== undefined) lines.push(`max_concurrency: ${maxConcurrency}`);
+  lines.push("checks:");
+  const https = targetUrl.startsWith("https:");
   for (let i = 0; i < checks; i++) {
     lines.push(
       `  - name: gui_home_${String(i).padStart(4, "0")}`,
@@ -302,11 +315,10 @@ export function writeExporterConfig(dir, { targetUrl, caFile, checks, interval, 
       "      valid_status_codes: [200]",
       '      body_must_match: ["Smart Meter Texas"]',
       '      body_must_not_match: ["Access Denied", "(?i)scheduled maintenance", "(?i)currently unavailable"]',
-      "      tls:",
-      `        ca_file: ${caFile}`,
+      ...(https ? ["      tls:", `        ca_file: ${caFile}`] : []),
     );
   }
-  const file = join(dir, "exporter.yaml");
+  const file = join(dir, name);
   writeFileSync(file, `${lines.join("\n")}\n`);
   return file;
 }
@@ -332,9 +344,9 @@ export function writeBlackboxConfig(dir, { caFile }) {
 }
 
 /** `dist` defaults to this checkout's build; another build (e.g. of an earlier commit) can be measured side by side. */
-export async function startExporter(configFile, port, { cpu, dist = DIST, nodeArgs = [] } = {}) {
-  const child = start(process.execPath, [...nodeArgs, join(dist, "cli", "main.js"), "exporter", "--config", configFile], { cpu, name: "smt-monitor exporter" });
-  await waitForHttp(`http://127.0.0.1:${port}/-/ready`, child);
+export async function startExporter(configFile, port, { cpu, dist = DIST, nodeArgs = [], node = process.execPath, args = [] } = {}) {
+  const child = start(node, [...nodeArgs, join(dist, "cli", "main.js"), "exporter", "--config", configFile, ...args], { cpu, name: "smt-monitor exporter" });
+  await waitForHttp(`http://127.0.0.1:${port}/-/ready`, child, 90_000); // a config of thousands of checks on a busy machine
   return child;
 }
 

@@ -1,7 +1,9 @@
 // The local HTTPS target for the benchmarks, in its own process: serves the simulator's portal
 // home page (about 0.5 kB, "Smart Meter Texas") over TLS with a certificate from the simulator's CA.
-// Usage: node bench/target-server.mjs --port P --cert server.pem --key server-key.pem
+// With --http-port Q it also serves the same page over plain HTTP (the HTTP row of bench/probe-cpu.mjs).
+// Usage: node bench/target-server.mjs --port P --cert server.pem --key server-key.pem [--http-port Q]
 import { readFileSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:https";
 
 const args = Object.fromEntries(
@@ -22,19 +24,24 @@ const HOME_PAGE = Buffer.from(`<!doctype html>
 `);
 
 let served = 0;
-const server = createServer({ key: readFileSync(args.key), cert: readFileSync(args.cert) }, (req, res) => {
+const serve = (req, res) => {
   served++;
   req.resume();
   res.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Content-Length": HOME_PAGE.length });
   res.end(HOME_PAGE);
-});
+};
+const server = createServer({ key: readFileSync(args.key), cert: readFileSync(args.cert) }, serve);
 server.on("tlsClientError", () => {});
+const plain = args["http-port"] ? createHttpServer(serve) : undefined;
+await new Promise((resolve) => (plain ? plain.listen(Number(args["http-port"]), "127.0.0.1", resolve) : resolve()));
 server.listen(Number(args.port), "127.0.0.1", () => process.stderr.write(`listening on 127.0.0.1:${args.port}\n`));
 
 const stop = () => {
   process.stderr.write(`served ${served}\n`);
   server.close();
   server.closeAllConnections();
+  plain?.close();
+  plain?.closeAllConnections();
   process.exit(0);
 };
 process.once("SIGTERM", stop);

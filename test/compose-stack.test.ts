@@ -292,6 +292,12 @@ describe("docker-compose --profile demo up, on the local images", () => {
       console.log(`compose stack test: INITIAL draft ${initial.id} ${Math.round((Date.now() - injected) / 1000)} s after the injection: ${initial.subject}`);
       expect(initial.status).toBe("draft");
       expect(initial.subject).toMatch(/INITIAL: Unplanned Outage/);
+      // The image has a browser: the demo's logged-in portal walk (kind: browser, Chromium) passes inside it.
+      await until(
+        "the demo exporter's browser check passing in its container",
+        async () => /^smt_probe_success\{[^}]*check="portal_usage"[^}]*\} 1$/m.test(await (await fetch(`${exporterUrl}/metrics`)).text()) || undefined,
+        120_000,
+      );
       // Prometheus scraped the demo exporter and the notifier and loaded the rules.
       const prometheusUrl = await published("prometheus", 9090);
       const targets = (await (await fetch(`${prometheusUrl}/api/v1/targets`)).json()) as { data: { activeTargets: { scrapeUrl: string; health: string }[] } };

@@ -1,10 +1,10 @@
 import { lookup } from "node:dns/promises";
-import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from "node:http";
+import type { IncomingHttpHeaders } from "node:http";
 import { connect as netConnect, isIP, type Socket } from "node:net";
-import { checkServerIdentity as nodeCheckServerIdentity, connect as tlsConnect, type DetailedPeerCertificate, type TLSSocket } from "node:tls";
-import { PeerAnswerError, readPeerAnswer } from "../peers/peer-answer.js";
+import { checkServerIdentity as nodeCheckServerIdentity, connect as tlsConnect, type PeerCertificate, type TLSSocket } from "node:tls";
+import { Http1Exchange } from "./http1-exchange.js";
 import { ProbeFailure, type ProbeContext } from "./probe.js";
-import { earliestNotAfter, rememberPeerChain, verifyPeer } from "./tls-peer.js";
+import { earliestNotAfter, endHandshakeRead, readLeafOnlyDuringHandshake, verifyPeer } from "./tls-peer.js";
 import type { ResolvedTls } from "../config/load.js";
 import { VERSION } from "../version.js";
 
@@ -82,9 +82,19 @@ export async function exchange(req: ExchangeRequest, ctx: ProbeContext): Promise
       conn = secure;
     }
 
-    const response = await step("processing", () => send(conn, req));
-    const body = await step("transfer", () => readBody(response, req.maxBodyBytes));
-    return { status: response.statusCode ?? 0, headers: response.headers, body };
+    let http1: Http1Exchange | undefined;
+    const head = await step("processing", () => {
+      http1 = new Http1Exchange(conn, {
+        method: req.method,
+        target: `${req.url.pathname}${req.url.search}`,
+        headers: requestHeaders(req),
+        body: req.body,
+        maxBodyBytes: req.maxBodyBytes,
+      });
+      return http1.head;
+    });
+    const body = await step("transfer", () => http1!.body());
+    return { status: head.status, headers: head.headers, body };
   } finally {
     ctx.signal.removeEventListener("abort", onAbort);
     destroy();
@@ -114,19 +124,22 @@ function connectTcp(address: string, port: number, sockets: Socket[], localAddre
 function handshake(socket: Socket, host: string, tls: ResolvedTls, sockets: Socket[]): Promise<TLSSocket> {
   return new Promise((resolve, reject) => {
     const servername = tls.serverName ?? (isIP(host) ? undefined : host);
-    let peer: DetailedPeerCertificate | undefined;
+    const identity = tls.serverName ?? host;
+    let leaf: PeerCertificate | undefined;
     const secure = tlsConnect({
       socket,
       servername,
       secureContext: tls.secureContext,
       rejectUnauthorized: false,
       ALPNProtocols: ["http/1.1"],
-      // Node's own host-name check, unchanged; it is handed the chain Node has just parsed, which is kept.
-      checkServerIdentity: (hostname, cert) => {
-        peer = cert as DetailedPeerCertificate;
-        return nodeCheckServerIdentity(hostname, cert);
+      // Node's own host-name check, on the name the probe verifies (for an IP address without
+      // server_name Node would check "localhost"); the leaf it is handed is kept.
+      checkServerIdentity: (_hostname, cert) => {
+        leaf = cert;
+        return nodeCheckServerIdentity(identity, cert);
       },
     });
+    readLeafOnlyDuringHandshake(secure);
     sockets.push(secure);
     // Not a once() that outlives the handshake: it would build a ProbeFailure (and its stack) at every close.
     const onClose = () => reject(new ProbeFailure("tls", "connection closed during the TLS handshake"));
@@ -134,7 +147,7 @@ function handshake(socket: Socket, host: string, tls: ResolvedTls, sockets: Sock
       secure.removeAllListeners("error");
       secure.removeListener("close", onClose);
       secure.on("error", () => {});
-      if (peer) rememberPeerChain(secure, peer);
+      endHandshakeRead(secure, leaf);
       resolve(secure);
     });
     secure.once("error", (err: NodeJS.ErrnoException) => reject(new ProbeFailure("tls", `TLS handshake failed: ${err.code ?? ""} ${err.message}`.trim())));
@@ -142,38 +155,15 @@ function handshake(socket: Socket, host: string, tls: ResolvedTls, sockets: Sock
   });
 }
 
-function send(conn: Socket, req: ExchangeRequest): Promise<IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string | number> = {
-      Host: req.url.host,
-      "User-Agent": USER_AGENT,
-      Accept: "*/*",
-      Connection: "close",
-      ...req.headers,
-    };
-    if (req.body) headers["Content-Length"] = req.body.length;
-    const outgoing = httpRequest({
-      method: req.method,
-      path: `${req.url.pathname}${req.url.search}`,
-      headers,
-      setHost: false,
-      createConnection: () => conn,
-    });
-    outgoing.once("response", resolve);
-    outgoing.once("error", (err: NodeJS.ErrnoException) => {
-      const code = err.code ?? "";
-      const reason = code.startsWith("HPE_") ? "protocol" : "connect";
-      reject(new ProbeFailure(reason, `request failed: ${code || err.message}${code === "ECONNRESET" ? " (connection reset by the server)" : ""}`));
-    });
-    outgoing.end(req.body);
-  });
-}
-
-async function readBody(response: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  try {
-    return await readPeerAnswer(response, { what: "response body", maxBytes });
-  } catch (err) {
-    if (err instanceof PeerAnswerError) throw new ProbeFailure("body_too_large", `response body exceeds max_body_bytes (${maxBytes})`);
-    throw new ProbeFailure("protocol", `response body interrupted: ${(err as Error).message === "aborted" ? "connection closed" : (err as Error).message}`);
-  }
+/** The request's headers: ours first, then the check's (which may replace them). */
+function requestHeaders(req: ExchangeRequest): Record<string, string | number> {
+  const headers: Record<string, string | number> = {
+    Host: req.url.host,
+    "User-Agent": USER_AGENT,
+    Accept: "*/*",
+    Connection: "close",
+    ...req.headers,
+  };
+  if (req.body) headers["Content-Length"] = req.body.length;
+  return headers;
 }
