@@ -13,6 +13,9 @@ import { waitFor } from "./support/http.js";
 import { WEBHOOK_TOKEN, freePort, writeNotifierConfig } from "./support/notifier-fixture.js";
 import { startPrometheus, type PrometheusServer } from "./support/prometheus-server.js";
 
+/** Each wait of a delivery: Alertmanager's retries and Prometheus' evaluations take longer on a machine running the whole suite (load 10-20). */
+const BUSY_WAIT_MS = 60_000;
+
 /**
  * An Alertmanager cluster (docs/ha.md, "Alertmanager cluster"): two real Alertmanagers 0.25 peered on
  * loopback (--cluster.listen-address, --cluster.peer), a real Prometheus sending its alerts to both,
@@ -115,46 +118,58 @@ const deliveredBy = (service: Service, status: "firing" | "resolved") =>
 const failedDeliveries = async (am: RunningAlertmanager) => am.metric("alertmanager_notification_requests_failed_total", { integration: "webhook" });
 
 describe("an Alertmanager cluster of two, peered on loopback, with Prometheus sending to both", () => {
-  it("both Alertmanagers deliver the outage (the notifier away and back), and the notifier drafts exactly one INITIAL and one COMPLETION", async () => {
-    // The notifier is away when the outage begins: both Alertmanagers fail and retry.
-    const failedBefore = await Promise.all(cluster.map(failedDeliveries));
-    outages.set("gui", Math.floor(Date.now() / 1000) - 1200);
-    await waitFor(
-      "both Alertmanagers failing to deliver",
-      async () => ((await Promise.all(cluster.map(failedDeliveries))).every((n, i) => n > failedBefore[i]!) ? true : undefined),
-      30_000,
-    );
-    await startNotifier();
-    await waitFor("the INITIAL draft", async () => (notices("gui").length > 0 ? true : undefined), 30_000);
-    await waitFor("the firing notification from both", async () => (deliveredBy("gui", "firing").size === 2 ? true : undefined), 30_000);
+  it(
+    "both Alertmanagers deliver the outage (the notifier away and back), and the notifier drafts exactly one INITIAL and one COMPLETION",
+    async () => {
+      // The notifier is away when the outage begins: both Alertmanagers fail and retry.
+      const failedBefore = await Promise.all(cluster.map(failedDeliveries));
+      outages.set("gui", Math.floor(Date.now() / 1000) - 1200);
+      await waitFor(
+        "both Alertmanagers failing to deliver",
+        async () => ((await Promise.all(cluster.map(failedDeliveries))).every((n, i) => n > failedBefore[i]!) ? true : undefined),
+        BUSY_WAIT_MS,
+      );
+      await startNotifier();
+      await waitFor("the INITIAL draft", async () => (notices("gui").length > 0 ? true : undefined), BUSY_WAIT_MS);
+      await waitFor("the firing notification from both", async () => (deliveredBy("gui", "firing").size === 2 ? true : undefined), BUSY_WAIT_MS);
 
-    // The notifier goes away again, the outage ends, both retry the resolution.
-    await stopNotifier();
-    const failedMid = await Promise.all(cluster.map(failedDeliveries));
-    outages.delete("gui");
-    await waitFor(
-      "both Alertmanagers failing to deliver the resolution",
-      async () => ((await Promise.all(cluster.map(failedDeliveries))).every((n, i) => n > failedMid[i]!) ? true : undefined),
-      30_000,
-    );
-    await startNotifier();
-    await waitFor("the COMPLETION draft", async () => (notices("gui").length === 2 ? true : undefined), 30_000);
-    // The resolution comes from one of them or from both (the second drops it once the first one's
-    // notification log has reached it by gossip); the firing notification came from both.
-    expect(deliveredBy("gui", "resolved").size).toBeGreaterThanOrEqual(1);
-    expect(notices("gui").map((n) => n.kind)).toEqual(["INITIAL", "COMPLETION"]);
-    expect([...deliveredBy("gui", "firing")].sort()).toEqual(cluster.map((am) => am.url).sort());
-  }, 180_000);
+      // The notifier goes away again, the outage ends, both retry the resolution.
+      await stopNotifier();
+      const failedMid = await Promise.all(cluster.map(failedDeliveries));
+      outages.delete("gui");
+      await waitFor(
+        "both Alertmanagers failing to deliver the resolution",
+        async () => ((await Promise.all(cluster.map(failedDeliveries))).every((n, i) => n > failedMid[i]!) ? true : undefined),
+        BUSY_WAIT_MS,
+      );
+      await startNotifier();
+      await waitFor("the COMPLETION draft", async () => (notices("gui").length === 2 ? true : undefined), BUSY_WAIT_MS);
+      // The resolution comes from one of them or from both (the second drops it once the first one's
+      // notification log has reached it by gossip); the firing notification came from both.
+      expect(deliveredBy("gui", "resolved").size).toBeGreaterThanOrEqual(1);
+      expect(notices("gui").map((n) => n.kind)).toEqual(["INITIAL", "COMPLETION"]);
+      expect([...deliveredBy("gui", "firing")].sort()).toEqual(cluster.map((am) => am.url).sort());
+    },
+    8 * BUSY_WAIT_MS,
+  );
 
-  it("one Alertmanager killed mid-outage: the other delivers the end, still exactly one INITIAL and one COMPLETION", async () => {
-    outages.set("api", Math.floor(Date.now() / 1000) - 1200);
-    await waitFor("the INITIAL draft", async () => (notices("api").length > 0 ? true : undefined), 30_000);
-    const [killed, survivor] = cluster as [RunningAlertmanager, RunningAlertmanager];
-    killed.child.kill("SIGKILL");
-    await waitFor("the killed Alertmanager gone", async () => (killed.child.exitCode !== null || killed.child.signalCode !== null ? true : undefined), 10_000);
-    outages.delete("api");
-    await waitFor("the COMPLETION draft", async () => (notices("api").length === 2 ? true : undefined), 30_000);
-    expect(deliveredBy("api", "resolved")).toEqual(new Set([survivor.url]));
-    expect(notices("api").map((n) => n.kind)).toEqual(["INITIAL", "COMPLETION"]);
-  }, 120_000);
+  it(
+    "one Alertmanager killed mid-outage: the other delivers the end, still exactly one INITIAL and one COMPLETION",
+    async () => {
+      outages.set("api", Math.floor(Date.now() / 1000) - 1200);
+      await waitFor("the INITIAL draft", async () => (notices("api").length > 0 ? true : undefined), BUSY_WAIT_MS);
+      const [killed, survivor] = cluster as [RunningAlertmanager, RunningAlertmanager];
+      killed.child.kill("SIGKILL");
+      await waitFor(
+        "the killed Alertmanager gone",
+        async () => (killed.child.exitCode !== null || killed.child.signalCode !== null ? true : undefined),
+        10_000,
+      );
+      outages.delete("api");
+      await waitFor("the COMPLETION draft", async () => (notices("api").length === 2 ? true : undefined), BUSY_WAIT_MS);
+      expect(deliveredBy("api", "resolved")).toEqual(new Set([survivor.url]));
+      expect(notices("api").map((n) => n.kind)).toEqual(["INITIAL", "COMPLETION"]);
+    },
+    6 * BUSY_WAIT_MS,
+  );
 });

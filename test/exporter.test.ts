@@ -132,7 +132,7 @@ describe("the exporter process", () => {
           url: https://127.0.0.1:${fx.sim.ports.api}/v2/{{ secret.password }}/
           valid_status_codes: [200]`;
     const configFile = fx.writeConfig({ interval: "1s", timeout: "1s", extraChecks: leaky });
-    const exporterProcess = await startExporterProcess(["--config", configFile, "--log.level", "debug"], 10_000);
+    const exporterProcess = await startExporterProcess(["--config", configFile, "--log.level", "debug"], 30_000);
     child = exporterProcess.child;
     const { base } = exporterProcess;
     await waitFor(

@@ -224,14 +224,14 @@ describe("a listen address already in use (real processes)", () => {
         ["exporter", "--config", exporterFile],
         ["notifier", "--config", configFile, "--web.listen-address", `127.0.0.1:${port}`],
       ]) {
-        const r = await runCli(args, undefined, 10_000);
+        const r = await runCli(args, undefined, 30_000);
         expect(r.code, `${args[0]}: ${r.stderr}`).toBe(1);
         expectOneLine(r.stderr, `127.0.0.1:${port}`, /cannot listen on 127\.0\.0\.1:\d+: the address is already in use \(EADDRINUSE\)/);
       }
     } finally {
       taken.close();
     }
-  });
+  }, 90_000);
 });
 
 describe("a store that stops taking writes after the start", () => {
