@@ -23,7 +23,7 @@ describe("exporter endpoints", () => {
 
   beforeAll(async () => {
     // 2 s each: a loopback TLS probe that takes over a second on a loaded machine is no failure of SMT.
-    configFile = fx.writeConfig({ interval: "2s", timeout: "2s" });
+    configFile = fx.writeConfig({ interval: "4s", timeout: "4s" });
     exporter = new Exporter({ configFile, logger: log.logger, enableLifecycle: true });
     const { port } = await exporter.start();
     base = `http://127.0.0.1:${port}`;
@@ -50,7 +50,7 @@ describe("exporter endpoints", () => {
       ["han", "han_device_status"],
     ]) {
       const labels = { service: service!, check: check!, location: "test-a" };
-      await waitFor(`${check} up`, async () => (sample((await get(`${base}/metrics`)).text, "smt_probe_success", labels) === 1 ? true : undefined), 10_000);
+      await waitFor(`${check} up`, async () => (sample((await get(`${base}/metrics`)).text, "smt_probe_success", labels) === 1 ? true : undefined), 20_000);
       const text = (await get(`${base}/metrics`)).text;
       expect(sample(text, "smt_probe_runs_total", { ...labels, result: "success" })).toBeGreaterThan(0);
       expect(sample(text, "smt_probe_runs_total", { ...labels, result: "failure" })).toBe(0);

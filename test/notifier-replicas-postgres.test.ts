@@ -262,5 +262,5 @@ describe("two notifier replicas on one PostgreSQL database", () => {
       b.child.kill("SIGTERM");
       await Promise.all([stopped(a.child), stopped(b.child)]);
     }
-  });
+  }, 180_000);
 });
