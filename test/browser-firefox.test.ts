@@ -14,6 +14,7 @@ import { FIREFOX_EXECUTABLE } from "../src/probes/firefox-driver.js";
 import { runCheck } from "../src/probes/run.js";
 import { startSimulator, type RunningSimulator } from "../src/simulator/simulator.js";
 import { waitFor } from "./support/http.js";
+import { isAlive } from "./support/process-groups.js";
 import { PORTAL_USAGE_STEPS, portalBrowserCheck, portalLoginSteps, STEP_TIMEOUT_S } from "./support/portal-browser-check.js";
 import { NAVIGATION_TIMINGS } from "../src/probes/navigation-timing.js";
 
@@ -88,15 +89,6 @@ function browserProcess(browser: BrowserKind): number {
     .map(([pid]) => Number(pid));
   if (pids.length !== 1) throw new Error(`expected one ${browser} process, found ${pids.length}: ${children}`);
   return pids[0]!;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The data directory of the evidence tests. */

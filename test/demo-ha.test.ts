@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { findDemoHaBinaries } from "../src/demo/demo-ha-stack.js";
 import { findOnPath } from "../src/demo/demo-stack.js";
 import { basic, freePort, payload, postWebhook } from "./support/notifier-fixture.js";
+import { killGroups, processesIn } from "./support/process-groups.js";
 
 /**
  * `smt-monitor demo --ha` (issue 13 item 5): the highly available topology without Docker. The built
@@ -22,25 +23,9 @@ chmodSync(dir, 0o755);
 const groups = new Set<number>();
 
 afterAll(() => {
-  for (const g of groups) {
-    try {
-      process.kill(-g, "SIGKILL");
-    } catch {
-      // gone
-    }
-  }
+  killGroups(groups);
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** Every live process in one of the groups (zombies excluded). */
-function processesIn(pgids: Set<number>): string[] {
-  const ps = execFileSync("ps", ["-e", "-o", "pid=,pgid=,stat=,args="], { encoding: "utf8" });
-  return ps
-    .split("\n")
-    .map((l) => l.trim().split(/\s+/))
-    .filter((f) => f.length >= 3 && pgids.has(Number(f[1])) && !f[2]!.startsWith("Z"))
-    .map((f) => f.join(" "));
-}
 
 describe("smt-monitor demo --ha: binaries", () => {
   it("names what installs PostgreSQL and scripts/setup.sh when a part that --ha needs is missing", () => {

@@ -1,9 +1,10 @@
-import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "./support/prometheus-server.js";
+import { isAlive, killGroups, processesIn } from "./support/process-groups.js";
 import { observedRuleGroupPhaseMs } from "./support/rule-group-phase.js";
 import { SERVICES } from "../src/config/services.js";
 import { DEMO_RULE_PARAMETERS, demoRuleFiles } from "../src/demo/demo-setup.js";
@@ -23,33 +24,9 @@ let demo: ChildProcess | undefined;
 let output = "";
 const groups = new Set<number>();
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-/** Every live process whose process group is one of the groups (zombies, already dead, excluded). */
-function processesIn(pgids: Set<number>): string[] {
-  const ps = execFileSync("ps", ["-e", "-o", "pid=,pgid=,stat=,args="], { encoding: "utf8" });
-  return ps
-    .split("\n")
-    .map((l) => l.trim().split(/\s+/))
-    .filter((f) => f.length >= 3 && pgids.has(Number(f[1])) && !f[2]!.startsWith("Z"))
-    .map((f) => f.join(" "));
-}
-
 afterAll(() => {
   // Whatever happened, nothing of ours outlives the test.
-  for (const g of groups) {
-    try {
-      process.kill(-g, "SIGKILL");
-    } catch {
-      // gone
-    }
-  }
+  killGroups(groups);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -238,7 +215,7 @@ describe("smt-monitor demo (real simulator, exporter, notifier, Prometheus, Aler
     expect(output).toContain("All components stopped.");
     await new Promise((r) => setTimeout(r, 300));
     expect(processesIn(groups), "processes left behind").toEqual([]);
-    for (const pid of [demo.pid!, ...pids]) expect(alive(pid), `pid ${pid}`).toBe(false);
+    for (const pid of [demo.pid!, ...pids]) expect(isAlive(pid), `pid ${pid}`).toBe(false);
     // Their ports are free again.
     const { busyPorts } = await import("../src/demo/demo-stack.js");
     const keys = [

@@ -48,6 +48,33 @@ function asServerUser(command: string, args: string[]): { command: string; args:
   return asRoot() ? { command: "runuser", args: ["-u", UNPRIVILEGED_USER, "--", command, ...args] } : { command, args };
 }
 
+/** Runs a PostgreSQL program (initdb, pg_ctl) to its end as the server's user: nobody when we run as root. */
+export function runAsServerUser(command: string, args: string[]): Promise<{ stdout: string; stderr: string }> {
+  const run = asServerUser(command, args);
+  return execFile(run.command, run.args);
+}
+
+/**
+ * initdb of a new cluster in `data`, as the server's user: the superuser `superuser` with the password in
+ * `pwfile` (a file the server's user can read), trust on the unix socket, scram-sha-256 over TCP, UTF-8, C locale.
+ */
+export async function initPostgresCluster(o: { binDir: string; data: string; superuser: string; pwfile: string }): Promise<void> {
+  await runAsServerUser(join(o.binDir, "initdb"), [
+    "-D",
+    o.data,
+    "-U",
+    o.superuser,
+    `--pwfile=${o.pwfile}`,
+    "--auth-local=trust",
+    "--auth-host=scram-sha-256",
+    "-E",
+    "UTF8",
+    "--locale=C",
+    "--no-sync",
+    "--no-instructions",
+  ]);
+}
+
 export interface DemoPostgresCluster {
   /** The folder of the cluster (data/ inside) and of its unix socket. */
   dir: string;
@@ -88,21 +115,7 @@ export async function prepareDemoPostgres(o: { binDir: string; dir: string; port
     writeFileSync(pwfile, `${o.password}\n`, { mode: 0o600 });
     if (asRoot()) chownSync(pwfile, Number(execFileSync("id", ["-u", UNPRIVILEGED_USER]).toString()), -1);
     try {
-      const initdb = asServerUser(join(o.binDir, "initdb"), [
-        "-D",
-        data,
-        "-U",
-        DEMO_POSTGRES_USER,
-        `--pwfile=${pwfile}`,
-        "--auth-local=trust",
-        "--auth-host=scram-sha-256",
-        "-E",
-        "UTF8",
-        "--locale=C",
-        "--no-sync",
-        "--no-instructions",
-      ]);
-      await execFile(initdb.command, initdb.args);
+      await initPostgresCluster({ binDir: o.binDir, data, superuser: DEMO_POSTGRES_USER, pwfile });
     } catch (err) {
       const e = err as Error & { stderr?: string };
       throw new Error(`initdb failed in ${data}: ${(e.stderr ?? e.message).trim()}`);

@@ -32,7 +32,7 @@ export function browserMemoryBytes(executable: string): number | undefined {
   const visit = (pid: number, inBrowser: boolean) => {
     const exe = inBrowser ? undefined : exeOf(pid);
     const mine = inBrowser || (exe !== undefined && basename(exe) === binary);
-    if (mine) total += rssOf(pid);
+    if (mine) total += memoryOf(pid);
     for (const child of children.get(pid) ?? []) visit(child, mine);
   };
   for (const child of children.get(process.pid) ?? []) visit(child, false);
@@ -63,7 +63,7 @@ function exeOf(pid: number): string | undefined {
  * that share them, so a browser's many processes are not counted several times over), VmRSS where smaps_rollup
  * cannot be read; 0 when the process is gone.
  */
-function rssOf(pid: number): number {
+function memoryOf(pid: number): number {
   try {
     const pss = /^Pss:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"));
     if (pss) return Number(pss[1]) * 1024;

@@ -1,13 +1,11 @@
-import { execFile as execFileCallback, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import pg from "pg";
+import { findPostgresBinDir, initPostgresCluster, runAsServerUser } from "../../src/demo/demo-postgres.js";
 import { freePort } from "./notifier-fixture.js";
-
-const execFile = promisify(execFileCallback);
 
 /**
  * A real PostgreSQL for tests (Debian's postgresql package): initdb in a temporary folder, a free
@@ -31,15 +29,11 @@ export interface PostgresServer {
   stop(): Promise<void>;
 }
 
-/** The newest PostgreSQL server binaries installed (/usr/lib/postgresql/<major>/bin), or SMT_POSTGRES_BIN. */
+/** The newest PostgreSQL server binaries installed (findPostgresBinDir: /usr/lib/postgresql/<major>/bin, or SMT_POSTGRES_BIN). */
 export function postgresBinDir(): string {
-  const fromEnv = process.env.SMT_POSTGRES_BIN;
-  if (fromEnv) return fromEnv;
-  const root = "/usr/lib/postgresql";
-  const majors = existsSync(root) ? readdirSync(root).filter((d) => /^\d+$/.test(d)) : [];
-  const newest = majors.sort((a, b) => Number(b) - Number(a))[0];
-  if (!newest) throw new Error(`no PostgreSQL server under ${root}: install Debian's postgresql package (scripts/setup.sh does)`);
-  return join(root, newest, "bin");
+  const bin = findPostgresBinDir();
+  if (!bin) throw new Error(`no PostgreSQL server under /usr/lib/postgresql: install Debian's postgresql package (scripts/setup.sh does)`);
+  return bin;
 }
 
 const SUPERUSER = "smt";
@@ -50,10 +44,8 @@ export async function startPostgres(): Promise<PostgresServer> {
   const data = join(dir, "data");
   const password = randomBytes(12).toString("hex");
   writeFileSync(join(dir, "pwfile"), `${password}\n`);
-  // As root, everything runs as nobody, who owns the folder.
-  const asRoot = process.getuid?.() === 0;
-  const run = (file: string, args: string[]) => (asRoot ? execFile("runuser", ["-u", "nobody", "--", file, ...args]) : execFile(file, args));
-  if (asRoot) {
+  // As root, everything runs as nobody (runAsServerUser), who owns the folder.
+  if (process.getuid?.() === 0) {
     const uid = Number(execFileSync("id", ["-u", "nobody"]).toString());
     const gid = Number(execFileSync("id", ["-g", "nobody"]).toString());
     chownSync(dir, uid, gid);
@@ -61,22 +53,9 @@ export async function startPostgres(): Promise<PostgresServer> {
   }
   const port = await freePort();
   let options = "";
-  const start = () => run(join(bin, "pg_ctl"), ["-D", data, "-o", options, "-l", join(dir, "server.log"), "-w", "-t", "60", "start"]);
+  const start = () => runAsServerUser(join(bin, "pg_ctl"), ["-D", data, "-o", options, "-l", join(dir, "server.log"), "-w", "-t", "60", "start"]);
   try {
-    await run(join(bin, "initdb"), [
-      "-D",
-      data,
-      "-U",
-      SUPERUSER,
-      `--pwfile=${join(dir, "pwfile")}`,
-      "--auth-local=trust",
-      "--auth-host=scram-sha-256",
-      "-E",
-      "UTF8",
-      "--locale=C",
-      "--no-sync",
-      "--no-instructions",
-    ]);
+    await initPostgresCluster({ binDir: bin, data, superuser: SUPERUSER, pwfile: join(dir, "pwfile") });
     // fsync off: the tests kill notifiers, never this server; its durability is PostgreSQL's own.
     options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=50`;
     await start();
@@ -105,13 +84,13 @@ export async function startPostgres(): Promise<PostgresServer> {
       return url(name);
     },
     async pause() {
-      await run(join(bin, "pg_ctl"), ["-D", data, "-m", "fast", "-w", "stop"]);
+      await runAsServerUser(join(bin, "pg_ctl"), ["-D", data, "-m", "fast", "-w", "stop"]);
     },
     async resume() {
       await start();
     },
     async stop() {
-      await run(join(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"]).catch(() => undefined);
+      await runAsServerUser(join(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"]).catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     },
   };
