@@ -32,16 +32,37 @@ class MinuteBoundFirst extends BaseSequencer {
   }
 }
 
+/**
+ * Files that start browsers, database servers, Alertmanager clusters or thousands of checks, each
+ * using most of a core for a minute or more, and whose bounds (a step of a browser walk, a CLI's
+ * start, a reload of 10,000 checks) are what they test. Beside six workers, the linter and the
+ * container builds of `.ci/run`, the 2-core machine ran at load 10-20 and one of them ran out of time
+ * in each of five fresh-clone CI runs, a different one each time. They run after every other file,
+ * two at a time, on a machine that has only them to run (CONTRIBUTING.md, "Keeping the suite fast").
+ */
+const CPU_HEAVY = [
+  "browser-firefox.test.ts",
+  "browser-check.test.ts",
+  "status-page.test.ts",
+  "notifier-browser.test.ts",
+  "call-center-outages.test.ts",
+  "demo-ha.test.ts",
+  "notifier-replicas-postgres.test.ts",
+  "notice-store-postgres.test.ts",
+  "alertmanager-cluster.test.ts",
+  "long-term-store.test.ts",
+  "cli-conventions.test.ts",
+  "notifier-startup.test.ts",
+  "notifier-token.test.ts",
+  "exporter-reload.test.ts",
+  "exporter.test.ts",
+].map((name) => `test/${name}`);
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
-    // Two cores, but the slowest files mostly wait on the clock, on child processes or on containers:
-    // six workers keep both cores busy while the minute-bound ones (four of them several minutes of
-    // real time each) wait.
-    maxWorkers: 6,
     sequence: { sequencer: MinuteBoundFirst },
     // One folder per run for what files build once and share (test/support/shared-build.ts).
     globalSetup: ["test/support/global-setup.ts"],
@@ -49,5 +70,29 @@ export default defineConfig({
     setupFiles: ["test/support/cpu-usage.ts"],
     // The JSON report feeds scripts/slowest-tests.mjs (printed at the end of .ci/run).
     reporters: ["default", ["json", { outputFile: ".test-report/vitest.json" }]],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "suite",
+          include: ["test/**/*.test.ts"],
+          exclude: CPU_HEAVY,
+          // Two cores, but the slowest files mostly wait on the clock, on child processes or on
+          // containers: six workers keep both cores busy while the minute-bound ones (four of them
+          // several minutes of real time each) wait.
+          maxWorkers: 6,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "cpu-heavy",
+          include: CPU_HEAVY,
+          maxWorkers: 2,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });
