@@ -111,7 +111,7 @@ describe("kind: browser in Chromium and Firefox ESR", () => {
       // Each step's phase, and the browser's own Navigation Timing of the documents the goto and the click loaded.
       const timed = (step: string) => [step, ...NAVIGATION_TIMINGS.map((t) => `${step}:${t}`)];
       // (Firefox's click returns before the navigation commits: its timings come in during the next step.)
-      expect(Object.keys(result.phases).sort()).toEqual(
+      expect(Object.keys(result.phases).sort(), `${browser}:\n${result.log.join("\n")}`).toEqual(
         [...timed("login_page"), "user_id", "password", ...timed("log_in"), "usage_table", "esiid_shown", "kwh_shown", "no_login_error", "usage_csv"].sort(),
       );
       for (const step of ["login_page", "log_in"]) {

@@ -137,7 +137,7 @@ async function runSteps(check: BrowserCheck, ctx: ProbeContext): Promise<void> {
       try {
         await Promise.race([runStep(session, step, b.step_timeout, check.timeoutMs, scope, ctx), problem]);
         ctx.phases[step.name] = (performance.now() - start) / 1000;
-        if (timing.wantsReadAfter(step)) timing.observe(await navigationTiming(session));
+        if (timing.wantsReadAfter(step)) timing.observe(await navigationTiming(session, ctx.note));
       } catch (err) {
         if (ctx.signal.aborted) throw new ProbeFailure("timeout", `step ${step.name} did not finish`);
         const failure = err instanceof ProbeFailure ? new ProbeFailure(err.reason, `step ${step.name}: ${err.message}`) : err;
@@ -151,7 +151,7 @@ async function runSteps(check: BrowserCheck, ctx: ProbeContext): Promise<void> {
       }
     }
     // A load event after the last step that loaded a document (a click's navigation goes on after the click).
-    timing.observe(await navigationTiming(session));
+    timing.observe(await navigationTiming(session, ctx.note));
   } finally {
     ctx.signal.removeEventListener("abort", closeOnAbort);
     await session.close().catch(() => {});
@@ -207,12 +207,26 @@ async function runStep(
   }
 }
 
-/** The page's Navigation Timing now, or undefined when it cannot be read in time (never failing the run). */
-async function navigationTiming(session: BrowserSession): Promise<NavigationTiming | undefined> {
+/**
+ * The page's Navigation Timing now, or undefined when it cannot be read in time (never failing the run;
+ * the probe's log says why).
+ */
+async function navigationTiming(session: BrowserSession, note: (line: string) => void): Promise<NavigationTiming | undefined> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => (timer = armTimer(NAVIGATION_TIMING_READ_TIMEOUT_MS, () => resolve(undefined))));
+  const late = new Promise<string>(
+    (resolve) => (timer = armTimer(NAVIGATION_TIMING_READ_TIMEOUT_MS, () => resolve(`not read within ${NAVIGATION_TIMING_READ_TIMEOUT_MS / 1000} s`))),
+  );
   try {
-    return navigationTimingOf(await Promise.race([session.navigationTiming().catch(() => undefined), late]));
+    const read = session.navigationTiming().then(
+      (value) => ({ value }),
+      (err: unknown) => firstLine((err as Error).message),
+    );
+    const outcome = await Promise.race([read, late]);
+    if (typeof outcome === "string") {
+      note(`navigation timing: ${outcome}`);
+      return undefined;
+    }
+    return navigationTimingOf(outcome.value);
   } finally {
     clearTimeout(timer);
   }

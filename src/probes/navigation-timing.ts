@@ -57,6 +57,9 @@ export function navigationTimingOf(value: unknown): NavigationTiming | undefined
  * before the navigation it starts commits, so its document shows up during the next step), and at the end of
  * the run. A document first seen is credited to the latest `goto` or `click` step still without one; the
  * document's timings are taken again at every later read, so a load event after the step is still recorded.
+ * A document with no answer yet (`ttfb` 0: no navigation entry, or no response) is not credited: right after
+ * a click that submits a form, Firefox ESR may show a transient document (its own time origin, no navigation
+ * entry) before the answer's document commits, and crediting it lost the click's timings.
  * (A click that loads no document stays uncredited; a document a script loads later would be credited to it.)
  */
 export class NavigationTimingRecorder {
@@ -76,7 +79,7 @@ export class NavigationTimingRecorder {
     if (!timing) return;
     let owner = this.owners.get(timing.document);
     if (owner === undefined) {
-      if (this.waiting === undefined) return;
+      if (this.waiting === undefined || timing.ttfb === 0) return;
       owner = this.waiting;
       this.owners.set(timing.document, owner);
     }
