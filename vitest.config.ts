@@ -43,6 +43,7 @@ class MinuteBoundFirst extends BaseSequencer {
 const CPU_HEAVY = [
   "browser-firefox.test.ts",
   "browser-check.test.ts",
+  "browser-close.test.ts",
   "status-page.test.ts",
   "notifier-browser.test.ts",
   "call-center-outages.test.ts",

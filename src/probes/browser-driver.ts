@@ -12,8 +12,11 @@ export interface BrowserDriver {
   openSession(options: SessionOptions): Promise<BrowserSession>;
   /** Starts the browser process now, outside any check's timeout (exporter start); rejects when it cannot start. */
   start(options: { ignoreHttpsErrors: boolean }): Promise<void>;
-  /** Closes the browser process (shutdown). */
-  close(): Promise<void>;
+  /**
+   * Closes the browser process (shutdown, a restart for the memory bound); kills it when its own close has not
+   * ended within `timeoutMs` (browser-close.ts, BROWSER_CLOSE_TIMEOUT_MS by default).
+   */
+  close(timeoutMs?: number): Promise<void>;
   /** The resident memory of the browser's processes now (browser-memory.ts); undefined when none runs or it cannot be read. */
   memoryBytes(): Promise<number | undefined>;
 }

@@ -12,6 +12,28 @@ export const DEFAULT_BROWSER_MEMORY_LIMIT_MIB = 1024;
  * per process, read only when a browser check's page closes.
  */
 export function browserMemoryBytes(executable: string): number | undefined {
+  return browserProcessIds(executable)?.reduce((total, pid) => total + memoryOf(pid), 0);
+}
+
+/**
+ * Kills (SIGKILL) every process of a browser below this one (the walk of browserMemoryBytes): the last resort
+ * when a browser does not close in time (browser-close.ts). Returns how many were signalled.
+ */
+export function killBrowserProcesses(executable: string): number {
+  let killed = 0;
+  for (const pid of browserProcessIds(executable) ?? []) {
+    try {
+      process.kill(pid, "SIGKILL");
+      killed++;
+    } catch {
+      // Gone already.
+    }
+  }
+  return killed;
+}
+
+/** The processes of a browser below this one and everything below them; undefined where /proc cannot be read. */
+export function browserProcessIds(executable: string): number[] | undefined {
   let binary: string;
   let pids: string[];
   try {
@@ -28,15 +50,15 @@ export function browserMemoryBytes(executable: string): number | undefined {
     list.push(Number(pid));
     children.set(ppid, list);
   }
-  let total = 0;
+  const found: number[] = [];
   const visit = (pid: number, inBrowser: boolean) => {
     const exe = inBrowser ? undefined : exeOf(pid);
     const mine = inBrowser || (exe !== undefined && basename(exe) === binary);
-    if (mine) total += memoryOf(pid);
+    if (mine) found.push(pid);
     for (const child of children.get(pid) ?? []) visit(child, mine);
   };
   for (const child of children.get(process.pid) ?? []) visit(child, false);
-  return total;
+  return found;
 }
 
 function parentOf(pid: string): number | undefined {

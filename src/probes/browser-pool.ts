@@ -5,6 +5,7 @@ import { LazyBrowserDriver } from "./lazy-browser-driver.js";
 import { MemoryBoundDriver } from "./memory-bound-driver.js";
 import { MiB } from "../config/byte-count.js";
 import { DEFAULT_BROWSER_MEMORY_LIMIT_MIB } from "./browser-memory.js";
+import { BROWSER_CLOSE_TIMEOUT_MS, settledWithin } from "./browser-close.js";
 
 /** At most this many pages open at once across all browser checks (each page costs tens of MB and CPU). */
 export const BROWSER_MAX_PAGES = 4;
@@ -85,10 +86,13 @@ export function finishBeforeClose(work: Promise<unknown>): void {
   lingering.add(held);
 }
 
-/** Closes every browser process (exporter shutdown, end of a CLI probe, tests), after the lingering page work. */
-export async function closeBrowsers(): Promise<void> {
-  await Promise.all([...lingering]);
+/**
+ * Closes every browser process (exporter shutdown, end of a CLI probe, tests), after the lingering page work:
+ * that wait, and each browser's own close, are bounded by `timeoutMs` (a browser still there is killed).
+ */
+export async function closeBrowsers(timeoutMs = BROWSER_CLOSE_TIMEOUT_MS): Promise<void> {
+  await settledWithin(Promise.all([...lingering]), timeoutMs);
   const all = [...drivers.values()];
   drivers.clear();
-  await Promise.all(all.map((d) => d.close()));
+  await Promise.all(all.map((d) => d.close(timeoutMs)));
 }

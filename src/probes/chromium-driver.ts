@@ -3,7 +3,8 @@ import { maskExpression } from "./browser-evidence.js";
 import { downloadExpression, downloadOutcome, type DownloadOutcome } from "./browser-download.js";
 import { firstLine, REQUEST_ABORTED, StepError, type BrowserDriver, type BrowserSession, type SessionOptions } from "./browser-driver.js";
 import { NAVIGATION_TIMING_EXPRESSION } from "./navigation-timing.js";
-import { browserMemoryBytes } from "./browser-memory.js";
+import { browserMemoryBytes, killBrowserProcesses } from "./browser-memory.js";
+import { BROWSER_CLOSE_TIMEOUT_MS, closeOrKill } from "./browser-close.js";
 
 /** Debian's Chromium (scripts/setup.sh installs it); SMT_CHROMIUM names another binary. Never a downloaded browser. */
 export const CHROMIUM_EXECUTABLE = process.env.SMT_CHROMIUM ?? "/usr/bin/chromium";
@@ -79,10 +80,17 @@ export class ChromiumDriver implements BrowserDriver {
     return Promise.resolve(browserMemoryBytes(CHROMIUM_EXECUTABLE));
   }
 
-  async close(): Promise<void> {
+  async close(timeoutMs = BROWSER_CLOSE_TIMEOUT_MS): Promise<void> {
     const browser = this.browser;
     this.browser = undefined;
-    if (browser) await (await browser.catch(() => undefined))?.close();
+    const b = await browser?.catch(() => undefined);
+    // playwright does not give the process: its processes are found below this one by executable.
+    if (b)
+      await closeOrKill(
+        () => b.close(),
+        () => killBrowserProcesses(CHROMIUM_EXECUTABLE),
+        timeoutMs,
+      );
   }
 }
 

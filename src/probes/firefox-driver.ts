@@ -7,6 +7,7 @@ import { downloadExpression, downloadOutcome, type DownloadOutcome } from "./bro
 import { firstLine, REQUEST_ABORTED, StepError, type BrowserDriver, type BrowserSession, type SessionOptions } from "./browser-driver.js";
 import { NAVIGATION_TIMING_EXPRESSION } from "./navigation-timing.js";
 import { browserMemoryBytes } from "./browser-memory.js";
+import { BROWSER_CLOSE_TIMEOUT_MS, closeOrKill } from "./browser-close.js";
 
 /** Debian's Firefox ESR (scripts/setup.sh installs it); SMT_FIREFOX names another binary. Never a downloaded browser. */
 export const FIREFOX_EXECUTABLE = process.env.SMT_FIREFOX ?? "/usr/bin/firefox-esr";
@@ -117,10 +118,21 @@ export class FirefoxDriver implements BrowserDriver {
     return Promise.resolve(browserMemoryBytes(FIREFOX_EXECUTABLE));
   }
 
-  async close(): Promise<void> {
+  async close(timeoutMs = BROWSER_CLOSE_TIMEOUT_MS): Promise<void> {
     const all = [...this.processes.values()];
     this.processes.clear();
-    await Promise.all(all.map(async (p) => (await p.catch(() => undefined))?.close()));
+    await Promise.all(
+      all.map(async (p) => {
+        const b = await p.catch(() => undefined);
+        // Its content processes end with it.
+        if (b)
+          await closeOrKill(
+            () => b.close(),
+            () => b.process()?.kill("SIGKILL"),
+            timeoutMs,
+          );
+      }),
+    );
     // The disconnect may be noticed after the process that closes us has gone: remove the homes here too.
     for (const home of this.homes) removeHome(home);
     this.homes.clear();

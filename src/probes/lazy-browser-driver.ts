@@ -33,8 +33,8 @@ export class LazyBrowserDriver implements BrowserDriver {
     return (await this.loaded).memoryBytes();
   }
 
-  async close(): Promise<void> {
+  async close(timeoutMs?: number): Promise<void> {
     if (!this.loaded) return;
-    return (await this.loaded).close();
+    return (await this.loaded).close(timeoutMs);
   }
 }

@@ -62,7 +62,7 @@ export class MemoryBoundDriver implements BrowserDriver {
     return this.inner.memoryBytes();
   }
 
-  close(): Promise<void> {
-    return this.inner.close();
+  close(timeoutMs?: number): Promise<void> {
+    return this.inner.close(timeoutMs);
   }
 }
