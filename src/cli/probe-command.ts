@@ -18,6 +18,7 @@ export function registerProbe(program: Command): void {
       const { loadConfig } = await import("../config/load.js");
       const { runCheck } = await import("../probes/run.js");
       const { closeBrowsers } = await import("../probes/browser-pool.js");
+      const { BROWSER_CLOSE_TIMEOUT_MS } = await import("../probes/browser-close.js");
       let config;
       try {
         config = loadConfig(configFile);
@@ -80,7 +81,9 @@ export function registerProbe(program: Command): void {
       }
       const started = new Date();
       const result = await runCheck(check, { dataDir: opts.dataDir });
-      await closeBrowsers();
+      for (const browser of await closeBrowsers()) {
+        process.stderr.write(`${browser} did not close within ${BROWSER_CLOSE_TIMEOUT_MS / 1000} s: killed\n`);
+      }
       if (opts.json) {
         process.stdout.write(
           `${JSON.stringify({ check: check.name, service: check.service, kind: check.kind, started: started.toISOString(), ...result }, null, 2)}\n`,

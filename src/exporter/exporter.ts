@@ -8,6 +8,7 @@ import { FixedRateScheduler, systemClock } from "../scheduler/fixed-rate-schedul
 import type { ResolvedCheck } from "../config/load.js";
 import { runCheck } from "../probes/run.js";
 import { closeBrowsers, startBrowsers } from "../probes/browser-pool.js";
+import { BROWSER_CLOSE_TIMEOUT_MS } from "../probes/browser-close.js";
 import { ProbeMetrics } from "./probe-metrics.js";
 import { MaintenanceMetrics } from "./maintenance-metrics.js";
 import { createExporterApp, type CheckStatus } from "./http-api.js";
@@ -198,7 +199,9 @@ export class Exporter {
     this.ready = false;
     await this.scheduler.stop();
     await this.marketData.stop();
-    await closeBrowsers();
+    for (const browser of await closeBrowsers()) {
+      this.options.logger.warn({ browser, timeout_seconds: BROWSER_CLOSE_TIMEOUT_MS / 1000 }, "browser did not close in time: killed");
+    }
     await new Promise<void>((resolve) => {
       if (!this.server) return resolve();
       this.server.close(() => resolve());

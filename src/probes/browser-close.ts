@@ -1,4 +1,5 @@
 import { armTimer } from "../scheduler/timer.js";
+import type { CloseOutcome } from "./browser-driver.js";
 
 /**
  * How long a browser's own close may take at shutdown (the exporter's stop, the end of a CLI probe), and how
@@ -25,8 +26,8 @@ export async function settledWithin(work: Promise<unknown>, ms: number): Promise
   }
 }
 
-/** Closes a browser, or kills it when its close has not ended within `ms`: "closed" or "killed". */
-export async function closeOrKill(close: () => Promise<void>, kill: () => void, ms: number): Promise<"closed" | "killed"> {
+/** Closes a browser, or kills it when its close has not ended within `ms`. */
+export async function closeOrKill(close: () => Promise<void>, kill: () => void, ms: number): Promise<CloseOutcome> {
   if (await settledWithin(close(), ms)) return "closed";
   kill();
   return "killed";

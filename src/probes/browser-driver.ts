@@ -14,12 +14,15 @@ export interface BrowserDriver {
   start(options: { ignoreHttpsErrors: boolean }): Promise<void>;
   /**
    * Closes the browser process (shutdown, a restart for the memory bound); kills it when its own close has not
-   * ended within `timeoutMs` (browser-close.ts, BROWSER_CLOSE_TIMEOUT_MS by default).
+   * ended within `timeoutMs` (browser-close.ts, BROWSER_CLOSE_TIMEOUT_MS by default): "killed" then.
    */
-  close(timeoutMs?: number): Promise<void>;
+  close(timeoutMs?: number): Promise<CloseOutcome>;
   /** The resident memory of the browser's processes now (browser-memory.ts); undefined when none runs or it cannot be read. */
   memoryBytes(): Promise<number | undefined>;
 }
+
+/** How a browser's close ended: on its own, or killed after the bound (browser-close.ts). */
+export type CloseOutcome = "closed" | "killed";
 
 export interface SessionOptions {
   ignoreHttpsErrors: boolean;

@@ -88,11 +88,13 @@ export function finishBeforeClose(work: Promise<unknown>): void {
 
 /**
  * Closes every browser process (exporter shutdown, end of a CLI probe, tests), after the lingering page work:
- * that wait, and each browser's own close, are bounded by `timeoutMs` (a browser still there is killed).
+ * that wait, and each browser's own close, are bounded by `timeoutMs` (a browser still there is killed). Returns
+ * the kinds that had to be killed (the exporter logs them).
  */
-export async function closeBrowsers(timeoutMs = BROWSER_CLOSE_TIMEOUT_MS): Promise<void> {
+export async function closeBrowsers(timeoutMs = BROWSER_CLOSE_TIMEOUT_MS): Promise<BrowserKind[]> {
   await settledWithin(Promise.all([...lingering]), timeoutMs);
   const all = [...drivers.values()];
   drivers.clear();
-  await Promise.all(all.map((d) => d.close(timeoutMs)));
+  const outcomes = await Promise.all(all.map(async (d) => ({ kind: d.kind, outcome: await d.close(timeoutMs) })));
+  return outcomes.filter((o) => o.outcome === "killed").map((o) => o.kind);
 }

@@ -1,7 +1,7 @@
 import { chromium, errors, type Browser, type Page } from "playwright-core";
 import { maskExpression } from "./browser-evidence.js";
 import { downloadExpression, downloadOutcome, type DownloadOutcome } from "./browser-download.js";
-import { firstLine, REQUEST_ABORTED, StepError, type BrowserDriver, type BrowserSession, type SessionOptions } from "./browser-driver.js";
+import { firstLine, REQUEST_ABORTED, StepError, type BrowserDriver, type BrowserSession, type CloseOutcome, type SessionOptions } from "./browser-driver.js";
 import { NAVIGATION_TIMING_EXPRESSION } from "./navigation-timing.js";
 import { browserMemoryBytes, killBrowserProcesses } from "./browser-memory.js";
 import { BROWSER_CLOSE_TIMEOUT_MS, closeOrKill } from "./browser-close.js";
@@ -80,17 +80,17 @@ export class ChromiumDriver implements BrowserDriver {
     return Promise.resolve(browserMemoryBytes(CHROMIUM_EXECUTABLE));
   }
 
-  async close(timeoutMs = BROWSER_CLOSE_TIMEOUT_MS): Promise<void> {
+  async close(timeoutMs = BROWSER_CLOSE_TIMEOUT_MS): Promise<CloseOutcome> {
     const browser = this.browser;
     this.browser = undefined;
     const b = await browser?.catch(() => undefined);
+    if (!b) return "closed";
     // playwright does not give the process: its processes are found below this one by executable.
-    if (b)
-      await closeOrKill(
-        () => b.close(),
-        () => killBrowserProcesses(CHROMIUM_EXECUTABLE),
-        timeoutMs,
-      );
+    return closeOrKill(
+      () => b.close(),
+      () => killBrowserProcesses(CHROMIUM_EXECUTABLE),
+      timeoutMs,
+    );
   }
 }
 

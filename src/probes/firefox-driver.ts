@@ -4,7 +4,7 @@ import { join } from "node:path";
 import puppeteer, { TimeoutError, type Browser, type Page } from "puppeteer-core";
 import { maskExpression } from "./browser-evidence.js";
 import { downloadExpression, downloadOutcome, type DownloadOutcome } from "./browser-download.js";
-import { firstLine, REQUEST_ABORTED, StepError, type BrowserDriver, type BrowserSession, type SessionOptions } from "./browser-driver.js";
+import { firstLine, REQUEST_ABORTED, StepError, type BrowserDriver, type BrowserSession, type CloseOutcome, type SessionOptions } from "./browser-driver.js";
 import { NAVIGATION_TIMING_EXPRESSION } from "./navigation-timing.js";
 import { browserMemoryBytes } from "./browser-memory.js";
 import { BROWSER_CLOSE_TIMEOUT_MS, closeOrKill } from "./browser-close.js";
@@ -118,24 +118,25 @@ export class FirefoxDriver implements BrowserDriver {
     return Promise.resolve(browserMemoryBytes(FIREFOX_EXECUTABLE));
   }
 
-  async close(timeoutMs = BROWSER_CLOSE_TIMEOUT_MS): Promise<void> {
+  async close(timeoutMs = BROWSER_CLOSE_TIMEOUT_MS): Promise<CloseOutcome> {
     const all = [...this.processes.values()];
     this.processes.clear();
-    await Promise.all(
-      all.map(async (p) => {
+    const outcomes = await Promise.all(
+      all.map(async (p): Promise<CloseOutcome> => {
         const b = await p.catch(() => undefined);
+        if (!b) return "closed";
         // Its content processes end with it.
-        if (b)
-          await closeOrKill(
-            () => b.close(),
-            () => b.process()?.kill("SIGKILL"),
-            timeoutMs,
-          );
+        return closeOrKill(
+          () => b.close(),
+          () => b.process()?.kill("SIGKILL"),
+          timeoutMs,
+        );
       }),
     );
     // The disconnect may be noticed after the process that closes us has gone: remove the homes here too.
     for (const home of this.homes) removeHome(home);
     this.homes.clear();
+    return outcomes.includes("killed") ? "killed" : "closed";
   }
 }
 

@@ -1,5 +1,5 @@
 import type { BrowserKind } from "../config/browser-settings-schema.js";
-import type { BrowserDriver, BrowserSession, SessionOptions } from "./browser-driver.js";
+import type { BrowserDriver, BrowserSession, CloseOutcome, SessionOptions } from "./browser-driver.js";
 
 /**
  * A browser driver whose engine (playwright-core for Chromium, puppeteer-core for Firefox) is
@@ -33,8 +33,8 @@ export class LazyBrowserDriver implements BrowserDriver {
     return (await this.loaded).memoryBytes();
   }
 
-  async close(timeoutMs?: number): Promise<void> {
-    if (!this.loaded) return;
+  async close(timeoutMs?: number): Promise<CloseOutcome> {
+    if (!this.loaded) return "closed";
     return (await this.loaded).close(timeoutMs);
   }
 }

@@ -1,5 +1,5 @@
 import type { BrowserKind } from "../config/browser-settings-schema.js";
-import type { BrowserDriver, BrowserSession, SessionOptions } from "./browser-driver.js";
+import type { BrowserDriver, BrowserSession, CloseOutcome, SessionOptions } from "./browser-driver.js";
 
 /**
  * Restarts a browser whose processes grow past a memory bound (a leak in a long-running browser, pages that
@@ -49,7 +49,10 @@ export class MemoryBoundDriver implements BrowserDriver {
     if (bytes === undefined || bytes <= limit || this.open > 0) return;
     this.restarts++;
     this.onRestart(this.inner.kind, bytes, limit);
-    this.restarting = this.inner.close().catch(() => {});
+    this.restarting = this.inner.close().then(
+      () => {},
+      () => {},
+    );
     await this.restarting;
     this.restarting = undefined;
   }
@@ -62,7 +65,7 @@ export class MemoryBoundDriver implements BrowserDriver {
     return this.inner.memoryBytes();
   }
 
-  close(timeoutMs?: number): Promise<void> {
+  close(timeoutMs?: number): Promise<CloseOutcome> {
     return this.inner.close(timeoutMs);
   }
 }
