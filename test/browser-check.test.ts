@@ -108,6 +108,8 @@ describe("kind: browser (Chromium)", () => {
       expect(over.failure).toBeUndefined();
       expect(restarts).toEqual(["chromium"]);
       expect(browserMemoryRestarts("chromium")).toBe(before + 1);
+      // The exporter's counter says so (docs/metrics.md).
+      expect(await new ProbeMetrics().registry.metrics()).toContain(`smt_browser_memory_restarts_total{browser="chromium"} ${before + 1}`);
       // The browser's processes are gone until the next run starts a new one.
       expect(browserMemoryBytes(CHROMIUM_EXECUTABLE)).toBe(0);
     } finally {

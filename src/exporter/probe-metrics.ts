@@ -6,6 +6,7 @@ import { VERSION } from "../version.js";
 import { OUTAGE_MESSAGE_SHOWN_METRIC } from "./outage-message-metric-names.js";
 import { browserPhases } from "../probes/navigation-timing.js";
 import { CHECK_INFO_METRIC, COUNTS_FOR_AVAILABILITY_LABEL } from "./check-info-metric-names.js";
+import { browserMemoryRestartCounts } from "../probes/browser-pool.js";
 
 const LABELS = ["service", "check", "location"] as const;
 
@@ -133,6 +134,17 @@ export class ProbeMetrics {
       help: "The state a status_feed check read (1 for the current one of up, down, degraded; absent while the feed says nothing).",
       labelNames: [...l, "state"],
       registers,
+    });
+    // Read from the browser pool at each scrape: the restarts happen there (MemoryBoundDriver), not in a run's result.
+    new Counter({
+      name: "smt_browser_memory_restarts_total",
+      help: "Restarts of a browser kind for its memory bound (--browser.memory-limit) since the exporter started; a series per browser kind in use.",
+      labelNames: [BROWSER_LABEL],
+      registers,
+      collect() {
+        this.reset();
+        for (const [browser, restarts] of browserMemoryRestartCounts()) this.inc({ [BROWSER_LABEL]: browser }, restarts);
+      },
     });
     this.checkInfo = new Gauge({
       name: CHECK_INFO_METRIC,

@@ -47,6 +47,14 @@ export function browserMemoryRestarts(kind: BrowserKind): number {
   return driver instanceof MemoryBoundDriver ? driver.restarts : 0;
 }
 
+/**
+ * Each browser kind in use (its driver made) and its restarts for the memory bound so far: the exporter's
+ * smt_browser_memory_restarts_total.
+ */
+export function browserMemoryRestartCounts(): [BrowserKind, number][] {
+  return [...drivers.entries()].map(([kind, driver]) => [kind, driver instanceof MemoryBoundDriver ? driver.restarts : 0]);
+}
+
 /** The cap on concurrent pages; browser checks over it wait in arrival order (inside their own timeout). */
 export const browserPages = new ConcurrencyLimit(BROWSER_MAX_PAGES);
 
