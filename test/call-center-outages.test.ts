@@ -19,7 +19,10 @@ import { startSimulatorFixture } from "./support/simulator-fixture.js";
  */
 let n: RunningNotifier;
 let dir: string;
-let now = Date.parse("2026-11-30T15:00:00Z");
+// A date real time never reaches: the last test runs on the wall clock against the same store, and the
+// outage the first test declares (14:40-15:18 UTC) must not be ongoing then (with today's date it was, on
+// 2026-11-30 between 14:40 and 15:18 UTC, and the feed said down).
+let now = Date.parse("2020-11-30T15:00:00Z");
 const clock = () => now;
 
 beforeAll(async () => {
@@ -62,37 +65,37 @@ describe("POST /api/v1/call-center/outages", () => {
     expect((await runCheck(check, { now: clock })).feedStatus).toEqual({ state: "up" });
 
     const declared = await api("POST", "/outages", {
-      start: "2026-11-30T08:40-06:00",
+      start: "2020-11-30T08:40-06:00",
       end: null,
       reason: "Phone carrier outage: calls to 1-844-217-8595 fail",
     });
     expect(declared.status).toBe(201);
-    expect(declared.json.outage).toMatchObject({ start: "2026-11-30T14:40:00.000Z", end: null, ongoing: true, declared_by: "alice", version: 1 });
+    expect(declared.json.outage).toMatchObject({ start: "2020-11-30T14:40:00.000Z", end: null, ongoing: true, declared_by: "alice", version: 1 });
     const id = (declared.json.outage as { id: number }).id;
 
     expect((await api("GET", "/status")).json).toEqual({
       state: "down",
       reason: "Phone carrier outage: calls to 1-844-217-8595 fail",
-      since: "2026-11-30T14:40:00.000Z",
-      updated_at: "2026-11-30T15:00:00.000Z",
+      since: "2020-11-30T14:40:00.000Z",
+      updated_at: "2020-11-30T15:00:00.000Z",
     });
     const down = await runCheck(check, { now: clock });
     expect(down.failure).toEqual({ reason: "status_down", message: "the status feed says down: Phone carrier outage: calls to 1-844-217-8595 fail" });
 
     // Ended by someone else, 20 minutes later; a stale version is refused.
-    now = Date.parse("2026-11-30T15:20:00Z");
-    expect((await api("PATCH", `/outages/${id}`, { end: "2026-11-30T15:18:30Z", version: 7 }, REVIEWER2)).status).toBe(409);
-    const ended = await api("PATCH", `/outages/${id}`, { end: "2026-11-30T15:18:30Z", version: 1 }, REVIEWER2);
+    now = Date.parse("2020-11-30T15:20:00Z");
+    expect((await api("PATCH", `/outages/${id}`, { end: "2020-11-30T15:18:30Z", version: 7 }, REVIEWER2)).status).toBe(409);
+    const ended = await api("PATCH", `/outages/${id}`, { end: "2020-11-30T15:18:30Z", version: 1 }, REVIEWER2);
     expect(ended.status).toBe(200);
-    expect(ended.json.outage).toMatchObject({ end: "2026-11-30T15:18:00.000Z", ongoing: false, version: 2 });
+    expect(ended.json.outage).toMatchObject({ end: "2020-11-30T15:18:00.000Z", ongoing: false, version: 2 });
     expect(ended.json.audit).toEqual([
       {
-        at: "2026-11-30T15:00:00.000Z",
+        at: "2020-11-30T15:00:00.000Z",
         actor: "alice",
         action: "declare",
-        detail: { start: "2026-11-30T14:40:00.000Z", end: null, reason: expect.any(String) },
+        detail: { start: "2020-11-30T14:40:00.000Z", end: null, reason: expect.any(String) },
       },
-      { at: "2026-11-30T15:20:00.000Z", actor: "bob", action: "end", detail: { end: { from: null, to: "2026-11-30T15:18:00.000Z" } } },
+      { at: "2020-11-30T15:20:00.000Z", actor: "bob", action: "end", detail: { end: { from: null, to: "2020-11-30T15:18:00.000Z" } } },
     ]);
     expect((await runCheck(check, { now: clock })).feedStatus).toEqual({ state: "up" });
   });
@@ -102,28 +105,28 @@ describe("POST /api/v1/call-center/outages", () => {
       const r = await api("POST", "/outages", body);
       return [r.status, r.json.field, r.json.error];
     };
-    expect(await bad({ start: "2026-11-30T09:00", reason: "  " })).toEqual([400, "reason", "expected a reason (what is down, as the market should read it)"]);
+    expect(await bad({ start: "2020-11-30T09:00", reason: "  " })).toEqual([400, "reason", "expected a reason (what is down, as the market should read it)"]);
     expect(await bad({ start: "yesterday", reason: "x" })).toEqual([
       400,
       "start",
       expect.stringMatching(/expected a date-time "YYYY-MM-DDTHH:MM" in America\/Chicago/),
     ]);
-    expect(await bad({ start: "2026-11-30T09:00", end: "2026-11-30T08:59", reason: "x" })).toEqual([
+    expect(await bad({ start: "2020-11-30T09:00", end: "2020-11-30T08:59", reason: "x" })).toEqual([
       400,
       "end",
-      'expected end after start (2026-11-30T15:00:00.000Z), got "2026-11-30T08:59"',
+      'expected end after start (2020-11-30T15:00:00.000Z), got "2020-11-30T08:59"',
     ]);
-    expect(await bad({ start: "2026-11-30T12:00", reason: "x" })).toEqual([
+    expect(await bad({ start: "2020-11-30T12:00", reason: "x" })).toEqual([
       400,
       "start",
       expect.stringMatching(/no later than an hour from now.*maintenance calendar/),
     ]);
-    expect(await bad({ start: "2026-11-30T09:00", reason: "x".repeat(501) })).toEqual([400, "reason", "expected at most 500 characters, got 501"]);
+    expect(await bad({ start: "2020-11-30T09:00", reason: "x".repeat(501) })).toEqual([400, "reason", "expected at most 500 characters, got 501"]);
     expect((await fetch(`${n.url}/api/v1/call-center/outages`)).status).toBe(401);
     const crossSite = await fetch(`${n.url}/api/v1/call-center/outages`, {
       method: "POST",
       headers: { authorization: basic(REVIEWER), "content-type": "application/json", origin: "https://evil.example" },
-      body: JSON.stringify({ start: "2026-11-30T09:00", reason: "x" }),
+      body: JSON.stringify({ start: "2020-11-30T09:00", reason: "x" }),
     });
     expect(crossSite.status).toBe(403);
   });

@@ -59,6 +59,23 @@ export const DEFAULT_PROMQL_TIMEOUT_MS = 60_000;
  */
 export const MAX_POINTS_PER_REQUEST = 11_000;
 
+/** The first and last step of one request of a range. */
+export interface RangeRequest {
+  startMs: number;
+  endMs: number;
+}
+
+/** [startMs, endMs] at stepMs cut in requests of MAX_POINTS_PER_REQUEST steps each. Pure. */
+export function rangeChunks(startMs: number, endMs: number, stepMs: number): RangeRequest[] {
+  const steps = Math.floor((endMs - startMs) / stepMs) + 1;
+  const chunks: RangeRequest[] = [];
+  for (let first = 0; first < steps; first += MAX_POINTS_PER_REQUEST) {
+    const last = Math.min(steps - 1, first + MAX_POINTS_PER_REQUEST - 1);
+    chunks.push({ startMs: startMs + first * stepMs, endMs: startMs + last * stepMs });
+  }
+  return chunks;
+}
+
 export interface PromqlClientOptions {
   /** The total time one request may take, from connecting to the last byte of its answer. */
   timeoutMs?: number;
@@ -101,15 +118,13 @@ export class PromqlClient {
    */
   async range(query: string, startMs: number, endMs: number, stepMs: number): Promise<RangeSeries[]> {
     const series = new Map<string, RangeSeries>();
-    const steps = Math.floor((endMs - startMs) / stepMs) + 1;
-    for (let first = 0; first < steps; first += MAX_POINTS_PER_REQUEST) {
-      const last = Math.min(steps - 1, first + MAX_POINTS_PER_REQUEST - 1);
+    for (const chunk of rangeChunks(startMs, endMs, stepMs)) {
       const result = await this.call(
         "/api/v1/query_range",
         {
           query,
-          start: ((startMs + first * stepMs) / 1000).toFixed(3),
-          end: ((startMs + last * stepMs) / 1000).toFixed(3),
+          start: (chunk.startMs / 1000).toFixed(3),
+          end: (chunk.endMs / 1000).toFixed(3),
           step: `${stepMs / 1000}`,
           ...EXACT_STEPS,
         },

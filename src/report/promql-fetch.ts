@@ -1,4 +1,4 @@
-import { MAX_POINTS_PER_REQUEST, seriesKey, type InstantSample, type PromqlClient, type RangeSeries } from "./promql-client.js";
+import { rangeChunks, seriesKey, type InstantSample, type PromqlClient, type RangeRequest, type RangeSeries } from "./promql-client.js";
 
 /**
  * The fetch step of a report: sections say which queries they need (PromqlNeed, plain data), this
@@ -141,22 +141,9 @@ export class PromqlFetcher {
   }
 }
 
-/** One request of a range: its first and last step, and what it answered. */
-interface RangeChunk {
-  startMs: number;
-  endMs: number;
+/** One request of a range (rangeChunks: the client's own cut), and what it answered. */
+interface RangeChunk extends RangeRequest {
   series?: RangeSeries[];
-}
-
-/** [startMs, endMs] at stepMs cut in requests of MAX_POINTS_PER_REQUEST steps, as PromqlClient.range would. Pure. */
-export function rangeChunks(startMs: number, endMs: number, stepMs: number): RangeChunk[] {
-  const steps = Math.floor((endMs - startMs) / stepMs) + 1;
-  const chunks: RangeChunk[] = [];
-  for (let first = 0; first < steps; first += MAX_POINTS_PER_REQUEST) {
-    const last = Math.min(steps - 1, first + MAX_POINTS_PER_REQUEST - 1);
-    chunks.push({ startMs: startMs + first * stepMs, endMs: startMs + last * stepMs });
-  }
-  return chunks;
 }
 
 /**
